@@ -1,0 +1,3 @@
+from slacode.cli import main
+
+main()

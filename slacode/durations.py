@@ -1,0 +1,66 @@
+"""The one duration syntax of agreements: an integer and a unit, e.g. ``15m``, ``8h``, ``3d``, ``6mo``.
+
+Units: ``ms`` milliseconds, ``s`` seconds, ``m`` minutes, ``h`` hours, ``d`` days, ``w`` weeks, ``mo`` calendar
+months, ``y`` calendar years. Months and years are calendar arithmetic, so they have no
+fixed length in seconds; everything else does.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+PATTERN = r"^[1-9][0-9]{0,5}(ms|s|m|h|d|w|mo|y)$"
+_RE = re.compile(PATTERN)
+_SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_WORDS = {"ms": "millisecond", "s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month",
+          "y": "year"}
+
+
+@dataclass(frozen=True, order=True)
+class Duration:
+    amount: int
+    unit: str  # one of ms s m h d w mo y
+
+    @classmethod
+    def parse(cls, text: str) -> Duration:
+        m = _RE.match(text.strip()) if isinstance(text, str) else None
+        if not m:
+            raise ValueError(
+                f"invalid duration {text!r}: expected a whole number and a unit "
+                "(ms, s, m, h, d, w, mo, y), e.g. 300ms, 15m, 8h, 3d, 6mo"
+            )
+        return cls(int(m.group(0)[: -len(m.group(1))]), m.group(1))
+
+    @property
+    def is_calendar(self) -> bool:
+        return self.unit in ("mo", "y")
+
+    @property
+    def seconds(self) -> float:
+        """Length in seconds; calendar units have none, so they raise."""
+        if self.is_calendar:
+            raise ValueError(f"{self} is a calendar duration and has no fixed length")
+        return self.amount * _SECONDS[self.unit]
+
+    def add_to(self, when: date | datetime) -> date | datetime:
+        """``when`` plus this duration; calendar units clamp the day (Jan 31 + 1mo = Feb 28)."""
+        if not self.is_calendar:
+            from datetime import timedelta
+
+            return when + timedelta(seconds=self.seconds)
+        months = self.amount * (12 if self.unit == "y" else 1)
+        y, m = divmod(when.month - 1 + months, 12)
+        year, month = when.year + y, m + 1
+        day = min(when.day, calendar.monthrange(year, month)[1])
+        return when.replace(year=year, month=month, day=day)
+
+    def __str__(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+    def words(self) -> str:
+        """``15 minutes``, ``1 day``: for pages and diffs."""
+        w = _WORDS[self.unit]
+        return f"{self.amount} {w}{'' if self.amount == 1 else 's'}"

@@ -1,0 +1,102 @@
+"""Results: what ``evaluate`` produces and ``ledger`` and ``render`` read.
+
+Plain, JSON-friendly values (ISO strings for times, floats for figures) so that the
+ledger can write them as frozen records and ``slacode evaluate --format json`` can
+print them with documented, stable keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Verdict = Literal["met", "at-risk", "breached", "no-data", "insufficient-data"]
+
+
+@dataclass(frozen=True)
+class Budget:
+    """Error budget of one objective in one period, in the objective's own unit.
+
+    For events objectives the unit is events; for time slices, slices (e.g. minutes);
+    for incident objectives, incidents. ``burn_rate`` is consumed/allowed divided by
+    the elapsed share of the period (1.0 = on track to use exactly the budget).
+    """
+
+    unit: str
+    allowed: float
+    consumed: float
+    remaining: float
+    burn_rate: float | None
+
+
+@dataclass(frozen=True)
+class Credit:
+    percent: float  # of the period's fee, after the cap
+    amount: float | None = None  # money, when the agreement gives a fee
+    currency: str = ""
+    tier_below: float | None = None  # the tier that applied
+    claim_by: str = ""  # ISO date: the last day a claim is accepted
+    bonus_percent: float = 0.0
+
+
+@dataclass(frozen=True)
+class Miss:
+    """What a breach or a missed incident target consisted of, for the page's breach list."""
+
+    what: str  # e.g. "P1 incident INC-12 first response after 42 minutes (target 15 minutes)"
+    start: str = ""
+    end: str = ""
+    incident: str = ""
+
+
+@dataclass(frozen=True)
+class PeriodResult:
+    service: str
+    objective: str
+    period: str  # "2026-11", "2026-Q4", "2026", or "rolling-28d" for the window ending now
+    start: str  # ISO 8601 with offset, in the agreement's timezone
+    end: str
+    closed: bool  # the period has ended (before the evaluation time)
+    value: float | None  # the figure (percent, or score for mean satisfaction); None = no data
+    target: float
+    unit: str  # "%" or "score"
+    verdict: Verdict
+    margin: float | None  # value - target
+    coverage: float  # share of the period's intervals that had data, 0..1
+    as_of: str  # ISO time of the newest data used
+    agreement_version: int
+    budget: Budget | None = None
+    credit: Credit | None = None
+    projection: float | None = None  # open periods: the figure expected at period end
+    composite: float | None = None  # availability of the dependency chain in this period
+    excluded_maintenance: tuple[str, ...] = ()  # windows excluded, as "start/end" ISO strings
+    late_maintenance: tuple[str, ...] = ()  # windows announced too late: not excluded
+    misses: tuple[Miss, ...] = ()
+    reasons: tuple[str, ...] = ()  # why the verdict is what it is, e.g. gap reasons
+
+    def as_dict(self) -> dict[str, object]:
+        """The documented JSON shape (``slacode evaluate --format json``)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DailyValue:
+    """One day of the 90-day strip."""
+
+    date: str  # ISO date in the agreement's timezone
+    value: float | None  # None = no data that day
+    good: float | None = None
+    total: float | None = None
+
+
+@dataclass(frozen=True)
+class ServiceResults:
+    service: str
+    as_of: str  # newest data across the service's objectives; "" = none
+    evaluated_at: str  # the evaluation time ("now")
+    periods: tuple[PeriodResult, ...]  # every objective, every period, oldest first
+    daily: dict[str, tuple[DailyValue, ...]]  # objective id -> last 90 days
+    current: tuple[PeriodResult, ...] = ()  # each objective's open period
+
+    def for_objective(self, objective: str) -> tuple[PeriodResult, ...]:
+        return tuple(p for p in self.periods if p.objective == objective)

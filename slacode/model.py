@@ -1,0 +1,290 @@
+"""The typed agreement: what ``load`` produces and every later stage reads.
+
+Frozen dataclasses built once from a validated document (``slacode.load.build``);
+durations, dates and times are parsed here, so no later stage touches raw YAML.
+Optional fields default to empty values so that tests can build small agreements
+by hand. Times are timezone-aware ``datetime`` objects; dates are ``date``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Literal
+
+from slacode.durations import Duration
+
+ObjectiveKind = Literal[
+    "availability", "latency", "response-time", "resolution-time", "satisfaction"
+]
+WindowKind = Literal["month", "quarter", "year", "rolling"]
+SourceKind = Literal["prometheus", "file", "incidents", "survey"]
+
+#: The clock id every agreement has without declaring it: all hours of all days, UTC.
+CLOCK_24X7 = "24x7"
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a node starts in its file, 1-based, for messages."""
+
+    line: int
+    col: int
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A tier of the service (e.g. Basic / Business) with its own fee."""
+
+    id: str
+    name: str
+    description: str = ""
+    monthly_fee: float | None = None
+    currency: str = ""
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Working hours and holidays that a business-hours clock counts."""
+
+    id: str
+    timezone: str  # IANA name, e.g. "Asia/Shanghai"
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+    start: time = time(0, 0)
+    end: time = time(23, 59, 59, 999999)  # "24:00" is parsed as end of day
+    holidays: str = ""  # country code for the `holidays` package, e.g. "CN"; "" for none
+    subdivision: str = ""
+    extra_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrometheusQuery:
+    """Counter selectors; the source wraps them in ``sum(increase(...[step]))``.
+
+    Events availability uses ``good``/``total`` or ``bad``/``total``. Latency uses
+    ``histogram`` (the metric name with its selector, without ``_bucket``), and the
+    objective's ``threshold``; ``good``/``total`` may be given instead.
+    """
+
+    good: str = ""
+    bad: str = ""
+    total: str = ""
+    histogram: str = ""
+    server: str = "default"  # name of a server in the project settings
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: SourceKind
+    prometheus: PrometheusQuery | None = None
+    path: str = ""  # file, incidents, survey: path relative to the project root
+    format: Literal["csv", "jsonl", ""] = ""  # "" means: from the file name
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: WindowKind
+    days: int = 0  # rolling windows only
+
+    def __str__(self) -> str:
+        return f"rolling-{self.days}d" if self.kind == "rolling" else f"calendar-{self.kind}"
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    kind: ObjectiveKind
+    target: float  # percent for all kinds but satisfaction with method "mean" (score)
+    window: Window
+    source: Source
+    name: str = ""
+    description: str = ""
+    # availability
+    method: Literal["events", "slices", "mean", "share", ""] = ""  # events|slices; mean|share
+    slice: Duration | None = None  # slices: length of one slice, e.g. 1m
+    slice_threshold: float | None = None  # slices: a slice is bad above this error rate (%)
+    zero_traffic: Literal["good", "bad", "no-data"] = "good"  # how a 0/0 interval counts
+    # latency
+    threshold: Duration | None = None  # a request is good when faster than this, e.g. 300ms
+    # response-time / resolution-time
+    priority: str = ""
+    within: Duration | None = None
+    clock: str = CLOCK_24X7  # CLOCK_24X7 or a calendar id
+    # satisfaction
+    scale_min: float = 1
+    scale_max: float = 5
+    at_least: float | None = None  # share method: a response counts when score >= at_least
+    min_responses: int = 0
+    # evaluation
+    resolution: Duration | None = None  # interval of pulled measurements (default 1h)
+    min_coverage: float = 0.9  # below this share of intervals with data, the verdict is no data
+    internal_notes: str = ""  # never reaches a non-internal build
+    pos: Position | None = None
+
+
+@dataclass(frozen=True)
+class Priority:
+    """One row of the incident priority matrix."""
+
+    id: str  # e.g. "P1"
+    name: str = ""
+    description: str = ""
+    response: Duration | None = None
+    resolution: Duration | None = None
+    clock: str = CLOCK_24X7
+
+
+@dataclass(frozen=True)
+class Maintenance:
+    start: datetime
+    end: datetime
+    announced: datetime | None = None  # when customers were told; None = not announced
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class MaintenancePolicy:
+    notice: Duration | None = None  # required notice; windows announced later are not excluded
+    max_per_month: Duration | None = None
+
+
+@dataclass(frozen=True)
+class CreditTier:
+    below: float  # achieved figure strictly below this (percent) earns ...
+    credit: float  # ... this percent of the period's fee
+
+
+@dataclass(frozen=True)
+class Bonus:
+    at_least: float  # achieved figure at or above this earns ...
+    bonus: float  # ... this percent of the fee
+
+
+@dataclass(frozen=True)
+class Credits:
+    objective: str  # objective id the tiers apply to
+    tiers: tuple[CreditTier, ...]  # ordered by `below`, descending
+    cap: float = 100.0  # percent of the fee
+    claim_within: Duration | None = None
+    monthly_fee: float | None = None
+    currency: str = ""
+    bonuses: tuple[Bonus, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    contact: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class EscalationLevel:
+    level: int
+    contact: str
+    after: Duration | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Continuity:
+    rto: Duration | None = None
+    rpo: Duration | None = None
+    contacts: tuple[Contact, ...] = ()
+    plans: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Contract:
+    reference: str = ""
+    start: date | None = None
+    end: date | None = None
+    renewal: str = ""  # free text, e.g. "automatic, 12 months"
+
+
+@dataclass(frozen=True)
+class Review:
+    every: Duration | None = None
+    last: date | None = None
+
+
+@dataclass(frozen=True)
+class Support:
+    hours: str = CLOCK_24X7  # calendar id or 24x7
+    channels: tuple[Party, ...] = ()  # name = channel (e.g. "Email"), contact = address
+    reporting: str = ""  # e.g. "monthly report by the 5th working day"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    id: str  # unique across slas/, safe as a URL path segment and file name
+    name: str
+    version: int
+    effective: date
+    path: str  # source file, relative to the project root
+    visibility: str = "public"  # "public", "internal" or "customer:<name>"
+    owners: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    provider: Party = Party("")
+    customer: Party = Party("")
+    description: str = ""
+    scope: tuple[str, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    plans: tuple[Plan, ...] = ()
+    support: Support = Support()
+    calendars: tuple[Calendar, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    maintenance_policy: MaintenancePolicy = MaintenancePolicy()
+    maintenance: tuple[Maintenance, ...] = ()
+    credits: Credits | None = None
+    responsibilities_provider: tuple[str, ...] = ()
+    responsibilities_customer: tuple[str, ...] = ()
+    escalation: tuple[EscalationLevel, ...] = ()
+    complaints: str = ""  # complaint channel
+    continuity: Continuity = Continuity()
+    contract: Contract = Contract()
+    review: Review = Review()
+    depends_on: tuple[str, ...] = ()  # agreement ids this service depends on (serial chain)
+    underpins: tuple[str, ...] = ()  # agreement ids this one supports (supplier/OLA side)
+    internal_notes: str = ""  # never reaches a non-internal build
+    #: JSON pointer ("/objectives/0/target") -> position, for messages of later stages.
+    positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == "public"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.visibility == "internal"
+
+    def visible_to(self, audience: str) -> bool:
+        """Whether a build for ``audience`` ("public", "internal", "customer:NAME") may show this."""
+        if audience == "internal":
+            return True
+        if self.visibility == "public":
+            return True
+        return audience.startswith("customer:") and self.visibility == audience
+
+    def calendar(self, clock: str) -> Calendar | None:
+        """The calendar a clock id names; ``None`` for 24x7."""
+        return next((c for c in self.calendars if c.id == clock), None)
+
+    def objective(self, objective_id: str) -> Objective | None:
+        return next((o for o in self.objectives if o.id == objective_id), None)
+
+    def pos(self, pointer: str) -> Position:
+        """Position of a node, falling back to its nearest ancestor, then to the file start."""
+        while pointer:
+            if pointer in self.positions:
+                return self.positions[pointer]
+            pointer = pointer.rsplit("/", 1)[0]
+        return self.positions.get("", Position(1, 1))

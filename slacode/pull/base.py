@@ -1,0 +1,129 @@
+"""Measurements: what ``pull`` hands to ``evaluate``, and the interface every source implements.
+
+Times are integer UNIX seconds (UTC) so that arithmetic is exact and deterministic;
+intervals are aligned to the objective's resolution starting at a midnight in the
+agreement's timezone (a daylight-saving day has 23 or 25 one-hour intervals).
+
+Missing data is explicit: an interval whose counts are ``None`` had no data, and a
+:class:`Gap` says why. It is never the same as zero bad events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from slacode.model import Agreement, Objective
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Good and total events (or slices) in ``[start, end)``; ``None`` = no data."""
+
+    start: int
+    end: int
+    good: float | None
+    total: float | None
+
+    @property
+    def has_data(self) -> bool:
+        return self.good is not None and self.total is not None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A stretch without trustworthy data, and the reason shown to readers."""
+
+    start: int
+    end: int
+    reason: str  # e.g. "Prometheus unreachable: connection refused", "no series returned"
+
+
+@dataclass(frozen=True)
+class CountSeries:
+    """Events ratio, time-slice or latency objectives: one :class:`Counts` per interval.
+
+    For ``slices`` objectives, ``good``/``total`` count slices (e.g. minutes), not requests.
+    """
+
+    service: str
+    objective: str
+    step: int  # seconds per interval
+    points: tuple[Counts, ...]  # ordered, contiguous, covering the pulled range
+    gaps: tuple[Gap, ...] = ()
+    as_of: int | None = None  # time of the newest data point seen; None = never any data
+    warnings: tuple[str, ...] = ()  # e.g. partial-data warnings passed on by the server
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    priority: str
+    opened: int
+    first_response: int | None = None
+    resolved: int | None = None
+    title: str = ""
+    customer_visible: bool = True
+    service: str = ""  # records files may hold several services; "" = the objective's own
+
+
+@dataclass(frozen=True)
+class IncidentRecords:
+    service: str
+    objective: str
+    incidents: tuple[Incident, ...]
+    start: int  # range the records cover
+    end: int
+    gaps: tuple[Gap, ...] = ()
+    as_of: int | None = None
+
+
+@dataclass(frozen=True)
+class SurveyResponse:
+    time: int
+    score: float
+
+
+@dataclass(frozen=True)
+class SurveyRecords:
+    service: str
+    objective: str
+    responses: tuple[SurveyResponse, ...]
+    start: int
+    end: int
+    gaps: tuple[Gap, ...] = ()
+    as_of: int | None = None
+
+
+Measurement = CountSeries | IncidentRecords | SurveyRecords
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """What a source is asked for: one objective over ``[start, end)`` at ``step`` seconds.
+
+    ``start`` is aligned by the caller to a midnight in the agreement's timezone, and
+    ``now`` is the explicit evaluation time: nothing after it is asked for.
+    """
+
+    agreement: Agreement
+    objective: Objective
+    start: int
+    end: int
+    step: int
+    now: int
+
+
+class Source(Protocol):
+    """A kind of measurement source. Implementations are registered in ``slacode.pull``."""
+
+    kind: str
+
+    def fetch(self, request: PullRequest) -> Measurement:
+        """Return measurements for the request; never raise for a data fault.
+
+        A server that is down, slow, answers an error or returns no series gives a
+        measurement whose affected intervals have no data and a :class:`Gap` with the
+        reason. Exceptions are for programming errors only.
+        """
+        ...
