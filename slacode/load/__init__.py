@@ -32,3 +32,12 @@ def load_agreements(paths: Sequence[Path | str], root: Path | None = None) -> Lo
     Never raises for bad input: every problem becomes a :class:`Problem`.
     """
     raise NotImplementedError
+
+
+def load_text(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
+    """Load one agreement from text (e.g. a file's content at an old git commit).
+
+    ``path`` is used in messages only. Returns ``(None, problems)`` when it has errors.
+    Cross-file checks (unique ids, dependencies exist) are not run here.
+    """
+    raise NotImplementedError
