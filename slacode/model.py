@@ -230,6 +230,9 @@ class Agreement:
     effective: date
     path: str  # source file, relative to the project root
     visibility: str = "public"  # "public", "internal" or "customer:<name>"
+    #: IANA timezone of the agreement's periods (top-level YAML key `timezone`, default UTC):
+    #: months, quarters, days and the 90-day strip start at midnight here.
+    timezone: str = "UTC"
     owners: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     provider: Party = Party("")
