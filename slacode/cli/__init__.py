@@ -24,6 +24,8 @@ COMMANDS = {
     "render": "render",
     "build": "build",
     "demo": "demo",
+    "diff": "diff",
+    "codeowners": "codeowners",
 }
 
 

@@ -1,16 +1,61 @@
 """Stage 3: evaluate measurements against agreements (pure, deterministic arithmetic).
 
 Public surface: :func:`evaluate`. ``results`` holds the result types; ``periods``,
-``clock`` (business hours), ``objectives``, ``credits`` do the arithmetic.
+``clock`` (business hours), ``objectives``, ``budget`` and ``credits`` do the arithmetic.
+
+Versions in force: each period is judged by the version of the agreement effective
+at the period's start (the version with the latest ``effective`` date on or before the
+local date the period starts; periods older than every version use the oldest). So a
+new version applies from the first period starting on or after its effective date, and
+an open period keeps the version it started under. Rolling windows and the 90-day strip
+use the version in force at the evaluation time. Periods and days are always laid out
+in the timezone of the agreement given in ``agreements``.
+
+Dependencies: an availability objective's ``composite`` is the product of the
+availability figures of the services in ``depends_on`` (each one's first availability
+objective with a figure for the same period id), or ``None`` when any is missing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
-from slacode.evaluate.results import ServiceResults
-from slacode.model import Agreement
-from slacode.pull.base import Measurement
+from slacode.evaluate.budget import error_budget, judge, projected_ratio, r6
+from slacode.evaluate.clock import Clock
+from slacode.evaluate.credits import credit_for
+from slacode.evaluate.objectives import (
+    CountIndex,
+    Outcome,
+    SurveyIndex,
+    Tally,
+    count_tally,
+    incident_outcomes,
+    incident_tally,
+    merge,
+    ratio_value,
+    survey_method,
+    survey_tally,
+)
+from slacode.evaluate.periods import (
+    DAY,
+    Period,
+    days_between,
+    iso,
+    last_days,
+    local_date,
+    periods_for,
+)
+from slacode.evaluate.results import DailyValue, Miss, PeriodResult, ServiceResults
+from slacode.history import in_force
+from slacode.model import Agreement, Maintenance, Objective
+from slacode.pull.base import CountSeries, IncidentRecords, Measurement, SurveyRecords
+
+__all__ = ["evaluate"]
+
+#: how far back the projection of an open period looks for the recent rate
+RECENT = 7 * DAY
+COUNT_KINDS = ("availability", "latency")
 
 
 def evaluate(
@@ -18,8 +63,333 @@ def evaluate(
     measurements: Mapping[tuple[str, str], Measurement],
     now: int,
     history_months: int = 13,
+    *,
+    versions: Mapping[str, Sequence[Agreement]] | None = None,
 ) -> tuple[ServiceResults, ...]:
     """Results for every agreement: each objective's periods (closed ones and the open
     one), the last 90 days, budgets, credits and dependency composites. Same inputs,
-    same output, byte for byte."""
-    raise NotImplementedError
+    same output, byte for byte.
+
+    ``versions`` maps an agreement id to its past versions (see the module docstring);
+    without it the given agreement judges every period.
+    """
+    evaluated = [
+        _Service(
+            ag, tuple((versions or {}).get(ag.id, ())), measurements, now, history_months
+        ).run()
+        for ag in agreements
+    ]
+    return _with_composites(evaluated)
+
+
+# --- one agreement -------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    result: PeriodResult
+    depends_on: tuple[str, ...]
+    kind: str
+    order: int
+
+
+def _maintenance(v: Agreement) -> tuple[list[Maintenance], list[Maintenance]]:
+    """Windows announced with the required notice (excluded), and the late ones."""
+    notice = v.maintenance_policy.notice
+    ok: list[Maintenance] = []
+    late: list[Maintenance] = []
+    for w in v.maintenance:
+        if w.end <= w.start:
+            continue
+        told = w.announced
+        in_time = told is not None and (notice.add_to(told) if notice else told) <= w.start
+        (ok if in_time else late).append(w)
+    return ok, late
+
+
+def _span(w: Maintenance) -> tuple[int, int]:
+    return int(w.start.timestamp()), int(w.end.timestamp())
+
+
+class _Service:
+    def __init__(
+        self,
+        ag: Agreement,
+        past: tuple[Agreement, ...],
+        measurements: Mapping[tuple[str, str], Measurement],
+        now: int,
+        history_months: int,
+    ) -> None:
+        self.ag = ag
+        self.tz = ag.timezone or "UTC"
+        self.now = now
+        self.history_months = history_months
+        self.measurements = measurements
+        mine = {v.version: v for v in past if v.id == ag.id}
+        mine[ag.version] = ag
+        self.versions = sorted(mine.values(), key=lambda v: (v.effective, v.version))
+        self._indexes: dict[tuple[object, ...], CountIndex] = {}
+        self._surveys: dict[tuple[object, ...], SurveyIndex] = {}
+        self._outcomes: dict[tuple[object, ...], tuple[list[Outcome], list[int]]] = {}
+        self._clocks: dict[tuple[int, str], dict[str, Clock]] = {}
+
+    def in_force(self, ts: int) -> Agreement:
+        if len(self.versions) == 1:
+            return self.versions[0]
+        return in_force(self.versions, local_date(ts, self.tz)) or self.versions[0]
+
+    # -- measurements, indexed once ------------------------------------------------
+
+    def measurement(self, oid: str) -> Measurement | None:
+        return self.measurements.get((self.ag.id, oid))
+
+    def excluded(self, v: Agreement, o: Objective) -> list[tuple[int, int]]:
+        if o.kind not in COUNT_KINDS:
+            return []
+        return merge([_span(w) for w in _maintenance(v)[0]])
+
+    def count_index(
+        self, v: Agreement, o: Objective
+    ) -> tuple[CountIndex | None, CountSeries | None]:
+        m = self.measurement(o.id)
+        if not isinstance(m, CountSeries):
+            return None, None
+        excl = self.excluded(v, o)
+        key = (o.id, tuple(excl), o.zero_traffic)
+        if key not in self._indexes:
+            self._indexes[key] = CountIndex(m, excl, o.zero_traffic)
+        return self._indexes[key], m
+
+    def survey_index(self, o: Objective) -> tuple[SurveyIndex | None, SurveyRecords | None]:
+        m = self.measurement(o.id)
+        if not isinstance(m, SurveyRecords):
+            return None, None
+        key = (o.id, o.at_least)
+        if key not in self._surveys:
+            self._surveys[key] = SurveyIndex(m, o.at_least)
+        return self._surveys[key], m
+
+    def outcomes(
+        self, v: Agreement, o: Objective
+    ) -> tuple[list[Outcome] | None, list[int], IncidentRecords | None]:
+        m = self.measurement(o.id)
+        if not isinstance(m, IncidentRecords):
+            return None, [], None
+        key = (o.id, v.version)
+        if key not in self._outcomes:
+            clocks = self._clocks.setdefault((v.version, o.id), {})
+            outs = incident_outcomes(v, o, m, self.now, clocks)
+            self._outcomes[key] = (outs, [x.opened for x in outs])
+        outs, opened = self._outcomes[key]
+        return outs, opened, m
+
+    def tally(self, v: Agreement, o: Objective, a: int, c: int) -> Tally:
+        if o.kind in COUNT_KINDS:
+            index, series = self.count_index(v, o)
+            return count_tally(index, series, o, a, c, self.excluded(v, o), self.tz)
+        if o.kind == "satisfaction":
+            sindex, srec = self.survey_index(o)
+            return survey_tally(sindex, srec, o, a, c, self.tz)
+        outs, opened, rec = self.outcomes(v, o)
+        return incident_tally(outs, opened, rec, a, c, self.tz)
+
+    # -- periods ----------------------------------------------------------------------
+
+    def objective_ids(self) -> list[str]:
+        ids = [o.id for o in self.ag.objectives]
+        for v in reversed(self.versions):
+            ids += [o.id for o in v.objectives if o.id not in ids]
+        return ids
+
+    def plan(self, oid: str) -> list[tuple[Period, Agreement, Objective]]:
+        windows = []
+        for v in self.versions:
+            o = v.objective(oid)
+            if o is not None and o.window not in windows:
+                windows.append(o.window)
+        now_version = self.in_force(self.now)
+        chosen: dict[str, tuple[Period, Agreement, Objective]] = {}
+        for w in windows:
+            for p in periods_for(w, self.tz, self.now, self.history_months):
+                v = now_version if p.kind == "rolling" else self.in_force(p.start)
+                o = v.objective(oid)
+                if o is not None and o.window == w and p.id not in chosen:
+                    chosen[p.id] = (p, v, o)
+        return sorted(chosen.values(), key=lambda x: (x[0].start, x[0].end, x[0].id))
+
+    def period_result(self, p: Period, v: Agreement, o: Objective) -> PeriodResult:
+        now, tz = self.now, self.tz
+        c = min(p.end, now)
+        complete = p.end <= now
+        t = self.tally(v, o, p.start, c)
+        elapsed = (c - p.start) / (p.end - p.start) if p.end > p.start else 1.0
+        elapsed = max(0.0, min(1.0, elapsed))
+        mean = o.kind == "satisfaction" and survey_method(o) == "mean"
+        value = r6(t.value)
+        coverage = r6(t.coverage) or 0.0
+        budget = None
+        if not mean and t.value is not None:
+            budget = error_budget(_budget_unit(o), t.good, t.total, o.target, elapsed)
+        projection = None
+        if not complete and t.value is not None:
+            projection = value
+            if o.kind in COUNT_KINDS and t.total > 0:
+                recent = self.tally(v, o, max(p.start, c - RECENT), c)
+                rate = recent.good / recent.total if recent.total > 0 else None
+                projection = r6(projected_ratio(t.good, t.total, rate, elapsed))
+        insufficient = o.kind == "satisfaction" and (t.responses or 0) < o.min_responses
+        verdict = judge(
+            value, o.target, coverage, o.min_coverage, complete, projection, budget, insufficient
+        )
+        reasons = list(t.reasons)
+        if verdict == "no-data" and t.value is not None:
+            reasons.insert(
+                0, f"data for {coverage:.1%} of the period, below the {o.min_coverage:.0%} needed"
+            )
+        misses = list(t.misses)
+        if o.kind in COUNT_KINDS and verdict in ("breached", "at-risk"):
+            misses += self.bad_days(v, o, p.start, c)
+        credit = None
+        if (
+            v.credits is not None
+            and v.credits.objective == o.id
+            and p.closed(now)
+            and value is not None
+            and verdict in ("met", "breached")
+        ):
+            credit = credit_for(v.credits, value, p, tz)
+        excluded, late = self.windows(v, o, p)
+        m = self.measurement(o.id)
+        as_of = getattr(m, "as_of", None)
+        return PeriodResult(
+            service=self.ag.id,
+            objective=o.id,
+            period=p.id,
+            start=iso(p.start, tz),
+            end=iso(p.end, tz),
+            closed=p.closed(now),
+            value=value,
+            target=float(o.target),
+            unit="score" if mean else "%",
+            verdict=verdict,
+            margin=None if value is None else r6(value - o.target),
+            coverage=coverage,
+            as_of="" if as_of is None else iso(min(as_of, c), tz),
+            agreement_version=v.version,
+            budget=budget,
+            credit=credit,
+            projection=projection,
+            excluded_maintenance=excluded,
+            late_maintenance=late,
+            misses=tuple(misses),
+            reasons=tuple(reasons),
+        )
+
+    def windows(
+        self, v: Agreement, o: Objective, p: Period
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        if o.kind not in COUNT_KINDS:
+            return (), ()
+        ok, late = _maintenance(v)
+
+        def hits(ws: list[Maintenance]) -> tuple[str, ...]:
+            spans = sorted({_span(w) for w in ws if _span(w)[0] < p.end and _span(w)[1] > p.start})
+            return tuple(f"{iso(s, self.tz)}/{iso(e, self.tz)}" for s, e in spans)
+
+        return hits(ok), hits(late)
+
+    def bad_days(self, v: Agreement, o: Objective, a: int, c: int) -> list[Miss]:
+        index, _ = self.count_index(v, o)
+        if index is None:
+            return []
+        out = []
+        for d, s, e in days_between(a, c, self.tz):
+            g, t, cov = index.sums(s, e)
+            val = ratio_value(g, t, cov, o.zero_traffic)
+            if val is not None and val + 1e-9 < o.target:
+                out.append(
+                    Miss(
+                        f"{d.isoformat()}: {val:.3f}% (target {o.target:g}%)",
+                        iso(s, self.tz),
+                        iso(e, self.tz),
+                    )
+                )
+        return out
+
+    def daily(self, v: Agreement, o: Objective) -> tuple[DailyValue, ...]:
+        out = []
+        for d, s, e in last_days(self.now, self.tz, 90):
+            t = self.tally(v, o, s, e)
+            has = t.covered > 0 and t.value is not None
+            if o.kind in ("response-time", "resolution-time") and t.total == 0:
+                has = False  # a day without counted incidents shows no figure
+            out.append(
+                DailyValue(
+                    date=d.isoformat(),
+                    value=r6(t.value) if has else None,
+                    good=r6(t.good) if has else None,
+                    total=r6(t.total) if has else None,
+                )
+            )
+        return tuple(out)
+
+    def run(self) -> tuple[ServiceResults, list[_Row]]:
+        rows: list[_Row] = []
+        daily: dict[str, tuple[DailyValue, ...]] = {}
+        now_version = self.in_force(self.now)
+        as_ofs = []
+        for order, oid in enumerate(self.objective_ids()):
+            for p, v, o in self.plan(oid):
+                rows.append(_Row(self.period_result(p, v, o), v.depends_on, o.kind, order))
+            o_now = now_version.objective(oid)
+            if o_now is not None:
+                daily[oid] = self.daily(now_version, o_now)
+            a = getattr(self.measurement(oid), "as_of", None)
+            if a is not None:
+                as_ofs.append(min(a, self.now))
+        rows.sort(key=lambda r: (r.result.start, r.result.end, r.order))
+        res = ServiceResults(
+            service=self.ag.id,
+            as_of=iso(max(as_ofs), self.tz) if as_ofs else "",
+            evaluated_at=iso(self.now, self.tz),
+            periods=(),
+            daily=daily,
+        )
+        return res, rows
+
+
+def _budget_unit(o: Objective) -> str:
+    if o.kind == "availability":
+        return "slices" if o.method == "slices" else "events"
+    if o.kind == "latency":
+        return "requests"
+    if o.kind == "satisfaction":
+        return "responses"
+    return "incidents"
+
+
+def _with_composites(
+    evaluated: list[tuple[ServiceResults, list[_Row]]],
+) -> tuple[ServiceResults, ...]:
+    figures: dict[tuple[str, str], float] = {}
+    for _res, rows in evaluated:
+        for r in sorted(rows, key=lambda r: r.order):
+            key = (r.result.service, r.result.period)
+            if r.kind == "availability" and r.result.value is not None and key not in figures:
+                figures[key] = r.result.value
+    out = []
+    for res, rows in evaluated:
+        periods = []
+        for r in rows:
+            pr = r.result
+            if r.kind == "availability" and r.depends_on:
+                deps = [figures.get((d, pr.period)) for d in r.depends_on]
+                if all(x is not None for x in deps):
+                    prod = 1.0
+                    for x in deps:
+                        prod *= x / 100.0  # type: ignore[operator]
+                    pr = replace(pr, composite=r6(prod * 100.0))
+            periods.append(pr)
+        current = tuple(p for p in periods if not p.closed)  # periods never start after now
+        out.append(replace(res, periods=tuple(periods), current=current))
+    return tuple(out)

@@ -37,6 +37,7 @@ class Credit:
     tier_below: float | None = None  # the tier that applied
     claim_by: str = ""  # ISO date: the last day a claim is accepted
     bonus_percent: float = 0.0
+    bonus_amount: float | None = None  # money of the bonus, when the agreement gives a fee
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ class Miss:
     start: str = ""
     end: str = ""
     incident: str = ""
+
+
+@dataclass(frozen=True)
+class Restatement:
+    """A frozen record that was replaced: when, and why (render: "restated on DATE: reason")."""
+
+    at: str  # ISO time the new figures were written
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,8 @@ class PeriodResult:
     late_maintenance: tuple[str, ...] = ()  # windows announced too late: not excluded
     misses: tuple[Miss, ...] = ()
     reasons: tuple[str, ...] = ()  # why the verdict is what it is, e.g. gap reasons
+    frozen_at: str = ""  # set by the ledger: ISO time the shown figures were frozen; "" = live
+    restatements: tuple[Restatement, ...] = ()  # set by the ledger, oldest first
 
     def as_dict(self) -> dict[str, object]:
         """The documented JSON shape (``slacode evaluate --format json``)."""

@@ -3,6 +3,336 @@
 A closed period's results are written once as a human-readable record
 (``ledger/<service>/<period>.json``); later evaluations that disagree are
 restatement candidates, never silent overwrites.
+
+A record (stable JSON: sorted keys, indent 2, trailing newline) looks like::
+
+    {
+      "format": 1,
+      "service": "payments-api",
+      "period": "2026-10",
+      "frozen_at": "2026-11-01T02:00:00+00:00",   # when these figures were written
+      "reason": "",                               # "" when first frozen; else why restated
+      "results": {"<objective>": {...PeriodResult...}, ...},
+      "history": [                                # the versions this one replaced, oldest first
+        {"frozen_at": "...", "reason": "", "replaced_at": "...", "results": {...}}
+      ]
+    }
+
+Only ``restate`` replaces a record, and it moves the old figures into ``history``.
+Results shown from the ledger carry ``frozen_at`` and ``restatements`` (each
+restatement's time and reason, oldest first), so a page can say "restated on DATE:
+reason". Daily values are never frozen.
 """
 
 from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from slacode.evaluate.results import (
+    Budget,
+    Credit,
+    Miss,
+    PeriodResult,
+    Restatement,
+    ServiceResults,
+)
+from slacode.problems import SlacodeError
+
+__all__ = [
+    "Candidate",
+    "LedgerReport",
+    "apply",
+    "freeze",
+    "read_record",
+    "record_path",
+    "restate",
+    "restated",
+    "result_from_dict",
+]
+
+FORMAT = 1
+#: a closed period with no data is frozen only this long after its end (late data may come)
+NO_DATA_GRACE = 7 * 86400
+#: fields that may differ between a frozen record and a fresh evaluation without being a
+#: restatement candidate: bookkeeping, and explanations rather than figures
+_IGNORED = frozenset({"as_of", "reasons", "frozen_at", "restatements"})
+_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A fresh evaluation disagrees with a frozen record: shown, never applied silently."""
+
+    service: str
+    period: str
+    objective: str
+    field: str
+    frozen: Any
+    new: Any
+
+    def __str__(self) -> str:
+        return (f"{self.service} {self.period} {self.objective}: {self.field} frozen "
+                f"{_short(self.frozen)}, now {_short(self.new)}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"service": self.service, "period": self.period, "objective": self.objective,
+                "field": self.field, "frozen": self.frozen, "new": self.new}
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    results: tuple[ServiceResults, ...]  # closed periods show the frozen figures
+    written: tuple[str, ...]  # record files written by this call
+    candidates: tuple[Candidate, ...]  # restatement candidates, sorted
+
+
+@dataclass(frozen=True)
+class Restated:
+    """One restatement of a frozen period, for pages and the feed ("restated on DATE: reason")."""
+
+    service: str
+    objective: str
+    period: str
+    reason: str
+    restated_at: str  # ISO time the new figures were written
+
+
+def restated(results: Sequence[ServiceResults]) -> tuple[Restated, ...]:
+    """Every restatement the shown results carry (after :func:`apply`), oldest first."""
+    out = [Restated(pr.service, pr.objective, pr.period, r.reason, r.at)
+           for res in results for pr in res.periods for r in pr.restatements]
+    return tuple(sorted(out, key=lambda r: (r.restated_at, r.service, r.period, r.objective)))
+
+
+def _short(v: Any) -> str:
+    return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+
+def _epoch(text: str) -> int:
+    return int(datetime.fromisoformat(text).timestamp())
+
+
+def _utc(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).isoformat()
+
+
+def record_path(ledger_dir: Path | str, service: str, period: str) -> Path:
+    for part in (service, period):
+        if not _SAFE.match(part):
+            raise SlacodeError(f"ledger: {part!r} is not a safe file name")
+    return Path(ledger_dir) / service / f"{period}.json"
+
+
+def read_record(ledger_dir: Path | str, service: str, period: str) -> dict[str, Any] | None:
+    """The record of one service and period, or ``None`` when nothing is frozen."""
+    path = record_path(ledger_dir, service, period)
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SlacodeError(f"{path}: cannot read ledger record: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
+        raise SlacodeError(f"{path}: not a ledger record (no 'results')")
+    return data
+
+
+def _dump(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def _plain(result: PeriodResult) -> dict[str, Any]:
+    """The JSON form of a result as a record stores it (no ledger bookkeeping)."""
+    d = json.loads(json.dumps(result.as_dict()))
+    for k in ("frozen_at", "restatements"):
+        d.pop(k, None)
+    return d
+
+
+def result_from_dict(d: dict[str, Any]) -> PeriodResult:
+    """Rebuild a :class:`PeriodResult` from its JSON form; unknown keys are ignored."""
+    fields = PeriodResult.__dataclass_fields__
+    kw = {k: v for k, v in d.items() if k in fields}
+    if kw.get("budget") is not None:
+        kw["budget"] = Budget(**kw["budget"])
+    if kw.get("credit") is not None:
+        kw["credit"] = Credit(**{k: v for k, v in kw["credit"].items()
+                                 if k in Credit.__dataclass_fields__})
+    kw["misses"] = tuple(Miss(**m) for m in kw.get("misses") or ())
+    kw["restatements"] = tuple(Restatement(**r) for r in kw.get("restatements") or ())
+    for k in ("excluded_maintenance", "late_maintenance", "reasons"):
+        kw[k] = tuple(kw.get(k) or ())
+    return PeriodResult(**kw)
+
+
+def _restatements(record: dict[str, Any]) -> tuple[Restatement, ...]:
+    versions = [*record.get("history", []), record]
+    return tuple(Restatement(at=str(v.get("frozen_at", "")), reason=str(v["reason"]))
+                 for v in versions if v.get("reason"))
+
+
+class _Records:
+    """Reads each record once per call."""
+
+    def __init__(self, ledger_dir: Path | str) -> None:
+        self.dir = ledger_dir
+        self.cache: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    def get(self, service: str, period: str) -> dict[str, Any] | None:
+        key = (service, period)
+        if key not in self.cache:
+            self.cache[key] = read_record(self.dir, service, period)
+        return self.cache[key]
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, where nested objects are compared on the keys both have."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return all(a[k] == b[k] for k in set(a) & set(b))
+    return a == b
+
+
+def _compare(fresh: PeriodResult, frozen: dict[str, Any]) -> list[Candidate]:
+    new = _plain(fresh)
+    out = []
+    for k in sorted(set(new) & set(frozen)):  # a field added to the format later is no change
+        if k in _IGNORED or _same(new[k], frozen[k]):
+            continue
+        out.append(Candidate(fresh.service, fresh.period, fresh.objective, k,
+                             frozen.get(k), new.get(k)))
+    return out
+
+
+def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
+        tuple[ServiceResults, ...], list[Candidate]]:
+    out: list[ServiceResults] = []
+    candidates: list[Candidate] = []
+    for res in results:
+        periods = []
+        for pr in res.periods:
+            rec = records.get(res.service, pr.period) if pr.closed else None
+            if rec is None:
+                periods.append(pr)
+                continue
+            frozen = rec["results"].get(pr.objective)
+            if frozen is None:
+                candidates.append(Candidate(pr.service, pr.period, pr.objective, "result",
+                                            None, _plain(pr).get("value")))
+                periods.append(pr)
+                continue
+            candidates += _compare(pr, frozen)
+            shown = result_from_dict(frozen)
+            periods.append(replace(shown, frozen_at=str(rec.get("frozen_at", "")),
+                                   restatements=_restatements(rec)))
+        out.append(replace(res, periods=tuple(periods)))
+    candidates.sort(key=lambda c: (c.service, c.period, c.objective, c.field))
+    return tuple(out), candidates
+
+
+def apply(results: Sequence[ServiceResults], ledger_dir: Path | str) -> LedgerReport:
+    """Results where every frozen closed period shows its frozen figures (the ledger
+    wins), and the differences a fresh evaluation found as restatement candidates."""
+    shown, candidates = _apply(results, _Records(ledger_dir))
+    return LedgerReport(shown, (), tuple(candidates))
+
+
+def _closed(results: Sequence[ServiceResults]) -> dict[tuple[str, str], list[PeriodResult]]:
+    groups: dict[tuple[str, str], list[PeriodResult]] = {}
+    for res in results:
+        for pr in res.periods:
+            if pr.closed:
+                groups.setdefault((res.service, pr.period), []).append(pr)
+    return groups
+
+
+def freeze(
+    results: Sequence[ServiceResults],
+    ledger_dir: Path | str,
+    now: int,
+    no_data_grace: int = NO_DATA_GRACE,
+) -> LedgerReport:
+    """Write a record for every closed period that has none; never touch existing ones.
+
+    A period where some objective has no data waits ``no_data_grace`` seconds after its
+    end before it is frozen, so that one failed nightly pull does not freeze "no data".
+    Returns the results as the ledger now shows them, the files written, and the
+    restatement candidates found against existing records.
+    """
+    records = _Records(ledger_dir)
+    written = []
+    for (service, period), prs in sorted(_closed(results).items()):
+        if records.get(service, period) is not None:
+            continue
+        if any(pr.verdict == "no-data" for pr in prs) and now < _epoch(prs[0].end) + no_data_grace:
+            continue
+        record = {
+            "format": FORMAT,
+            "service": service,
+            "period": period,
+            "frozen_at": _utc(now),
+            "reason": "",
+            "results": {pr.objective: _plain(pr) for pr in prs},
+            "history": [],
+        }
+        path = record_path(ledger_dir, service, period)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with open(path, "x", encoding="utf-8", newline="\n") as fh:
+                fh.write(_dump(record))
+        except FileExistsError:  # written meanwhile by another run: leave it
+            records.cache.pop((service, period), None)
+            continue
+        records.cache[(service, period)] = record
+        written.append(str(path))
+    shown, candidates = _apply(results, records)
+    return LedgerReport(shown, tuple(written), tuple(candidates))
+
+
+def restate(
+    service: str,
+    period: str,
+    reason: str,
+    results: Sequence[ServiceResults],
+    ledger_dir: Path | str,
+    now: int | None = None,
+) -> LedgerReport:
+    """Replace a frozen record with the fresh figures, keeping the old version and the reason.
+
+    Raises :class:`SlacodeError` when there is no reason, no closed period to restate in
+    ``results``, or nothing frozen yet (freeze first).
+    """
+    reason = reason.strip()
+    if not reason:
+        raise SlacodeError("a restatement needs a reason (--reason TEXT)")
+    prs = _closed(results).get((service, period))
+    if not prs:
+        raise SlacodeError(f"no closed period {period!r} for service {service!r} to restate")
+    old = read_record(ledger_dir, service, period)
+    if old is None:
+        raise SlacodeError(f"nothing frozen for {service} {period}: freeze it first (--freeze)")
+    at = _utc(int(time.time()) if now is None else now)
+    previous = {k: old.get(k) for k in ("frozen_at", "reason", "results")}
+    previous["replaced_at"] = at
+    record = {
+        "format": FORMAT,
+        "service": service,
+        "period": period,
+        "frozen_at": at,
+        "reason": reason,
+        "results": {pr.objective: _plain(pr) for pr in prs},
+        "history": [*old.get("history", []), previous],
+    }
+    path = record_path(ledger_dir, service, period)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(_dump(record), encoding="utf-8", newline="\n")
+    os.replace(tmp, path)
+    shown, candidates = _apply(results, _Records(ledger_dir))
+    return LedgerReport(shown, (str(path),), tuple(candidates))

@@ -7,12 +7,21 @@ loader with positions), ``schema`` (JSON Schema with positions), ``lint`` (meani
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from slacode.model import Agreement
 from slacode.problems import Problem
+
+SUFFIXES = (".yaml", ".yml")
+
+# jsonschema imports rfc3987_syntax when installed (the format-nongpl extra) to check the
+# iri/uri formats, and that builds a parser grammar at import time: seconds on every run.
+# Agreement schemas use neither format, so that optional import is made to fail fast.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -25,13 +34,114 @@ class LoadResult:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def load_agreements(paths: Sequence[Path | str], root: Path | None = None) -> LoadResult:
+def find_files(paths: Sequence[Path | str]) -> list[Path]:
+    """Agreement files under ``paths``: files as given, folders searched for *.yaml/*.yml."""
+    found: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found.extend(
+                f for f in sorted(p.rglob("*"))
+                if f.suffix in SUFFIXES and f.is_file()
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        else:
+            found.append(p)
+    unique: dict[Path, Path] = {}
+    for f in found:
+        unique.setdefault(f.resolve(), f)
+    return list(unique.values())
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    agreement: Agreement | None
+    problems: tuple[Problem, ...]
+    raw_id: str | None  # the id the file claims, even when it has other errors
+
+
+def _load(data: str | bytes, path: str, today: date | None) -> _Loaded:
+    from slacode.load import yamlsafe
+
+    doc, problems = yamlsafe.parse(data, path)
+    if doc is None:
+        return _Loaded(None, tuple(problems), None)
+    from slacode.load import build, lint, schema  # only for files that parse: keeps refusals fast
+
+    raw_id = doc.data.get("id") if isinstance(doc.data.get("id"), str) else None
+    problems = schema.validate(doc, path)
+    if problems:
+        return _Loaded(None, tuple(problems), raw_id)
+    try:
+        agreement = build.build_agreement(doc.data, path, doc.positions)
+    except ValueError as exc:  # a value the schema let through but Python cannot parse
+        return _Loaded(None, (Problem(path, 1, 1, "error", f"cannot read the agreement: {exc}",
+                                      "build"),), raw_id)
+    problems = sorted(lint.lint_agreement(agreement, today))
+    ok = not any(p.severity == "error" for p in problems)
+    return _Loaded(agreement if ok else None, tuple(problems), raw_id)
+
+
+def _read(path: Path, shown: str) -> str | bytes | Problem:
+    from slacode.load.yamlsafe import MAX_BYTES, too_large
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:  # refuse before reading: a huge file must not cost memory or time
+            return too_large(shown, size)
+        return path.read_bytes()
+    except FileNotFoundError:
+        return Problem(shown, 0, 0, "error", "no such file", "io")
+    except OSError as exc:
+        return Problem(shown, 0, 0, "error", f"cannot read: {exc.strerror or exc}", "io")
+
+
+def load_agreements(
+    paths: Sequence[Path | str], root: Path | None = None, today: date | None = None
+) -> LoadResult:
     """Load every ``*.yaml``/``*.yml`` file under ``paths`` (files or folders).
 
     Paths in problems are relative to ``root`` (default: the current folder).
     Never raises for bad input: every problem becomes a :class:`Problem`.
+    Cross-file checks (unique ids, dependencies) also see the other agreements in the
+    folders of the given files, so checking one changed file (pre-commit) still knows
+    its neighbours; problems are reported for the given files only.
+    ``today`` dates the review-overdue check (default: the current date).
     """
-    raise NotImplementedError
+    from slacode.load import lint
+
+    root = root or Path.cwd()
+    targets = find_files(paths)
+    target_keys = {f.resolve() for f in targets}
+    neighbours = find_files(sorted({f.parent for f in targets if f.parent.is_dir()}))
+    loaded: dict[Path, tuple[str, _Loaded]] = {}
+    for f in [*targets, *(n for n in neighbours if n.resolve() not in target_keys)]:
+        shown = _display(f, root)
+        data = _read(f, shown)
+        if isinstance(data, Problem):
+            loaded[f.resolve()] = (shown, _Loaded(None, (data,), None))
+        else:
+            loaded[f.resolve()] = (shown, _load(data, shown, today))
+    index: dict[str, list[str]] = {}
+    for shown, item in loaded.values():
+        if item.raw_id is not None:
+            index.setdefault(item.raw_id, []).append(shown)
+    universe = [item.agreement for _, item in loaded.values() if item.agreement is not None]
+    mine = [loaded[k][1] for k in loaded if k in target_keys]
+    problems = [p for item in mine for p in item.problems]
+    good = [item.agreement for item in mine if item.agreement is not None]
+    cross = lint.lint_set(good, universe, index)
+    problems.extend(cross)
+    failed = {p.path for p in cross if p.severity == "error"}
+    agreements = tuple(a for a in good if a.path not in failed)
+    return LoadResult(agreements, tuple(sorted(set(problems))))
 
 
 def load_text(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
@@ -40,4 +150,5 @@ def load_text(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Pro
     ``path`` is used in messages only. Returns ``(None, problems)`` when it has errors.
     Cross-file checks (unique ids, dependencies exist) are not run here.
     """
-    raise NotImplementedError
+    item = _load(text, path, None)
+    return item.agreement, item.problems

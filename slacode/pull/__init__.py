@@ -8,13 +8,51 @@ intervals so that a nightly run asks only for what is new.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
 
 from slacode.config import Settings
-from slacode.model import Agreement
+from slacode.model import Agreement, Objective
 from slacode.problems import Problem
-from slacode.pull.base import Measurement
+from slacode.pull.align import local_midnight, month_start
+from slacode.pull.base import (
+    Counts,
+    CountSeries,
+    Gap,
+    IncidentRecords,
+    Measurement,
+    PullRequest,
+    Source,
+    SurveyRecords,
+)
+from slacode.pull.cache import Cache
+from slacode.pull.files import FileSource, IncidentSource, SurveySource
+from slacode.pull.prometheus import PrometheusSource
+
+log = logging.getLogger(__name__)
+
+#: interval of pulled measurements when an objective gives no ``resolution``
+DEFAULT_STEP = 3600
+
+
+class SourceFactory(Protocol):
+    def __call__(self, settings: Settings, cache: Cache) -> Source: ...
+
+
+#: source kind (``Objective.source.kind``) -> class; the only place kinds are known.
+SOURCES: dict[str, SourceFactory] = {
+    "prometheus": PrometheusSource,
+    "file": FileSource,
+    "incidents": IncidentSource,
+    "survey": SurveySource,
+}
+
+#: kinds whose fetches run in parallel (bounded by the servers' ``concurrency``)
+REMOTE_KINDS = frozenset({"prometheus"})
 
 
 @dataclass(frozen=True)
@@ -22,6 +60,30 @@ class PullResult:
     measurements: dict[tuple[str, str], Measurement]  # (service id, objective id) -> data
     queries: int  # HTTP queries sent (0 for file sources and fully cached ranges)
     problems: tuple[Problem, ...]  # gaps and source faults, as warnings (errors with --strict)
+
+    @property
+    def gaps(self) -> int:
+        """Number of objectives with at least one gap."""
+        return sum(1 for m in self.measurements.values() if m.gaps)
+
+
+def step_of(objective: Objective) -> int:
+    """Seconds per interval: the objective's ``resolution``, default one hour."""
+    res = objective.resolution
+    if res is None:
+        return DEFAULT_STEP
+    if res.is_calendar:
+        raise ValueError(f"resolution {res} must be a fixed duration (e.g. 1h, 5m, 1d)")
+    step = int(res.seconds)
+    if step < 1:
+        raise ValueError(f"resolution {res} must be at least one second")
+    if step >= 86400 and step % 86400:
+        raise ValueError(f"resolution {res} must be whole days when a day or longer")
+    return step
+
+
+def _iso(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
 def pull(
@@ -36,4 +98,118 @@ def pull(
 
     ``progress`` is called with one line per objective. Never raises for data faults.
     """
-    raise NotImplementedError
+    cache = Cache(settings.path(settings.cache))
+    sources: dict[str, Source] = {}
+    problems: list[Problem] = []
+    jobs: list[tuple[PullRequest, int]] = []
+    for agr in agreements:
+        a_start = (
+            month_start(now, agr.timezone, settings.history_months)
+            if start is None else local_midnight(start, agr.timezone)
+        )
+        for idx, obj in enumerate(agr.objectives):
+            pos = agr.pos(f"/objectives/{idx}/resolution")
+            try:
+                step = step_of(obj)
+            except ValueError as exc:
+                problems.append(Problem(agr.path, pos.line, pos.col, "error",
+                                        f"{agr.id}/{obj.id}: {exc}", "pull.resolution"))
+                continue
+            if obj.source.kind not in SOURCES:
+                problems.append(Problem(agr.path, pos.line, pos.col, "error",
+                                        f"{agr.id}/{obj.id}: unknown source kind "
+                                        f"{obj.source.kind!r}", "pull.source-kind"))
+                continue
+            if obj.source.kind not in sources:
+                sources[obj.source.kind] = SOURCES[obj.source.kind](settings, cache)
+            jobs.append((PullRequest(agr, obj, a_start, now, step, now), idx))
+
+    results: dict[int, Measurement] = {}
+
+    def run(n: int) -> None:
+        req = jobs[n][0]
+        src = sources[req.objective.source.kind]
+        try:
+            m = src.fetch(req)
+        except Exception as exc:
+            log.error("%s/%s: internal error: %s", req.agreement.id, req.objective.id,
+                      type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
+            m = _failed(req, f"internal error: {type(exc).__name__}")
+        results[n] = m
+        if progress is not None:
+            progress(f"{req.agreement.id}/{req.objective.id}: {summary(m)}")
+
+    remote = [n for n, (r, _) in enumerate(jobs) if r.objective.source.kind in REMOTE_KINDS]
+    local = [n for n in range(len(jobs)) if n not in set(remote)]
+    workers = max((s.concurrency for s in settings.servers), default=1)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pull") as pool:
+        futures = [pool.submit(run, n) for n in remote]
+        for n in local:
+            run(n)
+        for f in futures:
+            f.result()
+
+    measurements: dict[tuple[str, str], Measurement] = {}
+    for n, (req, idx) in enumerate(jobs):
+        m = results[n]
+        measurements[(req.agreement.id, req.objective.id)] = m
+        problems.extend(_gap_problems(req, idx, m, settings.strict))
+    for src in sources.values():
+        problems.extend(getattr(src, "problems", ()))
+    queries = sum(getattr(s, "queries", 0) for s in sources.values())
+    return PullResult(measurements, queries, tuple(sorted(set(problems))))
+
+
+def _failed(req: PullRequest, reason: str) -> Measurement:
+    gap = (Gap(req.start, req.end, reason),)
+    kind = req.objective.source.kind
+    if kind == "incidents":
+        return IncidentRecords(req.agreement.id, req.objective.id, (), req.start, req.end, gap)
+    if kind == "survey":
+        return SurveyRecords(req.agreement.id, req.objective.id, (), req.start, req.end, gap)
+    from slacode.pull.align import intervals
+
+    spans = intervals(req.start, req.end, req.step, req.agreement.timezone)
+    pts = tuple(Counts(s, e, None, None) for s, e in spans)
+    return CountSeries(req.agreement.id, req.objective.id, req.step, pts, gap)
+
+
+def summary(m: Measurement) -> str:
+    """One line for logs and the progress display."""
+    if isinstance(m, CountSeries):
+        missing = sum(1 for p in m.points if not p.has_data)
+        text = f"{len(m.points)} intervals, {missing} without data"
+    elif isinstance(m, IncidentRecords):
+        text = f"{len(m.incidents)} incidents"
+    else:
+        text = f"{len(m.responses)} responses"
+    if m.gaps:
+        text += f" ({m.gaps[0].reason})"
+    return text
+
+
+def _gap_problems(req: PullRequest, idx: int, m: Measurement, strict: bool) -> list[Problem]:
+    agr, obj = req.agreement, req.objective
+    pos = agr.pos(f"/objectives/{idx}/source")
+    severity = "error" if strict else "warning"
+    by_reason: dict[str, list[Gap]] = {}
+    for g in m.gaps:
+        by_reason.setdefault(g.reason, []).append(g)
+    out = []
+    for reason, gaps in by_reason.items():
+        if isinstance(m, CountSeries):
+            n = sum(1 for p in m.points
+                    if not p.has_data and any(g.start <= p.start < g.end for g in gaps))
+            what = f"{n} interval{'s' if n != 1 else ''} without data"
+        else:
+            what = "no data"
+        where = f"from {_iso(gaps[0].start)} to {_iso(gaps[0].end)}"
+        if len(gaps) > 1:
+            where += f" and {len(gaps) - 1} more stretch{'es' if len(gaps) > 2 else ''}"
+        out.append(Problem(agr.path, pos.line, pos.col, severity,  # type: ignore[arg-type]
+                           f"{agr.id}/{obj.id}: {what} {where}: {reason}", "pull.gap"))
+    if isinstance(m, CountSeries):
+        for w in m.warnings:
+            out.append(Problem(agr.path, pos.line, pos.col, "warning",
+                               f"{agr.id}/{obj.id}: server warning: {w}", "pull.warning"))
+    return out

@@ -3,6 +3,80 @@
 Knows nothing of MkDocs: :func:`render` returns ``{relative path: content}``; the
 MkDocs plugin (``slacode.plugin``) and ``slacode render --out DIR`` both use it.
 Every string from YAML or from a data source passes :mod:`slacode.render.escape`.
+The audience filter is applied here as well as in the pipeline, so that nothing
+outside the audience can reach a page, a data file, a badge or the feed.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slacode.evaluate.results import ServiceResults
+from slacode.model import Agreement
+from slacode.problems import SlacodeError
+from slacode.render import data, escape, feeds, fmt, pages
+__all__ = ["render"]
+
+
+def render(
+    agreements: Sequence[Agreement],
+    results: Sequence[ServiceResults],
+    *,
+    now: int | str,
+    audience: str = "public",
+    language: str = "en",
+    history: Mapping[str, Sequence[Any]] | None = None,
+    incidents: Mapping[str, Sequence[Any]] | None = None,
+    restatements: Sequence[Any] = (),
+    site_title: str = "Service levels",
+    site_url: str = "",
+    built_at: int | None = None,
+    history_months: int = 13,
+) -> dict[str, str]:
+    """The generated docs tree for ``audience``: ``{relative path: text}``.
+
+    ``history`` maps a service id to its change log (``slacode.history.ChangeEntry``,
+    newest first). ``incidents`` maps a service id to its incident records (``slacode.pull.base.Incident``);
+    ``restatements`` are the ledger's ``Restated`` records (``service``, ``objective``,
+    ``period``, ``reason``, ``restated_at``). ``built_at`` (UNIX seconds) is the build time shown on pages;
+    it defaults to ``now`` so that the same inputs give the same files.
+    """
+    language = language if language in ("en", "zh") else "en"
+    internal = audience == "internal"
+    shown = [a for a in agreements if a.visible_to(audience)]
+    for a in shown:
+        try:
+            escape.segment(a.id)
+        except ValueError as exc:
+            raise SlacodeError(f"{a.path}: {exc}") from None
+    ids = {a.id for a in shown}
+    by_id = {a.id: a for a in shown}
+    res = {r.service: r for r in results if r.service in ids}
+    hist = {k: tuple(v) for k, v in (history or {}).items() if k in ids}
+    rest = [r for r in restatements if getattr(r, "service", None) in ids]
+    now_dt = fmt.parse_time(now)
+    built = fmt.when(built_at if built_at is not None else now_dt)
+
+    files: dict[str, str] = {}
+    files["index.md"] = pages.overview(shown, res, now_dt, language, built)
+    for a in shown:
+        incs = [i for i in (incidents or {}).get(a.id, ())
+                if (internal or getattr(i, "customer_visible", True))
+                and getattr(i, "service", "") in ("", a.id)]
+        incs = sorted(incs, key=lambda i: (i.opened, i.id), reverse=True)[:50]
+        page = pages.Page(
+            agreement=a, results=res.get(a.id),
+            dependencies=[by_id[d] for d in a.depends_on if d in by_id],
+            history=hist.get(a.id, ()), incidents=incs,
+            restatements=[r for r in rest if r.service == a.id], internal=internal,
+        )
+        files[f"services/{a.id}.md"] = pages.service(page, now_dt, language, built, history_months)
+        files[f"api/{a.id}.json"] = data.service_json(a, res.get(a.id), internal, ids)
+        r = res.get(a.id)
+        files[f"api/{a.id}.csv"] = data.service_csv(r.periods if r else ())
+        files.update(data.badges(a, r, language))
+    files["api/services.json"] = data.services_json(shown, res, fmt.iso_utc(now_dt))
+    items = feeds.entries(shown, res, hist, rest, language)
+    files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
+    return dict(sorted(files.items()))

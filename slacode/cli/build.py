@@ -1,0 +1,88 @@
+"""``slacode build``: the published site, swapped in only when the whole build succeeded.
+
+MkDocs (with ``--strict``) writes into its output folder before it fails, so the
+build goes to a temporary folder beside the site and replaces it in one rename at
+the end; a failed or killed build leaves the previous site byte for byte intact.
+``SOURCE_DATE_EPOCH`` defaults to the evaluation time so that two builds of the same
+inputs give the same files (sitemap dates included).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from slacode.problems import SlacodeError
+
+
+def load_mkdocs_config(config_file: Path, **overrides: Any) -> Any:
+    """The MkDocs config, with load errors as one-line :class:`SlacodeError`."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    if not config_file.is_file():
+        raise SlacodeError(f"{config_file}: no such file")
+    try:
+        return load_config(config_file=str(config_file), **overrides)
+    except MkDocsException as exc:
+        raise SlacodeError(f"{config_file}: {exc}") from None
+
+
+def build_site(config_file: Path, *, audience: str | None = None, strict: bool = False,
+               site_dir: Path | None = None) -> Path:
+    """Build the site of ``config_file`` for ``audience``; returns the published folder."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    from slacode.config import check_audience, load_settings
+    from slacode.render.output import replacing
+
+    config_file = config_file.resolve()
+    settings = load_settings(config_file.parent)
+    if "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = str(settings.now_epoch())
+    cfg = load_mkdocs_config(config_file, strict=strict)
+    plugin = cfg.plugins.get("slacode")
+    if audience is not None:
+        if plugin is None:
+            raise SlacodeError(f"{config_file}: the slacode plugin is not enabled")
+        plugin.config.audience = check_audience(audience)
+    target = Path(site_dir) if site_dir else Path(cfg.site_dir)
+    _log_to_stderr()
+    with replacing(target) as tmp:
+        cfg.site_dir = str(tmp)
+        try:
+            build(cfg)
+        except MkDocsException as exc:
+            raise SlacodeError(f"build failed, previous site kept: {exc.format_message()}") from None
+        except OSError as exc:
+            raise SlacodeError(f"build failed, previous site kept: {exc}") from None
+    return target
+
+
+def _log_to_stderr() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_slacode", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._slacode = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+@click.command()
+@click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
+@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (nothing is published).")
+@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("mkdocs.yml"), show_default=True)
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Publish here instead of the config's site_dir.")
+def command(audience: str | None, strict: bool, config_file: Path, site_dir: Path | None) -> None:
+    """Run the pipeline and publish the site atomically."""
+    out = build_site(config_file, audience=audience, strict=strict, site_dir=site_dir)
+    click.echo(f"site written to {out}")

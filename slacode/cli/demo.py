@@ -1,0 +1,28 @@
+"""``slacode demo``: build the sample site of this repository and show where it is."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
+@click.option("--serve", is_flag=True, help="Serve the site on 127.0.0.1 until interrupted.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+def command(audience: str | None, serve: bool, port: int) -> None:
+    """Build the demo site (slas/ and data/ of this folder) and print its address."""
+    from slacode.cli.build import build_site
+
+    out = build_site(Path("mkdocs.yml"), audience=audience)
+    click.echo(f"demo site: {(out / 'index.html').resolve()}")
+    if not serve:
+        click.echo("open it in a browser, or run `slacode demo --serve`")
+        return
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:
+        click.echo(f"serving on http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C to stop)")
+        httpd.serve_forever()

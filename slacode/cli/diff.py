@@ -1,0 +1,48 @@
+"""``slacode diff BASE [HEAD] [--pr]``: what a change promises differently, as Markdown.
+
+Compares ``slas/`` at the merge base of BASE and HEAD with HEAD (what a pull request
+from HEAD into BASE changes) and prints a Markdown summary for a job summary or a
+pull-request comment. With ``--pr``, a promise changed without a higher version and
+a later effective date is an error (exit 1), reported as ``path:line:col``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from slacode.problems import SlacodeError
+
+
+@click.command("diff")
+@click.argument("base")
+@click.argument("head", default="HEAD")
+@click.option("--pr", "pr_mode", is_flag=True,
+              help="Pull-request mode: a changed promise needs a version bump and a new "
+                   "effective date.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Project folder (inside a git work tree).")
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
+              show_default=True,
+              help="How problems are printed on stderr; github adds annotations.")
+def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str) -> None:
+    """Summarise what HEAD promises differently from BASE (Markdown on stdout)."""
+    from slacode.config import load_settings
+    from slacode.history.gitlog import GitError
+    from slacode.history.report import diff_revisions, markdown, pr_problems
+
+    settings = load_settings(root)
+    try:
+        d = diff_revisions(settings.root, base, head, settings.slas)
+    except GitError as exc:
+        raise SlacodeError(str(exc)) from None
+    rule = pr_problems(d) if pr_mode else ()
+    click.echo(markdown(d, rule))
+    for p in rule:
+        click.echo(p.as_github() if fmt == "github" else str(p), err=True)
+    # Files that do not load are `slacode validate`'s to annotate; here they only fail the check.
+    for p in d.problems:
+        click.echo(str(p), err=True)
+    if pr_mode and any(p.severity == "error" for p in (*rule, *d.problems)):
+        raise click.exceptions.Exit(1)

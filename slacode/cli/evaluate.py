@@ -1,0 +1,154 @@
+"""``slacode evaluate``: load, pull, evaluate, and show the figures the ledger stands by.
+
+Closed periods show their frozen figures when the ledger has them; a fresh evaluation
+that disagrees is listed as a restatement candidate. ``--freeze`` writes records for
+closed periods that have none; ``--restate PERIOD --service ID --reason TEXT`` replaces
+one record, keeping the old figures and the reason.
+
+``--format json`` prints one object with stable, sorted keys::
+
+    {"evaluated_at": "...",                       # ISO time of the evaluation ("now")
+     "results": [ {service, objective, period, start, end, closed, value, target, unit,
+                   verdict, margin, coverage, as_of, budget, credit, projection, composite,
+                   agreement_version, misses, reasons, excluded_maintenance,
+                   late_maintenance, frozen_at, restatements}, ... ],   # every period
+     "restatement_candidates": [ {service, period, objective, field, frozen, new}, ... ],
+     "written": [ "ledger/<service>/<period>.json", ... ]}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from slacode.problems import SlacodeError
+
+if TYPE_CHECKING:
+    from slacode.evaluate.results import PeriodResult, ServiceResults
+    from slacode.model import Agreement
+
+
+@click.command("evaluate")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Project folder (holds mkdocs.yml and slas/).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="A table for people, or JSON with stable keys.")
+@click.option("--now", "now_text", default=None, metavar="ISO",
+              help="Evaluation time (default: the pinned `now`, SOURCE_DATE_EPOCH, the clock).")
+@click.option("--all", "show_all", is_flag=True,
+              help="Text: every period, not only the last closed and the open one.")
+@click.option("--freeze", is_flag=True, help="Write ledger records for closed periods without one.")
+@click.option("--restate", "restate_period", default=None, metavar="PERIOD",
+              help="Replace the frozen record of PERIOD (needs --service and --reason).")
+@click.option("--service", default=None, metavar="ID", help="Service of --restate.")
+@click.option("--reason", default=None, metavar="TEXT", help="Why --restate changes a record.")
+def command(root: Path, fmt: str, now_text: str | None, show_all: bool, freeze: bool,
+            restate_period: str | None, service: str | None, reason: str | None) -> None:
+    """Evaluate every agreement against its measurements."""
+    from slacode import ledger
+    from slacode.config import load_settings
+    from slacode.evaluate import evaluate
+    from slacode.load import load_agreements
+    from slacode.pull import pull
+
+    if restate_period and not (service and reason and reason.strip()):
+        raise SlacodeError("--restate needs --service ID and --reason TEXT")
+    if (service or reason) and not restate_period:
+        raise SlacodeError("--service and --reason go with --restate PERIOD")
+    settings = load_settings(root, now=now_text)
+    try:
+        now = settings.now_epoch()
+    except ValueError:
+        raise SlacodeError(f"invalid evaluation time {settings.now!r}: expected ISO 8601") from None
+    loaded = load_agreements([settings.path(settings.slas)], root=settings.root)
+    errors = tuple(p for p in loaded.problems if p.severity == "error")
+    if errors:
+        raise SlacodeError(f"{len(errors)} error(s) in agreements; fix them first", errors)
+    pulled = pull(loaded.agreements, settings, now)
+    if settings.strict and pulled.problems:
+        raise SlacodeError("data gaps with strict: true", tuple(pulled.problems))
+    results = evaluate(loaded.agreements, pulled.measurements, now, settings.history_months,
+                       versions=_versions(settings.root, settings.slas))
+    ledger_dir = settings.path(settings.ledger)
+    if restate_period:
+        report = ledger.restate(service or "", restate_period, reason or "", results, ledger_dir,
+                                now=now)
+    elif freeze:
+        report = ledger.freeze(results, ledger_dir, now)
+    else:
+        report = ledger.apply(results, ledger_dir)
+    written = [_rel(p, settings.root) for p in report.written]
+    if fmt == "json":
+        doc = {
+            "evaluated_at": datetime.fromtimestamp(now, UTC).isoformat(),
+            "results": [p.as_dict() for r in report.results for p in r.periods],
+            "restatement_candidates": [c.as_dict() for c in report.candidates],
+            "written": written,
+        }
+        click.echo(json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False))
+        return
+    click.echo(table(report.results, show_all))
+    for c in report.candidates:
+        click.echo(f"restatement candidate: {c}")
+    for path in written:
+        click.echo(f"wrote {path}")
+
+
+def _versions(root: Path, slas: str) -> dict[str, tuple[Agreement, ...]]:
+    """Past versions from git; none when history is unavailable (no repository, shallow)."""
+    from slacode.history import GitError, versions
+
+    try:
+        return dict(versions(root, slas))
+    except (GitError, OSError):  # history is optional: every period then uses today's file
+        return {}
+
+
+def _rel(path: str, root: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path
+
+
+def _num(x: float | None, unit: str = "%") -> str:
+    if x is None:
+        return "-"
+    return f"{x:.3f}%" if unit == "%" else f"{x:.2f}"
+
+
+def table(results: Sequence[ServiceResults], show_all: bool = False) -> str:
+    """The text table: by default each objective's last closed period and its open one."""
+    head = ("SERVICE", "OBJECTIVE", "PERIOD", "VALUE", "TARGET", "VERDICT", "COVERAGE",
+            "BUDGET LEFT", "CREDIT")
+    rows = [head]
+    for res in results:
+        keep = list(res.periods)
+        if not show_all:
+            last: dict[str, PeriodResult] = {}
+            for p in res.periods:
+                if p.closed:
+                    last[p.objective] = p
+            keep = [p for p in res.periods if not p.closed or last.get(p.objective) is p]
+        for p in keep:
+            period = p.period + ("" if p.closed else " (open)") + (" *" if p.restatements else "")
+            budget = "-"
+            if p.budget is not None:
+                budget = f"{p.budget.remaining:g} {p.budget.unit}"
+            credit = "-"
+            if p.credit is not None:
+                credit = f"{p.credit.percent:g}%"
+                if p.credit.amount is not None:
+                    credit += f" ({p.credit.amount:.2f} {p.credit.currency})".replace(" )", ")")
+            rows.append((p.service, p.objective, period, _num(p.value, p.unit),
+                         _num(p.target, p.unit), p.verdict, f"{p.coverage:.0%}", budget, credit))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    if any(p.restatements for res in results for p in res.periods):
+        lines.append("* restated: see the ledger record's history")
+    return "\n".join(lines)

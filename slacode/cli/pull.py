@@ -1,0 +1,143 @@
+"""``slacode pull``: fetch measurements for every objective and report their coverage.
+
+A progress bar on a terminal; one plain line per objective otherwise (CI logs). Faults
+(server down, timeouts, 5xx, no series, missing files) are reported as gaps, never as
+figures; ``--strict`` (or ``strict: true`` in the settings) makes any gap exit 1. Bad
+rows in data files are errors (exit 1) with ``path:line``.
+
+``--format json`` prints one object with stable keys::
+
+    {"now": "...", "queries": 12,
+     "objectives": [{"service", "objective", "source", "intervals", "with_data", "as_of",
+                     "gaps": [{"start", "end", "reason"}], "warnings",
+                     "incidents" | "responses"}, ...],
+     "problems": [{"path", "line", "col", "severity", "message", "code"}, ...]}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from slacode.problems import SlacodeError
+
+
+def _iso(ts: int | None) -> str | None:
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_HANDLER: logging.Handler | None = None
+
+
+def _setup_logging(verbose: bool) -> None:
+    from slacode.pull.prometheus import install_redaction
+
+    global _HANDLER
+    root = logging.getLogger()
+    if _HANDLER is not None:
+        root.removeHandler(_HANDLER)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    install_redaction(handler)
+    root.addHandler(handler)
+    _HANDLER = handler
+    root.setLevel(logging.DEBUG if verbose else logging.ERROR)
+
+
+@click.command("pull")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+              show_default=True, help="Project folder (holds mkdocs.yml and slas/).")
+@click.option("--now", "now_text", default=None, metavar="ISO",
+              help="Evaluation time (default: the pinned `now`, SOURCE_DATE_EPOCH, the clock).")
+@click.option("--strict", is_flag=True, help="Exit 1 when any interval has no data.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Lines for people, or JSON with stable keys.")
+@click.option("-v", "--verbose", is_flag=True, help="Log every query (credentials redacted).")
+def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: bool) -> None:
+    """Pull measurements for every objective (cached; only new intervals are asked for)."""
+    from slacode import load
+    from slacode.config import load_settings
+    from slacode.pull import pull, summary
+    from slacode.pull.base import CountSeries, IncidentRecords, SurveyRecords
+
+    _setup_logging(verbose)
+    settings = load_settings(root, now=now_text)
+    try:
+        now = settings.now_epoch()
+    except ValueError:
+        raise SlacodeError(f"invalid evaluation time {settings.now!r}: expected ISO 8601") from None
+    loaded = load.load_agreements([settings.path(settings.slas)], root=settings.root)
+    errors = tuple(p for p in loaded.problems if p.severity == "error")
+    if errors:
+        raise SlacodeError(f"{len(errors)} error(s) in agreements; fix them first", errors)
+    total = sum(len(a.objectives) for a in loaded.agreements)
+    lock = threading.Lock()
+    if sys.stderr.isatty() and total:
+        bar = click.progressbar(length=total, label="Pulling", file=sys.stderr)
+        bar.__enter__()
+
+        def progress(line: str) -> None:
+            with lock:
+                bar.update(1)
+    else:
+        bar = None
+
+        def progress(line: str) -> None:
+            with lock:
+                click.echo(f"pull {line}", err=True)
+
+    try:
+        result = pull(loaded.agreements, settings, now, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+    strict = strict or settings.strict
+    rows = []
+    for (service, oid), m in result.measurements.items():
+        row: dict[str, object] = {
+            "service": service, "objective": oid, "as_of": _iso(m.as_of),
+            "gaps": [{"start": _iso(g.start), "end": _iso(g.end), "reason": g.reason}
+                     for g in m.gaps],
+        }
+        if isinstance(m, CountSeries):
+            row.update(intervals=len(m.points), with_data=sum(p.has_data for p in m.points),
+                       step=m.step, warnings=list(m.warnings))
+        elif isinstance(m, IncidentRecords):
+            row["incidents"] = len(m.incidents)
+        elif isinstance(m, SurveyRecords):
+            row["responses"] = len(m.responses)
+        row["summary"] = summary(m)
+        rows.append(row)
+    problems = [p if p.severity == "error" or not strict or p.code != "pull.gap"
+                else _as_error(p) for p in result.problems]
+    if fmt == "json":
+        click.echo(json.dumps({
+            "now": _iso(now), "queries": result.queries, "objectives": rows,
+            "problems": [p.as_dict() for p in problems],
+        }, indent=2, sort_keys=True))
+    else:
+        for row in rows:
+            click.echo(f"{row['service']}/{row['objective']}: {row['summary']}")
+        click.echo(f"{result.queries} quer{'y' if result.queries == 1 else 'ies'} sent")
+        for p in problems:
+            click.echo(str(p), err=True)
+    errs = tuple(p for p in problems if p.severity == "error")
+    if errs:
+        gaps = sum(1 for p in errs if p.code == "pull.gap")
+        what = f"{gaps} data gap(s) with --strict" if gaps == len(errs) else f"{len(errs)} error(s)"
+        raise SlacodeError(f"pull: {what}")
+
+
+def _as_error(p):
+    from dataclasses import replace
+
+    return replace(p, severity="error")

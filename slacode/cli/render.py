@@ -1,0 +1,59 @@
+"""``slacode render --out DIR``: write the site's docs tree without MkDocs.
+
+For site generators that run no MkDocs plugins (Zensical): the hand-written pages
+of ``docs_dir`` are copied first, then the generated tree, and DIR is replaced as a
+whole so that no page of an earlier run (or another audience) stays behind.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import click
+
+from slacode.problems import SlacodeError
+
+
+def _mkdocs(root: Path) -> tuple[Path | None, str]:
+    """``docs_dir`` (hand-written pages) and ``site_name`` of ``ROOT/mkdocs.yml``."""
+    cfg = root / "mkdocs.yml"
+    if not cfg.is_file():
+        return None, "Service levels"
+    from slacode.cli.build import load_mkdocs_config
+
+    mk = load_mkdocs_config(cfg)
+    docs = Path(mk.docs_dir)
+    return (docs if docs.is_dir() else None), str(mk.site_name)
+
+
+@click.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the docs tree to (replaced as a whole).")
+@click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
+@click.option("--language", type=click.Choice(["en", "zh"]), default=None,
+              help="Language of the generated words (default: from mkdocs.yml).")
+@click.option("--generated-only", is_flag=True, help="Do not copy the hand-written pages.")
+def command(out: Path, audience: str | None, language: str | None, generated_only: bool) -> None:
+    """Render the site's pages, data files, badges and feed into OUT."""
+    from slacode.config import load_settings
+    from slacode.pipeline import run
+    from slacode.render.output import replacing, write_tree
+
+    root = Path.cwd()
+    settings = load_settings(root, audience=audience, language=language)
+    hand, title = _mkdocs(root)
+    result = run(settings, site_title=title)
+    for p in result.problems:
+        click.echo(str(p), err=True)
+    if not result.ok:
+        raise SlacodeError(f"{len(result.errors())} error(s); nothing written")
+    hand = None if generated_only else hand
+    with replacing(out) as tmp:
+        if hand is not None:
+            shutil.copytree(hand, tmp, dirs_exist_ok=True)
+            clash = sorted(p for p in result.files if (tmp / p).exists())
+            if clash:
+                raise SlacodeError(f"{hand / clash[0]} is written by hand but slacode generates it")
+        write_tree(result.files, tmp)
+    click.echo(f"wrote {len(result.files)} generated files to {out}")

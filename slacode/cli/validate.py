@@ -1,0 +1,62 @@
+"""``slacode validate [PATH...]``: every problem of every agreement in one run.
+
+Exit status: 0 when there are no errors (warnings allowed), 1 when any file has an
+error, 2 for a usage error (a path that does not exist, no agreement files).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from slacode.problems import Problem
+
+
+def _summary(problems: tuple[Problem, ...], files: int) -> str:
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    return (f"{files} agreement file{'s' if files != 1 else ''} checked: "
+            f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}")
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+    show_default=True,
+    help="text: path:line:col: severity: message; json: one document; "
+    "github: workflow annotations.",
+)
+@click.pass_context
+def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+    """Check agreements against the schema and for meaning (default: the slas/ folder)."""
+    from slacode.config import load_settings
+    from slacode.load import find_files, load_agreements
+
+    root = Path.cwd()
+    if not paths:
+        settings = load_settings(root)
+        default = settings.path(settings.slas)
+        if not default.is_dir():
+            raise click.UsageError(f"no PATH given and {default} is not a folder")
+        paths = (default,)
+    files = find_files(paths)
+    if not files:
+        raise click.UsageError(f"no *.yaml or *.yml files under {', '.join(map(str, paths))}")
+    result = load_agreements(paths, root=root)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "ok": result.ok,
+            "files": len(files),
+            "errors": sum(p.severity == "error" for p in result.problems),
+            "warnings": sum(p.severity == "warning" for p in result.problems),
+            "problems": [p.as_dict() for p in result.problems],
+        }, indent=2))
+    else:
+        for p in result.problems:
+            click.echo(p.as_github() if fmt == "github" else str(p))
+        click.echo(_summary(result.problems, len(files)), err=True)
+    ctx.exit(0 if result.ok else 1)

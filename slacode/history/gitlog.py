@@ -1,0 +1,251 @@
+"""Read-only git plumbing for the history of ``slas/``: logs, blobs, pull-request numbers.
+
+Every call runs ``git`` as a subprocess with settings that make reading an untrusted
+clone safe and offline: no hooks, no fsmonitor, no pager, no external diff or
+textconv drivers, no network protocol (a partial clone cannot fetch), no prompt, and
+none of the caller's ``GIT_*`` variables. Nothing here changes the repository.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+_SAFE = (
+    "-c", "core.fsmonitor=false",
+    "-c", "core.hooksPath=/dev/null",
+    "-c", "core.pager=cat",
+    "-c", "core.quotePath=false",
+    "-c", "protocol.allow=never",
+    "-c", "color.ui=false",
+    "-c", "log.showSignature=false",
+    "-c", "log.follow=false",
+    "-c", "diff.renames=true",
+    "-c", "i18n.logOutputEncoding=UTF-8",
+    "--no-pager",
+)
+_TIMEOUT = 120
+
+#: "Merge pull request #12 from owner/branch" (GitHub merge button)
+MERGE_PR = re.compile(r"^Merge pull request #(\d+)\b")
+#: "Title of the change (#12)" (GitHub squash and rebase merges)
+SQUASH_PR = re.compile(r"\(#(\d+)\)\s*$")
+#: "See merge request group/project!12" (GitLab merge commits)
+GITLAB_MR = re.compile(r"^See merge request \S+!(\d+)\s*$", re.MULTILINE)
+
+
+class GitError(Exception):
+    """git failed or is not usable here; the message is fit for the user."""
+
+
+@dataclass(frozen=True)
+class FileCommit:
+    """One commit that changed one file, as ``git log --follow`` lists it."""
+
+    commit: str
+    parents: tuple[str, ...]
+    date: datetime  # author date
+    author: str
+    subject: str
+    status: str  # A (added), M (modified), R (renamed), C (copied), T (type changed)
+    path: str  # path after the commit, relative to the git top level
+    old_path: str  # path before the commit (same as path unless renamed or copied)
+
+
+def _env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(
+        GIT_TERMINAL_PROMPT="0",
+        GIT_OPTIONAL_LOCKS="0",
+        GIT_PAGER="cat",
+        GIT_NO_LAZY_FETCH="1",
+        LC_ALL="C",
+    )
+    return env
+
+
+def git(root: Path, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
+    """Run ``git ARGS`` in ``root`` with the safe settings; stdout as bytes."""
+    exe = shutil.which("git")
+    if exe is None:
+        raise GitError("git is not installed")
+    try:
+        proc = subprocess.run(
+            [exe, *_SAFE, *args], cwd=root, input=stdin, capture_output=True,
+            env=_env(), timeout=_TIMEOUT, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise GitError(f"git {args[0]} failed: {exc}") from None
+    if check and proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(f"git {args[0]} failed: {msg[-1] if msg else proc.returncode}")
+    return proc.stdout
+
+
+def unavailable(root: Path) -> str:
+    """Why the git history of ``root`` cannot be read ("" when it can).
+
+    A shallow clone counts as unavailable: its history is cut short, and a change log
+    that silently starts at the clone depth would mislead.
+    """
+    if not root.is_dir():
+        return f"{root} is not a folder"
+    try:
+        out = git(root, "rev-parse", "--is-inside-work-tree", "--is-shallow-repository",
+                  check=False)
+    except GitError as exc:
+        return str(exc)
+    lines = out.decode().split()
+    if len(lines) < 2 or lines[0] != "true":
+        return "not a git repository"
+    if lines[1] == "true":
+        return "shallow clone (fetch the full history, e.g. actions/checkout with fetch-depth: 0)"
+    if not git(root, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip():
+        return "no commits yet"
+    return ""
+
+
+def prefix(root: Path) -> str:
+    """``root`` relative to the git top level, with a trailing slash ("" at the top)."""
+    return git(root, "rev-parse", "--show-prefix").decode().strip()
+
+
+def toplevel(root: Path) -> Path:
+    """The top folder of the work tree ``root`` is in."""
+    return Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+
+
+def resolve(root: Path, rev: str) -> str:
+    """The commit a revision names; a clear error for an unknown one."""
+    if not rev or rev.startswith("-"):
+        raise GitError(f"invalid revision {rev!r}")
+    out = git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}",
+              check=False).decode().strip()
+    if not out:
+        raise GitError(f"unknown revision {rev!r}")
+    return out
+
+
+def commit_date(root: Path, commit: str) -> datetime:
+    """When ``commit`` was committed (its committer date)."""
+    out = git(root, "show", "-s", "--format=%cI", "--end-of-options", commit)
+    return datetime.fromisoformat(out.decode().strip())
+
+
+def merge_base(root: Path, a: str, b: str) -> str | None:
+    out = git(root, "merge-base", a, b, check=False).decode().strip()
+    return out or None
+
+
+def tracked_files(root: Path, rev: str, folder: str) -> list[str]:
+    """``*.yaml``/``*.yml`` files under ``folder`` at ``rev``, relative to the top level."""
+    out = git(root, "ls-tree", "-r", "-z", "--name-only", "--full-name", rev, "--", folder)
+    return sorted(p for p in out.decode("utf-8", "replace").split("\0")
+                  if p.endswith((".yaml", ".yml")))
+
+
+def file_log(root: Path, path: str, rev: str = "HEAD") -> list[FileCommit]:
+    """Every commit reachable from ``rev`` that changed ``path`` (top-level relative),
+    following renames; newest first (topological order)."""
+    fmt = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%s"
+    out = git(
+        root, "log", "--follow", "-M", "--topo-order", "--no-ext-diff", "--no-textconv",
+        "--name-status", "-z", f"--format={fmt}", rev, "--", f":(top,literal){path}",
+    ).decode("utf-8", "replace")
+    entries = []
+    name = path  # the file's name at the commit being read (older names after a rename)
+    for rec in out.split("\x1e")[1:]:
+        head, _, rest = rec.partition("\0")
+        commit, parents, date, author, subject = head.split("\x1f", 4)
+        fields = [f for f in rest.strip("\n").split("\0") if f != ""]
+        fields = [f.lstrip("\n") for f in fields]
+        status, old, new = "M", name, name  # a merge lists no files: it kept the name
+        if fields:
+            status = fields[0][:1]
+            if status in ("R", "C") and len(fields) >= 3:
+                old, new = fields[1], fields[2]
+            elif len(fields) >= 2:
+                old = new = fields[1]
+        name = old
+        entries.append(FileCommit(
+            commit=commit, parents=tuple(parents.split()), date=datetime.fromisoformat(date),
+            author=author, subject=subject, status=status, path=new, old_path=old,
+        ))
+    return entries
+
+
+def read_blobs(root: Path, specs: Sequence[str]) -> list[bytes | None]:
+    """Contents of ``REV:PATH`` specs (top-level paths) in one ``git cat-file --batch``;
+    ``None`` for a missing one."""
+    if not specs:
+        return []
+    for s in specs:
+        if "\n" in s:
+            raise GitError(f"invalid object name {s!r}")
+    data = git(root, "cat-file", "--batch", stdin="".join(f"{s}\n" for s in specs).encode())
+    out: list[bytes | None] = []
+    pos = 0
+    for _ in specs:
+        eol = data.index(b"\n", pos)
+        header = data[pos:eol].split()
+        pos = eol + 1
+        if len(header) == 3 and header[1] in (b"blob",):
+            size = int(header[2])
+            out.append(data[pos:pos + size])
+            pos += size + 1
+        elif len(header) == 3 and header[2].isdigit():  # not a blob (a tree): skip its body
+            pos += int(header[2]) + 1
+            out.append(None)
+        else:  # "<spec> missing" / "ambiguous"
+            out.append(None)
+    return out
+
+
+def pr_from_subject(subject: str) -> int | None:
+    """The pull-request number a merge or squash subject names, else ``None``."""
+    m = MERGE_PR.match(subject) or SQUASH_PR.search(subject)
+    return int(m.group(1)) if m else None
+
+
+def pr_numbers(root: Path, rev: str) -> dict[str, int]:
+    """Commit -> number of the pull request that brought it into ``rev``'s first-parent line.
+
+    Each "Merge pull request #N" merge owns the commits its other parents add; squash
+    commits ("Title (#N)") and GitLab merges ("See merge request g/p!N") name themselves.
+    The earliest merge that brought a commit in wins. Two git calls, one pass over the graph.
+    """
+    parents: dict[str, list[str]] = {}
+    for line in git(root, "rev-list", "--parents", rev).decode().splitlines():
+        commit, *ps = line.split()
+        parents[commit] = ps
+    mainline: list[tuple[str, int | None]] = []
+    out = git(root, "log", "--first-parent", "--format=%x1e%H%x1f%s%x1f%b", rev).decode(
+        "utf-8", "replace")
+    for rec in out.split("\x1e")[1:]:
+        commit, subject, body = rec.split("\x1f", 2)
+        number = pr_from_subject(subject)
+        if number is None:
+            m = GITLAB_MR.search(body)
+            number = int(m.group(1)) if m else None
+        mainline.append((commit, number))
+    seen = {c for c, _ in mainline}
+    owner: dict[str, int] = {}
+    for commit, number in reversed(mainline):  # oldest first
+        if number is not None:
+            owner[commit] = number
+        stack = list(parents.get(commit, [])[1:])
+        while stack:  # what this merge brought in: not on the main line, not brought before
+            c = stack.pop()
+            if c in seen:
+                continue
+            seen.add(c)
+            if number is not None:
+                owner[c] = number
+            stack.extend(parents.get(c, []))
+    return owner

@@ -1,0 +1,254 @@
+"""Agreement history from git: the change log of each agreement and its versions over time.
+
+The file at ``HEAD`` names the agreement: entries and versions are keyed by the id it
+has there, and renames of the file are followed back. When history cannot be read
+(no git, not a repository, a shallow clone) the functions return nothing and
+:func:`slacode.history.gitlog.unavailable` says why; they never raise for that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+
+from slacode.history import gitlog
+from slacode.history.semdiff import Change, diff_agreements
+from slacode.model import Agreement
+from slacode.problems import Problem
+
+#: ``load_text(text, path) -> (Agreement | None, problems)``, as :func:`slacode.load.load_text`
+Loader = Callable[[str | bytes, str], tuple[Agreement | None, tuple[Problem, ...]]]
+
+
+@dataclass(frozen=True)
+class ChangeEntry:
+    """One commit that changed one agreement file, with what it changed in words."""
+
+    service: str  # agreement id (as the file at HEAD names it)
+    path: str  # the file at this commit, relative to the project root
+    commit: str
+    date: datetime  # author date
+    author: str
+    subject: str
+    pr: int | None  # pull request that brought the commit in, when the history says so
+    version: int | None  # None when the file could not be read at this commit
+    effective: date | None
+    changes: tuple[Change, ...]  # against the file as it was before this commit
+    renamed_from: str = ""  # previous path when this commit renamed the file
+    problems: tuple[Problem, ...] = ()  # why the file could not be read at this commit
+
+    @property
+    def weakens(self) -> bool:
+        return any(c.weakens for c in self.changes)
+
+    @property
+    def short(self) -> str:
+        return self.commit[:7]
+
+
+@dataclass(frozen=True)
+class _State:
+    """One commit of one file, loaded: the raw walk both ``history`` and ``versions`` use."""
+
+    fc: gitlog.FileCommit
+    agreement: Agreement | None
+    previous: Agreement | None
+    problems: tuple[Problem, ...]
+    had_previous: bool  # whether a previous state existed (False for additions)
+
+
+def _default_loader() -> Loader:
+    from slacode.load import load_text
+
+    return load_text
+
+
+class _Cache:
+    """Each distinct blob is parsed once, however many commits share it."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader = loader
+        self.seen: dict[tuple[str, str], tuple[Agreement | None, tuple[Problem, ...]]] = {}
+
+    def load(self, blob: bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
+        key = (hashlib.sha256(blob).hexdigest(), path)
+        if key not in self.seen:
+            try:
+                self.seen[key] = self.loader(blob.decode("utf-8", "replace"), path)
+            except Exception as exc:  # an old bad file must not stop the log
+                self.seen[key] = (None, (Problem(path, 0, 0, "error", f"cannot read: {exc}"),))
+        return self.seen[key]
+
+
+def _rel(top_path: str, pre: str) -> str:
+    return top_path[len(pre):] if pre and top_path.startswith(pre) else top_path
+
+
+#: the last walks, so that ``history`` and ``versions`` of one build read git once
+_WALKS: dict[tuple[str, str, str, int], dict[str, tuple[str, list[_State]]]] = {}
+
+
+def _walk(
+    root: Path, slas_dir: str, rev: str, loader: Loader | None
+) -> dict[str, tuple[str, list[_State]]]:
+    """File (top-level path at ``rev``) -> (id at ``rev``, states newest first)."""
+    root = Path(root)
+    if gitlog.unavailable(root):
+        return {}
+    try:
+        commit = gitlog.resolve(root, rev)
+        load = loader or _default_loader()
+        key = (str(root.resolve()), slas_dir, commit, id(load))
+        if key not in _WALKS:
+            if len(_WALKS) >= 4:
+                _WALKS.pop(next(iter(_WALKS)))
+            _WALKS[key] = _walk_files(root, slas_dir, commit, load)
+        return _WALKS[key]
+    except gitlog.GitError:
+        return {}
+
+
+def _walk_files(
+    root: Path, slas_dir: str, commit: str, load: Loader
+) -> dict[str, tuple[str, list[_State]]]:
+    """Each agreement file at ``commit``: its log, and each state loaded with the one before."""
+    pre = gitlog.prefix(root)
+    cache = _Cache(load)
+    out: dict[str, tuple[str, list[_State]]] = {}
+    for path in gitlog.tracked_files(root, commit, slas_dir):
+        log = gitlog.file_log(root, path, commit)
+        specs: list[str] = []
+        for fc in log:
+            specs.append(f"{fc.commit}:{fc.path}")
+            specs.append(f"{fc.parents[0]}:{fc.old_path}" if fc.parents and fc.status != "A"
+                         else "")
+        blobs = gitlog.read_blobs(root, [s for s in specs if s])
+        it = iter(blobs)
+        contents = [next(it) if s else None for s in specs]
+        states = []
+        for i, fc in enumerate(log):
+            new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
+            rel_new, rel_old = _rel(fc.path, pre), _rel(fc.old_path, pre)
+            ag, problems = cache.load(new_blob, rel_new) if new_blob is not None else (
+                None, (Problem(rel_new, 0, 0, "error", "file missing at this commit"),))
+            prev = cache.load(old_blob, rel_old)[0] if old_blob is not None else None
+            states.append(_State(fc, ag, prev, problems, old_blob is not None))
+        head = states[0].agreement if states else None
+        ident = head.id if head else PurePosixPath(path).stem
+        out[path] = (ident, states)
+    return out
+
+
+def history(
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+) -> dict[str, tuple[ChangeEntry, ...]]:
+    """Agreement id -> every commit that changed its file, newest first, with the
+    semantic diff against the file before that commit. Empty when history is unavailable."""
+    root = Path(root)
+    walked = _walk(root, slas_dir, rev, loader)
+    if not walked:
+        return {}
+    prs = _safe_prs(root, rev)
+    pre = gitlog.prefix(root)
+    out: dict[str, tuple[ChangeEntry, ...]] = {}
+    for ident, states in walked.values():
+        entries = []
+        for st in states:
+            fc = st.fc
+            changes: tuple[Change, ...]
+            if st.agreement is None:
+                changes = ()
+            elif not st.had_previous:
+                changes = diff_agreements(None, st.agreement)
+            elif st.previous is None:  # the previous state did not load: nothing to compare
+                changes = (Change("agreement rewritten (the previous version could not be read)",
+                                  weakens=False, promise=True),)
+            else:
+                changes = diff_agreements(st.previous, st.agreement)
+            renamed = _rel(fc.old_path, pre) if fc.status == "R" and fc.old_path != fc.path else ""
+            if renamed:
+                changes = (Change(f"file renamed from {renamed}", promise=False), *changes)
+            entries.append(ChangeEntry(
+                service=ident, path=_rel(fc.path, pre), commit=fc.commit, date=fc.date,
+                author=fc.author, subject=fc.subject,
+                pr=gitlog.pr_from_subject(fc.subject) or prs.get(fc.commit),
+                version=st.agreement.version if st.agreement else None,
+                effective=st.agreement.effective if st.agreement else None,
+                changes=changes, renamed_from=renamed,
+                problems=st.problems if st.agreement is None else (),
+            ))
+        out[ident] = (*out.get(ident, ()), *entries)
+    return out
+
+
+def _safe_prs(root: Path, rev: str) -> dict[str, int]:
+    try:
+        return gitlog.pr_numbers(root, rev)
+    except gitlog.GitError:
+        return {}
+
+
+def versions(
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+) -> dict[str, tuple[Agreement, ...]]:
+    """Agreement id -> every distinct version of it in the history, by effective date.
+
+    Distinct means a distinct ``(version, effective)``; when a file changed without a
+    bump (a typo fix), the newest content of that version counts. Old versions carry
+    the id the file has at ``rev``, so they line up with today's results. Empty when
+    history is unavailable.
+    """
+    out: dict[str, tuple[Agreement, ...]] = {}
+    for ident, states in _walk(Path(root), slas_dir, rev, loader).values():
+        seen: dict[tuple[int, date], Agreement] = {}
+        for st in states:  # newest first: the first state of a version wins
+            a = st.agreement
+            if a is not None and (a.version, a.effective) not in seen:
+                seen[(a.version, a.effective)] = a if a.id == ident else replace(a, id=ident)
+        out[ident] = tuple(sorted(seen.values(), key=lambda a: (a.effective, a.version)))
+    return out
+
+
+def in_force(versions: Sequence[Agreement], day: date) -> Agreement | None:
+    """The version effective on ``day``: the latest ``effective`` on or before it (the
+    highest version among equal dates); ``None`` before the first one."""
+    best = None
+    for a in versions:
+        if a.effective <= day and (best is None or (a.effective, a.version)
+                                   >= (best.effective, best.version)):
+            best = a
+    return best
+
+
+def upcoming(versions: Sequence[Agreement], today: date) -> tuple[Agreement, ...]:
+    """Versions already merged whose effective date is still ahead, soonest first."""
+    return tuple(sorted((a for a in versions if a.effective > today),
+                        key=lambda a: (a.effective, a.version)))
+
+
+def agreements_at(
+    root: Path, rev: str, slas_dir: str = "slas", loader: Loader | None = None
+) -> tuple[dict[str, Agreement], dict[str, tuple[Problem, ...]]]:
+    """The agreements of ``slas_dir`` at ``rev``: path -> agreement, path -> problems
+    (paths relative to ``root``). Raises :class:`gitlog.GitError` when git cannot tell."""
+    root = Path(root)
+    commit = gitlog.resolve(root, rev)
+    pre = gitlog.prefix(root)
+    files = gitlog.tracked_files(root, commit, slas_dir)
+    blobs = gitlog.read_blobs(root, [f"{commit}:{f}" for f in files])
+    cache = _Cache(loader or _default_loader())
+    good: dict[str, Agreement] = {}
+    bad: dict[str, tuple[Problem, ...]] = {}
+    for f, blob in zip(files, blobs, strict=True):
+        rel = _rel(f, pre)
+        if blob is None:
+            continue
+        ag, problems = cache.load(blob, rel)
+        if ag is not None:
+            good[rel] = ag
+        if any(p.severity == "error" for p in problems):
+            bad[rel] = problems
+    return good, bad

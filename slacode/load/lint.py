@@ -1,0 +1,388 @@
+"""Meaning checks on top of the schema: what is well-formed but cannot be meant.
+
+Runs on typed agreements. Per-file checks (:func:`lint_agreement`) need nothing but
+the agreement; cross-file checks (:func:`lint_set`) need every agreement of the
+project. Each problem points at the node it concerns through ``Agreement.pos``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slacode.load.yamlsafe import where
+from slacode.model import CLOCK_24X7, Agreement, Objective
+from slacode.problems import Problem, Severity
+
+PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time")
+_COMMON_FIELDS = {"id", "name", "description", "kind", "target", "window", "source", "resolution",
+                  "min_coverage", "internal_notes"}
+_KIND_FIELDS = {
+    "availability": {"method", "slice", "slice_threshold", "zero_traffic"},
+    "latency": {"threshold", "zero_traffic"},
+    "response-time": {"priority", "within", "clock"},
+    "resolution-time": {"priority", "within", "clock"},
+    "satisfaction": {"method", "scale", "at_least", "min_responses"},
+}
+_KIND_METHODS = {"availability": ("events", "slices"), "satisfaction": ("mean", "share")}
+_KIND_SOURCES = {
+    "availability": ("prometheus", "file"),
+    "latency": ("prometheus", "file"),
+    "response-time": ("incidents",),
+    "resolution-time": ("incidents",),
+    "satisfaction": ("survey",),
+}
+
+
+class _Report:
+    def __init__(self, agreement: Agreement) -> None:
+        self.a = agreement
+        self.problems: list[Problem] = []
+
+    def add(self, pointer: str, message: str, code: str, severity: Severity = "error") -> None:
+        pos = self.a.pos(pointer)
+        label = label_of(pointer)
+        text = f"{label}: {message}" if label else message
+        self.problems.append(
+            Problem(self.a.path, pos.line, pos.col, severity, text, f"lint.{code}"))
+
+    def given(self, pointer: str) -> bool:
+        return pointer in self.a.positions
+
+
+def label_of(pointer: str) -> str:
+    """``/objectives/0/target`` -> ``objectives[0].target``, as schema messages say it."""
+    parts: list[str | int] = []
+    for token in pointer.split("/")[1:]:
+        token = token.replace("~1", "/").replace("~0", "~")
+        parts.append(int(token) if token.isdigit() and parts and parts[-1] in _LISTS else token)
+    return where(parts)
+
+
+_LISTS = {"objectives", "tiers", "bonuses", "windows", "escalation", "depends_on", "underpins",
+          "plans", "channels", "contacts", "extra_holidays", "extra_working_days", "scope",
+          "exclusions", "owners", "tags", "provider", "customer"}
+
+
+def _a(word: str) -> str:
+    """``a latency``, ``an availability``."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+@lru_cache(maxsize=1)
+def _countries() -> Mapping[str, Sequence[str]]:
+    import holidays
+
+    return holidays.list_supported_countries()
+
+
+def _zone_ok(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+def _pct(x: float) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".") + "%"
+
+
+def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Problem]:
+    """Meaning problems of one agreement; ``today`` (default: the current date) dates reviews."""
+    r = _Report(agreement)
+    a = agreement
+    if not _zone_ok(a.timezone):
+        r.add("/timezone", f"unknown time zone '{a.timezone}'", "timezone")
+    _calendars(r)
+    clocks = {CLOCK_24X7} | {c.id for c in a.calendars}
+
+    def check_clock(pointer: str, clock: str) -> None:
+        if clock not in clocks:
+            r.add(pointer, f"unknown calendar '{clock}'{_suggest(clock, clocks)}; declare it under "
+                  "calendars or use 24x7", "unknown-calendar")
+
+    check_clock("/support/hours", a.support.hours)
+    for p in a.priorities:
+        base = f"/priorities/{p.id.replace('~', '~0').replace('/', '~1')}"
+        check_clock(f"{base}/clock", p.clock)
+        fixed = p.response and p.resolution and not (
+            p.response.is_calendar or p.resolution.is_calendar)
+        if fixed and p.resolution.seconds < p.response.seconds:  # type: ignore[union-attr]
+            r.add(f"{base}/resolution", f"resolution time {p.resolution} is shorter than the "
+                  f"response time {p.response}", "priority-order")
+    seen: dict[str, int] = {}
+    for i, o in enumerate(a.objectives):
+        base = f"/objectives/{i}"
+        if o.id in seen:
+            first = a.pos(f"/objectives/{seen[o.id]}/id").line
+            r.add(f"{base}/id", f"objective id '{o.id}' is used twice (first at line {first})",
+                  "duplicate-objective")
+        seen.setdefault(o.id, i)
+        _objective(r, o, base)
+        if o.kind in ("response-time", "resolution-time"):
+            check_clock(f"{base}/clock", o.clock)
+    _credits(r)
+    _maintenance(r)
+    _escalation(r)
+    _contract_and_review(r, today or date.today())
+    for field in ("depends_on", "underpins"):
+        for i, other in enumerate(getattr(a, field)):
+            if other == a.id:
+                r.add(f"/{field}/{i}", "an agreement cannot refer to itself", "self-reference")
+    for i, other in enumerate(a.underpins):
+        if other in a.depends_on:
+            r.add(f"/underpins/{i}", f"'{other}' is both in depends_on and underpins", "cycle")
+    return r.problems
+
+
+def _calendars(r: _Report) -> None:
+    for c in r.a.calendars:
+        base = f"/calendars/{c.id}"
+        if not _zone_ok(c.timezone):
+            r.add(f"{base}/timezone", f"unknown time zone '{c.timezone}'", "timezone")
+        if c.end <= c.start:
+            r.add(f"{base}/hours", "working hours end before they start", "calendar-hours")
+        if c.holidays:
+            countries = _countries()
+            if c.holidays not in countries:
+                r.add(f"{base}/holidays", f"unknown holiday country '{c.holidays}'"
+                      f"{_suggest(c.holidays, countries)}", "holiday-country")
+            elif c.subdivision and c.subdivision not in countries[c.holidays]:
+                r.add(f"{base}/subdivision", f"unknown subdivision '{c.subdivision}' of "
+                      f"{c.holidays}", "holiday-subdivision")
+        elif c.subdivision:
+            r.add(f"{base}/subdivision", "a subdivision needs a holiday country",
+                  "holiday-subdivision")
+        both = set(c.extra_holidays) & set(c.extra_working_days)
+        for i, d in enumerate(c.extra_working_days):
+            if d in both:
+                r.add(f"{base}/extra_working_days/{i}", f"{d} is also listed in extra_holidays",
+                      "calendar-conflict")
+
+
+def _objective(r: _Report, o: Objective, base: str) -> None:
+    a = r.a
+    allowed = _COMMON_FIELDS | _KIND_FIELDS[o.kind]
+    for field in sorted(set().union(*_KIND_FIELDS.values()) - allowed):
+        if r.given(f"{base}/{field}"):
+            r.add(f"{base}/{field}", f"does not apply to {_a(o.kind)} objective", "field-kind")
+    methods = _KIND_METHODS.get(o.kind, ())
+    if r.given(f"{base}/method") and o.method not in methods and methods:
+        r.add(f"{base}/method", f"method '{o.method}' does not apply to {_a(o.kind)} objective "
+              f"(use {' or '.join(methods)})", "method-kind")
+    # targets and scales
+    if o.kind in PERCENT_KINDS or o.method == "share":
+        if o.target <= 0:
+            r.add(f"{base}/target", "a target of 0% promises nothing", "target-range")
+    else:
+        if o.scale_max <= o.scale_min:
+            r.add(f"{base}/scale", f"the scale's max ({o.scale_max:g}) must be above its min "
+                  f"({o.scale_min:g})", "scale")
+        elif not o.scale_min <= o.target <= o.scale_max:
+            r.add(f"{base}/target", f"{o.target:g} is outside the score scale "
+                  f"{o.scale_min:g}-{o.scale_max:g}", "target-range")
+    if o.kind == "satisfaction" and o.method == "share":
+        if o.at_least is None:
+            r.add(base, "a share satisfaction objective needs at_least (the lowest satisfied "
+                  "score)", "satisfaction-share")
+        elif not o.scale_min <= o.at_least <= o.scale_max:
+            r.add(f"{base}/at_least", f"{o.at_least:g} is outside the score scale "
+                  f"{o.scale_min:g}-{o.scale_max:g}", "target-range")
+    for field in ("slice", "threshold", "within", "resolution"):
+        d = getattr(o, field)
+        if d is not None and d.is_calendar:
+            r.add(f"{base}/{field}", f"{d} has no fixed length: use ms, s, m, h, d or w",
+                  "calendar-duration")
+    _source(r, o, base)
+    if o.kind in ("response-time", "resolution-time"):
+        ids = [p.id for p in a.priorities]
+        prio = next((p for p in a.priorities if p.id == o.priority), None)
+        if prio is None:
+            known = f"declared: {', '.join(ids)}" if ids else "no priorities are declared"
+            r.add(f"{base}/priority", f"priority '{o.priority}' is not in the priority matrix "
+                  f"({known}){_suggest(o.priority, ids)}", "unknown-priority")
+        else:
+            matrix = prio.response if o.kind == "response-time" else prio.resolution
+            if matrix is not None and o.within is not None and matrix != o.within:
+                what = "response" if o.kind == "response-time" else "resolution"
+                r.add(f"{base}/within", f"{o.within} differs from the priority matrix's "
+                      f"{o.priority} {what} time {matrix}", "priority-mismatch", "warning")
+
+
+def _source(r: _Report, o: Objective, base: str) -> None:
+    s = o.source
+    kinds = _KIND_SOURCES[o.kind]
+    pointer = f"{base}/source"
+    if s.kind not in kinds:
+        r.add(f"{pointer}/{s.kind}", f"{_a(o.kind)} objective cannot be measured from {s.kind} "
+              f"(use {' or '.join(kinds)})", "unmeasurable")
+        return
+    if s.kind != "prometheus":
+        if not s.path.strip():
+            r.add(pointer, f"the {s.kind} source has no path", "unmeasurable")
+        return
+    q = s.prometheus
+    if q is None:
+        r.add(pointer, "the prometheus source has no queries", "unmeasurable")
+        return
+    counts = bool(q.total and (q.good or q.bad))
+    if q.good and q.bad:
+        r.add(f"{pointer}/prometheus", "give good or bad, not both", "unmeasurable")
+    elif o.kind == "latency" and not (q.histogram or counts):
+        r.add(f"{pointer}/prometheus", "a latency objective needs histogram, or total with good "
+              "or bad", "unmeasurable")
+    elif o.kind == "availability" and not counts:
+        r.add(f"{pointer}/prometheus", "an availability objective needs total with good or bad",
+              "unmeasurable")
+    elif o.kind == "availability" and q.histogram:
+        r.add(f"{pointer}/prometheus/histogram", "does not apply to an availability objective",
+              "field-kind")
+
+
+def _credits(r: _Report) -> None:
+    c = r.a.credits
+    if c is None:
+        return
+    obj = r.a.objective(c.objective)
+    if obj is None:
+        ids = [o.id for o in r.a.objectives]
+        r.add("/credits/objective", f"no objective '{c.objective}'{_suggest(c.objective, ids)}",
+              "unknown-objective")
+    elif obj.kind == "satisfaction" and obj.method != "share":
+        r.add("/credits/objective", "credits need an objective measured in percent, not a mean "
+              "score", "credit-objective")
+    for i, t in enumerate(c.tiers):
+        base = f"/credits/tiers/{i}"
+        if i == 0:
+            if obj is not None and obj.kind != "satisfaction" and t.below > obj.target:
+                r.add(f"{base}/below", f"{t.below:g} is above the target {obj.target:g}: a period "
+                      "that meets the target would earn credit", "credit-tiers", "warning")
+        else:
+            prev = c.tiers[i - 1]
+            if t.below == prev.below:
+                r.add(f"{base}/below", f"overlaps the tier above (both below {t.below:g})",
+                      "credit-tiers")
+            elif t.below > prev.below:
+                r.add(f"{base}/below", f"tiers must go from the highest 'below' down: {t.below:g} "
+                      f"follows {prev.below:g}", "credit-tiers")
+            elif t.credit < prev.credit:
+                r.add(f"{base}/credit", f"credit {t.credit:g}% is less than the {prev.credit:g}% "
+                      "of the tier above: a worse result must not earn less", "credit-tiers")
+        if t.credit > c.cap:
+            r.add(f"{base}/credit", f"credit {t.credit:g}% is above the cap of {c.cap:g}%",
+                  "credit-cap", "warning")
+    for i, b in enumerate(c.bonuses):
+        base = f"/credits/bonuses/{i}"
+        if obj is not None and obj.kind != "satisfaction" and b.at_least <= obj.target:
+            r.add(f"{base}/at_least", f"{b.at_least:g} is not above the target {obj.target:g}: a "
+                  "bonus must reward more than the promise", "bonus")
+        if i and b.at_least >= c.bonuses[i - 1].at_least:
+            r.add(f"{base}/at_least", "bonuses must go from the highest 'at_least' down",
+                  "bonus")
+        if c.tiers and b.at_least < c.tiers[0].below:
+            r.add(f"{base}/at_least", "overlaps the credit tiers", "bonus")
+
+
+def _maintenance(r: _Report) -> None:
+    for i, w in enumerate(r.a.maintenance):
+        base = f"/maintenance/windows/{i}"
+        if w.end <= w.start:
+            r.add(f"{base}/end", "the window ends before it starts", "maintenance")
+        if w.announced is not None and w.announced > w.start:
+            r.add(f"{base}/announced", "announced after the window started", "maintenance")
+
+
+def _escalation(r: _Report) -> None:
+    levels = r.a.escalation
+    for i in range(1, len(levels)):
+        prev, cur = levels[i - 1], levels[i]
+        if cur.level <= prev.level:
+            r.add(f"/escalation/{i}/level", f"level {cur.level} follows level {prev.level}: list "
+                  "levels in increasing order", "escalation")
+        elif cur.after and prev.after and not (cur.after.is_calendar or prev.after.is_calendar) \
+                and cur.after.seconds < prev.after.seconds:
+            r.add(f"/escalation/{i}/after", f"{cur.after} is earlier than the {prev.after} of "
+                  "the level before", "escalation")
+
+
+def _contract_and_review(r: _Report, today: date) -> None:
+    a = r.a
+    c = a.contract
+    if c.start and c.end and c.end < c.start:
+        r.add("/contract/end", f"the contract ends ({c.end}) before it starts ({c.start})",
+              "contract")
+    if c.end and a.effective > c.end:
+        r.add("/effective", f"takes effect after the contract ends ({c.end})", "contract",
+              "warning")
+    rv = a.review
+    if rv.last and rv.last > today:
+        r.add("/review/last", f"{rv.last} is in the future", "review")
+    elif rv.last and rv.every:
+        due = rv.every.add_to(rv.last)
+        if due < today:
+            r.add("/review/last", f"review overdue: last reviewed {rv.last}, due every "
+                  f"{rv.every.words()}, so by {due}", "review-overdue", "warning")
+
+
+def _monthly_availability(a: Agreement) -> Objective | None:
+    avail = [o for o in a.objectives if o.kind == "availability"]
+    return next((o for o in avail if o.window.kind == "month"), avail[0] if avail else None)
+
+
+def lint_set(
+    targets: Sequence[Agreement],
+    universe: Sequence[Agreement],
+    index: Mapping[str, Sequence[str]],
+) -> list[Problem]:
+    """Cross-file problems of ``targets``.
+
+    ``universe`` holds every agreement that loaded (targets and their neighbours);
+    ``index`` maps every id seen in any file, loadable or not, to the paths using it.
+    """
+    by_id = {a.id: a for a in universe}
+    problems: list[Problem] = []
+    for a in targets:
+        r = _Report(a)
+        others = [p for p in index.get(a.id, ()) if p != a.path]
+        if others:
+            r.add("/id", f"id '{a.id}' is also used by {', '.join(others)}", "duplicate-id")
+        for field in ("depends_on", "underpins"):
+            for i, other in enumerate(getattr(a, field)):
+                if other != a.id and other not in index:
+                    r.add(f"/{field}/{i}", f"no agreement has the id '{other}'"
+                          f"{_suggest(other, index)}", "unknown-agreement")
+        for i, other in enumerate(a.underpins):
+            b = by_id.get(other)
+            if b is not None and a.id not in b.depends_on:
+                r.add(f"/underpins/{i}", f"'{other}' does not list '{a.id}' in depends_on",
+                      "underpins", "warning")
+        _composite(r, by_id)
+        problems.extend(r.problems)
+    return problems
+
+
+def _composite(r: _Report, by_id: Mapping[str, Agreement]) -> None:
+    """Serial chain: the service cannot be more available than all its dependencies together."""
+    a = r.a
+    deps = [by_id[d] for d in a.depends_on if d in by_id and d != a.id]
+    promises = [(d.id, o.target) for d in deps if (o := _monthly_availability(d)) is not None]
+    if not promises:
+        return
+    composite = 100.0
+    for _, target in promises:
+        composite *= target / 100
+    for i, o in enumerate(a.objectives):
+        if o.kind == "availability" and o.target > composite + 1e-9:
+            detail = ", ".join(f"{d} {_pct(t)}" for d, t in promises)
+            r.add(f"/objectives/{i}/target", f"{_pct(o.target)} is stricter than the "
+                  f"{_pct(composite)} its dependencies promise together ({detail})",
+                  "composite", "warning")

@@ -1,0 +1,223 @@
+"""Shape checks: JSON Schema (Draft 2020-12) errors as messages at the offending node.
+
+The schema lives in ``schemas/``: ``sla.schema.json`` plus shared definitions in
+``schemas/defs/*.schema.json`` joined by relative ``$ref``. They are resolved here
+with a ``referencing`` registry built from the files (no network). Because outside
+clients (``check-jsonschema``, editors) resolve relative references against the
+``$id`` URL and would go to the network, ``sla.schema.json`` also embeds identical
+copies of the definition files under ``$defs`` (a compound schema document);
+``python -m slacode.load.schema`` rewrites those copies after a definition file changes,
+and a test fails when they drift.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from referencing import Registry, Resource
+
+from slacode.durations import PATTERN as DURATION_PATTERN
+from slacode.load.yamlsafe import Document, pointer_join, where
+from slacode.model import Position
+from slacode.problems import Problem
+
+SCHEMA_FILE = "sla.schema.json"
+MAX_SCHEMA_PROBLEMS = 100  # per file; a list of 100 000 wrong items must not print 100 000 lines
+
+_TYPE_WORDS = {
+    "string": "text", "integer": "a whole number", "number": "a number", "object": "a mapping",
+    "array": "a list", "boolean": "true or false", "null": "nothing",
+}
+#: pattern in the schema -> (what the value should be, hint)
+_PATTERNS = {
+    DURATION_PATTERN: ("duration", "a whole number and a unit (ms, s, m, h, d, w, mo, y), "
+                                   "e.g. 300ms, 15m, 8h, 3d, 6mo"),
+    r"^[a-z0-9][a-z0-9-]{0,62}$": ("id", "lower-case letters, digits and hyphens, at most 63 "
+                                         "characters, e.g. payments-api"),
+    r"^(calendar-(month|quarter|year)|rolling-[1-9][0-9]{0,2}d)$": (
+        "window",
+        "calendar-month, calendar-quarter, calendar-year or rolling-Nd, e.g. rolling-28d"),
+    r"^(public|internal|customer:[a-z0-9][a-z0-9-]{0,62})$": (
+        "visibility", "public, internal or customer:<name>, e.g. customer:acme"),
+    r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$": (
+        "working hours", "HH:MM-HH:MM, e.g. 09:00-18:00 (24:00 ends the day)"),
+    r"^[A-Z]{3}$": ("currency", "a three-letter ISO 4217 code, e.g. USD"),
+    r"^[A-Z]{2,3}$": ("country code", "an upper-case ISO country code, e.g. CN"),
+}
+_FORMATS = {
+    "date": "date (YYYY-MM-DD, a day that exists)",
+    "date-time": "date and time (e.g. 2026-11-14T02:00:00+08:00, with a UTC offset)",
+}
+
+
+def schema_dir() -> Path:
+    """The folder of ``sla.schema.json``: a packaged copy first, else the project's schemas/."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if (candidate / SCHEMA_FILE).is_file():
+            return candidate
+    raise FileNotFoundError(f"{SCHEMA_FILE} not found next to the slacode package")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def definition_files(folder: Path | None = None) -> dict[str, dict[str, Any]]:
+    """Shared definition documents by file stem (``common``, ``objective``, ...)."""
+    folder = folder or schema_dir()
+    files = sorted((folder / "defs").glob("*.schema.json"))
+    return {p.name.removesuffix(".schema.json"): _read(p) for p in files}
+
+
+def bundle(folder: Path | None = None) -> dict[str, Any]:
+    """The root schema with current copies of every definition file embedded under ``$defs``."""
+    folder = folder or schema_dir()
+    root = _read(folder / SCHEMA_FILE)
+    root["$defs"] = definition_files(folder)
+    return root
+
+
+@lru_cache(maxsize=1)
+def validator() -> Draft202012Validator:
+    """A validator with formats checked and every ``$ref`` resolved from local files."""
+    folder = schema_dir()
+    root = _read(folder / SCHEMA_FILE)
+    resources = [(d["$id"], Resource.from_contents(d)) for d in definition_files(folder).values()]
+    registry: Registry = Registry().with_resources(resources)
+    return Draft202012Validator(
+        root, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def validate(doc: Document, path: str) -> list[Problem]:
+    """Every shape problem of one document, each at the node it concerns."""
+    problems: list[Problem] = []
+    for error in islice(validator().iter_errors(doc.data), MAX_SCHEMA_PROBLEMS):
+        problems.extend(_problems(error, doc, path))
+    return sorted(set(problems))
+
+
+def show(value: Any) -> str:
+    """A value as it would be written in YAML, shortened."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        text = value if len(value) <= 60 else value[:57] + "..."
+        return "'" + text.replace("\n", "\\n") + "'"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return str(value)
+
+
+def _did_you_mean(word: str, choices: Any) -> str:
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _pointer(parts: Any) -> str:
+    pointer = ""
+    for part in parts:
+        pointer = pointer_join(pointer, part)
+    return pointer
+
+
+def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]:
+    parts = list(error.absolute_path)
+    pointer = _pointer(parts)
+    pos = _position(doc, pointer)
+    name = where(parts)
+    prefix = f"{name}: " if name else ""
+    kw, value, inst = error.validator, error.validator_value, error.instance
+
+    def one(message: str, at: Position = pos) -> list[Problem]:
+        return [Problem(path, at.line, at.col, "error", message, f"schema.{kw}")]
+
+    if "propertyNames" in error.schema_path:
+        key_pos = doc.key_positions.get(pointer_join(pointer, str(inst)), pos)
+        return one(f"{prefix}{show(inst)} is not a valid {_hint(error)}", key_pos)
+    if kw == "additionalProperties" and value is False and isinstance(inst, dict):
+        known = list(error.schema.get("properties", {}))
+        extra = [k for k in inst if k not in known]
+        return [
+            Problem(path, p.line, p.col, "error",
+                    f"{prefix}unknown field '{k}'{_did_you_mean(k, known)}", "schema.unknown-field")
+            for k in extra
+            for p in [doc.key_positions.get(pointer_join(pointer, k), pos)]
+        ]
+    if kw == "required":
+        match = re.match(r"^'(.*)' is a required property$", error.message)
+        missing = match.group(1) if match else error.message
+        return one(f"{prefix}missing required field '{missing}'")
+    if kw == "type":
+        expected = value if isinstance(value, list) else [value]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        return one(f"{prefix}expected {words}, got {show(inst)}")
+    if kw == "enum":
+        return one(f"{prefix}{show(inst)} is not one of: {', '.join(map(str, value))}"
+                   f"{_did_you_mean(inst, value)}")
+    if kw == "pattern":
+        return one(f"{prefix}{show(inst)} is not a valid {_hint(error)}")
+    if kw == "format":
+        return one(f"{prefix}{show(inst)} is not a valid {_FORMATS.get(value, value)}")
+    if kw in ("minimum", "exclusiveMinimum"):
+        return one(f"{prefix}{show(inst)} is less than the minimum of {value}")
+    if kw in ("maximum", "exclusiveMaximum"):
+        return one(f"{prefix}{show(inst)} is greater than the maximum of {value}")
+    if kw == "minItems":
+        return one(f"{prefix}needs at least {value} item{'s' if value != 1 else ''}")
+    if kw == "maxItems":
+        return one(f"{prefix}has {len(inst)} items, more than the limit of {value}")
+    if kw == "minLength":
+        return one(f"{prefix}must not be empty" if value == 1 else
+                   f"{prefix}is shorter than {value} characters")
+    if kw == "maxLength":
+        return one(f"{prefix}is longer than the limit of {value} characters")
+    if kw == "uniqueItems":
+        seen: list[Any] = []
+        dup = next((v for v in inst if v in seen or seen.append(v)), None)
+        return one(f"{prefix}{show(dup)} appears more than once")
+    if kw in ("minProperties", "maxProperties"):
+        props = list(error.schema.get("properties", {}))
+        if error.schema.get("maxProperties") == 1 and props:
+            return one(f"{prefix}give exactly one of: {', '.join(props)}")
+        if kw == "minProperties":
+            return one(f"{prefix}must not be empty")
+        return one(f"{prefix}has more than {value} entries")
+    return one(f"{prefix}{error.message}")
+
+
+def _hint(error: ValidationError) -> str:
+    pattern = error.schema.get("pattern", "")
+    thing, hint = _PATTERNS.get(pattern, ("value", f"expected text matching {pattern}"))
+    return f"{thing}: expected {hint}"
+
+
+def _position(doc: Document, pointer: str) -> Position:
+    while pointer:
+        if pointer in doc.positions:
+            return doc.positions[pointer]
+        pointer = pointer.rsplit("/", 1)[0]
+    return doc.positions.get("", Position(1, 1))
+
+
+def main() -> None:
+    """Rewrite the embedded definition copies in ``sla.schema.json`` from ``schemas/defs/``."""
+    target = schema_dir() / SCHEMA_FILE
+    target.write_text(json.dumps(bundle(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {target}")
+
+
+if __name__ == "__main__":
+    main()

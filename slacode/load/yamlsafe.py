@@ -1,0 +1,300 @@
+"""A bounded YAML 1.2 reader for agreements: plain data plus the position of every node.
+
+Agreements come from pull requests, so the reader treats them as untrusted: it
+works on ruamel.yaml's event stream and builds plain Python values itself, which
+lets it refuse aliases, anchors, tags, directives, extra documents and deep
+nesting *before* any tree exists (an alias bomb never expands), and keeps dates
+as strings (YAML 1.2 core schema has no timestamps; the model parses them once).
+Every refusal is a :class:`Problem` with ``line:col``; nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+
+from slacode.model import Position
+from slacode.problems import Problem
+
+MAX_BYTES = 1024 * 1024  # an agreement is a few kilobytes; 1 MiB leaves ample room
+MAX_DEPTH = 64  # nested mappings/lists
+MAX_NODES = 100_000
+
+_STR_TAGS = {"tag:yaml.org,2002:str", "!"}
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_INT_OCT = re.compile(r"^0o[0-7]+$")
+_INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = re.compile(r"^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")
+# C0 controls but tab/LF/CR, DEL, C1 controls but NEL, surrogates, non-characters:
+# YAML forbids them.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed agreement: plain values and where each node starts.
+
+    ``positions`` maps an RFC 6901 JSON pointer ("" for the root, "/objectives/0/target")
+    to the start of the node's value; ``key_positions`` maps the pointer of a mapping
+    entry to the start of its key (messages about a field name point there).
+    """
+
+    data: dict[str, Any]
+    positions: dict[str, Position] = field(default_factory=dict)
+    key_positions: dict[str, Position] = field(default_factory=dict)
+
+
+class _Stop(Exception):
+    """Ends the walk at the first problem that makes the rest of the file meaningless."""
+
+
+def pointer_join(base: str, token: str | int) -> str:
+    """Append one RFC 6901 reference token to a JSON pointer."""
+    return f"{base}/{str(token).replace('~', '~0').replace('/', '~1')}"
+
+
+def where(parts: Iterable[str | int]) -> str:
+    """``objectives[0].target`` for the path ``objectives/0/target``: how people read YAML."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _pos_at(text: str, index: int) -> Position:
+    line = text.count("\n", 0, index) + 1
+    return Position(line, index - (text.rfind("\n", 0, index) + 1) + 1)
+
+
+def too_large(path: str, size: int) -> Problem:
+    """The whole-file problem (line 0) of a file over :data:`MAX_BYTES`."""
+    return Problem(path, 0, 0, "error", f"file is {size / 1048576:.1f} MiB, larger than the "
+                   f"limit of {MAX_BYTES // 1048576} MiB for an agreement", "yaml.too-large")
+
+
+def decode(data: str | bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """Bytes -> text, refusing what is not UTF-8 YAML text; size is checked first."""
+
+    def fail(pos: Position, msg: str, code: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(path, pos.line, pos.col, "error", msg, code)]
+
+    size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
+    if size > MAX_BYTES:
+        return None, [too_large(path, size)]
+    if isinstance(data, bytes):
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            head = data[:nul].decode("utf-8", "replace")
+            return fail(_pos_at(head, len(head)), "binary data (a NUL byte): an agreement must be "
+                        "UTF-8 text", "yaml.binary")
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            head = data[: exc.start].decode("utf-8", "replace")
+            return fail(_pos_at(head, len(head)), f"invalid UTF-8 (byte 0x{data[exc.start]:02x}): "
+                        "save the file as UTF-8", "yaml.encoding")
+    else:
+        text = data.removeprefix("\ufeff")
+    bad = _BAD_CHAR.search(text)
+    if bad:
+        return fail(_pos_at(text, bad.start()), f"character U+{ord(bad.group()):04X} is not "
+                    "allowed in YAML text", "yaml.character")
+    return text, []
+
+
+def parse(data: str | bytes, path: str) -> tuple[Document | None, list[Problem]]:
+    """Parse one agreement file; ``(None, problems)`` when it cannot be used at all."""
+    text, problems = decode(data, path)
+    if text is None:
+        return None, problems
+    walker = _Walker(path)
+    try:
+        walker.walk(YAML(typ="safe", pure=True).parse(text))
+    except _Stop:
+        pass
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or "invalid YAML"
+        if exc.context:
+            started = f" started at line {exc.context_mark.line + 1}" if exc.context_mark else ""
+            what += f" ({exc.context}{started})"
+        walker.problems.append(Problem(path, line, col, "error", f"YAML syntax error: {what}",
+                                       "yaml.syntax"))
+    except YAMLError as exc:
+        walker.problems.append(Problem(path, 1, 1, "error", f"YAML error: {exc}", "yaml.syntax"))
+    except RecursionError:
+        walker.problems.append(Problem(path, 1, 1, "error", "YAML nested too deeply", "yaml.depth"))
+    if walker.problems:
+        return None, sorted(walker.problems)
+    if not isinstance(walker.root, dict):
+        return None, [Problem(path, 1, 1, "error", "the file is empty: expected a mapping of "
+                              "fields (key: value)", "yaml.empty")]
+    return Document(walker.root, walker.positions, walker.key_positions), []
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    pointer: str | None  # None inside a value that is dropped (duplicate key)
+    key: str | None = None
+    key_pos: Position | None = None
+    drop: bool = False  # the pending key is a duplicate
+    seen: dict[str, Position] = field(default_factory=dict)
+
+
+class _Walker:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+        self.positions: dict[str, Position] = {}
+        self.key_positions: dict[str, Position] = {}
+        self.root: Any = None
+        self.stack: list[_Frame] = []
+        self.nodes = 0
+
+    def fail(self, pos: Position, message: str, code: str) -> None:
+        self.problems.append(Problem(self.path, pos.line, pos.col, "error", message, code))
+
+    def stop(self, pos: Position, message: str, code: str) -> _Stop:
+        self.fail(pos, message, code)
+        return _Stop()
+
+    def walk(self, events: Iterable[Any]) -> None:
+        documents = 0
+        for ev in events:
+            pos = Position(ev.start_mark.line + 1, ev.start_mark.column + 1)
+            if isinstance(ev, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.stop(pos, "a second YAML document: an agreement file holds "
+                                    "exactly one document", "yaml.multiple-documents")
+                if ev.version:
+                    raise self.stop(pos, "%YAML directives are not allowed (agreements are "
+                                    "always YAML 1.2)", "yaml.directive")
+                if ev.tags:
+                    raise self.stop(pos, "%TAG directives are not allowed", "yaml.directive")
+            elif isinstance(ev, AliasEvent):
+                raise self.stop(pos, f"alias *{ev.anchor} is not allowed: write the value out "
+                                "in full", "yaml.alias")
+            elif isinstance(ev, ScalarEvent | MappingStartEvent | SequenceStartEvent):
+                self.node(ev, pos)
+            elif isinstance(ev, MappingEndEvent | SequenceEndEvent):
+                self.stack.pop()
+
+    def node(self, ev: Any, pos: Position) -> None:
+        if ev.anchor:
+            raise self.stop(pos, f"anchor &{ev.anchor} is not allowed: agreements do not use "
+                            "anchors or aliases", "yaml.anchor")
+        if ev.tag and ev.tag not in _STR_TAGS:
+            tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.stop(pos, f"tag {tag} is not allowed: agreements hold plain data only",
+                            "yaml.tag")
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise self.stop(pos, f"more than {MAX_NODES} values in one file", "yaml.too-many-nodes")
+        if not self.stack and self.root is None and not isinstance(ev, MappingStartEvent):
+            found = "a list" if isinstance(ev, SequenceStartEvent) else "a single value"
+            if isinstance(ev, ScalarEvent) and ev.implicit[0] and _NULL.match(ev.value):
+                raise self.stop(pos, "the file is empty: expected a mapping of fields "
+                                "(key: value)", "yaml.empty")
+            raise self.stop(pos, f"the top level must be a mapping of fields (key: value), "
+                            f"found {found}", "yaml.root")
+        top = self.stack[-1] if self.stack else None
+        if top is not None and isinstance(top.container, dict) and top.key is None:
+            self.key(top, ev, pos)
+            return
+        if isinstance(ev, ScalarEvent):
+            self.attach(self.scalar(ev, pos), pos)
+            return
+        container: dict[str, Any] | list[Any] = {} if isinstance(ev, MappingStartEvent) else []
+        pointer = self.attach(container, pos)
+        if len(self.stack) >= MAX_DEPTH:
+            raise self.stop(pos, f"nested more than {MAX_DEPTH} levels deep", "yaml.depth")
+        self.stack.append(_Frame(container, pointer))
+
+    def key(self, top: _Frame, ev: Any, pos: Position) -> None:
+        if not isinstance(ev, ScalarEvent):
+            raise self.stop(pos, "a key must be plain text, not a list or mapping", "yaml.key")
+        if ev.implicit[0] and _NULL.match(ev.value):
+            raise self.stop(pos, "empty key: every field needs a name", "yaml.key")
+        key = ev.value
+        first = top.seen.get(key)
+        if first is not None:
+            self.fail(pos, f"duplicate key '{key}' (first defined at line {first.line})",
+                      "yaml.duplicate-key")
+        else:
+            top.seen[key] = pos
+        top.key, top.key_pos, top.drop = key, pos, first is not None
+
+    def attach(self, value: Any, pos: Position) -> str | None:
+        top = self.stack[-1] if self.stack else None
+        if top is None:
+            self.root = value
+            self.positions[""] = pos
+            return ""
+        pointer: str | None = None
+        if isinstance(top.container, dict):
+            key, key_pos, drop = top.key, top.key_pos, top.drop
+            top.key, top.key_pos, top.drop = None, None, False
+            if drop or top.pointer is None or key is None:
+                return None
+            top.container[key] = value
+            pointer = pointer_join(top.pointer, key)
+            if key_pos is not None:
+                self.key_positions[pointer] = key_pos
+        else:
+            top.container.append(value)
+            if top.pointer is None:
+                return None
+            pointer = pointer_join(top.pointer, len(top.container) - 1)
+        self.positions[pointer] = pos
+        return pointer
+
+    def scalar(self, ev: Any, pos: Position) -> Any:
+        """YAML 1.2 core schema for plain scalars; everything else is a string (dates too)."""
+        value: str = ev.value
+        if not ev.implicit[0]:
+            return value
+        if _NULL.match(value):
+            return None
+        if value in _BOOL:
+            return _BOOL[value]
+        if _SPECIAL_FLOAT.match(value):
+            raise self.stop(pos, f"{value} is not allowed: use a finite number",
+                            "yaml.special-float")
+        try:
+            if _INT.match(value):
+                return int(value)
+            if _INT_OCT.match(value):
+                return int(value[2:], 8)
+            if _INT_HEX.match(value):
+                return int(value[2:], 16)
+            if _FLOAT.match(value):
+                number = float(value)
+                if math.isinf(number):
+                    raise ValueError(value)
+                return number
+        except ValueError:
+            raise self.stop(pos, f"number {value[:40]} is too large", "yaml.number") from None
+        return value

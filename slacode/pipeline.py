@@ -1,0 +1,116 @@
+"""The whole run, once, for the CLI and the MkDocs plugin alike.
+
+load -> pull -> (history) -> evaluate -> ledger -> render. Each stage is called only
+through its public function; this module owns no arithmetic and no markup.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slacode.config import Settings, check_audience
+from slacode.evaluate.results import ServiceResults
+from slacode.model import Agreement
+from slacode.problems import Problem
+
+
+@dataclass(frozen=True)
+class PipelineResult:
+    files: dict[str, str]  # the rendered docs tree for the audience; empty when loading failed
+    problems: tuple[Problem, ...]
+    agreements: tuple[Agreement, ...] = ()  # every loaded agreement, all audiences
+    results: tuple[ServiceResults, ...] = ()  # every agreement's results, ledger applied
+    restatements: tuple[Any, ...] = ()  # slacode.ledger.Restated, shown on pages and the feed
+    candidates: tuple[Any, ...] = ()  # slacode.ledger.Candidate: fresh figures differ from frozen
+    now: int = 0
+    audience: str = "public"
+    watch: tuple[str, ...] = field(default=())  # files and folders the run read
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.severity == "error")
+
+
+def build_time(now: int) -> int:
+    """The time shown as "built": ``SOURCE_DATE_EPOCH`` when set, else the evaluation time."""
+    sde = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(sde) if sde.isdigit() else now
+
+
+def incidents_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[str, list[Any]]:
+    """Incident records per service, each incident once, from the pulled measurements."""
+    out: dict[str, dict[str, Any]] = {}
+    for (service, _objective), m in sorted(measurements.items()):
+        for inc in getattr(m, "incidents", ()) or ():
+            owner = getattr(inc, "service", "") or service
+            out.setdefault(owner, {})[inc.id] = inc
+    return {k: list(v.values()) for k, v in out.items()}
+
+
+def run(
+    settings: Settings,
+    *,
+    audience: str | None = None,
+    language: str | None = None,
+    site_title: str = "Service levels",
+    progress: Callable[[str], None] | None = None,
+) -> PipelineResult:
+    """Run every stage for ``settings`` and render the site tree for ``audience``."""
+    from slacode import ledger
+    from slacode.evaluate import evaluate
+    from slacode.load import load_agreements
+    from slacode.pull import pull
+    from slacode.render import render
+
+    audience = check_audience(audience or settings.audience)
+    now = settings.now_epoch()
+    slas = settings.path(settings.slas)
+    loaded = load_agreements([slas], root=settings.root)
+    problems: list[Problem] = list(loaded.problems)
+    watch = _watch_paths(settings, loaded.agreements)
+    if not loaded.ok:
+        return PipelineResult({}, tuple(problems), loaded.agreements, now=now, audience=audience,
+                              watch=watch)
+    agreements = loaded.agreements
+    pulled = pull(agreements, settings, now, progress=progress)
+    problems += pulled.problems
+    versions, changes = _history(settings)
+    results = evaluate(agreements, pulled.measurements, now,
+                       history_months=settings.history_months, versions=versions)
+    report = ledger.apply(results, settings.path(settings.ledger))
+    results, restatements = report.results, ledger.restated(report.results)
+    files = render(
+        agreements, results, now=now, audience=audience,
+        language=language or settings.language, history=changes,
+        incidents=incidents_by_service(pulled.measurements),
+        restatements=restatements, site_title=site_title, site_url=settings.site_url,
+        built_at=build_time(now), history_months=settings.history_months,
+    )
+    return PipelineResult(files, tuple(problems), tuple(agreements), tuple(results),
+                          tuple(restatements), report.candidates, now, audience, watch)
+
+
+def _history(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Past versions and the change log from git; none when history is unavailable."""
+    from slacode import history
+
+    try:
+        return (dict(history.versions(settings.root, settings.slas)),
+                dict(history.history(settings.root, settings.slas)))
+    except (history.GitError, OSError):
+        return {}, {}
+
+
+def _watch_paths(settings: Settings, agreements: Sequence[Agreement]) -> tuple[str, ...]:
+    paths = {str(settings.path(settings.slas)), str(settings.path(settings.ledger))}
+    for a in agreements:
+        for o in a.objectives:
+            if o.source.path:
+                paths.add(str(settings.path(o.source.path).parent))
+    return tuple(sorted(p for p in paths if os.path.exists(p)))

@@ -1,0 +1,99 @@
+"""Local cache of final intervals, so that a nightly pull asks only for what is new.
+
+One JSON file per (source, query, step, timezone), named by a hash of that key, under
+``settings.cache``. Only intervals that ended at least :data:`SETTLE` seconds before
+``now`` are stored: late samples (remote write, federation) can still change younger
+ones. Intervals the server answered "no samples" for are stored too (with their
+reason), because a gap in the past stays a gap; faults (down, timeout, 5xx) are not,
+so they are asked for again next time. Credentials are never part of a key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: seconds after an interval's end before it counts as final
+SETTLE = 600
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class CachedPoint:
+    start: int
+    end: int
+    good: float | None
+    total: float | None
+    reason: str = ""  # why good/total are None
+
+
+class Cache:
+    """Final interval counts on disk; ``folder=None`` disables caching."""
+
+    def __init__(self, folder: Path | None, settle: int = SETTLE) -> None:
+        self.folder = folder
+        self.settle = settle
+        self._lock = threading.Lock()
+
+    def _file(self, key: dict[str, Any]) -> Path | None:
+        if self.folder is None:
+            return None
+        text = json.dumps(key, sort_keys=True, separators=(",", ":"))
+        digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+        return self.folder / f"{key.get('kind', 'source')}-{digest}.json"
+
+    def load(self, key: dict[str, Any]) -> dict[int, CachedPoint]:
+        """Cached points by interval start; an unreadable cache file is ignored."""
+        path = self._file(key)
+        if path is None or not path.is_file():
+            return {}
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if doc.get("format") != FORMAT or doc.get("key") != key:
+                return {}
+            return {
+                int(p[0]): CachedPoint(int(p[0]), int(p[1]), p[2], p[3], str(p[4]))
+                for p in doc["points"]
+            }
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            log.warning("ignoring unreadable cache file %s", path)
+            return {}
+
+    def store(self, key: dict[str, Any], points: list[CachedPoint], now: int) -> None:
+        """Add the final ones among ``points`` to the cache (merging with what is there)."""
+        path = self._file(key)
+        if path is None:
+            return
+        final = [p for p in points if p.end <= now - self.settle]
+        if not final:
+            return
+        with self._lock:
+            merged = self.load(key)
+            for p in final:
+                merged[p.start] = p
+            doc = {
+                "format": FORMAT,
+                "key": key,
+                "points": [
+                    [p.start, p.end, p.good, p.total, p.reason]
+                    for p in sorted(merged.values(), key=lambda p: p.start)
+                ],
+            }
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as f:
+                    json.dump(doc, f, separators=(",", ":"))
+                os.replace(tmp, path)
+            except OSError:
+                log.warning("cannot write cache file %s", path)
+                Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,412 @@
+"""File sources: interval counts (CSV / JSON lines, optionally gzip), incidents, surveys.
+
+The embedded default the demo runs on; formats are documented in ``data/README.md``.
+Bad rows become ``path:line`` problems and are skipped; a missing or unreadable file
+is "no data" with the reason, never a crash and never good data.
+
+Interval counts: each row covers ``[start, next start)`` at the file's resolution (the
+smallest step between consecutive rows). Rows are summed into the objective's intervals
+by their start. For ``slices`` objectives each row is one slice, classified bad when its
+error rate ``(total - good) / total`` is above ``slice_threshold`` percent; a 0/0 slice
+counts by ``zero_traffic`` (good, bad, or not at all); an interval then counts slices.
+An empty ``good``/``total`` field (or JSON ``null``) is a row without data.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import gzip
+import io
+import itertools
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from slacode.config import Settings
+from slacode.model import Objective
+from slacode.problems import Problem
+from slacode.pull.align import request_spans
+from slacode.pull.base import (
+    Counts,
+    CountSeries,
+    Gap,
+    Incident,
+    IncidentRecords,
+    PullRequest,
+    SurveyRecords,
+    SurveyResponse,
+)
+from slacode.pull.prometheus import add_gap
+
+COUNT_FIELDS = ("start", "good", "total")
+INCIDENT_FIELDS = (
+    "id", "service", "priority", "opened", "first_response", "resolved", "title",
+    "customer_visible",
+)
+SURVEY_FIELDS = ("time", "score")
+_TRUE = {"true", "yes", "1", "y", ""}
+_FALSE = {"false", "no", "0", "n"}
+
+
+class RowError(ValueError):
+    """A bad value in one row; its message names the field."""
+
+
+def parse_time(value: object, name: str) -> int:
+    """ISO 8601 with an offset (or ``Z``), or UNIX seconds, to UNIX seconds."""
+    if isinstance(value, bool) or value is None:
+        raise RowError(f"{name}: expected a time, got {value!r}")
+    if isinstance(value, int | float):
+        if not math.isfinite(value):
+            raise RowError(f"{name}: expected a time, got {value!r}")
+        return int(value)
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        dt = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        raise RowError(
+            f"{name}: {text!r} is not a time (ISO 8601 with offset, or UNIX seconds)"
+        ) from None
+    if dt.tzinfo is None:
+        raise RowError(f"{name}: {text!r} has no UTC offset (add Z or +08:00)")
+    return int(dt.timestamp())
+
+
+def _opt_time(value: object, name: str) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_time(value, name)
+
+
+def _count(value: object, name: str) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise RowError(f"{name}: expected a number, got {value!r}")
+    try:
+        x = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise RowError(f"{name}: {value!r} is not a number") from None
+    if not math.isfinite(x) or x < 0:
+        raise RowError(f"{name}: {value!r} must be a finite number >= 0")
+    return x
+
+
+def file_format(path: str, declared: str = "") -> str:
+    if declared:
+        return declared
+    name = path.lower().removesuffix(".gz")
+    return "jsonl" if name.endswith((".jsonl", ".ndjson", ".json")) else "csv"
+
+
+def _open_text(path: Path) -> io.TextIOBase:
+    if path.name.lower().endswith(".gz"):
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
+    return open(path, encoding="utf-8", newline="")
+
+
+class FileFault(Exception):
+    """The whole file is unusable (missing, unreadable, wrong header): no data, with why."""
+
+
+def read_rows(
+    path: Path, rel: str, fmt: str, fields: tuple[str, ...], required: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """``(line, row)`` pairs. Raises :class:`FileFault` for file-level problems."""
+    if not path.is_file():
+        raise FileFault(f"file not found: {rel}")
+    try:
+        with _open_text(path) as f:
+            if fmt == "jsonl":
+                yield from _jsonl_rows(f, rel)
+            else:
+                reader = csv.DictReader(f)
+                header = [h.strip() for h in (reader.fieldnames or [])]
+                missing = [c for c in required if c not in header]
+                if missing:
+                    raise FileFault(
+                        f"{rel}:1: header must name the columns {', '.join(fields)}; "
+                        f"missing {', '.join(missing)}"
+                    )
+                reader.fieldnames = header
+                for row in reader:
+                    yield reader.line_num, {k: v for k, v in row.items() if k is not None}
+    except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError, csv.Error) as exc:
+        raise FileFault(f"cannot read {rel}: {type(exc).__name__}: {exc}") from None
+
+
+def _jsonl_rows(f: io.TextIOBase, rel: str) -> Iterator[tuple[int, dict[str, object]]]:
+    for n, line in enumerate(f, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            yield n, {"__error__": f"invalid JSON: {exc.args[0] if exc.args else exc}"}
+            continue
+        if not isinstance(row, dict):
+            yield n, {"__error__": "each line must be a JSON object"}
+            continue
+        yield n, row
+
+
+def _problem(rel: str, line: int, message: str, severity: str = "error") -> Problem:
+    return Problem(rel, line, 1 if line else 0, severity, message, "pull.bad-row")  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class CountRow:
+    line: int
+    start: int
+    good: float | None
+    total: float | None
+
+
+def read_counts(path: Path, rel: str, fmt: str) -> tuple[list[CountRow], list[Problem]]:
+    """Valid rows sorted by start, and a problem for every bad one. Raises FileFault."""
+    rows: list[CountRow] = []
+    problems: list[Problem] = []
+    seen: dict[int, int] = {}
+    for line, raw in read_rows(path, rel, fmt, COUNT_FIELDS, COUNT_FIELDS):
+        try:
+            if "__error__" in raw:
+                raise RowError(str(raw["__error__"]))
+            if "start" not in raw:
+                raise RowError("start: missing")
+            start = parse_time(raw["start"], "start")
+            good, total = _count(raw.get("good"), "good"), _count(raw.get("total"), "total")
+            if (good is None) != (total is None):
+                raise RowError("good and total must both be given or both be empty")
+            if good is not None and total is not None and good > total:
+                raise RowError(f"good ({good:g}) is greater than total ({total:g})")
+            if start in seen:
+                raise RowError(f"start: duplicate of line {seen[start]}")
+        except RowError as exc:
+            problems.append(_problem(rel, line, str(exc)))
+            continue
+        seen[start] = line
+        rows.append(CountRow(line, start, good, total))
+    rows.sort(key=lambda r: r.start)
+    return rows, problems
+
+
+def file_resolution(rows: list[CountRow]) -> int | None:
+    steps = [b.start - a.start for a, b in itertools.pairwise(rows) if b.start > a.start]
+    return min(steps) if steps else None
+
+
+class _FileBase:
+    def __init__(self, settings: Settings, cache: object = None) -> None:
+        self.settings = settings
+        self.problems: list[Problem] = []
+        self.queries = 0
+
+    def _path(self, objective: Objective) -> tuple[Path, str]:
+        rel = objective.source.path
+        return self.settings.path(rel), rel
+
+
+class FileSource(_FileBase):
+    """``kind: file``: interval counts for events, latency and time-slice objectives."""
+
+    kind = "file"
+
+    def __init__(self, settings: Settings, cache: object = None) -> None:
+        super().__init__(settings, cache)
+        self._read: dict[tuple[str, str], list[CountRow] | str] = {}
+
+    def fetch(self, request: PullRequest) -> CountSeries:
+        obj, agr = request.objective, request.agreement
+        spans = request_spans(request.start, request.end, request.now, request.step, agr.timezone)
+        path, rel = self._path(obj)
+        fmt = file_format(rel, obj.source.format)
+        if (rel, fmt) not in self._read:  # several objectives may read one file
+            try:
+                rows, problems = read_counts(path, rel, fmt)
+            except FileFault as exc:
+                self._read[(rel, fmt)] = str(exc)
+            else:
+                self._read[(rel, fmt)] = rows
+                self.problems.extend(problems)
+        got = self._read[(rel, fmt)]
+        if isinstance(got, str):
+            return _empty_series(request, spans, got)
+        rows = got
+        starts = [s for s, _ in spans]
+        res = file_resolution(rows)
+        slices = obj.method == "slices"
+        if slices and obj.slice is not None and res is not None and res != int(obj.slice.seconds):
+            self.problems.append(_problem(
+                rel, 0,
+                f"rows are {res}s apart but {agr.id}/{obj.id} has slices of {obj.slice}; "
+                "each row is counted as one slice", "warning"))
+        good = [0.0] * len(spans)
+        total = [0.0] * len(spans)
+        has = [False] * len(spans)
+        empty: set[int] = set()
+        as_of: int | None = None
+        thr = (obj.slice_threshold or 0.0) / 100.0
+        for r in rows:
+            i = bisect.bisect_right(starts, r.start) - 1
+            if i < 0 or r.start >= spans[i][1]:
+                continue
+            if r.good is None or r.total is None:
+                empty.add(i)
+                continue
+            row_end = min(r.start + (res or request.step), request.now)
+            as_of = row_end if as_of is None else max(as_of, row_end)
+            if not slices:
+                good[i] += r.good
+                total[i] += r.total
+                has[i] = True
+                continue
+            if r.total == 0:
+                if obj.zero_traffic == "no-data":
+                    continue
+                is_good = obj.zero_traffic == "good"
+            else:
+                is_good = (r.total - r.good) / r.total <= thr
+            good[i] += 1.0 if is_good else 0.0
+            total[i] += 1.0
+            has[i] = True
+        points: list[Counts] = []
+        gaps: list[Gap] = []
+        for i, (s, e) in enumerate(spans):
+            if has[i]:
+                points.append(Counts(s, e, good[i], total[i]))
+            else:
+                points.append(Counts(s, e, None, None))
+                why = f"empty counts in {rel}" if i in empty else f"no rows in {rel}"
+                add_gap(gaps, s, e, why)
+        return CountSeries(agr.id, obj.id, request.step, tuple(points), tuple(gaps), as_of)
+
+
+def _empty_series(request: PullRequest, spans: list[tuple[int, int]], reason: str) -> CountSeries:
+    points = tuple(Counts(s, e, None, None) for s, e in spans)
+    gaps = (Gap(spans[0][0], spans[-1][1], reason),) if spans else ()
+    return CountSeries(request.agreement.id, request.objective.id, request.step, points, gaps)
+
+
+def _bool(value: object, name: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = "" if value is None else str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise RowError(f"{name}: {value!r} is not true or false")
+
+
+class IncidentSource(_FileBase):
+    """``kind: incidents``: incident records of the agreement's service opened in the range.
+
+    A file may hold several services; rows whose ``service`` is another agreement's are
+    skipped (an empty ``service`` belongs to every agreement reading the file). Times
+    after ``now`` are treated as not yet happened.
+    """
+
+    kind = "incidents"
+
+    def fetch(self, request: PullRequest) -> IncidentRecords:
+        obj, agr = request.objective, request.agreement
+        end = min(request.end, request.now)
+        path, rel = self._path(obj)
+        try:
+            rows = list(read_rows(path, rel, file_format(rel, obj.source.format), INCIDENT_FIELDS,
+                                  ("id", "priority", "opened")))
+        except FileFault as exc:
+            return IncidentRecords(agr.id, obj.id, (), request.start, end,
+                                   (Gap(request.start, end, str(exc)),))
+        out: list[Incident] = []
+        seen: set[str] = set()
+        for line, raw in rows:
+            try:
+                if "__error__" in raw:
+                    raise RowError(str(raw["__error__"]))
+                service = str(raw.get("service") or "").strip()
+                if service and service != agr.id:
+                    continue
+                iid = str(raw.get("id") or "").strip()
+                if not iid:
+                    raise RowError("id: missing")
+                priority = str(raw.get("priority") or "").strip()
+                if not priority:
+                    raise RowError("priority: missing")
+                opened = parse_time(raw.get("opened"), "opened")
+                first = _opt_time(raw.get("first_response"), "first_response")
+                resolved = _opt_time(raw.get("resolved"), "resolved")
+                for name, t in (("first_response", first), ("resolved", resolved)):
+                    if t is not None and t < opened:
+                        raise RowError(f"{name} is before opened")
+                visible = _bool(raw.get("customer_visible"), "customer_visible")
+                if iid in seen:
+                    raise RowError(f"id: duplicate incident {iid!r}")
+            except RowError as exc:
+                self.problems.append(_problem(rel, line, str(exc)))
+                continue
+            seen.add(iid)
+            if not request.start <= opened < end:
+                continue
+            out.append(Incident(
+                id=iid, priority=priority, opened=opened,
+                first_response=first if first is not None and first <= request.now else None,
+                resolved=resolved if resolved is not None and resolved <= request.now else None,
+                title=str(raw.get("title") or ""), customer_visible=visible, service=service,
+            ))
+        out.sort(key=lambda i: (i.opened, i.id))
+        return IncidentRecords(agr.id, obj.id, tuple(out), request.start, end,
+                               as_of=_mtime(path, request.now))
+
+
+def _mtime(path: Path, now: int) -> int:
+    """Records files are complete up to when they were written (bounded by ``now``)."""
+    try:
+        return min(int(path.stat().st_mtime), now)
+    except OSError:
+        return now
+
+
+class SurveySource(_FileBase):
+    """``kind: survey``: survey responses (``time,score``) in the range, within the scale."""
+
+    kind = "survey"
+
+    def fetch(self, request: PullRequest) -> SurveyRecords:
+        obj, agr = request.objective, request.agreement
+        end = min(request.end, request.now)
+        path, rel = self._path(obj)
+        try:
+            rows = list(read_rows(path, rel, file_format(rel, obj.source.format), SURVEY_FIELDS,
+                                  SURVEY_FIELDS))
+        except FileFault as exc:
+            return SurveyRecords(agr.id, obj.id, (), request.start, end,
+                                 (Gap(request.start, end, str(exc)),))
+        out: list[SurveyResponse] = []
+        for line, raw in rows:
+            try:
+                if "__error__" in raw:
+                    raise RowError(str(raw["__error__"]))
+                t = parse_time(raw.get("time"), "time")
+                score = _count(raw.get("score"), "score")
+                if score is None:
+                    raise RowError("score: missing")
+                if not obj.scale_min <= score <= obj.scale_max:
+                    raise RowError(
+                        f"score: {score:g} is outside the scale "
+                        f"{obj.scale_min:g}..{obj.scale_max:g}"
+                    )
+            except RowError as exc:
+                self.problems.append(_problem(rel, line, str(exc)))
+                continue
+            if request.start <= t < end:
+                out.append(SurveyResponse(t, score))
+        out.sort(key=lambda r: r.time)
+        return SurveyRecords(agr.id, obj.id, tuple(out), request.start, end,
+                             as_of=_mtime(path, request.now))

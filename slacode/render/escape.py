@@ -1,0 +1,120 @@
+"""The one escaping helper: every string from YAML or from a data source passes here.
+
+Generated pages are Markdown that MkDocs turns into HTML, and Python-Markdown passes
+raw HTML through untouched while still reading Markdown syntax inside inline HTML.
+So untrusted text is emitted inside HTML elements and encoded as character
+references both for HTML (``<``, ``&``, quotes) and for the Markdown and extension
+syntax that could act on it (emphasis, links, ``attr_list`` braces, emoji and
+autolink colons, table pipes). Browsers and the search indexer decode the references
+back to the literal characters, so readers see exactly what the YAML said.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+# C0 controls (but tab and newline) and other characters XML 1.0 forbids.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Characters with a meaning in HTML, in inline Markdown or in the extensions we use.
+_SPECIAL = {c: f"&#{ord(c)};" for c in "&<>\"'`\\*_{}[]()!|~=^:#+@$"}
+_SPECIAL_RE = re.compile("[" + re.escape("".join(_SPECIAL)) + "]")
+_SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def clean(value: Any) -> str:
+    """``value`` as text without the control characters that break XML and terminals."""
+    if value is None:
+        return ""
+    return _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def text(value: Any) -> str:
+    """Inline text for HTML element content or a quoted attribute inside generated Markdown.
+
+    Newlines become spaces so that the text can never start a Markdown block.
+    """
+    s = " ".join(clean(value).split("\n"))
+    return _SPECIAL_RE.sub(lambda m: _SPECIAL[m.group(0)], s)
+
+
+def block(value: Any) -> str:
+    """Multi-paragraph text: one ``<p>`` per blank-line separated paragraph."""
+    paras = [p.strip() for p in re.split(r"\n\s*\n", clean(value)) if p.strip()]
+    return "".join(f"<p>{text(p)}</p>" for p in paras)
+
+
+def title(value: Any) -> str:
+    """A page title for front matter and navigation.
+
+    Themes print titles unescaped in some places and through ``striptags`` (which
+    decodes references) in ``<title>``; angle brackets therefore become look-alike
+    quotation marks so that neither path can open a tag.
+    """
+    s = " ".join(clean(value).split())
+    s = s.replace("<", "\u2039").replace(">", "\u203a")
+    return s.replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#39;")
+
+
+def yaml_str(value: Any) -> str:
+    """A double-quoted YAML scalar (front matter) holding :func:`title` of ``value``."""
+    s = title(value).replace("\\", "\\\\")
+    return f'"{s}"'
+
+
+def url(value: Any) -> str:
+    """An href for a contact or link, or ``""`` when it is not plainly http(s) or mailto.
+
+    Bare e-mail addresses become ``mailto:`` links; ``javascript:`` and every other
+    scheme are refused, so callers fall back to showing the text.
+    """
+    s = clean(value).strip()
+    if not s or any(c.isspace() for c in s):
+        return ""
+    if re.fullmatch(r"[^@\s:/<>\"']+@[^@\s:/<>\"']+\.[A-Za-z]{2,}", s):
+        return text("mailto:" + s)
+    parts = urlsplit(s)
+    if parts.scheme.lower() not in _SAFE_SCHEMES:
+        return ""
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return ""
+    return text(s)
+
+
+def xml(value: Any) -> str:
+    """Text for standalone XML (Atom feed, SVG badge files), where Markdown plays no part."""
+    return (
+        clean(value)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV field that spreadsheets will not run as a formula."""
+    s = clean(value)
+    if s and s[0] in "=+-@\t" and not _is_number(s):
+        return "'" + s
+    return s
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+_SEGMENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def segment(value: str) -> str:
+    """An id used as a file name or URL segment; refuses anything that could leave its folder."""
+    if not _SEGMENT.match(value) or ".." in value:
+        raise ValueError(f"unsafe id for a file name: {value!r}")
+    return value

@@ -1,0 +1,79 @@
+"""Number, time and duration formatting shared by pages, data files, badges and the feed."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from slacode.durations import Duration
+
+_ZH_UNITS = {"ms": "毫秒", "s": "秒", "m": "分钟", "h": "小时", "d": "天", "w": "周", "mo": "个月", "y": "年"}
+
+
+def number(value: float, places: int = 3) -> str:
+    """``99.95``, ``100``, ``99.973``: at most ``places`` decimals, no trailing zeros."""
+    s = f"{value:.{places}f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s
+
+
+def figure(value: float | None, unit: str, none: str = "—") -> str:
+    """A figure with its unit; ``none`` when there is no data."""
+    if value is None:
+        return none
+    if unit == "%":
+        return number(value, 3) + "%"
+    return number(value, 2)
+
+
+def percent(value: float | None, places: int = 1) -> str:
+    return "—" if value is None else number(value, places) + "%"
+
+
+def duration(d: Duration | None, language: str = "en") -> str:
+    if d is None:
+        return "—"
+    if language == "zh":
+        return f"{d.amount} {_ZH_UNITS[d.unit]}"
+    return d.words()
+
+
+def parse_time(value: str | int | float | datetime) -> datetime:
+    """An ISO string, a UNIX time or a datetime as an aware datetime (UTC when naive)."""
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, int | float):
+        dt = datetime.fromtimestamp(value, tz=UTC)
+    else:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def when(value: str | int | float | datetime | None) -> str:
+    """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in."""
+    if value in (None, ""):
+        return "—"
+    dt = parse_time(value)
+    off = dt.utcoffset() or timedelta(0)
+    if off == timedelta(0):
+        zone = "UTC"
+    else:
+        total = int(off.total_seconds() // 60)
+        sign = "+" if total >= 0 else "-"
+        zone = f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
+    return dt.strftime("%Y-%m-%d %H:%M ") + zone
+
+
+def day(value: date | datetime | str | None) -> str:
+    if value in (None, ""):
+        return "—"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)[:10]
+
+
+def iso_utc(value: str | int | float | datetime) -> str:
+    """``2026-11-26T00:00:00Z``: for Atom and JSON timestamps."""
+    return parse_time(value).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,324 @@
+"""Markdown pages (overview and one per service) from Jinja2 templates.
+
+The template environment is the escaping gate: every ``{{ value }}`` that is not
+already :class:`~markupsafe.Markup` passes :func:`slacode.render.escape.text`, and
+the ``t()`` helper escapes the values it fills into the string table's words.
+Helpers that build HTML return ``Markup`` and escape their own inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from slacode.evaluate.results import PeriodResult, ServiceResults
+from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective
+from slacode.render import escape, fmt, svg
+from slacode.render.strings import t
+
+#: Verdicts from worst to best: a service's status is its worst objective's verdict.
+SEVERITY = ("breached", "at-risk", "no-data", "insufficient-data", "met")
+
+
+def _finalize(value: Any) -> str:
+    if isinstance(value, Markup):
+        return str(value)
+    if value is None:
+        return ""
+    return escape.text(value)
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("slacode.render", "templates"),
+        autoescape=False,  # escaping is done by _finalize, for HTML and Markdown alike
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@dataclass
+class Words:
+    """Template helpers bound to one language."""
+
+    language: str
+
+    def t(self, key: str, **values: Any) -> Markup:
+        safe = {k: v if isinstance(v, Markup) else escape.text(v) for k, v in values.items()}
+        return Markup(t(key, self.language, **safe))
+
+    def verdict(self, verdict: str) -> str:
+        return t("verdict." + svg.verdict_class(verdict), self.language)
+
+    def chip(self, verdict: str) -> Markup:
+        cls = svg.verdict_class(verdict)
+        return Markup(f'<span class="slc-chip slc-chip-{cls}">{escape.text(self.verdict(cls))}</span>')
+
+    def fig(self, value: float | None, unit: str) -> Markup:
+        if value is None:
+            return Markup(f'<span class="slc-nodata">{escape.text(t("common.no_data_mark", self.language))}</span>')
+        return Markup(escape.text(fmt.figure(value, unit)))
+
+    def dur(self, d: Any) -> str:
+        return fmt.duration(d, self.language)
+
+    def link(self, label: Any, href: Any) -> Markup:
+        """A link when ``href`` is a plain http(s)/mailto address; the text alone otherwise."""
+        target = escape.url(href)
+        if not target:
+            return Markup(escape.text(label))
+        return Markup(f'<a href="{target}" rel="nofollow noopener">{escape.text(label)}</a>')
+
+    def window(self, o: Objective) -> str:
+        if o.window.kind == "rolling":
+            return t("window.rolling", self.language, days=o.window.days)
+        return t("window." + o.window.kind, self.language)
+
+    def clock(self, clock: str) -> str:
+        if clock == CLOCK_24X7:
+            return t("clock.24x7", self.language)
+        return t("clock.calendar", self.language, id=clock)
+
+    def measured(self, o: Objective) -> str:
+        lang = self.language
+        if o.kind == "availability":
+            if o.method == "slices":
+                return t("obj.availability.slices", lang, slice=self.dur(o.slice),
+                         threshold=fmt.percent(o.slice_threshold, 2))
+            return t("obj.availability.events", lang)
+        if o.kind == "latency":
+            return t("obj.latency", lang, threshold=self.dur(o.threshold))
+        if o.kind in ("response-time", "resolution-time"):
+            return t("obj." + o.kind, lang, priority=o.priority, within=self.dur(o.within),
+                     clock=self.clock(o.clock))
+        if o.kind == "satisfaction":
+            if o.method == "share":
+                return t("obj.satisfaction.share", lang, at_least=fmt.number(o.at_least or 0),
+                         n=o.min_responses)
+            return t("obj.satisfaction.mean", lang, min=fmt.number(o.scale_min),
+                     max=fmt.number(o.scale_max), n=o.min_responses)
+        return o.kind
+
+
+def objective_name(o: Objective) -> str:
+    return o.name or o.id
+
+
+def target_text(o: Objective) -> str:
+    unit = "score" if o.kind == "satisfaction" and o.method != "share" else "%"
+    return fmt.figure(o.target, unit)
+
+
+def status_of(periods: Sequence[PeriodResult]) -> str:
+    """The worst verdict among ``periods``; no periods at all is no data."""
+    if not periods:
+        return "no-data"
+    verdicts = {svg.verdict_class(p.verdict) for p in periods}
+    return next(v for v in SEVERITY if v in verdicts)
+
+
+def current_periods(agreement: Agreement, results: ServiceResults | None) -> list[PeriodResult]:
+    """Each objective's open period (its latest period when none is open), in agreement order."""
+    if results is None:
+        return []
+    out = []
+    for o in agreement.objectives:
+        cur = [p for p in results.current if p.objective == o.id]
+        if not cur:
+            cur = list(results.for_objective(o.id))[-1:]
+        out.extend(cur[-1:])
+    return out
+
+
+def budget_share(p: PeriodResult) -> float | None:
+    b = p.budget
+    if b is None or b.allowed <= 0:
+        return None
+    return max(0.0, min(100.0, 100.0 * b.remaining / b.allowed))
+
+
+def next_maintenance(agreement: Agreement, now: datetime) -> Maintenance | None:
+    upcoming = sorted((m for m in agreement.maintenance if m.end > now), key=lambda m: m.start)
+    return upcoming[0] if upcoming else None
+
+
+@dataclass
+class Page:
+    """Everything one service page needs, already filtered for the audience."""
+
+    agreement: Agreement
+    results: ServiceResults | None
+    dependencies: list[Agreement]
+    history: Sequence[Any] = ()  # slacode.history.ChangeEntry, newest first
+    incidents: Sequence[Any] = ()
+    restatements: Sequence[Any] = ()
+    internal: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def overview(agreements: Sequence[Agreement], results: Mapping[str, ServiceResults],
+             now: datetime, language: str, built: str) -> str:
+    words = Words(language)
+    groups: dict[str, list[dict[str, Any]]] = {}
+    counts = dict.fromkeys(SEVERITY, 0)
+    for a in sorted(agreements, key=lambda a: (a.name.lower(), a.id)):
+        res = results.get(a.id)
+        cur = current_periods(a, res)
+        status = status_of(cur)
+        counts[status] += 1
+        owner = a.owners[0] if a.owners else ""
+        groups.setdefault(owner, []).append({
+            "a": a,
+            "status": status,
+            "current": [(a.objective(p.objective), p) for p in cur if a.objective(p.objective)],
+            "as_of": res.as_of if res else "",
+            "maintenance": next_maintenance(a, now),
+        })
+    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    return environment().get_template("overview.md.j2").render(
+        w=words, groups=ordered, counts=counts, fmt=fmt, now=now, built=built,
+        objective_name=objective_name, budget_share=budget_share,
+        evaluated=fmt.when(now),
+    )
+
+
+def service(page: Page, now: datetime, language: str, built: str,
+            history_months: int = 13) -> str:
+    a, res = page.agreement, page.results
+    words = Words(language)
+    cur = current_periods(a, res)
+    by_obj: list[dict[str, Any]] = []
+    for o in a.objectives:
+        periods = list(res.for_objective(o.id)) if res else []
+        closed = [p for p in periods if p.closed]
+        opened = [p for p in periods if not p.closed]
+        shown = (closed[-max(12, history_months):] + opened[-1:])[::-1]
+        current = next((p for p in cur if p.objective == o.id), None)
+        by_obj.append({
+            "o": o,
+            "current": current,
+            "periods": shown,
+            "daily": list(res.daily.get(o.id, ())) if res else [],
+            "unit": current.unit if current else ("score" if o.kind == "satisfaction"
+                                                  and o.method != "share" else "%"),
+        })
+    restated = {(getattr(r, "objective", ""), getattr(r, "period", "")) for r in page.restatements}
+    restated |= {(p.objective, p.period) for p in (res.periods if res else ()) if p.restatements}
+    misses = [(o, p, m) for o in a.objectives for p in (res.for_objective(o.id) if res else ())
+              for m in p.misses]
+    misses = sorted(misses, key=lambda x: (x[1].start, x[0].id), reverse=True)[:30]
+    upcoming = sorted((m for m in a.maintenance if m.end > now), key=lambda m: m.start)
+    past = sorted((m for m in a.maintenance if m.end <= now), key=lambda m: m.start, reverse=True)
+    late = _late_windows(res)
+    review_next = None
+    review_overdue = False
+    if a.review.every and a.review.last:
+        review_next = a.review.every.add_to(a.review.last)
+        review_overdue = review_next < now.date()
+    credit_objective = a.credits.objective if a.credits else ""
+    co = a.objective(credit_objective)
+    notes = [("", a.internal_notes)] if a.internal_notes else []
+    notes += [(objective_name(o), o.internal_notes) for o in a.objectives if o.internal_notes]
+
+    def credit_text(p: PeriodResult) -> Markup:
+        c = p.credit
+        if c is None:
+            return Markup("—") if p.closed or p.value is not None else Markup("")
+        parts = [escape.text(fmt.percent(c.percent, 2))]
+        if c.amount is not None:
+            parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
+        if c.bonus_percent:
+            parts.append(escape.text("+" + fmt.percent(c.bonus_percent, 2)))
+        if c.claim_by and c.percent:
+            parts.append('<span class="slc-meta">' + escape.text(c.claim_by) + "</span>")
+        return Markup(" ".join(parts))
+
+    def maint_table(windows: Sequence[Maintenance]) -> Markup:
+        head = "".join(
+            f'<th scope="col">{escape.text(t(k, language))}</th>'
+            for k in ("common.start", "common.end", "svc.maint_announced", "common.description",
+                      "svc.maint_excluded")
+        )
+        rows = []
+        for m in windows:
+            excluded = t("svc.maint_late", language) if is_late(m, late) else t("common.yes", language)
+            rows.append(
+                f"<tr><td>{escape.text(fmt.when(m.start))}</td><td>{escape.text(fmt.when(m.end))}</td>"
+                f"<td>{escape.text(fmt.when(m.announced))}</td><td>{escape.text(m.description)}</td>"
+                f"<td>{escape.text(excluded)}</td></tr>"
+            )
+        return Markup(
+            '<div class="slc-table-wrap"><table data-table="maintenance"><thead><tr>'
+            + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+        )
+
+    def calendar_text(c: Any) -> str:
+        days = ", ".join(words_days[d] for d in c.weekdays if 0 <= d < 7)
+        hol = t("svc.holidays", language, country=c.holidays) if c.holidays else ""
+        return t("svc.calendar", language, id=c.id, days=days, start=c.start.strftime("%H:%M"),
+                 end="24:00" if c.end.hour == 23 and c.end.minute == 59 else c.end.strftime("%H:%M"),
+                 tz=c.timezone, holidays=hol)
+
+    words_days = t("weekdays", language).split(",")
+    hours = a.support.hours
+    hours_text = t("svc.24x7", language) if hours == CLOCK_24X7 else hours
+    return environment().get_template("service.md.j2").render(
+        w=words, a=a, res=res, page=page, objectives=by_obj, status=status_of(cur),
+        title=Markup(escape.yaml_str(a.name)), escape_block=lambda v: Markup(escape.block(v)),
+        deps=", ".join(d.name for d in page.dependencies),
+        fmt=fmt, svg=svg, now=now, built=built, evaluated=fmt.when(now),
+        objective_name=objective_name, target_text=target_text, budget_share=budget_share,
+        restated=restated, misses=misses, upcoming=upcoming, past=past[:12],
+        review_next=review_next, review_overdue=review_overdue,
+        credit_objective=credit_objective, credit_name=objective_name(co) if co else credit_objective,
+        credit_text=credit_text, maint_table=maint_table, calendar_text=calendar_text,
+        hours_text=hours_text, money=money, internal_notes=notes,
+        local=lambda ts: datetime.fromtimestamp(ts, tz=_zone(a.timezone)),
+        r_period=lambda r: getattr(r, "period", ""),
+        r_objective=lambda r: getattr(r, "objective", ""),
+        r_reason=lambda r: getattr(r, "reason", ""),
+        r_when=lambda r: fmt.day(getattr(r, "restated_at", "")),
+    )
+
+
+def money(amount: float, currency: str) -> str:
+    return f"{amount:,.2f} {currency}".strip()
+
+
+def _zone(name: str) -> Any:
+    from zoneinfo import ZoneInfo
+
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        return UTC
+
+
+def _late_windows(res: ServiceResults | None) -> set[tuple[float, float]]:
+    out: set[tuple[float, float]] = set()
+    for p in res.periods if res else ():
+        for w in p.late_maintenance:
+            start, _, end = w.partition("/")
+            try:
+                out.add((fmt.parse_time(start).timestamp(), fmt.parse_time(end).timestamp()))
+            except ValueError:
+                continue
+    return out
+
+
+def is_late(m: Maintenance, late: set[tuple[float, float]]) -> bool:
+    return (m.start.timestamp(), m.end.timestamp()) in late
+
+
+def today(now: datetime) -> date:
+    return now.astimezone(UTC).date()

@@ -1,0 +1,97 @@
+"""Inline SVG charts for pages and standalone SVG badges.
+
+Inline charts carry ``role="img"``, an accessible name and a ``<title>``, and take
+their colours from CSS classes defined over Material's colour variables
+(``stylesheets/slacode.css``), so that they follow the light and dark schemes.
+Badges are standalone files shown through ``<img>``, where page CSS does not
+reach, so they use fixed colours with enough contrast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup
+
+from slacode.evaluate.results import Budget, DailyValue
+from slacode.render import escape, fmt
+
+VERDICT_CLASSES = ("met", "at-risk", "breached", "no-data", "insufficient-data")
+
+
+def verdict_class(verdict: str) -> str:
+    return verdict if verdict in VERDICT_CLASSES else "no-data"
+
+
+def budget_bar(budget: Budget | None, label: str) -> Markup:
+    """A horizontal bar: the share of the error budget still left."""
+    share = 0.0
+    if budget is not None and budget.allowed > 0:
+        share = max(0.0, min(1.0, budget.remaining / budget.allowed))
+    cls = "met" if share > 0.25 else ("at-risk" if share > 0 else "breached")
+    if budget is None:
+        cls = "no-data"
+    width = round(200 * share, 2)
+    lab = escape.text(label)
+    return Markup(
+        f'<svg class="slc-budget" viewBox="0 0 200 10" preserveAspectRatio="none" '
+        f'role="img" aria-label="{lab}"><title>{lab}</title>'
+        f'<rect class="slc-track" x="0" y="0" width="200" height="10" rx="2"/>'
+        f'<rect class="slc-fill-{cls}" x="0" y="0" width="{width}" height="10" rx="2"/></svg>'
+    )
+
+
+def daily_strip(days: Sequence[DailyValue], target: float, unit: str, label: str,
+                no_data: str) -> Markup:
+    """One bar per day, coloured by whether the day met the target; the day's figure on hover."""
+    bar, gap, height = 6, 2, 34
+    width = max(1, len(days)) * (bar + gap) - gap
+    parts = [
+        f'<svg class="slc-strip" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape.text(label)}"><title>{escape.text(label)}</title>'
+    ]
+    for i, d in enumerate(days):
+        x = i * (bar + gap)
+        if d.value is None:
+            cls, y, h = "no-data", height - 10, 10
+            tip = f"{d.date}: {no_data}"
+        else:
+            cls = "met" if d.value >= target else "breached"
+            y, h = 0, height
+            tip = f"{d.date}: {fmt.figure(d.value, unit)}"
+        parts.append(
+            f'<rect class="slc-fill-{cls}" x="{x}" y="{y}" width="{bar}" height="{h}" rx="1">'
+            f"<title>{escape.text(tip)}</title></rect>"
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+# Badge colours: white text on these meets WCAG AA (4.5:1).
+_BADGE_COLOURS = {
+    "met": "#1b6e20",
+    "at-risk": "#8a5300",
+    "breached": "#b3261e",
+    "no-data": "#545454",
+    "insufficient-data": "#545454",
+}
+
+
+def badge(label: str, value: str, verdict: str) -> str:
+    """A shields-style badge: ``label | value``, coloured by verdict."""
+    def width(s: str) -> int:
+        return 10 + sum(7 if ord(c) < 0x2E80 else 12 for c in s)
+
+    lw, vw = width(label), width(value)
+    total = lw + vw
+    colour = _BADGE_COLOURS.get(verdict, _BADGE_COLOURS["no-data"])
+    lab, val = escape.xml(label), escape.xml(value)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{total}" height="20" role="img" '
+        f'aria-label="{lab}: {val}"><title>{lab}: {val}</title>'
+        f'<rect width="{lw}" height="20" fill="#333"/>'
+        f'<rect x="{lw}" width="{vw}" height="20" fill="{colour}"/>'
+        f'<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11">'
+        f'<text x="{lw / 2}" y="14" text-anchor="middle">{lab}</text>'
+        f'<text x="{lw + vw / 2}" y="14" text-anchor="middle">{val}</text></g></svg>\n'
+    )

@@ -1,0 +1,219 @@
+"""Availability and latency figures, budgets, verdicts, maintenance, credits, composites."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from evalkit import DAY, HOUR, agreement, objective, series, ts
+
+from slacode.durations import Duration
+from slacode.evaluate import evaluate
+from slacode.evaluate.credits import credit_for
+from slacode.evaluate.periods import periods_for
+from slacode.model import (
+    Bonus,
+    Credits,
+    CreditTier,
+    Maintenance,
+    MaintenancePolicy,
+    Window,
+)
+from slacode.pull.base import Counts, CountSeries, Gap
+
+TIERS = (CreditTier(99.9, 10), CreditTier(99.0, 25), CreditTier(95.0, 100))
+CREDITS = Credits("availability", TIERS, claim_within=Duration(30, "d"), monthly_fee=5000,
+                  currency="USD")
+
+
+def dt(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def periods(out, oid="availability"):
+    return {p.period: p for p in out.for_objective(oid)}
+
+
+def test_60_downtime_minutes_in_a_30_day_month() -> None:
+    # November 2026: 30 days = 43 200 minutes; 60 bad minutes ->
+    # 100 x (43 200 - 60) / 43 200 = 99.8611 %: below 99.9, above 99.0 -> the 10 % tier.
+    bad = ts("2026-11-10T03:00:00+00:00")
+    now = ts("2026-12-05T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-10-01T00:00:00+00:00"), now,
+                  good=lambda t: 0.0 if t == bad else 60.0)
+    ag = agreement(objectives=(objective(method="slices", target=99.9),), credits=CREDITS)
+    (out,) = evaluate([ag], {("svc", "availability"): data}, now, history_months=2)
+    nov = periods(out)["2026-11"]
+    assert nov.value == 99.861111 and f"{nov.value:.3f}" == "99.861"
+    assert nov.verdict == "breached" and nov.margin == round(99.861111 - 99.9, 6)
+    assert nov.credit is not None
+    assert (nov.credit.percent, nov.credit.tier_below) == (10.0, 99.9)
+    assert nov.credit.amount == 500.0 and nov.credit.currency == "USD"  # 10 % of 5000 USD
+    assert nov.credit.claim_by == "2026-12-30"  # 30 days after the last day, Nov 30
+    assert nov.budget is not None
+    # budget: 0.1 % of 43 200 = 43.2 minutes; 60 used; 16.8 over
+    assert (nov.budget.allowed, nov.budget.consumed, nov.budget.remaining) == (43.2, 60.0, -16.8)
+    assert [m.what for m in nov.misses] == ["2026-11-10: 95.833% (target 99.9%)"]
+    # the open month shows no credit
+    assert periods(out)["2026-12"].credit is None
+    assert periods(out)["2026-10"].credit.percent == 0.0
+
+
+def test_maintenance_announced_too_late_is_not_excluded() -> None:
+    # Two 2-hour windows of total outage in November (1000 events an hour). Policy: 7 days'
+    # notice. A was announced 10 days ahead (excluded), B one day ahead (late: counts).
+    a = Maintenance(dt("2026-11-10T02:00:00+00:00"), dt("2026-11-10T04:00:00+00:00"),
+                    announced=dt("2026-10-31T00:00:00+00:00"))
+    b = Maintenance(dt("2026-11-20T02:00:00+00:00"), dt("2026-11-20T04:00:00+00:00"),
+                    announced=dt("2026-11-19T00:00:00+00:00"))
+    down = [(ts("2026-11-10T02:00:00+00:00"), ts("2026-11-10T04:00:00+00:00")),
+            (ts("2026-11-20T02:00:00+00:00"), ts("2026-11-20T04:00:00+00:00"))]
+    now = ts("2026-12-02T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-11-01T00:00:00+00:00"), now,
+                  good=lambda t: 0.0 if any(s <= t < e for s, e in down) else 1000.0,
+                  total=lambda t: 1000.0)
+    ag = agreement(maintenance=(a, b),
+                   maintenance_policy=MaintenancePolicy(notice=Duration(7, "d")))
+    (out,) = evaluate([ag], {("svc", "availability"): data}, now, history_months=1)
+    nov = periods(out)["2026-11"]
+    # A leaves numerator and denominator: 718 hours x 1000 events, 2000 bad (window B)
+    assert nov.value == round(100 * (718_000 - 2000) / 718_000, 6)
+    assert nov.excluded_maintenance == ("2026-11-10T02:00:00+00:00/2026-11-10T04:00:00+00:00",)
+    assert nov.late_maintenance == ("2026-11-20T02:00:00+00:00/2026-11-20T04:00:00+00:00",)
+    assert nov.coverage == 1.0  # excluded time is not missing data
+
+
+def test_window_covering_half_an_interval_keeps_the_other_half() -> None:
+    # 10:00-11:00 had 1000 events, all bad; a window 10:30-11:00 excludes half of it.
+    m = Maintenance(dt("2026-11-10T10:30:00+00:00"), dt("2026-11-10T11:00:00+00:00"),
+                    announced=dt("2026-11-01T00:00:00+00:00"))
+    bad = ts("2026-11-10T10:00:00+00:00")
+    now = ts("2026-11-11T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-11-01T00:00:00+00:00"), now,
+                  good=lambda t: 0.0 if t == bad else 1000.0, total=lambda t: 1000.0)
+    (out,) = evaluate([agreement(maintenance=(m,))], {("svc", "availability"): data}, now)
+    day = {d.date: d for d in out.daily["availability"]}["2026-11-10"]
+    assert (day.good, day.total) == (23_000.0, 23_500.0)  # 500 bad events remain
+
+
+def test_open_period_projection_at_risk_and_breached() -> None:
+    now = ts("2026-11-16T00:00:00+00:00")  # half of November has passed
+    start = ts("2026-11-01T00:00:00+00:00")
+
+    def run(bad_hours: int) -> object:
+        data = series("svc", "availability", start, now, total=lambda t: 1000.0,
+                      good=lambda t: 0.0 if t < start + bad_hours * HOUR else 1000.0)
+        (out,) = evaluate([agreement()], {("svc", "availability"): data}, now, history_months=0)
+        return periods(out)["2026-11"]
+
+    # 360 hours so far. Budget for the month at 99.9 %: 0.1 % of 720 000 = 720 events.
+    ok = run(0)
+    assert (ok.verdict, ok.projection, ok.budget.burn_rate) == ("met", 100.0, 0.0)
+    # 500 bad events: 99.861 % so far; the last 7 days were clean, so the projection
+    # is (359 500 + 360 000) / 720 000 = 99.930556 %; still within the month's 720 events.
+    data = series("svc", "availability", start, now, total=lambda t: 1000.0,
+                  good=lambda t: 500.0 if t == start else 1000.0)
+    (out,) = evaluate([agreement()], {("svc", "availability"): data}, now, history_months=0)
+    risk = periods(out)["2026-11"]
+    assert risk.value == round(100 * 359_500 / 360_000, 6)
+    assert risk.projection == round(100 * (359_500 + 360_000) / 720_000, 6)
+    assert risk.verdict == "at-risk"
+    assert risk.budget.allowed == 720.0 and risk.budget.consumed == 500.0
+    # 1000 bad events: more than the whole month allows -> already breached
+    assert run(1).verdict == "breached"
+
+
+def test_missing_data_is_no_data_never_met() -> None:
+    now = ts("2026-12-01T00:00:00+00:00")
+    start = ts("2026-11-01T00:00:00+00:00")
+    pts = tuple(Counts(t, t + HOUR, None if t >= start + 10 * DAY else 1000.0,
+                       None if t >= start + 10 * DAY else 1000.0)
+                for t in range(start, now, HOUR))
+    gap = Gap(start + 10 * DAY, now, "Prometheus unreachable: connection refused")
+    data = CountSeries("svc", "availability", HOUR, pts, (gap,), as_of=start + 10 * DAY)
+    (out,) = evaluate([agreement()], {("svc", "availability"): data}, now, history_months=1)
+    nov = periods(out)["2026-11"]
+    assert nov.verdict == "no-data" and nov.value == 100.0
+    assert nov.coverage == round(10 / 30, 6)
+    assert any("connection refused" in r for r in nov.reasons)
+    assert nov.as_of == "2026-11-11T00:00:00+00:00"
+    (none,) = evaluate([agreement()], {}, now, history_months=1)
+    assert {p.verdict for p in none.periods} == {"no-data"}
+
+
+def test_zero_traffic_rule() -> None:
+    now = ts("2026-11-02T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-11-01T00:00:00+00:00"), now,
+                  good=lambda t: 0.0, total=lambda t: 0.0)
+    got = {}
+    for rule in ("good", "bad", "no-data"):
+        ag = agreement(objectives=(objective(zero_traffic=rule),))
+        (out,) = evaluate([ag], {("svc", "availability"): data}, now, history_months=0)
+        got[rule] = out.daily["availability"][-1].value
+    assert got == {"good": 100.0, "bad": 0.0, "no-data": None}
+
+
+def test_composite_is_the_product_of_the_dependencies() -> None:
+    now = ts("2026-12-01T00:00:00+00:00")
+    start = ts("2026-11-01T00:00:00+00:00")
+    # auth: 99.5 %; db: 99.0 %; payments depends on both -> 99.5 x 99.0 / 100 = 98.505 %
+    auth = series("auth", "availability", start, now, total=lambda t: 1000.0,
+                  good=lambda t: 995.0)
+    db = series("db", "availability", start, now, total=lambda t: 1000.0, good=lambda t: 990.0)
+    pay = series("pay", "availability", start, now, total=lambda t: 1000.0)
+    ags = [agreement("pay", depends_on=("auth", "db")), agreement("auth"), agreement("db")]
+    meas = {("auth", "availability"): auth, ("db", "availability"): db,
+            ("pay", "availability"): pay}
+    out = {r.service: r for r in evaluate(ags, meas, now, history_months=1)}
+    nov = periods(out["pay"])["2026-11"]
+    assert nov.value == 100.0 and nov.composite == 98.505
+    assert periods(out["auth"])["2026-11"].composite is None
+
+
+def test_versions_in_force_at_the_period_start() -> None:
+    # v1 (99.0) until v2 (99.95) takes effect on 2026-11-15: November started under v1,
+    # so v1 judges all of November; December is the first period under v2.
+    now = ts("2026-12-10T00:00:00+00:00")
+    v1 = agreement(objectives=(objective(target=99.0),), version=1, effective=date(2025, 1, 1))
+    v2 = agreement(objectives=(objective(target=99.95),), version=2, effective=date(2026, 11, 15))
+    data = series("svc", "availability", ts("2026-10-01T00:00:00+00:00"), now)
+    (out,) = evaluate([v2], {("svc", "availability"): data}, now, history_months=2,
+                      versions={"svc": [v1]})
+    got = {p.period: (p.agreement_version, p.target) for p in out.periods}
+    assert got == {"2026-10": (1, 99.0), "2026-11": (1, 99.0), "2026-12": (2, 99.95)}
+    (plain,) = evaluate([v2], {("svc", "availability"): data}, now, history_months=2)
+    assert {p.agreement_version for p in plain.periods} == {2}
+
+
+def test_latency_share_under_threshold() -> None:
+    now = ts("2026-12-01T00:00:00+00:00")
+    data = series("svc", "latency", ts("2026-11-01T00:00:00+00:00"), now,
+                  total=lambda t: 200.0, good=lambda t: 198.0)
+    o = objective("latency", "latency", 99.0, threshold=Duration(300, "ms"))
+    (out,) = evaluate([agreement(objectives=(o,))], {("svc", "latency"): data}, now, 1)
+    nov = periods(out, "latency")["2026-11"]
+    assert (nov.value, nov.verdict, nov.budget.unit) == (99.0, "met", "requests")
+
+
+def test_credit_tiers_cap_and_bonus() -> None:
+    (p,) = [x for x in periods_for(Window("quarter"), "UTC", ts("2027-01-05T00:00:00+00:00"), 3)
+            if x.id == "2026-Q4"]
+    cr = Credits("availability", TIERS, cap=50, monthly_fee=1000, currency="EUR",
+                 bonuses=(Bonus(99.99, 2), Bonus(99.999, 5)))
+    assert credit_for(cr, 94.0, p, "UTC").percent == 50.0  # the 100 % tier, capped at 50
+    assert credit_for(cr, 98.0, p, "UTC").tier_below == 99.0  # the lowest matching tier
+    c = credit_for(cr, 99.0, p, "UTC")  # not strictly below 99.0
+    assert (c.percent, c.amount) == (10.0, 300.0)  # 10 % of 3 months x 1000 EUR
+    b = credit_for(cr, 99.995, p, "UTC")
+    assert (b.percent, b.bonus_percent, b.bonus_amount) == (0.0, 2.0, 60.0)
+    assert credit_for(cr, 100.0, p, "UTC").bonus_percent == 5.0
+
+
+def test_rolling_window_ends_now() -> None:
+    now = ts("2026-11-26T00:00:00+00:00")
+    data = series("svc", "availability", now - 40 * DAY, now)
+    ag = agreement(objectives=(objective(window="rolling", days=28),))
+    (out,) = evaluate([ag], {("svc", "availability"): data}, now)
+    (r,) = out.periods
+    assert (r.period, r.closed, r.verdict, r.end) == ("rolling-28d", False, "met",
+                                                       datetime.fromtimestamp(now, UTC).isoformat())
+    assert out.current == (r,)

@@ -1,0 +1,79 @@
+"""``slacode evaluate``: table, JSON keys, --freeze and --restate (load and pull faked)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from evalkit import agreement, series, ts
+
+from slacode.cli import cli
+from slacode.load import LoadResult
+from slacode.problems import SlacodeError
+from slacode.pull import PullResult
+
+NOW = "2026-11-26T00:00:00+00:00"
+BAD = ts("2026-10-10T10:00:00+00:00")
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+    state = {"bad": 0.0}
+    ag = agreement("pay")
+
+    def fake_load(paths, root=None):
+        return LoadResult((ag,), ())
+
+    def fake_pull(agreements, settings, now, start=None, progress=None):
+        data = series("pay", "availability", ts("2026-09-01T00:00:00+00:00"), now,
+                      total=lambda t: 1000.0,
+                      good=lambda t: 1000.0 - (state["bad"] if t == BAD else 0.0))
+        return PullResult({("pay", "availability"): data}, 0, ())
+
+    monkeypatch.setattr("slacode.load.load_agreements", fake_load)
+    monkeypatch.setattr("slacode.pull.pull", fake_pull)
+    monkeypatch.chdir(tmp_path)
+    return state
+
+
+def run(*args: str) -> str:
+    res = CliRunner().invoke(cli, ["evaluate", "--now", NOW, *args], catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    return res.output
+
+
+def test_json_has_the_documented_keys(project: dict[str, float]) -> None:
+    doc = json.loads(run("--format", "json"))
+    row = next(r for r in doc["results"] if r["period"] == "2026-10")
+    for key in ("service", "objective", "period", "value", "target", "verdict", "budget",
+                "credit", "coverage", "as_of"):
+        assert key in row
+    assert (row["service"], row["value"], row["verdict"]) == ("pay", 100.0, "met")
+    assert doc["evaluated_at"] == NOW and doc["restatement_candidates"] == []
+    assert run("--format", "json") == run("--format", "json")  # deterministic
+
+
+def test_table_freeze_and_restate(project: dict[str, float], tmp_path: Path) -> None:
+    text = run()
+    assert text.splitlines()[0].split()[:3] == ["SERVICE", "OBJECTIVE", "PERIOD"]
+    assert "2026-10" in text and "2026-11 (open)" in text
+    assert "wrote ledger/pay/2026-10.json" in run("--freeze")
+    record = tmp_path / "ledger" / "pay" / "2026-10.json"
+    frozen = record.read_text()
+    project["bad"] = 2000.0  # data changed after freezing
+    out = run()
+    assert "restatement candidate: pay 2026-10 availability: value frozen 100.0" in out
+    assert record.read_text() == frozen
+    run("--restate", "2026-10", "--service", "pay", "--reason", "late data")
+    rec = json.loads(record.read_text())
+    assert rec["reason"] == "late data" and len(rec["history"]) == 1
+    assert rec["history"][0]["results"]["availability"]["value"] == 100.0
+    assert "restatement candidate" not in run()
+
+
+def test_restate_without_reason_is_an_error(project: dict[str, float]) -> None:
+    with pytest.raises(SlacodeError, match="--reason"):
+        CliRunner().invoke(cli, ["evaluate", "--now", NOW, "--restate", "2026-10"],
+                           catch_exceptions=False)

@@ -1,0 +1,78 @@
+"""``slacode codeowners``: CODEOWNERS generated from each agreement's owners, drift detected."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from gitrepo import Repo, sla
+
+from slacode.cli import main
+from slacode.cli.codeowners import owner_handle
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def slacode(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    def run(root: Path, *args: str) -> SimpleNamespace:
+        monkeypatch.setattr(sys, "argv", ["slacode", "codeowners", *args, "--root", str(root)])
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exc:
+            main()
+        out, err = capsys.readouterr()
+        return SimpleNamespace(returncode=exc.value.code, stdout=out, stderr=err)
+
+    return run
+
+
+@pytest.mark.parametrize(("owner", "org", "handle"), [
+    ("team-payments", "", "@team-payments"),
+    ("team-payments", "example", "@example/team-payments"),
+    ("@example/sre", "other", "@example/sre"),
+    ("lead@example.com", "example", "lead@example.com"),
+])
+def test_owner_handles(owner: str, org: str, handle: str) -> None:
+    assert owner_handle(owner, org) == handle
+
+
+def test_generates_codeowners_and_check_detects_drift(repo: Repo, slacode) -> None:
+    repo.write("slas/payments-api.yaml", sla(owners=("team-payments", "'@example/sre'")))
+    repo.write("slas/status-web.yaml", sla(id="status-web", owners=("lead@example.com",)))
+    assert slacode(repo.path, "--check").returncode == 1  # no file yet
+    assert slacode(repo.path).returncode == 0
+    text = (repo.path / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    assert lines == ["/slas/payments-api.yaml @team-payments @example/sre",
+                     "/slas/status-web.yaml lead@example.com"]
+    ok = slacode(repo.path, "--check")
+    assert ok.returncode == 0 and "up to date" in ok.stdout
+    repo.write("slas/status-web.yaml", sla(id="status-web", owners=("team-web",)))
+    drift = slacode(repo.path, "--check")
+    assert drift.returncode == 1
+    assert "CODEOWNERS is out of date" in drift.stderr
+    assert "run `slacode codeowners`" in drift.stderr
+
+
+def test_project_in_a_subfolder_of_the_repository(repo: Repo, slacode) -> None:
+    repo.write("sla-project/slas/payments-api.yaml", sla())
+    repo.commit("Add")
+    assert slacode(repo.path / "sla-project").returncode == 0
+    text = (repo.path / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "/sla-project/slas/payments-api.yaml @team-payments" in text
+
+
+def test_agreement_with_errors_stops_generation(tmp_path: Path, slacode) -> None:
+    (tmp_path / "slas").mkdir()
+    (tmp_path / "slas" / "bad.yaml").write_text("id: [unclosed\n", encoding="utf-8")
+    r = slacode(tmp_path)
+    assert r.returncode == 1 and "slas/bad.yaml:" in r.stderr
+    assert not (tmp_path / ".github" / "CODEOWNERS").exists()
+
+
+def test_this_repository_codeowners_is_up_to_date(slacode) -> None:
+    """What CI checks: .github/CODEOWNERS matches the owners in slas/."""
+    r = slacode(ROOT, "--check")
+    assert r.returncode == 0, r.stderr

@@ -1,0 +1,178 @@
+"""The semantic diff in words, over agreements built by hand: what changed and whether
+it weakens a promise for customers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, time
+
+import pytest
+
+from slacode.durations import Duration
+from slacode.history.semdiff import Change, diff_agreements, weakening_first
+from slacode.model import (
+    Agreement,
+    Calendar,
+    Continuity,
+    Credits,
+    CreditTier,
+    MaintenancePolicy,
+    Objective,
+    Priority,
+    Source,
+    Support,
+    Window,
+)
+
+D = Duration.parse
+
+
+def objective(id: str = "availability", **kw: object) -> Objective:
+    base = dict(id=id, kind="availability", target=99.9, window=Window("month"),
+                source=Source("file", path="data/x.csv"))
+    base.update(kw)
+    return Objective(**base)  # type: ignore[arg-type]
+
+
+BASE = Agreement(
+    id="payments-api", name="Payments API", version=1, effective=date(2026, 1, 1),
+    path="slas/payments-api.yaml",
+    scope=("REST API", "Webhooks"), exclusions=("Sandbox",),
+    support=Support(hours="office"),
+    calendars=(Calendar("office", "Asia/Shanghai", start=time(9), end=time(18)),),
+    objectives=(
+        objective(),
+        objective("latency", kind="latency", target=99.0, threshold=D("300ms")),
+        objective("p1-response", kind="response-time", target=100, window=Window("quarter"),
+                  priority="P1", within=D("15m")),
+        objective("satisfaction", kind="satisfaction", method="mean", target=4.2,
+                  min_responses=20),
+    ),
+    priorities=(Priority("P1", response=D("15m"), resolution=D("4h")),),
+    maintenance_policy=MaintenancePolicy(notice=D("7d")),
+    credits=Credits("availability", (CreditTier(99.9, 10), CreditTier(99.0, 25),
+                                     CreditTier(95.0, 100)), cap=100, claim_within=D("30d")),
+    continuity=Continuity(rto=D("4h")),
+)
+
+
+def with_objective(a: Agreement, oid: str, **kw: object) -> Agreement:
+    return replace(a, objectives=tuple(replace(o, **kw) if o.id == oid else o
+                                       for o in a.objectives))
+
+
+def one(old: Agreement, new: Agreement) -> Change:
+    changes = [c for c in diff_agreements(old, new) if c.promise]
+    assert len(changes) == 1, changes
+    return changes[0]
+
+
+@pytest.mark.parametrize(("new", "what", "weakens"), [
+    (with_objective(BASE, "availability", target=99.95),
+     "monthly availability target 99.9% → 99.95%", False),
+    (with_objective(BASE, "availability", target=99.5),
+     "monthly availability target 99.9% → 99.5%", True),
+    (with_objective(BASE, "latency", threshold=D("500ms")),
+     "monthly latency threshold 300 milliseconds → 500 milliseconds", True),
+    (with_objective(BASE, "p1-response", within=D("30m")),
+     "quarterly P1 response within 15 minutes → 30 minutes", True),
+    (with_objective(BASE, "p1-response", clock="office"),
+     "quarterly P1 response clock 24x7 → office", True),
+    (with_objective(BASE, "satisfaction", target=4.0),
+     "monthly satisfaction target 4.2 → 4", True),
+    (with_objective(BASE, "satisfaction", min_responses=50),
+     "monthly satisfaction minimum responses 20 → 50", True),
+    (replace(BASE, credits=replace(BASE.credits, tiers=(
+        CreditTier(99.9, 10), CreditTier(99.0, 30), CreditTier(95.0, 100)))),
+     "credit for below 99.0% raised 25% → 30%", False),
+    (replace(BASE, credits=replace(BASE.credits, tiers=(
+        CreditTier(99.9, 5), CreditTier(99.0, 25), CreditTier(95.0, 100)))),
+     "credit for below 99.9% lowered 10% → 5%", True),
+    (replace(BASE, credits=replace(BASE.credits, tiers=(
+        CreditTier(99.5, 10), CreditTier(99.0, 25), CreditTier(95.0, 100)))),
+     "credit of 10% now below 99.5% (was below 99.9%)", True),
+    (replace(BASE, credits=replace(BASE.credits, tiers=(
+        CreditTier(99.9, 10), CreditTier(95.0, 100)))),
+     "credit tier removed: 25% below 99.0%", True),
+    (replace(BASE, credits=replace(BASE.credits, cap=50)), "credit cap 100% → 50%", True),
+    (replace(BASE, credits=replace(BASE.credits, claim_within=D("60d"))),
+     "credit claim window 30 days → 60 days", False),
+    (replace(BASE, credits=replace(BASE.credits, claim_within=D("14d"))),
+     "credit claim window 30 days → 14 days", True),
+    (replace(BASE, credits=None), "service credits removed", True),
+    (replace(BASE, scope=("REST API",)), "scope removed: Webhooks", True),
+    (replace(BASE, scope=("REST API", "Webhooks", "gRPC")), "scope added: gRPC", False),
+    (replace(BASE, exclusions=("Sandbox", "Beta regions")), "exclusion added: Beta regions", True),
+    (replace(BASE, exclusions=()), "exclusion removed: Sandbox", False),
+    (replace(BASE, calendars=(Calendar("office", "Asia/Shanghai", start=time(8), end=time(20)),)),
+     "support hours now 08:00–20:00 (were 09:00–18:00)", False),
+    (replace(BASE, calendars=(Calendar("office", "Asia/Shanghai", start=time(10), end=time(18)),)),
+     "support hours now 10:00–18:00 (were 09:00–18:00)", True),
+    (replace(BASE, calendars=(Calendar("office", "Asia/Shanghai", weekdays=(0, 1, 2, 3),
+                                       start=time(9), end=time(18)),)),
+     "support days now Mon–Thu (were Mon–Fri)", True),
+    (replace(BASE, support=Support(hours="24x7")),
+     "support hours now 24x7 (was Mon–Fri 09:00–18:00)", False),
+    (replace(BASE, objectives=BASE.objectives[:3]),
+     "objective satisfaction removed (monthly satisfaction target 4.2)", True),
+    (replace(BASE, priorities=(Priority("P1", response=D("30m"), resolution=D("4h")),)),
+     "P1 response 15 minutes → 30 minutes", True),
+    (replace(BASE, priorities=(Priority("P1", response=D("10m"), resolution=D("4h")),)),
+     "P1 response 15 minutes → 10 minutes", False),
+    (replace(BASE, maintenance_policy=MaintenancePolicy(notice=D("3d"))),
+     "maintenance notice 7 days → 3 days", True),
+    (replace(BASE, maintenance_policy=MaintenancePolicy(notice=D("2w"))),
+     "maintenance notice 7 days → 2 weeks", False),
+    (replace(BASE, continuity=Continuity(rto=D("1d"))),
+     "recovery time objective 4 hours → 1 day", True),
+])
+def test_change_in_words_and_whether_it_weakens(new: Agreement, what: str, weakens: bool) -> None:
+    c = one(BASE, new)
+    assert (c.what, c.weakens) == (what, weakens)
+
+
+def test_same_agreement_has_no_changes() -> None:
+    assert diff_agreements(BASE, replace(BASE)) == ()
+
+
+def test_bookkeeping_is_not_a_promise() -> None:
+    new = replace(BASE, version=2, effective=date(2027, 1, 1), owners=("team-x",),
+                  name="Payments", internal_notes="INTERNAL-MARKER-7f3a")
+    changes = diff_agreements(BASE, new)
+    assert [c.what for c in changes] == [
+        "version 1 → 2", "effective 2026-01-01 → 2027-01-01", "name 'Payments API' → 'Payments'",
+        "owners now team-x"]
+    assert not any(c.promise or c.weakens for c in changes)
+
+
+def test_internal_notes_never_reach_the_diff() -> None:
+    new = replace(with_objective(BASE, "availability", internal_notes="INTERNAL-MARKER-7f3a"),
+                  internal_notes="INTERNAL-MARKER-7f3a")
+    assert all("INTERNAL-MARKER" not in c.what for c in diff_agreements(BASE, new))
+
+
+def test_added_and_removed_agreements() -> None:
+    (added,) = diff_agreements(None, BASE)
+    assert added.what == "agreement payments-api added (version 1, effective 2026-01-01)"
+    (removed,) = diff_agreements(BASE, None)
+    assert removed.weakens
+
+
+def test_pointer_locates_the_change_in_the_new_file() -> None:
+    c = one(BASE, with_objective(BASE, "latency", target=98.0))
+    assert c.pointer == "/objectives/1/target"
+
+
+def test_weakening_changes_come_first() -> None:
+    new = replace(with_objective(BASE, "availability", target=99.95), version=2,
+                  scope=("REST API",))
+    order = [c.what for c in weakening_first(diff_agreements(BASE, new))]
+    assert order[0] == "scope removed: Webhooks"
+    assert order[-1] == "version 1 → 2"
+
+
+def test_dependencies_are_counted_not_named() -> None:
+    """A dependency may be an internal agreement: a public change log must not name it."""
+    changes = diff_agreements(BASE, replace(BASE, depends_on=("auth-internal",)))
+    assert [c.what for c in changes] == ["dependencies on other services changed (0 → 1)"]
+    assert not changes[0].promise

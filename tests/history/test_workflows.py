@@ -1,0 +1,96 @@
+"""The GitHub Actions workflows: valid against the workflow schema, clean under actionlint,
+and shaped as the project needs (full history, least privilege, one nightly at a time)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+
+
+def tool(name: str) -> str:
+    """A linter from the project venv (test extras), else from PATH."""
+    local = Path(sys.executable).parent / name
+    found = str(local) if local.exists() else shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: pip install -e '.[test]'")
+    return found
+
+
+def load(name: str) -> dict:
+    return YAML(typ="safe", pure=True).load((ROOT / ".github" / "workflows" / name).read_text())
+
+
+def test_workflows_exist() -> None:
+    assert {p.name for p in WORKFLOWS} >= {"pr.yml", "nightly.yml"}
+
+
+def test_workflows_match_the_github_workflow_schema() -> None:
+    r = subprocess.run([tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+                        *map(str, WORKFLOWS)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_workflows_pass_actionlint() -> None:
+    r = subprocess.run([tool("actionlint"), "-no-color", *map(str, WORKFLOWS)],
+                       capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_actionlint_catches_a_misspelled_input(tmp_path: Path) -> None:
+    """The lint is not a rubber stamp: a typo in an input of actions/checkout fails it."""
+    bad = (ROOT / ".github" / "workflows" / "pr.yml").read_text().replace(
+        "fetch-depth: 0", "fetch-dept: 0", 1)
+    (tmp_path / "pr.yml").write_text(bad)
+    r = subprocess.run([tool("actionlint"), "-no-color", str(tmp_path / "pr.yml")],
+                       capture_output=True, text=True, cwd=tmp_path)
+    assert r.returncode == 1 and "fetch-dept" in r.stdout
+
+
+def _steps(job: dict) -> list[dict]:
+    return job.get("steps", [])
+
+
+def _uses(wf: dict) -> set[str]:
+    return {s["uses"] for job in wf["jobs"].values() for s in _steps(job) if "uses" in s}
+
+
+def test_pull_request_workflow_validates_diffs_and_previews() -> None:
+    wf = load("pr.yml")
+    assert "pull_request" in wf["on"]
+    assert wf["permissions"] == {"contents": "read"}
+    runs = "\n".join(s.get("run", "") for job in wf["jobs"].values() for s in _steps(job))
+    assert "slacode validate --format github" in runs
+    assert 'slacode diff "origin/$BASE_REF" HEAD --pr' in runs and "$GITHUB_STEP_SUMMARY" in runs
+    assert "slacode codeowners --check" in runs
+    assert "slacode build" in runs
+    checkout = next(s for s in _steps(wf["jobs"]["check"]) if s.get("uses", "").startswith(
+        "actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0  # slacode diff needs the base branch history
+    assert {"actions/checkout@v4", "actions/setup-python@v5",
+            "actions/upload-artifact@v4"} <= _uses(wf)
+
+
+def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> None:
+    wf = load("nightly.yml")
+    assert set(wf["on"]) == {"schedule", "push", "workflow_dispatch"}
+    assert wf["on"]["schedule"][0]["cron"]
+    assert wf["concurrency"]["cancel-in-progress"] is False
+    assert wf["permissions"] == {"contents": "read"}
+    update, deploy = wf["jobs"]["update"], wf["jobs"]["deploy"]
+    assert update["permissions"] == {"contents": "write"}
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert deploy["needs"] == "update"
+    runs = "\n".join(s.get("run", "") for s in _steps(update))
+    assert "slacode pull" in runs and "slacode evaluate --freeze" in runs
+    assert "git add ledger" in runs and "git push" in runs and "slacode build" in runs
+    checkout = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["fetch-depth"] == 0  # versions in force and the change log
+    assert {"actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"} <= _uses(wf)

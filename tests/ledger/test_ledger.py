@@ -1,0 +1,123 @@
+"""The ledger: frozen records of closed periods, restatement candidates, restatements."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from slacode import ledger
+from slacode.evaluate import evaluate
+from slacode.evaluate.results import ServiceResults
+from slacode.model import Agreement, Objective, Source, Window
+from slacode.problems import SlacodeError
+from slacode.pull.base import Counts, CountSeries
+
+
+def ts(text: str) -> int:
+    return int(datetime.fromisoformat(text).timestamp())
+
+
+NOW = ts("2026-11-26T00:00:00+00:00")
+START = ts("2026-09-01T00:00:00+00:00")
+BAD = ts("2026-10-10T10:00:00+00:00")
+
+
+def run(bad_events: float) -> tuple[ServiceResults, ...]:
+    """Payments with 1000 events an hour; ``bad_events`` of them failed at BAD."""
+    pts = tuple(Counts(t, t + 3600, 1000.0 - (bad_events if t == BAD else 0.0), 1000.0)
+                for t in range(START, NOW, 3600))
+    o = Objective("availability", "availability", 99.9, Window("month"), Source("file"))
+    ag = Agreement("pay", "Payments", 1, date(2025, 1, 1), "slas/pay.yaml",
+                   objectives=(o,))
+    return evaluate([ag], {("pay", "availability"): CountSeries("pay", "availability", 3600, pts,
+                                                                as_of=NOW)}, NOW, history_months=2)
+
+
+def oct_result(results: tuple[ServiceResults, ...]):
+    return next(p for p in results[0].periods if p.period == "2026-10")
+
+
+def test_freeze_writes_one_stable_record_per_closed_period(tmp_path: Path) -> None:
+    rep = ledger.freeze(run(0), tmp_path, NOW)
+    assert sorted(Path(p).relative_to(tmp_path).as_posix() for p in rep.written) == [
+        "pay/2026-09.json", "pay/2026-10.json"]  # the open November is not frozen
+    text = (tmp_path / "pay" / "2026-10.json").read_text()
+    rec = json.loads(text)
+    assert text == json.dumps(rec, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    assert rec["results"]["availability"]["value"] == 100.0
+    assert rec["frozen_at"] == "2026-11-26T00:00:00+00:00" and rec["history"] == []
+    assert oct_result(rep.results).frozen_at == "2026-11-26T00:00:00+00:00"
+    # freezing again writes nothing and finds no difference
+    again = ledger.freeze(run(0), tmp_path, NOW + 86400)
+    assert again.written == () and again.candidates == ()
+    assert (tmp_path / "pay" / "2026-10.json").read_text() == text
+
+
+def test_changed_data_leaves_the_record_untouched_and_reports_it(tmp_path: Path) -> None:
+    ledger.freeze(run(0), tmp_path, NOW)
+    before = (tmp_path / "pay" / "2026-10.json").read_bytes()
+    fresh = run(744)  # late data: 744 bad events of 744 000 -> 99.9 % exactly
+    rep = ledger.freeze(fresh, tmp_path, NOW + 86400)
+    assert (tmp_path / "pay" / "2026-10.json").read_bytes() == before
+    assert rep.written == ()
+    value = next(c for c in rep.candidates if c.field == "value")
+    assert (value.service, value.period, value.objective) == ("pay", "2026-10", "availability")
+    assert (value.frozen, value.new) == (100.0, 99.9)
+    assert oct_result(rep.results).value == 100.0  # the ledger wins
+    assert oct_result(ledger.apply(fresh, tmp_path).results).value == 100.0
+    assert "value frozen 100.0, now 99.9" in str(value)
+
+
+def test_restate_keeps_both_versions_and_the_reason(tmp_path: Path) -> None:
+    ledger.freeze(run(0), tmp_path, NOW)
+    fresh = run(744)
+    rep = ledger.restate("pay", "2026-10", "late data from the EU region", fresh, tmp_path,
+                         now=NOW + 86400)
+    rec = json.loads((tmp_path / "pay" / "2026-10.json").read_text())
+    assert rec["results"]["availability"]["value"] == 99.9
+    assert rec["reason"] == "late data from the EU region"
+    (old,) = rec["history"]
+    assert old["results"]["availability"]["value"] == 100.0
+    assert (old["frozen_at"], old["replaced_at"]) == ("2026-11-26T00:00:00+00:00",
+                                                      "2026-11-27T00:00:00+00:00")
+    shown = oct_result(rep.results)
+    assert shown.value == 99.9 and rep.candidates == ()
+    assert [(r.at, r.reason) for r in shown.restatements] == [
+        ("2026-11-27T00:00:00+00:00", "late data from the EU region")]
+    (r,) = ledger.restated(rep.results)
+    assert (r.service, r.period, r.objective, r.restated_at[:10]) == (
+        "pay", "2026-10", "availability", "2026-11-27")
+
+
+def test_restate_needs_a_frozen_record_and_a_reason(tmp_path: Path) -> None:
+    with pytest.raises(SlacodeError, match="freeze it first"):
+        ledger.restate("pay", "2026-10", "why", run(0), tmp_path, now=NOW)
+    ledger.freeze(run(0), tmp_path, NOW)
+    with pytest.raises(SlacodeError, match="reason"):
+        ledger.restate("pay", "2026-10", " ", run(0), tmp_path, now=NOW)
+    with pytest.raises(SlacodeError, match="no closed period"):
+        ledger.restate("pay", "2026-11", "why", run(0), tmp_path, now=NOW)
+
+
+def test_record_round_trips_to_the_same_result(tmp_path: Path) -> None:
+    res = run(5000)  # breached October with misses and a budget
+    ledger.freeze(res, tmp_path, NOW)
+    shown = oct_result(ledger.apply(res, tmp_path).results)
+    fresh = oct_result(res)
+    assert shown.misses and shown == replace(fresh, frozen_at=shown.frozen_at)
+
+
+def test_no_data_waits_a_week_before_it_is_frozen(tmp_path: Path) -> None:
+    o = Objective("availability", "availability", 99.9, Window("month"), Source("file"))
+    ag = Agreement("pay", "Payments", 1, date(2025, 1, 1), "slas/pay.yaml", objectives=(o,))
+    early = ts("2026-11-03T00:00:00+00:00")  # October closed 2 days ago, its pull failed
+    res = evaluate([ag], {}, early, history_months=1)
+    assert ledger.freeze(res, tmp_path, early).written == ()
+    later = ts("2026-11-09T00:00:00+00:00")  # a week on, no data is what October had
+    res = evaluate([ag], {}, later, history_months=1)
+    (path,) = ledger.freeze(res, tmp_path, later).written
+    assert json.loads(Path(path).read_text())["results"]["availability"]["verdict"] == "no-data"

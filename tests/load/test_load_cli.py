@@ -1,0 +1,108 @@
+"""``slacode validate`` as CI and pre-commit run it: the real console script."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from load_helpers import MINIMAL, ROOT, run_cli
+
+
+def test_the_samples_validate_with_exit_0() -> None:
+    proc = run_cli("validate")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "error" not in proc.stdout
+    assert "5 agreement files checked: 0 errors" in proc.stderr
+
+
+def _bomb() -> str:
+    lines = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    prev = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]")
+        prev = name
+    return "\n".join(lines) + "\n"
+
+
+HOSTILE = {
+    "alias-bomb": (_bomb().encode(), "bomb.yaml:1:4: error: anchor &a is not allowed"),
+    "python-tag": (b"id: !!python/object/apply:os.system ['touch /tmp/pwned']\n",
+                   "bomb.yaml:1:5: error: tag !!python/object/apply:os.system is not allowed"),
+    "invalid-utf8": (b"id: caf\xe9\n", "bomb.yaml:1:8: error: invalid UTF-8 (byte 0xe9)"),
+    "binary-garbage": (bytes(random.Random(7).randrange(256) for _ in range(4096)),
+                       "bomb.yaml:1:"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_input_gives_one_clear_line_and_exit_1(case: str, tmp_path: Path) -> None:
+    data, expected = HOSTILE[case]
+    (tmp_path / "bomb.yaml").write_bytes(data)
+    proc = run_cli("validate", "bomb.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(expected), proc.stdout
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_20_mb_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.write(b"id: big\nname: '")
+        f.write(b"x" * (20 * 1024 * 1024))
+        f.write(b"'\n")
+    proc = run_cli("validate", "big.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "big.yaml:0:0: error: file is 20.0 MiB, larger than the limit of 1 MiB for an agreement"]
+
+
+def test_every_problem_of_every_file_in_one_run_and_exit_1(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MINIMAL.replace("99.9", "101"))
+    (tmp_path / "b.yaml").write_text(MINIMAL.replace("id: minimal", "id: b")
+                                     .replace("target: 99.9", "tagret: 99.9"))
+    proc = run_cli("validate", ".", cwd=tmp_path)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "a.yaml:13:13: error: objectives[0].target: 101 is greater than the maximum of 100",
+        "b.yaml:11:5: error: objectives[0]: missing required field 'target'",
+        "b.yaml:13:5: error: objectives[0]: unknown field 'tagret' (did you mean 'target'?)",
+    ]
+    assert "2 agreement files checked: 3 errors, 0 warnings" in proc.stderr
+
+
+def test_json_and_github_formats(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MINIMAL.replace("99.9", "101"))
+    proc = run_cli("validate", "--format", "json", "a.yaml", cwd=tmp_path)
+    assert proc.returncode == 1
+    doc = json.loads(proc.stdout)
+    assert (doc["ok"], doc["files"], doc["errors"], doc["warnings"]) == (False, 1, 1, 0)
+    assert doc["problems"][0] | {"message": ""} == {
+        "path": "a.yaml", "line": 13, "col": 13, "severity": "error", "message": "",
+        "code": "schema.maximum"}
+    proc = run_cli("validate", "--format", "github", "a.yaml", cwd=tmp_path)
+    assert proc.stdout.splitlines() == [
+        "::error file=a.yaml,line=13,col=13::objectives[0].target: 101 is greater than the "
+        "maximum of 100"]
+
+
+def test_warnings_alone_exit_0(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MINIMAL + "review: {every: 1mo, last: 2020-01-01}\n")
+    proc = run_cli("validate", "a.yaml", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert ": warning: review.last: review overdue" in proc.stdout
+
+
+@pytest.mark.parametrize("args", [("does-not-exist.yaml",), ("--format", "xml"), ("empty",)])
+def test_usage_errors_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    proc = run_cli("validate", *args, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+
+
+def test_pre_commit_hook_runs_validate() -> None:
+    text = (ROOT / ".pre-commit-hooks.yaml").read_text()
+    assert "entry: slacode validate" in text

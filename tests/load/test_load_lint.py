@@ -1,0 +1,89 @@
+"""Meaning checks that need more than one file, or the date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from load_helpers import MINIMAL
+
+from slacode.load import load_agreements, load_text
+from slacode.load.lint import lint_agreement
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / f"{name}.yaml"
+    path.write_text(text.replace("id: minimal", f"id: {name}"), encoding="utf-8")
+    return path
+
+
+def _lines(result) -> list[str]:
+    return [str(p) for p in result.problems]
+
+
+def test_unknown_dependency_is_an_error_with_a_suggestion(tmp_path: Path) -> None:
+    _write(tmp_path, "auth-api", MINIMAL)
+    _write(tmp_path, "shop", MINIMAL + "depends_on: [auth-apy]\n")
+    result = load_agreements([tmp_path], root=tmp_path)
+    assert _lines(result) == [
+        "shop.yaml:17:14: error: depends_on[0]: no agreement has the id 'auth-apy' "
+        "(did you mean 'auth-api'?)"]
+    assert [a.id for a in result.agreements] == ["auth-api"]
+
+
+def test_duplicate_ids_across_files_are_errors_in_both(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text(MINIMAL)
+    (tmp_path / "b.yaml").write_text(MINIMAL)
+    result = load_agreements([tmp_path], root=tmp_path)
+    assert _lines(result) == [
+        "a.yaml:1:5: error: id: id 'minimal' is also used by b.yaml",
+        "b.yaml:1:5: error: id: id 'minimal' is also used by a.yaml"]
+    assert result.agreements == ()
+
+
+def test_a_promise_stricter_than_its_serial_dependencies_is_a_warning(tmp_path: Path) -> None:
+    _write(tmp_path, "db", MINIMAL.replace("target: 99.9", "target: 99.95"))
+    _write(tmp_path, "auth", MINIMAL.replace("target: 99.9", "target: 99.9"))
+    _write(tmp_path, "shop", MINIMAL.replace("target: 99.9", "target: 99.9")
+           + "depends_on: [db, auth]\n")
+    result = load_agreements([tmp_path], root=tmp_path)
+    assert result.ok
+    assert _lines(result) == [
+        "shop.yaml:13:13: warning: objectives[0].target: 99.9% is stricter than the 99.8501% "
+        "its dependencies promise together (db 99.95%, auth 99.9%)"]
+
+
+def test_checking_one_file_still_sees_its_neighbours(tmp_path: Path) -> None:
+    _write(tmp_path, "auth", MINIMAL.replace("target: 99.9", "target: 99.99"))
+    shop = _write(tmp_path, "shop", MINIMAL + "depends_on: [auth]\n")
+    _write(tmp_path, "broken", "id: [")
+    result = load_agreements([shop], root=tmp_path)
+    assert result.problems == ()  # the broken neighbour is not reported, auth is found
+    assert [a.id for a in result.agreements] == ["shop"]
+
+
+def test_underpins_without_the_matching_depends_on_is_a_warning(tmp_path: Path) -> None:
+    _write(tmp_path, "auth", MINIMAL + "underpins: [shop]\n")
+    _write(tmp_path, "shop", MINIMAL)
+    result = load_agreements([tmp_path], root=tmp_path)
+    assert _lines(result) == [
+        "auth.yaml:17:13: warning: underpins[0]: 'shop' does not list 'auth' in depends_on"]
+
+
+def test_review_overdue_depends_on_today() -> None:
+    agreement, _ = load_text(MINIMAL + "review: {every: 6mo, last: 2026-01-31}\n", "x.yaml")
+    assert agreement is not None
+    assert lint_agreement(agreement, today=date(2026, 7, 31)) == []
+    (late,) = lint_agreement(agreement, today=date(2026, 8, 1))
+    assert str(late) == ("x.yaml:17:28: warning: review.last: review overdue: last reviewed "
+                         "2026-01-31, due every 6 months, so by 2026-07-31")
+
+
+def test_every_problem_of_every_file_in_one_run(tmp_path: Path) -> None:
+    _write(tmp_path, "one", MINIMAL.replace("target: 99.9", "target: 101"))
+    _write(tmp_path, "two", MINIMAL.replace("version: 1", "version: 1\nversion: 2"))
+    _write(tmp_path, "three", MINIMAL.replace("calendar-month", "monthly")
+           .replace("kind: availability", "kind: availabilty"))
+    result = load_agreements([tmp_path], root=tmp_path)
+    assert [f"{p.path}:{p.line}:{p.col}" for p in result.problems] == [
+        "one.yaml:13:13", "three.yaml:12:11", "three.yaml:14:13", "two.yaml:4:1"]

@@ -1,0 +1,177 @@
+"""File sources: interval counts (CSV, JSON lines, gzip), slices, incidents, surveys;
+bad rows are ``path:line`` problems, a missing file is no data."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from pull_support import make_agreement
+
+from slacode.config import Settings
+from slacode.durations import Duration
+from slacode.model import Objective, Source, Window
+from slacode.pull import pull
+from slacode.pull.base import CountSeries, IncidentRecords, SurveyRecords
+
+DAY0 = 1_789_948_800  # 2026-09-21T00:00:00Z, a Monday
+NOW = DAY0 + 86400
+
+
+def obj(path: str, **kw: object) -> Objective:
+    kind = kw.pop("kind", "file")
+    return Objective(kw.pop("id", "o"), kw.pop("okind", "availability"), 99.0, Window("month"),  # type: ignore[arg-type]
+                     Source(kind, path=path), **kw)  # type: ignore[arg-type]
+
+
+def run(tmp_path: Path, *objectives: Objective, tz: str = "UTC", now: int = NOW):
+    return pull([make_agreement(*objectives, tz=tz)], Settings(root=tmp_path, cache="cache"),
+                now, start=DAY0)
+
+
+def write(tmp_path: Path, name: str, text: str) -> None:
+    p = tmp_path / name
+    p.parent.mkdir(parents=True, exist_ok=True)
+    if name.endswith(".gz"):
+        p.write_bytes(gzip.compress(text.encode()))
+    else:
+        p.write_text(text, encoding="utf-8")
+
+
+def counts(res, oid: str = "o") -> CountSeries:
+    m = res.measurements[("api", oid)]
+    assert isinstance(m, CountSeries)
+    return m
+
+
+def test_csv_rows_are_summed_into_hourly_intervals(tmp_path) -> None:
+    rows = "".join(f"{DAY0 + 900 * i},{9},{10}\n" for i in range(8))  # 15-minute rows, 2 hours
+    write(tmp_path, "d/r.csv", "start,good,total\n" + rows)
+    m = counts(run(tmp_path, obj("d/r.csv")))
+    assert len(m.points) == 24
+    assert (m.points[0].good, m.points[0].total) == (36, 40)
+    assert (m.points[1].good, m.points[1].total) == (36, 40)
+    assert not m.points[2].has_data
+    assert m.gaps[0].start == DAY0 + 7200 and m.gaps[0].reason == "no rows in d/r.csv"
+    assert m.as_of == DAY0 + 7200
+
+
+def test_jsonl_gzip_with_iso_times_and_empty_rows(tmp_path) -> None:
+    lines = [
+        {"start": "2026-09-21T00:00:00Z", "good": 5, "total": 5},
+        {"start": "2026-09-21T04:00:00+03:00", "good": 0, "total": 0},  # 01:00Z
+        {"start": "2026-09-21T02:00:00Z", "good": None, "total": None},
+    ]
+    write(tmp_path, "r.jsonl.gz", "\n".join(json.dumps(x) for x in lines) + "\n")
+    m = counts(run(tmp_path, obj("r.jsonl.gz")))
+    assert (m.points[0].good, m.points[0].total) == (5, 5)
+    assert (m.points[1].good, m.points[1].total) == (0, 0)  # 0/0 is data, reported as is
+    assert not m.points[2].has_data  # an empty row is no data, never good
+    assert m.gaps[0].reason == "empty counts in r.jsonl.gz"
+
+
+def test_bad_rows_are_path_line_problems_and_skipped(tmp_path) -> None:
+    write(tmp_path, "r.csv", "start,good,total\n"
+          f"{DAY0},5,10\n"
+          f"{DAY0 + 3600},12,10\n"
+          "yesterday,1,1\n"
+          "2026-09-21T05:00:00,1,1\n"
+          f"{DAY0 + 7200},-1,3\n"
+          f"{DAY0 + 10800},3,\n"
+          f"{DAY0},1,1\n")
+    res = run(tmp_path, obj("r.csv"))
+    msgs = [str(p) for p in res.problems if p.code == "pull.bad-row"]
+    assert msgs == [
+        "r.csv:3:1: error: good (12) is greater than total (10)",
+        "r.csv:4:1: error: start: 'yesterday' is not a time "
+        "(ISO 8601 with offset, or UNIX seconds)",
+        "r.csv:5:1: error: start: '2026-09-21T05:00:00' has no UTC offset (add Z or +08:00)",
+        "r.csv:6:1: error: good: '-1' must be a finite number >= 0",
+        "r.csv:7:1: error: good and total must both be given or both be empty",
+        "r.csv:8:1: error: start: duplicate of line 2",
+    ]
+    assert (counts(res).points[0].good, counts(res).points[0].total) == (5, 10)
+
+
+def test_missing_file_and_bad_header_are_no_data_with_reason(tmp_path) -> None:
+    write(tmp_path, "h.csv", "when,ok,all\n1,1,1\n")
+    res = run(tmp_path, obj("nope.csv", id="a"), obj("h.csv", id="b"))
+    a, b = counts(res, "a"), counts(res, "b")
+    assert not any(p.has_data for p in a.points + b.points)
+    assert a.gaps[0].reason == "file not found: nope.csv"
+    assert "h.csv:1: header must name the columns start, good, total" in b.gaps[0].reason
+    assert any("file not found: nope.csv" in p.message and p.severity == "warning"
+               for p in res.problems)
+
+
+def test_slices_are_classified_by_threshold_and_zero_traffic(tmp_path) -> None:
+    rows = ["start,good,total"]
+    for i in range(12):  # one hour of 5-minute slices
+        good, total = [(100, 100), (90, 100), (96, 100), (0, 0), ("", "")][i % 5] if i < 5 else (
+            100, 100)
+        rows.append(f"{DAY0 + 300 * i},{good},{total}")
+    write(tmp_path, "s.csv.gz", "\n".join(rows) + "\n")
+    base = obj("s.csv.gz", method="slices", slice=Duration(5, "m"), slice_threshold=5.0)
+    res = run(tmp_path, replace(base, id="good"), replace(base, id="bad", zero_traffic="bad"),
+              replace(base, id="none", zero_traffic="no-data"))
+    # 12 slices: one at 10% errors (bad), one at 4% (good), one 0/0, one without data
+    assert (counts(res, "good").points[0].good, counts(res, "good").points[0].total) == (10, 11)
+    assert (counts(res, "bad").points[0].good, counts(res, "bad").points[0].total) == (9, 11)
+    assert (counts(res, "none").points[0].good, counts(res, "none").points[0].total) == (9, 10)
+
+
+def test_intervals_follow_the_agreement_timezone(tmp_path) -> None:
+    rows = "".join(f"{DAY0 - 8 * 3600 + 3600 * i},1,1\n" for i in range(30))
+    write(tmp_path, "r.csv", "start,good,total\n" + rows)
+    res = pull([make_agreement(obj("r.csv", resolution=Duration(1, "d")), tz="Asia/Shanghai")],
+               Settings(root=tmp_path), DAY0 + 86400 - 8 * 3600, start=DAY0)
+    m = counts(res)
+    assert m.points[0].start == DAY0 - 8 * 3600  # midnight in Shanghai
+    assert m.points[0].total == 24
+
+
+def test_incidents_of_the_service_in_range(tmp_path) -> None:
+    header = "id,service,priority,opened,first_response,resolved,title,customer_visible\n"
+    write(tmp_path, "i.csv", header +
+          "A,api,P1,2026-09-21T01:00:00Z,2026-09-21T01:10:00Z,2026-09-21T03:00:00Z,Down,true\n"
+          "B,other,P1,2026-09-21T01:00:00Z,,,Not ours,true\n"
+          "C,,P2,2026-09-21T13:00:00+08:00,2026-09-22T05:00:00Z,,Shared,no\n"
+          "D,api,P3,2026-09-21T06:00:00Z,2026-09-21T05:00:00Z,,Backwards,true\n"
+          "E,api,,2026-09-21T06:00:00Z,,,No priority,true\n")
+    res = run(tmp_path, obj("i.csv", kind="incidents", okind="response-time", priority="P1"))
+    m = res.measurements[("api", "o")]
+    assert isinstance(m, IncidentRecords)
+    assert [i.id for i in m.incidents] == ["A", "C"]  # all priorities; evaluate picks
+    c = m.incidents[1]
+    assert c.opened == DAY0 + 5 * 3600 and c.customer_visible is False
+    assert c.first_response is None  # after now: not yet
+    assert [str(p) for p in res.problems if p.code == "pull.bad-row"] == [
+        "i.csv:5:1: error: first_response is before opened",
+        "i.csv:6:1: error: priority: missing",
+    ]
+
+
+def test_survey_scores_within_scale(tmp_path) -> None:
+    write(tmp_path, "s.csv", "time,score\n2026-09-21T10:00:00+08:00,5\n"
+          "2026-09-21T11:00:00Z,4.5\n2026-09-21T12:00:00Z,7\n2026-09-21T13:00:00Z,\n")
+    res = run(tmp_path, obj("s.csv", kind="survey", okind="satisfaction", method="mean"))
+    m = res.measurements[("api", "o")]
+    assert isinstance(m, SurveyRecords)
+    assert [r.score for r in m.responses] == [5, 4.5]
+    assert [str(p) for p in res.problems if p.code == "pull.bad-row"] == [
+        "s.csv:4:1: error: score: 7 is outside the scale 1..5",
+        "s.csv:5:1: error: score: missing",
+    ]
+
+
+def test_demo_data_reads_without_problems() -> None:
+    root = Path(__file__).resolve().parents[2]
+    rows = (root / "data/payments-api/requests.csv").read_text().splitlines()
+    assert rows[0] == "start,good,total" and len(rows) > 10000
+    from slacode.pull.files import read_counts
+
+    got, problems = read_counts(root / "data/auth-internal/requests.csv.gz",
+                                "data/auth-internal/requests.csv.gz", "csv")
+    assert problems == [] and len(got) > 100000

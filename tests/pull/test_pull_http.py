@@ -1,0 +1,142 @@
+"""The Prometheus client against a fake server that answers faults: each fault ends in
+"no data" with a reason, in bounded time, without a traceback; credentials stay secret."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import pytest
+from pull_support import FakePrometheus, make_agreement, make_settings
+
+from slacode.model import Objective, PrometheusQuery, Source, Window
+from slacode.pull import pull
+from slacode.pull.base import CountSeries
+from slacode.pull.prometheus import REDACTOR, RedactFilter, _histogram_selectors
+
+NOW = 1_790_000_000 - 1_790_000_000 % 86400  # a UTC midnight
+START = NOW - 2 * 86400
+
+EVENTS = Objective("availability", "availability", 99.9, Window("month"),
+                   Source("prometheus", PrometheusQuery(good='ok_total{job="x"}',
+                                                        total='all_total{job="x"}')))
+
+
+def pull_from(fake: FakePrometheus, root: Path, **server: object) -> CountSeries:
+    res = pull([make_agreement(EVENTS)], make_settings(root, fake.url, **server), NOW, START)
+    m = res.measurements[("api", "availability")]
+    assert isinstance(m, CountSeries)
+    return m
+
+
+@pytest.fixture
+def fake(request: pytest.FixtureRequest):
+    f = FakePrometheus(request.param)
+    yield f
+    f.close()
+
+
+@pytest.mark.parametrize(
+    ("fake", "reason"),
+    [
+        ("503", "answered HTTP 503 after 1 retries: unavailable overloaded"),
+        ("429", "answered HTTP 429 (too many requests) after 1 retries"),
+        ("html", "answered with a text/html body instead of the API's JSON"),
+        ("truncated", "answered with invalid or truncated JSON"),
+        ("status-error", "query failed: execution: too many samples"),
+        ("nan", "the server returned NaN for this interval"),
+        ("empty", "no samples in this interval"),
+    ],
+    indirect=["fake"],
+)
+def test_faults_become_no_data_with_a_reason(fake, reason, tmp_path) -> None:
+    t0 = time.monotonic()
+    m = pull_from(fake, tmp_path, retries=1)
+    took = time.monotonic() - t0
+    assert len(m.points) == 48
+    assert not any(p.has_data for p in m.points)
+    assert len(m.gaps) == 1 and reason in m.gaps[0].reason
+    assert took < 20
+    if fake.mode in ("503", "429"):
+        assert len(fake.requests) == 2  # one try, one retry; then the objective gives up
+    if fake.mode == "429":
+        assert took >= 1.0  # Retry-After: 1 honoured
+
+
+@pytest.mark.parametrize("fake", ["503"], indirect=True)
+def test_faults_are_not_cached(fake, tmp_path) -> None:
+    pull_from(fake, tmp_path, retries=0)
+    fake.mode = "ok"
+    m = pull_from(fake, tmp_path, retries=0)
+    assert all(p.has_data for p in m.points)
+
+
+@pytest.mark.parametrize("fake", ["warnings"], indirect=True)
+def test_server_warnings_are_passed_on(fake, tmp_path) -> None:
+    m = pull_from(fake, tmp_path)
+    assert all(p.has_data for p in m.points)
+    assert m.warnings == ("partial data: store eu-1 unavailable",)
+
+
+@pytest.mark.parametrize("fake", ["ok"], indirect=True)
+def test_queries_carry_explicit_times_aligned_to_interval_ends(fake, tmp_path) -> None:
+    pull_from(fake, tmp_path)
+    bodies = [r["_body"] for r in fake.requests]
+    assert len(bodies) == 2  # good and total, one range query each
+    for body in bodies:
+        assert f"start={START + 3600}" in body and f"end={NOW}" in body and "step=3600" in body
+        assert "sum%28increase%28" in body and "%5B3600s%5D" in body
+
+
+def test_connection_refused_is_no_data(tmp_path) -> None:
+    from prometheus_server import free_port
+
+    settings = make_settings(tmp_path, f"http://127.0.0.1:{free_port()}", retries=1)
+    res = pull([make_agreement(EVENTS)], settings, NOW, START)
+    m = res.measurements[("api", "availability")]
+    assert "unreachable: connection refused" in m.gaps[0].reason
+    assert res.problems and "connection refused" in res.problems[0].message
+
+
+def test_a_server_without_url_is_no_data(tmp_path) -> None:
+    res = pull([make_agreement(EVENTS)], make_settings(tmp_path, ""), NOW, START)
+    assert "has no URL" in res.measurements[("api", "availability")].gaps[0].reason
+
+
+@pytest.mark.parametrize("fake", ["ok"], indirect=True)
+def test_bearer_token_is_sent_but_never_logged(fake, tmp_path, monkeypatch, caplog) -> None:
+    token = "s3cr3t-T0KEN-do-not-log"
+    monkeypatch.setenv("PULL_TEST_TOKEN", token)
+    monkeypatch.setenv("PULL_TEST_HEADERS", "X-Scope-OrgID: tenant-7")
+    caplog.set_level(logging.DEBUG)
+    m = pull_from(fake, tmp_path, token_env="PULL_TEST_TOKEN", headers_env="PULL_TEST_HEADERS")
+    assert all(p.has_data for p in m.points)
+    assert fake.requests[0]["Authorization"] == f"Bearer {token}"
+    assert fake.requests[0]["X-Scope-OrgID"] == "tenant-7"
+    logging.getLogger("urllib3.connectionpool").debug("headers {'Authorization': 'Bearer %s'}",
+                                                      token)
+    text = caplog.text + "".join(r.getMessage() for r in caplog.records)
+    assert "query_range" in text  # queries were logged ...
+    assert token not in text  # ... without the token
+    for f in tmp_path.rglob("*"):
+        if f.is_file():
+            assert token.encode() not in f.read_bytes(), f
+
+
+def test_redaction_covers_headers_urls_and_known_secrets() -> None:
+    r = RedactFilter()
+    r.secrets.add("hunter22")
+    assert r.redact("Authorization: Bearer abc.def") == "Authorization: ***"
+    assert r.redact("{'Authorization': 'Basic dXNlcjpwdw=='}") == "{'Authorization': '***'}"
+    assert r.redact("http://bob:pw@host/x") == "http://***@host/x"
+    assert r.redact("token hunter22 leaked") == "token *** leaked"
+    assert REDACTOR in logging.getLogger("urllib3.connectionpool").filters
+
+
+def test_histogram_selectors_match_le_spellings() -> None:
+    bucket, count = _histogram_selectors('h_seconds{job="a"}', 0.3)
+    assert bucket == 'h_seconds_bucket{job="a",le=~"0\\\\.30*"}'
+    assert count == 'h_seconds_count{job="a"}'
+    bucket, count = _histogram_selectors("h_seconds", 1.0)
+    assert bucket == 'h_seconds_bucket{le=~"1(\\\\.0*)?"}' and count == "h_seconds_count"

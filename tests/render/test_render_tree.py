@@ -1,0 +1,152 @@
+"""The rendered tree: what each audience gets, in which words, and that data files agree."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from slacode.render import render
+from slacode.render.strings import LANGUAGES, STRINGS
+import render_sample as sample
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _render(audience: str = "public", **kw: object) -> dict[str, str]:
+    kw.setdefault("incidents", sample.incidents())
+    return render(sample.agreements(kw.pop("hostile", False)), sample.results(),
+                  now=sample.NOW, audience=audience, **kw)
+
+
+def test_public_build_has_only_public_services_and_no_internal_text() -> None:
+    files = _render("public")
+    assert "services/payments-api.md" in files and "services/support-desk.md" in files
+    assert not any("acme" in p or "auth-internal" in p for p in files)
+    for path, content in files.items():
+        assert sample.MARKER not in content, path
+        assert "auth-internal" not in content, path  # not even the id of an internal dependency
+
+
+def test_customer_build_adds_that_customer_only() -> None:
+    files = _render("customer:acme")
+    assert "services/acme-analytics.md" in files
+    assert not any("auth-internal" in p for p in files)
+    assert all(sample.MARKER not in c for c in files.values())
+    assert "services/acme-analytics.md" not in _render("customer:other")
+
+
+def test_internal_build_shows_internal_services_and_notes() -> None:
+    files = _render("internal")
+    assert "services/auth-internal.md" in files
+    page = files["services/payments-api.md"]
+    assert "pager rota" in page and "objective note" in page
+    assert "secret" in page  # incidents not visible to customers are shown internally only
+
+
+def test_incidents_hidden_from_customers_stay_hidden() -> None:
+    page = _render()["services/payments-api.md"]
+    assert "INC-1" in page and "INC-2" not in page
+
+
+def test_service_page_sections_and_figures() -> None:
+    page = _render()["services/payments-api.md"]
+    for heading in ("## This period", "## Last 90 days", "## Past periods", "## Incidents",
+                    "## Maintenance", "### Objectives", "### Incident priorities",
+                    "### Service credits", "### Escalation", "### Risk and continuity",
+                    "### Contract and review", "## Change history"):
+        assert heading in page
+    assert "99.995%" in page  # a closed period's figure
+    assert "30% (1,500.00 USD)" in page  # the credit of the breached month
+    assert 'data-period="2025-10"' in page  # 13 closed periods + the open one are listed
+    assert "The review is overdue." in page
+    assert page.count("<title>") >= 91  # strip title + one per day
+    assert "No data" in page
+
+
+def test_no_data_is_never_shown_as_met() -> None:
+    page = _render()["services/payments-api.md"]
+    row = next(line for line in page.splitlines() if 'data-period="2026-05"' in line)
+    assert "slc-chip-no-data" in row and "slc-chip-met" not in row
+
+
+def test_unsafe_links_are_text() -> None:
+    page = _render()["services/payments-api.md"]
+    assert 'href="javascript' not in page.lower()
+    assert "javascript&#58;alert&#40;5&#41;" in page
+    assert 'href="mailto&#58;oncall&#64;example.com"' in page
+
+
+def test_hostile_description_is_escaped_in_every_file() -> None:
+    files = _render(hostile=True)
+    page = files["services/payments-api.md"]
+    assert "<script>" not in page and "<img src=x" not in page
+    assert "&#60;script&#62;" in page
+    data = json.loads(files["api/payments-api.json"])
+    assert data["agreement"]["description"] == sample.HOSTILE  # JSON stays JSON: exact text
+
+
+def test_json_matches_results_and_csv_matches_json() -> None:
+    files = _render()
+    data = json.loads(files["api/payments-api.json"])
+    res = next(r for r in sample.results() if r.service == "payments-api")
+    assert data["periods"] == [json.loads(json.dumps(p.as_dict())) for p in res.periods]
+    rows = list(csv.DictReader(io.StringIO(files["api/payments-api.csv"])))
+    assert len(rows) == len(res.periods)
+    aug = next(r for r in rows if r["objective"] == "availability" and r["period"] == "2026-08")
+    assert aug["verdict"] == "breached" and float(aug["credit_percent"]) == 30.0
+    listing = json.loads(files["api/services.json"])
+    assert [s["id"] for s in listing["services"]] == ["payments-api", "support-desk"]
+
+
+def test_feed_is_valid_atom_with_breaches_and_maintenance() -> None:
+    root = ET.fromstring(_render(hostile=True)["feed.xml"])
+    titles = [e.find(ATOM + "title").text for e in root.iter(ATOM + "entry")]
+    assert any("breached in 2026-08" in t for t in titles)
+    assert any("maintenance" in t for t in titles)
+
+
+def test_badges_are_svg() -> None:
+    files = _render()
+    for path in ("badges/payments-api.svg", "badges/payments-api/availability.svg"):
+        root = ET.fromstring(files[path])
+        assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "At risk" in files["badges/payments-api.svg"]
+
+
+def test_same_inputs_same_files() -> None:
+    assert _render() == _render()
+
+
+def test_chinese_words_come_from_the_string_table() -> None:
+    page = _render(language="zh")["services/payments-api.md"]
+    assert "## 本周期" in page and "## 历史周期" in page
+    assert "## This period" not in page
+
+
+def test_string_table_is_complete() -> None:
+    for key, entry in STRINGS.items():
+        for lang in LANGUAGES:
+            assert entry.get(lang), f"{key} has no {lang}"
+        fields = {lang: sorted(_fields(entry[lang])) for lang in LANGUAGES}
+        assert len({tuple(v) for v in fields.values()}) == 1, key
+
+
+def _fields(words: str) -> set[str]:
+    import string
+
+    return {f for _, f, _, _ in string.Formatter().parse(words) if f}
+
+
+@pytest.mark.parametrize("bad_id", ["../escape", "a/b"])
+def test_ids_that_would_escape_the_tree_fail_cleanly(bad_id: str) -> None:
+    from dataclasses import replace
+
+    from slacode.problems import SlacodeError
+
+    ag = replace(sample.agreements()[0], id=bad_id)
+    with pytest.raises(SlacodeError, match="unsafe id"):
+        render([ag], (), now=sample.NOW)
