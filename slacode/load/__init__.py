@@ -1,8 +1,12 @@
 """Stage 1: load and validate agreements (YAML -> :class:`slacode.model.Agreement`).
 
-Public surface: :func:`load_agreements`. Modules: ``yamlsafe`` (bounded ruamel.yaml
-loader with positions), ``schema`` (JSON Schema with positions), ``lint`` (meaning),
-``build`` (document -> typed model).
+Public surface: :func:`load_agreements` (files and folders, with cross-file checks),
+:func:`load_text` (one document, e.g. from git history), :func:`find_files`.
+Modules: ``yamlsafe`` (bounded ruamel.yaml reader with positions), ``schema`` (JSON
+Schema with positions), ``build`` (document -> typed model), ``lint`` (meaning).
+``Agreement.positions`` maps RFC 6901 pointers into the YAML (``/objectives/0/target``,
+``/calendars/cn-business/hours``, ``/priorities/P1/response``; ``""`` = root) to where
+each value starts.
 """
 
 from __future__ import annotations
@@ -17,11 +21,6 @@ from slacode.model import Agreement
 from slacode.problems import Problem
 
 SUFFIXES = (".yaml", ".yml")
-
-# jsonschema imports rfc3987_syntax when installed (the format-nongpl extra) to check the
-# iri/uri formats, and that builds a parser grammar at import time: seconds on every run.
-# Agreement schemas use neither format, so that optional import is made to fail fast.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,10 @@ def parse_hours(text: str) -> tuple[time, time]:
     return time.fromisoformat(start), end_t
 
 
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def _party(d: dict[str, Any] | None) -> Party:
     d = d or {}
     return Party(d.get("name", ""), d.get("contact", ""))
@@ -94,18 +98,18 @@ def _objective(d: dict[str, Any], pos: Position | None) -> Objective:
         description=d.get("description", ""),
         method=method,
         slice=duration(d.get("slice")),
-        slice_threshold=d.get("slice_threshold"),
+        slice_threshold=_float(d.get("slice_threshold")),
         zero_traffic=d.get("zero_traffic", "good"),
         threshold=duration(d.get("threshold")),
         priority=d.get("priority", ""),
         within=duration(d.get("within")),
         clock=d.get("clock", CLOCK_24X7),
-        scale_min=scale.get("min", 1),
-        scale_max=scale.get("max", 5),
-        at_least=d.get("at_least"),
+        scale_min=float(scale.get("min", 1)),
+        scale_max=float(scale.get("max", 5)),
+        at_least=_float(d.get("at_least")),
         min_responses=d.get("min_responses", 0),
         resolution=duration(d.get("resolution")),
-        min_coverage=d.get("min_coverage", 0.9),
+        min_coverage=float(d.get("min_coverage", 0.9)),
         internal_notes=d.get("internal_notes", ""),
         pos=pos,
     )
@@ -135,7 +139,7 @@ def _credits(d: dict[str, Any] | None) -> Credits | None:
         tiers=tuple(CreditTier(float(t["below"]), float(t["credit"])) for t in d["tiers"]),
         cap=float(d.get("cap", 100)),
         claim_within=duration(d.get("claim_within")),
-        monthly_fee=d.get("monthly_fee"),
+        monthly_fee=_float(d.get("monthly_fee")),
         currency=d.get("currency", ""),
         bonuses=tuple(Bonus(float(b["at_least"]), float(b["bonus"])) for b in d.get("bonuses", [])),
     )
@@ -175,7 +179,7 @@ def build_agreement(
         scope=tuple(service.get("scope", ())),
         exclusions=tuple(service.get("exclusions", ())),
         plans=tuple(
-            Plan(p["id"], p["name"], p.get("description", ""), p.get("monthly_fee"),
+            Plan(p["id"], p["name"], p.get("description", ""), _float(p.get("monthly_fee")),
                  p.get("currency", ""))
             for p in service.get("plans", ())
         ),

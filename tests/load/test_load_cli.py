@@ -31,8 +31,7 @@ HOSTILE = {
     "python-tag": (b"id: !!python/object/apply:os.system ['touch /tmp/pwned']\n",
                    "bomb.yaml:1:5: error: tag !!python/object/apply:os.system is not allowed"),
     "invalid-utf8": (b"id: caf\xe9\n", "bomb.yaml:1:8: error: invalid UTF-8 (byte 0xe9)"),
-    "binary-garbage": (bytes(random.Random(7).randrange(256) for _ in range(4096)),
-                       "bomb.yaml:1:"),
+    "binary-garbage": (random.Random(7).randbytes(4096), "bomb.yaml:1:"),
 }
 
 

@@ -1,0 +1,688 @@
+"""Fleet benchmark: slacode over a real Prometheus, side by side with slo-generator.
+
+    .venv/bin/python benchmarks/fleet.py                      # 200 services, 13 months
+    .venv/bin/python benchmarks/fleet.py --services 20 --months 2   # quick run
+
+Never part of the test suite. See benchmarks/README.md for what each figure means.
+Stages are timed with ``time.perf_counter`` around each stage's public function; peak
+memory is ``resource.getrusage(...).ru_maxrss`` of the process that ran the stages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+import fleetgen  # noqa: E402
+
+from tests.prometheus_server import (  # noqa: E402
+    PrometheusProcess,
+    have_prometheus,
+    write_openmetrics_by_day,
+)
+
+DAY = 86400
+#: the data reaches this far past the day it was generated, so a cached TSDB can be
+#: reused for a week and the warm build can move "now" one day on
+FUTURE_DAYS = 8
+SLO_VENV = "slo-venv"
+
+
+# --- the cached TSDB --------------------------------------------------------------------------
+
+def _month_start(ts: int, months_back: int) -> int:
+    from slacode.pull.align import month_start
+
+    return month_start(ts, "UTC", months_back)
+
+
+def _promtool(path: Path, tsdb: Path) -> None:
+    """Backfill one day file. 24-hour blocks: promtool re-reads its input once per block,
+    and Prometheus opens ~400 blocks much faster than ~4,800 two-hour ones."""
+    out = subprocess.run(
+        ["promtool", "tsdb", "create-blocks-from", "openmetrics", "--max-block-duration=24h",
+         str(path), str(tsdb)],
+        capture_output=True, text=True, timeout=900, check=False,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"promtool failed on {path.name}: {out.stderr[-2000:]}")
+    path.unlink()
+
+
+def _metric(url: str, pattern: str) -> float:
+    """Sum of the samples of ``/metrics`` whose line matches ``pattern``."""
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as r:
+        text = r.read().decode()
+    rx = re.compile(pattern)
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if not line.startswith("#") and rx.match(line))
+
+
+def _settle(tsdb: Path, log: Any) -> None:
+    """Let Prometheus compact the backfilled blocks once, so that later runs do not pay
+    for compaction while they are timed (its first compaction starts after a minute)."""
+    with PrometheusProcess(tsdb) as prom:
+        t0 = time.monotonic()
+        last, stable_since = None, time.monotonic()
+        while True:
+            time.sleep(5)
+            state = (_metric(prom.url, r"prometheus_tsdb_compactions_total"),
+                     _metric(prom.url, r"prometheus_tsdb_blocks_loaded"))
+            if state != last:
+                last, stable_since = state, time.monotonic()
+            if time.monotonic() - t0 > 75 and time.monotonic() - stable_since > 20:
+                break
+            if time.monotonic() - t0 > 1800:
+                break
+        log(f"  compaction settled after {time.monotonic() - t0:.0f}s, "
+            f"{last[1] if last else 0:.0f} blocks")
+
+
+def ensure_tsdb(workdir: Path, n: int, months: int, now: int, log: Any) -> tuple[Path, dict]:
+    """The fleet's TSDB (generated and backfilled once, then reused while it reaches far
+    enough past ``now``), and its metadata."""
+    folder = workdir / f"fleet-n{n}-m{months}-v{fleetgen.GENERATOR_VERSION}"
+    meta_path = folder / "meta.json"
+    if meta_path.is_file():
+        meta = json.loads(meta_path.read_text())
+        if meta.get("complete") and meta["end"] >= now + 2 * DAY:
+            log(f"TSDB: cached at {folder} ({meta['samples'] / 1e6:.1f} M samples, "
+                f"data {_day(meta['start'])} .. {_day(meta['end'])})")
+            return folder / "tsdb", meta
+        log("TSDB: cached data ends too early; generating again")
+    shutil.rmtree(folder, ignore_errors=True)
+    start = _month_start(now, months) - DAY
+    end = (now // DAY + FUTURE_DAYS) * DAY
+    profs = fleetgen.profiles(n, start, end)
+    tsdb, om = folder / "tsdb", folder / "om"
+    days = list(range(start, end, DAY))
+    log(f"TSDB: generating {n + 1} services x {len(days)} days into {folder} ...")
+    t0 = time.perf_counter()
+    samples = 0
+    carry: dict[str, tuple[int, int, int]] = {}
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = []
+        for i, day in enumerate(days):
+            series = list(fleetgen.day_series(profs, day, carry))
+            samples += sum(len(s.samples) for s in series)
+            files = write_openmetrics_by_day(series, fleetgen.FAMILIES, om)
+            pending += [pool.submit(_promtool, f, tsdb) for f in files]
+            while len([p for p in pending if not p.done()]) > 3:
+                time.sleep(0.05)  # keep at most a few day files on disk
+            if i % 30 == 0:
+                log(f"  day {i + 1}/{len(days)}, {samples / 1e6:.1f} M samples, "
+                    f"{time.perf_counter() - t0:.0f}s")
+        for p in pending:
+            p.result()
+    gen = time.perf_counter() - t0
+    log(f"  generated and backfilled {samples / 1e6:.1f} M samples in {gen:.0f}s "
+        f"({samples / gen / 1e3:.0f} k samples/s)")
+    t1 = time.perf_counter()
+    _settle(tsdb, log)
+    meta = {"services": n, "months": months, "start": start, "end": end, "samples": samples,
+            "generate_seconds": round(gen, 1),
+            "settle_seconds": round(time.perf_counter() - t1, 1), "complete": True}
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    shutil.rmtree(om, ignore_errors=True)
+    return tsdb, meta
+
+
+def _day(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+
+
+def _iso(ts: int) -> str:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# --- one build ----------------------------------------------------------------------------------
+
+MKDOCS_YML = """\
+site_name: Fleet service levels
+docs_dir: docs
+site_dir: {site}
+use_directory_urls: true
+theme:
+  name: material
+  font: false
+markdown_extensions:
+  - toc:
+      permalink: true
+  - tables
+  - admonition
+  - attr_list
+plugins:
+  - search
+"""
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _tree_size(folder: Path, suffix: str = "") -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file() and p.name.endswith(suffix)]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def _prom_seconds(url: str) -> float:
+    """Seconds the server spent answering query API requests so far."""
+    return _metric(url, r'prometheus_http_request_duration_seconds_sum\{handler="/api/v1/query')
+
+
+def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
+          site: bool = True) -> dict[str, Any]:
+    """load -> pull -> evaluate -> ledger -> render -> write -> site build, each timed."""
+    from slacode import ledger
+    from slacode.evaluate import evaluate
+    from slacode.load import load_agreements
+    from slacode.pipeline import incidents_by_service
+    from slacode.pull import pull
+    from slacode.render import render
+    from slacode.render.output import write_tree
+
+    out: dict[str, Any] = {"label": label, "now": _iso(now)}
+    stages: dict[str, float] = {}
+    cpu0, prom0 = _cpu(), _prom_seconds(prom_url)
+
+    t = time.perf_counter()
+    loaded = load_agreements([root / "slas"], root=root)
+    stages["load"] = time.perf_counter() - t
+    errors = [str(p) for p in loaded.problems if p.severity == "error"]
+    if errors:
+        raise SystemExit("agreements do not load:\n" + "\n".join(errors[:10]))
+    agreements = loaded.agreements
+
+    t = time.perf_counter()
+    pulled = pull(agreements, settings, now)
+    stages["pull"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    results = evaluate(agreements, pulled.measurements, now,
+                       history_months=settings.history_months)
+    stages["evaluate"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    report = ledger.apply(results, root / "ledger")
+    stages["ledger"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    files = render(agreements, report.results, now=now, audience="public",
+                   incidents=incidents_by_service(pulled.measurements),
+                   restatements=ledger.restated(report.results),
+                   site_title="Fleet service levels", history_months=settings.history_months)
+    stages["render"] = time.perf_counter() - t
+
+    docs = root / "docs"
+    shutil.rmtree(docs, ignore_errors=True)
+    t = time.perf_counter()
+    write_tree(files, docs)
+    stages["write"] = time.perf_counter() - t
+    own_cpu = _cpu() - cpu0
+    out["prometheus_seconds"] = _prom_seconds(prom_url) - prom0
+
+    if site:
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        site_dir = root / f"site-{label}"
+        (root / "mkdocs.yml").write_text(MKDOCS_YML.format(site=site_dir), encoding="utf-8")
+        t = time.perf_counter()
+        mkdocs_build(load_config(config_file=str(root / "mkdocs.yml")))
+        stages["site"] = time.perf_counter() - t
+        out["site_pages"], out["site_bytes"] = _tree_size(site_dir, ".html")
+        out["site_files"], out["site_all_bytes"] = _tree_size(site_dir)
+
+    out["stages"] = stages
+    out["total"] = sum(stages.values())
+    out["slacode_cpu"] = own_cpu
+    out["queries"] = pulled.queries
+    out["generated_files"] = len(files)
+    out["generated_bytes"] = sum(len(v.encode()) if isinstance(v, str) else len(v)
+                                 for v in files.values())
+    out["gaps"] = pulled.gaps
+    out["peak_rss_mib"] = _rss_mib()
+    out["objectives"] = sum(len(a.objectives) for a in agreements)
+    out["services"] = len(agreements)
+    out["_results"] = report.results
+    return out
+
+
+def _settings(root: Path, cache: Path, url: str, now: int, months: int) -> Any:
+    from slacode.config import PrometheusServer, Settings
+
+    # url_env="": the benchmark's server, whatever SLACODE_PROMETHEUS_URL says
+    server = PrometheusServer(url=url, url_env="", read_timeout=120.0)
+    return Settings(root=root, cache=str(cache), now=_iso(now), history_months=months,
+                    servers=(server,))
+
+
+# --- slo-generator -------------------------------------------------------------------------------
+
+SLO_CONFIG = """\
+apiVersion: sre.google.com/v2
+kind: ServiceLevelObjective
+metadata:
+  name: {sid}
+  labels: {{service_name: {sid}, feature_name: api, slo_name: availability-28d}}
+spec:
+  description: Availability of {sid} over the last 28 days
+  backend: prometheus
+  method: good_bad_ratio
+  exporters: []
+  service_level_indicator:
+    filter_good: >-
+      sum(increase(http_request_duration_seconds_count{{service="{sid}"}}[window]))
+      - sum(increase(http_request_errors_total{{service="{sid}"}}[window]))
+    filter_valid: >-
+      sum(increase(http_request_duration_seconds_count{{service="{sid}"}}[window]))
+    operators: []
+  goal: 0.999
+"""
+
+SHARED_CONFIG = """\
+backends:
+  prometheus:
+    url: {url}
+error_budget_policies:
+  default:
+    steps:
+      - name: 28d
+        burn_rate_threshold: 1
+        alert: false
+        message_alert: Page the SRE team
+        message_ok: Last 28 days are fine
+        window: 2419200
+"""
+
+
+def slo_generator_bin(workdir: Path, log: Any) -> tuple[Path | None, str]:
+    """slo-generator in its own venv (installed once); or None and why not."""
+    venv = workdir / SLO_VENV
+    exe = venv / "bin" / "slo-generator"
+    if exe.is_file():
+        return exe, ""
+    log(f"slo-generator: installing into {venv} ...")
+    steps = [
+        [sys.executable, "-m", "venv", str(venv)],
+        [str(venv / "bin" / "pip"), "install", "-q", "setuptools<70",
+         "slo-generator[prometheus]"],
+    ]
+    for cmd in steps:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            return None, f"{' '.join(cmd[:3])} failed: {out.stderr.strip()[-500:]}"
+    return (exe, "") if exe.is_file() else (None, "slo-generator has no console script")
+
+
+_SLI = re.compile(r"^\S+ - (\S+)\s+\|\s*\S+\s*\|\s*SLI:\s*([0-9.]+)\s*%")
+
+
+def run_slo_generator(exe: Path, folder: Path, sids: list[str], url: str) -> dict[str, Any]:
+    cfg = folder / "slo-configs"
+    cfg.mkdir(parents=True, exist_ok=True)
+    for sid in sids:
+        (cfg / f"slo_{sid}.yaml").write_text(SLO_CONFIG.format(sid=sid), encoding="utf-8")
+    shared = folder / "shared.yaml"
+    shared.write_text(SHARED_CONFIG.format(url=url), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "COLORED_OUTPUT")}
+    t0 = time.time()
+    t = time.perf_counter()
+    out = subprocess.run([str(exe), "compute", "-f", str(cfg), "-c", str(shared)],
+                         capture_output=True, text=True, env=env, check=False)
+    seconds = time.perf_counter() - t
+    t1 = time.time()
+    figures: dict[str, float] = {}
+    for line in (out.stdout + out.stderr).splitlines():
+        m = _SLI.match(line)
+        if m:
+            figures[m.group(1)] = float(m.group(2))
+    return {"seconds": seconds, "figures": figures, "returncode": out.returncode,
+            "at": int((t0 + t1) / 2), "tail": (out.stdout + out.stderr)[-1500:]}
+
+
+def slacode_rolling(root: Path, cache: Path, url: str, now: int) -> dict[str, Any]:
+    """slacode computing only what slo-generator computes: every service's rolling 28-day
+    availability, cold (empty cache), load + pull + evaluate."""
+    from slacode.evaluate import evaluate
+    from slacode.load import load_agreements
+    from slacode.pull import pull
+
+    t = time.perf_counter()
+    loaded = load_agreements([root / "slas"], root=root)
+    agreements = [
+        replace(a, objectives=tuple(o for o in a.objectives if o.id == "availability-28d"),
+                credits=None)
+        for a in loaded.agreements
+    ]
+    settings = _settings(root, cache, url, now, 1)
+    pulled = pull(agreements, settings, now)
+    results = evaluate(agreements, pulled.measurements, now, history_months=1)
+    seconds = time.perf_counter() - t
+    figures = {}
+    for r in results:
+        for p in r.periods:
+            if p.period == "rolling-28d" and p.value is not None:
+                figures[r.service] = p.value
+    return {"seconds": seconds, "figures": figures, "queries": pulled.queries}
+
+
+# --- synthetic measurements (N = 1000) ---------------------------------------------------------
+
+def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str, Any]:
+    """Evaluate and render ``n`` services over in-memory measurements (no Prometheus).
+
+    Each objective's hourly counts come from one of ``pool`` generated series (service i
+    uses series i mod pool), so the input takes the same memory for every n and the peak
+    RSS shows what evaluation and rendering themselves need."""
+    import random
+
+    from slacode import ledger
+    from slacode.evaluate import evaluate
+    from slacode.load import load_agreements
+    from slacode.pipeline import incidents_by_service
+    from slacode.pull.align import intervals
+    from slacode.pull.base import Counts, CountSeries, Incident, IncidentRecords
+    from slacode.render import render
+    from slacode.render.output import write_tree
+
+    out: dict[str, Any] = {"label": f"synthetic-{n}", "services": n + 1}
+    stages: dict[str, float] = {}
+    root = Path(tempfile.mkdtemp(prefix=f"fleet-syn{n}-"))
+    start = _month_start(now, months)
+    profs = fleetgen.write_project(root, n, start - DAY, now + DAY, now)
+    t = time.perf_counter()
+    loaded = load_agreements([root / "slas"], root=root)
+    stages["load"] = time.perf_counter() - t
+    agreements = loaded.agreements
+    spans = intervals(start, now, 3600, "UTC")
+
+    def series(k: int, kind: str) -> tuple[Counts, ...]:
+        rng = random.Random(f"syn-{k}-{kind}")
+        pts = []
+        for s, e in spans:
+            down = rng.random() < 0.002
+            if kind == "slices":
+                total = 12.0
+                good = total - (rng.randrange(1, 13) if down else 0)
+            else:
+                total = float(rng.randrange(5000, 60000))
+                share = rng.uniform(0.05, 0.6) if down else rng.uniform(0.0001, 0.003)
+                good = float(int(total * (1 - share)))
+            pts.append(Counts(s, e, good, total))
+        return tuple(pts)
+
+    t = time.perf_counter()
+    pools = {kind: [series(k, kind) for k in range(pool)]
+             for kind in ("events", "slices", "latency")}
+    kinds = {"availability": "events", "availability-28d": "events",
+             "good-slices": "slices", "latency": "latency"}
+    measurements: dict[tuple[str, str], Any] = {}
+    by_id = {p.id: p for p in profs}
+    for i, a in enumerate(agreements):
+        for o in a.objectives:
+            if o.id in kinds:
+                pts = pools[kinds[o.id]][i % pool]
+                measurements[(a.id, o.id)] = CountSeries(a.id, o.id, 3600, pts, (), now)
+            else:
+                incs = tuple(
+                    Incident(f"INC-{a.id}-{j}", "P1", x.start + 120, x.start + 600,
+                             x.end + 300, "Elevated errors", True, a.id)
+                    for j, x in enumerate(by_id[a.id].outages) if start <= x.start < now - DAY
+                )
+                measurements[(a.id, o.id)] = IncidentRecords(a.id, o.id, incs, start, now)
+    out["measurements_seconds"] = time.perf_counter() - t
+    out["rss_before_mib"] = _rss_mib()
+
+    t = time.perf_counter()
+    results = evaluate(agreements, measurements, now, history_months=months)
+    stages["evaluate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    report = ledger.apply(results, root / "ledger")
+    stages["ledger"] = time.perf_counter() - t
+    t = time.perf_counter()
+    files = render(agreements, report.results, now=now, audience="public",
+                   incidents=incidents_by_service(measurements),
+                   site_title="Fleet service levels", history_months=months)
+    stages["render"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_tree(files, root / "docs")
+    stages["write"] = time.perf_counter() - t
+    if site:
+        from mkdocs.commands.build import build as mkdocs_build
+        from mkdocs.config import load_config
+
+        (root / "mkdocs.yml").write_text(MKDOCS_YML.format(site=root / "site"), encoding="utf-8")
+        t = time.perf_counter()
+        mkdocs_build(load_config(config_file=str(root / "mkdocs.yml")))
+        stages["site"] = time.perf_counter() - t
+    out["stages"] = stages
+    out["generated_files"] = len(files)
+    out["generated_bytes"] = sum(len(v.encode()) for v in files.values())
+    out["peak_rss_mib"] = _rss_mib()
+    out["points_per_series"] = len(spans)
+    shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
+def run_synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str, Any]:
+    """:func:`synthetic` in a fresh process, so that its peak RSS is its own."""
+    cmd = [sys.executable, __file__, "--synthetic", str(n), "--months", str(months),
+           "--now", str(now), "--pool", str(pool)] + (["--site"] if site else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        raise RuntimeError(f"synthetic run for {n} failed: {out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- report ------------------------------------------------------------------------------------
+
+def _fmt_stages(b: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v:.2f}s" for k, v in b["stages"].items())
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    totals = [r["total"] for r in runs]
+    med = statistics.median_low(totals)
+    return runs[totals.index(med)]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--services", type=int, default=200, help="fleet size N (default 200)")
+    ap.add_argument("--months", type=int, default=13, help="months of data M (default 13)")
+    ap.add_argument("--big", type=int, default=1000,
+                    help="N for the evaluation + render scaling run (0 to skip; default 1000)")
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="cold and warm builds this many times; the median is reported")
+    ap.add_argument("--pool", type=int, default=20,
+                    help="distinct synthetic series per objective kind (scaling run)")
+    ap.add_argument("--no-slo-generator", action="store_true")
+    ap.add_argument("--workdir", type=Path, default=ROOT / ".slacode" / "bench")
+    ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--synthetic", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--now", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--site", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+
+    if args.synthetic:
+        res = synthetic(args.synthetic, args.months, args.now or int(time.time()), args.pool,
+                        args.site)
+        print(json.dumps(res))
+        return 0
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    why = have_prometheus()
+    if why:
+        log(f"cannot run: {why}")
+        return 1
+    workdir = args.workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    now = int(time.time())
+    t = time.perf_counter()
+    tsdb, meta = ensure_tsdb(workdir, args.services, args.months, now, log)
+    setup_seconds = time.perf_counter() - t
+
+    report: dict[str, Any] = {"services": args.services, "months": args.months,
+                              "samples": meta["samples"], "setup_seconds": setup_seconds,
+                              "cpus": os.cpu_count()}
+    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=workdir))
+    try:
+        prom = PrometheusProcess(tsdb, workdir=run_dir)
+        t = time.perf_counter()
+        prom.start(timeout=300)
+        report["prometheus_start_seconds"] = time.perf_counter() - t
+        log(f"Prometheus ready at {prom.url} after {report['prometheus_start_seconds']:.1f}s")
+        try:
+            _benchmark(args, workdir, run_dir, prom, meta, report, log)
+        finally:
+            prom.stop()
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+
+    if args.big:
+        now_syn = int(time.time())
+        small = run_synthetic(args.services, args.months, now_syn, args.pool, False)
+        big = run_synthetic(args.big, args.months, now_syn, args.pool, False)
+        report["synthetic"] = [small, big]
+
+    _print(report, args, log)
+    clean = {k: v for k, v in report.items() if not k.startswith("_")}
+    for key in ("cold", "warm"):
+        if key in clean:
+            clean[key] = {k: v for k, v in clean[key].items() if not k.startswith("_")}
+    (workdir / "last-run.json").write_text(json.dumps(clean, indent=2, default=str) + "\n")
+    if args.json:
+        args.json.write_text(json.dumps(clean, indent=2, default=str) + "\n")
+    return 0
+
+
+def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
+               meta: dict, report: dict[str, Any], log: Any) -> None:
+    now = int(time.time())
+    root = run_dir / "project"
+    profs = fleetgen.write_project(root, args.services, meta["start"], meta["end"], now + DAY)
+    report["agreements"] = len(profs)
+    colds, warms = [], []
+    for r in range(max(1, args.repeat)):
+        cache = run_dir / f"cache-{r}"
+        settings = _settings(root, cache, prom.url, now, args.months)
+        log(f"cold build {r + 1}/{args.repeat} (empty cache) ...")
+        cold = build(root, settings, now, prom.url, f"cold{r}")
+        log(f"  {cold['total']:.1f}s: {_fmt_stages(cold)}; {cold['queries']} queries")
+        later = now + DAY
+        log(f"warm nightly build {r + 1}/{args.repeat} (same cache, now + 1 day) ...")
+        warm = build(root, replace(settings, now=_iso(later)), later, prom.url, f"warm{r}")
+        log(f"  {warm['total']:.1f}s: {_fmt_stages(warm)}; {warm['queries']} queries")
+        colds.append(cold)
+        warms.append(warm)
+    report["cold"] = _median_run(colds)
+    report["warm"] = _median_run(warms)
+    report["cold_runs"] = [round(c["total"], 2) for c in colds]
+    report["warm_runs"] = [round(w["total"], 2) for w in warms]
+
+    if args.no_slo_generator:
+        return
+    exe, why = slo_generator_bin(workdir, log)
+    if exe is None:
+        report["slo_generator"] = {"error": why}
+        return
+    sids = [p.id for p in profs]
+    log(f"slo-generator: rolling 28-day availability of {len(sids)} services ...")
+    slo = run_slo_generator(exe, run_dir, sids, prom.url)
+    if not slo["figures"]:
+        report["slo_generator"] = {"error": f"no figures (exit {slo['returncode']}): "
+                                            f"{slo['tail']}"}
+        return
+    log(f"  {slo['seconds']:.1f}s, {len(slo['figures'])} figures")
+    log("slacode: the same figures (cold, rolling-28d objectives only) ...")
+    ours = slacode_rolling(root, run_dir / "cache-rolling", prom.url, slo["at"])
+    diffs = {sid: abs(ours["figures"][sid] - v) for sid, v in slo["figures"].items()
+             if sid in ours["figures"]}
+    worst = max(diffs, key=lambda s: diffs[s]) if diffs else ""
+    report["slo_generator"] = {
+        "seconds": slo["seconds"], "figures": len(slo["figures"]),
+        "slacode_seconds": ours["seconds"], "slacode_queries": ours["queries"],
+        "ratio": slo["seconds"] / ours["seconds"] if ours["seconds"] else None,
+        "compared": len(diffs), "max_diff_pp": diffs[worst] if worst else None,
+        "worst": worst,
+        "worst_values": [slo["figures"].get(worst), ours["figures"].get(worst)],
+        "cold_build_ratio": slo["seconds"] / report["cold"]["total"],
+    }
+
+
+def _print(report: dict[str, Any], args: Any, log: Any) -> None:
+    log("")
+    log(f"== Fleet benchmark: {report['services']} services (+1 at 1-minute resolution), "
+        f"{report['months']} months, {report['samples'] / 1e6:.1f} M samples, "
+        f"{report['cpus']} CPUs ==")
+    for key, what in (("cold", "cold build (empty cache)"),
+                      ("warm", "warm nightly build (one new day)")):
+        b = report.get(key)
+        if not b:
+            continue
+        pe = b["stages"]["pull"] + b["stages"]["evaluate"]
+        log(f"{what}: {b['total']:.1f}s  [{_fmt_stages(b)}]")
+        log(f"  pull + evaluate {pe:.1f}s; queries {b['queries']}; Prometheus busy "
+            f"{b['prometheus_seconds']:.1f}s (summed over parallel queries); slacode CPU "
+            f"{b['slacode_cpu']:.1f}s = {100 * b['slacode_cpu'] / b['total']:.0f}% of the build")
+        log(f"  generated {b['generated_files']} files / {b['generated_bytes'] / 1e6:.1f} MB; "
+            f"site {b.get('site_pages', 0)} HTML pages / {b.get('site_bytes', 0) / 1e6:.1f} MB "
+            f"({b.get('site_files', 0)} files / {b.get('site_all_bytes', 0) / 1e6:.1f} MB); "
+            f"peak RSS {b['peak_rss_mib']:.0f} MiB")
+    if report.get("cold") and report.get("warm"):
+        log(f"warm / cold: {100 * report['warm']['total'] / report['cold']['total']:.1f}%  "
+            f"(runs: cold {report['cold_runs']}, warm {report['warm_runs']})")
+    slo = report.get("slo_generator")
+    if slo:
+        if "error" in slo:
+            log(f"slo-generator: not compared: {slo['error']}")
+        else:
+            log(f"slo-generator: {slo['seconds']:.1f}s for {slo['figures']} rolling-28d figures; "
+                f"slacode {slo['slacode_seconds']:.2f}s for the same ({slo['slacode_queries']} "
+                f"queries): {slo['ratio']:.1f}x; largest difference {slo['max_diff_pp']:.5f} pp "
+                f"({slo['worst']}: {slo['worst_values'][0]} vs {slo['worst_values'][1]}); "
+                f"slo-generator / slacode cold build: {slo['cold_build_ratio']:.2f}x")
+    syn = report.get("synthetic")
+    if syn:
+        small, big = syn
+        for s in syn:
+            ev = s["stages"]["evaluate"] + s["stages"]["render"]
+            log(f"synthetic {s['services']} services: evaluate + render {ev:.1f}s "
+                f"[{_fmt_stages(s)}]; peak RSS {s['peak_rss_mib']:.0f} MiB "
+                f"(input {s['rss_before_mib']:.0f} MiB); {s['generated_files']} files / "
+                f"{s['generated_bytes'] / 1e6:.1f} MB")
+        e_small = small["stages"]["evaluate"] + small["stages"]["render"]
+        e_big = big["stages"]["evaluate"] + big["stages"]["render"]
+        log(f"  growth {big['services']}/{small['services']} services: "
+            f"{e_big / e_small:.2f}x the time (linear would be "
+            f"{big['services'] / small['services']:.2f}x)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
