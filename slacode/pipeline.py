@@ -75,25 +75,47 @@ def run(
     problems: list[Problem] = list(loaded.problems)
     watch = _watch_paths(settings, loaded.agreements)
     if not loaded.ok:
-        return PipelineResult({}, tuple(problems), loaded.agreements, now=now, audience=audience,
-                              watch=watch)
+        return PipelineResult(
+            {}, tuple(problems), loaded.agreements, now=now, audience=audience, watch=watch
+        )
     agreements = loaded.agreements
     pulled = pull(agreements, settings, now, progress=progress)
     problems += pulled.problems
     versions, changes = _history(settings)
-    results = evaluate(agreements, pulled.measurements, now,
-                       history_months=settings.history_months, versions=versions)
+    results = evaluate(
+        agreements,
+        pulled.measurements,
+        now,
+        history_months=settings.history_months,
+        versions=versions,
+    )
     report = ledger.apply(results, settings.path(settings.ledger))
     results, restatements = report.results, ledger.restated(report.results)
     files = render(
-        agreements, results, now=now, audience=audience,
-        language=language or settings.language, history=changes,
+        agreements,
+        results,
+        now=now,
+        audience=audience,
+        language=language or settings.language,
+        history=changes,
         incidents=incidents_by_service(pulled.measurements),
-        restatements=restatements, site_title=site_title, site_url=settings.site_url,
-        built_at=build_time(now), history_months=settings.history_months,
+        restatements=restatements,
+        site_title=site_title,
+        site_url=settings.site_url,
+        built_at=build_time(now),
+        history_months=settings.history_months,
     )
-    return PipelineResult(files, tuple(problems), tuple(agreements), tuple(results),
-                          tuple(restatements), report.candidates, now, audience, watch)
+    return PipelineResult(
+        files,
+        tuple(problems),
+        tuple(agreements),
+        tuple(results),
+        tuple(restatements),
+        report.candidates,
+        now,
+        audience,
+        watch,
+    )
 
 
 def _history(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -101,8 +123,10 @@ def _history(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
     from slacode import history
 
     try:
-        return (dict(history.versions(settings.root, settings.slas)),
-                dict(history.history(settings.root, settings.slas)))
+        return (
+            dict(history.versions(settings.root, settings.slas)),
+            dict(history.history(settings.root, settings.slas)),
+        )
     except (history.GitError, OSError):
         return {}, {}
 

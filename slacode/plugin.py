@@ -66,8 +66,9 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         from slacode.pipeline import run
 
         try:
-            result = run(self.settings, site_title=config.site_name,
-                         progress=lambda line: log.debug(line))
+            result = run(
+                self.settings, site_title=config.site_name, progress=lambda line: log.debug(line)
+            )
         except SlacodeError as exc:
             raise PluginError(f"slacode: {exc}") from None
         self.watch = result.watch
@@ -80,11 +81,26 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             existing = files.get_file_from_path(path)
             if existing is not None:
                 raise PluginError(
-                    f"slacode: {config.docs_dir}/{path} is written by hand but slacode generates it; "
-                    "rename or remove the hand-written file"
+                    f"slacode: {config.docs_dir}/{path} is written by hand but slacode "
+                    "generates it; rename or remove the hand-written file"
                 )
             files.append(File.generated(config, path, content=content))
         return files
+
+    def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
+        """Name the folder section of the service pages in the site's language."""
+        if self.settings is None:
+            return nav
+        from slacode.render.strings import t
+
+        for item in nav.items:
+            children = getattr(item, "children", None) or []
+            if item.is_section and any(
+                getattr(c, "file", None) is not None and c.file.src_uri.startswith("services/")
+                for c in children
+            ):
+                item.title = t("nav.services", self.settings.language)
+        return nav
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         for path in self.watch:

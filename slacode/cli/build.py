@@ -9,8 +9,10 @@ inputs give the same files (sitemap dates included).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,19 +34,42 @@ def load_mkdocs_config(config_file: Path, **overrides: Any) -> Any:
         raise SlacodeError(f"{config_file}: {exc}") from None
 
 
-def build_site(config_file: Path, *, audience: str | None = None, strict: bool = False,
-               site_dir: Path | None = None) -> Path:
+def build_site(
+    config_file: Path,
+    *,
+    audience: str | None = None,
+    strict: bool = False,
+    site_dir: Path | None = None,
+) -> Path:
     """Build the site of ``config_file`` for ``audience``; returns the published folder."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
-
-    from slacode.config import check_audience, load_settings
-    from slacode.render.output import replacing
+    from slacode.config import load_settings
 
     config_file = config_file.resolve()
     settings = load_settings(config_file.parent)
-    if "SOURCE_DATE_EPOCH" not in os.environ:
-        os.environ["SOURCE_DATE_EPOCH"] = str(settings.now_epoch())
+    with _source_date_epoch(settings.now_epoch()):
+        return _build(config_file, audience, strict, site_dir)
+
+
+@contextlib.contextmanager
+def _source_date_epoch(default: int) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` for the build (sitemap dates, gzip headers), then as it was."""
+    before = os.environ.get("SOURCE_DATE_EPOCH")
+    if before is None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(default)
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path | None) -> Path:
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    from slacode.config import check_audience
+    from slacode.render.output import replacing
+
     cfg = load_mkdocs_config(config_file, strict=strict)
     plugin = cfg.plugins.get("slacode")
     if audience is not None:
@@ -58,7 +83,9 @@ def build_site(config_file: Path, *, audience: str | None = None, strict: bool =
         try:
             build(cfg)
         except MkDocsException as exc:
-            raise SlacodeError(f"build failed, previous site kept: {exc.format_message()}") from None
+            raise SlacodeError(
+                f"build failed, previous site kept: {exc.format_message()}"
+            ) from None
         except OSError as exc:
             raise SlacodeError(f"build failed, previous site kept: {exc}") from None
     return target
@@ -78,10 +105,19 @@ def _log_to_stderr() -> None:
 @click.command()
 @click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
 @click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (nothing is published).")
-@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("mkdocs.yml"), show_default=True)
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Publish here instead of the config's site_dir.")
+@click.option(
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Publish here instead of the config's site_dir.",
+)
 def command(audience: str | None, strict: bool, config_file: Path, site_dir: Path | None) -> None:
     """Run the pipeline and publish the site atomically."""
     out = build_site(config_file, audience=audience, strict=strict, site_dir=site_dir)

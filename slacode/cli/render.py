@@ -8,6 +8,7 @@ whole so that no page of an earlier run (or another audience) stays behind.
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -15,24 +16,35 @@ import click
 from slacode.problems import SlacodeError
 
 
-def _mkdocs(root: Path) -> tuple[Path | None, str]:
-    """``docs_dir`` (hand-written pages) and ``site_name`` of ``ROOT/mkdocs.yml``."""
+def _mkdocs(root: Path) -> tuple[Path | None, str, str, str]:
+    """From ``ROOT/mkdocs.yml``: ``docs_dir`` (hand-written pages), ``site_name``,
+    ``site_url`` and the theme's language, so that the tree matches what the plugin adds."""
     cfg = root / "mkdocs.yml"
     if not cfg.is_file():
-        return None, "Service levels"
+        return None, "Service levels", "", "en"
     from slacode.cli.build import load_mkdocs_config
 
     mk = load_mkdocs_config(cfg)
     docs = Path(mk.docs_dir)
-    return (docs if docs.is_dir() else None), str(mk.site_name)
+    lang = "zh" if str(mk.theme.get("language") or "en").startswith("zh") else "en"
+    return (docs if docs.is_dir() else None), str(mk.site_name), str(mk.site_url or ""), lang
 
 
 @click.command()
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the docs tree to (replaced as a whole).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the docs tree to (replaced as a whole).",
+)
 @click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
-@click.option("--language", type=click.Choice(["en", "zh"]), default=None,
-              help="Language of the generated words (default: from mkdocs.yml).")
+@click.option(
+    "--language",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="Language of the generated words (default: from mkdocs.yml).",
+)
 @click.option("--generated-only", is_flag=True, help="Do not copy the hand-written pages.")
 def command(out: Path, audience: str | None, language: str | None, generated_only: bool) -> None:
     """Render the site's pages, data files, badges and feed into OUT."""
@@ -41,8 +53,11 @@ def command(out: Path, audience: str | None, language: str | None, generated_onl
     from slacode.render.output import replacing, write_tree
 
     root = Path.cwd()
-    settings = load_settings(root, audience=audience, language=language)
-    hand, title = _mkdocs(root)
+    hand, title, url, theme_language = _mkdocs(root)
+    settings = load_settings(root, audience=audience)
+    settings = replace(
+        settings, site_url=settings.site_url or url, language=language or theme_language
+    )
     result = run(settings, site_title=title)
     for p in result.problems:
         click.echo(str(p), err=True)

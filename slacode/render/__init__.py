@@ -16,6 +16,7 @@ from slacode.evaluate.results import ServiceResults
 from slacode.model import Agreement
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages
+
 __all__ = ["render"]
 
 
@@ -37,10 +38,11 @@ def render(
     """The generated docs tree for ``audience``: ``{relative path: text}``.
 
     ``history`` maps a service id to its change log (``slacode.history.ChangeEntry``,
-    newest first). ``incidents`` maps a service id to its incident records (``slacode.pull.base.Incident``);
-    ``restatements`` are the ledger's ``Restated`` records (``service``, ``objective``,
-    ``period``, ``reason``, ``restated_at``). ``built_at`` (UNIX seconds) is the build time shown on pages;
-    it defaults to ``now`` so that the same inputs give the same files.
+    newest first). ``incidents`` maps a service id to its incident records
+    (``slacode.pull.base.Incident``). ``restatements`` are the ledger's ``Restated``
+    records (``service``, ``objective``, ``period``, ``reason``, ``restated_at``).
+    ``built_at`` (UNIX seconds) is the build time shown on pages; it defaults to
+    ``now`` so that the same inputs give the same files.
     """
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
@@ -61,15 +63,21 @@ def render(
     files: dict[str, str] = {}
     files["index.md"] = pages.overview(shown, res, now_dt, language, built)
     for a in shown:
-        incs = [i for i in (incidents or {}).get(a.id, ())
-                if (internal or getattr(i, "customer_visible", True))
-                and getattr(i, "service", "") in ("", a.id)]
+        incs = [
+            i
+            for i in (incidents or {}).get(a.id, ())
+            if (internal or getattr(i, "customer_visible", True))
+            and getattr(i, "service", "") in ("", a.id)
+        ]
         incs = sorted(incs, key=lambda i: (i.opened, i.id), reverse=True)[:50]
         page = pages.Page(
-            agreement=a, results=res.get(a.id),
+            agreement=a,
+            results=res.get(a.id),
             dependencies=[by_id[d] for d in a.depends_on if d in by_id],
-            history=hist.get(a.id, ()), incidents=incs,
-            restatements=[r for r in rest if r.service == a.id], internal=internal,
+            history=hist.get(a.id, ()),
+            incidents=incs,
+            restatements=[r for r in rest if r.service == a.id],
+            internal=internal,
         )
         files[f"services/{a.id}.md"] = pages.service(page, now_dt, language, built, history_months)
         files[f"api/{a.id}.json"] = data.service_json(a, res.get(a.id), internal, ids)

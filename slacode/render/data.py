@@ -29,8 +29,12 @@ def _dur(d: Any) -> str | None:
 
 def objective_dict(o: Objective, internal: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": o.id, "name": objective_name(o), "kind": o.kind, "target": o.target,
-        "window": str(o.window), "description": o.description,
+        "id": o.id,
+        "name": objective_name(o),
+        "kind": o.kind,
+        "target": o.target,
+        "window": str(o.window),
+        "description": o.description,
     }
     if o.method:
         out["method"] = o.method
@@ -45,19 +49,29 @@ def objective_dict(o: Objective, internal: bool) -> dict[str, Any]:
 
 def agreement_dict(a: Agreement, internal: bool, visible: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "id": a.id, "name": a.name, "version": a.version, "effective": a.effective.isoformat(),
-        "timezone": a.timezone, "owners": list(a.owners), "tags": list(a.tags),
+        "id": a.id,
+        "name": a.name,
+        "version": a.version,
+        "effective": a.effective.isoformat(),
+        "timezone": a.timezone,
+        "owners": list(a.owners),
+        "tags": list(a.tags),
         "provider": {"name": a.provider.name, "contact": a.provider.contact},
         "customer": {"name": a.customer.name, "contact": a.customer.contact},
-        "description": a.description, "scope": list(a.scope), "exclusions": list(a.exclusions),
+        "description": a.description,
+        "scope": list(a.scope),
+        "exclusions": list(a.exclusions),
         "objectives": [objective_dict(o, internal) for o in a.objectives],
         "depends_on": [d for d in a.depends_on if d in visible],
     }
     if a.credits:
         c = a.credits
         out["credits"] = {
-            "objective": c.objective, "cap": c.cap, "claim_within": _dur(c.claim_within),
-            "monthly_fee": c.monthly_fee, "currency": c.currency,
+            "objective": c.objective,
+            "cap": c.cap,
+            "claim_within": _dur(c.claim_within),
+            "monthly_fee": c.monthly_fee,
+            "currency": c.currency,
             "tiers": [{"below": x.below, "credit": x.credit} for x in c.tiers],
             "bonuses": [{"at_least": x.at_least, "bonus": x.bonus} for x in c.bonuses],
         }
@@ -69,7 +83,9 @@ def agreement_dict(a: Agreement, internal: bool, visible: set[str]) -> dict[str,
     return out
 
 
-def service_json(a: Agreement, res: ServiceResults | None, internal: bool, visible: set[str]) -> str:
+def service_json(
+    a: Agreement, res: ServiceResults | None, internal: bool, visible: set[str]
+) -> str:
     cur = current_periods(a, res)
     data = {
         "service": a.id,
@@ -84,27 +100,57 @@ def service_json(a: Agreement, res: ServiceResults | None, internal: bool, visib
     return dumps(data)
 
 
-def services_json(agreements: Sequence[Agreement], results: Mapping[str, ServiceResults],
-                  evaluated_at: str) -> str:
+def services_json(
+    agreements: Sequence[Agreement], results: Mapping[str, ServiceResults], evaluated_at: str
+) -> str:
     services = []
     for a in sorted(agreements, key=lambda a: a.id):
         res = results.get(a.id)
         cur = current_periods(a, res)
-        services.append({
-            "id": a.id, "name": a.name, "status": status_of(cur),
-            "page": f"services/{a.id}/", "json": f"api/{a.id}.json", "csv": f"api/{a.id}.csv",
-            "badge": f"badges/{a.id}.svg", "as_of": res.as_of if res else "",
-            "current": [{
-                "objective": p.objective, "period": p.period, "value": p.value, "target": p.target,
-                "unit": p.unit, "verdict": p.verdict, "budget_remaining_percent": budget_share(p),
-            } for p in cur],
-        })
+        services.append(
+            {
+                "id": a.id,
+                "name": a.name,
+                "status": status_of(cur),
+                "page": f"services/{a.id}/",
+                "json": f"api/{a.id}.json",
+                "csv": f"api/{a.id}.csv",
+                "badge": f"badges/{a.id}.svg",
+                "as_of": res.as_of if res else "",
+                "current": [
+                    {
+                        "objective": p.objective,
+                        "period": p.period,
+                        "value": p.value,
+                        "target": p.target,
+                        "unit": p.unit,
+                        "verdict": p.verdict,
+                        "budget_remaining_percent": budget_share(p),
+                    }
+                    for p in cur
+                ],
+            }
+        )
     return dumps({"evaluated_at": evaluated_at, "services": services})
 
 
-CSV_COLUMNS = ("objective", "period", "start", "end", "closed", "value", "target", "unit",
-               "verdict", "margin", "coverage", "credit_percent", "credit_amount", "currency",
-               "agreement_version")
+CSV_COLUMNS = (
+    "objective",
+    "period",
+    "start",
+    "end",
+    "closed",
+    "value",
+    "target",
+    "unit",
+    "verdict",
+    "margin",
+    "coverage",
+    "credit_percent",
+    "credit_amount",
+    "currency",
+    "agreement_version",
+)
 
 
 def service_csv(periods: Sequence[PeriodResult]) -> str:
@@ -113,12 +159,23 @@ def service_csv(periods: Sequence[PeriodResult]) -> str:
     w.writerow(CSV_COLUMNS)
     for p in periods:
         c = p.credit
-        row = (p.objective, p.period, p.start, p.end, str(p.closed).lower(),
-               "" if p.value is None else repr(p.value), repr(p.target), p.unit, p.verdict,
-               "" if p.margin is None else repr(p.margin), repr(p.coverage),
-               "" if c is None else repr(c.percent),
-               "" if c is None or c.amount is None else repr(c.amount),
-               "" if c is None else c.currency, p.agreement_version)
+        row = (
+            p.objective,
+            p.period,
+            p.start,
+            p.end,
+            str(p.closed).lower(),
+            "" if p.value is None else repr(p.value),
+            repr(p.target),
+            p.unit,
+            p.verdict,
+            "" if p.margin is None else repr(p.margin),
+            repr(p.coverage),
+            "" if c is None else repr(c.percent),
+            "" if c is None or c.amount is None else repr(c.amount),
+            "" if c is None else c.currency,
+            p.agreement_version,
+        )
         w.writerow([escape.csv_cell(v) for v in row])
     return buf.getvalue()
 
@@ -130,8 +187,11 @@ def badges(a: Agreement, res: ServiceResults | None, language: str) -> dict[str,
     by_obj = {p.objective: p for p in cur}
     for o in a.objectives:
         p = by_obj.get(o.id)
-        value = fmt.figure(p.value if p else None, p.unit if p else "%",
-                           t("common.no_data_mark", language))
+        value = fmt.figure(
+            p.value if p else None, p.unit if p else "%", t("common.no_data_mark", language)
+        )
         verdict = p.verdict if p else "no-data"
-        out[f"badges/{a.id}/{escape.segment(o.id)}.svg"] = svg.badge(objective_name(o), value, verdict)
+        out[f"badges/{a.id}/{escape.segment(o.id)}.svg"] = svg.badge(
+            objective_name(o), value, verdict
+        )
     return out

@@ -22,9 +22,13 @@ class Entry:
     summary: str = ""
 
 
-def entries(agreements: Sequence[Agreement], results: Mapping[str, ServiceResults],
-            history: Mapping[str, Sequence[Any]], restatements: Sequence[Any],
-            language: str) -> list[Entry]:
+def entries(
+    agreements: Sequence[Agreement],
+    results: Mapping[str, ServiceResults],
+    history: Mapping[str, Sequence[Any]],
+    restatements: Sequence[Any],
+    language: str,
+) -> list[Entry]:
     out: list[Entry] = []
     names = {a.id: a for a in agreements}
     for a in agreements:
@@ -34,52 +38,102 @@ def entries(agreements: Sequence[Agreement], results: Mapping[str, ServiceResult
             o = a.objective(p.objective)
             if not p.closed or p.verdict != "breached" or o is None:
                 continue
-            title = t("feed.breach", language, service=a.name, objective=objective_name(o),
-                      period=p.period, value=fmt.figure(p.value, p.unit),
-                      target=fmt.figure(p.target, p.unit))
+            title = t(
+                "feed.breach",
+                language,
+                service=a.name,
+                objective=objective_name(o),
+                period=p.period,
+                value=fmt.figure(p.value, p.unit),
+                target=fmt.figure(p.target, p.unit),
+            )
             summary = "; ".join(m.what for m in p.misses)
-            out.append(Entry(f"urn:slacode:breach:{a.id}:{p.objective}:{p.period}", title,
-                             fmt.iso_utc(p.end), link, summary))
+            out.append(
+                Entry(
+                    f"urn:slacode:breach:{a.id}:{p.objective}:{p.period}",
+                    title,
+                    fmt.iso_utc(p.end),
+                    link,
+                    summary,
+                )
+            )
         for m in a.maintenance:
-            title = t("feed.maintenance", language, service=a.name, start=fmt.when(m.start),
-                      end=fmt.when(m.end))
-            out.append(Entry(f"urn:slacode:maintenance:{a.id}:{fmt.iso_utc(m.start)}", title,
-                             fmt.iso_utc(m.announced or m.start), link, m.description))
+            title = t(
+                "feed.maintenance",
+                language,
+                service=a.name,
+                start=fmt.when(m.start),
+                end=fmt.when(m.end),
+            )
+            out.append(
+                Entry(
+                    f"urn:slacode:maintenance:{a.id}:{fmt.iso_utc(m.start)}",
+                    title,
+                    fmt.iso_utc(m.announced or m.start),
+                    link,
+                    m.description,
+                )
+            )
         for h in history.get(a.id, ()):
-            title = t("feed.change", language, service=a.name,
-                      version="—" if h.version is None else h.version, date=fmt.day(h.effective))
-            out.append(Entry(f"urn:slacode:change:{a.id}:{h.commit}", title, fmt.iso_utc(h.date),
-                             link, "; ".join(c.what for c in h.changes)))
+            title = t(
+                "feed.change",
+                language,
+                service=a.name,
+                version="—" if h.version is None else h.version,
+                date=fmt.day(h.effective),
+            )
+            out.append(
+                Entry(
+                    f"urn:slacode:change:{a.id}:{h.commit}",
+                    title,
+                    fmt.iso_utc(h.date),
+                    link,
+                    "; ".join(c.what for c in h.changes),
+                )
+            )
     for r in restatements:
         a = names.get(getattr(r, "service", ""))
         if a is None:
             continue
         o = a.objective(getattr(r, "objective", ""))
         period = getattr(r, "period", "")
-        title = t("feed.restatement", language, service=a.name,
-                  objective=objective_name(o) if o else getattr(r, "objective", ""), period=period)
+        title = t(
+            "feed.restatement",
+            language,
+            service=a.name,
+            objective=objective_name(o) if o else getattr(r, "objective", ""),
+            period=period,
+        )
         when = getattr(r, "restated_at", "") or getattr(r, "detected", "") or ""
         if not when:
             res = results.get(a.id)
             when = res.evaluated_at if res and res.evaluated_at else "1970-01-01T00:00:00Z"
-        out.append(Entry(f"urn:slacode:restatement:{a.id}:{getattr(r, 'objective', '')}:{period}",
-                         title, fmt.iso_utc(when), f"services/{a.id}/",
-                         str(getattr(r, "reason", ""))))
+        out.append(
+            Entry(
+                f"urn:slacode:restatement:{a.id}:{getattr(r, 'objective', '')}:{period}",
+                title,
+                fmt.iso_utc(when),
+                f"services/{a.id}/",
+                str(getattr(r, "reason", "")),
+            )
+        )
     out.sort(key=lambda e: (e.updated, e.id), reverse=True)
     return out[:200]
 
 
-def atom(items: Sequence[Entry], site_title: str, updated: str, site_url: str,
-         language: str) -> str:
+def atom(
+    items: Sequence[Entry], site_title: str, updated: str, site_url: str, language: str
+) -> str:
     base = site_url.rstrip("/") + "/" if site_url else ""
     x = escape.xml
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{x(language)}">',
         f"<title>{x(t('feed.title', language, site=site_title))}</title>",
-        f"<id>urn:slacode:feed:{x(site_title)}</id>",
+        f"<id>{x(base + 'feed.xml') if base else 'urn:slacode:feed'}</id>",
         f"<updated>{x(fmt.iso_utc(updated))}</updated>",
         f'<link rel="alternate" href="{x(base or "./")}"/>',
+        *([f'<link rel="self" href="{x(base + "feed.xml")}"/>'] if base else []),
         "<author><name>slacode</name></author>",
     ]
     for e in items:

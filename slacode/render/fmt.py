@@ -6,7 +6,16 @@ from datetime import UTC, date, datetime, timedelta
 
 from slacode.durations import Duration
 
-_ZH_UNITS = {"ms": "毫秒", "s": "秒", "m": "分钟", "h": "小时", "d": "天", "w": "周", "mo": "个月", "y": "年"}
+_ZH_UNITS = {
+    "ms": "毫秒",
+    "s": "秒",
+    "m": "分钟",
+    "h": "小时",
+    "d": "天",
+    "w": "周",
+    "mo": "个月",
+    "y": "年",
+}
 
 
 def number(value: float, places: int = 3) -> str:

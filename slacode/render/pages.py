@@ -9,8 +9,8 @@ Helpers that build HTML return ``Markup`` and escape their own inputs.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -62,11 +62,14 @@ class Words:
 
     def chip(self, verdict: str) -> Markup:
         cls = svg.verdict_class(verdict)
-        return Markup(f'<span class="slc-chip slc-chip-{cls}">{escape.text(self.verdict(cls))}</span>')
+        return Markup(
+            f'<span class="slc-chip slc-chip-{cls}">{escape.text(self.verdict(cls))}</span>'
+        )
 
     def fig(self, value: float | None, unit: str) -> Markup:
         if value is None:
-            return Markup(f'<span class="slc-nodata">{escape.text(t("common.no_data_mark", self.language))}</span>')
+            words = escape.text(t("common.no_data_mark", self.language))
+            return Markup(f'<span class="slc-nodata">{words}</span>')
         return Markup(escape.text(fmt.figure(value, unit)))
 
     def dur(self, d: Any) -> str:
@@ -93,20 +96,38 @@ class Words:
         lang = self.language
         if o.kind == "availability":
             if o.method == "slices":
-                return t("obj.availability.slices", lang, slice=self.dur(o.slice),
-                         threshold=fmt.percent(o.slice_threshold, 2))
+                return t(
+                    "obj.availability.slices",
+                    lang,
+                    slice=self.dur(o.slice),
+                    threshold=fmt.percent(o.slice_threshold, 2),
+                )
             return t("obj.availability.events", lang)
         if o.kind == "latency":
             return t("obj.latency", lang, threshold=self.dur(o.threshold))
         if o.kind in ("response-time", "resolution-time"):
-            return t("obj." + o.kind, lang, priority=o.priority, within=self.dur(o.within),
-                     clock=self.clock(o.clock))
+            return t(
+                "obj." + o.kind,
+                lang,
+                priority=o.priority,
+                within=self.dur(o.within),
+                clock=self.clock(o.clock),
+            )
         if o.kind == "satisfaction":
             if o.method == "share":
-                return t("obj.satisfaction.share", lang, at_least=fmt.number(o.at_least or 0),
-                         n=o.min_responses)
-            return t("obj.satisfaction.mean", lang, min=fmt.number(o.scale_min),
-                     max=fmt.number(o.scale_max), n=o.min_responses)
+                return t(
+                    "obj.satisfaction.share",
+                    lang,
+                    at_least=fmt.number(o.at_least or 0),
+                    n=o.min_responses,
+                )
+            return t(
+                "obj.satisfaction.mean",
+                lang,
+                min=fmt.number(o.scale_min),
+                max=fmt.number(o.scale_max),
+                n=o.min_responses,
+            )
         return o.kind
 
 
@@ -163,11 +184,15 @@ class Page:
     incidents: Sequence[Any] = ()
     restatements: Sequence[Any] = ()
     internal: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
-def overview(agreements: Sequence[Agreement], results: Mapping[str, ServiceResults],
-             now: datetime, language: str, built: str) -> str:
+def overview(
+    agreements: Sequence[Agreement],
+    results: Mapping[str, ServiceResults],
+    now: datetime,
+    language: str,
+    built: str,
+) -> str:
     words = Words(language)
     groups: dict[str, list[dict[str, Any]]] = {}
     counts = dict.fromkeys(SEVERITY, 0)
@@ -177,23 +202,34 @@ def overview(agreements: Sequence[Agreement], results: Mapping[str, ServiceResul
         status = status_of(cur)
         counts[status] += 1
         owner = a.owners[0] if a.owners else ""
-        groups.setdefault(owner, []).append({
-            "a": a,
-            "status": status,
-            "current": [(a.objective(p.objective), p) for p in cur if a.objective(p.objective)],
-            "as_of": res.as_of if res else "",
-            "maintenance": next_maintenance(a, now),
-        })
+        groups.setdefault(owner, []).append(
+            {
+                "a": a,
+                "status": status,
+                "current": [(a.objective(p.objective), p) for p in cur if a.objective(p.objective)],
+                "as_of": res.as_of if res else "",
+                "maintenance": next_maintenance(a, now),
+            }
+        )
     ordered = sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0]))
-    return environment().get_template("overview.md.j2").render(
-        w=words, groups=ordered, counts=counts, fmt=fmt, now=now, built=built,
-        objective_name=objective_name, budget_share=budget_share,
-        evaluated=fmt.when(now),
+    return (
+        environment()
+        .get_template("overview.md.j2")
+        .render(
+            w=words,
+            groups=ordered,
+            counts=counts,
+            fmt=fmt,
+            now=now,
+            built=built,
+            objective_name=objective_name,
+            budget_share=budget_share,
+            evaluated=fmt.when(now),
+        )
     )
 
 
-def service(page: Page, now: datetime, language: str, built: str,
-            history_months: int = 13) -> str:
+def service(page: Page, now: datetime, language: str, built: str, history_months: int = 13) -> str:
     a, res = page.agreement, page.results
     words = Words(language)
     cur = current_periods(a, res)
@@ -202,21 +238,32 @@ def service(page: Page, now: datetime, language: str, built: str,
         periods = list(res.for_objective(o.id)) if res else []
         closed = [p for p in periods if p.closed]
         opened = [p for p in periods if not p.closed]
-        shown = (closed[-max(12, history_months):] + opened[-1:])[::-1]
+        shown = (closed[-max(12, history_months) :] + opened[-1:])[::-1]
         current = next((p for p in cur if p.objective == o.id), None)
-        by_obj.append({
-            "o": o,
-            "current": current,
-            "periods": shown,
-            "daily": list(res.daily.get(o.id, ())) if res else [],
-            "unit": current.unit if current else ("score" if o.kind == "satisfaction"
-                                                  and o.method != "share" else "%"),
-        })
+        by_obj.append(
+            {
+                "o": o,
+                "current": current,
+                "periods": shown,
+                # a day without incidents or survey answers is not missing data: the strip
+                # is for measured traffic only
+                "daily": list(res.daily.get(o.id, ()))
+                if res and o.kind in ("availability", "latency")
+                else [],
+                "unit": current.unit
+                if current
+                else ("score" if o.kind == "satisfaction" and o.method != "share" else "%"),
+            }
+        )
     restated = {(getattr(r, "objective", ""), getattr(r, "period", "")) for r in page.restatements}
     restated |= {(p.objective, p.period) for p in (res.periods if res else ()) if p.restatements}
-    misses = [(o, p, m) for o in a.objectives for p in (res.for_objective(o.id) if res else ())
-              for m in p.misses]
-    misses = sorted(misses, key=lambda x: (x[1].start, x[0].id), reverse=True)[:30]
+    misses = [
+        (o, p, list(p.misses))
+        for o in a.objectives
+        for p in (res.for_objective(o.id) if res else ())
+        if p.misses
+    ]
+    misses = sorted(misses, key=lambda x: (x[1].start, x[0].id), reverse=True)[:24]
     upcoming = sorted((m for m in a.maintenance if m.end > now), key=lambda m: m.start)
     past = sorted((m for m in a.maintenance if m.end <= now), key=lambda m: m.start, reverse=True)
     late = _late_windows(res)
@@ -234,24 +281,38 @@ def service(page: Page, now: datetime, language: str, built: str,
         c = p.credit
         if c is None:
             return Markup("—") if p.closed or p.value is not None else Markup("")
-        parts = [escape.text(fmt.percent(c.percent, 2))]
-        if c.amount is not None:
-            parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
+        parts = []
+        if c.percent:
+            parts.append(escape.text(fmt.percent(c.percent, 2)))
+            if c.amount is not None:
+                parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
+            if c.claim_by:
+                when = t("svc.claim_by", language, date=fmt.day(c.claim_by))
+                parts.append(f'<span class="slc-meta">{escape.text(when)}</span>')
         if c.bonus_percent:
-            parts.append(escape.text("+" + fmt.percent(c.bonus_percent, 2)))
-        if c.claim_by and c.percent:
-            parts.append('<span class="slc-meta">' + escape.text(c.claim_by) + "</span>")
-        return Markup(" ".join(parts))
+            amount = getattr(c, "bonus_amount", None)
+            bonus = fmt.percent(c.bonus_percent, 2)
+            if amount is not None:
+                bonus += f" ({money(amount, c.currency)})"
+            parts.append(escape.text(t("svc.bonus_earned", language, bonus=bonus)))
+        return Markup(" ".join(parts) or "—")
 
     def maint_table(windows: Sequence[Maintenance]) -> Markup:
         head = "".join(
             f'<th scope="col">{escape.text(t(k, language))}</th>'
-            for k in ("common.start", "common.end", "svc.maint_announced", "common.description",
-                      "svc.maint_excluded")
+            for k in (
+                "common.start",
+                "common.end",
+                "svc.maint_announced",
+                "common.description",
+                "svc.maint_excluded",
+            )
         )
         rows = []
         for m in windows:
-            excluded = t("svc.maint_late", language) if is_late(m, late) else t("common.yes", language)
+            excluded = (
+                t("svc.maint_late", language) if is_late(m, late) else t("common.yes", language)
+            )
             rows.append(
                 f"<tr><td>{escape.text(fmt.when(m.start))}</td><td>{escape.text(fmt.when(m.end))}</td>"
                 f"<td>{escape.text(fmt.when(m.announced))}</td><td>{escape.text(m.description)}</td>"
@@ -259,35 +320,70 @@ def service(page: Page, now: datetime, language: str, built: str,
             )
         return Markup(
             '<div class="slc-table-wrap"><table data-table="maintenance"><thead><tr>'
-            + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>"
+            + head
+            + "</tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table></div>"
         )
 
     def calendar_text(c: Any) -> str:
         days = ", ".join(words_days[d] for d in c.weekdays if 0 <= d < 7)
         hol = t("svc.holidays", language, country=c.holidays) if c.holidays else ""
-        return t("svc.calendar", language, id=c.id, days=days, start=c.start.strftime("%H:%M"),
-                 end="24:00" if c.end.hour == 23 and c.end.minute == 59 else c.end.strftime("%H:%M"),
-                 tz=c.timezone, holidays=hol)
+        return t(
+            "svc.calendar",
+            language,
+            id=c.id,
+            days=days,
+            start=c.start.strftime("%H:%M"),
+            end="24:00" if c.end.hour == 23 and c.end.minute == 59 else c.end.strftime("%H:%M"),
+            tz=c.timezone,
+            holidays=hol,
+        )
 
     words_days = t("weekdays", language).split(",")
     hours = a.support.hours
     hours_text = t("svc.24x7", language) if hours == CLOCK_24X7 else hours
-    return environment().get_template("service.md.j2").render(
-        w=words, a=a, res=res, page=page, objectives=by_obj, status=status_of(cur),
-        title=Markup(escape.yaml_str(a.name)), escape_block=lambda v: Markup(escape.block(v)),
-        deps=", ".join(d.name for d in page.dependencies),
-        fmt=fmt, svg=svg, now=now, built=built, evaluated=fmt.when(now),
-        objective_name=objective_name, target_text=target_text, budget_share=budget_share,
-        restated=restated, misses=misses, upcoming=upcoming, past=past[:12],
-        review_next=review_next, review_overdue=review_overdue,
-        credit_objective=credit_objective, credit_name=objective_name(co) if co else credit_objective,
-        credit_text=credit_text, maint_table=maint_table, calendar_text=calendar_text,
-        hours_text=hours_text, money=money, internal_notes=notes,
-        local=lambda ts: datetime.fromtimestamp(ts, tz=_zone(a.timezone)),
-        r_period=lambda r: getattr(r, "period", ""),
-        r_objective=lambda r: getattr(r, "objective", ""),
-        r_reason=lambda r: getattr(r, "reason", ""),
-        r_when=lambda r: fmt.day(getattr(r, "restated_at", "")),
+    return (
+        environment()
+        .get_template("service.md.j2")
+        .render(
+            w=words,
+            a=a,
+            res=res,
+            page=page,
+            objectives=by_obj,
+            status=status_of(cur),
+            title=Markup(escape.yaml_str(a.name)),
+            escape_block=lambda v: Markup(escape.block(v)),
+            deps=", ".join(d.name for d in page.dependencies),
+            fmt=fmt,
+            svg=svg,
+            now=now,
+            built=built,
+            evaluated=fmt.when(now),
+            objective_name=objective_name,
+            target_text=target_text,
+            budget_share=budget_share,
+            restated=restated,
+            misses=misses,
+            upcoming=upcoming,
+            past=past[:12],
+            review_next=review_next,
+            review_overdue=review_overdue,
+            credit_objective=credit_objective,
+            credit_name=objective_name(co) if co else credit_objective,
+            credit_text=credit_text,
+            maint_table=maint_table,
+            calendar_text=calendar_text,
+            hours_text=hours_text,
+            money=money,
+            internal_notes=notes,
+            local=lambda ts: datetime.fromtimestamp(ts, tz=_zone(a.timezone)),
+            r_period=lambda r: getattr(r, "period", ""),
+            r_objective=lambda r: getattr(r, "objective", ""),
+            r_reason=lambda r: getattr(r, "reason", ""),
+            r_when=lambda r: fmt.day(getattr(r, "restated_at", "")),
+        )
     )
 
 
@@ -318,7 +414,3 @@ def _late_windows(res: ServiceResults | None) -> set[tuple[float, float]]:
 
 def is_late(m: Maintenance, late: set[tuple[float, float]]) -> bool:
     return (m.start.timestamp(), m.end.timestamp()) in late
-
-
-def today(now: datetime) -> date:
-    return now.astimezone(UTC).date()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup
 
-from slacode.evaluate.results import Budget, DailyValue
+from slacode.evaluate.results import Budget, DailyValue, PeriodResult
 from slacode.render import escape, fmt
 
 VERDICT_CLASSES = ("met", "at-risk", "breached", "no-data", "insufficient-data")
@@ -41,8 +41,9 @@ def budget_bar(budget: Budget | None, label: str) -> Markup:
     )
 
 
-def daily_strip(days: Sequence[DailyValue], target: float, unit: str, label: str,
-                no_data: str) -> Markup:
+def daily_strip(
+    days: Sequence[DailyValue], target: float, unit: str, label: str, no_data: str
+) -> Markup:
     """One bar per day, coloured by whether the day met the target; the day's figure on hover."""
     bar, gap, height = 6, 2, 34
     width = max(1, len(days)) * (bar + gap) - gap
@@ -79,6 +80,7 @@ _BADGE_COLOURS = {
 
 def badge(label: str, value: str, verdict: str) -> str:
     """A shields-style badge: ``label | value``, coloured by verdict."""
+
     def width(s: str) -> int:
         return 10 + sum(7 if ord(c) < 0x2E80 else 12 for c in s)
 
@@ -95,3 +97,49 @@ def badge(label: str, value: str, verdict: str) -> str:
         f'<text x="{lw / 2}" y="14" text-anchor="middle">{lab}</text>'
         f'<text x="{lw + vw / 2}" y="14" text-anchor="middle">{val}</text></g></svg>\n'
     )
+
+
+def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data: str) -> Markup:
+    """Closed periods oldest first as bars against the target line; each bar's figure on hover."""
+    shown = [p for p in periods if p.closed]
+    if not shown:
+        return Markup("")
+    values = [p.value for p in shown if p.value is not None]
+    targets = [p.target for p in shown]
+    top = max([*values, *targets])
+    bottom = min([*values, *targets])
+    pad = max((top - bottom) * 0.25, 0.01 if unit == "%" else 0.05)
+    lo, hi = bottom - pad, top + pad * 0.5
+    if unit == "%":
+        hi = min(hi, 100.0) if top < 100 else 100.0
+        lo = max(lo, 0.0)
+    bar, gap, height = 24, 8, 60
+    width = len(shown) * (bar + gap) - gap
+
+    def y(v: float) -> float:
+        return round(height - (v - lo) / (hi - lo) * height, 2) if hi > lo else 0.0
+
+    lab = escape.text(label)
+    parts = [
+        f'<svg class="slc-trend" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
+        f'role="img" aria-label="{lab}"><title>{lab}</title>'
+    ]
+    for i, p in enumerate(shown):
+        x = i * (bar + gap)
+        if p.value is None:
+            tip = f"{p.period}: {no_data}"
+            parts.append(
+                f'<rect class="slc-fill-no-data" x="{x}" y="{height - 4}" width="{bar}" '
+                f'height="4"><title>{escape.text(tip)}</title></rect>'
+            )
+            continue
+        top_y = y(p.value)
+        cls = verdict_class(p.verdict)
+        tip = f"{p.period}: {fmt.figure(p.value, unit)} ({fmt.figure(p.target, unit)})"
+        parts.append(
+            f'<rect class="slc-fill-{cls}" x="{x}" y="{top_y}" width="{bar}" '
+            f'height="{round(max(height - top_y, 1), 2)}"><title>{escape.text(tip)}</title></rect>'
+        )
+    ty = y(targets[-1])
+    parts.append(f'<line class="slc-target-line" x1="0" x2="{width}" y1="{ty}" y2="{ty}"/></svg>')
+    return Markup("".join(parts))

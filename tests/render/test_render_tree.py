@@ -8,18 +8,23 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+import render_sample as sample
 
 from slacode.render import render
 from slacode.render.strings import LANGUAGES, STRINGS
-import render_sample as sample
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def _render(audience: str = "public", **kw: object) -> dict[str, str]:
     kw.setdefault("incidents", sample.incidents())
-    return render(sample.agreements(kw.pop("hostile", False)), sample.results(),
-                  now=sample.NOW, audience=audience, **kw)
+    return render(
+        sample.agreements(kw.pop("hostile", False)),
+        sample.results(),
+        now=sample.NOW,
+        audience=audience,
+        **kw,
+    )
 
 
 def test_public_build_has_only_public_services_and_no_internal_text() -> None:
@@ -54,10 +59,20 @@ def test_incidents_hidden_from_customers_stay_hidden() -> None:
 
 def test_service_page_sections_and_figures() -> None:
     page = _render()["services/payments-api.md"]
-    for heading in ("## This period", "## Last 90 days", "## Past periods", "## Incidents",
-                    "## Maintenance", "### Objectives", "### Incident priorities",
-                    "### Service credits", "### Escalation", "### Risk and continuity",
-                    "### Contract and review", "## Change history"):
+    for heading in (
+        "## This period",
+        "## Last 90 days",
+        "## Past periods",
+        "## Incidents",
+        "## Maintenance",
+        "### Objectives",
+        "### Incident priorities",
+        "### Service credits",
+        "### Escalation",
+        "### Risk and continuity",
+        "### Contract and review",
+        "## Change history",
+    ):
         assert heading in page
     assert "99.995%" in page  # a closed period's figure
     assert "30% (1,500.00 USD)" in page  # the credit of the breached month
@@ -85,8 +100,12 @@ def test_hostile_description_is_escaped_in_every_file() -> None:
     page = files["services/payments-api.md"]
     assert "<script>" not in page and "<img src=x" not in page
     assert "&#60;script&#62;" in page
+    assert "<img src=x" not in page and "](javascript" not in page
     data = json.loads(files["api/payments-api.json"])
     assert data["agreement"]["description"] == sample.HOSTILE  # JSON stays JSON: exact text
+    assert data["agreement"]["name"] == sample.HOSTILE_NAME
+    title = page.split("\n")[1]
+    assert title.startswith("title: ") and "<" not in title and ">" not in title
 
 
 def test_json_matches_results_and_csv_matches_json() -> None:
@@ -106,6 +125,7 @@ def test_feed_is_valid_atom_with_breaches_and_maintenance() -> None:
     root = ET.fromstring(_render(hostile=True)["feed.xml"])
     titles = [e.find(ATOM + "title").text for e in root.iter(ATOM + "entry")]
     assert any("breached in 2026-08" in t for t in titles)
+    assert any(t.startswith(sample.HOSTILE_NAME + ":") for t in titles)  # literal, not markup
     assert any("maintenance" in t for t in titles)
 
 
@@ -150,3 +170,57 @@ def test_ids_that_would_escape_the_tree_fail_cleanly(bad_id: str) -> None:
     ag = replace(sample.agreements()[0], id=bad_id)
     with pytest.raises(SlacodeError, match="unsafe id"):
         render([ag], (), now=sample.NOW)
+
+
+def test_change_history_and_restatements_are_shown_and_fed() -> None:
+    from dataclasses import replace
+    from datetime import UTC, date, datetime
+
+    from slacode.evaluate.results import Restatement
+    from slacode.history import Change, ChangeEntry
+    from slacode.ledger import Restated
+
+    entry = ChangeEntry(
+        service="payments-api",
+        path="slas/payments-api.yaml",
+        commit="abc123",
+        author="someone",
+        date=datetime(2026, 6, 1, tzinfo=UTC),
+        subject="raise target",
+        pr=12,
+        version=3,
+        effective=date(2026, 7, 1),
+        changes=(Change("monthly availability target 99.9% → 99.95%"),),
+    )
+    res = list(sample.results())
+    pay = res[0]
+    periods = tuple(
+        replace(p, restatements=(Restatement("2026-11-02T00:00:00+00:00", "late data"),))
+        if (p.objective, p.period) == ("availability", "2026-09")
+        else p
+        for p in pay.periods
+    )
+    res[0] = replace(pay, periods=periods)
+    restated = (
+        Restated(
+            "payments-api", "availability", "2026-09", "late data", "2026-11-02T00:00:00+00:00"
+        ),
+    )
+    files = render(
+        sample.agreements(),
+        res,
+        now=sample.NOW,
+        history={"payments-api": (entry,)},
+        restatements=restated,
+    )
+    page = files["services/payments-api.md"]
+    assert "monthly availability target 99.9% → 99.95%" in page.replace("&#58;", ":")
+    assert "raise target" not in page and "someone" not in page  # commit text is internal
+    row = next(line for line in page.splitlines() if 'data-period="2026-09"' in line)
+    assert "Restated" in row
+    assert "late data" in page
+    titles = [
+        e.find(ATOM + "title").text for e in ET.fromstring(files["feed.xml"]).iter(ATOM + "entry")
+    ]
+    assert any("agreement changed (version 3, effective 2026-07-01)" in t for t in titles)
+    assert any("restated" in t for t in titles)

@@ -5,58 +5,19 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
-import shutil
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-quic"]
-ARTIFACTS = ROOT / "test-artifacts"
-
-
-def env(**extra: str) -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
-    e.update(NO_MKDOCS_2_WARNING="1", **extra)
-    return e
-
-
-def run(*args: str | Path, cwd: Path = ROOT, check: bool = True) -> subprocess.CompletedProcess[str]:
-    r = subprocess.run([str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=env(),
-                       timeout=300)
-    if check and r.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, args))} exited {r.returncode}:\n{r.stdout}\n{r.stderr}")
-    return r
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of the demo project (agreements, data, ledger, site sources) to build in."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for name in ("slas", "data", "ledger", "schemas"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, dest / name)
-    shutil.copytree(ROOT / "site" / "docs", dest / "site" / "docs")
-    shutil.copy(ROOT / "site" / "zensical.yml", dest / "site" / "zensical.yml")
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+from site_support import BIN, CHROMIUM, CHROMIUM_ARGS, ROOT, run
 
 
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def demo_build(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """`mkdocs build --strict` of the demo as checked in (public audience)."""
     out = tmp_path_factory.mktemp("demo") / "public"
     r = run(BIN / "mkdocs", "build", "--strict", "-f", ROOT / "mkdocs.yml", "-d", out, check=False)
@@ -123,9 +84,10 @@ def browser() -> Iterator:
 class Visit:
     """A page whose console errors and requests to other hosts are recorded (and blocked)."""
 
-    def __init__(self, browser, color_scheme: str = "light") -> None:  # noqa: ANN001
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900},
-                                           color_scheme=color_scheme)
+    def __init__(self, browser, color_scheme: str = "light") -> None:
+        self.context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
+        )
         self.errors: list[str] = []
         self.foreign: list[str] = []
         self.dialogs: list[str] = []
@@ -135,7 +97,7 @@ class Visit:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("dialog", self._dialog)
 
-    def _route(self, route) -> None:  # noqa: ANN001
+    def _route(self, route) -> None:
         url = route.request.url
         if url.startswith("http://127.0.0.1:") or url.startswith(("data:", "blob:")):
             route.continue_()
@@ -143,11 +105,11 @@ class Visit:
             self.foreign.append(url)
             route.abort()
 
-    def _dialog(self, dialog) -> None:  # noqa: ANN001
+    def _dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
-    def goto(self, url: str):  # noqa: ANN201
+    def goto(self, url: str):
         self.page.goto(url)
         self.page.wait_for_load_state("networkidle")
         return self.page
@@ -157,7 +119,7 @@ class Visit:
 
 
 @pytest.fixture
-def visit(browser) -> Iterator:  # noqa: ANN001
+def visit(browser) -> Iterator:
     opened: list[Visit] = []
 
     def open_(color_scheme: str = "light") -> Visit:

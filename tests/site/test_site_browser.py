@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, BIN, ROOT, run
+from site_support import ARTIFACTS, BIN, ROOT, run
 
 from slacode.render import fmt
 from slacode.render.pages import SEVERITY
@@ -25,9 +25,8 @@ def current(evaluation: dict, service: str) -> dict[str, dict]:
         if p["service"] != service:
             continue
         prev = out.get(p["objective"])
-        if prev is None or not p["closed"] or prev["closed"]:
-            if prev is None or not (prev and not prev["closed"] and p["closed"]):
-                out[p["objective"]] = p
+        if prev is None or prev["closed"] or not p["closed"]:
+            out[p["objective"]] = p
     return out
 
 
@@ -37,33 +36,42 @@ def status(evaluation: dict, service: str) -> str:
 
 
 def test_overview_lists_every_public_service_with_its_status(
-        demo_site: Path, serve, visit, evaluation: dict, public_agreements: list) -> None:
+    demo_site: Path, serve, visit, evaluation: dict, public_agreements: list
+) -> None:
     v = visit()
     page = v.goto(serve(demo_site))
     assert public_agreements, "the demo has public agreements"
-    shown = page.eval_on_selector_all("tr.slc-service th[scope=row] a", "els => els.map(e => e.textContent)")
+    shown = page.eval_on_selector_all(
+        "tr.slc-service th[scope=row] a", "els => els.map(e => e.textContent)"
+    )
     assert sorted(shown) == sorted(a.name for a in public_agreements)
     for a in public_agreements:
         chip = page.locator(f'tr[data-service="{a.id}"] td[data-status] .slc-chip')
         assert chip.inner_text() == t("verdict." + status(evaluation, a.id))
-    assert page.locator('[data-service="auth-internal"], [data-service="acme-analytics"]').count() == 0
+    assert (
+        page.locator('[data-service="auth-internal"], [data-service="acme-analytics"]').count() == 0
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
     assert v.errors == [] and v.foreign == []
 
 
 def test_service_page_shows_the_evaluated_objectives_periods_and_credits(
-        demo_site: Path, serve, visit, evaluation: dict, public_agreements: list) -> None:
+    demo_site: Path, serve, visit, evaluation: dict, public_agreements: list
+) -> None:
     a = next(a for a in public_agreements if a.id == "payments-api")
     v = visit()
     page = v.goto(serve(demo_site) + "services/payments-api/")
-    objectives = page.eval_on_selector_all('table[data-table="objectives"] tbody tr',
-                                           "els => els.map(e => e.dataset.objective)")
+    objectives = page.eval_on_selector_all(
+        'table[data-table="objectives"] tbody tr', "els => els.map(e => e.dataset.objective)"
+    )
     assert objectives == [o.id for o in a.objectives]
     periods = [p for p in evaluation["results"] if p["service"] == "payments-api"]
     checked = 0
     for p in periods:
-        row = page.locator(f'table[data-objective="{p["objective"]}"] tr[data-period="{p["period"]}"]')
+        row = page.locator(
+            f'table[data-objective="{p["objective"]}"] tr[data-period="{p["period"]}"]'
+        )
         if row.count() == 0:
             continue
         cells = row.locator("td")
@@ -71,22 +79,26 @@ def test_service_page_shows_the_evaluated_objectives_periods_and_credits(
         assert cells.nth(0).inner_text() == figure, p
         assert cells.nth(1).inner_text() == fmt.figure(p["target"], p["unit"])
         assert cells.nth(2).inner_text() == t("verdict." + p["verdict"])
-        if a.credits and p["objective"] == a.credits.objective and p["credit"]:
-            assert cells.nth(3).inner_text().startswith(fmt.percent(p["credit"]["percent"], 2))
+        credit = p["credit"]
+        if a.credits and p["objective"] == a.credits.objective and credit and credit["percent"]:
+            assert cells.nth(3).inner_text().startswith(fmt.percent(credit["percent"], 2))
         checked += 1
     closed = [p for p in periods if p["closed"] and p["objective"] == "availability"]
     assert checked >= 12 and len(closed) >= 12
     # the 90-day strip: one bar per day, each with its figure on hover
     bars = page.locator('.slc-chart[data-objective="availability"] svg rect')
     assert bars.count() == 90
-    assert re.match(r"\d{4}-\d\d-\d\d: (\d+(\.\d+)?%|no data)$",
-                    bars.first.locator("title").text_content())
+    assert re.match(
+        r"\d{4}-\d\d-\d\d: (\d+(\.\d+)?%|no data)$", bars.first.locator("title").text_content()
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "service-payments-api.png"), full_page=True)
     assert v.errors == [] and v.foreign == []
 
 
-def test_search_finds_a_service_by_name(demo_site: Path, serve, visit, public_agreements: list) -> None:
+def test_search_finds_a_service_by_name(
+    demo_site: Path, serve, visit, public_agreements: list
+) -> None:
     a = next(a for a in public_agreements if a.id == "support-desk")
     v = visit()
     page = v.goto(serve(demo_site) + "about/")
@@ -107,7 +119,9 @@ def test_no_serious_accessibility_violations(demo_site: Path, serve, visit, path
         page = v.goto(serve(demo_site) + path)
         results = Axe().run(page)
         bad = [x for x in results.response["violations"] if x["impact"] in ("serious", "critical")]
-        assert bad == [], [(x["id"], x["impact"], [n["target"] for n in x["nodes"]][:5]) for x in bad]
+        assert bad == [], [
+            (x["id"], x["impact"], [n["target"] for n in x["nodes"]][:5]) for x in bad
+        ]
         assert v.errors == [] and v.foreign == []
 
 
@@ -127,8 +141,15 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from slacode.render import render
     from slacode.render.output import write_tree
 
-    write_tree(render(sample.agreements(hostile=True), sample.results(), now=sample.NOW,
-                      incidents=sample.incidents()), docs)
+    write_tree(
+        render(
+            sample.agreements(hostile=True),
+            sample.results(),
+            now=sample.NOW,
+            incidents=sample.incidents(),
+        ),
+        docs,
+    )
     yaml = YAML()
     cfg = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
     cfg["plugins"] = ["search"]
@@ -140,16 +161,24 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "public"
 
 
-def test_hostile_description_shows_as_text_and_runs_nothing(hostile_site: Path, serve, visit) -> None:
+def test_hostile_description_shows_as_text_and_runs_nothing(
+    hostile_site: Path, serve, visit
+) -> None:
     import render_sample as sample
 
     v = visit()
     base = serve(hostile_site)
     page = v.goto(base + "services/payments-api/")
+    h1 = page.locator("article h1").inner_text().rstrip("¶")
+    assert h1 == " ".join(sample.HOSTILE_NAME.split())
+    assert "<" not in page.title()
     text = page.locator(".slc-description").inner_text()
     assert " ".join(sample.HOSTILE.split()) in " ".join(text.split())
     assert page.evaluate("window.__pwned") is None
-    assert page.locator(".slc-description script, .slc-description img, .slc-description a").count() == 0
+    assert (
+        page.locator(".slc-description script, .slc-description img, .slc-description a").count()
+        == 0
+    )
     assert page.locator('a[href^="javascript" i]').count() == 0
     # search results render the same text without running it
     page.locator("label.md-search__icon, .md-search__input").first.click()
@@ -159,24 +188,35 @@ def test_hostile_description_shows_as_text_and_runs_nothing(hostile_site: Path, 
     assert page.evaluate("window.__pwned") is None
     assert v.dialogs == [] and v.errors == [] and v.foreign == []
     raw = (hostile_site / "services" / "payments-api" / "index.html").read_text(encoding="utf-8")
-    assert "<script>window.__pwned" not in raw and "onerror=\"window" not in html.unescape(
-        re.sub(r">[^<]*<", "><", raw))
+    assert "<script>window.__pwned" not in raw and 'onerror="window' not in html.unescape(
+        re.sub(r">[^<]*<", "><", raw)
+    )
 
 
-def test_zensical_build_shows_the_same_figures(tmp_path: Path, evaluation: dict, serve, visit) -> None:
-    from conftest import copy_project
+def test_zensical_build_shows_the_same_figures(
+    tmp_path: Path, evaluation: dict, serve, visit
+) -> None:
+    from site_support import copy_project
 
     project = copy_project(tmp_path / "project")
     run(BIN / "slacode", "render", "--out", "site/generated", cwd=project)
-    r = subprocess.run([str(BIN / "zensical"), "build", "-f", "site/zensical.yml"], cwd=project,
-                       capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [str(BIN / "zensical"), "build", "-f", "site/zensical.yml"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     out = project / "site" / "public-zensical"
     v = visit()
     page = v.goto(serve(out) + "services/payments-api/")
     for p in [p for p in evaluation["results"] if p["service"] == "payments-api"]:
-        row = page.locator(f'table[data-objective="{p["objective"]}"] tr[data-period="{p["period"]}"]')
+        row = page.locator(
+            f'table[data-objective="{p["objective"]}"] tr[data-period="{p["period"]}"]'
+        )
         if row.count():
             assert row.locator("td").nth(0).inner_text() == fmt.figure(
-                p["value"], p["unit"], t("common.no_data_mark"))
+                p["value"], p["unit"], t("common.no_data_mark")
+            )
     assert v.errors == [] and v.foreign == []

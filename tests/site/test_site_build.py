@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BIN, ROOT, copy_project, env, run, tree
+from site_support import BIN, copy_project, env, run, tree
 
 MARKER = "INTERNAL-MARKER-7f3a"
 
@@ -35,6 +35,7 @@ def test_mkdocs_strict_build_of_the_demo_passes_without_warnings(demo_build) -> 
 def test_public_build_leaks_no_internal_marker_anywhere(demo_site: Path) -> None:
     texts = _texts(demo_site)
     assert "search/search_index.json" in texts and "sitemap.xml" in texts
+    assert "/services/payments-api/" in texts["sitemap.xml"]
     hits = [p for p, text in texts.items() if MARKER in text]
     assert hits == []
     assert not (demo_site / "services" / "auth-internal").exists()
@@ -43,14 +44,25 @@ def test_public_build_leaks_no_internal_marker_anywhere(demo_site: Path) -> None
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("project"))
+    """A copy of the demo with a published site in site/public (each test leaves it intact)."""
+    root = copy_project(tmp_path_factory.mktemp("project"))
+    run(BIN / "slacode", "build", "--strict", cwd=root)
+    return root
 
 
 def test_customer_build_adds_the_customer_and_is_reproducible(project: Path) -> None:
     a, b = project / "site" / "a", project / "site" / "b"
     for out in (a, b):
-        run(BIN / "slacode", "build", "--strict", "--audience", "customer:acme", "--site-dir", out,
-            cwd=project)
+        run(
+            BIN / "slacode",
+            "build",
+            "--strict",
+            "--audience",
+            "customer:acme",
+            "--site-dir",
+            out,
+            cwd=project,
+        )
     assert (a / "services" / "acme-analytics" / "index.html").is_file()
     assert not (a / "services" / "auth-internal").exists()
     assert [p for p, t in _texts(a).items() if MARKER in t] == []
@@ -59,7 +71,6 @@ def test_customer_build_adds_the_customer_and_is_reproducible(project: Path) -> 
 
 def test_failed_build_keeps_the_previous_site_byte_for_byte(project: Path) -> None:
     site = project / "site" / "public"
-    run(BIN / "slacode", "build", "--strict", cwd=project)
     before = tree(site)
     sla = project / "slas" / "status-web.yaml"
     good = sla.read_text(encoding="utf-8")
@@ -76,7 +87,6 @@ def test_failed_build_keeps_the_previous_site_byte_for_byte(project: Path) -> No
 
 def test_strict_warning_fails_the_build_and_publishes_nothing(project: Path) -> None:
     site = project / "site" / "public"
-    run(BIN / "slacode", "build", cwd=project)
     before = tree(site)
     broken = project / "site" / "docs" / "broken.md"
     broken.write_text("# Broken\n\n[missing](missing.md)\n", encoding="utf-8")
@@ -91,11 +101,15 @@ def test_strict_warning_fails_the_build_and_publishes_nothing(project: Path) -> 
 
 def test_killed_build_leaves_the_previous_site_intact(project: Path) -> None:
     site = project / "site" / "public"
-    run(BIN / "slacode", "build", cwd=project)
     before = tree(site)
-    proc = subprocess.Popen([str(BIN / "slacode"), "build"], cwd=project, env=env(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(BIN / "slacode"), "build"],
+        cwd=project,
+        env=env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         while proc.poll() is None and not any(site.parent.glob(".public.tmp-*/*")):
             time.sleep(0.01)
@@ -107,26 +121,29 @@ def test_killed_build_leaves_the_previous_site_intact(project: Path) -> None:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert tree(site) == before
-    # the next build cleans up what the killed one left behind
-    run(BIN / "slacode", "build", cwd=project)
+    # the next build starts by removing what the killed one left behind
+    from slacode.render.output import recover
+
+    recover(site)
     assert [p.name for p in site.parent.iterdir() if p.name.startswith(".public")] == []
+    assert tree(site) == before
 
 
 def test_render_writes_the_tree_for_other_generators(project: Path) -> None:
     out = project / "site" / "generated"
-    run(BIN / "slacode", "render", "--out", out, cwd=project)
+    run(BIN / "slacode", "render", "--out", out, "--audience", "customer:acme", cwd=project)
+    assert (out / "services" / "acme-analytics.md").is_file()
+    r = subprocess.run(
+        [str(BIN / "slacode"), "render", "--out", str(out)],
+        cwd=project,
+        env=env(SOURCE_DATE_EPOCH="1764547200"),
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
     assert (out / "services" / "payments-api.md").is_file()
     assert (out / "about.md").is_file()  # hand-written pages come along
     assert (out / "stylesheets" / "slacode.css").is_file()
-    run(BIN / "slacode", "render", "--out", out, "--audience", "customer:acme", cwd=project)
-    assert (out / "services" / "acme-analytics.md").is_file()
-    run(BIN / "slacode", "render", "--out", out, cwd=project)
     assert not (out / "services" / "acme-analytics.md").exists()  # nothing stays behind
-
-
-def test_build_time_comes_from_source_date_epoch(project: Path) -> None:
-    out = project / "site" / "sde"
-    r = subprocess.run([str(BIN / "slacode"), "build", "--site-dir", str(out)], cwd=project,
-                       env=env(SOURCE_DATE_EPOCH="1764547200"), capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert "Built 2025-12-01 00:00 UTC" in (out / "index.html").read_text(encoding="utf-8")
+    # the build time shown comes from SOURCE_DATE_EPOCH
+    assert "Built 2025-12-01 00&#58;00 UTC" in (out / "index.md").read_text(encoding="utf-8")

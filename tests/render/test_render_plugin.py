@@ -1,0 +1,117 @@
+"""The MkDocs plugin and the pipeline it runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+
+import slacode.pipeline
+from slacode.pipeline import PipelineResult
+from slacode.problems import Problem
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _config(tmp_path: Path, plugin: str = "slacode", language: str = "en"):
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    (tmp_path / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(
+        "site_name: Test\ntheme:\n  name: material\n  language: " + language + "\n"
+        "plugins:\n  - " + plugin + "\n",
+        encoding="utf-8",
+    )
+    return load_config(config_file=str(cfg))
+
+
+def _fake_run(files: dict[str, str], problems: tuple[Problem, ...] = ()):
+    seen = {}
+
+    def run(settings, **kw):
+        seen["settings"] = settings
+        return PipelineResult(files, problems, watch=(str(settings.root / "slas"),))
+
+    return run, seen
+
+
+def test_options_become_settings_and_the_theme_picks_the_language(tmp_path: Path) -> None:
+    cfg = _config(
+        tmp_path,
+        'slacode:\n      audience: "customer:acme"\n      now: "2026-11-26T00:00:00Z"',
+        language="zh",
+    )
+    plugin = cfg.plugins["slacode"]
+    plugin.on_config(cfg)
+    assert plugin.settings.audience == "customer:acme"
+    assert plugin.settings.language == "zh"
+    assert plugin.settings.root == tmp_path.resolve()
+
+
+def test_bad_audience_is_a_one_line_plugin_error(tmp_path: Path) -> None:
+    cfg = _config(tmp_path, 'slacode:\n      audience: "everyone"')
+    with pytest.raises(PluginError, match="audience 'everyone'"):
+        cfg.plugins["slacode"].on_config(cfg)
+
+
+def test_generated_pages_are_added_without_touching_docs_dir(tmp_path: Path, monkeypatch) -> None:
+    cfg = _config(tmp_path)
+    run, _ = _fake_run({"index.md": "# Status\n", "api/services.json": "{}\n"})
+    monkeypatch.setattr(slacode.pipeline, "run", run)
+    plugin = cfg.plugins["slacode"]
+    plugin.on_config(cfg)
+    from mkdocs.structure.files import get_files
+
+    files = cfg.plugins.on_files(get_files(cfg), config=cfg)
+    assert files.get_file_from_path("index.md").generated_by == "slacode"
+    assert files.get_file_from_path("api/services.json") is not None
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == ["about.md"]
+
+    class Server:
+        def __init__(self) -> None:
+            self.watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    plugin.on_serve(server, config=cfg, builder=None)
+    assert server.watched == [str(tmp_path.resolve() / "slas")]
+
+
+def test_a_hand_written_page_that_slacode_generates_is_an_error(
+    tmp_path: Path, monkeypatch
+) -> None:
+    cfg = _config(tmp_path)
+    monkeypatch.setattr(slacode.pipeline, "run", _fake_run({"about.md": "# Generated\n"})[0])
+    plugin = cfg.plugins["slacode"]
+    plugin.on_config(cfg)
+    from mkdocs.structure.files import get_files
+
+    with pytest.raises(PluginError, match=r"about\.md is written by hand"):
+        cfg.plugins.on_files(get_files(cfg), config=cfg)
+
+
+def test_errors_in_agreements_stop_the_build(tmp_path: Path, monkeypatch) -> None:
+    cfg = _config(tmp_path)
+    bad = Problem("slas/x.yaml", 3, 5, "error", "target must be a number")
+    monkeypatch.setattr(slacode.pipeline, "run", _fake_run({}, (bad,))[0])
+    plugin = cfg.plugins["slacode"]
+    plugin.on_config(cfg)
+    with pytest.raises(PluginError, match="1 error"):
+        cfg.plugins.on_files(Files([]), config=cfg)
+
+
+def test_pipeline_on_the_demo_renders_the_public_site() -> None:
+    from slacode.config import load_settings
+    from slacode.pipeline import run
+
+    settings = load_settings(ROOT)
+    public = run(settings)
+    assert public.ok, [str(p) for p in public.errors()]
+    assert "services/payments-api.md" in public.files
+    assert not any("auth-internal" in p or "acme" in p for p in public.files)
+    assert {r.service for r in public.results} >= {"payments-api", "auth-internal"}

@@ -1,0 +1,62 @@
+"""Helpers of the site tests: paths, running commands, copying the demo project."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def env(**extra: str) -> dict[str, str]:
+    e = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    e.update(NO_MKDOCS_2_WARNING="1", **extra)
+    return e
+
+
+def run(
+    *args: str | Path, cwd: Path = ROOT, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    r = subprocess.run(
+        [str(a) for a in args], cwd=cwd, capture_output=True, text=True, env=env(), timeout=300
+    )
+    if check and r.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, args))} exited {r.returncode}:\n{r.stdout}\n{r.stderr}")
+    return r
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the demo project (agreements, data, ledger, site sources) to build in."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("slas", "data", "ledger", "schemas"):
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, dest / name)
+    shutil.copytree(ROOT / "site" / "docs", dest / "site" / "docs")
+    shutil.copy(ROOT / "site" / "zensical.yml", dest / "site" / "zensical.yml")
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
