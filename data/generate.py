@@ -16,7 +16,7 @@ The story (UTC unless noted; now = 2026-11-26T00:00:00Z):
   bonus months elsewhere.
 * status-web (99.5, monthly and rolling 28 days): a day and a half at 30% errors from
   2026-04-02 breaches April; a three-hour incident on 2026-09-14 does not.
-* auth-internal (5-minute slices, bad above 5% errors, 99.9): 18 bad slices on
+* auth-internal (5-minute slices, bad above 5% errors, 99.95): 18 bad slices on
   2026-02-10 (breach), 5 on 2026-06-21 (met); two hours without data on 2026-08-12
   (empty rows) and a night of zero traffic on 2026-01-01 (0/0 slices).
 * incidents (payments-api, support-desk): P1..P4 over the 14 months; a few miss their
@@ -140,7 +140,7 @@ def auth_internal(rnd: random.Random) -> list[tuple[int, object, object]]:
         if missing[0] <= s < missing[1]:
             rows.append((int(s.timestamp()), "", ""))
             continue
-        busy = round(60 * diurnal(s, 10) * rnd.uniform(0.85, 1.15))
+        busy = round(600 * diurnal(s, 10) * rnd.uniform(0.85, 1.15))
         total = 0 if quiet[0] <= s < quiet[1] else busy
         share = next((x for a, b, x in bad if a <= s < b), None)
         if share is not None:

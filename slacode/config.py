@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +63,15 @@ class Settings:
     def now_epoch(self) -> int:
         """The evaluation time: pinned ``now``, else ``SOURCE_DATE_EPOCH``, else the clock."""
         if self.now:
-            dt = datetime.fromisoformat(self.now)
+            try:
+                dt = datetime.fromisoformat(self.now)
+            except ValueError:
+                raise SlacodeError(
+                    f"invalid evaluation time {self.now!r}: expected ISO 8601, "
+                    "e.g. 2026-11-26T00:00:00Z"
+                ) from None
             if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=timezone.utc)
+                dt = dt.replace(tzinfo=UTC)
             return int(dt.timestamp())
         sde = os.environ.get("SOURCE_DATE_EPOCH", "")
         if sde.isdigit():
@@ -89,7 +95,8 @@ def settings_from_mapping(data: dict[str, Any], root: Path) -> Settings:
             if value is None:
                 continue
             if not isinstance(value, _SCALARS[key]):
-                raise SlacodeError(f"mkdocs.yml: slacode option {key!r} must be a {_SCALARS[key].__name__}")
+                kind = _SCALARS[key].__name__
+                raise SlacodeError(f"mkdocs.yml: slacode option {key!r} must be a {kind}")
             kwargs[key] = value
         elif key in ("enabled",):
             continue
@@ -104,7 +111,9 @@ def _servers(value: Any) -> tuple[PrometheusServer, ...]:
     if not value:
         return (PrometheusServer(),)
     if not isinstance(value, dict):
-        raise SlacodeError("mkdocs.yml: slacode option 'prometheus' must map server names to settings")
+        raise SlacodeError(
+            "mkdocs.yml: slacode option 'prometheus' must map server names to settings"
+        )
     out = []
     fields = PrometheusServer.__dataclass_fields__
     for name, opts in value.items():
@@ -150,7 +159,7 @@ def _plugin_block(cfg: Path) -> dict[str, Any]:
     )
     try:
         doc = yaml.load(cfg.read_text(encoding="utf-8")) or {}
-    except Exception as exc:  # noqa: BLE001 - any parse failure is a config error for the user
+    except Exception as exc:
         raise SlacodeError(f"{cfg}: cannot read: {exc}") from None
     for entry in doc.get("plugins") or []:
         if isinstance(entry, dict) and "slacode" in entry:

@@ -1,8 +1,8 @@
-"""The one duration syntax of agreements: an integer and a unit, e.g. ``15m``, ``8h``, ``3d``, ``6mo``.
+"""The one duration syntax of agreements: a whole number and a unit, e.g. ``15m``, ``6mo``.
 
-Units: ``ms`` milliseconds, ``s`` seconds, ``m`` minutes, ``h`` hours, ``d`` days, ``w`` weeks, ``mo`` calendar
-months, ``y`` calendar years. Months and years are calendar arithmetic, so they have no
-fixed length in seconds; everything else does.
+Units: ``ms`` milliseconds, ``s`` seconds, ``m`` minutes, ``h`` hours, ``d`` days,
+``w`` weeks, ``mo`` calendar months, ``y`` calendar years. Months and years are
+calendar arithmetic, so they have no fixed length in seconds; everything else does.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import date, datetime
 PATTERN = r"^[1-9][0-9]{0,5}(ms|s|m|h|d|w|mo|y)$"
 _RE = re.compile(PATTERN)
 _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_WORDS = {"ms": "millisecond", "s": "second", "m": "minute", "h": "hour", "d": "day", "w": "week", "mo": "month",
-          "y": "year"}
+_WORDS = {"ms": "millisecond", "s": "second", "m": "minute", "h": "hour", "d": "day",
+          "w": "week", "mo": "month", "y": "year"}
 
 
 @dataclass(frozen=True, order=True)

@@ -270,7 +270,7 @@ class Agreement:
         return self.visibility == "internal"
 
     def visible_to(self, audience: str) -> bool:
-        """Whether a build for ``audience`` ("public", "internal", "customer:NAME") may show this."""
+        """Whether a build for ``audience`` (public, internal, customer:NAME) may show this."""
         if audience == "internal":
             return True
         if self.visibility == "public":

@@ -53,6 +53,60 @@ def incidents_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[st
     return {k: list(v.values()) for k, v in out.items()}
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    """Load, pull and evaluate, before the ledger: what ``slacode evaluate`` and ``run`` share."""
+
+    agreements: tuple[Agreement, ...]
+    problems: tuple[Problem, ...]
+    now: int
+    measurements: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    results: tuple[ServiceResults, ...] = ()  # fresh figures; the ledger is not applied yet
+    changes: Mapping[str, Any] = field(default_factory=dict)  # change log from git
+    queries: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+def evaluate_project(
+    settings: Settings, progress: Callable[[str], None] | None = None
+) -> Evaluation:
+    """load -> pull -> evaluate (each period against the version in force, from git).
+
+    Stops after loading when an agreement has errors: nothing is pulled for a project
+    whose agreements cannot be trusted.
+    """
+    from slacode.evaluate import evaluate
+    from slacode.load import load_agreements
+    from slacode.pull import pull
+
+    now = settings.now_epoch()
+    loaded = load_agreements([settings.path(settings.slas)], root=settings.root)
+    if not loaded.ok:
+        return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now)
+    agreements = tuple(loaded.agreements)
+    pulled = pull(agreements, settings, now, progress=progress)
+    versions, changes = _history(settings)
+    results = evaluate(
+        agreements,
+        pulled.measurements,
+        now,
+        history_months=settings.history_months,
+        versions=versions,
+    )
+    return Evaluation(
+        agreements,
+        tuple(loaded.problems) + tuple(pulled.problems),
+        now,
+        pulled.measurements,
+        tuple(results),
+        changes,
+        pulled.queries,
+    )
+
+
 def run(
     settings: Settings,
     *,
@@ -63,56 +117,39 @@ def run(
 ) -> PipelineResult:
     """Run every stage for ``settings`` and render the site tree for ``audience``."""
     from slacode import ledger
-    from slacode.evaluate import evaluate
-    from slacode.load import load_agreements
-    from slacode.pull import pull
     from slacode.render import render
 
     audience = check_audience(audience or settings.audience)
-    now = settings.now_epoch()
-    slas = settings.path(settings.slas)
-    loaded = load_agreements([slas], root=settings.root)
-    problems: list[Problem] = list(loaded.problems)
-    watch = _watch_paths(settings, loaded.agreements)
-    if not loaded.ok:
+    ev = evaluate_project(settings, progress=progress)
+    watch = _watch_paths(settings, ev.agreements)
+    if not ev.ok:
         return PipelineResult(
-            {}, tuple(problems), loaded.agreements, now=now, audience=audience, watch=watch
+            {}, ev.problems, ev.agreements, now=ev.now, audience=audience, watch=watch
         )
-    agreements = loaded.agreements
-    pulled = pull(agreements, settings, now, progress=progress)
-    problems += pulled.problems
-    versions, changes = _history(settings)
-    results = evaluate(
-        agreements,
-        pulled.measurements,
-        now,
-        history_months=settings.history_months,
-        versions=versions,
-    )
-    report = ledger.apply(results, settings.path(settings.ledger))
+    report = ledger.apply(ev.results, settings.path(settings.ledger))
     results, restatements = report.results, ledger.restated(report.results)
     files = render(
-        agreements,
+        ev.agreements,
         results,
-        now=now,
+        now=ev.now,
         audience=audience,
         language=language or settings.language,
-        history=changes,
-        incidents=incidents_by_service(pulled.measurements),
+        history=ev.changes,
+        incidents=incidents_by_service(ev.measurements),
         restatements=restatements,
         site_title=site_title,
         site_url=settings.site_url,
-        built_at=build_time(now),
+        built_at=build_time(ev.now),
         history_months=settings.history_months,
     )
     return PipelineResult(
         files,
-        tuple(problems),
-        tuple(agreements),
+        ev.problems,
+        ev.agreements,
         tuple(results),
         tuple(restatements),
         report.candidates,
-        now,
+        ev.now,
         audience,
         watch,
     )

@@ -43,7 +43,7 @@ class Problem:
 
 
 class SlacodeError(Exception):
-    """An expected failure with a message fit for the user; the CLI prints it without a traceback."""
+    """An expected failure with a message for the user; the CLI prints it, no traceback."""
 
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)

@@ -24,4 +24,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
         and any(item.get_closest_marker(m) for m in INTEGRATION_MARKERS)
     ):
         report.outcome = "failed"
-        report.longrepr = f"integration test skipped but SLACODE_REQUIRE_INTEGRATION=1: {report.longrepr}"
+        report.longrepr = (
+            f"integration test skipped but SLACODE_REQUIRE_INTEGRATION=1: {report.longrepr}"
+        )

@@ -31,7 +31,9 @@ COMMANDS = {
 
 class _LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(n for n, m in COMMANDS.items() if importlib.util.find_spec(f"slacode.cli.{m}"))
+        return sorted(
+            n for n, m in COMMANDS.items() if importlib.util.find_spec(f"slacode.cli.{m}")
+        )
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         module = COMMANDS.get(cmd_name)

@@ -30,7 +30,6 @@ from slacode.problems import SlacodeError
 
 if TYPE_CHECKING:
     from slacode.evaluate.results import PeriodResult, ServiceResults
-    from slacode.model import Agreement
 
 
 @click.command("evaluate")
@@ -52,28 +51,18 @@ def command(root: Path, fmt: str, now_text: str | None, show_all: bool, freeze: 
     """Evaluate every agreement against its measurements."""
     from slacode import ledger
     from slacode.config import load_settings
-    from slacode.evaluate import evaluate
-    from slacode.load import load_agreements
-    from slacode.pull import pull
+    from slacode.pipeline import evaluate_project
 
     if restate_period and not (service and reason and reason.strip()):
         raise SlacodeError("--restate needs --service ID and --reason TEXT")
     if (service or reason) and not restate_period:
         raise SlacodeError("--service and --reason go with --restate PERIOD")
     settings = load_settings(root, now=now_text)
-    try:
-        now = settings.now_epoch()
-    except ValueError:
-        raise SlacodeError(f"invalid evaluation time {settings.now!r}: expected ISO 8601") from None
-    loaded = load_agreements([settings.path(settings.slas)], root=settings.root)
-    errors = tuple(p for p in loaded.problems if p.severity == "error")
-    if errors:
-        raise SlacodeError(f"{len(errors)} error(s) in agreements; fix them first", errors)
-    pulled = pull(loaded.agreements, settings, now)
-    if settings.strict and pulled.problems:
-        raise SlacodeError("data gaps with strict: true", tuple(pulled.problems))
-    results = evaluate(loaded.agreements, pulled.measurements, now, settings.history_months,
-                       versions=_versions(settings.root, settings.slas))
+    ev = evaluate_project(settings)
+    if not ev.ok:  # agreement errors, bad data rows, or data gaps under `strict: true`
+        errors = tuple(p for p in ev.problems if p.severity == "error")
+        raise SlacodeError(f"{len(errors)} error(s); nothing evaluated or frozen", errors)
+    now, results = ev.now, ev.results
     ledger_dir = settings.path(settings.ledger)
     if restate_period:
         report = ledger.restate(service or "", restate_period, reason or "", results, ledger_dir,
@@ -97,16 +86,6 @@ def command(root: Path, fmt: str, now_text: str | None, show_all: bool, freeze: 
         click.echo(f"restatement candidate: {c}")
     for path in written:
         click.echo(f"wrote {path}")
-
-
-def _versions(root: Path, slas: str) -> dict[str, tuple[Agreement, ...]]:
-    """Past versions from git; none when history is unavailable (no repository, shallow)."""
-    from slacode.history import GitError, versions
-
-    try:
-        return dict(versions(root, slas))
-    except (GitError, OSError):  # history is optional: every period then uses today's file
-        return {}
 
 
 def _rel(path: str, root: Path) -> str:
