@@ -174,6 +174,18 @@ plugins:
 """
 
 
+class _Stages(dict):
+    """Stage seconds, each printed as soon as it is known (a long run shows progress)."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def __setitem__(self, key: str, value: float) -> None:
+        super().__setitem__(key, value)
+        print(f"    {self.label}: {key} {value:.2f}s", flush=True)
+
+
 def _cpu() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
@@ -205,7 +217,7 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     from slacode.render.output import write_tree
 
     out: dict[str, Any] = {"label": label, "now": _iso(now)}
-    stages: dict[str, float] = {}
+    stages = _Stages(label)
     cpu0, prom0 = _cpu(), _prom_seconds(prom_url)
 
     t = time.perf_counter()
@@ -229,11 +241,21 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     report = ledger.apply(results, root / "ledger")
     stages["ledger"] = time.perf_counter() - t
 
-    t = time.perf_counter()
-    files = render(agreements, report.results, now=now, audience="public",
-                   incidents=incidents_by_service(pulled.measurements),
-                   restatements=ledger.restated(report.results),
-                   site_title="Fleet service levels", history_months=settings.history_months)
+    for attempt in range(3):
+        t = time.perf_counter()
+        try:
+            files = render(agreements, report.results, now=now, audience="public",
+                           incidents=incidents_by_service(pulled.measurements),
+                           restatements=ledger.restated(report.results),
+                           site_title="Fleet service levels",
+                           history_months=settings.history_months)
+            break
+        except Exception as exc:  # noqa: BLE001 - keep the figures of the other stages
+            print(f"  render failed ({type(exc).__name__}: {exc}); retrying", flush=True)
+            out.setdefault("render_errors", []).append(f"{type(exc).__name__}: {exc}")
+            time.sleep(20)
+    else:
+        raise SystemExit("render failed three times")
     stages["render"] = time.perf_counter() - t
 
     docs = root / "docs"
@@ -256,7 +278,7 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
         out["site_pages"], out["site_bytes"] = _tree_size(site_dir, ".html")
         out["site_files"], out["site_all_bytes"] = _tree_size(site_dir)
 
-    out["stages"] = stages
+    out["stages"] = dict(stages)
     out["total"] = sum(stages.values())
     out["slacode_cpu"] = own_cpu
     out["queries"] = pulled.queries

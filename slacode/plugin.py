@@ -3,6 +3,13 @@
 Options mirror :class:`slacode.config.Settings` and are turned into settings by
 :func:`slacode.config.settings_from_mapping`, so the CLI and MkDocs read them alike.
 Generated pages are added in ``on_files``; nothing generated is written to ``docs_dir``.
+
+Strict builds (``mkdocs build --strict``, ``slacode build --strict``, as the nightly
+job runs) fail when a measurement source failed during the run (a server down or
+answering errors or partial data, a data file missing): a bad night must not replace
+yesterday's figures with "no data". Data that is simply absent (no samples, empty rows)
+is published as "no data" with its reason in every build; ``strict: true`` in the
+plugin options fails on that too.
 """
 
 from __future__ import annotations
@@ -72,11 +79,23 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         except SlacodeError as exc:
             raise PluginError(f"slacode: {exc}") from None
         self.watch = result.watch
+        faults = [p for p in result.problems if p.code == "pull.fault"]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
-            (log.error if p.severity == "error" else log.info)(str(p))
+            if p.severity == "error":
+                log.error(str(p))
+            elif p in faults and not config.strict:
+                log.warning(str(p))
+            else:
+                log.info(str(p))
         if not result.ok:
             raise PluginError(f"slacode: {len(result.errors())} error(s) in agreements or data")
+        if faults and config.strict:
+            more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
+            raise PluginError(
+                f"slacode: a measurement source failed, nothing published in strict mode: "
+                f"{faults[0].path}: {faults[0].message}{more}"
+            )
         for path, content in result.files.items():
             existing = files.get_file_from_path(path)
             if existing is not None:

@@ -27,6 +27,9 @@ import click
 
 from slacode.problems import SlacodeError
 
+#: problem codes of intervals without data: the source failed, or the data is absent
+GAP_CODES = ("pull.gap", "pull.fault")
+
 
 def _iso(ts: int | None) -> str | None:
     if ts is None:
@@ -117,7 +120,7 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
             row["responses"] = len(m.responses)
         row["summary"] = summary(m)
         rows.append(row)
-    problems = [p if p.severity == "error" or not strict or p.code != "pull.gap"
+    problems = [p if p.severity == "error" or not strict or p.code not in GAP_CODES
                 else _as_error(p) for p in result.problems]
     if fmt == "json":
         click.echo(json.dumps({
@@ -132,7 +135,7 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
             click.echo(str(p), err=True)
     errs = tuple(p for p in problems if p.severity == "error")
     if errs:
-        gaps = sum(1 for p in errs if p.code == "pull.gap")
+        gaps = sum(1 for p in errs if p.code in GAP_CODES)
         what = f"{gaps} data gap(s) with --strict" if gaps == len(errs) else f"{len(errs)} error(s)"
         raise SlacodeError(f"pull: {what}")
 

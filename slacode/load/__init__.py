@@ -11,6 +11,7 @@ each value starts.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -87,6 +88,21 @@ def _load(data: str | bytes, path: str, today: date | None) -> _Loaded:
     return _Loaded(agreement if ok else None, tuple(problems), raw_id)
 
 
+def _outside(path: Path, root: Path) -> str | None:
+    """How to name ``path`` when a symbolic link takes it out of ``root``; None when it stays.
+
+    A link in slas/ to a file elsewhere (another checkout, /etc, a mounted secret) would
+    publish or leak what the repository does not hold, so such a file is never read.
+    """
+    real, plain = os.path.realpath(path), os.path.abspath(path)
+    if real == plain or Path(real).is_relative_to(root.resolve()):
+        return None
+    try:
+        return Path(plain).relative_to(os.path.abspath(root)).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _read(path: Path, shown: str) -> str | bytes | Problem:
     from slacode.load.yamlsafe import MAX_BYTES, too_large
 
@@ -121,8 +137,13 @@ def load_agreements(
     neighbours = find_files(sorted({f.parent for f in targets if f.parent.is_dir()}))
     loaded: dict[Path, tuple[str, _Loaded]] = {}
     for f in [*targets, *(n for n in neighbours if n.resolve() not in target_keys)]:
-        shown = _display(f, root)
-        data = _read(f, shown)
+        linked = _outside(f, root)
+        shown = linked or _display(f, root)
+        data = (
+            Problem(shown, 0, 0, "error",
+                    "symbolic link to a file outside the repository: not read", "io")
+            if linked else _read(f, shown)
+        )
         if isinstance(data, Problem):
             loaded[f.resolve()] = (shown, _Loaded(None, (data,), None))
         else:

@@ -59,7 +59,8 @@ REMOTE_KINDS = frozenset({"prometheus"})
 class PullResult:
     measurements: dict[tuple[str, str], Measurement]  # (service id, objective id) -> data
     queries: int  # HTTP queries sent (0 for file sources and fully cached ranges)
-    problems: tuple[Problem, ...]  # gaps and source faults, as warnings (errors with --strict)
+    # gaps (code pull.gap) and source faults (pull.fault), as warnings (errors with strict)
+    problems: tuple[Problem, ...]
 
     @property
     def gaps(self) -> int:
@@ -161,7 +162,7 @@ def pull(
 
 
 def _failed(req: PullRequest, reason: str) -> Measurement:
-    gap = (Gap(req.start, req.end, reason),)
+    gap = (Gap(req.start, req.end, reason, fault=True),)
     kind = req.objective.source.kind
     if kind == "incidents":
         return IncidentRecords(req.agreement.id, req.objective.id, (), req.start, req.end, gap)
@@ -192,11 +193,11 @@ def _gap_problems(req: PullRequest, idx: int, m: Measurement, strict: bool) -> l
     agr, obj = req.agreement, req.objective
     pos = agr.pos(f"/objectives/{idx}/source")
     severity = "error" if strict else "warning"
-    by_reason: dict[str, list[Gap]] = {}
+    by_reason: dict[tuple[str, bool], list[Gap]] = {}
     for g in m.gaps:
-        by_reason.setdefault(g.reason, []).append(g)
+        by_reason.setdefault((g.reason, g.fault), []).append(g)
     out = []
-    for reason, gaps in by_reason.items():
+    for (reason, fault), gaps in by_reason.items():
         if isinstance(m, CountSeries):
             n = sum(1 for p in m.points
                     if not p.has_data and any(g.start <= p.start < g.end for g in gaps))
@@ -207,7 +208,8 @@ def _gap_problems(req: PullRequest, idx: int, m: Measurement, strict: bool) -> l
         if len(gaps) > 1:
             where += f" and {len(gaps) - 1} more stretch{'es' if len(gaps) > 2 else ''}"
         out.append(Problem(agr.path, pos.line, pos.col, severity,  # type: ignore[arg-type]
-                           f"{agr.id}/{obj.id}: {what} {where}: {reason}", "pull.gap"))
+                           f"{agr.id}/{obj.id}: {what} {where}: {reason}",
+                           "pull.fault" if fault else "pull.gap"))
     if isinstance(m, CountSeries):
         for w in m.warnings:
             out.append(Problem(agr.path, pos.line, pos.col, "warning",

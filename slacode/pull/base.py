@@ -37,6 +37,9 @@ class Gap:
     start: int
     end: int
     reason: str  # e.g. "Prometheus unreachable: connection refused", "no series returned"
+    # The source failed (down, timeout, error or unreadable answer, partial data, file
+    # missing), as opposed to data that is simply absent; a strict build fails on a fault.
+    fault: bool = False
 
 
 @dataclass(frozen=True)

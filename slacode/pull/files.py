@@ -289,7 +289,7 @@ class FileSource(_FileBase):
 
 def _empty_series(request: PullRequest, spans: list[tuple[int, int]], reason: str) -> CountSeries:
     points = tuple(Counts(s, e, None, None) for s, e in spans)
-    gaps = (Gap(spans[0][0], spans[-1][1], reason),) if spans else ()
+    gaps = (Gap(spans[0][0], spans[-1][1], reason, fault=True),) if spans else ()
     return CountSeries(request.agreement.id, request.objective.id, request.step, points, gaps)
 
 
@@ -323,7 +323,7 @@ class IncidentSource(_FileBase):
                                   ("id", "priority", "opened")))
         except FileFault as exc:
             return IncidentRecords(agr.id, obj.id, (), request.start, end,
-                                   (Gap(request.start, end, str(exc)),))
+                                   (Gap(request.start, end, str(exc), fault=True),))
         out: list[Incident] = []
         seen: set[str] = set()
         for line, raw in rows:
@@ -387,7 +387,7 @@ class SurveySource(_FileBase):
                                   SURVEY_FIELDS))
         except FileFault as exc:
             return SurveyRecords(agr.id, obj.id, (), request.start, end,
-                                 (Gap(request.start, end, str(exc)),))
+                                 (Gap(request.start, end, str(exc), fault=True),))
         out: list[SurveyResponse] = []
         for line, raw in rows:
             try:

@@ -25,6 +25,12 @@ Rules, per objective method:
   at all (no-data). A slice without samples is not counted; an interval with none has
   no data. Subquery steps are aligned to multiples of S, so S must divide the offset of
   local midnight (true for every real timezone with S = 1m or 5m).
+
+Faults: an answer that is not the API's successful JSON (HTTP error, ``status: error``,
+an HTML page, truncated JSON) and an answer with ``warnings`` (Thanos, Mimir and Cortex
+warn when a store did not answer and the result is partial) leave every interval the
+query covered without data, with the reason; they are never cached. A partial answer
+is not counted because its figure would look better or worse than the truth.
 """
 
 from __future__ import annotations
@@ -504,6 +510,8 @@ class PrometheusSource:
                 chunk = run[i:i + CHUNK_POINTS]
                 got, reason, warn = _ask(client, plan, chunk, request.step)
                 warnings.extend(w for w in warn if w not in warnings)
+                if warn and not reason:
+                    reason = f"{client._name()} answered with partial data: {warn[0]}"
                 for s, e in chunk:
                     if reason:
                         faults[s] = reason
@@ -559,8 +567,8 @@ def _series(
             continue
         counts.append(Counts(s, e, None, None))
         known = p.reason if p is not None else ""
-        reason = faults.get(s) or known or default_reason or NO_SAMPLES
-        add_gap(gaps, s, e, reason)
+        fault = faults.get(s) or ("" if known else default_reason)
+        add_gap(gaps, s, e, fault or known or NO_SAMPLES, fault=bool(fault))
     return CountSeries(
         service=request.agreement.id,
         objective=request.objective.id,
@@ -572,9 +580,10 @@ def _series(
     )
 
 
-def add_gap(gaps: list[Gap], start: int, end: int, reason: str) -> None:
+def add_gap(gaps: list[Gap], start: int, end: int, reason: str, fault: bool = False) -> None:
     """Append a gap, merging it with the previous one when they touch and agree."""
-    if gaps and gaps[-1].end == start and gaps[-1].reason == reason:
-        gaps[-1] = Gap(gaps[-1].start, end, reason)
+    last = gaps[-1] if gaps else None
+    if last is not None and last.end == start and (last.reason, last.fault) == (reason, fault):
+        gaps[-1] = Gap(last.start, end, reason, fault)
     else:
-        gaps.append(Gap(start, end, reason))
+        gaps.append(Gap(start, end, reason, fault))

@@ -105,3 +105,21 @@ def test_usage_errors_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
 def test_pre_commit_hook_runs_validate() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text()
     assert "entry: slacode validate" in text
+
+
+def test_a_symlink_out_of_the_repository_is_refused_without_reading_it(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    secret = outside / "secret.yaml"
+    secret.write_text("HOST-SECRET-5e1: 1\n", encoding="utf-8")  # read, it would be named
+    repo = tmp_path / "repo"
+    (repo / "slas").mkdir(parents=True)
+    (repo / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    (repo / "slas" / "evil.yaml").symlink_to(secret)
+    (repo / "slas" / "alias.yaml").symlink_to("minimal.yaml")  # inside: the same file once
+    proc = run_cli("validate", cwd=repo)
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        "slas/evil.yaml:0:0: error: symbolic link to a file outside the repository: not read"]
+    assert "HOST-SECRET" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
+    assert "2 agreement files checked" in proc.stderr

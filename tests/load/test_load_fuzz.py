@@ -1,36 +1,120 @@
-"""Random and mutated documents: the loader reports problems, it never raises or hangs."""
+"""Random and mutated documents through the loader and validator: problems, never an
+exception, never a run past its bound.
+
+Reproducible and bounded:
+
+* a seed database kept in the repository (``tests/load/hypothesis-db``, read-only here):
+  every run first replays the same examples from it (the whole hostile corpus, and a
+  fixed set of drawn documents), then generates new ones. It is written by
+  ``python tests/load/fuzz_seed.py``; run that again after changing a fuzz test, or
+  ``test_the_seed_database_covers_every_fuzz_test`` fails. A failure found by
+  generation is saved to the local ``.hypothesis/`` database and printed with its
+  example; add it to ``corpus/`` so the seed database replays it for everyone. (No
+  ``@seed``/``derandomize``: Hypothesis turns the database off with either.)
+* ``max_examples`` per test, and a time budget per test (``BUDGET`` seconds of checking;
+  examples after it are drawn but not run, so a slow machine checks fewer, never hangs);
+* a watchdog per call: one document that takes longer than ``CALL_BOUND`` seconds fails
+  the test as a hang, wherever it is stuck.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+import signal
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.database import (
+    DirectoryBasedExampleDatabase,
+    MultiplexedDatabase,
+    ReadOnlyDatabase,
+)
 from load_helpers import ROOT
 
 from slacode.load import load_text
 
+SEED_DB = Path(__file__).parent / "hypothesis-db"
+LOCAL_DB = ROOT / ".hypothesis" / "examples"
+#: seconds of checking per fuzz test; the examples after it are skipped
+BUDGET = 15.0
+#: seconds one document may take through parse, schema and lint before it counts as a hang
+CALL_BOUND = 10
+
 SAMPLE = (ROOT / "slas" / "support-desk.yaml").read_text(encoding="utf-8")
 LINES = SAMPLE.splitlines(keepends=True)
-# A few seconds in all: each example is a whole agreement through parse, schema and lint.
-FUZZ = settings(max_examples=40, deadline=timedelta(seconds=2), derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=40,
+    deadline=None,  # the watchdog bounds each call; wall-clock deadlines flake on busy machines
+    database=MultiplexedDatabase(
+        ReadOnlyDatabase(DirectoryBasedExampleDatabase(SEED_DB)),
+        DirectoryBasedExampleDatabase(LOCAL_DB),
+    ),
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 YAMLISH = st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@`, \n\tabcP1.9?~\\")),
                   max_size=200)
+RANDOM_INPUT = st.one_of(YAMLISH, st.text(max_size=300), st.binary(max_size=4096))
+FIELDS = ["target", "within", "window", "clock", "priority", "hours", "effective",
+          "min_responses", "weekdays", "holidays", "scale"]
+VALUES = st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                   st.text(max_size=20), st.booleans(), st.none())
 
 
-def _check(data: str | bytes) -> None:
-    agreement, problems = load_text(data, "fuzz.yaml")
+class Hang(BaseException):
+    """Raised by the watchdog; a BaseException so no ``except Exception`` can swallow it."""
+
+
+@contextmanager
+def watchdog(seconds: int) -> Iterator[None]:
+    def ring(signum: int, frame: object) -> None:
+        raise Hang(f"one document took more than {seconds}s")
+
+    before = signal.signal(signal.SIGALRM, ring)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+
+
+class Budget:
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.start, self.checked = seconds, 0.0, 0
+
+    def spent(self) -> bool:
+        if not self.start:
+            self.start = time.monotonic()
+        return time.monotonic() - self.start > self.seconds
+
+
+BUDGETS = {name: Budget(BUDGET) for name in ("random", "mutated", "values")}
+
+
+def _check(data: str | bytes, budget: Budget) -> None:
+    if budget.spent():
+        return
+    budget.checked += 1
+    try:
+        with watchdog(CALL_BOUND):
+            agreement, problems = load_text(data, "fuzz.yaml")
+    except Hang as exc:
+        raise AssertionError(f"{exc}: {data[:200]!r}") from None
     assert agreement is not None or any(p.severity == "error" for p in problems)
     for p in problems:
         assert p.path == "fuzz.yaml" and p.line >= 0 and p.col >= 0 and p.message
+        assert "\n" not in p.message  # one line each, as CI annotations need
 
 
 @settings(FUZZ, max_examples=150)
-@given(st.one_of(YAMLISH, st.text(max_size=300), st.binary(max_size=300)))
+@given(RANDOM_INPUT)
 def test_random_input_never_raises(data: str | bytes) -> None:
-    _check(data)
+    _check(data, BUDGETS["random"])
 
 
 @st.composite
@@ -60,17 +144,34 @@ def mutated(draw: st.DrawFn) -> str:
 @FUZZ
 @given(mutated())
 def test_mutated_samples_never_raise(text: str) -> None:
-    _check(text)
+    _check(text, BUDGETS["mutated"])
 
 
 @FUZZ
-@given(st.sampled_from(["target", "within", "window", "clock", "priority", "hours", "effective",
-                        "min_responses", "weekdays", "holidays", "scale"]),
-       st.one_of(st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
-                 st.text(max_size=20), st.booleans(), st.none()))
+@given(st.sampled_from(FIELDS), VALUES)
 def test_any_value_in_any_field_never_raises(field: str, value: object) -> None:
-    import json
-
     lines = [f"{line.split(':')[0]}: {json.dumps(value)}\n" if line.strip().startswith(f"{field}:")
              else line for line in LINES]
-    _check("".join(lines))
+    _check("".join(lines), BUDGETS["values"])
+
+
+FUZZ_TESTS = (test_random_input_never_raises, test_mutated_samples_never_raise,
+              test_any_value_in_any_field_never_raises)
+
+
+def test_the_seed_database_covers_every_fuzz_test() -> None:
+    """Editing a fuzz test changes its database key: re-run ``fuzz_seed.py`` then."""
+    from fuzz_seed import database_key
+
+    db = DirectoryBasedExampleDatabase(SEED_DB)
+    assert len(list(db.fetch(database_key(test_random_input_never_raises)))) >= 40
+    for test in FUZZ_TESTS[1:]:
+        assert list(db.fetch(database_key(test))), test.__name__
+
+
+def test_the_watchdog_stops_a_hang() -> None:
+    import pytest
+
+    with pytest.raises(Hang), watchdog(1):
+        while True:
+            time.sleep(0.01)
