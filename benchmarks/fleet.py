@@ -241,7 +241,7 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     report = ledger.apply(results, root / "ledger")
     stages["ledger"] = time.perf_counter() - t
 
-    for attempt in range(3):
+    for _attempt in range(3):
         t = time.perf_counter()
         try:
             files = render(agreements, report.results, now=now, audience="public",
@@ -250,7 +250,7 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
                            site_title="Fleet service levels",
                            history_months=settings.history_months)
             break
-        except Exception as exc:  # noqa: BLE001 - keep the figures of the other stages
+        except Exception as exc:  # keep the figures of the other stages
             print(f"  render failed ({type(exc).__name__}: {exc}); retrying", flush=True)
             out.setdefault("render_errors", []).append(f"{type(exc).__name__}: {exc}")
             time.sleep(20)

@@ -94,7 +94,7 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
             raise PluginError(
                 f"slacode: a measurement source failed, nothing published in strict mode: "
-                f"{faults[0].path}: {faults[0].message}{more}"
+                f"{faults[0].path}:{faults[0].line}:{faults[0].col}: {faults[0].message}{more}"
             )
         for path, content in result.files.items():
             existing = files.get_file_from_path(path)

@@ -78,17 +78,34 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
         plugin.config.audience = check_audience(audience)
     target = Path(site_dir) if site_dir else Path(cfg.site_dir)
     _log_to_stderr()
-    with replacing(target) as tmp:
-        cfg.site_dir = str(tmp)
-        try:
-            build(cfg)
-        except MkDocsException as exc:
-            raise SlacodeError(
-                f"build failed, previous site kept: {exc.format_message()}"
-            ) from None
-        except OSError as exc:
-            raise SlacodeError(f"build failed, previous site kept: {exc}") from None
+    errors = _LastError()
+    logging.getLogger("mkdocs").addHandler(errors)
+    try:
+        with replacing(target) as tmp:
+            cfg.site_dir = str(tmp)
+            try:
+                build(cfg)
+            except MkDocsException as exc:
+                # MkDocs logs a plugin's error, then aborts with "Aborted with a BuildError!":
+                # the logged error is the reason worth the one line.
+                reason = errors.message or exc.format_message()
+                raise SlacodeError(f"build failed, previous site kept: {reason}") from None
+            except OSError as exc:
+                raise SlacodeError(f"build failed, previous site kept: {exc}") from None
+    finally:
+        logging.getLogger("mkdocs").removeHandler(errors)
     return target
+
+
+class _LastError(logging.Handler):
+    """Remembers the last error MkDocs logged (a plugin's reason for failing the build)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.message = ""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.message = record.getMessage().splitlines()[0] if record.getMessage() else ""
 
 
 def _log_to_stderr() -> None:

@@ -9,9 +9,13 @@ rows in data files are errors (exit 1) with ``path:line``.
 
     {"now": "...", "queries": 12,
      "objectives": [{"service", "objective", "source", "intervals", "with_data", "as_of",
-                     "gaps": [{"start", "end", "reason"}], "warnings",
+                     "gaps": [{"start", "end", "reason", "fault"}], "warnings",
                      "incidents" | "responses"}, ...],
      "problems": [{"path", "line", "col", "severity", "message", "code"}, ...]}
+
+A gap's ``fault`` is true when the source failed (server down, an error or partial
+answer, a missing file; problem code ``pull.fault``) rather than having no data for the
+interval (``pull.gap``); ``slacode build --strict`` fails on a fault.
 """
 
 from __future__ import annotations
@@ -108,8 +112,8 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
     for (service, oid), m in result.measurements.items():
         row: dict[str, object] = {
             "service": service, "objective": oid, "as_of": _iso(m.as_of),
-            "gaps": [{"start": _iso(g.start), "end": _iso(g.end), "reason": g.reason}
-                     for g in m.gaps],
+            "gaps": [{"start": _iso(g.start), "end": _iso(g.end), "reason": g.reason,
+                      "fault": g.fault} for g in m.gaps],
         }
         if isinstance(m, CountSeries):
             row.update(intervals=len(m.points), with_data=sum(p.has_data for p in m.points),

@@ -76,7 +76,7 @@ class RedactFilter(logging.Filter):
     and ``user:password@`` in URLs."""
 
     _AUTH = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(\w+\s+)?[^\s'\",}]+")
-    _USERINFO = re.compile(r"(//)[^/@\s:]+:[^/@\s]+@")
+    _USERINFO = re.compile(r"(//|host=['\"])[^/@\s:'\"]+:[^/@\s'\"]+@")
 
     def __init__(self) -> None:
         super().__init__()
@@ -96,6 +96,11 @@ class RedactFilter(logging.Filter):
         clean = self.redact(msg)
         if clean != msg:
             record.msg, record.args = clean, None
+        if record.exc_info:  # a traceback quotes exception messages, URLs included
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text, record.exc_info = self.redact(text), None
+        elif record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
         return True
 
 

@@ -5,14 +5,20 @@ MkDocs plugin (``slacode.plugin``) and ``slacode render --out DIR`` both use it.
 Every string from YAML or from a data source passes :mod:`slacode.render.escape`.
 The audience filter is applied here as well as in the pipeline, so that nothing
 outside the audience can reach a page, a data file, a badge or the feed.
+
+A period judged "no data" (e.g. a series present for only part of the month) shows no
+figure, budget, margin or projection anywhere: a figure from a fraction of the period
+would look like compliance. Its coverage and reasons are shown instead; the partial
+figure stays available from ``slacode evaluate --format json``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
-from slacode.evaluate.results import ServiceResults
+from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages
@@ -54,7 +60,7 @@ def render(
             raise SlacodeError(f"{a.path}: {exc}") from None
     ids = {a.id for a in shown}
     by_id = {a.id: a for a in shown}
-    res = {r.service: r for r in results if r.service in ids}
+    res = {r.service: _without_unjudged_figures(r) for r in results if r.service in ids}
     hist = {k: tuple(v) for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
     now_dt = fmt.parse_time(now)
@@ -88,3 +94,18 @@ def render(
     items = feeds.entries(shown, res, hist, rest, language)
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))
+
+
+def _unjudged(p: PeriodResult) -> PeriodResult:
+    if p.verdict != "no-data" or (p.value is None and p.budget is None):
+        return p
+    return replace(p, value=None, margin=None, budget=None, projection=None, credit=None)
+
+
+def _without_unjudged_figures(r: ServiceResults) -> ServiceResults:
+    """The results as shown: no figure for a period judged "no data" (see the module doc)."""
+    return replace(
+        r,
+        periods=tuple(_unjudged(p) for p in r.periods),
+        current=tuple(_unjudged(p) for p in r.current),
+    )

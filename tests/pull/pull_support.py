@@ -30,12 +30,15 @@ class FakePrometheus:
     """A tiny HTTP server that answers the query API with one chosen fault.
 
     Modes: ``503``, ``429`` (with ``Retry-After: 1``), ``html``, ``truncated``,
-    ``status-error``, ``nan``, ``empty``, ``warnings``, ``ok``. Records every request's
-    headers in ``requests``.
+    ``status-error``, ``nan``, ``empty``, ``warnings``, ``ok``, ``zero`` (healthy scrapes,
+    no traffic), ``partial`` (the series exists only for the last ``partial_from`` seconds
+    of the asked range). Like Prometheus, a range query of more than 11,000 points gets a
+    400. Records every request's headers in ``requests``.
     """
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
+        self.partial_from = 5 * 86400
         self.requests: list[dict[str, str]] = []
         fake = self
 
@@ -86,14 +89,21 @@ class FakePrometheus:
             return send(200, '{"status":"error","errorType":"execution",'
                              '"error":"too many samples"}')
         start, end, step = (int(float(form.get(k, 0))) for k in ("start", "end", "step"))
+        if "time" not in form and (end - start) // max(step, 1) + 1 > 11_000:
+            return send(400, '{"status":"error","errorType":"bad_data","error":"exceeded '
+                             'maximum resolution of 11,000 points per timeseries. Try '
+                             'decreasing the query resolution (?step=XX)"}')
         if "time" in form:
             start = end = int(float(form["time"]))
             step = 1
-        value = {"nan": "NaN"}.get(mode, "10")
-        values = [[t, value] for t in range(start, end + 1, max(step, 1))]
+        value = {"nan": "NaN", "zero": "0"}.get(mode, "10")
+        first = end - self.partial_from if mode == "partial" else start - 1
+        values = [[t, value] for t in range(start, end + 1, max(step, 1)) if t > first]
         result = [] if mode == "empty" else [{"metric": {}, "values": values}]
+        if not values:
+            result = []
         if "time" in form:
-            result = [] if mode == "empty" else [{"metric": {}, "value": values[0]}]
+            result = [] if mode == "empty" or not values else [{"metric": {}, "value": values[0]}]
         doc = {"status": "success",
                "data": {"resultType": "vector" if "time" in form else "matrix", "result": result}}
         if mode == "warnings":

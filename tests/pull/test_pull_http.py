@@ -73,10 +73,14 @@ def test_faults_are_not_cached(fake, tmp_path) -> None:
 
 
 @pytest.mark.parametrize("fake", ["warnings"], indirect=True)
-def test_server_warnings_are_passed_on(fake, tmp_path) -> None:
+def test_server_warnings_are_passed_on_and_the_partial_answer_is_not_counted(
+    fake, tmp_path
+) -> None:
     m = pull_from(fake, tmp_path)
-    assert all(p.has_data for p in m.points)
+    assert not any(p.has_data for p in m.points)
     assert m.warnings == ("partial data: store eu-1 unavailable",)
+    assert m.gaps[0].reason.endswith("answered with partial data: partial data: store eu-1 "
+                                     "unavailable")
 
 
 @pytest.mark.parametrize("fake", ["ok"], indirect=True)
@@ -140,3 +144,27 @@ def test_histogram_selectors_match_le_spellings() -> None:
     assert count == 'h_seconds_count{job="a"}'
     bucket, count = _histogram_selectors("h_seconds", 1.0)
     assert bucket == 'h_seconds_bucket{le=~"1(\\\\.0*)?"}' and count == "h_seconds_count"
+
+
+def test_exceptions_in_logs_are_redacted_too(monkeypatch, caplog) -> None:
+    """A requests exception quotes the URL (with user:password@) and may quote headers."""
+    import requests
+
+    from slacode.config import PrometheusServer
+    from slacode.pull.prometheus import make_session
+
+    monkeypatch.setenv("REDACT_TEST_TOKEN", "tok-3f9c-secret")
+    make_session(PrometheusServer(token_env="REDACT_TEST_TOKEN"))  # the token is now known
+    log = logging.getLogger("slacode.pull.prometheus")
+    caplog.set_level(logging.DEBUG)
+    try:
+        raise requests.exceptions.ConnectionError(
+            "HTTPConnectionPool(host='bob:hunter2@prom.example', port=9090): Max retries "
+            "exceeded with url: http://bob:hunter2@prom.example:9090/api/v1/query "
+            "(headers {'Authorization': 'Bearer tok-3f9c-secret'})")
+    except requests.exceptions.ConnectionError:
+        log.exception("query failed for http://bob:hunter2@prom.example:9090")
+    text = caplog.text
+    assert "Traceback" in text and "ConnectionError" in text  # the exception is still there
+    assert "hunter2" not in text and "tok-3f9c-secret" not in text
+    assert "http://***@prom.example:9090/api/v1/query" in text

@@ -224,3 +224,20 @@ def test_change_history_and_restatements_are_shown_and_fed() -> None:
     ]
     assert any("agreement changed (version 3, effective 2026-07-01)" in t for t in titles)
     assert any("restated" in t for t in titles)
+
+
+@pytest.mark.parametrize("bad", ["../escaped", "a/../../b"])
+def test_an_id_that_would_leave_the_output_folder_is_refused(bad: str, tmp_path) -> None:
+    """The loader rejects such ids; render refuses them too, should one get this far."""
+    from dataclasses import replace
+
+    from slacode.problems import SlacodeError
+    from slacode.render.output import write_tree
+
+    agreements = list(sample.agreements())
+    agreements[0] = replace(agreements[0], id=bad)
+    with pytest.raises(SlacodeError, match=r"unsafe id for a file name"):
+        render(agreements, sample.results(), now=sample.NOW)
+    with pytest.raises(ValueError, match="refusing to write outside"):
+        write_tree({f"../{bad}.md": "x"}, tmp_path / "out")
+    assert list(tmp_path.rglob("*.md")) == []

@@ -147,3 +147,103 @@ def test_render_writes_the_tree_for_other_generators(project: Path) -> None:
     assert not (out / "services" / "acme-analytics.md").exists()  # nothing stays behind
     # the build time shown comes from SOURCE_DATE_EPOCH
     assert "Built 2025-12-01 00&#58;00 UTC" in (out / "index.md").read_text(encoding="utf-8")
+
+
+def test_internal_fields_of_a_public_agreement_reach_no_public_file(
+    project: Path, tmp_path: Path
+) -> None:
+    """internal_notes on a public agreement and on its objective: only the internal build
+    shows them; the public tree (pages, search index, sitemap, JSON, CSV, feed, .gz) never."""
+    sla = project / "slas" / "payments-api.yaml"
+    good = sla.read_text(encoding="utf-8")
+    top, objective = "PUBLIC-AGREEMENT-NOTE-91c2", "PUBLIC-OBJECTIVE-NOTE-5d07"
+    text = good.replace("\nparties:\n", f"\ninternal_notes: Margin is thin. {top}\n\nparties:\n", 1)
+    text = text.replace(
+        "  - id: availability\n",
+        f"  - id: availability\n    internal_notes: Canary excluded. {objective}\n", 1,
+    )
+    assert text.count("internal_notes") == 2
+    public, internal = tmp_path / "public", tmp_path / "internal"
+    try:
+        sla.write_text(text, encoding="utf-8")
+        run(BIN / "slacode", "build", "--strict", "--site-dir", public, cwd=project)
+        run(BIN / "slacode", "build", "--strict", "--audience", "internal", "--site-dir",
+            internal, cwd=project)
+    finally:
+        sla.write_text(good, encoding="utf-8")
+    texts = _texts(public)
+    assert {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz", "feed.xml"} <= set(texts)
+    assert any(p.startswith("api/") and p.endswith(".json") for p in texts)
+    for marker in (MARKER, top, objective):
+        assert [p for p, t in texts.items() if marker in t] == [], marker
+    # the scan finds them where they belong: the markers are real and the build shows them
+    inside = "\n".join(_texts(internal).values())
+    assert MARKER in inside and top in inside and objective in inside
+
+
+HOSTILE_NAME = 'Pay </title><img src=x onerror="window.__pwned=3"> **x** {: #y }'
+HOSTILE_TEXT = (
+    '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=2"> '
+    '[click](javascript:alert(1)) **bold** {: onclick="alert(3)" } '
+    '<a href="javascript:alert(4)">x</a>'
+)
+
+
+def test_hostile_text_from_yaml_is_literal_text_in_every_public_file(
+    project: Path, tmp_path: Path
+) -> None:
+    """Name and description with HTML, javascript: links, Markdown and attr_list syntax,
+    written in the agreement itself: pages, search index, feed and JSON carry the text."""
+    import html
+    import json
+    import xml.etree.ElementTree as ET
+
+    from ruamel.yaml import YAML
+
+    sla = project / "slas" / "payments-api.yaml"
+    good = sla.read_text(encoding="utf-8")
+    yaml = YAML()
+    doc = yaml.load(good)
+    doc["name"], doc["service"]["description"] = HOSTILE_NAME, HOSTILE_TEXT
+    out = tmp_path / "public"
+    try:
+        with sla.open("w", encoding="utf-8") as f:
+            yaml.dump(doc, f)
+        run(BIN / "slacode", "build", "--strict", "--site-dir", out, cwd=project)
+    finally:
+        sla.write_text(good, encoding="utf-8")
+    texts = _texts(out)
+    for path, text in texts.items():
+        if path.endswith((".html", ".xml", ".svg")) or path == "search/search_index.json":
+            # no element or attribute of the hostile text survives in markup, nor in the
+            # search index (its text is HTML that the search box inserts into the page)
+            for raw in ("<script>window", "<img src=x", 'onerror="window', 'onclick="alert',
+                        'href="javascript'):
+                assert raw not in text, (path, raw)
+    page = texts["services/payments-api/index.html"]
+    description = html.unescape(page.split('class="slc-description"', 1)[1].split("</div>")[0])
+    assert " ".join(HOSTILE_TEXT.split()) in " ".join(description.split())  # shown as text
+    assert '{: onclick="alert(3)" }' in description  # attr_list syntax stays text
+    index = json.loads(texts["search/search_index.json"])
+    titles = [d["title"] for d in index["docs"]]
+    assert any(html.unescape(t) == HOSTILE_NAME for t in titles), titles[:5]
+    feed = ET.fromstring(texts["feed.xml"])
+    assert any((e.text or "").startswith(HOSTILE_NAME + ": ") for e in feed.iter()
+               if e.tag.endswith("title"))
+    api = json.loads(texts["api/payments-api.json"])
+    assert api["agreement"]["name"] == HOSTILE_NAME
+    assert api["agreement"]["description"] == HOSTILE_TEXT
+
+
+def test_the_build_time_shown_comes_from_source_date_epoch(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "public"
+    r = subprocess.run(
+        [str(BIN / "slacode"), "build", "--site-dir", str(out)],
+        cwd=project, env=env(SOURCE_DATE_EPOCH="1764547200"), capture_output=True, text=True,
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "Built 2025-12-01 00:00 UTC" in page.replace("&#58;", ":")
