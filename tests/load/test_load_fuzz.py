@@ -3,14 +3,16 @@ exception, never a run past its bound.
 
 Reproducible and bounded:
 
-* a seed database kept in the repository (``tests/load/hypothesis-db``, read-only here):
-  every run first replays the same examples from it (the whole hostile corpus, and a
-  fixed set of drawn documents), then generates new ones. It is written by
-  ``python tests/load/fuzz_seed.py``; run that again after changing a fuzz test, or
-  ``test_the_seed_database_covers_every_fuzz_test`` fails. A failure found by
-  generation is saved to the local ``.hypothesis/`` database and printed with its
-  example; add it to ``corpus/`` so the seed database replays it for everyone. (No
-  ``@seed``/``derandomize``: Hypothesis turns the database off with either.)
+* a seed database kept in the repository (``tests/load/hypothesis-db``), replayed
+  read-only by ``test_the_seed_database_replays_without_an_exception``: every file of the
+  hostile corpus as raw bytes (alias bombs, deep nesting, ``%YAML 1.1``, tags, .nan,
+  invalid UTF-8, ...) and a fixed set of drawn documents. It is written by
+  ``python tests/load/fuzz_seed.py``; run that again after changing that test (Hypothesis
+  files examples under a digest of the test's source) or the corpus, or
+  ``test_every_seed_is_replayed`` fails;
+* generation with ``derandomize=True``: the same examples on every run and machine, so a
+  failure reproduces as it is printed (add the document to ``corpus/`` to keep it).
+  (Hypothesis turns the database off for a derandomized test, hence the split.);
 * ``max_examples`` per test, and a time budget per test (``BUDGET`` seconds of checking;
   examples after it are drawn but not run, so a slow machine checks fewer, never hangs);
 * a watchdog per call: one document that takes longer than ``CALL_BOUND`` seconds fails
@@ -21,24 +23,21 @@ from __future__ import annotations
 
 import json
 import signal
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from hypothesis.database import (
-    DirectoryBasedExampleDatabase,
-    MultiplexedDatabase,
-    ReadOnlyDatabase,
-)
+from hypothesis.database import DirectoryBasedExampleDatabase, ReadOnlyDatabase
 from load_helpers import ROOT
 
 from slacode.load import load_text
 
 SEED_DB = Path(__file__).parent / "hypothesis-db"
-LOCAL_DB = ROOT / ".hypothesis" / "examples"
 #: seconds of checking per fuzz test; the examples after it are skipped
 BUDGET = 15.0
 #: seconds one document may take through parse, schema and lint before it counts as a hang
@@ -46,15 +45,11 @@ CALL_BOUND = 10
 
 SAMPLE = (ROOT / "slas" / "support-desk.yaml").read_text(encoding="utf-8")
 LINES = SAMPLE.splitlines(keepends=True)
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,  # the watchdog bounds each call; wall-clock deadlines flake on busy machines
-    database=MultiplexedDatabase(
-        ReadOnlyDatabase(DirectoryBasedExampleDatabase(SEED_DB)),
-        DirectoryBasedExampleDatabase(LOCAL_DB),
-    ),
-    suppress_health_check=[HealthCheck.too_slow],
-)
+# the watchdog bounds each call; wall-clock deadlines flake on busy machines
+GENERATE = settings(max_examples=40, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+REPLAY = settings(max_examples=1000, deadline=None, phases=[Phase.reuse],
+                  database=ReadOnlyDatabase(DirectoryBasedExampleDatabase(SEED_DB)))
 
 YAMLISH = st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@`, \n\tabcP1.9?~\\")),
                   max_size=200)
@@ -93,7 +88,7 @@ class Budget:
         return time.monotonic() - self.start > self.seconds
 
 
-BUDGETS = {name: Budget(BUDGET) for name in ("random", "mutated", "values")}
+BUDGETS = {name: Budget(BUDGET) for name in ("seeds", "random", "mutated", "values")}
 
 
 def _check(data: str | bytes, budget: Budget) -> None:
@@ -111,7 +106,13 @@ def _check(data: str | bytes, budget: Budget) -> None:
         assert "\n" not in p.message  # one line each, as CI annotations need
 
 
-@settings(FUZZ, max_examples=150)
+@REPLAY
+@given(RANDOM_INPUT)
+def test_the_seed_database_replays_without_an_exception(data: str | bytes) -> None:
+    _check(data, BUDGETS["seeds"])
+
+
+@settings(GENERATE, max_examples=150)
 @given(RANDOM_INPUT)
 def test_random_input_never_raises(data: str | bytes) -> None:
     _check(data, BUDGETS["random"])
@@ -141,13 +142,13 @@ def mutated(draw: st.DrawFn) -> str:
     return "".join(lines)
 
 
-@FUZZ
+@GENERATE
 @given(mutated())
 def test_mutated_samples_never_raise(text: str) -> None:
     _check(text, BUDGETS["mutated"])
 
 
-@FUZZ
+@GENERATE
 @given(st.sampled_from(FIELDS), VALUES)
 def test_any_value_in_any_field_never_raises(field: str, value: object) -> None:
     lines = [f"{line.split(':')[0]}: {json.dumps(value)}\n" if line.strip().startswith(f"{field}:")
@@ -155,23 +156,24 @@ def test_any_value_in_any_field_never_raises(field: str, value: object) -> None:
     _check("".join(lines), BUDGETS["values"])
 
 
-FUZZ_TESTS = (test_random_input_never_raises, test_mutated_samples_never_raise,
-              test_any_value_in_any_field_never_raises)
-
-
-def test_the_seed_database_covers_every_fuzz_test() -> None:
-    """Editing a fuzz test changes its database key: re-run ``fuzz_seed.py`` then."""
+def test_every_seed_is_replayed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database is filed under the replay test's current key and every entry runs."""
     from fuzz_seed import database_key
 
-    db = DirectoryBasedExampleDatabase(SEED_DB)
-    assert len(list(db.fetch(database_key(test_random_input_never_raises)))) >= 40
-    for test in FUZZ_TESTS[1:]:
-        assert list(db.fetch(database_key(test))), test.__name__
+    seeds = list(DirectoryBasedExampleDatabase(SEED_DB).fetch(
+        database_key(test_the_seed_database_replays_without_an_exception)))
+    corpus = {f.read_bytes() for f in (Path(__file__).parent / "corpus").glob("*.yaml")}
+    assert len(seeds) >= len(corpus) >= 40, "run tests/load/fuzz_seed.py"
+    seen: list[str | bytes] = []
+    monkeypatch.setitem(BUDGETS, "seeds", Budget(float("inf")))
+    monkeypatch.setattr(sys.modules[__name__], "_check",
+                        lambda data, budget: seen.append(data))
+    test_the_seed_database_replays_without_an_exception()
+    assert len(seen) == len(seeds)
+    assert corpus <= set(seen)
 
 
 def test_the_watchdog_stops_a_hang() -> None:
-    import pytest
-
     with pytest.raises(Hang), watchdog(1):
         while True:
             time.sleep(0.01)

@@ -126,3 +126,24 @@ def test_prometheus_killed_mid_build_keeps_the_previous_site_and_exits_1(
         assert TOKEN not in text and PASSWORD not in text
     for data in _tree(root).values():
         assert TOKEN.encode() not in data and PASSWORD.encode() not in data
+
+
+def test_without_strict_a_dead_server_is_published_as_no_data_with_the_reason(
+    tmp_path,
+) -> None:
+    from prometheus_server import free_port
+
+    root = _project(tmp_path / "project")
+    url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    strict = subprocess.run([str(SLACODE), "build", "--strict"], cwd=root, env=_env(url),
+                            capture_output=True, text=True, timeout=120)
+    assert strict.returncode == 1
+    assert "unreachable: connection refused" in strict.stderr.strip().splitlines()[-1]
+    assert not (root / "public").exists()  # nothing published, not even a first site
+    r = subprocess.run([str(SLACODE), "build"], cwd=root, env=_env(url),
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "WARNING" in r.stderr and "unreachable: connection refused" in r.stderr
+    page = (root / "public" / "services" / "api" / "index.html").read_text(encoding="utf-8")
+    assert "slc-chip-no-data" in page and "slc-chip-met" not in page
+    assert "unreachable: connection refused" in page.replace("&#58;", ":")
