@@ -11,14 +11,17 @@ Missing data is explicit: an interval whose counts are ``None`` had no data, and
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from slacode.model import Agreement, Objective
 
 
-@dataclass(frozen=True)
-class Counts:
-    """Good and total events (or slices) in ``[start, end)``; ``None`` = no data."""
+class Counts(NamedTuple):
+    """Good and total events (or slices) in ``[start, end)``; ``None`` = no data.
+
+    A named tuple rather than a dataclass: a fleet's pull makes millions of them, and
+    a tuple is built several times faster.
+    """
 
     start: int
     end: int

@@ -16,19 +16,21 @@ import logging
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 log = logging.getLogger(__name__)
 
 #: seconds after an interval's end before it counts as final
 SETTLE = 600
-FORMAT = 1
+#: file layout: 2 stores columns (starts, ends, good, total, reasons), which reads and
+#: writes several times faster than one small list per interval
+FORMAT = 2
 
 
-@dataclass(frozen=True)
-class CachedPoint:
+class CachedPoint(NamedTuple):
+    """One final interval; a named tuple because a fleet's cache holds millions of them."""
+
     start: int
     end: int
     good: float | None
@@ -52,7 +54,7 @@ class Cache:
         return self.folder / f"{key.get('kind', 'source')}-{digest}.json"
 
     def load(self, key: dict[str, Any]) -> dict[int, CachedPoint]:
-        """Cached points by interval start; an unreadable cache file is ignored."""
+        """Cached points by interval start; an unreadable or older cache file is ignored."""
         path = self._file(key)
         if path is None or not path.is_file():
             return {}
@@ -60,16 +62,26 @@ class Cache:
             doc = json.loads(path.read_text(encoding="utf-8"))
             if doc.get("format") != FORMAT or doc.get("key") != key:
                 return {}
-            return {
-                int(p[0]): CachedPoint(int(p[0]), int(p[1]), p[2], p[3], str(p[4]))
-                for p in doc["points"]
-            }
+            cols = (doc["start"], doc["end"], doc["good"], doc["total"], doc["reason"])
+            if len({len(c) for c in cols}) != 1:
+                raise ValueError("columns of different lengths")
+            return {p[0]: p for p in map(CachedPoint._make, zip(*cols, strict=True))}
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             log.warning("ignoring unreadable cache file %s", path)
             return {}
 
-    def store(self, key: dict[str, Any], points: list[CachedPoint], now: int) -> None:
-        """Add the final ones among ``points`` to the cache (merging with what is there)."""
+    def store(
+        self,
+        key: dict[str, Any],
+        points: list[CachedPoint],
+        now: int,
+        known: dict[int, CachedPoint] | None = None,
+    ) -> None:
+        """Add the final ones among ``points`` to the cache.
+
+        ``known`` is what :meth:`load` gave for this key earlier in the run; passing it
+        saves reading the file a second time.
+        """
         path = self._file(key)
         if path is None:
             return
@@ -77,22 +89,25 @@ class Cache:
         if not final:
             return
         with self._lock:
-            merged = self.load(key)
+            merged = dict(known) if known is not None else self.load(key)
             for p in final:
                 merged[p.start] = p
+            rows = sorted(merged.values())
             doc = {
                 "format": FORMAT,
                 "key": key,
-                "points": [
-                    [p.start, p.end, p.good, p.total, p.reason]
-                    for p in sorted(merged.values(), key=lambda p: p.start)
-                ],
+                "start": [p.start for p in rows],
+                "end": [p.end for p in rows],
+                "good": [p.good for p in rows],
+                "total": [p.total for p in rows],
+                "reason": [p.reason for p in rows],
             }
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    json.dump(doc, f, separators=(",", ":"))
+                    # dumps, not dump: only the one-shot encoder is the fast C one
+                    f.write(json.dumps(doc, separators=(",", ":")))
                 os.replace(tmp, path)
             except OSError:
                 log.warning("cannot write cache file %s", path)

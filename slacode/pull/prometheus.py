@@ -505,7 +505,8 @@ class PrometheusSource:
             "tz": agr.timezone,
         }
         settled = request.now - self.cache.settle
-        points = {s: p for s, p in self.cache.load(key).items() if p.end <= settled}
+        known = self.cache.load(key)
+        points = {s: p for s, p in known.items() if p.end <= settled}
         todo = [sp for sp in spans if sp[0] not in points or points[sp[0]].end != sp[1]]
         warnings: list[str] = []
         fresh: list[CachedPoint] = []
@@ -525,7 +526,7 @@ class PrometheusSource:
                     p = CachedPoint(s, e, good, total, why)
                     points[s] = p
                     fresh.append(p)
-        self.cache.store(key, fresh, request.now)
+        self.cache.store(key, fresh, request.now, known=known)
         return _series(request, spans, points, "", tuple(warnings), faults)
 
 
