@@ -192,6 +192,14 @@ def _cpu() -> float:
 
 
 def _rss_mib() -> float:
+    """Peak RSS of this process in MiB. ``ru_maxrss`` keeps the parent's peak across
+    fork + exec on Linux, so a child reads its own high-water mark (``VmHWM``) instead."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -219,6 +227,7 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     out: dict[str, Any] = {"label": label, "now": _iso(now)}
     stages = _Stages(label)
     cpu0, prom0 = _cpu(), _prom_seconds(prom_url)
+    pcpu0 = _metric(prom_url, r"process_cpu_seconds_total")
 
     t = time.perf_counter()
     loaded = load_agreements([root / "slas"], root=root)
@@ -265,6 +274,7 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     stages["write"] = time.perf_counter() - t
     own_cpu = _cpu() - cpu0
     out["prometheus_seconds"] = _prom_seconds(prom_url) - prom0
+    out["prometheus_cpu"] = _metric(prom_url, r"process_cpu_seconds_total") - pcpu0
 
     if site:
         from mkdocs.commands.build import build as mkdocs_build
@@ -543,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=int, default=20,
                     help="distinct synthetic series per objective kind (scaling run)")
     ap.add_argument("--no-slo-generator", action="store_true")
+    ap.add_argument("--compare-only", action="store_true",
+                    help="only the slo-generator comparison (no builds, no scaling run)")
     ap.add_argument("--workdir", type=Path, default=ROOT / ".slacode" / "bench")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
     ap.add_argument("--synthetic", type=int, default=0, help=argparse.SUPPRESS)
@@ -587,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
 
-    if args.big:
+    if args.big and not args.compare_only:
         now_syn = int(time.time())
         small = run_synthetic(args.services, args.months, now_syn, args.pool, False)
         big = run_synthetic(args.big, args.months, now_syn, args.pool, False)
@@ -611,7 +623,7 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
     profs = fleetgen.write_project(root, args.services, meta["start"], meta["end"], now + DAY)
     report["agreements"] = len(profs)
     colds, warms = [], []
-    for r in range(max(1, args.repeat)):
+    for r in range(0 if args.compare_only else max(1, args.repeat)):
         cache = run_dir / f"cache-{r}"
         settings = _settings(root, cache, prom.url, now, args.months)
         log(f"cold build {r + 1}/{args.repeat} (empty cache) ...")
@@ -623,10 +635,11 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         log(f"  {warm['total']:.1f}s: {_fmt_stages(warm)}; {warm['queries']} queries")
         colds.append(cold)
         warms.append(warm)
-    report["cold"] = _median_run(colds)
-    report["warm"] = _median_run(warms)
-    report["cold_runs"] = [round(c["total"], 2) for c in colds]
-    report["warm_runs"] = [round(w["total"], 2) for w in warms]
+    if colds:
+        report["cold"] = _median_run(colds)
+        report["warm"] = _median_run(warms)
+        report["cold_runs"] = [round(c["total"], 2) for c in colds]
+        report["warm_runs"] = [round(w["total"], 2) for w in warms]
 
     if args.no_slo_generator:
         return
@@ -647,6 +660,11 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
     diffs = {sid: abs(ours["figures"][sid] - v) for sid, v in slo["figures"].items()
              if sid in ours["figures"]}
     worst = max(diffs, key=lambda s: diffs[s]) if diffs else ""
+    by_id = {p.id: p for p in profs}
+    truth = {sid: fleetgen.true_availability(by_id[sid], slo["at"] - 28 * DAY, slo["at"])
+             for sid in diffs}
+    off_slo = {sid: abs(slo["figures"][sid] - truth[sid]) for sid in diffs}
+    off_ours = {sid: abs(ours["figures"][sid] - truth[sid]) for sid in diffs}
     report["slo_generator"] = {
         "seconds": slo["seconds"], "figures": len(slo["figures"]),
         "slacode_seconds": ours["seconds"], "slacode_queries": ours["queries"],
@@ -654,7 +672,12 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         "compared": len(diffs), "max_diff_pp": diffs[worst] if worst else None,
         "worst": worst,
         "worst_values": [slo["figures"].get(worst), ours["figures"].get(worst)],
-        "cold_build_ratio": slo["seconds"] / report["cold"]["total"],
+        "cold_build_ratio": (slo["seconds"] / report["cold"]["total"]
+                             if report.get("cold") else None),
+        "at": _iso(slo["at"]),
+        "max_slo_generator_error_pp": max(off_slo.values(), default=None),
+        "max_slacode_error_pp": max(off_ours.values(), default=None),
+        "worst_truth": truth.get(worst),
     }
 
 
@@ -671,7 +694,8 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
         pe = b["stages"]["pull"] + b["stages"]["evaluate"]
         log(f"{what}: {b['total']:.1f}s  [{_fmt_stages(b)}]")
         log(f"  pull + evaluate {pe:.1f}s; queries {b['queries']}; Prometheus busy "
-            f"{b['prometheus_seconds']:.1f}s (summed over parallel queries); slacode CPU "
+            f"{b['prometheus_seconds']:.1f}s (summed over parallel queries), "
+            f"{b.get('prometheus_cpu', 0):.1f}s CPU; slacode CPU "
             f"{b['slacode_cpu']:.1f}s = {100 * b['slacode_cpu'] / b['total']:.0f}% of the build")
         log(f"  generated {b['generated_files']} files / {b['generated_bytes'] / 1e6:.1f} MB; "
             f"site {b.get('site_pages', 0)} HTML pages / {b.get('site_bytes', 0) / 1e6:.1f} MB "
@@ -688,8 +712,13 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
             log(f"slo-generator: {slo['seconds']:.1f}s for {slo['figures']} rolling-28d figures; "
                 f"slacode {slo['slacode_seconds']:.2f}s for the same ({slo['slacode_queries']} "
                 f"queries): {slo['ratio']:.1f}x; largest difference {slo['max_diff_pp']:.5f} pp "
-                f"({slo['worst']}: {slo['worst_values'][0]} vs {slo['worst_values'][1]}); "
-                f"slo-generator / slacode cold build: {slo['cold_build_ratio']:.2f}x")
+                f"({slo['worst']}: {slo['worst_values'][0]} vs {slo['worst_values'][1]}, "
+                f"exact {slo['worst_truth']:.6f})")
+            log(f"  largest distance from the exact figure of the generated data: "
+                f"slo-generator {slo['max_slo_generator_error_pp']:.5f} pp, "
+                f"slacode {slo['max_slacode_error_pp']:.5f} pp")
+            if slo["cold_build_ratio"]:
+                log(f"  slo-generator / slacode cold build: {slo['cold_build_ratio']:.3f}x")
     syn = report.get("synthetic")
     if syn:
         small, big = syn

@@ -284,3 +284,18 @@ def write_project(root: Path, n: int, start: int, end: int, until: int) -> list[
     (root / "data").mkdir(parents=True, exist_ok=True)
     (root / "data" / "incidents.csv").write_text(incidents_csv(profs, until), encoding="utf-8")
     return profs
+
+
+def true_availability(p: Profile, start: int, end: int) -> float:
+    """The exact share of good requests (percent) of the samples at ``start < t <= end``,
+    from the generated increments themselves: what both tools estimate through PromQL."""
+    total = bad = 0
+    for day in range(start // DAY * DAY, end + 1, DAY):
+        c_s, _, e_s = day_samples(p, day)
+        prev_c = prev_e = 0
+        for (t, c), (_, e) in zip(c_s, e_s, strict=True):
+            if start < t <= end:
+                total += c - prev_c
+                bad += e - prev_e
+            prev_c, prev_e = c, e
+    return 100.0 * (total - bad) / total if total else float("nan")

@@ -50,8 +50,14 @@ def intervals(start: int, end: int, step: int, tz: str) -> list[tuple[int, int]]
     """Intervals ``[s, e)`` covering ``[start, end)``; the last one is cut at ``end``.
 
     ``start`` should be a local midnight (see :func:`local_midnight`); intervals are laid
-    from each local midnight, so they line up with days and months in ``tz``.
+    from each local midnight, so they line up with days and months in ``tz``. A fleet's
+    objectives mostly share start, step and timezone, so the layout is computed once.
     """
+    return list(_intervals(start, end, step, tz))
+
+
+@lru_cache(maxsize=64)
+def _intervals(start: int, end: int, step: int, tz: str) -> tuple[tuple[int, int], ...]:
     if step <= 0:
         raise ValueError("step must be positive")
     out: list[tuple[int, int]] = []
@@ -67,7 +73,7 @@ def intervals(start: int, end: int, step: int, tz: str) -> list[tuple[int, int]]
             if e > start:
                 out.append((max(t, start), min(e, end)))
             t = e
-        return out
+        return tuple(out)
     day_start = local_midnight(start, tz)
     while day_start < end:
         day_end = next_midnight(day_start, tz)
@@ -78,7 +84,7 @@ def intervals(start: int, end: int, step: int, tz: str) -> list[tuple[int, int]]
                 out.append((max(t, start), e))
             t = e
         day_start = day_end
-    return out
+    return tuple(out)
 
 
 def request_spans(start: int, end: int, now: int, step: int, tz: str) -> list[tuple[int, int]]:
