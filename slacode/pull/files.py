@@ -21,10 +21,11 @@ import io
 import itertools
 import json
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from slacode.config import Settings
 from slacode.model import Objective
@@ -206,10 +207,33 @@ class _FileBase:
         self.settings = settings
         self.problems: list[Problem] = []
         self.queries = 0
+        self._read: dict[tuple[str, str], Any] = {}
 
     def _path(self, objective: Objective) -> tuple[Path, str]:
         rel = objective.source.path
         return self.settings.path(rel), rel
+
+    def _once(self, rel: str, fmt: str, read: Callable[[], Any]) -> Any:
+        """``read()`` once per file and run: several objectives often share one file.
+
+        A :class:`FileFault` is remembered as its message (a ``str``), so every objective
+        reading a broken file gets the same reason without reading it again.
+        """
+        if (rel, fmt) not in self._read:
+            try:
+                self._read[(rel, fmt)] = read()
+            except FileFault as exc:
+                self._read[(rel, fmt)] = str(exc)
+        return self._read[(rel, fmt)]
+
+    def _records(
+        self, objective: Objective, fields: tuple[str, ...], required: tuple[str, ...]
+    ) -> tuple[Path, str, list[tuple[int, dict[str, object]]] | str]:
+        """The rows of a records file (incidents, survey), or the reason there are none."""
+        path, rel = self._path(objective)
+        fmt = file_format(rel, objective.source.format)
+        rows = self._once(rel, fmt, lambda: list(read_rows(path, rel, fmt, fields, required)))
+        return path, rel, rows
 
 
 class FileSource(_FileBase):
@@ -217,24 +241,18 @@ class FileSource(_FileBase):
 
     kind = "file"
 
-    def __init__(self, settings: Settings, cache: object = None) -> None:
-        super().__init__(settings, cache)
-        self._read: dict[tuple[str, str], list[CountRow] | str] = {}
-
     def fetch(self, request: PullRequest) -> CountSeries:
         obj, agr = request.objective, request.agreement
         spans = request_spans(request.start, request.end, request.now, request.step, agr.timezone)
         path, rel = self._path(obj)
         fmt = file_format(rel, obj.source.format)
-        if (rel, fmt) not in self._read:  # several objectives may read one file
-            try:
-                rows, problems = read_counts(path, rel, fmt)
-            except FileFault as exc:
-                self._read[(rel, fmt)] = str(exc)
-            else:
-                self._read[(rel, fmt)] = rows
-                self.problems.extend(problems)
-        got = self._read[(rel, fmt)]
+
+        def read() -> list[CountRow]:
+            rows, problems = read_counts(path, rel, fmt)
+            self.problems.extend(problems)
+            return rows
+
+        got = self._once(rel, fmt, read)
         if isinstance(got, str):
             return _empty_series(request, spans, got)
         rows = got
@@ -317,13 +335,10 @@ class IncidentSource(_FileBase):
     def fetch(self, request: PullRequest) -> IncidentRecords:
         obj, agr = request.objective, request.agreement
         end = min(request.end, request.now)
-        path, rel = self._path(obj)
-        try:
-            rows = list(read_rows(path, rel, file_format(rel, obj.source.format), INCIDENT_FIELDS,
-                                  ("id", "priority", "opened")))
-        except FileFault as exc:
+        path, rel, rows = self._records(obj, INCIDENT_FIELDS, ("id", "priority", "opened"))
+        if isinstance(rows, str):
             return IncidentRecords(agr.id, obj.id, (), request.start, end,
-                                   (Gap(request.start, end, str(exc), fault=True),))
+                                   (Gap(request.start, end, rows, fault=True),))
         out: list[Incident] = []
         seen: set[str] = set()
         for line, raw in rows:
@@ -381,13 +396,10 @@ class SurveySource(_FileBase):
     def fetch(self, request: PullRequest) -> SurveyRecords:
         obj, agr = request.objective, request.agreement
         end = min(request.end, request.now)
-        path, rel = self._path(obj)
-        try:
-            rows = list(read_rows(path, rel, file_format(rel, obj.source.format), SURVEY_FIELDS,
-                                  SURVEY_FIELDS))
-        except FileFault as exc:
+        path, rel, rows = self._records(obj, SURVEY_FIELDS, SURVEY_FIELDS)
+        if isinstance(rows, str):
             return SurveyRecords(agr.id, obj.id, (), request.start, end,
-                                 (Gap(request.start, end, str(exc), fault=True),))
+                                 (Gap(request.start, end, rows, fault=True),))
         out: list[SurveyResponse] = []
         for line, raw in rows:
             try:
