@@ -50,6 +50,10 @@ class Settings:
     now: str = ""  # pinned evaluation time (ISO 8601); "" = SOURCE_DATE_EPOCH or the clock
     history_months: int = 13  # how far back periods are evaluated and shown
     strict: bool = False  # any data gap fails the run
+    # a finished day is pulled as one interval unless evaluation needs its hours
+    # (maintenance windows, rolling-window edges); false keeps every interval at the
+    # objective's resolution, e.g. to inspect hourly counts with ``slacode pull``
+    whole_days: bool = True
     servers: tuple[PrometheusServer, ...] = (PrometheusServer(),)
     site_url: str = ""
 
@@ -81,7 +85,7 @@ class Settings:
 
 _SCALARS = {
     "slas": str, "ledger": str, "cache": str, "audience": str, "language": str, "now": str,
-    "history_months": int, "strict": bool, "site_url": str,
+    "history_months": int, "strict": bool, "site_url": str, "whole_days": bool,
 }
 
 

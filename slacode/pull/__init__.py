@@ -108,6 +108,9 @@ def pull(
             month_start(now, agr.timezone, settings.history_months)
             if start is None else local_midnight(start, agr.timezone)
         )
+        detail, cuts = _fine(agr, now)
+        if not settings.whole_days:
+            detail = ((a_start, now),)
         for idx, obj in enumerate(agr.objectives):
             pos = agr.pos(f"/objectives/{idx}/resolution")
             try:
@@ -123,7 +126,9 @@ def pull(
                 continue
             if obj.source.kind not in sources:
                 sources[obj.source.kind] = SOURCES[obj.source.kind](settings, cache)
-            jobs.append((PullRequest(agr, obj, a_start, now, step, now), idx))
+            slice_len = int(obj.slice.seconds) if obj.method == "slices" and obj.slice else 1
+            at = tuple(sorted({c - c % slice_len for c in cuts}))  # slices are whole
+            jobs.append((PullRequest(agr, obj, a_start, now, step, now, detail, at), idx))
 
     results: dict[int, Measurement] = {}
 
@@ -159,6 +164,23 @@ def pull(
         problems.extend(getattr(src, "problems", ()))
     queries = sum(getattr(s, "queries", 0) for s in sources.values())
     return PullResult(measurements, queries, tuple(sorted(set(problems))))
+
+
+def _fine(agr: Agreement, now: int) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
+    """Maintenance windows, and the starts of the agreement's rolling windows.
+
+    Per agreement rather than per objective, so objectives over the same measurement
+    (a calendar month and a rolling 28 days of one SLI) ask for the same intervals and
+    the Prometheus source answers both from one fetch.
+    """
+    detail = tuple(sorted(
+        (int(w.start.timestamp()), int(w.end.timestamp()))
+        for w in agr.maintenance if w.end > w.start
+    ))
+    cuts = tuple(sorted({
+        now - o.window.days * 86400 for o in agr.objectives if o.window.kind == "rolling"
+    }))
+    return detail, cuts
 
 
 def _failed(req: PullRequest, reason: str) -> Measurement:

@@ -10,6 +10,7 @@ a daylight-saving day is 23 or 25 hours long).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -93,22 +94,80 @@ def request_spans(start: int, end: int, now: int, step: int, tz: str) -> list[tu
     return intervals(start, stop, step, tz) if stop > start else []
 
 
-def uniform_runs(spans: list[tuple[int, int]], step: int) -> list[list[tuple[int, int]]]:
-    """Split contiguous full-length intervals into runs a fixed-step range query can cover.
+def layout(
+    start: int,
+    now: int,
+    step: int,
+    tz: str,
+    detail: tuple[tuple[int, int], ...] = (),
+    cuts: tuple[int, ...] = (),
+) -> list[tuple[int, int]]:
+    """The intervals a server is asked for: whole local days, except where evaluation
+    needs the objective's resolution.
 
-    Intervals shorter than ``step`` (the end of a day, or cut at ``now``) come out as runs
-    of one, to be asked for on their own.
+    Every figure slacode publishes is a sum over local days (periods, the 90-day strip,
+    bad days) except three: maintenance exclusions, the day still running, and the edges
+    of rolling windows. So a finished day is one interval unless a ``detail`` span
+    (a maintenance window) touches it or a ``cut`` (a rolling window's start) falls
+    inside it; those days keep ``step``-long intervals, split exactly at each cut so a
+    rolling window is a sum of whole intervals. A year of hourly data becomes about 400
+    intervals instead of 8,800: the server, the wire and evaluation all do 20x less.
     """
+    stop = now
+    if stop <= start:
+        return []
+    return list(_layout(start, stop, step, tz, tuple(sorted(detail)), tuple(sorted(set(cuts)))))
+
+
+@lru_cache(maxsize=256)
+def _layout(
+    start: int, stop: int, step: int, tz: str,
+    detail: tuple[tuple[int, int], ...], cuts: tuple[int, ...],
+) -> tuple[tuple[int, int], ...]:
+    fine = _intervals(start, stop, step, tz)
+    if step >= DAY:
+        return _split(fine, cuts)
+    days = _intervals(start, stop, DAY, tz)
+    fine_starts = [s for s, _ in fine]
+    running = days[-1][0] if days and days[-1][1] != next_midnight(days[-1][0], tz) else None
+    out: list[tuple[int, int]] = []
+    for d0, d1 in days:
+        whole = (
+            d0 != running
+            and not any(s < d1 and e > d0 for s, e in detail)
+            and not any(d0 < c < d1 for c in cuts)
+        )
+        if whole:
+            out.append((d0, d1))
+            continue
+        lo = bisect_left(fine_starts, d0)
+        hi = bisect_left(fine_starts, d1)
+        out.extend(_split(fine[lo:hi], cuts))
+    return tuple(out)
+
+
+def _split(spans: tuple[tuple[int, int], ...], cuts: tuple[int, ...]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        for c in cuts:
+            if s < c < e:
+                out.append((s, c))
+                s = c
+        out.append((s, e))
+    return out
+
+
+def uniform_runs(spans: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Split contiguous intervals of equal length into runs a fixed-step range query can
+    cover (a run of whole days, a run of hours); an interval unlike its neighbours (a
+    daylight-saving day, a cut, the one ending at ``now``) is a run of one."""
     runs: list[list[tuple[int, int]]] = []
     for s, e in spans:
-        full = e - s == step
-        if (
-            full
-            and runs
-            and runs[-1][-1][1] == s
-            and runs[-1][-1][1] - runs[-1][-1][0] == step
-        ):
-            runs[-1].append((s, e))
-        else:
-            runs.append([(s, e)])
+        if runs:
+            last = runs[-1]
+            ls, le = last[-1]
+            if le == s and le - ls == e - s:
+                last.append((s, e))
+                continue
+        runs.append([(s, e)])
     return runs

@@ -118,6 +118,11 @@ class PullRequest:
     end: int
     step: int
     now: int
+    # Where evaluation needs ``step``-long intervals inside finished days (maintenance
+    # windows), and instants an interval must start at (rolling windows' starts). A
+    # source may lay finished days out as one interval elsewhere (``align.layout``).
+    detail: tuple[tuple[int, int], ...] = ()
+    cuts: tuple[int, ...] = ()
 
 
 class Source(Protocol):

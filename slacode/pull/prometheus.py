@@ -35,6 +35,7 @@ is not counted because its figure would look better or worse than the truth.
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import os
@@ -55,7 +56,7 @@ from urllib3.util.retry import Retry
 
 from slacode.config import PrometheusServer, Settings
 from slacode.model import Objective, PrometheusQuery
-from slacode.pull.align import request_spans, uniform_runs
+from slacode.pull.align import layout, uniform_runs
 from slacode.pull.base import Counts, CountSeries, Gap, PullRequest
 from slacode.pull.cache import Cache, CachedPoint
 
@@ -453,6 +454,10 @@ def plan_for(obj: Objective) -> Plan:
     return _events(q)
 
 
+#: points by interval start, server warnings, fault reasons by interval start
+_Fetched = tuple[dict[int, CachedPoint], tuple[str, ...], dict[int, str]]
+
+
 # --- the source -----------------------------------------------------------------------------
 
 class PrometheusSource:
@@ -465,6 +470,8 @@ class PrometheusSource:
         self.cache = cache or Cache(None)
         self._clients: dict[str, PrometheusClient] = {}
         self._lock = threading.Lock()
+        self._fetching: dict[tuple[object, ...], threading.Lock] = {}
+        self._fetched: dict[tuple[object, ...], _Fetched] = {}
 
     @property
     def queries(self) -> int:
@@ -486,7 +493,8 @@ class PrometheusSource:
 
     def fetch(self, request: PullRequest) -> CountSeries:
         obj, agr = request.objective, request.agreement
-        spans = request_spans(request.start, request.end, request.now, request.step, agr.timezone)
+        spans = layout(request.start, min(request.end, request.now), request.step,
+                       agr.timezone, request.detail, request.cuts)
         try:
             plan = plan_for(obj)
         except ValueError as exc:
@@ -504,17 +512,40 @@ class PrometheusSource:
             "step": request.step,
             "tz": agr.timezone,
         }
+        # Objectives over the same measurement (a month and a rolling 28 days of one SLI)
+        # share one fetch: the second waits for the first and reuses its answer.
+        memo_key = (json.dumps(key, sort_keys=True), request.now, tuple(spans))
+        with self._lock:
+            lock = self._fetching.setdefault(memo_key, threading.Lock())
+        with lock:
+            if memo_key not in self._fetched:
+                self._fetched[memo_key] = self._fetch(client, plan, key, spans, request)
+        points, warnings, faults = self._fetched[memo_key]
+        return _series(request, spans, points, "", warnings, faults)
+
+    def _fetch(
+        self,
+        client: PrometheusClient,
+        plan: Plan,
+        key: dict[str, object],
+        spans: list[tuple[int, int]],
+        request: PullRequest,
+    ) -> _Fetched:
         settled = request.now - self.cache.settle
-        known = self.cache.load(key)
+        wanted = dict(spans)
+        # cached points of this layout only: a day that was hourly yesterday (the edge of
+        # a rolling window) and is whole today is asked for again, and the cache forgets
+        # the hours
+        known = {s: p for s, p in self.cache.load(key).items() if wanted.get(s) == p.end}
         points = {s: p for s, p in known.items() if p.end <= settled}
-        todo = [sp for sp in spans if sp[0] not in points or points[sp[0]].end != sp[1]]
+        todo = [sp for sp in spans if sp[0] not in points]
         warnings: list[str] = []
         fresh: list[CachedPoint] = []
         faults: dict[int, str] = {}
-        for run in uniform_runs(todo, request.step):
+        for run in uniform_runs(todo):
             for i in range(0, len(run), CHUNK_POINTS):
                 chunk = run[i:i + CHUNK_POINTS]
-                got, reason, warn = _ask(client, plan, chunk, request.step)
+                got, reason, warn = _ask(client, plan, chunk)
                 warnings.extend(w for w in warn if w not in warnings)
                 if warn and not reason:
                     reason = f"{client._name()} answered with partial data: {warn[0]}"
@@ -527,21 +558,23 @@ class PrometheusSource:
                     points[s] = p
                     fresh.append(p)
         self.cache.store(key, fresh, request.now, known=known)
-        return _series(request, spans, points, "", tuple(warnings), faults)
+        return points, tuple(warnings), faults
 
 
 def _ask(
-    client: PrometheusClient, plan: Plan, chunk: list[tuple[int, int]], step: int
+    client: PrometheusClient, plan: Plan, chunk: list[tuple[int, int]]
 ) -> tuple[dict[str, dict[int, float]], str, tuple[str, ...]]:
-    """Values of each expression at the chunk's interval ends, or a fault reason."""
+    """Values of each expression at the ends of a run of equal intervals, or a fault."""
     got: dict[str, dict[int, float]] = {}
     warnings: list[str] = []
     s0, e0 = chunk[0]
+    length = e0 - s0
     for name, tmpl in plan.exprs.items():
-        if len(chunk) == 1 and e0 - s0 != step:
-            ans = client.query(_range(tmpl, e0 - s0, plan.subquery), e0)
+        if len(chunk) == 1:
+            ans = client.query(_range(tmpl, length, plan.subquery), e0)
         else:
-            ans = client.query_range(_range(tmpl, step, plan.subquery), e0, chunk[-1][1], step)
+            ans = client.query_range(_range(tmpl, length, plan.subquery), e0, chunk[-1][1],
+                                     length)
         warnings.extend(ans.warnings)
         if ans.error:
             return {}, ans.error, tuple(warnings)

@@ -14,10 +14,16 @@ from slacode.config import PrometheusServer, Settings
 from slacode.model import Agreement, Objective
 
 
-def make_settings(root: Path, url: str = "", **server: object) -> Settings:
-    """Settings with one server ``default`` at ``url`` and a cache under ``root``."""
+def make_settings(
+    root: Path, url: str = "", whole_days: bool = False, **server: object
+) -> Settings:
+    """Settings with one server ``default`` at ``url`` and a cache under ``root``.
+
+    Hourly intervals everywhere by default (``whole_days=False``), so tests can check
+    counts hour by hour; the tests of whole days pass ``whole_days=True``.
+    """
     opts = {"connect_timeout": 2.0, "read_timeout": 5.0, "retries": 1, **server}
-    return Settings(root=root, cache=str(root / "cache"),
+    return Settings(root=root, cache=str(root / "cache"), whole_days=whole_days,
                     servers=(PrometheusServer(url=url, url_env="", **opts),))  # type: ignore[arg-type]
 
 

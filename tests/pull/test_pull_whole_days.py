@@ -1,0 +1,102 @@
+"""Whole days: finished days are pulled as one interval each, hours only where
+evaluation needs them, against the real Prometheus and the synthetic truth."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pull_synthetic as ps
+import pytest
+from pull_support import make_agreement, make_settings
+from test_pull_prometheus import BERLIN, EVENTS, NOW, SLICES, START, tolerance
+
+from slacode.model import Agreement, Maintenance, Objective, Window
+from slacode.pull import pull
+from slacode.pull.base import CountSeries
+
+pytestmark = pytest.mark.prometheus
+
+# the local days of the test data in Berlin (the third lasts 25 hours)
+DAYS = [
+    (ps.ts("2026-10-22T22:00:00"), ps.ts("2026-10-23T22:00:00")),
+    (ps.ts("2026-10-23T22:00:00"), ps.ts("2026-10-24T22:00:00")),
+    (ps.ts("2026-10-24T22:00:00"), ps.ts("2026-10-25T23:00:00")),
+    (ps.ts("2026-10-25T23:00:00"), ps.ts("2026-10-26T23:00:00")),
+]
+ROLLING = Objective("availability-2d", "availability", 99.9, Window("rolling", 2),
+                    EVENTS.source, method="events")
+
+
+def run(agr: Agreement, url: str, root: Path, whole_days: bool = True, now: int = NOW):
+    return pull([agr], make_settings(root, url, whole_days=whole_days), now, start=START)
+
+
+def series(result, oid: str) -> CountSeries:
+    m = result.measurements[("api", oid)]
+    assert isinstance(m, CountSeries)
+    return m
+
+
+def test_finished_days_are_one_interval_each_and_match_the_hours(
+    prometheus, truth, tmp_path
+) -> None:
+    agr = make_agreement(EVENTS, tz=BERLIN)
+    days = series(run(agr, prometheus.url, tmp_path / "d"), "availability")
+    hours = series(run(agr, prometheus.url, tmp_path / "h", whole_days=False), "availability")
+    assert [(p.start, p.end) for p in days.points] == DAYS
+    assert len(hours.points) == 97
+    for p in days.points:
+        good, total = truth.events(p.start, p.end)
+        assert p.has_data
+        if p.start <= ps.GAP[0] < p.end:
+            # the scrape gap: hours without samples have no data, while the day's
+            # increase spans the gap and still counts the requests made during it
+            hourly = sum(h.total for h in hours.points if p.start <= h.start < p.end
+                         and h.has_data)
+            assert hourly < p.total <= total + tolerance(total)
+            continue
+        assert abs(p.total - total) <= tolerance(total), p
+        assert abs(p.good - good) <= tolerance(good), p
+
+
+def test_time_slices_by_whole_days_match_the_truth(prometheus, truth, tmp_path) -> None:
+    m = series(run(make_agreement(SLICES, tz=BERLIN), prometheus.url, tmp_path), "slices")
+    assert [(p.start, p.end) for p in m.points] == DAYS
+    for p in m.points:
+        if p.start <= ps.GAP[0] < p.end:
+            continue  # slices without samples are not counted
+        want = truth.slices(p.start, p.end, 300, 0.05)
+        assert want is not None
+        assert (p.good, p.total) == pytest.approx(want, abs=1), p
+
+
+def test_a_rolling_window_starts_exactly_at_an_interval_boundary(
+    prometheus, tmp_path
+) -> None:
+    now = NOW - 3 * 3600 + 1234  # a day still running, at no round time
+    res = run(make_agreement(EVENTS, ROLLING, tz=BERLIN), prometheus.url, tmp_path, now=now)
+    cut = now - 2 * 86400
+    m = series(res, "availability-2d")
+    assert cut in [p.start for p in m.points]
+    # the days holding the cut (24 October, Berlin) and now are hourly; the others whole
+    lengths = [p.end - p.start for p in m.points]
+    assert lengths[0] == 86400
+    assert lengths[1:26] == [3600] * 22 + [1234, 2366, 3600]  # cut at 22:20:34
+    assert lengths[26] == 25 * 3600
+    assert m.points[-1].end == now
+    # a month and a rolling window of one measurement: one fetch answers both
+    assert series(res, "availability").points == m.points
+    alone = run(make_agreement(ROLLING, tz=BERLIN), prometheus.url, tmp_path / "alone", now=now)
+    assert res.queries == alone.queries
+
+
+def test_a_maintenance_day_keeps_its_hours(prometheus, tmp_path) -> None:
+    w = Maintenance(datetime.fromisoformat("2026-10-24T02:00:00+02:00"),
+                    datetime.fromisoformat("2026-10-24T03:30:00+02:00"),
+                    datetime.fromisoformat("2026-10-01T00:00:00+02:00"))
+    agr = make_agreement(EVENTS, tz=BERLIN)
+    agr = Agreement(**{**agr.__dict__, "maintenance": (w,)})
+    m = series(run(agr, prometheus.url, tmp_path), "availability")
+    lengths = [p.end - p.start for p in m.points]
+    assert lengths == [86400] + [3600] * 24 + [25 * 3600, 86400]
