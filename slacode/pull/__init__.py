@@ -108,9 +108,7 @@ def pull(
             month_start(now, agr.timezone, settings.history_months)
             if start is None else local_midnight(start, agr.timezone)
         )
-        detail, cuts = _fine(agr, now)
-        if not settings.whole_days:
-            detail = ((a_start, now),)
+        cuts = _cuts(agr, now)
         for idx, obj in enumerate(agr.objectives):
             pos = agr.pos(f"/objectives/{idx}/resolution")
             try:
@@ -128,7 +126,7 @@ def pull(
                 sources[obj.source.kind] = SOURCES[obj.source.kind](settings, cache)
             slice_len = int(obj.slice.seconds) if obj.method == "slices" and obj.slice else 1
             at = tuple(sorted({c - c % slice_len for c in cuts}))  # slices are whole
-            jobs.append((PullRequest(agr, obj, a_start, now, step, now, detail, at), idx))
+            jobs.append((PullRequest(agr, obj, a_start, now, step, now, at), idx))
 
     results: dict[int, Measurement] = {}
 
@@ -166,21 +164,18 @@ def pull(
     return PullResult(measurements, queries, tuple(sorted(set(problems))))
 
 
-def _fine(agr: Agreement, now: int) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...]]:
-    """Maintenance windows, and the starts of the agreement's rolling windows.
+def _cuts(agr: Agreement, now: int) -> tuple[int, ...]:
+    """The starts of the agreement's rolling windows and its maintenance windows' edges.
 
     Per agreement rather than per objective, so objectives over the same measurement
     (a calendar month and a rolling 28 days of one SLI) ask for the same intervals and
     the Prometheus source answers both from one fetch.
     """
-    detail = tuple(sorted(
-        (int(w.start.timestamp()), int(w.end.timestamp()))
-        for w in agr.maintenance if w.end > w.start
-    ))
-    cuts = tuple(sorted({
-        now - o.window.days * 86400 for o in agr.objectives if o.window.kind == "rolling"
-    }))
-    return detail, cuts
+    cuts = {now - o.window.days * 86400 for o in agr.objectives if o.window.kind == "rolling"}
+    for w in agr.maintenance:
+        if w.end > w.start:
+            cuts |= {int(w.start.timestamp()), int(w.end.timestamp())}
+    return tuple(sorted(cuts))
 
 
 def _failed(req: PullRequest, reason: str) -> Measurement:

@@ -118,10 +118,9 @@ class PullRequest:
     end: int
     step: int
     now: int
-    # Where evaluation needs ``step``-long intervals inside finished days (maintenance
-    # windows), and instants an interval must start at (rolling windows' starts). A
-    # source may lay finished days out as one interval elsewhere (``align.layout``).
-    detail: tuple[tuple[int, int], ...] = ()
+    # Instants where evaluation splits a day (a rolling window's start, a maintenance
+    # window's start and end): a source that lays out whole days (``align.layout``)
+    # starts an interval at each, so figures never prorate an interval.
     cuts: tuple[int, ...] = ()
 
 

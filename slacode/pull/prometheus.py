@@ -494,7 +494,7 @@ class PrometheusSource:
     def fetch(self, request: PullRequest) -> CountSeries:
         obj, agr = request.objective, request.agreement
         spans = layout(request.start, min(request.end, request.now), request.step,
-                       agr.timezone, request.detail, request.cuts)
+                       agr.timezone, request.cuts, self.settings.whole_days)
         try:
             plan = plan_for(obj)
         except ValueError as exc:
@@ -533,9 +533,9 @@ class PrometheusSource:
     ) -> _Fetched:
         settled = request.now - self.cache.settle
         wanted = dict(spans)
-        # cached points of this layout only: a day that was hourly yesterday (the edge of
-        # a rolling window) and is whole today is asked for again, and the cache forgets
-        # the hours
+        # cached points of this layout only: a day that was split yesterday (at a rolling
+        # window's start) and is whole today is asked for again, and the cache forgets
+        # the pieces
         known = {s: p for s, p in self.cache.load(key).items() if wanted.get(s) == p.end}
         points = {s: p for s, p in known.items() if p.end <= settled}
         todo = [sp for sp in spans if sp[0] not in points]

@@ -63,31 +63,23 @@ def test_uniform_runs_split_where_the_length_changes() -> None:
     ]
 
 
-def test_layout_keeps_hours_only_where_evaluation_needs_them() -> None:
+def test_layout_is_local_days_split_at_the_cuts() -> None:
     tz = "Europe/Berlin"
     start = ts("2026-10-20T00:00:00+02:00")
     now = ts("2026-10-28T13:30:00+01:00")
-    maintenance = (ts("2026-10-22T02:00:00+02:00"), ts("2026-10-22T03:30:00+02:00"))
+    m0, m1 = ts("2026-10-22T02:00:00+02:00"), ts("2026-10-22T03:30:00+02:00")  # maintenance
     cut = ts("2026-10-26T09:20:00+01:00")  # a rolling window's start
-    spans = layout(start, now, 3600, tz, (maintenance,), (cut,))
+    spans = layout(start, now, 3600, tz, (cut, m1, m0))
     assert spans[0][0] == start and spans[-1][1] == now
     assert all(b[0] == a[1] for a, b in itertools.pairwise(spans))  # contiguous, no overlap
-    hours = [(e - s) / 3600 for s, e in spans]
-    # 20, 21 whole; 22 hourly (maintenance); 23, 24 whole; 25 whole (25 h, DST ends);
-    # 26 hourly with 09:00-10:00 cut at 09:20; 27 whole; 28 running: hourly up to 13:30
-    assert hours[:2] == [24, 24]
-    assert hours[2:26] == [1] * 24
-    assert hours[26:29] == [24, 24, 25]
-    assert hours[29:38] == [1] * 9
-    assert spans[38] == (ts("2026-10-26T09:00:00+01:00"), cut)
-    assert spans[39] == (cut, ts("2026-10-26T10:00:00+01:00"))
-    assert hours[40:54] == [1] * 14
-    assert hours[54] == 24
-    assert hours[55:] == [1] * 13 + [0.5]
+    assert [(e - s) / 3600 for s, e in spans] == [
+        24, 24, 2, 1.5, 20.5, 24, 24, 25, 9 + 1 / 3, 14 + 2 / 3, 24, 13.5,
+    ]
+    assert spans[8][1] == cut and spans[2][1] == m0 and spans[3][1] == m1
 
 
-def test_layout_of_a_running_day_near_its_end_stays_hourly() -> None:
+def test_layout_at_the_objective_resolution_when_days_are_not_whole() -> None:
     start = ts("2026-01-01T00:00:00")
-    spans = layout(start, start + 86400 + 23 * 3600 + 1800, 3600, "UTC")
-    assert spans[0] == (start, start + 86400)
-    assert len(spans) == 1 + 24
+    cut = start + 5400
+    spans = layout(start, start + 4 * 3600, 3600, "UTC", (cut,), whole_days=False)
+    assert [(e - s) // 60 for s, e in spans] == [60, 30, 30, 60, 60]

@@ -76,27 +76,30 @@ def test_a_rolling_window_starts_exactly_at_an_interval_boundary(
 ) -> None:
     now = NOW - 3 * 3600 + 1234  # a day still running, at no round time
     res = run(make_agreement(EVENTS, ROLLING, tz=BERLIN), prometheus.url, tmp_path, now=now)
-    cut = now - 2 * 86400
+    cut = now - 2 * 86400  # 24 October 22:20:34 in Berlin
     m = series(res, "availability-2d")
-    assert cut in [p.start for p in m.points]
-    # the days holding the cut (24 October, Berlin) and now are hourly; the others whole
-    lengths = [p.end - p.start for p in m.points]
-    assert lengths[0] == 86400
-    assert lengths[1:26] == [3600] * 22 + [1234, 2366, 3600]  # cut at 22:20:34
-    assert lengths[26] == 25 * 3600
-    assert m.points[-1].end == now
+    assert [(p.start, p.end) for p in m.points] == [
+        DAYS[0], (DAYS[1][0], cut), (cut, DAYS[1][1]), DAYS[2], (DAYS[3][0], now)
+    ]
+    assert all(p.has_data for p in m.points)
     # a month and a rolling window of one measurement: one fetch answers both
     assert series(res, "availability").points == m.points
     alone = run(make_agreement(ROLLING, tz=BERLIN), prometheus.url, tmp_path / "alone", now=now)
     assert res.queries == alone.queries
 
 
-def test_a_maintenance_day_keeps_its_hours(prometheus, tmp_path) -> None:
+def test_a_maintenance_window_splits_its_day(prometheus, truth, tmp_path) -> None:
     w = Maintenance(datetime.fromisoformat("2026-10-24T02:00:00+02:00"),
                     datetime.fromisoformat("2026-10-24T03:30:00+02:00"),
                     datetime.fromisoformat("2026-10-01T00:00:00+02:00"))
     agr = make_agreement(EVENTS, tz=BERLIN)
     agr = Agreement(**{**agr.__dict__, "maintenance": (w,)})
     m = series(run(agr, prometheus.url, tmp_path), "availability")
-    lengths = [p.end - p.start for p in m.points]
-    assert lengths == [86400] + [3600] * 24 + [25 * 3600, 86400]
+    w0, w1 = int(w.start.timestamp()), int(w.end.timestamp())
+    assert [(p.start, p.end) for p in m.points] == [
+        DAYS[0], (DAYS[1][0], w0), (w0, w1), (w1, DAYS[1][1]), DAYS[2], DAYS[3]
+    ]
+    inside = m.points[2]
+    good, total = truth.events(w0, w1)
+    assert abs(inside.total - total) <= tolerance(total)
+    assert abs(inside.good - good) <= tolerance(good)
