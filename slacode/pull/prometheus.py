@@ -18,9 +18,9 @@ Rules, per objective method:
 * latency: ``histogram`` + ``threshold``: good = ``<h>_bucket{...,le="<threshold s>"}``,
   total = ``<h>_count{...}``; the ``le`` value matches both ``0.3`` and ``0.30`` forms.
 * slices: a slice of length S is bad when ``bad/total > slice_threshold`` over
-  ``(t-S, t]``; per interval the server counts, with one subquery ``[STEP:S]``, slices
-  with data and bad slices together (``sum_over_time(((ratio > bool thr) + PACK)[..])``
-  is PACK x slices + bad) and, if needed, slices with traffic.
+  ``(t-S, t]``; per interval the server counts, with subqueries ``[STEP:S]``, slices with
+  data (``count_over_time`` of ``sum(increase(total[S]))``), bad slices
+  (``sum_over_time((ratio > bool thr)[STEP:S])``) and, if needed, slices with traffic.
   A 0/0 slice counts by the objective's ``zero_traffic``: good (default), bad, or not
   at all (no-data). A slice without samples is not counted; an interval with none has
   no data. Subquery steps are aligned to multiples of S, so S must divide the offset of
@@ -403,11 +403,6 @@ def _latency(obj: Objective, q: PrometheusQuery) -> Plan:
     return _events(PrometheusQuery(good=bucket, total=count))
 
 
-#: 2**24: room for 194 days of one-second slices in one interval, and PACK x slices
-#: stays far below 2**53, where float integers stop being exact
-PACK = 16_777_216
-
-
 def _slices(obj: Objective, q: PrometheusQuery) -> Plan:
     if obj.slice is None or obj.slice_threshold is None:
         raise ValueError("time slices need a slice length and a slice threshold")
@@ -420,10 +415,10 @@ def _slices(obj: Objective, q: PrometheusQuery) -> Plan:
         ratio = f"(sum(increase({q.bad.strip()}[{s}s])) or vector(0)) / {tot}"
     else:
         ratio = f"({tot} - (sum(increase({q.good.strip()}[{s}s])) or vector(0))) / {tot}"
-    # One subquery gives both counts: each slice with data adds PACK plus 1 if it is bad,
-    # so the sum is PACK x slices + bad slices (exact in a float: bad <= slices < PACK).
-    # Evaluating every slice is what costs the server; this does it once, not twice.
-    exprs = {"packed": f"sum_over_time(((({ratio}) > bool {thr!r}) + {PACK})[__R__:{s}s])"}
+    exprs = {
+        "slices": f"count_over_time(({tot})[__R__:{s}s])",
+        "bad": f"sum_over_time((({ratio}) > bool {thr!r})[__R__:{s}s])",
+    }
     zero = obj.zero_traffic
     if zero != "good":
         exprs["traffic"] = f"sum_over_time(({tot} > bool 0)[__R__:{s}s])"
@@ -431,11 +426,10 @@ def _slices(obj: Objective, q: PrometheusQuery) -> Plan:
     def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
         if any(x is not None and math.isnan(x) for x in v.values()):
             return None, None, NAN
-        packed = v["packed"]
-        if not packed:
+        slices = v["slices"]
+        if not slices:
             return None, None, NO_SAMPLES
-        slices = float(packed // PACK)
-        bad = min(packed - slices * PACK, slices)
+        bad = min(v["bad"] or 0.0, slices)
         if zero == "good":
             return slices - bad, slices, ""
         traffic = min(v.get("traffic") or 0.0, slices)

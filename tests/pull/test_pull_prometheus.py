@@ -154,8 +154,7 @@ def test_second_pull_sends_no_query_for_closed_intervals(prometheus, tmp_path) -
     second = run([EVENTS, LATENCY, SLICES], prometheus.url, tmp_path, now=now)
     sent = prometheus.api_queries() - before
     # only the open interval is asked for again: one instant query per expression
-    # (events and latency: good and total; slices: one packed count)
-    assert second.queries == sent == 2 + 2 + 1
+    assert second.queries == sent == 2 + 2 + 2
     assert first.queries > second.queries
     for oid in ("availability", "latency", "slices"):
         assert series(first, oid).points == series(second, oid).points
