@@ -132,6 +132,7 @@ class _Service:
         self._surveys: dict[tuple[object, ...], SurveyIndex] = {}
         self._outcomes: dict[tuple[object, ...], tuple[list[Outcome], list[int]]] = {}
         self._clocks: dict[tuple[int, str], dict[str, Clock]] = {}
+        self._excluded: dict[int, list[tuple[int, int]]] = {}
 
     def in_force(self, ts: int) -> Agreement:
         if len(self.versions) == 1:
@@ -146,7 +147,9 @@ class _Service:
     def excluded(self, v: Agreement, o: Objective) -> list[tuple[int, int]]:
         if o.kind not in COUNT_KINDS:
             return []
-        return merge([_span(w) for w in _maintenance(v)[0]])
+        if v.version not in self._excluded:
+            self._excluded[v.version] = merge([_span(w) for w in _maintenance(v)[0]])
+        return self._excluded[v.version]
 
     def count_index(
         self, v: Agreement, o: Objective

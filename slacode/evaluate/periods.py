@@ -28,8 +28,10 @@ def zone(name: str) -> ZoneInfo:
     return ZoneInfo(name or "UTC")
 
 
+@lru_cache(maxsize=8192)
 def midnight(d: date, tz: str) -> int:
-    """UNIX time of local midnight starting ``d`` in ``tz``."""
+    """UNIX time of local midnight starting ``d`` in ``tz`` (memoised: a fleet's periods,
+    strips and bad days ask for the same few hundred midnights a third of a million times)."""
     return int(datetime(d.year, d.month, d.day, tzinfo=zone(tz)).timestamp())
 
 
@@ -122,6 +124,11 @@ def rolling(days: int, now: int) -> Period:
 
 def days_between(start: int, end: int, tz: str) -> list[tuple[date, int, int]]:
     """Local days overlapping ``[start, end)`` as ``(date, start, end)``, cut to the range."""
+    return list(_days_between(start, end, tz))
+
+
+@lru_cache(maxsize=1024)
+def _days_between(start: int, end: int, tz: str) -> tuple[tuple[date, int, int], ...]:
     out: list[tuple[date, int, int]] = []
     d = local_date(start, tz)
     while True:
@@ -132,7 +139,7 @@ def days_between(start: int, end: int, tz: str) -> list[tuple[date, int, int]]:
         e = midnight(nxt, tz)
         out.append((d, max(s, start), min(e, end)))
         d = nxt
-    return out
+    return tuple(out)
 
 
 def last_days(now: int, tz: str, n: int = 90) -> list[tuple[date, int, int]]:
