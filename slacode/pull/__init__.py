@@ -108,7 +108,6 @@ def pull(
             month_start(now, agr.timezone, settings.history_months)
             if start is None else local_midnight(start, agr.timezone)
         )
-        cuts = _cuts(agr, now)
         for idx, obj in enumerate(agr.objectives):
             pos = agr.pos(f"/objectives/{idx}/resolution")
             try:
@@ -125,7 +124,7 @@ def pull(
             if obj.source.kind not in sources:
                 sources[obj.source.kind] = SOURCES[obj.source.kind](settings, cache)
             slice_len = int(obj.slice.seconds) if obj.method == "slices" and obj.slice else 1
-            at = tuple(sorted({c - c % slice_len for c in cuts}))  # slices are whole
+            at = tuple(sorted({c - c % slice_len for c in _cuts(agr, obj, now)}))  # whole slices
             jobs.append((PullRequest(agr, obj, a_start, now, step, now, at), idx))
 
     results: dict[int, Measurement] = {}
@@ -164,14 +163,19 @@ def pull(
     return PullResult(measurements, queries, tuple(sorted(set(problems))))
 
 
-def _cuts(agr: Agreement, now: int) -> tuple[int, ...]:
-    """The starts of the agreement's rolling windows and its maintenance windows' edges.
+def _cuts(agr: Agreement, obj: Objective, now: int) -> tuple[int, ...]:
+    """Where evaluation splits a day for ``obj``: its maintenance windows' edges, and the
+    start of every rolling window over the same source.
 
-    Per agreement rather than per objective, so objectives over the same measurement
-    (a calendar month and a rolling 28 days of one SLI) ask for the same intervals and
-    the Prometheus source answers both from one fetch.
+    Objectives over one source (a calendar month and a rolling 28 days of one SLI) get
+    the same cuts, so they ask for the same intervals and the Prometheus source answers
+    both from one fetch; an objective over another source is not split for them.
     """
-    cuts = {now - o.window.days * 86400 for o in agr.objectives if o.window.kind == "rolling"}
+    cuts = {
+        now - o.window.days * 86400
+        for o in agr.objectives
+        if o.window.kind == "rolling" and o.source == obj.source
+    }
     for w in agr.maintenance:
         if w.end > w.start:
             cuts |= {int(w.start.timestamp()), int(w.end.timestamp())}
