@@ -83,13 +83,21 @@ def write_openmetrics_by_day(
     return files
 
 
-def backfill(files: Sequence[Path], tsdb: Path, workers: int = 2) -> None:
-    """``promtool tsdb create-blocks-from openmetrics`` for each file into ``tsdb``."""
+def backfill(
+    files: Sequence[Path], tsdb: Path, workers: int = 2, max_block_duration: str = ""
+) -> None:
+    """``promtool tsdb create-blocks-from openmetrics`` for each file into ``tsdb``.
+
+    ``max_block_duration`` (e.g. ``"24h"``) writes longer blocks: promtool re-reads its
+    input once per block, so one day's file is about four times faster in 24-hour blocks.
+    """
     tsdb.mkdir(parents=True, exist_ok=True)
+    extra = [f"--max-block-duration={max_block_duration}"] if max_block_duration else []
 
     def one(path: Path) -> None:
         out = subprocess.run(
-            ["promtool", "tsdb", "create-blocks-from", "openmetrics", str(path), str(tsdb)],
+            ["promtool", "tsdb", "create-blocks-from", "openmetrics", *extra, str(path),
+             str(tsdb)],
             capture_output=True, text=True, timeout=600, check=False,
         )
         if out.returncode != 0:

@@ -36,7 +36,7 @@ def prom_tsdb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("prometheus")
     series, types, _ = pull_synthetic.generate()
     files = write_openmetrics_by_day(series, types, work / "openmetrics")
-    backfill(files, work / "tsdb")
+    backfill(files, work / "tsdb", max_block_duration="24h")
     return work / "tsdb"
 
 
