@@ -57,6 +57,8 @@ def merge(spans: list[Span]) -> list[Span]:
 
 def overlap(spans: list[Span], a: int, b: int) -> int:
     """Seconds of merged ``spans`` inside ``[a, b)``."""
+    if not spans:
+        return 0
     return sum(max(0, min(e, b) - max(s, a)) for s, e in spans if s < b and e > a)
 
 
