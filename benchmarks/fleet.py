@@ -171,6 +171,8 @@ markdown_extensions:
   - attr_list
 plugins:
   - search
+  - slacode:            # the pages are already in docs/: only the page hooks, no pipeline
+      generate: false
 """
 
 

@@ -10,6 +10,15 @@ answering errors or partial data, a data file missing): a bad night must not rep
 yesterday's figures with "no data". Data that is simply absent (no samples, empty rows)
 is published as "no data" with its reason in every build; ``strict: true`` in the
 plugin options fails on that too.
+
+``generate: false`` builds a tree that ``slacode render --out`` already wrote into
+``docs_dir`` (the fleet benchmark does this) without running the pipeline; the page
+hooks below apply to it all the same.
+
+Generated pages wrap finished HTML blocks (charts, day and period tables) in marker
+comments (:mod:`slacode.render.passthrough`): the plugin hands Markdown and the search
+plugin a placeholder instead and puts the block back afterwards, so a large fleet's
+pages are not tokenised three times over.
 """
 
 from __future__ import annotations
@@ -21,19 +30,27 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Section
+from mkdocs.structure.pages import Page
+from mkdocs.utils.meta import get_data
 
 from slacode.config import Settings, settings_from_mapping
 from slacode.problems import SlacodeError
+from slacode.render import passthrough
 
 log = logging.getLogger("mkdocs.plugins.slacode")
+
+#: A services section with more pages than this is grouped by owner in the navigation.
+GROUP_ABOVE = 30
 
 
 class SlacodeConfig(Config):
     """One option per :class:`~slacode.config.Settings` field; unset means the default there."""
 
     enabled = c.Type(bool, default=True)
+    generate = c.Type(bool, default=True)
     slas = c.Optional(c.Type(str))
     ledger = c.Optional(c.Type(str))
     cache = c.Optional(c.Type(str))
@@ -49,22 +66,32 @@ class SlacodeConfig(Config):
 class SlacodePlugin(BasePlugin[SlacodeConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.language = "en"
         self.watch: tuple[str, ...] = ()
+        self.blocks: dict[str, list[str]] = {}
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
         root = Path(config.config_file_path or ".").resolve().parent
-        options = {k: v for k, v in self.config.items() if v is not None and k != "enabled"}
+        options = {
+            k: v
+            for k, v in self.config.items()
+            if v is not None and k not in ("enabled", "generate")
+        }
         if "language" not in options:
             theme_lang = str(config.theme.get("language") or "en")
             options["language"] = "zh" if theme_lang.startswith("zh") else "en"
+        self.language = options["language"]
+        if not self.config.generate:
+            return config
         if "site_url" not in options and config.site_url:
             options["site_url"] = config.site_url
         try:
             self.settings = settings_from_mapping(options, root)
         except SlacodeError as exc:
             raise PluginError(str(exc)) from None
+        self.language = self.settings.language
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
@@ -106,22 +133,96 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             files.append(File.generated(config, path, content=content))
         return files
 
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        if not self.config.enabled:
+            return markdown
+        text, blocks = passthrough.stash(markdown)
+        self.blocks[page.file.src_uri] = blocks
+        return text
+
+    @event_priority(-100)  # after the search plugin has indexed the page without the blocks
+    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        blocks = self.blocks.pop(page.file.src_uri, None)
+        if blocks:
+            page.content = passthrough.restore(page.content, blocks)
+        return context
+
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
-        """Name the folder section of the service pages in the site's language."""
-        if self.settings is None:
+        """Name the section of the service pages in the site's language; group a fleet.
+
+        Material renders the whole navigation into every page, so a flat list of N
+        services costs N² links over the site. Above :data:`GROUP_ABOVE` services the
+        section is split by owner (as the overview groups them) and ``navigation.prune``
+        leaves only the reader's own group expanded on each page; every other group is
+        one link to its first service.
+        """
+        if not self.config.enabled:
             return nav
         from slacode.render.strings import t
 
         for item in nav.items:
             children = getattr(item, "children", None) or []
-            if item.is_section and any(
-                getattr(c, "file", None) is not None and c.file.src_uri.startswith("services/")
+            services = [
+                c
                 for c in children
-            ):
-                item.title = t("nav.services", self.settings.language)
+                if getattr(c, "file", None) is not None and c.file.src_uri.startswith("services/")
+            ]
+            if not (item.is_section and services):
+                continue
+            item.title = t("nav.services", self.language)
+            if len(services) > GROUP_ABOVE:
+                _group_by_owner(item, services, t("overview.no_owner", self.language))
+                features = config.theme.get("features")
+                if isinstance(features, list) and not {
+                    "navigation.expand",
+                    "navigation.prune",
+                } & set(features):
+                    features.append("navigation.prune")
+                _link_in_order(nav)
         return nav
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         for path in self.watch:
             server.watch(path)
         return server
+
+
+def _owner(file: File) -> str:
+    """The owner a generated service page names in its front matter (already escaped)."""
+    try:
+        _, meta = get_data(file.content_string)
+    except (OSError, ValueError):
+        return ""
+    return str(meta.get("slacode_group") or "")
+
+
+def _group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
+    groups: dict[str, list[Any]] = {}
+    for page in services:
+        groups.setdefault(_owner(page.file), []).append(page)
+    grouped = []
+    for owner in sorted(groups, key=lambda o: (o == "", o)):  # as the overview orders them
+        sub = Section(owner or no_owner, groups[owner])
+        sub.parent = section
+        for page in groups[owner]:
+            page.parent = sub
+        grouped.append(sub)
+    section.children = [c for c in section.children if c not in services] + grouped
+
+
+def _link_in_order(nav: Any) -> None:
+    """Previous/next links follow the navigation as shown, groups included."""
+
+    def pages(items: list[Any]) -> list[Any]:
+        out = []
+        for item in items:
+            if isinstance(item, Page):
+                out.append(item)
+            out.extend(pages(getattr(item, "children", None) or []))
+        return out
+
+    ordered = pages(nav.items)
+    nav.pages = ordered
+    for i, page in enumerate(ordered):
+        page.previous_page = ordered[i - 1] if i else None
+        page.next_page = ordered[i + 1] if i + 1 < len(ordered) else None

@@ -354,6 +354,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             objectives=by_obj,
             status=status_of(cur),
             title=Markup(escape.yaml_str(a.name)),
+            group=Markup(escape.yaml_str(a.owners[0])) if a.owners else None,
             escape_block=lambda v: Markup(escape.block(v)),
             deps=", ".join(d.name for d in page.dependencies),
             fmt=fmt,

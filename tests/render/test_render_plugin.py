@@ -115,3 +115,22 @@ def test_pipeline_on_the_demo_renders_the_public_site() -> None:
     assert "services/payments-api.md" in public.files
     assert not any("auth-internal" in p or "acme" in p for p in public.files)
     assert {r.service for r in public.results} >= {"payments-api", "auth-internal"}
+
+
+def test_generate_false_builds_the_tree_in_docs_dir_without_the_pipeline(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """What the fleet benchmark uses: `slacode render --out docs` first, then only MkDocs."""
+
+    def no_run(*args, **kw):
+        raise AssertionError("the pipeline must not run")
+
+    monkeypatch.setattr(slacode.pipeline, "run", no_run)
+    cfg = _config(tmp_path, "slacode:\n      generate: false", language="zh")
+    plugin = cfg.plugins["slacode"]
+    plugin.on_config(cfg)
+    assert plugin.settings is None and plugin.language == "zh"
+    from mkdocs.structure.files import get_files
+
+    files = cfg.plugins.on_files(get_files(cfg), config=cfg)
+    assert [f.src_uri for f in files.documentation_pages()] == ["about.md"]
