@@ -7,7 +7,7 @@ print them with documented, stable keys.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Literal
 
 Verdict = Literal["met", "at-risk", "breached", "no-data", "insufficient-data"]
@@ -87,7 +87,19 @@ class PeriodResult:
 
     def as_dict(self) -> dict[str, object]:
         """The documented JSON shape (``slacode evaluate --format json``)."""
-        return asdict(self)
+        return _plain(self)  # type: ignore[return-value]
+
+
+def _plain(x: object) -> object:
+    """``dataclasses.asdict`` without its deep copy of every leaf, which made it most of
+    the cost of rendering a fleet's JSON; results are frozen, so nothing is shared."""
+    if hasattr(x, "__dataclass_fields__"):
+        return {name: _plain(getattr(x, name)) for name in x.__dataclass_fields__}
+    if isinstance(x, tuple | list):
+        return type(x)(_plain(v) for v in x)
+    if isinstance(x, dict):
+        return {k: _plain(v) for k, v in x.items()}
+    return x
 
 
 @dataclass(frozen=True)
