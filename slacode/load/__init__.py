@@ -35,26 +35,40 @@ class LoadResult:
 
 def find_files(paths: Sequence[Path | str]) -> list[Path]:
     """Agreement files under ``paths``: files as given, folders searched for *.yaml/*.yml."""
-    found: list[Path] = []
+    return list(_find(paths).values())
+
+
+def _find(
+    paths: Sequence[Path | str], searched: dict[Path, list[tuple[Path, Path]]] | None = None
+) -> dict[Path, Path]:
+    """:func:`find_files` keyed by each file's resolved path (resolved once: it costs a
+    system call per path component). ``searched`` keeps each folder's files between
+    calls, so the neighbours of a given folder's files are not searched for twice."""
+    found: list[tuple[Path, Path]] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found.extend(
-                f for f in sorted(p.rglob("*"))
-                if f.suffix in SUFFIXES and f.is_file()
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            files = searched.get(p) if searched is not None else None
+            if files is None:
+                files = [
+                    (f.resolve(), f) for f in sorted(p.rglob("*"))
+                    if f.suffix in SUFFIXES and f.is_file()
+                    and not any(part.startswith(".") for part in f.relative_to(p).parts)
+                ]
+                if searched is not None:
+                    searched[p] = files
+            found.extend(files)
         else:
-            found.append(p)
+            found.append((p.resolve(), p))
     unique: dict[Path, Path] = {}
-    for f in found:
-        unique.setdefault(f.resolve(), f)
-    return list(unique.values())
+    for real, f in found:
+        unique.setdefault(real, f)
+    return unique
 
 
-def _display(path: Path, root: Path) -> str:
+def _display(path: Path, real: Path, real_root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real.relative_to(real_root).as_posix()
     except ValueError:
         return str(path)
 
@@ -88,14 +102,15 @@ def _load(data: str | bytes, path: str, today: date | None) -> _Loaded:
     return _Loaded(agreement if ok else None, tuple(problems), raw_id)
 
 
-def _outside(path: Path, root: Path) -> str | None:
+def _outside(path: Path, real: Path, root: Path, real_root: Path) -> str | None:
     """How to name ``path`` when a symbolic link takes it out of ``root``; None when it stays.
 
     A link in slas/ to a file elsewhere (another checkout, /etc, a mounted secret) would
     publish or leak what the repository does not hold, so such a file is never read.
+    ``real`` and ``real_root`` are the resolved ``path`` and ``root``.
     """
-    real, plain = os.path.realpath(path), os.path.abspath(path)
-    if real == plain or Path(real).is_relative_to(root.resolve()):
+    plain = os.path.abspath(path)
+    if str(real) == plain or real.is_relative_to(real_root):
         return None
     try:
         return Path(plain).relative_to(os.path.abspath(root)).as_posix()
@@ -132,28 +147,30 @@ def load_agreements(
     from slacode.load import lint
 
     root = root or Path.cwd()
-    targets = find_files(paths)
-    target_keys = {f.resolve() for f in targets}
-    neighbours = find_files(sorted({f.parent for f in targets if f.parent.is_dir()}))
+    real_root = root.resolve()
+    searched: dict[Path, list[tuple[Path, Path]]] = {}
+    targets = _find(paths, searched)
+    neighbours = _find(sorted({f.parent for f in targets.values() if f.parent.is_dir()}),
+                       searched)
     loaded: dict[Path, tuple[str, _Loaded]] = {}
-    for f in [*targets, *(n for n in neighbours if n.resolve() not in target_keys)]:
-        linked = _outside(f, root)
-        shown = linked or _display(f, root)
+    for real, f in [*targets.items(), *((k, n) for k, n in neighbours.items() if k not in targets)]:
+        linked = _outside(f, real, root, real_root)
+        shown = linked or _display(f, real, real_root)
         data = (
             Problem(shown, 0, 0, "error",
                     "symbolic link to a file outside the repository: not read", "io")
             if linked else _read(f, shown)
         )
         if isinstance(data, Problem):
-            loaded[f.resolve()] = (shown, _Loaded(None, (data,), None))
+            loaded[real] = (shown, _Loaded(None, (data,), None))
         else:
-            loaded[f.resolve()] = (shown, _load(data, shown, today))
+            loaded[real] = (shown, _load(data, shown, today))
     index: dict[str, list[str]] = {}
     for shown, item in loaded.values():
         if item.raw_id is not None:
             index.setdefault(item.raw_id, []).append(shown)
     universe = [item.agreement for _, item in loaded.values() if item.agreement is not None]
-    mine = [loaded[k][1] for k in loaded if k in target_keys]
+    mine = [loaded[k][1] for k in loaded if k in targets]
     problems = [p for item in mine for p in item.problems]
     good = [item.agreement for item in mine if item.agreement is not None]
     cross = lint.lint_set(good, universe, index)

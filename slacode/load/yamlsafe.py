@@ -6,6 +6,15 @@ lets it refuse aliases, anchors, tags, directives, extra documents and deep
 nesting *before* any tree exists (an alias bomb never expands), and keeps dates
 as strings (YAML 1.2 core schema has no timestamps; the model parses them once).
 Every refusal is a :class:`Problem` with ``line:col``; nothing here raises for bad input.
+
+Speed: ruamel.yaml's pure-Python parser costs ~10 ms for a 2 KB agreement, most of a
+fleet's load time. When ``ruamel.yaml.clib`` (libyaml) is installed, a file is first read
+through its C parser, which yields the same event classes with the same marks, ~10x
+faster; the walk over them is the same code with the same limits. That result is kept
+only when it is a clean document. Anything else (a refusal, a syntax error, a text where
+libyaml, a YAML 1.1 reader, may differ from the pure YAML 1.2 parser) is read again by
+the pure parser, so every problem, message and position comes from one reader.
+``tests/load/test_load_fast.py`` checks both readers agree.
 """
 
 from __future__ import annotations
@@ -31,6 +40,11 @@ from ruamel.yaml.events import (
 from slacode.model import Position
 from slacode.problems import Problem
 
+try:  # libyaml through ruamel.yaml.clib: optional, only ever a fast path
+    from ruamel.yaml.cyaml import CParser
+except ImportError:  # pragma: no cover - depends on the installed wheels
+    CParser = None
+
 MAX_BYTES = 1024 * 1024  # an agreement is a few kilobytes; 1 MiB leaves ample room
 MAX_DEPTH = 64  # nested mappings/lists
 MAX_NODES = 100_000
@@ -43,6 +57,9 @@ _INT_OCT = re.compile(r"^0o[0-7]+$")
 _INT_HEX = re.compile(r"^0x[0-9a-fA-F]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = re.compile(r"^([-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN))$")
+# where libyaml (YAML 1.1) and the pure YAML 1.2 parser may disagree: tabs, the 1.1-only
+# line breaks (NEL, LS, PS), CR line ends, directives: a text with one goes to the pure parser
+_PURE_ONLY = re.compile("[\t\r\x85\u2028\u2029]|^%", re.MULTILINE)
 # C0 controls but tab/LF/CR, DEL, C1 controls but NEL, surrogates, non-characters:
 # YAML forbids them.
 _BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
@@ -127,6 +144,15 @@ def parse(data: str | bytes, path: str) -> tuple[Document | None, list[Problem]]
     text, problems = decode(data, path)
     if text is None:
         return None, problems
+    if CParser is not None and not _PURE_ONLY.search(text):
+        fast = _Walker(path)
+        try:
+            fast.walk(_c_events(text))
+        except Exception:  # whatever went wrong, the pure parser says it
+            pass
+        else:
+            if not fast.problems and isinstance(fast.root, dict):
+                return Document(fast.root, fast.positions, fast.key_positions), []
     walker = _Walker(path)
     try:
         walker.walk(YAML(typ="safe", pure=True).parse(text))
@@ -151,6 +177,42 @@ def parse(data: str | bytes, path: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(path, 1, 1, "error", "the file is empty: expected a mapping of "
                               "fields (key: value)", "yaml.empty")]
     return Document(walker.root, walker.positions, walker.key_positions), []
+
+
+class _PureOnly(Exception):
+    """The fast reader met something the pure parser places differently."""
+
+
+def _c_events(text: str) -> Iterable[Any]:
+    """libyaml's event stream: the same event classes and marks as the pure parser's.
+
+    Two things libyaml reads differently are left to the pure parser: an empty value
+    (``key:`` with nothing after it; libyaml places it elsewhere) and a block scalar
+    (``|``, ``>``) with an indentation digit or starting with a blank line (YAML 1.2
+    rules on its indentation that libyaml does not apply).
+    """
+    lines: list[str] | None = None
+    parser = CParser(text)
+    try:
+        while parser.check_event():
+            ev = parser.get_event()
+            if isinstance(ev, ScalarEvent):
+                if not ev.value:
+                    raise _PureOnly
+                if ev.style in ("|", ">"):
+                    lines = lines if lines is not None else text.split("\n")
+                    at = ev.start_mark
+                    header = lines[at.line][at.column:].split("#", 1)[0]
+                    after = lines[at.line + 1] if at.line + 1 < len(lines) else "x"
+                    if any(c.isdigit() for c in header) or not after.strip(" "):
+                        raise _PureOnly
+            yield ev
+    finally:
+        parser.dispose()
+
+
+_ENDS = (MappingEndEvent, SequenceEndEvent)
+_NODES = (ScalarEvent, MappingStartEvent, SequenceStartEvent)
 
 
 @dataclass
@@ -183,8 +245,14 @@ class _Walker:
     def walk(self, events: Iterable[Any]) -> None:
         documents = 0
         for ev in events:
-            pos = Position(ev.start_mark.line + 1, ev.start_mark.column + 1)
-            if isinstance(ev, DocumentStartEvent):
+            if isinstance(ev, _ENDS):  # most events: no position needed
+                self.stack.pop()
+                continue
+            mark = ev.start_mark
+            pos = Position(mark.line + 1, mark.column + 1)
+            if isinstance(ev, _NODES):
+                self.node(ev, pos)
+            elif isinstance(ev, DocumentStartEvent):
                 documents += 1
                 if documents > 1:
                     raise self.stop(pos, "a second YAML document: an agreement file holds "
@@ -197,10 +265,6 @@ class _Walker:
             elif isinstance(ev, AliasEvent):
                 raise self.stop(pos, f"alias *{ev.anchor} is not allowed: write the value out "
                                 "in full", "yaml.alias")
-            elif isinstance(ev, ScalarEvent | MappingStartEvent | SequenceStartEvent):
-                self.node(ev, pos)
-            elif isinstance(ev, MappingEndEvent | SequenceEndEvent):
-                self.stack.pop()
 
     def node(self, ev: Any, pos: Position) -> None:
         if ev.anchor:
