@@ -34,6 +34,9 @@ class PrometheusServer:
     read_timeout: float = 30.0
     retries: int = 3
     concurrency: int = 4
+    # the server evaluates the recording rules ``slacode rules`` writes (and their history
+    # was backfilled): time slices are read from the recorded series, not re-evaluated
+    recording_rules: bool = False
 
     def resolved_url(self) -> str:
         return os.environ.get(self.url_env, "") or self.url

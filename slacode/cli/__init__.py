@@ -26,6 +26,7 @@ COMMANDS = {
     "demo": "demo",
     "diff": "diff",
     "codeowners": "codeowners",
+    "rules": "rules",
 }
 
 

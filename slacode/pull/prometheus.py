@@ -35,6 +35,7 @@ is not counted because its figure would look better or worse than the truth.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -403,7 +404,25 @@ def _latency(obj: Objective, q: PrometheusQuery) -> Plan:
     return _events(PrometheusQuery(good=bucket, total=count))
 
 
-def _slices(obj: Objective, q: PrometheusQuery) -> Plan:
+@dataclass(frozen=True)
+class SliceRule:
+    """The per-slice expressions of a time-slice objective, as a recording rule records
+    them: ``bad`` is 1 for a bad slice and 0 for a good one, with one sample per slice
+    that has data; ``traffic`` (only when ``zero_traffic`` is not ``good``) is 1 for a
+    slice with requests. ``key`` names this exact rule: a changed threshold, slice or
+    selector gives a new key, so figures never mix two definitions."""
+
+    slice: int  # seconds
+    bad: str
+    traffic: str
+    key: str
+
+
+def slice_rule(obj: Objective) -> SliceRule:
+    """``ValueError`` when the objective is not a measurable time-slice objective."""
+    q = obj.source.prometheus
+    if q is None:
+        raise ValueError("the source has no prometheus selectors")
     if obj.slice is None or obj.slice_threshold is None:
         raise ValueError("time slices need a slice length and a slice threshold")
     s = int(obj.slice.seconds)
@@ -412,18 +431,49 @@ def _slices(obj: Objective, q: PrometheusQuery) -> Plan:
         raise ValueError("time slices need total and good or bad selectors")
     tot = f"sum(increase({q.total.strip()}[{s}s]))"
     if q.bad:
-        # no ``or vector(0)``: a slice without a bad series simply adds nothing to the
-        # sum of bad slices, and the set operation per slice was most of the query's cost
-        ratio = f"sum(increase({q.bad.strip()}[{s}s])) / {tot}"
+        bad = f"(sum(increase({q.bad.strip()}[{s}s])) or 0 * {tot}) / {tot}"
     else:
-        ratio = f"({tot} - (sum(increase({q.good.strip()}[{s}s])) or vector(0))) / {tot}"
-    exprs = {
-        "slices": f"count_over_time(({tot})[__R__:{s}s])",
-        "bad": f"sum_over_time((({ratio}) > bool {thr!r})[__R__:{s}s])",
-    }
+        bad = f"({tot} - (sum(increase({q.good.strip()}[{s}s])) or 0 * {tot})) / {tot}"
+    flag = f"{bad} > bool {thr!r}"
+    traffic = f"{tot} > bool 0" if obj.zero_traffic != "good" else ""
+    digest = hashlib.sha256(f"{s}\n{flag}\n{traffic}".encode()).hexdigest()[:16]
+    return SliceRule(s, flag, traffic, digest)
+
+
+#: names of the series the recording rules of ``slacode rules`` write
+RECORDED_BAD = "slacode:slice_bad"
+RECORDED_TRAFFIC = "slacode:slice_traffic"
+
+
+def _slices(obj: Objective, recorded: bool) -> Plan:
+    rule = slice_rule(obj)
+    s = rule.slice
+    if recorded:
+        # the server records one sample per slice (``slacode rules``): plain range
+        # functions over those samples, instead of evaluating every slice again
+        sel = f'{RECORDED_BAD}{{slacode_key="{rule.key}"}}'
+        exprs = {"slices": f"count_over_time({sel}[__R__])",
+                 "bad": f"sum_over_time({sel}[__R__])"}
+        if rule.traffic:
+            tsel = f'{RECORDED_TRAFFIC}{{slacode_key="{rule.key}"}}'
+            exprs["traffic"] = f"sum_over_time({tsel}[__R__])"
+    else:
+        q = obj.source.prometheus
+        assert q is not None
+        tot = f"sum(increase({q.total.strip()}[{s}s]))"
+        # no ``or``: a slice without a bad series adds nothing to the sum of bad slices,
+        # and that set operation per slice was most of the query's cost
+        flag = (
+            f"sum(increase({q.bad.strip()}[{s}s])) / {tot} > bool {obj.slice_threshold / 100.0!r}"
+            if q.bad else rule.bad
+        )
+        exprs = {
+            "slices": f"count_over_time(({tot})[__R__:{s}s])",
+            "bad": f"sum_over_time(({flag})[__R__:{s}s])",
+        }
+        if rule.traffic:
+            exprs["traffic"] = f"sum_over_time(({rule.traffic})[__R__:{s}s])"
     zero = obj.zero_traffic
-    if zero != "good":
-        exprs["traffic"] = f"sum_over_time(({tot} > bool 0)[__R__:{s}s])"
 
     def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
         if any(x is not None and math.isnan(x) for x in v.values()):
@@ -441,16 +491,22 @@ def _slices(obj: Objective, q: PrometheusQuery) -> Plan:
             return None, None, "no traffic in this interval (zero_traffic: no-data)"
         return traffic - bad, traffic, ""
 
+    # ranges one second short (see _range): a sample at an interval's start belongs to
+    # the interval before, for subqueries and recorded samples alike
     return Plan(exprs, combine, subquery=True)
 
 
-def plan_for(obj: Objective) -> Plan:
-    """The queries and the rule for one objective; ``ValueError`` when it cannot be measured."""
+def plan_for(obj: Objective, recorded: bool = False) -> Plan:
+    """The queries and the rule for one objective; ``ValueError`` when it cannot be measured.
+
+    ``recorded``: the server runs the recording rules of ``slacode rules``, so time slices
+    are read from the recorded series.
+    """
     q = obj.source.prometheus
     if q is None:
         raise ValueError("the source has no prometheus selectors")
     if obj.method == "slices":
-        return _slices(obj, q)
+        return _slices(obj, recorded)
     if obj.kind == "latency":
         return _latency(obj, q)
     return _events(q)
@@ -506,6 +562,8 @@ class PrometheusSource:
         client = self.client(q.server)
         if isinstance(client, str):
             return _series(request, spans, {}, client, ())
+        if client.server.recording_rules:
+            plan = plan_for(obj, recorded=True)
         key = {
             "kind": "prometheus",
             "server": _safe_url(client.url),
