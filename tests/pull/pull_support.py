@@ -4,6 +4,7 @@ a fake Prometheus that answers faults, and a TCP proxy that delays answers."""
 from __future__ import annotations
 
 import json
+import re
 import socket
 import threading
 import time
@@ -105,11 +106,15 @@ class FakePrometheus:
         value = {"nan": "NaN", "zero": "0"}.get(mode, "10")
         first = end - self.partial_from if mode == "partial" else start - 1
         values = [[t, value] for t in range(start, end + 1, max(step, 1)) if t > first]
-        result = [] if mode == "empty" else [{"metric": {}, "values": values}]
+        # a combined query (``slacode_part`` labels) gets one series per part
+        parts = re.findall(r'"slacode_part", "([^"]+)"', form.get("query", "")) or [None]
+        metrics = [{"slacode_part": p} if p else {} for p in parts]
+        result = [] if mode == "empty" else [{"metric": m, "values": values} for m in metrics]
         if not values:
             result = []
         if "time" in form:
-            result = [] if mode == "empty" or not values else [{"metric": {}, "value": values[0]}]
+            result = [] if mode == "empty" or not values else [
+                {"metric": m, "value": values[0]} for m in metrics]
         doc = {"status": "success",
                "data": {"resultType": "vector" if "time" in form else "matrix", "result": result}}
         if mode == "warnings":

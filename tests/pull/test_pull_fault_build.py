@@ -28,7 +28,7 @@ docs_dir: docs
 site_dir: public
 plugins:
   - slacode:
-      now: "2026-10-27T00:00:00Z"
+      now: "2026-10-26T12:00:00Z"  # two queries: the days, then today
       history_months: 0
       cache: .cache
       prometheus:
