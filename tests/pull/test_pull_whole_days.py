@@ -9,11 +9,10 @@ from pathlib import Path
 import pull_synthetic as ps
 import pytest
 from pull_support import make_agreement, make_settings
-from test_pull_prometheus import BERLIN, EVENTS, NOW, SLICES, START, tolerance
+from test_pull_prometheus import BERLIN, EVENTS, NOW, SLICES, START, series, tolerance
 
 from slacode.model import Agreement, Maintenance, Objective, Window
 from slacode.pull import pull
-from slacode.pull.base import CountSeries
 
 pytestmark = pytest.mark.prometheus
 
@@ -30,12 +29,6 @@ ROLLING = Objective("availability-2d", "availability", 99.9, Window("rolling", 2
 
 def run(agr: Agreement, url: str, root: Path, whole_days: bool = True, now: int = NOW):
     return pull([agr], make_settings(root, url, whole_days=whole_days), now, start=START)
-
-
-def series(result, oid: str) -> CountSeries:
-    m = result.measurements[("api", oid)]
-    assert isinstance(m, CountSeries)
-    return m
 
 
 def test_finished_days_are_one_interval_each_and_match_the_hours(
