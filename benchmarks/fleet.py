@@ -35,6 +35,7 @@ import fleetgen  # noqa: E402
 
 from tests.prometheus_server import (  # noqa: E402
     PrometheusProcess,
+    Series,
     have_prometheus,
     write_openmetrics_by_day,
 )
@@ -143,6 +144,80 @@ def ensure_tsdb(workdir: Path, n: int, months: int, now: int, log: Any) -> tuple
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     shutil.rmtree(om, ignore_errors=True)
     return tsdb, meta
+
+
+#: bump when the recorded series of the slice rules change; the TSDB records them again
+RULES_VERSION = 1
+
+
+def ensure_rules(workdir: Path, tsdb: Path, meta: dict, log: Any) -> None:
+    """Record the fleet's time-slice rules (``slacode rules``) over its whole history, once,
+    as a Prometheus that ran those rules from the first day would hold them.
+
+    ``promtool tsdb create-blocks-from rules`` would do the same with one query per rule
+    per two hours (about a million queries here); this asks the server for each rule's
+    expression over 30 days at a time at the slice step (the very values the rule records)
+    and backfills them in 24-hour blocks like the raw data."""
+    if meta.get("rules") == RULES_VERSION:
+        return
+    from slacode.config import PrometheusServer
+    from slacode.load import load_agreements
+    from slacode.pull.prometheus import PrometheusClient
+    from slacode.pull.rules import recording_rules
+
+    folder = tsdb.parent
+    project = folder / "rules-project"
+    shutil.rmtree(project, ignore_errors=True)
+    fleetgen.write_project(project, meta["services"], meta["start"], meta["end"], meta["start"])
+    rules = recording_rules(load_agreements([project / "slas"], root=project).agreements)
+    shutil.rmtree(project, ignore_errors=True)
+    todo = [(_seconds(g["interval"]), r) for g in rules["groups"] for r in g["rules"]]
+    log(f"recording rules: {len(todo)} rules over {_day(meta['start'])} .. {_day(meta['end'])} ...")
+    t0 = time.perf_counter()
+    om, blocks = folder / "om-rules", folder / "rules-blocks"
+    shutil.rmtree(blocks, ignore_errors=True)
+    samples = 0
+    with PrometheusProcess(tsdb, workdir=folder) as prom:
+        client = PrometheusClient(PrometheusServer(url=prom.url, url_env="", read_timeout=300))
+        window = 30 * DAY
+        first = meta["start"] // DAY * DAY
+        types = {r["record"]: "gauge" for _, r in todo}
+
+        def one(job: tuple[int, dict], a: int, b: int) -> Any:
+            step, rule = job
+            values: dict[int, float] = {}
+            for c in range(a, b, 9000 * step):
+                ans = client.query_range(rule["expr"], c + step, min(c + 9000 * step, b), step)
+                if ans.error:
+                    raise SystemExit(f"recording {rule['labels']}: {ans.error}")
+                values.update(ans.values)
+            labels = tuple(sorted(rule["labels"].items()))
+            return Series(rule["record"], labels, sorted(values.items()))
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for a in range(first, meta["end"], window):
+                b = min(a + window, meta["end"])
+                series = list(pool.map(one, todo, [a] * len(todo), [b] * len(todo)))
+                samples += sum(len(x.samples) for x in series)
+                files = write_openmetrics_by_day(series, types, om)
+                list(pool.map(lambda f: _promtool(f, blocks), files))
+                log(f"  {_day(b)}: {samples / 1e6:.1f} M recorded samples, "
+                    f"{time.perf_counter() - t0:.0f}s")
+    for block in blocks.iterdir():
+        if block.is_dir() and len(block.name) == 26:  # ULID-named blocks
+            shutil.move(str(block), tsdb / block.name)
+    shutil.rmtree(blocks, ignore_errors=True)
+    shutil.rmtree(om, ignore_errors=True)
+    _settle(tsdb, log)
+    meta["rules"] = RULES_VERSION
+    meta["rules_samples"] = samples
+    meta["rules_seconds"] = round(time.perf_counter() - t0, 1)
+    (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    log(f"  recorded {samples / 1e6:.1f} M samples in {meta['rules_seconds']:.0f}s")
+
+
+def _seconds(duration: str) -> int:
+    return int(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
 
 
 def _day(ts: int) -> str:
@@ -305,11 +380,12 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     return out
 
 
-def _settings(root: Path, cache: Path, url: str, now: int, months: int) -> Any:
+def _settings(root: Path, cache: Path, url: str, now: int, months: int,
+              rules: bool = False) -> Any:
     from slacode.config import PrometheusServer, Settings
 
     # url_env="": the benchmark's server, whatever SLACODE_PROMETHEUS_URL says
-    server = PrometheusServer(url=url, url_env="", read_timeout=120.0)
+    server = PrometheusServer(url=url, url_env="", read_timeout=120.0, recording_rules=rules)
     return Settings(root=root, cache=str(cache), now=_iso(now), history_months=months,
                     servers=(server,))
 
@@ -438,7 +514,7 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
     from slacode.evaluate import evaluate
     from slacode.load import load_agreements
     from slacode.pipeline import incidents_by_service
-    from slacode.pull.align import intervals
+    from slacode.pull.align import layout
     from slacode.pull.base import Counts, CountSeries, Incident, IncidentRecords
     from slacode.render import render
     from slacode.render.output import write_tree
@@ -452,18 +528,21 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
     loaded = load_agreements([root / "slas"], root=root)
     stages["load"] = time.perf_counter() - t
     agreements = loaded.agreements
-    spans = intervals(start, now, 3600, "UTC")
+    # the intervals a pull hands over: whole days, the day holding the 28-day window's
+    # start split there, today up to now
+    spans = layout(start, now, 3600, "UTC", (now - 28 * DAY,))
 
     def series(k: int, kind: str) -> tuple[Counts, ...]:
         rng = random.Random(f"syn-{k}-{kind}")
         pts = []
         for s, e in spans:
-            down = rng.random() < 0.002
+            down = rng.random() < 0.05
+            hours = (e - s) / 3600
             if kind == "slices":
-                total = 12.0
+                total = float(max(1, (e - s) // 300))
                 good = total - (rng.randrange(1, 13) if down else 0)
             else:
-                total = float(rng.randrange(5000, 60000))
+                total = float(int(rng.randrange(5000, 60000) * hours))
                 share = rng.uniform(0.05, 0.6) if down else rng.uniform(0.0001, 0.003)
                 good = float(int(total * (1 - share)))
             pts.append(Counts(s, e, good, total))
@@ -555,6 +634,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pool", type=int, default=20,
                     help="distinct synthetic series per objective kind (scaling run)")
     ap.add_argument("--no-slo-generator", action="store_true")
+    ap.add_argument("--no-rules", action="store_true",
+                    help="builds read time slices from raw samples (no recording rules)")
     ap.add_argument("--compare-only", action="store_true",
                     help="only the slo-generator comparison (no builds, no scaling run)")
     ap.add_argument("--workdir", type=Path, default=ROOT / ".slacode" / "bench")
@@ -582,6 +663,8 @@ def main(argv: list[str] | None = None) -> int:
     now = int(time.time())
     t = time.perf_counter()
     tsdb, meta = ensure_tsdb(workdir, args.services, args.months, now, log)
+    if not args.no_rules:
+        ensure_rules(workdir, tsdb, meta, log)
     setup_seconds = time.perf_counter() - t
 
     report: dict[str, Any] = {"services": args.services, "months": args.months,
@@ -625,9 +708,11 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
     profs = fleetgen.write_project(root, args.services, meta["start"], meta["end"], now + DAY)
     report["agreements"] = len(profs)
     colds, warms = [], []
+    rules = not args.no_rules
+    report["recording_rules"] = rules
     for r in range(0 if args.compare_only else max(1, args.repeat)):
         cache = run_dir / f"cache-{r}"
-        settings = _settings(root, cache, prom.url, now, args.months)
+        settings = _settings(root, cache, prom.url, now, args.months, rules)
         log(f"cold build {r + 1}/{args.repeat} (empty cache) ...")
         cold = build(root, settings, now, prom.url, f"cold{r}")
         log(f"  {cold['total']:.1f}s: {_fmt_stages(cold)}; {cold['queries']} queries")
@@ -637,6 +722,23 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         log(f"  {warm['total']:.1f}s: {_fmt_stages(warm)}; {warm['queries']} queries")
         colds.append(cold)
         warms.append(warm)
+    if colds and rules:
+        # the same cold pull with every slice evaluated from raw samples, for comparison
+        from slacode.load import load_agreements
+        from slacode.pull import pull
+
+        log("cold pull without recording rules (slices from raw samples) ...")
+        settings = _settings(root, run_dir / "cache-raw", prom.url, now, args.months)
+        agreements = load_agreements([root / "slas"], root=root).agreements
+        cpu0, pcpu0 = _cpu(), _metric(prom.url, r"process_cpu_seconds_total")
+        t = time.perf_counter()
+        raw = pull(agreements, settings, now)
+        report["raw_pull"] = {
+            "seconds": time.perf_counter() - t, "queries": raw.queries,
+            "slacode_cpu": _cpu() - cpu0,
+            "prometheus_cpu": _metric(prom.url, r"process_cpu_seconds_total") - pcpu0,
+        }
+        log(f"  {report['raw_pull']['seconds']:.1f}s, {raw.queries} queries")
     if colds:
         report["cold"] = _median_run(colds)
         report["warm"] = _median_run(warms)
@@ -703,6 +805,11 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
             f"site {b.get('site_pages', 0)} HTML pages / {b.get('site_bytes', 0) / 1e6:.1f} MB "
             f"({b.get('site_files', 0)} files / {b.get('site_all_bytes', 0) / 1e6:.1f} MB); "
             f"peak RSS {b['peak_rss_mib']:.0f} MiB")
+    raw = report.get("raw_pull")
+    if raw:
+        log(f"cold pull without recording rules: {raw['seconds']:.1f}s; queries "
+            f"{raw['queries']}; Prometheus {raw['prometheus_cpu']:.1f}s CPU; slacode CPU "
+            f"{raw['slacode_cpu']:.1f}s")
     if report.get("cold") and report.get("warm"):
         log(f"warm / cold: {100 * report['warm']['total'] / report['cold']['total']:.1f}%  "
             f"(runs: cold {report['cold_runs']}, warm {report['warm_runs']})")
