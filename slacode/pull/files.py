@@ -208,6 +208,7 @@ class _FileBase:
         self.problems: list[Problem] = []
         self.queries = 0
         self._read: dict[tuple[str, str], Any] = {}
+        self._by_service: dict[str, dict[str, list[tuple[int, dict[str, object]]]]] = {}
 
     def _path(self, objective: Objective) -> tuple[Path, str]:
         rel = objective.source.path
@@ -341,7 +342,7 @@ class IncidentSource(_FileBase):
                                    (Gap(request.start, end, rows, fault=True),))
         out: list[Incident] = []
         seen: set[str] = set()
-        for line, raw in rows:
+        for line, raw in self._rows_of(rel, rows, agr.id):
             try:
                 if "__error__" in raw:
                     raise RowError(str(raw["__error__"]))
@@ -378,6 +379,23 @@ class IncidentSource(_FileBase):
         out.sort(key=lambda i: (i.opened, i.id))
         return IncidentRecords(agr.id, obj.id, tuple(out), request.start, end,
                                as_of=_mtime(path, request.now))
+
+
+    def _rows_of(
+        self, rel: str, rows: list[tuple[int, dict[str, object]]], service: str
+    ) -> list[tuple[int, dict[str, object]]]:
+        """The rows of ``service`` and the rows of no service (and unreadable ones), in
+        file order: the file is split by service once, not scanned again per agreement
+        (a fleet's shared incidents file was 1 M row visits per pull)."""
+        index = self._by_service.get(rel)
+        if index is None:
+            index = {}
+            for line, raw in rows:
+                key = "" if "__error__" in raw else str(raw.get("service") or "").strip()
+                index.setdefault(key, []).append((line, raw))
+            self._by_service[rel] = index
+        mine, common = index.get(service, []), index.get("", [])
+        return sorted(common + mine, key=lambda r: r[0]) if mine and common else mine or common
 
 
 def _mtime(path: Path, now: int) -> int:
