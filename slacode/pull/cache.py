@@ -45,6 +45,8 @@ class Cache:
         self.folder = folder
         self.settle = settle
         self._lock = threading.Lock()
+        self._locks: dict[Path, threading.Lock] = {}
+        self._made = False  # the folder exists
 
     def _file(self, key: dict[str, Any]) -> Path | None:
         if self.folder is None:
@@ -88,7 +90,9 @@ class Cache:
         final = [p for p in points if p.end <= now - self.settle]
         if not final:
             return
-        with self._lock:
+        with self._lock:  # one writer per file; files of other keys are written meanwhile
+            lock = self._locks.setdefault(path, threading.Lock())
+        with lock:
             merged = dict(known) if known is not None else self.load(key)
             for p in final:
                 merged[p.start] = p
@@ -102,7 +106,9 @@ class Cache:
                 "total": [p.total for p in rows],
                 "reason": [p.reason for p in rows],
             }
-            path.parent.mkdir(parents=True, exist_ok=True)
+            if not self._made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self._made = True
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(fd, "w", encoding="utf-8") as f:
