@@ -109,6 +109,12 @@ def settings_from_mapping(data: dict[str, Any], root: Path) -> Settings:
             continue
         else:
             raise SlacodeError(f"mkdocs.yml: unknown slacode option {key!r}")
+    # SLACODE_NOW (an ISO time, or "clock") replaces the file's pinned ``now``: a nightly
+    # job runs on the clock in a project whose mkdocs.yml pins ``now`` for its demo data.
+    # A command's own --now still wins.
+    env_now = os.environ.get("SLACODE_NOW", "").strip()
+    if env_now:
+        kwargs["now"] = "" if env_now.lower() == "clock" else env_now
     s = Settings(**kwargs)
     check_audience(s.audience)
     return s

@@ -98,3 +98,24 @@ def test_bearer_token_reaches_the_server_but_no_log_or_output(
     leaks = [f for f in root.rglob("*") if f.is_file() and token.encode() in f.read_bytes()]
     assert leaks == []
     assert token not in r.output
+
+
+def test_slacode_now_replaces_the_pinned_time_and_the_flag_still_wins(
+    tmp_path, monkeypatch
+) -> None:
+    root = project(tmp_path, monkeypatch, file_obj("a", "r.csv"),
+                   settings='      now: "2026-09-02T00:00:00Z"\n')
+    (root / "r.csv").write_text("start,good,total\n", encoding="utf-8")
+
+    def now_of(*args: str) -> str:
+        r = CliRunner().invoke(cli, ["pull", "--root", str(root), "--format", "json", *args])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)["now"]
+
+    assert now_of() == "2026-09-02T00:00:00Z"
+    monkeypatch.setenv("SLACODE_NOW", "2026-09-03T12:00:00Z")
+    assert now_of() == "2026-09-03T12:00:00Z"
+    assert now_of("--now", NOW_ISO) == NOW_ISO
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    monkeypatch.setenv("SLACODE_NOW", "clock")  # the nightly job: the real clock
+    assert now_of() > "2026-11-01"
