@@ -1,13 +1,16 @@
 """Prometheus source: aggregation pushed down to the server, one aligned series per query.
 
-Each objective becomes a few range queries whose points each cover exactly one
-interval: ``sum(increase(SEL[STEP]))`` evaluated at interval *ends*, so the point at
-``t`` covers ``(t - STEP, t]``. The same PromQL runs on Thanos, Mimir, Cortex and
-VictoriaMetrics. Counter resets are handled by ``increase``; an interval where the
-server has no samples has no data. Intervals shorter than the step (the end of a
-daylight-saving day, or a step that does not divide the day) are asked for with an
-instant query of their own length at their end, so every query carries an explicit
-evaluation time.
+The intervals are those of ``align.layout``: local days, split where evaluation cuts a
+day (a rolling window's start, a maintenance window's edges), or the objective's
+``resolution`` with ``whole_days: false``. Each is asked for as ``sum(increase(SEL[L]))``
+evaluated at the interval's *end*, so the value at ``t`` covers ``(t - L, t]``. A run
+of equal, contiguous intervals (the days of a year) is one range query stepping from
+end to end; all other intervals of a fetch (a daylight-saving day, the pieces of a cut
+day, the day still running) go into one instant query, each pinned to its own end
+with the ``@`` modifier (Prometheus 2.33+, Thanos, Mimir, Cortex, VictoriaMetrics
+1.79+). The expressions of an objective travel in the same query, told apart by a
+``slacode_part`` label (``combined``). Counter resets are handled by ``increase``; an
+interval where the server has no samples has no data.
 
 Rules, per objective method:
 
