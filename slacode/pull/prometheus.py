@@ -585,17 +585,15 @@ class PrometheusSource:
         obj, agr = request.objective, request.agreement
         spans = layout(request.start, min(request.end, request.now), request.step,
                        agr.timezone, request.cuts, self.settings.whole_days)
+        q = obj.source.prometheus
+        client = self.client(q.server) if q is not None else ""
         try:
-            plan = plan_for(obj)
+            recorded = isinstance(client, PrometheusClient) and client.server.recording_rules
+            plan = plan_for(obj, recorded=recorded)
         except ValueError as exc:
             return _series(request, spans, {}, f"cannot query: {exc}", ())
-        q = obj.source.prometheus
-        assert q is not None
-        client = self.client(q.server)
         if isinstance(client, str):
             return _series(request, spans, {}, client, ())
-        if client.server.recording_rules:
-            plan = plan_for(obj, recorded=True)
         key = {
             "kind": "prometheus",
             "server": _safe_url(client.url),
@@ -635,13 +633,13 @@ class PrometheusSource:
         fresh: list[CachedPoint] = []
         faults: dict[int, str] = {}
         runs = uniform_runs(todo)
-        batches = [run[i:i + CHUNK_POINTS] for run in runs if len(run) > 1
+        batches = [(True, run[i:i + CHUNK_POINTS]) for run in runs if len(run) > 1
                    for i in range(0, len(run), CHUNK_POINTS)]
         odd = [run[0] for run in runs if len(run) == 1]
         per = max(1, MAX_PARTS // len(plan.exprs))
-        batches += [odd[i:i + per] for i in range(0, len(odd), per)]
-        for batch in batches:
-            got, reason, warn = _ask(client, plan, batch)
+        batches += [(False, odd[i:i + per]) for i in range(0, len(odd), per)]
+        for uniform, batch in batches:
+            got, reason, warn = _ask(client, plan, batch, uniform)
             warnings.extend(w for w in warn if w not in warnings)
             if warn and not reason:
                 reason = f"{client._name()} answered with partial data: {warn[0]}"
@@ -658,18 +656,15 @@ class PrometheusSource:
 
 
 def _ask(
-    client: PrometheusClient, plan: Plan, batch: list[tuple[int, int]]
+    client: PrometheusClient, plan: Plan, batch: list[tuple[int, int]], uniform: bool
 ) -> tuple[dict[str, dict[int, float]], str, tuple[str, ...]]:
     """Each expression's value per interval start, from one query, or a fault.
 
-    ``batch`` is a run of equal contiguous intervals (one range query stepping from
-    interval end to interval end) or a set of odd ones (one instant query, each part
-    pinned to its interval's end with ``@``)."""
+    ``batch`` is a run of equal contiguous intervals (``uniform``: one range query
+    stepping from interval end to interval end) or a set of odd ones (one instant query,
+    each part pinned to its interval's end with ``@``)."""
     s0, e0 = batch[0]
     length = e0 - s0
-    uniform = len(batch) > 1 and all(
-        e - s == length and s == p_e for (s, e), (_, p_e) in zip(batch[1:], batch, strict=False)
-    )
     if uniform:
         expr = combined([(name, _range(tmpl, length, plan.subquery))
                          for name, tmpl in plan.exprs.items()])
