@@ -1,8 +1,10 @@
 """Measurements: what ``pull`` hands to ``evaluate``, and the interface every source implements.
 
-Times are integer UNIX seconds (UTC) so that arithmetic is exact and deterministic;
-intervals are aligned to the objective's resolution starting at a midnight in the
-agreement's timezone (a daylight-saving day has 23 or 25 one-hour intervals).
+Times are integer UNIX seconds (UTC) so that arithmetic is exact and deterministic.
+Intervals start at midnights in the agreement's timezone and never cross one: a source
+lays out the objective's resolution (files) or whole local days split at the request's
+``cuts`` (Prometheus, see ``align.layout``); a daylight-saving day lasts 23 or 25 hours.
+Intervals need not be of equal length: evaluation sums them as they come.
 
 Missing data is explicit: an interval whose counts are ``None`` had no data, and a
 :class:`Gap` says why. It is never the same as zero bad events.
