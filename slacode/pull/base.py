@@ -56,7 +56,7 @@ class CountSeries:
 
     service: str
     objective: str
-    step: int  # seconds per interval
+    step: int  # the objective's resolution; intervals may be longer (whole days, see layout)
     points: tuple[Counts, ...]  # ordered, contiguous, covering the pulled range
     gaps: tuple[Gap, ...] = ()
     as_of: int | None = None  # time of the newest data point seen; None = never any data
