@@ -26,7 +26,11 @@ def _mkdocs(root: Path) -> tuple[Path | None, str, str, str]:
 
     mk = load_mkdocs_config(cfg)
     docs = Path(mk.docs_dir)
-    lang = "zh" if str(mk.theme.get("language") or "en").startswith("zh") else "en"
+    # the plugin block's language wins over the theme's, as in the plugin itself
+    plugin = mk.plugins.get("slacode")
+    lang = str((plugin.config.get("language") if plugin else None)
+               or mk.theme.get("language") or "en")
+    lang = "zh" if lang.startswith("zh") else "en"
     return (docs if docs.is_dir() else None), str(mk.site_name), str(mk.site_url or ""), lang
 
 

@@ -247,3 +247,14 @@ def test_the_build_time_shown_comes_from_source_date_epoch(
     assert r.returncode == 0, r.stderr
     page = (out / "index.html").read_text(encoding="utf-8")
     assert "Built 2025-12-01 00:00 UTC" in page.replace("&#58;", ":")
+
+
+def test_render_takes_the_language_of_the_plugin_block(project: Path) -> None:
+    cfg = project / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "  - slacode:\n", "  - slacode:\n      language: zh\n", 1), encoding="utf-8")
+    out = project / "site" / "generated"
+    run(BIN / "slacode", "render", "--out", out, cwd=project)
+    assert "服务" in (out / "index.md").read_text(encoding="utf-8")
+    run(BIN / "slacode", "render", "--out", out, "--language", "en", cwd=project)
+    assert "服务" not in (out / "index.md").read_text(encoding="utf-8")
