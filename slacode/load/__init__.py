@@ -118,6 +118,26 @@ def _outside(path: Path, real: Path, root: Path, real_root: Path) -> str | None:
         return str(path)
 
 
+def _linked_folders(paths: Sequence[Path | str], root: Path) -> list[Problem]:
+    """A warning per symbolic link to a folder under the given folders: the search does
+    not follow them (a link could lead anywhere, or in a circle), and an agreement
+    nobody sees checked is worse than one refused out loud."""
+    out = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            continue
+        for d in sorted(p.rglob("*")):
+            if d.is_symlink() and d.is_dir() and not any(
+                part.startswith(".") for part in d.relative_to(p).parts
+            ):
+                shown = Path(os.path.relpath(os.path.abspath(d), os.path.abspath(root)))
+                out.append(Problem(shown.as_posix(), 0, 0, "warning",
+                                   "symbolic link to a folder: its agreements are not read "
+                                   "(link each file instead, or move the folder here)", "io"))
+    return out
+
+
 def _read(path: Path, shown: str) -> str | bytes | Problem:
     from slacode.load.yamlsafe import MAX_BYTES, too_large
 
@@ -172,6 +192,7 @@ def load_agreements(
     universe = [item.agreement for _, item in loaded.values() if item.agreement is not None]
     mine = [loaded[k][1] for k in loaded if k in targets]
     problems = [p for item in mine for p in item.problems]
+    problems += _linked_folders(paths, root)
     good = [item.agreement for item in mine if item.agreement is not None]
     cross = lint.lint_set(good, universe, index)
     problems.extend(cross)

@@ -123,3 +123,19 @@ def test_a_symlink_out_of_the_repository_is_refused_without_reading_it(tmp_path:
         "slas/evil.yaml:0:0: error: symbolic link to a file outside the repository: not read"]
     assert "HOST-SECRET" not in proc.stdout + proc.stderr and "Traceback" not in proc.stderr
     assert "2 agreement files checked" in proc.stderr
+
+
+def test_a_linked_folder_is_named_not_skipped_silently(tmp_path: Path) -> None:
+    more = tmp_path / "elsewhere" / "more"
+    more.mkdir(parents=True)
+    (more / "other.yaml").write_text(MINIMAL, encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / "slas").mkdir(parents=True)
+    (repo / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    (repo / "slas" / "team-b").symlink_to(more, target_is_directory=True)
+    proc = run_cli("validate", cwd=repo)
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # a warning, not an error
+    assert proc.stdout.splitlines() == [
+        "slas/team-b:0:0: warning: symbolic link to a folder: its agreements are not read "
+        "(link each file instead, or move the folder here)"]
+    assert "1 agreement file checked" in proc.stderr
