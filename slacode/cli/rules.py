@@ -55,6 +55,9 @@ def command(server: str, root: Path, output: Path | None) -> None:
     yaml.dump(rules, buf)
     text = HEADER + buf.getvalue()
     count = sum(len(g["rules"]) for g in rules["groups"])
+    if not count:
+        click.echo(f"no time-slice objective reads Prometheus server {server!r}: no rules",
+                   err=True)
     if output is None:
         click.echo(text, nl=False)
         return
