@@ -96,3 +96,16 @@ def test_a_maintenance_window_splits_its_day(prometheus, truth, tmp_path) -> Non
     good, total = truth.events(w0, w1)
     assert abs(inside.total - total) <= tolerance(total)
     assert abs(inside.good - good) <= tolerance(good)
+
+
+def test_the_next_night_from_the_cache_equals_a_cold_pull(prometheus, tmp_path) -> None:
+    """A day later the rolling window's cut has moved and yesterday is whole: the cached
+    pull asks only for what changed and hands evaluation exactly what a cold pull does."""
+    agr = make_agreement(EVENTS, ROLLING, SLICES, tz=BERLIN)
+    night1 = NOW - 30 * 3600 + 777
+    night2 = night1 + 86400
+    run(agr, prometheus.url, tmp_path / "cache", now=night1)
+    warm = run(agr, prometheus.url, tmp_path / "cache", now=night2)
+    cold = run(agr, prometheus.url, tmp_path / "fresh", now=night2)
+    assert warm.queries < cold.queries
+    assert warm.measurements == cold.measurements
