@@ -161,6 +161,7 @@ def ensure_rules(workdir: Path, tsdb: Path, meta: dict, log: Any) -> None:
     if meta.get("rules") == RULES_VERSION:
         return
     from slacode.config import PrometheusServer
+    from slacode.durations import Duration
     from slacode.load import load_agreements
     from slacode.pull.prometheus import PrometheusClient
     from slacode.pull.rules import recording_rules
@@ -171,7 +172,8 @@ def ensure_rules(workdir: Path, tsdb: Path, meta: dict, log: Any) -> None:
     fleetgen.write_project(project, meta["services"], meta["start"], meta["end"], meta["start"])
     rules = recording_rules(load_agreements([project / "slas"], root=project).agreements)
     shutil.rmtree(project, ignore_errors=True)
-    todo = [(_seconds(g["interval"]), r) for g in rules["groups"] for r in g["rules"]]
+    todo = [(int(Duration.parse(g["interval"]).seconds), r)
+            for g in rules["groups"] for r in g["rules"]]
     log(f"recording rules: {len(todo)} rules over {_day(meta['start'])} .. {_day(meta['end'])} ...")
     t0 = time.perf_counter()
     om, blocks = folder / "om-rules", folder / "rules-blocks"
@@ -214,10 +216,6 @@ def ensure_rules(workdir: Path, tsdb: Path, meta: dict, log: Any) -> None:
     meta["rules_seconds"] = round(time.perf_counter() - t0, 1)
     (folder / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
     log(f"  recorded {samples / 1e6:.1f} M samples in {meta['rules_seconds']:.0f}s")
-
-
-def _seconds(duration: str) -> int:
-    return int(duration[:-1]) * {"s": 1, "m": 60, "h": 3600}[duration[-1]]
 
 
 def _day(ts: int) -> str:

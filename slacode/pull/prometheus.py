@@ -448,6 +448,10 @@ class SliceRule:
     bad: str
     traffic: str
     key: str
+    total: str  # requests in one slice (a sample for every slice with data)
+    summed: str  # ``bad`` as a sum over slices needs it: a slice without a bad series
+    # adds nothing there, so it goes without ``or`` (that set operation per slice was
+    # most of the subquery's cost)
 
 
 def slice_rule(obj: Objective) -> SliceRule:
@@ -463,13 +467,16 @@ def slice_rule(obj: Objective) -> SliceRule:
         raise ValueError("time slices need total and good or bad selectors")
     tot = f"sum(increase({q.total.strip()}[{s}s]))"
     if q.bad:
-        bad = f"(sum(increase({q.bad.strip()}[{s}s])) or 0 * {tot}) / {tot}"
+        errors = f"sum(increase({q.bad.strip()}[{s}s]))"
+        bad = f"({errors} or 0 * {tot}) / {tot}"
+        summed = f"{errors} / {tot} > bool {thr!r}"
     else:
         bad = f"({tot} - (sum(increase({q.good.strip()}[{s}s])) or 0 * {tot})) / {tot}"
+        summed = f"{bad} > bool {thr!r}"
     flag = f"{bad} > bool {thr!r}"
     traffic = f"{tot} > bool 0" if obj.zero_traffic != "good" else ""
     digest = hashlib.sha256(f"{s}\n{flag}\n{traffic}".encode()).hexdigest()[:16]
-    return SliceRule(s, flag, traffic, digest)
+    return SliceRule(s, flag, traffic, digest, tot, summed)
 
 
 #: names of the series the recording rules of ``slacode rules`` write
@@ -490,18 +497,9 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
             tsel = f'{RECORDED_TRAFFIC}{{slacode_key="{rule.key}"}}'
             exprs["traffic"] = f"sum_over_time({tsel}[__R__])"
     else:
-        q = obj.source.prometheus
-        assert q is not None
-        tot = f"sum(increase({q.total.strip()}[{s}s]))"
-        # no ``or``: a slice without a bad series adds nothing to the sum of bad slices,
-        # and that set operation per slice was most of the query's cost
-        flag = (
-            f"sum(increase({q.bad.strip()}[{s}s])) / {tot} > bool {obj.slice_threshold / 100.0!r}"
-            if q.bad else rule.bad
-        )
         exprs = {
-            "slices": f"count_over_time(({tot})[__R__:{s}s])",
-            "bad": f"sum_over_time(({flag})[__R__:{s}s])",
+            "slices": f"count_over_time(({rule.total})[__R__:{s}s])",
+            "bad": f"sum_over_time(({rule.summed})[__R__:{s}s])",
         }
         if rule.traffic:
             exprs["traffic"] = f"sum_over_time(({rule.traffic})[__R__:{s}s])"
