@@ -142,8 +142,20 @@ def pull(
         if progress is not None:
             progress(f"{req.agreement.id}/{req.objective.id}: {summary(m)}")
 
-    remote = [n for n, (r, _) in enumerate(jobs) if r.objective.source.kind in REMOTE_KINDS]
-    local = [n for n in range(len(jobs)) if n not in set(remote)]
+    # sources that can pool many requests into few queries get them all at once, and
+    # report each measurement as it is ready; the rest fetch one request per thread
+    remote, local = [], []
+    for n, (req, _) in enumerate(jobs):
+        kind = req.objective.source.kind
+        (remote if kind in REMOTE_KINDS else local).append(n)
+    for kind, src in sources.items():
+        prefetch = getattr(src, "prefetch", None)
+        mine = [n for n in remote if jobs[n][0].objective.source.kind == kind]
+        if prefetch is None or not mine:
+            continue
+        prefetch([jobs[n][0] for n in mine], lambda i, mine=mine: run(mine[i]))
+        taken = set(mine)
+        remote = [n for n in remote if n not in taken]
     workers = max((s.concurrency for s in settings.servers), default=1)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pull") as pool:
         futures = [pool.submit(run, n) for n in remote]
@@ -151,6 +163,7 @@ def pull(
             run(n)
         for f in futures:
             f.result()
+    cache.flush()
 
     measurements: dict[tuple[str, str], Measurement] = {}
     for n, (req, idx) in enumerate(jobs):

@@ -139,3 +139,7 @@ class Source(Protocol):
         reason. Exceptions are for programming errors only.
         """
         ...
+
+    # Optional: ``prefetch(requests, ready)`` asks for many requests at once (pooling
+    # them into few queries) and calls ``ready(i)`` as each one's measurement is known;
+    # ``pull`` then calls ``fetch`` for each, which answers from memory.

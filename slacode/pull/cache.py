@@ -1,11 +1,15 @@
 """Local cache of final intervals, so that a nightly pull asks only for what is new.
 
-One JSON file per (source, query, step, timezone), named by a hash of that key, under
-``settings.cache``. Only intervals that ended at least :data:`SETTLE` seconds before
-``now`` are stored: late samples (remote write, federation) can still change younger
-ones. Intervals the server answered "no samples" for are stored too (with their
-reason), because a gap in the past stays a gap; faults (down, timeout, 5xx) are not,
-so they are asked for again next time. Credentials are never part of a key.
+One file, ``intervals.json`` under ``settings.cache``, holds an entry per (source,
+query, step, timezone), found by a hash of that key and checked against the key itself.
+It is read once when a pull first needs it and written once at the end
+(:meth:`Cache.flush`, an atomic replace): a fleet's nightly pull touches hundreds of
+entries, and one file per entry cost more than the queries. Only intervals that ended
+at least :data:`SETTLE` seconds before ``now`` are stored: late samples (remote write,
+federation) can still change younger ones. Intervals the server answered "no samples"
+for are stored too (with their reason), because a gap in the past stays a gap; faults
+(down, timeout, 5xx) are not, so they are asked for again next time. Credentials are
+never part of a key. Entries no pull has used for :data:`FORGET` seconds are dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tempfile
 import threading
 from pathlib import Path
@@ -23,9 +28,15 @@ log = logging.getLogger(__name__)
 
 #: seconds after an interval's end before it counts as final
 SETTLE = 600
-#: file layout: 2 stores columns (starts, ends, good, total, reasons), which reads and
-#: writes several times faster than one small list per interval
-FORMAT = 2
+#: file layout: 3 is one file of entries, each storing columns (starts, ends, good,
+#: total, reasons); 2 was one such file per entry
+FORMAT = 3
+#: the cache file, under ``settings.cache``
+FILENAME = "intervals.json"
+#: an entry no pull has used for this long (seconds) belongs to a removed objective
+FORGET = 62 * 86400
+#: files of the one-file-per-entry layout (format 2), removed on the first write
+_OLD_FILE = re.compile(r"[a-z]+-[0-9a-f]{32}\.json")
 
 
 class CachedPoint(NamedTuple):
@@ -38,38 +49,65 @@ class CachedPoint(NamedTuple):
     reason: str = ""  # why good/total are None
 
 
+def _digest(key: dict[str, Any]) -> str:
+    text = json.dumps(key, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _points(entry: dict[str, Any]) -> dict[int, CachedPoint]:
+    cols = (entry["start"], entry["end"], entry["good"], entry["total"], entry["reason"])
+    if len({len(c) for c in cols}) != 1:
+        raise ValueError("columns of different lengths")
+    return {p[0]: p for p in map(CachedPoint._make, zip(*cols, strict=True))}
+
+
 class Cache:
-    """Final interval counts on disk; ``folder=None`` disables caching."""
+    """Final interval counts on disk; ``folder=None`` disables caching.
+
+    Thread-safe: the fetches of one pull load and store concurrently."""
 
     def __init__(self, folder: Path | None, settle: int = SETTLE) -> None:
         self.folder = folder
         self.settle = settle
         self._lock = threading.Lock()
-        self._locks: dict[Path, threading.Lock] = {}
-        self._made = False  # the folder exists
+        self._entries: dict[str, dict[str, Any]] | None = None  # digest -> entry
+        self._dirty = False
+        self._now = 0  # the newest ``now`` a store was made for
 
-    def _file(self, key: dict[str, Any]) -> Path | None:
-        if self.folder is None:
-            return None
-        text = json.dumps(key, sort_keys=True, separators=(",", ":"))
-        digest = hashlib.sha256(text.encode()).hexdigest()[:32]
-        return self.folder / f"{key.get('kind', 'source')}-{digest}.json"
+    @property
+    def path(self) -> Path | None:
+        return None if self.folder is None else self.folder / FILENAME
+
+    def _all(self) -> dict[str, dict[str, Any]]:
+        """The entries, read on first use; an unreadable or older file counts as empty."""
+        if self._entries is None:
+            self._entries = {}
+            path = self.path
+            if path is not None and path.is_file():
+                try:
+                    doc = json.loads(path.read_text(encoding="utf-8"))
+                    if doc.get("format") == FORMAT:
+                        entries = doc["entries"]
+                        if not isinstance(entries, dict):
+                            raise ValueError("entries is not an object")
+                        self._entries = entries
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                    log.warning("ignoring unreadable cache file %s", path)
+        return self._entries
 
     def load(self, key: dict[str, Any]) -> dict[int, CachedPoint]:
-        """Cached points by interval start; an unreadable or older cache file is ignored."""
-        path = self._file(key)
-        if path is None or not path.is_file():
+        """Cached points by interval start."""
+        if self.folder is None:
+            return {}
+        digest = _digest(key)
+        with self._lock:
+            entry = self._all().get(digest)
+        if not isinstance(entry, dict) or entry.get("key") != key:
             return {}
         try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            if doc.get("format") != FORMAT or doc.get("key") != key:
-                return {}
-            cols = (doc["start"], doc["end"], doc["good"], doc["total"], doc["reason"])
-            if len({len(c) for c in cols}) != 1:
-                raise ValueError("columns of different lengths")
-            return {p[0]: p for p in map(CachedPoint._make, zip(*cols, strict=True))}
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            log.warning("ignoring unreadable cache file %s", path)
+            return _points(entry)
+        except (ValueError, KeyError, TypeError, IndexError):
+            log.warning("ignoring an unreadable entry of cache file %s", self.path)
             return {}
 
     def store(
@@ -79,42 +117,59 @@ class Cache:
         now: int,
         known: dict[int, CachedPoint] | None = None,
     ) -> None:
-        """Add the final ones among ``points`` to the cache.
+        """Add the final ones among ``points`` to the cache (written by :meth:`flush`).
 
         ``known`` is what :meth:`load` gave for this key earlier in the run; passing it
-        saves reading the file a second time.
+        saves converting the entry a second time. An entry is marked used even when
+        nothing new is final, so that :meth:`flush` keeps it.
         """
-        path = self._file(key)
-        if path is None:
+        if self.folder is None:
             return
         final = [p for p in points if p.end <= now - self.settle]
-        if not final:
-            return
-        with self._lock:  # one writer per file; files of other keys are written meanwhile
-            lock = self._locks.setdefault(path, threading.Lock())
-        with lock:
-            merged = dict(known) if known is not None else self.load(key)
-            for p in final:
-                merged[p.start] = p
-            rows = sorted(merged.values())
-            doc = {
-                "format": FORMAT,
-                "key": key,
-                "start": [p.start for p in rows],
-                "end": [p.end for p in rows],
-                "good": [p.good for p in rows],
-                "total": [p.total for p in rows],
-                "reason": [p.reason for p in rows],
-            }
-            if not self._made:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self._made = True
+        merged = dict(known) if known is not None else self.load(key)
+        for p in final:
+            merged[p.start] = p
+        rows = sorted(merged.values())
+        entry = {
+            "key": key,
+            "used": now,
+            "start": [p.start for p in rows],
+            "end": [p.end for p in rows],
+            "good": [p.good for p in rows],
+            "total": [p.total for p in rows],
+            "reason": [p.reason for p in rows],
+        }
+        with self._lock:
+            self._all()[_digest(key)] = entry
+            self._dirty = True
+            self._now = max(self._now, now)
+
+    def flush(self) -> None:
+        """Write what this run stored, in one atomic replace; never raises for disk faults."""
+        path = self.path
+        with self._lock:
+            if path is None or not self._dirty:
+                return
+            entries = self._all()
+            cutoff = self._now - FORGET
+            keep = {d: e for d, e in entries.items()
+                    if isinstance(e, dict) and e.get("used", 0) >= cutoff}
+            text = json.dumps({"format": FORMAT, "entries": keep}, separators=(",", ":"))
+            self._dirty = False
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as f:
-                    # dumps, not dump: only the one-shot encoder is the fast C one
-                    f.write(json.dumps(doc, separators=(",", ":")))
-                os.replace(tmp, path)
-            except OSError:
-                log.warning("cannot write cache file %s", path)
-                Path(tmp).unlink(missing_ok=True)
+        except OSError:
+            log.warning("cannot write cache file %s", path)
+            return
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, path)
+        except OSError:
+            log.warning("cannot write cache file %s", path)
+            Path(tmp).unlink(missing_ok=True)
+            return
+        for old in path.parent.iterdir():
+            if _OLD_FILE.fullmatch(old.name):
+                old.unlink(missing_ok=True)

@@ -45,7 +45,8 @@ import math
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 import requests
@@ -433,7 +434,19 @@ def _latency(obj: Objective, q: PrometheusQuery) -> Plan:
     if not q.histogram or obj.threshold is None:
         raise ValueError("latency needs a histogram and a threshold, or good and total selectors")
     bucket, count = _histogram_selectors(q.histogram, obj.threshold.seconds)
-    return _events(PrometheusQuery(good=bucket, total=count))
+    events = _events(PrometheusQuery(good=bucket, total=count))
+    # Every bucket of a histogram is exported together, so a missing one next to
+    # present counts means the threshold is not a bucket boundary: that is no data,
+    # not zero fast requests (which would show a false breach).
+    no_bucket = (f"the histogram has no bucket at le={obj.threshold.seconds:g} "
+                 f"(the threshold {obj.threshold} must be one of its bucket boundaries)")
+
+    def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
+        if v.get("good") is None and v.get("total") is not None:
+            return None, None, no_bucket
+        return events.combine(v)
+
+    return Plan(events.exprs, combine)
 
 
 @dataclass(frozen=True)
@@ -544,12 +557,66 @@ def plan_for(obj: Objective, recorded: bool = False) -> Plan:
 
 #: points by interval start, server warnings, fault reasons by interval start
 _Fetched = tuple[dict[int, CachedPoint], tuple[str, ...], dict[int, str]]
+#: expressions per pooled range query: several objectives over the same days share one
+#: request, and a cold pull still sends enough requests for the server to run in parallel
+RANGE_PARTS = 16
+
+
+@dataclass
+class _Job:
+    """One fetch of one measurement: what the cache holds, what is asked, what came back.
+
+    Objectives over the same measurement (a month and a rolling 28 days of one SLI) have
+    the same ``memo`` and share a job."""
+
+    memo: tuple[object, ...]
+    client: PrometheusClient
+    plan: Plan
+    key: dict[str, object]
+    known: dict[int, CachedPoint]  # the cache's points of this layout
+    points: dict[int, CachedPoint]  # final ones among them, then every answered interval
+    todo: list[tuple[int, int]]
+    fresh: list[CachedPoint] = field(default_factory=list)
+    faults: dict[int, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    asks: int = 0  # queries still out for this job
+
+    def record(
+        self,
+        spans: list[tuple[int, int]],
+        got: dict[str, dict[int, float]],
+        reason: str,
+        warn: tuple[str, ...],
+    ) -> None:
+        """Take one query's answer for some of the job's intervals."""
+        self.warnings.extend(w for w in warn if w not in self.warnings)
+        if warn and not reason:
+            reason = f"{self.client._name()} answered with partial data: {warn[0]}"
+        names = self.plan.exprs
+        for s, e in spans:
+            if reason:
+                self.faults[s] = reason
+                continue
+            good, total, why = self.plan.combine({n: got[n].get(s) for n in names})
+            p = CachedPoint(s, e, good, total, why)
+            self.points[s] = p
+            self.fresh.append(p)
+
+
+#: one query's share of a job: the intervals it covers
+_Item = tuple[_Job, list[tuple[int, int]]]
+#: what a query gave one item: (job, intervals, values by expression, fault, warnings)
+_Answered = tuple[_Job, list[tuple[int, int]], dict[str, dict[int, float]], str, tuple[str, ...]]
 
 
 # --- the source -----------------------------------------------------------------------------
 
 class PrometheusSource:
-    """``kind: prometheus``; one client (session) per configured server."""
+    """``kind: prometheus``; one client (session) per configured server.
+
+    ``pull`` hands all requests to :meth:`prefetch` first, which pools the intervals of
+    many objectives into few queries; :meth:`fetch` then answers from memory. A fetch
+    that was not prefetched asks on its own."""
 
     kind = "prometheus"
 
@@ -579,7 +646,11 @@ class PrometheusSource:
             self._clients[name] = PrometheusClient(server)
             return self._clients[name]
 
-    def fetch(self, request: PullRequest) -> CountSeries:
+    def _target(
+        self, request: PullRequest
+    ) -> tuple[list[tuple[int, int]], str, tuple[PrometheusClient, Plan, dict[str, object],
+                                               tuple[object, ...]] | None]:
+        """The request's intervals and either why it cannot be asked or what to ask."""
         obj, agr = request.objective, request.agreement
         spans = layout(request.start, min(request.end, request.now), request.step,
                        agr.timezone, request.cuts, self.settings.whole_days)
@@ -589,9 +660,9 @@ class PrometheusSource:
             recorded = isinstance(client, PrometheusClient) and client.server.recording_rules
             plan = plan_for(obj, recorded=recorded)
         except ValueError as exc:
-            return _series(request, spans, {}, f"cannot query: {exc}", ())
+            return spans, f"cannot query: {exc}", None
         if isinstance(client, str):
-            return _series(request, spans, {}, client, ())
+            return spans, client, None
         key = {
             "kind": "prometheus",
             "server": _safe_url(client.url),
@@ -600,26 +671,86 @@ class PrometheusSource:
             "step": request.step,
             "tz": agr.timezone,
         }
-        # Objectives over the same measurement (a month and a rolling 28 days of one SLI)
-        # share one fetch: the second waits for the first and reuses its answer.
-        memo_key = (json.dumps(key, sort_keys=True), request.now, tuple(spans))
+        memo = (json.dumps(key, sort_keys=True), request.now, tuple(spans))
+        return spans, "", (client, plan, key, memo)
+
+    def fetch(self, request: PullRequest) -> CountSeries:
+        spans, reason, target = self._target(request)
+        if target is None:
+            return _series(request, spans, {}, reason, ())
+        memo = target[3]
         with self._lock:
-            lock = self._fetching.setdefault(memo_key, threading.Lock())
-        with lock:
-            if memo_key not in self._fetched:
-                self._fetched[memo_key] = self._fetch(client, plan, key, spans, request)
-        points, warnings, faults = self._fetched[memo_key]
+            lock = self._fetching.setdefault(memo, threading.Lock())
+        with lock:  # objectives sharing a measurement wait for its one fetch
+            if memo not in self._fetched:
+                self.prefetch([request])
+        points, warnings, faults = self._fetched[memo]
         return _series(request, spans, points, "", warnings, faults)
 
-    def _fetch(
+    def prefetch(
+        self,
+        requests: Sequence[PullRequest],
+        ready: Callable[[int], None] | None = None,
+    ) -> None:
+        """Ask for all ``requests`` at once and keep the answers for :meth:`fetch`.
+
+        Runs of the same days across objectives go into one range query (up to
+        :data:`RANGE_PARTS` expressions), and the odd intervals of every objective (the
+        day still running, the pieces of a cut day) into shared instant queries of up to
+        :data:`MAX_PARTS`: a nightly pull of 200 services sends tens of requests, not
+        hundreds. A query that fails is asked again per objective, so one broken
+        selector leaves only its own objective without data. ``ready(i)`` is called once
+        for every request, as soon as its measurement is known (progress display).
+        """
+        jobs: dict[tuple[object, ...], _Job] = {}
+        waiting: dict[tuple[object, ...], list[int]] = {}
+        for i, req in enumerate(requests):
+            _spans, _reason, target = self._target(req)
+            if target is None or target[3] in self._fetched:
+                if ready is not None:
+                    ready(i)
+                continue
+            client, plan, key, memo = target
+            if memo not in jobs:
+                jobs[memo] = self._job(client, plan, key, memo, _spans, req.now)
+            waiting.setdefault(memo, []).append(i)
+
+        def finish(job: _Job, now: int) -> None:
+            self.cache.store(job.key, job.fresh, now, known=job.known)
+            self._fetched[job.memo] = (job.points, tuple(job.warnings), job.faults)
+            for i in waiting.get(job.memo, ()):
+                if ready is not None:
+                    ready(i)
+
+        now = max((r.now for r in requests), default=0)
+        asks = _pooled(list(jobs.values()))
+        for job in jobs.values():
+            if not job.asks:
+                finish(job, now)
+        if not asks:
+            return
+        workers = max(1, max(j.client.server.concurrency for j in jobs.values()))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="prometheus") as pool:
+            futures = [pool.submit(_ask, uniform, items) for uniform, items in asks]
+            for future in as_completed(futures):
+                answered = future.result()
+                for job, spans, got, reason, warn in answered:
+                    job.record(spans, got, reason, warn)
+                for job in {id(a[0]): a[0] for a in answered}.values():
+                    job.asks -= 1
+                    if not job.asks:
+                        finish(job, now)
+
+    def _job(
         self,
         client: PrometheusClient,
         plan: Plan,
         key: dict[str, object],
+        memo: tuple[object, ...],
         spans: list[tuple[int, int]],
-        request: PullRequest,
-    ) -> _Fetched:
-        settled = request.now - self.cache.settle
+        now: int,
+    ) -> _Job:
+        settled = now - self.cache.settle
         wanted = dict(spans)
         # cached points of this layout only: a day that was split yesterday (at a rolling
         # window's start) and is whole today is asked for again, and the cache forgets
@@ -627,64 +758,86 @@ class PrometheusSource:
         known = {s: p for s, p in self.cache.load(key).items() if wanted.get(s) == p.end}
         points = {s: p for s, p in known.items() if p.end <= settled}
         todo = [sp for sp in spans if sp[0] not in points]
-        warnings: list[str] = []
-        fresh: list[CachedPoint] = []
-        faults: dict[int, str] = {}
-        runs = uniform_runs(todo)
-        batches = [(True, run[i:i + CHUNK_POINTS]) for run in runs if len(run) > 1
-                   for i in range(0, len(run), CHUNK_POINTS)]
-        odd = [run[0] for run in runs if len(run) == 1]
-        per = max(1, MAX_PARTS // len(plan.exprs))
-        batches += [(False, odd[i:i + per]) for i in range(0, len(odd), per)]
-        for uniform, batch in batches:
-            got, reason, warn = _ask(client, plan, batch, uniform)
-            warnings.extend(w for w in warn if w not in warnings)
-            if warn and not reason:
-                reason = f"{client._name()} answered with partial data: {warn[0]}"
-            for s, e in batch:
-                if reason:
-                    faults[s] = reason
-                    continue
-                good, total, why = plan.combine({n: got[n].get(s) for n in plan.exprs})
-                p = CachedPoint(s, e, good, total, why)
-                points[s] = p
-                fresh.append(p)
-        self.cache.store(key, fresh, request.now, known=known)
-        return points, tuple(warnings), faults
+        return _Job(memo, client, plan, key, known, points, todo)
 
 
-def _ask(
-    client: PrometheusClient, plan: Plan, batch: list[tuple[int, int]], uniform: bool
-) -> tuple[dict[str, dict[int, float]], str, tuple[str, ...]]:
-    """Each expression's value per interval start, from one query, or a fault.
+def _pooled(jobs: list[_Job]) -> list[tuple[bool, list[_Item]]]:
+    """Group the jobs' missing intervals into queries: (uniform, items) per query.
 
-    ``batch`` is a run of equal contiguous intervals (``uniform``: one range query
-    stepping from interval end to interval end) or a set of odd ones (one instant query,
-    each part pinned to its interval's end with ``@``)."""
-    s0, e0 = batch[0]
-    length = e0 - s0
+    Counts every job's queries in ``job.asks``."""
+    runs: dict[tuple[int, int, int, int], list[_Item]] = {}
+    odd: dict[int, list[_Item]] = {}
+    for job in jobs:
+        cid = id(job.client)
+        for run in uniform_runs(job.todo):
+            if len(run) == 1:
+                odd.setdefault(cid, []).append((job, run))
+                continue
+            for i in range(0, len(run), CHUNK_POINTS):
+                chunk = run[i:i + CHUNK_POINTS]
+                length = chunk[0][1] - chunk[0][0]
+                runs.setdefault((cid, chunk[0][0], chunk[-1][1], length), []).append((job, chunk))
+    asks: list[tuple[bool, list[_Item]]] = []
+    for items in runs.values():
+        asks += [(True, group) for group in _groups(items, RANGE_PARTS)]
+    for items in odd.values():
+        asks += [(False, group) for group in _groups(items, MAX_PARTS)]
+    for _uniform, items in asks:
+        for job in {id(j): j for j, _ in items}.values():
+            job.asks += 1
+    return asks
+
+
+def _groups(items: list[_Item], parts: int) -> list[list[_Item]]:
+    """Consecutive groups of items with at most ``parts`` expressions each (at least one item)."""
+    groups: list[list[_Item]] = []
+    size = parts
+    for item in items:
+        n = len(item[0].plan.exprs)
+        if size + n > parts:
+            groups.append([])
+            size = 0
+        groups[-1].append(item)
+        size += n
+    return groups
+
+
+def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
+    """One query for all ``items``; when it fails and holds several objectives, one query
+    per objective, so that a broken expression costs only its own objective.
+
+    Uniform: the items share one run of equal contiguous intervals, and one range query
+    steps from interval end to interval end. Otherwise each item is one odd interval,
+    evaluated by an instant query with its parts pinned to their ends with ``@``."""
+    client = items[0][0].client
+    parts: list[tuple[str, str]] = []
+    for k, (job, spans) in enumerate(items):
+        for name, tmpl in job.plan.exprs.items():
+            s, e = spans[0]
+            at = None if uniform else e
+            parts.append((f"{k}.{name}", _range(tmpl, e - s, job.plan.subquery, at)))
     if uniform:
-        expr = combined([(name, _range(tmpl, length, plan.subquery))
-                         for name, tmpl in plan.exprs.items()])
-        ans = client.query_range(expr, e0, batch[-1][1], length)
+        s0, e0 = items[0][1][0]
+        ans = client.query_range(combined(parts), e0, items[0][1][-1][1], e0 - s0)
     else:
-        expr = combined([(f"{name}.{k}", _range(tmpl, e - s, plan.subquery, at=e))
-                         for k, (s, e) in enumerate(batch) for name, tmpl in plan.exprs.items()])
-        ans = client.query(expr, max(e for _, e in batch))
-    if ans.error:
-        return {}, ans.error, ans.warnings
-    got: dict[str, dict[int, float]] = {name: {} for name in plan.exprs}
-    if uniform:
-        for name in plan.exprs:
-            by_end = ans.parts.get(name, {})
-            got[name] = {e - length: by_end[e] for e in by_end}
-    else:
-        for k, (s, _e) in enumerate(batch):
-            for name in plan.exprs:
-                values = ans.parts.get(f"{name}.{k}")
-                if values:
-                    got[name][s] = sum(values.values())
-    return got, "", ans.warnings
+        ans = client.query(combined(parts), max(spans[-1][1] for _, spans in items))
+    if ans.error and len({id(job) for job, _ in items}) > 1 and not client.down:
+        by_job: dict[int, list[_Item]] = {}
+        for item in items:
+            by_job.setdefault(id(item[0]), []).append(item)
+        return [a for group in by_job.values() for a in _ask(uniform, group)]
+    out: list[_Answered] = []
+    for k, (job, spans) in enumerate(items):
+        got: dict[str, dict[int, float]] = {}
+        for name in job.plan.exprs:
+            values = ans.parts.get(f"{k}.{name}", {})
+            if uniform:
+                length = spans[0][1] - spans[0][0]
+                got[name] = {e - length: values[e] for e in values}
+            else:
+                got[name] = {spans[0][0]: sum(values.values())} if values else {}
+        out.append((job, spans, got, ans.error, ans.warnings))
+    return out
 
 
 def _safe_url(url: str) -> str:

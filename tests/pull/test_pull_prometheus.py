@@ -103,6 +103,18 @@ def test_latency_counts_requests_under_the_threshold_from_histogram_buckets(
     assert slow_hours == 2  # the two degraded hours
 
 
+def test_a_latency_threshold_between_buckets_is_no_data_not_a_breach(
+    prometheus, tmp_path
+) -> None:
+    from dataclasses import replace
+
+    between = replace(LATENCY, threshold=Duration(200, "ms"))  # buckets: 0.1, 0.3, 1
+    m = series(run([between], prometheus.url, tmp_path), "latency")
+    assert not any(p.has_data for p in m.points)
+    assert "no bucket at le=0.2" in m.gaps[0].reason
+    assert "200ms must be one of its bucket boundaries" in m.gaps[0].reason
+
+
 def test_time_slices_match_the_generated_truth(prometheus, truth, tmp_path) -> None:
     m = series(run([SLICES], prometheus.url, tmp_path), "slices")
     for p in m.points:
@@ -153,40 +165,47 @@ def test_second_pull_sends_no_query_for_closed_intervals(prometheus, tmp_path) -
     before = prometheus.api_queries()
     second = run([EVENTS, LATENCY, SLICES], prometheus.url, tmp_path, now=now)
     sent = prometheus.api_queries() - before
-    # only the open interval is asked for again: one instant query per objective, its
-    # expressions combined
-    assert second.queries == sent == 3
+    # only the open interval is asked for again: one instant query for the three
+    # objectives, their expressions combined
+    assert second.queries == sent == 1
     assert first.queries > second.queries
     for oid in ("availability", "latency", "slices"):
         assert series(first, oid).points == series(second, oid).points
 
 
 def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
-    disposable_prometheus, tmp_path
+    disposable_prometheus, tmp_path, monkeypatch
 ) -> None:
+    """The server dies after answering the first query: what it answered is kept, every
+    later interval has no data with the reason, and no further query is sent."""
     from dataclasses import replace
 
-    objectives = [EVENTS, *(replace(LATENCY, id=f"latency-{i}") for i in range(3))]
+    from slacode.pull.prometheus import PrometheusClient
+
+    objectives = [EVENTS, *(replace(LATENCY, id=f"latency-{i}", threshold=Duration(ms, "ms"))
+                            for i, ms in enumerate((100, 300, 1000)))]
     agr = make_agreement(*objectives, tz=BERLIN)
-    settings = make_settings(tmp_path, disposable_prometheus.url, concurrency=1, retries=1)
-    seen: list[str] = []
+    # whole days: a range query for the days of 24 hours, then one for the odd ones
+    settings = make_settings(tmp_path, disposable_prometheus.url, concurrency=1, retries=1,
+                             whole_days=True)
+    post = PrometheusClient._post
 
-    def progress(line: str) -> None:
-        seen.append(line)
-        if len(seen) == 1:
+    def post_then_stop(self, *args, **kwargs):
+        answer = post(self, *args, **kwargs)
+        if disposable_prometheus.proc is not None:
             disposable_prometheus.stop()
+        return answer
 
+    monkeypatch.setattr(PrometheusClient, "_post", post_then_stop)
     t0 = time.monotonic()
-    res = pull([agr], settings, NOW, start=START, progress=progress)
+    res = pull([agr], settings, NOW, start=START)
     assert time.monotonic() - t0 < 60
-    with_data = [oid for (_, oid), m in res.measurements.items()
-                 if any(p.has_data for p in m.points)]
-    assert len(with_data) == 1
-    for (_, oid), m in res.measurements.items():
-        if oid in with_data:
-            continue
-        assert all(not p.has_data for p in m.points)
-        assert "unreachable: connection refused" in m.gaps[0].reason
+    assert res.queries == 2  # the answered one and the refused one; none after that
+    for m in res.measurements.values():
+        assert any(p.has_data for p in m.points)  # the days the first query answered
+        missing = [p for p in m.points if not p.has_data]
+        assert missing
+        assert all("unreachable: connection refused" in g.reason for g in m.gaps)
     assert any("connection refused" in p.message for p in res.problems)
 
 

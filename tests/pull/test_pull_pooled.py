@@ -1,0 +1,76 @@
+"""Pooled queries: many objectives over the same days share few requests to the real
+Prometheus, each still gets exactly its own figures, and one broken expression costs
+only its own objective."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pull_synthetic as ps
+import pytest
+from pull_support import make_agreement, make_settings
+from test_pull_prometheus import BERLIN, EVENTS, LATENCY, NOW, START, src
+
+from slacode.durations import Duration
+from slacode.pull import pull
+
+pytestmark = pytest.mark.prometheus
+
+
+def mine(selector: str, i: int) -> str:
+    """The same series under a selector of service ``i``'s own."""
+    return selector.replace("}", f', instance!="none-{i}"}}')
+
+
+def fleet(n: int):
+    """``n`` agreements with availability and latency over the same data, each with
+    selectors of its own (so no two share a fetch, as in a real fleet)."""
+    return [
+        make_agreement(
+            replace(EVENTS, source=src(good=mine(ps.GOOD_SEL, i), total=mine(ps.TOTAL_SEL, i))),
+            replace(LATENCY, source=src(histogram=mine(ps.HISTOGRAM, i)),
+                    threshold=Duration((100, 300, 1000)[i % 3], "ms")),
+            tz=BERLIN, id=f"svc-{i}")
+        for i in range(n)
+    ]
+
+
+def test_many_services_share_a_few_queries_and_get_their_own_figures(
+    prometheus, tmp_path
+) -> None:
+    agreements = fleet(12)
+    settings = make_settings(tmp_path, prometheus.url, whole_days=True)
+    together = pull(agreements, settings, NOW, start=START)
+    # 24 fetches of two expressions each: their 24-hour days go into 3 range queries of
+    # up to 16 expressions, their odd days (the 25-hour one, the last) into 2 instant
+    # queries of up to 48
+    assert together.queries == 5
+    for agr in agreements[:3]:
+        alone = pull([agr], make_settings(tmp_path / agr.id, prometheus.url, whole_days=True),
+                     NOW, start=START)
+        assert alone.queries == 2  # a range query and an instant query
+        for oid in ("availability", "latency"):
+            got = together.measurements[(agr.id, oid)]
+            assert got.points == alone.measurements[(agr.id, oid)].points
+            assert all(p.has_data for p in got.points)
+    # the thresholds differ, so do the figures
+    fast = {together.measurements[(a.id, "latency")].points[0].good for a in agreements}
+    assert len(fast) > 1
+
+
+def test_a_broken_expression_leaves_only_its_own_objective_without_data(
+    prometheus, tmp_path
+) -> None:
+    broken = replace(EVENTS, id="broken", source=src(good=ps.GOOD_SEL, total="up{job="))
+    agreements = [*fleet(3), make_agreement(broken, tz=BERLIN, id="bad")]
+    res = pull(agreements, make_settings(tmp_path, prometheus.url, whole_days=True),
+               NOW, start=START)
+    bad = res.measurements[("bad", "broken")]
+    assert not any(p.has_data for p in bad.points)
+    assert "bad_data" in bad.gaps[0].reason and bad.gaps[0].fault
+    for agr in agreements[:3]:
+        for oid in ("availability", "latency"):
+            assert all(p.has_data for p in res.measurements[(agr.id, oid)].points)
+    assert {p.message.split(":")[0] for p in res.problems if p.code == "pull.fault"} == {
+        "bad/broken"
+    }
