@@ -153,9 +153,12 @@ def pull(
         mine = [n for n in remote if jobs[n][0].objective.source.kind == kind]
         if prefetch is None or not mine:
             continue
-        prefetch([jobs[n][0] for n in mine], lambda i, mine=mine: run(mine[i]))
-        taken = set(mine)
-        remote = [n for n in remote if n not in taken]
+        try:
+            prefetch([jobs[n][0] for n in mine], lambda i, mine=mine: run(mine[i]))
+        except Exception as exc:  # a bug there: each objective is fetched on its own below
+            log.error("%s: pooled fetch failed: %s", kind, type(exc).__name__,
+                      exc_info=log.isEnabledFor(logging.DEBUG))
+        remote = [n for n in remote if n not in results]
     workers = max((s.concurrency for s in settings.servers), default=1)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pull") as pool:
         futures = [pool.submit(run, n) for n in remote]

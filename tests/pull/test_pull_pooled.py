@@ -74,3 +74,20 @@ def test_a_broken_expression_leaves_only_its_own_objective_without_data(
     assert {p.message.split(":")[0] for p in res.problems if p.code == "pull.fault"} == {
         "bad/broken"
     }
+
+
+def test_a_bug_in_the_pooled_fetch_is_no_data_per_objective_not_a_crash(
+    prometheus, tmp_path, monkeypatch
+) -> None:
+    import slacode.pull.prometheus as prom
+
+    def broken(jobs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(prom, "_pooled", broken)
+    res = pull(fleet(2), make_settings(tmp_path, prometheus.url, whole_days=True),
+               NOW, start=START)
+    assert len(res.measurements) == 4
+    for m in res.measurements.values():
+        assert not any(p.has_data for p in m.points)
+        assert m.gaps[0].reason == "internal error: RuntimeError" and m.gaps[0].fault
