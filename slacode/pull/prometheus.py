@@ -47,7 +47,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -193,10 +193,10 @@ def make_session(server: PrometheusServer) -> requests.Session:
 class Answer:
     """One query's outcome: values by evaluation time, or the reason there are none."""
 
-    values: dict[int, float] = field(default_factory=dict)
     error: str = ""  # a fault (down, timeout, HTTP error, unreadable body); not cached
     warnings: tuple[str, ...] = ()
-    # values by the ``slacode_part`` label of a combined query (see ``combined``)
+    # values by evaluation time, by the ``slacode_part`` label of a combined query (see
+    # ``combined``; "" for an answer without it); series of one part are added up
     parts: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
@@ -303,34 +303,27 @@ class PrometheusClient:
             payload = doc["data"]
             rtype = payload["resultType"]
             result = payload["result"]
-            values: dict[int, float] = {}
             parts: dict[str, dict[int, float]] = {}
             if rtype == "matrix" and result_type == "matrix":
                 for series in result:
                     part = parts.setdefault(series.get("metric", {}).get(PART, ""), {})
                     for ts, val in series["values"]:
-                        t, v = round(float(ts)), float(val)
-                        _add(values, t, v)
-                        _add(part, t, v)
+                        t = round(float(ts))
+                        part[t] = part.get(t, 0.0) + float(val)
             elif rtype == "vector" and result_type == "vector":
                 for sample in result:
                     part = parts.setdefault(sample.get("metric", {}).get(PART, ""), {})
                     ts, val = sample["value"]
-                    t, v = round(float(ts)), float(val)
-                    _add(values, t, v)
-                    _add(part, t, v)
+                    t = round(float(ts))
+                    part[t] = part.get(t, 0.0) + float(val)
             elif rtype == "scalar" and result_type == "vector":
                 ts, val = result
-                _add(values, round(float(ts)), float(val))
+                parts[""] = {round(float(ts)): float(val)}
             else:
                 return Answer(error=f"{name} answered an unexpected result type {rtype!r}")
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return Answer(error=f"{name} answered JSON without the expected data")
-        return Answer(values=values, warnings=warnings, parts=parts)
-
-
-def _add(values: dict[int, float], ts: int, val: float) -> None:
-    values[ts] = values.get(ts, 0.0) + val
+        return Answer(warnings=warnings, parts=parts)
 
 
 # --- query plans ----------------------------------------------------------------------------
@@ -627,6 +620,7 @@ class PrometheusSource:
         self._lock = threading.Lock()
         self._fetching: dict[tuple[object, ...], threading.Lock] = {}
         self._fetched: dict[tuple[object, ...], _Fetched] = {}
+        self._built: dict[tuple[object, ...], CountSeries] = {}
 
     @property
     def queries(self) -> int:
@@ -684,8 +678,12 @@ class PrometheusSource:
         with lock:  # objectives sharing a measurement wait for its one fetch
             if memo not in self._fetched:
                 self.prefetch([request])
-        points, warnings, faults = self._fetched[memo]
-        return _series(request, spans, points, "", warnings, faults)
+        built = self._built.get(memo)
+        if built is None:  # objectives sharing a measurement share its series too
+            points, warnings, faults = self._fetched[memo]
+            built = self._built[memo] = _series(request, spans, points, "", warnings, faults)
+        return replace(built, service=request.agreement.id, objective=request.objective.id,
+                       step=request.step)
 
     def prefetch(
         self,
@@ -856,10 +854,11 @@ def _series(
     counts: list[Counts] = []
     gaps: list[Gap] = []
     as_of: int | None = None
+    get, add = points.get, counts.append
     for s, e in spans:
-        p = points.get(s)
-        if p is not None and p.good is not None and p.total is not None and s not in faults:
-            counts.append(Counts(s, e, p.good, p.total))
+        p = get(s)
+        if p is not None and p[2] is not None and p[3] is not None and s not in faults:
+            add(Counts(s, e, p[2], p[3]))  # good, total
             as_of = e
             continue
         counts.append(Counts(s, e, None, None))
