@@ -94,3 +94,10 @@ def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> 
     checkout = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # versions in force and the change log
     assert {"actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"} <= _uses(wf)
+    # the pull cache of earlier nights is restored before the pull, and saved anew
+    names = [s.get("uses", s.get("run", "")) for s in _steps(update)]
+    cache = next(s for s in _steps(update) if s.get("uses") == "actions/cache@v4")
+    assert names.index("actions/cache@v4") < names.index("slacode pull")
+    assert cache["with"]["path"] == ".slacode/cache"
+    assert cache["with"]["key"] == "slacode-pull-${{ github.run_id }}"
+    assert cache["with"]["restore-keys"] == "slacode-pull-"
