@@ -553,6 +553,10 @@ _Fetched = tuple[dict[int, CachedPoint], tuple[str, ...], dict[int, str]]
 #: expressions per pooled range query: several objectives over the same days share one
 #: request, and a cold pull still sends enough requests for the server to run in parallel
 RANGE_PARTS = 16
+#: a subquery expression (time slices evaluated from raw samples) counts as this many:
+#: it costs the server a slice's evaluation per slice, so such objectives are pooled
+#: less (a range query holds one), and a query stays well within ``read_timeout``
+SUBQUERY_WEIGHT = 8
 
 
 @dataclass
@@ -693,11 +697,12 @@ class PrometheusSource:
         """Ask for all ``requests`` at once and keep the answers for :meth:`fetch`.
 
         Runs of the same days across objectives go into one range query (up to
-        :data:`RANGE_PARTS` expressions), and the odd intervals of every objective (the
-        day still running, the pieces of a cut day) into shared instant queries of up to
-        :data:`MAX_PARTS`: a nightly pull of 200 services sends tens of requests, not
-        hundreds. A query that fails is asked again per objective, so one broken
-        selector leaves only its own objective without data. ``ready(i)`` is called once
+        :data:`RANGE_PARTS` expressions, a subquery weighing :data:`SUBQUERY_WEIGHT`),
+        and the odd intervals of every objective (the day still running, the pieces of a
+        cut day) into shared instant queries of up to :data:`MAX_PARTS`: a nightly pull
+        of 200 services sends tens of requests, not hundreds. A query that fails is
+        asked again per objective, so one broken selector leaves only its own objective
+        without data. ``ready(i)`` is called once
         for every request, as soon as its measurement is known (progress display).
         """
         jobs: dict[tuple[object, ...], _Job] = {}
@@ -791,7 +796,8 @@ def _groups(items: list[_Item], parts: int) -> list[list[_Item]]:
     groups: list[list[_Item]] = []
     size = parts
     for item in items:
-        n = len(item[0].plan.exprs)
+        plan = item[0].plan
+        n = len(plan.exprs) * (SUBQUERY_WEIGHT if plan.subquery else 1)
         if size + n > parts:
             groups.append([])
             size = 0
