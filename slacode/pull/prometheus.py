@@ -702,8 +702,8 @@ class PrometheusSource:
         cut day) into shared instant queries of up to :data:`MAX_PARTS`: a nightly pull
         of 200 services sends tens of requests, not hundreds. A query that fails is
         asked again per objective, so one broken selector leaves only its own objective
-        without data. ``ready(i)`` is called once
-        for every request, as soon as its measurement is known (progress display).
+        without data. ``ready(i)`` is called once for every request, as soon as its
+        measurement is known (progress display).
         """
         jobs: dict[tuple[object, ...], _Job] = {}
         waiting: dict[tuple[object, ...], list[int]] = {}
