@@ -5,12 +5,12 @@ day (a rolling window's start, a maintenance window's edges), or the objective's
 ``resolution`` with ``whole_days: false``. Each is asked for as ``sum(increase(SEL[L]))``
 evaluated at the interval's *end*, so the value at ``t`` covers ``(t - L, t]``. A run
 of equal, contiguous intervals (the days of a year) is one range query stepping from
-end to end; all other intervals of a fetch (a daylight-saving day, the pieces of a cut
-day, the day still running) go into one instant query, each pinned to its own end
-with the ``@`` modifier (Prometheus 2.33+, Thanos, Mimir, Cortex, VictoriaMetrics
-1.79+). The expressions of an objective travel in the same query, told apart by a
-``slacode_part`` label (``combined``). Counter resets are handled by ``increase``; an
-interval where the server has no samples has no data.
+end to end; all other intervals (a daylight-saving day, the pieces of a cut day, the
+day still running) go into instant queries, each pinned to its own end with the ``@``
+modifier (Prometheus 2.33+, Thanos, Mimir, Cortex, VictoriaMetrics 1.79+). Queries are
+pooled across objectives (``PrometheusSource.prefetch``): many expressions travel in
+one query, told apart by a ``slacode_part`` label (``combined``). Counter resets are
+handled by ``increase``; an interval where the server has no samples has no data.
 
 Rules, per objective method:
 
@@ -32,7 +32,9 @@ Rules, per objective method:
 Faults: an answer that is not the API's successful JSON (HTTP error, ``status: error``,
 an HTML page, truncated JSON) and an answer with ``warnings`` (Thanos, Mimir and Cortex
 warn when a store did not answer and the result is partial) leave every interval the
-query covered without data, with the reason; they are never cached. A partial answer
+query covered without data, with the reason; they are never cached. A pooled query
+that fails is asked again per objective; warnings are about a whole query, so they
+mark every objective it held. A partial answer
 is not counted because its figure would look better or worse than the truth.
 """
 
