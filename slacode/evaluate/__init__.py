@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 
 from slacode.evaluate.budget import error_budget, judge, projected_ratio, r6
 from slacode.evaluate.clock import Clock
@@ -27,6 +28,7 @@ from slacode.evaluate.credits import credit_for
 from slacode.evaluate.objectives import (
     CountIndex,
     Outcome,
+    Span,
     SurveyIndex,
     Tally,
     count_tally,
@@ -56,6 +58,9 @@ __all__ = ["evaluate"]
 #: how far back the projection of an open period looks for the recent rate
 RECENT = 7 * DAY
 COUNT_KINDS = ("availability", "latency")
+
+#: a maintenance window's span and its "start/end" text, as results name it
+_Window = tuple[int, int, str]
 
 
 def evaluate(
@@ -111,6 +116,11 @@ def _span(w: Maintenance) -> tuple[int, int]:
     return int(w.start.timestamp()), int(w.end.timestamp())
 
 
+def _named(ws: list[Maintenance], tz: str) -> list[_Window]:
+    """Distinct spans of ``ws`` in order, each with its "start/end" text."""
+    return [(s, e, f"{iso(s, tz)}/{iso(e, tz)}") for s, e in sorted({_span(w) for w in ws})]
+
+
 class _Service:
     def __init__(
         self,
@@ -132,7 +142,8 @@ class _Service:
         self._surveys: dict[tuple[object, ...], SurveyIndex] = {}
         self._outcomes: dict[tuple[object, ...], tuple[list[Outcome], list[int]]] = {}
         self._clocks: dict[tuple[int, str], dict[str, Clock]] = {}
-        self._excluded: dict[int, list[tuple[int, int]]] = {}
+        self._excluded: dict[int, tuple[Span, ...]] = {}
+        self._windows: dict[int, tuple[list[_Window], list[_Window]]] = {}
 
     def in_force(self, ts: int) -> Agreement:
         if len(self.versions) == 1:
@@ -144,11 +155,11 @@ class _Service:
     def measurement(self, oid: str) -> Measurement | None:
         return self.measurements.get((self.ag.id, oid))
 
-    def excluded(self, v: Agreement, o: Objective) -> list[tuple[int, int]]:
+    def excluded(self, v: Agreement, o: Objective) -> tuple[Span, ...]:
         if o.kind not in COUNT_KINDS:
-            return []
+            return ()
         if v.version not in self._excluded:
-            self._excluded[v.version] = merge([_span(w) for w in _maintenance(v)[0]])
+            self._excluded[v.version] = tuple(merge([_span(w) for w in _maintenance(v)[0]]))
         return self._excluded[v.version]
 
     def count_index(
@@ -158,7 +169,7 @@ class _Service:
         if not isinstance(m, CountSeries):
             return None, None
         excl = self.excluded(v, o)
-        key = (o.id, tuple(excl), o.zero_traffic)
+        key = (o.id, excl, o.zero_traffic)
         if key not in self._indexes:
             self._indexes[key] = CountIndex(m, excl, o.zero_traffic)
         return self._indexes[key], m
@@ -205,9 +216,10 @@ class _Service:
         return ids
 
     def plan(self, oid: str) -> list[tuple[Period, Agreement, Objective]]:
+        by_version = {v.version: v.objective(oid) for v in self.versions}  # not per period
         windows = []
         for v in self.versions:
-            o = v.objective(oid)
+            o = by_version[v.version]
             if o is not None and o.window not in windows:
                 windows.append(o.window)
         now_version = self.in_force(self.now)
@@ -215,7 +227,7 @@ class _Service:
         for w in windows:
             for p in periods_for(w, self.tz, self.now, self.history_months):
                 v = now_version if p.kind == "rolling" else self.in_force(p.start)
-                o = v.objective(oid)
+                o = by_version[v.version]
                 if o is not None and o.window == w and p.id not in chosen:
                     chosen[p.id] = (p, v, o)
         return sorted(chosen.values(), key=lambda x: (x[0].start, x[0].end, x[0].id))
@@ -291,37 +303,41 @@ class _Service:
     def windows(
         self, v: Agreement, o: Objective, p: Period
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The excluded and the late maintenance windows overlapping ``p``, as text."""
         if o.kind not in COUNT_KINDS:
             return (), ()
-        ok, late = _maintenance(v)
+        if v.version not in self._windows:  # once per version, not once per period
+            ok, late = _maintenance(v)
+            self._windows[v.version] = _named(ok, self.tz), _named(late, self.tz)
+        ok, late = self._windows[v.version]
 
-        def hits(ws: list[Maintenance]) -> tuple[str, ...]:
-            spans = sorted({_span(w) for w in ws if _span(w)[0] < p.end and _span(w)[1] > p.start})
-            return tuple(f"{iso(s, self.tz)}/{iso(e, self.tz)}" for s, e in spans)
+        def hits(ws: list[_Window]) -> tuple[str, ...]:
+            return tuple(text for s, e, text in ws if s < p.end and e > p.start)
 
         return hits(ok), hits(late)
 
     def bad_days(self, v: Agreement, o: Objective, a: int, c: int) -> list[Miss]:
         index, _ = self.count_index(v, o)
-        if index is None:
-            return []
-        out = []
-        for d, s, e in days_between(a, c, self.tz):
-            g, t, cov = index.sums(s, e)
-            val = ratio_value(g, t, cov, o.zero_traffic)
-            if val is not None and val + 1e-9 < o.target:
-                out.append(
-                    Miss(
-                        f"{d.isoformat()}: {val:.3f}% (target {o.target:g}%)",
-                        iso(s, self.tz),
-                        iso(e, self.tz),
-                    )
-                )
-        return out
+        target, tz = o.target, self.tz
+        of_target = f"% (target {target:g}%)"
+        return [
+            Miss(f"{d.isoformat()}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz))
+            for d, s, e, _g, _t, _cov, val in _day_figures(index, o, days_between(a, c, tz))
+            if val is not None and val + 1e-9 < target
+        ]
 
     def daily(self, v: Agreement, o: Objective) -> tuple[DailyValue, ...]:
+        days = last_days(self.now, self.tz, 90)
+        if o.kind in COUNT_KINDS:  # straight from the index: see _day_figures
+            index, _ = self.count_index(v, o)
+            return tuple(
+                DailyValue(d.isoformat(), r6(val), r6(g), r6(t))
+                if cov > 0 and val is not None
+                else DailyValue(d.isoformat(), None, None, None)
+                for d, _s, _e, g, t, cov, val in _day_figures(index, o, days)
+            )
         out = []
-        for d, s, e in last_days(self.now, self.tz, 90):
+        for d, s, e in days:
             t = self.tally(v, o, s, e)
             has = t.covered > 0 and t.value is not None
             if o.kind in ("response-time", "resolution-time") and t.total == 0:
@@ -359,6 +375,21 @@ class _Service:
             daily=daily,
         )
         return res, rows
+
+
+def _day_figures(
+    index: CountIndex | None, o: Objective, days: list[tuple[date, int, int]]
+) -> list[tuple[date, int, int, float, float, float, float | None]]:
+    """Each day with its good, total, seconds with data and figure: what ``count_tally``
+    gives for one day (``[s, e)`` is never empty; no index, no data), without a Tally,
+    expected time and gap reasons, which the 90-day strips and breach lists of a fleet
+    (a third of a million days) do not read."""
+    zero = o.zero_traffic
+    out = []
+    for d, s, e in days:
+        g, t, cov = index.sums(s, e) if index is not None else (0.0, 0.0, 0.0)
+        out.append((d, s, e, g, t, cov, ratio_value(g, t, cov, zero)))
+    return out
 
 
 def _budget_unit(o: Objective) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import operator
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -55,7 +56,7 @@ def merge(spans: list[Span]) -> list[Span]:
     return out
 
 
-def overlap(spans: list[Span], a: int, b: int) -> int:
+def overlap(spans: Sequence[Span], a: int, b: int) -> int:
     """Seconds of merged ``spans`` inside ``[a, b)``."""
     if not spans:
         return 0
@@ -98,7 +99,9 @@ def gap_reasons(gaps: tuple[Gap, ...], a: int, b: int, tz: str, limit: int = 5) 
 class CountIndex:
     """Prefix sums over a count series, with excluded maintenance already taken out."""
 
-    def __init__(self, series: CountSeries, excluded: list[Span], zero_traffic: str) -> None:
+    def __init__(
+        self, series: CountSeries, excluded: Sequence[Span], zero_traffic: str
+    ) -> None:
         pts = series.points
         self.starts = starts = [p.start for p in pts]
         self.ends = ends = [p.end for p in pts]
@@ -165,7 +168,7 @@ def count_tally(
     objective: Objective,
     a: int,
     c: int,
-    excluded: list[Span],
+    excluded: Sequence[Span],
     tz: str,
 ) -> Tally:
     """The range ``[a, c)`` (``c`` already cut at the evaluation time)."""

@@ -39,8 +39,12 @@ def local_date(ts: int, tz: str) -> date:
     return datetime.fromtimestamp(ts, zone(tz)).date()
 
 
+@lru_cache(maxsize=16384)
 def iso(ts: int, tz: str) -> str:
-    """ISO 8601 with the offset of ``tz`` at that instant (stable, second precision)."""
+    """ISO 8601 with the offset of ``tz`` at that instant (stable, second precision).
+
+    Memoised: a fleet's periods and breach lists name the same few hundred midnights
+    over and over (a sixth of a million times for 200 services)."""
     return datetime.fromtimestamp(ts, zone(tz)).isoformat()
 
 
@@ -93,8 +97,14 @@ def _calendar_period(kind: str, y: int, m: int, tz: str) -> Period:
 
 def periods_for(window: Window, tz: str, now: int, history_months: int) -> list[Period]:
     """The periods evaluated for ``window``, oldest first; the last one holds ``now``."""
+    return list(_periods_for(window, tz, now, history_months))
+
+
+@lru_cache(maxsize=256)
+def _periods_for(window: Window, tz: str, now: int, history_months: int) -> tuple[Period, ...]:
+    """Memoised: the services of a fleet mostly share their windows and timezone."""
     if window.kind == "rolling":
-        return [rolling(window.days, now)]
+        return (rolling(window.days, now),)
     first = history_start(now, tz, history_months)
     d = local_date(first, tz)
     y, m = d.year, d.month
@@ -110,7 +120,7 @@ def periods_for(window: Window, tz: str, now: int, history_months: int) -> list[
     current = _calendar_period(window.kind, *_ym(now, tz), tz)
     if not out or out[-1].id != current.id:
         out.append(current)
-    return out
+    return tuple(out)
 
 
 def _ym(ts: int, tz: str) -> tuple[int, int]:

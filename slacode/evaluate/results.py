@@ -90,11 +90,23 @@ class PeriodResult:
         return _plain(self)  # type: ignore[return-value]
 
 
+#: leaf types returned as they are (checked by exact type: the fast path of :func:`_plain`)
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
 def _plain(x: object) -> object:
     """``dataclasses.asdict`` without its deep copy of every leaf, which made it most of
-    the cost of rendering a fleet's JSON; results are frozen, so nothing is shared."""
-    if hasattr(x, "__dataclass_fields__"):
-        return {name: _plain(getattr(x, name)) for name in x.__dataclass_fields__}
+    the cost of rendering a fleet's JSON; results are frozen, so nothing is shared.
+    Leaves are recognised by exact type before anything else: most values are leaves."""
+    if type(x) in _LEAVES:
+        return x
+    names = getattr(type(x), "__dataclass_fields__", None)
+    if names is not None:
+        out = {}
+        for name in names:
+            v = getattr(x, name)
+            out[name] = v if type(v) in _LEAVES else _plain(v)
+        return out
     if isinstance(x, tuple | list):
         return type(x)(_plain(v) for v in x)
     if isinstance(x, dict):

@@ -10,6 +10,7 @@ reach, so they use fixed colours with enough contrast.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from markupsafe import Markup
 
@@ -41,28 +42,49 @@ def budget_bar(budget: Budget | None, label: str) -> Markup:
     )
 
 
-def daily_strip(
-    days: Sequence[DailyValue], target: float, unit: str, label: str, no_data: str
-) -> Markup:
+class DayText(NamedTuple):
+    """One day of a 90-day chart, its date and figure already escaped: the strip and the
+    table below it show the same texts, so they are formatted once (see ``day_texts``)."""
+
+    value: float | None  # None = no data that day
+    date: str
+    figure: str | None  # None = no data that day
+
+
+def day_texts(days: Sequence[DailyValue], unit: str) -> list[DayText]:
+    """The texts of :func:`daily_strip` and of the table under it."""
+    return [
+        DayText(
+            d.value,
+            escape.text(d.date),
+            None if d.value is None else escape.text(fmt.figure(d.value, unit)),
+        )
+        for d in days
+    ]
+
+
+def daily_strip(days: Sequence[DayText], target: float, label: str, no_data: str) -> Markup:
     """One bar per day, coloured by whether the day met the target; the day's figure on hover."""
     bar, gap, height = 6, 2, 34
     width = max(1, len(days)) * (bar + gap) - gap
+    lab = escape.text(label)
     parts = [
         f'<svg class="slc-strip" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label="{escape.text(label)}"><title>{escape.text(label)}</title>'
+        f'aria-label="{lab}"><title>{lab}</title>'
     ]
+    # the hover text is "DATE: FIGURE"; escaping works character by character (no CR LF
+    # pair spans two parts here), so the parts can be escaped apart
+    sep, missing = escape.text(": "), escape.text(no_data)
     for i, d in enumerate(days):
         x = i * (bar + gap)
         if d.value is None:
-            cls, y, h = "no-data", height - 10, 10
-            tip = f"{d.date}: {no_data}"
+            cls, y, h, figure = "no-data", height - 10, 10, missing
         else:
             cls = "met" if d.value >= target else "breached"
-            y, h = 0, height
-            tip = f"{d.date}: {fmt.figure(d.value, unit)}"
+            y, h, figure = 0, height, d.figure
         parts.append(
             f'<rect class="slc-fill-{cls}" x="{x}" y="{y}" width="{bar}" height="{h}" rx="1">'
-            f"<title>{escape.text(tip)}</title></rect>"
+            f"<title>{d.date}{sep}{figure}</title></rect>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
