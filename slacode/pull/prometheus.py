@@ -340,6 +340,9 @@ class Plan:
     exprs: dict[str, str]  # name -> PromQL with ``__R__`` for the interval length
     combine: Combine
     subquery: bool = False  # ranges are subquery ranges (one second short, see _range)
+    # what one expression weighs in a pooled query (``SUBQUERY_WEIGHT`` for time slices
+    # evaluated from raw samples, which cost the server one evaluation per slice)
+    weight: int = 1
 
 
 _WINDOW = re.compile(r"\[__R__((?::\d+s)?)\]")
@@ -347,6 +350,13 @@ _WINDOW = re.compile(r"\[__R__((?::\d+s)?)\]")
 PART = "slacode_part"
 #: parts per combined instant query (a query string stays a few kilobytes)
 MAX_PARTS = 48
+#: expressions per pooled range query: several objectives over the same days share one
+#: request, and a cold pull still sends enough requests for the server to run in parallel
+RANGE_PARTS = 16
+#: a subquery expression (time slices evaluated from raw samples) counts as this many:
+#: it costs the server a slice's evaluation per slice, so such objectives are pooled
+#: less (a range query holds one), and a query stays well within ``read_timeout``
+SUBQUERY_WEIGHT = 8
 
 
 def _range(tmpl: str, seconds: int, subquery: bool, at: int | None = None) -> str:
@@ -531,7 +541,7 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
 
     # ranges one second short (see _range): a sample at an interval's start belongs to
     # the interval before, for subqueries and recorded samples alike
-    return Plan(exprs, combine, subquery=True)
+    return Plan(exprs, combine, subquery=True, weight=1 if recorded else SUBQUERY_WEIGHT)
 
 
 def plan_for(obj: Objective, recorded: bool = False) -> Plan:
@@ -552,13 +562,6 @@ def plan_for(obj: Objective, recorded: bool = False) -> Plan:
 
 #: points by interval start, server warnings, fault reasons by interval start
 _Fetched = tuple[dict[int, CachedPoint], tuple[str, ...], dict[int, str]]
-#: expressions per pooled range query: several objectives over the same days share one
-#: request, and a cold pull still sends enough requests for the server to run in parallel
-RANGE_PARTS = 16
-#: a subquery expression (time slices evaluated from raw samples) counts as this many:
-#: it costs the server a slice's evaluation per slice, so such objectives are pooled
-#: less (a range query holds one), and a query stays well within ``read_timeout``
-SUBQUERY_WEIGHT = 8
 
 
 @dataclass
@@ -799,7 +802,7 @@ def _groups(items: list[_Item], parts: int) -> list[list[_Item]]:
     size = parts
     for item in items:
         plan = item[0].plan
-        n = len(plan.exprs) * (SUBQUERY_WEIGHT if plan.subquery else 1)
+        n = len(plan.exprs) * plan.weight
         if size + n > parts:
             groups.append([])
             size = 0

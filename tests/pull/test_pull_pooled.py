@@ -91,3 +91,23 @@ def test_a_bug_in_the_pooled_fetch_is_no_data_per_objective_not_a_crash(
     for m in res.measurements.values():
         assert not any(p.has_data for p in m.points)
         assert m.gaps[0].reason == "internal error: RuntimeError" and m.gaps[0].fault
+
+
+def test_slices_from_raw_samples_are_pooled_less_than_recorded_ones() -> None:
+    """Evaluating slices from raw samples costs the server one evaluation per slice, so
+    such an objective has a range query of its own; read from recorded rules, slices
+    pool like any counter."""
+    from test_pull_prometheus import SLICES
+
+    from slacode.pull.prometheus import _Job, _pooled, plan_for
+
+    days = [(d * 86400, (d + 1) * 86400) for d in range(30)]
+    client = object()
+
+    def queries(recorded: bool) -> int:
+        plan = plan_for(SLICES, recorded=recorded)
+        jobs = [_Job((i,), client, plan, {}, {}, {}, list(days)) for i in range(8)]
+        return len(_pooled(jobs))  # type: ignore[arg-type]
+
+    assert queries(recorded=False) == 8
+    assert queries(recorded=True) == 1
