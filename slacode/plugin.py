@@ -18,7 +18,10 @@ hooks below apply to it all the same.
 Generated pages wrap finished HTML blocks (charts, day and period tables) in marker
 comments (:mod:`slacode.render.passthrough`): the plugin hands Markdown and the search
 plugin a placeholder instead and puts the block back afterwards, so a large fleet's
-pages are not tokenised three times over.
+pages are not tokenised three times over. The rest of such a page's HTML (the agreement's
+text) skips Markdown too but is back before the search plugin indexes the page; Markdown
+only builds the headings. The built pages and the search index are the same as without
+these shortcuts, the day-by-day detail apart, which is not indexed.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
@@ -69,6 +72,9 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.language = "en"
         self.watch: tuple[str, ...] = ()
         self.blocks: dict[str, list[str]] = {}
+        self.prose: dict[str, list[str]] = {}
+        self.split: dict[str, tuple[str, list[list[str]]]] = {}
+        self.hide_permalinks = False
 
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
@@ -83,6 +89,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             theme_lang = str(config.theme.get("language") or "en")
             options["language"] = "zh" if theme_lang.startswith("zh") else "en"
         self.language = options["language"]
+        # Material's search skips heading permalinks; other indexers may keep their text.
+        self.hide_permalinks = "material/search" in config.plugins
         if not self.config.generate:
             return config
         if "site_url" not in options and config.site_url:
@@ -136,16 +144,54 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         if not self.config.enabled:
             return markdown
+        uri = page.file.src_uri
         text, blocks = passthrough.stash(markdown)
-        self.blocks[page.file.src_uri] = blocks
+        prose: list[str] = []
+        if blocks:  # a generated page: the rest of its HTML is finished as well
+            text, prose = passthrough.stash_html(text)
+            split = passthrough.split_headings(text)
+            if split is not None:  # Markdown need not even see the placeholders
+                self.split[uri] = (text, split[1])
+                text = split[0]
+        self.blocks[uri] = blocks
+        self.prose[uri] = prose
         return text
 
+    @event_priority(100)  # before other plugins read the page's HTML
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        uri = page.file.src_uri
+        if uri in self.split:
+            text, tails = self.split.pop(uri)
+            page.markdown = text  # what Markdown would have had without the split
+            whole = passthrough.attach(html, tails)
+            if whole is None:  # an extension made more of the headings: convert it all
+                page.render(config, files)
+                whole = page.content
+            html = whole
+        prose = self.prose.pop(uri, None) or []
+        blocks = self.blocks.get(uri) or []
+        if prose:
+            html = passthrough.restore(html, prose, passthrough.PROSE)
+        ids = passthrough.anchor_ids(prose + blocks)
+        if ids and page.present_anchor_ids is not None:
+            page.present_anchor_ids |= ids  # links to them validate as without the plugin
+        return html
+
+    @event_priority(50)  # just before the search plugin (priority 0) indexes the page
+    def _hide_permalinks(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+        blocks = self.blocks.get(page.file.src_uri)
+        if blocks and self.hide_permalinks:
+            page.content = passthrough.stash_permalinks(page.content, blocks)
+        return context
+
     @event_priority(-100)  # after the search plugin has indexed the page without the blocks
-    def on_page_context(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
+    def _restore_blocks(self, context: Any, *, page: Any, config: Any, nav: Any) -> Any:
         blocks = self.blocks.pop(page.file.src_uri, None)
         if blocks:
             page.content = passthrough.restore(page.content, blocks)
         return context
+
+    on_page_context = CombinedEvent(_hide_permalinks, _restore_blocks)
 
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         """Name the section of the service pages in the site's language; group a fleet.
