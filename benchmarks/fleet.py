@@ -258,7 +258,7 @@ class _Stages(dict):
 
     def __setitem__(self, key: str, value: float) -> None:
         super().__setitem__(key, value)
-        print(f"    {self.label}: {key} {value:.2f}s", flush=True)
+        print(f"    {self.label}: {key} {value:.2f}s", file=sys.stderr, flush=True)
 
 
 def _cpu() -> float:
@@ -421,8 +421,20 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     out["peak_rss_mib"] = _rss_mib()
     out["objectives"] = sum(len(a.objectives) for a in agreements)
     out["services"] = len(agreements)
-    out["_results"] = report.results
     return out
+
+
+def run_build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
+              label: str) -> dict[str, Any]:
+    """:func:`build` in a fresh process, as a nightly build is (nothing of an earlier
+    build in memory, its own peak RSS)."""
+    cmd = [sys.executable, __file__, "--build", label, "--root", str(root), "--cache",
+           str(cache), "--url", url, "--now", str(now), "--months", str(months)]
+    out = subprocess.run(cmd + ([] if rules else ["--no-rules"]), text=True, check=False,
+                         stdout=subprocess.PIPE)
+    if out.returncode != 0:
+        raise RuntimeError(f"{label} build failed (exit {out.returncode})")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _settings(root: Path, cache: Path, url: str, now: int, months: int,
@@ -699,12 +711,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--synthetic", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--now", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--site", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--build", default="", help=argparse.SUPPRESS)
     ap.add_argument("--rolling", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--url", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
+    if args.build:
+        settings = _settings(args.root, args.cache, args.url, args.now, args.months,
+                             not args.no_rules)
+        print(json.dumps(build(args.root, settings, args.now, args.url, args.build)))
+        return 0
     if args.rolling:
         print(json.dumps(slacode_rolling(args.root, args.cache, args.url, args.rolling)))
         return 0
@@ -776,13 +794,12 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
     report["recording_rules"] = rules
     for r in range(0 if args.compare_only else max(1, args.repeat)):
         cache = run_dir / f"cache-{r}"
-        settings = _settings(root, cache, prom.url, now, args.months, rules)
         log(f"cold build {r + 1}/{args.repeat} (empty cache) ...")
-        cold = build(root, settings, now, prom.url, f"cold{r}")
+        cold = run_build(root, cache, prom.url, now, args.months, rules, f"cold{r}")
         log(f"  {cold['total']:.1f}s: {_fmt_stages(cold)}; {cold['queries']} queries")
         later = now + DAY
         log(f"warm nightly build {r + 1}/{args.repeat} (same cache, now + 1 day) ...")
-        warm = build(root, replace(settings, now=_iso(later)), later, prom.url, f"warm{r}")
+        warm = run_build(root, cache, prom.url, later, args.months, rules, f"warm{r}")
         log(f"  {warm['total']:.1f}s: {_fmt_stages(warm)}; {warm['queries']} queries")
         colds.append(cold)
         warms.append(warm)
