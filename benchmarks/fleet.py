@@ -685,6 +685,15 @@ def _fmt_stages(b: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v:.2f}s" for k, v in b["stages"].items())
 
 
+def _ev(run: dict[str, Any]) -> float:
+    return run["stages"]["evaluate"] + run["stages"]["render"]
+
+
+def _median_syn(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run with the median evaluate + render time."""
+    return sorted(runs, key=_ev)[len(runs) // 2]
+
+
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     totals = [r["total"] for r in runs]
     med = statistics.median_low(totals)
@@ -767,10 +776,15 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(run_dir, ignore_errors=True)
 
     if args.big and not args.compare_only:
+        # three pairs, alternating, each run in its own process: the growth factor is the
+        # ratio of the median run of each size, which a shared machine's noise moves least
         now_syn = int(time.time())
-        small = run_synthetic(args.services, args.months, now_syn, args.pool, False)
-        big = run_synthetic(args.big, args.months, now_syn, args.pool, False)
-        report["synthetic"] = [small, big]
+        smalls, bigs = [], []
+        for _ in range(3):
+            smalls.append(run_synthetic(args.services, args.months, now_syn, args.pool, False))
+            bigs.append(run_synthetic(args.big, args.months, now_syn, args.pool, False))
+        report["synthetic"] = [_median_syn(smalls), _median_syn(bigs)]
+        report["synthetic_runs"] = [[round(_ev(r), 2) for r in runs] for runs in (smalls, bigs)]
 
     _print(report, args, log)
     clean = {k: v for k, v in report.items() if not k.startswith("_")}
@@ -932,11 +946,11 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
                 f"[{_fmt_stages(s)}]; peak RSS {s['peak_rss_mib']:.0f} MiB "
                 f"(input {s['rss_before_mib']:.0f} MiB); {s['generated_files']} files / "
                 f"{s['generated_bytes'] / 1e6:.1f} MB")
-        e_small = small["stages"]["evaluate"] + small["stages"]["render"]
-        e_big = big["stages"]["evaluate"] + big["stages"]["render"]
+        e_small, e_big = _ev(small), _ev(big)
         log(f"  growth {big['services']}/{small['services']} services: "
             f"{e_big / e_small:.2f}x the time (linear would be "
-            f"{big['services'] / small['services']:.2f}x)")
+            f"{big['services'] / small['services']:.2f}x); medians of three runs each: "
+            f"{report['synthetic_runs']}")
 
 
 if __name__ == "__main__":
