@@ -87,8 +87,9 @@ def evaluate_project(
     if not loaded.ok:
         return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now)
     agreements = tuple(loaded.agreements)
-    pulled = pull(agreements, settings, now, progress=progress)
-    versions, changes = _history(settings)
+    versions = past_versions(settings)
+    pulled = pull(agreements, settings, now, progress=progress, versions=versions)
+    changes = change_log(settings)
     results = evaluate(
         agreements,
         pulled.measurements,
@@ -155,17 +156,24 @@ def run(
     )
 
 
-def _history(settings: Settings) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Past versions and the change log from git; none when history is unavailable."""
+def past_versions(settings: Settings) -> dict[str, Any]:
+    """Past versions from git (agreement id -> versions); none when history is
+    unavailable. Pull needs them (their maintenance windows cut days) and evaluate too."""
+    return _git(settings, "versions")
+
+
+def change_log(settings: Settings) -> dict[str, Any]:
+    """The agreements' change log from git; none when history is unavailable."""
+    return _git(settings, "history")
+
+
+def _git(settings: Settings, what: str) -> dict[str, Any]:
     from slacode import history
 
     try:
-        return (
-            dict(history.versions(settings.root, settings.slas)),
-            dict(history.history(settings.root, settings.slas)),
-        )
+        return dict(getattr(history, what)(settings.root, settings.slas))
     except (history.GitError, OSError):
-        return {}, {}
+        return {}
 
 
 def _watch_paths(settings: Settings, agreements: Sequence[Agreement]) -> tuple[str, ...]:

@@ -72,6 +72,7 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
     """Pull measurements for every objective (cached; only new intervals are asked for)."""
     from slacode import load
     from slacode.config import load_settings
+    from slacode.pipeline import past_versions
     from slacode.pull import pull, summary
     from slacode.pull.base import CountSeries, IncidentRecords, SurveyRecords
 
@@ -102,7 +103,10 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
                 click.echo(f"pull {line}", err=True)
 
     try:
-        result = pull(loaded.agreements, settings, now, progress=progress)
+        # past versions' maintenance windows cut days as the build's pull does, so that
+        # both ask for (and cache) the same intervals
+        result = pull(loaded.agreements, settings, now, progress=progress,
+                      versions=past_versions(settings))
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)

@@ -9,7 +9,7 @@ intervals so that a nightly run asks only for what is new.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,11 +93,15 @@ def pull(
     now: int,
     start: int | None = None,
     progress: Callable[[str], None] | None = None,
+    versions: Mapping[str, Sequence[Agreement]] | None = None,
 ) -> PullResult:
     """Measurements for every objective from ``start`` (default: ``history_months`` before
     ``now``, at the first midnight of that month in each agreement's timezone) to ``now``.
 
-    ``progress`` is called with one line per objective. Never raises for data faults.
+    ``progress`` is called with one line per objective. ``versions`` (agreement id ->
+    past versions, as evaluation gets them) adds the maintenance windows of past
+    versions to where days are cut, so a period evaluated against an old version
+    excludes its windows exactly too. Never raises for data faults.
     """
     cache = Cache(settings.path(settings.cache))
     sources: dict[str, Source] = {}
@@ -124,7 +128,9 @@ def pull(
             if obj.source.kind not in sources:
                 sources[obj.source.kind] = SOURCES[obj.source.kind](settings, cache)
             slice_len = int(obj.slice.seconds) if obj.method == "slices" and obj.slice else 1
-            at = tuple(sorted({c - c % slice_len for c in _cuts(agr, obj, now)}))  # whole slices
+            past = (versions or {}).get(agr.id, ())
+            # whole slices
+            at = tuple(sorted({c - c % slice_len for c in _cuts(agr, obj, now, past)}))
             jobs.append((PullRequest(agr, obj, a_start, now, step, now, at), idx))
 
     results: dict[int, Measurement] = {}
@@ -179,9 +185,12 @@ def pull(
     return PullResult(measurements, queries, tuple(sorted(set(problems))))
 
 
-def _cuts(agr: Agreement, obj: Objective, now: int) -> tuple[int, ...]:
-    """Where evaluation splits a day for ``obj``: its maintenance windows' edges, and the
-    start of every rolling window over the same source.
+def _cuts(
+    agr: Agreement, obj: Objective, now: int, past: Sequence[Agreement] = ()
+) -> tuple[int, ...]:
+    """Where evaluation splits a day for ``obj``: the edges of the maintenance windows of
+    the agreement and of its ``past`` versions, and the start of every rolling window
+    over the same source.
 
     Objectives over one source (a calendar month and a rolling 28 days of one SLI) get
     the same cuts, so they ask for the same intervals and the Prometheus source answers
@@ -192,7 +201,7 @@ def _cuts(agr: Agreement, obj: Objective, now: int) -> tuple[int, ...]:
         for o in agr.objectives
         if o.window.kind == "rolling" and o.source == obj.source
     }
-    for w in agr.maintenance:
+    for w in (*agr.maintenance, *(w for v in past for w in v.maintenance)):
         if w.end > w.start:
             cuts |= {int(w.start.timestamp()), int(w.end.timestamp())}
     return tuple(sorted(cuts))

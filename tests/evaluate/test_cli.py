@@ -26,7 +26,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]
     def fake_load(paths, root=None):
         return LoadResult((ag,), ())
 
-    def fake_pull(agreements, settings, now, start=None, progress=None):
+    def fake_pull(agreements, settings, now, start=None, progress=None, versions=None):
         data = series("pay", "availability", ts("2026-09-01T00:00:00+00:00"), now,
                       total=lambda t: 1000.0,
                       good=lambda t: 1000.0 - (state["bad"] if t == BAD else 0.0))

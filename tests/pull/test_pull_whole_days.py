@@ -109,3 +109,29 @@ def test_the_next_night_from_the_cache_equals_a_cold_pull(prometheus, tmp_path) 
     cold = run(agr, prometheus.url, tmp_path / "fresh", now=night2)
     assert warm.queries < cold.queries
     assert warm.measurements == cold.measurements
+
+
+def test_a_past_versions_maintenance_window_splits_its_day_too(
+    prometheus, truth, tmp_path
+) -> None:
+    """A period evaluated against an older version excludes that version's window: the
+    day is cut at its edges as for the current version's own windows."""
+    w = Maintenance(datetime.fromisoformat("2026-10-24T02:00:00+02:00"),
+                    datetime.fromisoformat("2026-10-24T03:30:00+02:00"),
+                    datetime.fromisoformat("2026-10-01T00:00:00+02:00"))
+    current = make_agreement(EVENTS, tz=BERLIN)
+    old = Agreement(**{**current.__dict__, "version": 0, "maintenance": (w,)})
+    m = series(pull([current], make_settings(tmp_path, prometheus.url, whole_days=True), NOW,
+                    start=START, versions={"api": (old,)}), "availability")
+    w0, w1 = int(w.start.timestamp()), int(w.end.timestamp())
+    assert [(p.start, p.end) for p in m.points] == [
+        DAYS[0], (DAYS[1][0], w0), (w0, w1), (w1, DAYS[1][1]), DAYS[2], DAYS[3]
+    ]
+    good, total = truth.events(w0, w1)  # the window's own events, exactly
+    assert abs(m.points[2].total - total) <= tolerance(total)
+    assert abs(m.points[2].good - good) <= tolerance(good)
+    # another agreement's past versions do not cut this one's days
+    other = series(pull([current], make_settings(tmp_path / "o", prometheus.url,
+                                                 whole_days=True), NOW, start=START,
+                        versions={"web": (old,)}), "availability")
+    assert [(p.start, p.end) for p in other.points] == DAYS
