@@ -14,6 +14,8 @@ never part of a key. Entries no pull has used for :data:`FORGET` seconds are dro
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import json
 import logging
@@ -21,6 +23,7 @@ import os
 import re
 import tempfile
 import threading
+from array import array
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -28,9 +31,10 @@ log = logging.getLogger(__name__)
 
 #: seconds after an interval's end before it counts as final
 SETTLE = 600
-#: file layout: 3 is one file of entries, each storing columns (starts, ends, good,
-#: total, reasons); 2 was one such file per entry
-FORMAT = 3
+#: file layout: 4 is one file of entries, each storing columns (starts, ends, good,
+#: total as base64 of machine arrays, reasons); 3 had JSON numbers, 2 one file per entry
+FORMAT = 4
+_NAN = float("nan")
 #: the cache file, under ``settings.cache``
 FILENAME = "intervals.json"
 #: an entry no pull has used for this long (seconds) belongs to a removed objective
@@ -40,7 +44,8 @@ _OLD_FILE = re.compile(r"[a-z]+-[0-9a-f]{32}\.json")
 
 
 class CachedPoint(NamedTuple):
-    """One final interval; a named tuple because a fleet's cache holds millions of them."""
+    """One final interval. :meth:`Cache.load` gives plain tuples of the same shape
+    (``Row``): a fleet's cache holds a quarter of a million, straight from ``zip``."""
 
     start: int
     end: int
@@ -49,16 +54,54 @@ class CachedPoint(NamedTuple):
     reason: str = ""  # why good/total are None
 
 
+#: (start, end, good, total, reason), as :class:`CachedPoint`
+Row = tuple[int, int, float | None, float | None, str]
+
+
 def _digest(key: dict[str, Any]) -> str:
     text = json.dumps(key, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _points(entry: dict[str, Any]) -> dict[int, CachedPoint]:
-    cols = (entry["start"], entry["end"], entry["good"], entry["total"], entry["reason"])
-    if len({len(c) for c in cols}) != 1:
-        raise ValueError("columns of different lengths")
-    return {p[0]: p for p in map(CachedPoint._make, zip(*cols, strict=True))}
+def _pack(typecode: str, values: list[Any]) -> str:
+    return base64.b64encode(array(typecode, values).tobytes()).decode("ascii")
+
+
+def _unpack(typecode: str, text: str, n: int) -> list[Any]:
+    values = array(typecode)
+    values.frombytes(base64.b64decode(text, validate=True))
+    if len(values) != n:
+        raise ValueError("a column of the wrong length")
+    return values.tolist()
+
+
+def _encode(key: dict[str, Any], rows: list[Row], used: int) -> dict[str, Any]:
+    """An entry: numbers as base64 of machine arrays (a tenth of the time of JSON
+    numbers both ways), ``None`` counts as NaN (a figure is never NaN: the server's
+    NaN is stored as no data), reasons only where there is one."""
+    return {
+        "key": key,
+        "used": used,
+        "n": len(rows),
+        "start": _pack("q", [r[0] for r in rows]),
+        "end": _pack("q", [r[1] for r in rows]),
+        "good": _pack("d", [_NAN if r[2] is None else r[2] for r in rows]),
+        "total": _pack("d", [_NAN if r[3] is None else r[3] for r in rows]),
+        "reason": {str(i): r[4] for i, r in enumerate(rows) if r[4]},
+    }
+
+
+def _points(entry: dict[str, Any]) -> dict[int, Row]:
+    n = entry["n"]
+    if not isinstance(n, int):
+        raise ValueError("no row count")
+    starts, ends = _unpack("q", entry["start"], n), _unpack("q", entry["end"], n)
+    goods = [None if g != g else g for g in _unpack("d", entry["good"], n)]  # NaN: None
+    totals = [None if t != t else t for t in _unpack("d", entry["total"], n)]
+    reasons = [""] * n
+    for i, why in entry["reason"].items():
+        reasons[int(i)] = str(why)
+    return {r[0]: r for r in zip(starts, ends, goods, totals, reasons, strict=True)}
 
 
 class Cache:
@@ -95,7 +138,7 @@ class Cache:
                     log.warning("ignoring unreadable cache file %s", path)
         return self._entries
 
-    def load(self, key: dict[str, Any]) -> dict[int, CachedPoint]:
+    def load(self, key: dict[str, Any]) -> dict[int, Row]:
         """Cached points by interval start."""
         if self.folder is None:
             return {}
@@ -106,7 +149,7 @@ class Cache:
             return {}
         try:
             return _points(entry)
-        except (ValueError, KeyError, TypeError, IndexError):
+        except (ValueError, KeyError, TypeError, IndexError, AttributeError, binascii.Error):
             log.warning("ignoring an unreadable entry of cache file %s", self.path)
             return {}
 
@@ -115,7 +158,7 @@ class Cache:
         key: dict[str, Any],
         points: list[CachedPoint],
         now: int,
-        known: dict[int, CachedPoint] | None = None,
+        known: dict[int, Row] | None = None,
     ) -> None:
         """Add the final ones among ``points`` to the cache (written by :meth:`flush`).
 
@@ -125,20 +168,11 @@ class Cache:
         """
         if self.folder is None:
             return
-        final = [p for p in points if p.end <= now - self.settle]
-        merged = dict(known) if known is not None else self.load(key)
-        for p in final:
-            merged[p.start] = p
-        rows = sorted(merged.values())
-        entry = {
-            "key": key,
-            "used": now,
-            "start": [p.start for p in rows],
-            "end": [p.end for p in rows],
-            "good": [p.good for p in rows],
-            "total": [p.total for p in rows],
-            "reason": [p.reason for p in rows],
-        }
+        merged: dict[int, Row] = dict(known) if known is not None else self.load(key)
+        for p in points:
+            if p[1] <= now - self.settle:
+                merged[p[0]] = p
+        entry = _encode(key, sorted(merged.values()), now)
         with self._lock:
             self._all()[_digest(key)] = entry
             self._dirty = True

@@ -65,7 +65,7 @@ from slacode.config import PrometheusServer, Settings
 from slacode.model import Objective, PrometheusQuery
 from slacode.pull.align import layout, uniform_runs
 from slacode.pull.base import Counts, CountSeries, Gap, PullRequest
-from slacode.pull.cache import Cache, CachedPoint
+from slacode.pull.cache import Cache, CachedPoint, Row
 
 log = logging.getLogger(__name__)
 
@@ -561,7 +561,7 @@ def plan_for(obj: Objective, recorded: bool = False) -> Plan:
 
 
 #: points by interval start, server warnings, fault reasons by interval start
-_Fetched = tuple[dict[int, CachedPoint], tuple[str, ...], dict[int, str]]
+_Fetched = tuple[dict[int, Row], tuple[str, ...], dict[int, str]]
 
 
 @dataclass
@@ -575,8 +575,8 @@ class _Job:
     client: PrometheusClient
     plan: Plan
     key: dict[str, object]
-    known: dict[int, CachedPoint]  # the cache's points of this layout
-    points: dict[int, CachedPoint]  # final ones among them, then every answered interval
+    known: dict[int, Row]  # the cache's points of this layout
+    points: dict[int, Row]  # final ones among them, then every answered interval
     todo: list[tuple[int, int]]
     fresh: list[CachedPoint] = field(default_factory=list)
     faults: dict[int, str] = field(default_factory=dict)
@@ -763,8 +763,8 @@ class PrometheusSource:
         # cached points of this layout only: a day that was split yesterday (at a rolling
         # window's start) and is whole today is asked for again, and the cache forgets
         # the pieces
-        known = {s: p for s, p in self.cache.load(key).items() if wanted.get(s) == p.end}
-        points = {s: p for s, p in known.items() if p.end <= settled}
+        known = {s: p for s, p in self.cache.load(key).items() if wanted.get(s) == p[1]}
+        points = {s: p for s, p in known.items() if p[1] <= settled}  # final ones
         todo = [sp for sp in spans if sp[0] not in points]
         return _Job(memo, client, plan, key, known, points, todo)
 
@@ -856,7 +856,7 @@ def _safe_url(url: str) -> str:
 def _series(
     request: PullRequest,
     spans: Iterable[tuple[int, int]],
-    points: dict[int, CachedPoint],
+    points: dict[int, Row],
     default_reason: str,
     warnings: tuple[str, ...],
     faults: dict[int, str] | None = None,
@@ -873,7 +873,7 @@ def _series(
             as_of = e
             continue
         counts.append(Counts(s, e, None, None))
-        known = p.reason if p is not None else ""
+        known = p[4] if p is not None else ""  # the reason there is no data
         fault = faults.get(s) or ("" if known else default_reason)
         add_gap(gaps, s, e, fault or known or NO_SAMPLES, fault=bool(fault))
     return CountSeries(

@@ -89,3 +89,29 @@ def test_no_folder_means_no_cache(tmp_path) -> None:
     cache.store(KEY, days(1), LATER)
     cache.flush()
     assert cache.load(KEY) == {} and list(tmp_path.iterdir()) == []
+
+
+def test_no_data_and_its_reason_survive_the_round_trip(tmp_path) -> None:
+    gap = CachedPoint(NOW - DAY, NOW, None, None, "no samples in this interval")
+    zero = CachedPoint(NOW - 2 * DAY, NOW - DAY, 0.0, 0.0)  # zero traffic is not no data
+    cache = Cache(tmp_path)
+    cache.store(KEY, [zero, gap], LATER)
+    cache.flush()
+    assert Cache(tmp_path).load(KEY) == {zero.start: zero, gap.start: gap}
+
+
+def test_a_damaged_entry_is_ignored_with_a_warning(tmp_path, caplog) -> None:
+    cache = Cache(tmp_path)
+    cache.store(KEY, days(2), LATER)
+    cache.store(OTHER, days(2), LATER)
+    cache.flush()
+    doc = json.loads((tmp_path / FILENAME).read_text())
+    for entry in doc["entries"].values():
+        if entry["key"] == KEY:
+            entry["good"] = entry["good"][:-4]  # a column cut short
+    (tmp_path / FILENAME).write_text(json.dumps(doc))
+    again = Cache(tmp_path)
+    with caplog.at_level(logging.WARNING):
+        assert again.load(KEY) == {}
+    assert "ignoring an unreadable entry" in caplog.text
+    assert sorted(again.load(OTHER).values()) == days(2)
