@@ -50,6 +50,7 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -605,6 +606,16 @@ class _Job:
             self.fresh.append(p)
 
 
+class _Target(NamedTuple):
+    """What a request asks: the server, the queries, the cache key, and the memo key
+    under which objectives over the same measurement share one fetch."""
+
+    client: PrometheusClient
+    plan: Plan
+    key: dict[str, object]
+    memo: tuple[object, ...]
+
+
 #: one query's share of a job: the intervals it covers
 _Item = tuple[_Job, list[tuple[int, int]]]
 #: what a query gave one item: (job, intervals, values by expression, fault, warnings)
@@ -649,10 +660,7 @@ class PrometheusSource:
             self._clients[name] = PrometheusClient(server)
             return self._clients[name]
 
-    def _target(
-        self, request: PullRequest
-    ) -> tuple[list[tuple[int, int]], str, tuple[PrometheusClient, Plan, dict[str, object],
-                                               tuple[object, ...]] | None]:
+    def _target(self, request: PullRequest) -> tuple[list[tuple[int, int]], str, _Target | None]:
         """The request's intervals and either why it cannot be asked or what to ask."""
         obj, agr = request.objective, request.agreement
         spans = layout(request.start, min(request.end, request.now), request.step,
@@ -675,13 +683,13 @@ class PrometheusSource:
             "tz": agr.timezone,
         }
         memo = (json.dumps(key, sort_keys=True), request.now, tuple(spans))
-        return spans, "", (client, plan, key, memo)
+        return spans, "", _Target(client, plan, key, memo)
 
     def fetch(self, request: PullRequest) -> CountSeries:
         spans, reason, target = self._target(request)
         if target is None:
             return _series(request, spans, {}, reason, ())
-        memo = target[3]
+        memo = target.memo
         with self._lock:
             lock = self._fetching.setdefault(memo, threading.Lock())
         with lock:  # objectives sharing a measurement wait for its one fetch
@@ -713,14 +721,14 @@ class PrometheusSource:
         jobs: dict[tuple[object, ...], _Job] = {}
         waiting: dict[tuple[object, ...], list[int]] = {}
         for i, req in enumerate(requests):
-            _spans, _reason, target = self._target(req)
-            if target is None or target[3] in self._fetched:
+            spans, _reason, target = self._target(req)
+            if target is None or target.memo in self._fetched:
                 if ready is not None:
                     ready(i)
                 continue
             client, plan, key, memo = target
             if memo not in jobs:
-                jobs[memo] = self._job(client, plan, key, memo, _spans, req.now)
+                jobs[memo] = self._job(client, plan, key, memo, spans, req.now)
             waiting.setdefault(memo, []).append(i)
 
         def finish(job: _Job, now: int) -> None:
