@@ -424,17 +424,26 @@ def build(root: Path, settings: Any, now: int, prom_url: str, label: str,
     return out
 
 
+def _run_self(args: list[str], what: str) -> tuple[dict[str, Any], float]:
+    """This script in a fresh process with ``args``: the JSON of its last line and its
+    wall seconds, timed from outside (interpreter start and imports included). Its
+    progress and errors go to this process's stderr."""
+    t = time.perf_counter()
+    out = subprocess.run([sys.executable, __file__, *args], stdout=subprocess.PIPE,
+                         text=True, check=False)
+    seconds = time.perf_counter() - t
+    if out.returncode != 0:
+        raise RuntimeError(f"{what} failed (exit {out.returncode}; its errors are above)")
+    return json.loads(out.stdout.strip().splitlines()[-1]), seconds
+
+
 def run_build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
               label: str) -> dict[str, Any]:
     """:func:`build` in a fresh process, as a nightly build is (nothing of an earlier
     build in memory, its own peak RSS)."""
-    cmd = [sys.executable, __file__, "--build", label, "--root", str(root), "--cache",
-           str(cache), "--url", url, "--now", str(now), "--months", str(months)]
-    out = subprocess.run(cmd + ([] if rules else ["--no-rules"]), text=True, check=False,
-                         stdout=subprocess.PIPE)
-    if out.returncode != 0:
-        raise RuntimeError(f"{label} build failed (exit {out.returncode})")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    args = ["--build", label, "--root", str(root), "--cache", str(cache), "--url", url,
+            "--now", str(now), "--months", str(months)] + ([] if rules else ["--no-rules"])
+    return _run_self(args, f"the {label} build")[0]
 
 
 def _settings(root: Path, cache: Path, url: str, now: int, months: int,
@@ -558,16 +567,9 @@ def slacode_rolling(root: Path, cache: Path, url: str, now: int) -> dict[str, An
 def run_slacode_rolling(root: Path, cache: Path, url: str, now: int) -> dict[str, Any]:
     """:func:`slacode_rolling` as a whole process, timed from outside as slo-generator is
     (interpreter start and imports included)."""
-    cmd = [sys.executable, __file__, "--rolling", str(now), "--root", str(root),
-           "--cache", str(cache), "--url", url]
-    t = time.perf_counter()
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - t
-    if out.returncode != 0:
-        raise RuntimeError(f"slacode rolling run failed: {out.stderr[-2000:]}")
-    res = json.loads(out.stdout.strip().splitlines()[-1])
-    res["seconds"] = seconds
-    return res
+    res, seconds = _run_self(["--rolling", str(now), "--root", str(root), "--cache",
+                              str(cache), "--url", url], "slacode's rolling run")
+    return {**res, "seconds": seconds}
 
 
 def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str, Any]:
@@ -671,12 +673,9 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
 
 def run_synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str, Any]:
     """:func:`synthetic` in a fresh process, so that its peak RSS is its own."""
-    cmd = [sys.executable, __file__, "--synthetic", str(n), "--months", str(months),
-           "--now", str(now), "--pool", str(pool)] + (["--site"] if site else [])
-    out = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if out.returncode != 0:
-        raise RuntimeError(f"synthetic run for {n} failed: {out.stderr[-2000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    args = ["--synthetic", str(n), "--months", str(months), "--now", str(now),
+            "--pool", str(pool)] + (["--site"] if site else [])
+    return _run_self(args, f"the synthetic run for {n}")[0]
 
 
 # --- report ------------------------------------------------------------------------------------

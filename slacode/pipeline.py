@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from slacode.config import Settings, check_audience
@@ -159,20 +160,24 @@ def run(
 def past_versions(settings: Settings) -> dict[str, Any]:
     """Past versions from git (agreement id -> versions); none when history is
     unavailable. Pull needs them (their maintenance windows cut days) and evaluate too."""
-    return _git(settings, "versions")
+    from slacode import history
+
+    return _from_git(history.versions, settings)
 
 
 def change_log(settings: Settings) -> dict[str, Any]:
     """The agreements' change log from git; none when history is unavailable."""
-    return _git(settings, "history")
-
-
-def _git(settings: Settings, what: str) -> dict[str, Any]:
     from slacode import history
 
+    return _from_git(history.history, settings)
+
+
+def _from_git(read: Callable[[Path, str], Any], settings: Settings) -> dict[str, Any]:
+    from slacode.history import GitError
+
     try:
-        return dict(getattr(history, what)(settings.root, settings.slas))
-    except (history.GitError, OSError):
+        return dict(read(settings.root, settings.slas))
+    except (GitError, OSError):
         return {}
 
 
