@@ -1,12 +1,17 @@
 """The whole run, once, for the CLI and the MkDocs plugin alike.
 
 load -> pull -> (history) -> evaluate -> ledger -> render. Each stage is called only
-through its public function; this module owns no arithmetic and no markup.
+through its public function; this module owns no arithmetic and no markup. The one
+overlap: each agreement is evaluated as soon as its own measurements are pulled, while
+the rest are still out (:func:`pull_and_evaluate`).
 """
 
 from __future__ import annotations
 
 import os
+import queue
+import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +34,8 @@ class PipelineResult:
     now: int = 0
     audience: str = "public"
     watch: tuple[str, ...] = field(default=())  # files and folders the run read
+    seconds: Mapping[str, float] = field(default_factory=dict)  # wall time per stage
+    queries: int = 0  # queries sent to data sources
 
     @property
     def ok(self) -> bool:
@@ -65,6 +72,9 @@ class Evaluation:
     results: tuple[ServiceResults, ...] = ()  # fresh figures; the ledger is not applied yet
     changes: Mapping[str, Any] = field(default_factory=dict)  # change log from git
     queries: int = 0
+    # wall time per stage: load, pull (evaluation runs inside it), evaluate (what is
+    # left of it once the pull is done), history
+    seconds: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -79,34 +89,96 @@ def evaluate_project(
     Stops after loading when an agreement has errors: nothing is pulled for a project
     whose agreements cannot be trusted.
     """
-    from slacode.evaluate import evaluate
     from slacode.load import load_agreements
-    from slacode.pull import pull
 
     now = settings.now_epoch()
+    clock = _Clock()
     loaded = load_agreements([settings.path(settings.slas)], root=settings.root)
+    clock.lap("load")
     if not loaded.ok:
-        return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now)
+        return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now,
+                          seconds=clock.laps)
     agreements = tuple(loaded.agreements)
     versions = past_versions(settings)
-    pulled = pull(agreements, settings, now, progress=progress, versions=versions)
     changes = change_log(settings)
-    results = evaluate(
-        agreements,
-        pulled.measurements,
-        now,
-        history_months=settings.history_months,
-        versions=versions,
+    clock.lap("history")
+    pulled, results = pull_and_evaluate(
+        agreements, settings, now, versions=versions, progress=progress, clock=clock
     )
     return Evaluation(
         agreements,
         tuple(loaded.problems) + tuple(pulled.problems),
         now,
         pulled.measurements,
-        tuple(results),
+        results,
         changes,
         pulled.queries,
+        clock.laps,
     )
+
+
+def pull_and_evaluate(
+    agreements: Sequence[Agreement],
+    settings: Settings,
+    now: int,
+    *,
+    versions: Mapping[str, Sequence[Agreement]] | None = None,
+    progress: Callable[[str], None] | None = None,
+    clock: _Clock | None = None,
+) -> tuple[Any, tuple[ServiceResults, ...]]:
+    """Pull, and evaluate each agreement in a second thread as soon as its measurements
+    are in. On a fleet the evaluation then runs while the data source answers the other
+    queries instead of after them; the results are the same, in the same order.
+
+    Returns the :class:`slacode.pull.PullResult` and the evaluated results.
+    """
+    from slacode.evaluate import Partial, combine, evaluate_one
+    from slacode.pull import pull
+
+    clock = clock or _Clock()
+    ready: queue.SimpleQueue[tuple[Agreement, Mapping[Any, Any]] | None] = queue.SimpleQueue()
+    partials: dict[int, Partial] = {}
+    failed: list[BaseException] = []
+
+    def one(agr: Agreement, measurements: Mapping[Any, Any]) -> Partial:
+        past = (versions or {}).get(agr.id, ())
+        return evaluate_one(agr, measurements, now, settings.history_months, past=past)
+
+    def evaluating() -> None:
+        while (item := ready.get()) is not None:
+            try:
+                partials[id(item[0])] = one(*item)
+            except BaseException as exc:  # raised again in the caller's thread below
+                failed.append(exc)
+                return
+
+    worker = threading.Thread(target=evaluating, name="slacode-evaluate", daemon=True)
+    worker.start()
+    try:
+        pulled = pull(agreements, settings, now, progress=progress, versions=versions,
+                      done=lambda agr, ms: ready.put((agr, ms)))
+        clock.lap("pull")
+    finally:
+        ready.put(None)
+        worker.join()
+    if failed:
+        raise failed[0]
+    results = combine([partials.get(id(a)) or one(a, pulled.measurements) for a in agreements])
+    clock.lap("evaluate")
+    return pulled, results
+
+
+class _Clock:
+    """Wall seconds per stage, for ``PipelineResult.seconds`` (and the benchmark)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._t = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        t = time.perf_counter()
+        self.laps[stage] = self.laps.get(stage, 0.0) + t - self._t
+        self._t = t
 
 
 def run(
@@ -125,11 +197,12 @@ def run(
     ev = evaluate_project(settings, progress=progress)
     watch = _watch_paths(settings, ev.agreements)
     if not ev.ok:
-        return PipelineResult(
-            {}, ev.problems, ev.agreements, now=ev.now, audience=audience, watch=watch
-        )
+        return PipelineResult({}, ev.problems, ev.agreements, now=ev.now, audience=audience,
+                              watch=watch, seconds=ev.seconds, queries=ev.queries)
+    clock = _Clock()
     report = ledger.apply(ev.results, settings.path(settings.ledger))
     results, restatements = report.results, ledger.restated(report.results)
+    clock.lap("ledger")
     files = render(
         ev.agreements,
         results,
@@ -144,6 +217,7 @@ def run(
         built_at=build_time(ev.now),
         history_months=settings.history_months,
     )
+    clock.lap("render")
     return PipelineResult(
         files,
         ev.problems,
@@ -154,6 +228,8 @@ def run(
         ev.now,
         audience,
         watch,
+        {**ev.seconds, **clock.laps},
+        ev.queries,
     )
 
 

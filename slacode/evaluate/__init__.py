@@ -1,7 +1,9 @@
 """Stage 3: evaluate measurements against agreements (pure, deterministic arithmetic).
 
-Public surface: :func:`evaluate`. ``results`` holds the result types; ``periods``,
-``clock`` (business hours), ``objectives``, ``budget`` and ``credits`` do the arithmetic.
+Public surface: :func:`evaluate`; or :func:`evaluate_one` per agreement and
+:func:`combine` to join them, so that evaluation can run while the rest is still being
+pulled. ``results`` holds the result types; ``periods``, ``clock`` (business hours),
+``objectives``, ``budget`` and ``credits`` do the arithmetic.
 
 Versions in force: each period is judged by the version of the agreement effective
 at the period's start (the version with the latest ``effective`` date on or before the
@@ -53,7 +55,7 @@ from slacode.history import in_force
 from slacode.model import Agreement, Maintenance, Objective
 from slacode.pull.base import CountSeries, IncidentRecords, Measurement, SurveyRecords
 
-__all__ = ["evaluate"]
+__all__ = ["Partial", "combine", "evaluate", "evaluate_one"]
 
 #: how far back the projection of an open period looks for the recent rate
 RECENT = 7 * DAY
@@ -78,13 +80,39 @@ def evaluate(
     ``versions`` maps an agreement id to its past versions (see the module docstring);
     without it the given agreement judges every period.
     """
-    evaluated = [
-        _Service(
-            ag, tuple((versions or {}).get(ag.id, ())), measurements, now, history_months
-        ).run()
+    return combine([
+        evaluate_one(ag, measurements, now, history_months,
+                     past=(versions or {}).get(ag.id, ()))
         for ag in agreements
-    ]
-    return _with_composites(evaluated)
+    ])
+
+
+@dataclass(frozen=True)
+class Partial:
+    """One agreement's results before dependency composites, which need every service:
+    what :func:`evaluate_one` gives and :func:`combine` joins."""
+
+    results: ServiceResults
+    rows: tuple[_Row, ...]
+
+
+def evaluate_one(
+    agreement: Agreement,
+    measurements: Mapping[tuple[str, str], Measurement],
+    now: int,
+    history_months: int = 13,
+    *,
+    past: Sequence[Agreement] = (),
+) -> Partial:
+    """One agreement, as soon as its own measurements are in (the rest may still be
+    being pulled); ``past`` are its past versions."""
+    res, rows = _Service(agreement, tuple(past), measurements, now, history_months).run()
+    return Partial(res, tuple(rows))
+
+
+def combine(partials: Sequence[Partial]) -> tuple[ServiceResults, ...]:
+    """The agreements' results in the order given, with dependency composites."""
+    return _with_composites([(p.results, p.rows) for p in partials])
 
 
 # --- one agreement -------------------------------------------------------------
@@ -403,7 +431,7 @@ def _budget_unit(o: Objective) -> str:
 
 
 def _with_composites(
-    evaluated: list[tuple[ServiceResults, list[_Row]]],
+    evaluated: Sequence[tuple[ServiceResults, Sequence[_Row]]],
 ) -> tuple[ServiceResults, ...]:
     figures: dict[tuple[str, str], float] = {}
     for _res, rows in evaluated:

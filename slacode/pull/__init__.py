@@ -9,6 +9,7 @@ intervals so that a nightly run asks only for what is new.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -94,6 +95,7 @@ def pull(
     start: int | None = None,
     progress: Callable[[str], None] | None = None,
     versions: Mapping[str, Sequence[Agreement]] | None = None,
+    done: Callable[[Agreement, dict[tuple[str, str], Measurement]], None] | None = None,
 ) -> PullResult:
     """Measurements for every objective from ``start`` (default: ``history_months`` before
     ``now``, at the first midnight of that month in each agreement's timezone) to ``now``.
@@ -102,6 +104,10 @@ def pull(
     past versions, as evaluation gets them) adds the maintenance windows of past
     versions to where days are cut, so a period evaluated against an old version
     excludes its windows exactly too. Never raises for data faults.
+
+    ``done`` is called once per agreement with its measurements as soon as the last of
+    them is in, from the thread that fetched it, so that evaluation can start while other
+    queries are still out. It must return quickly: hand the work to another thread.
     """
     cache = Cache(settings.path(settings.cache))
     sources: dict[str, Source] = {}
@@ -134,6 +140,15 @@ def pull(
             jobs.append((PullRequest(agr, obj, a_start, now, step, now, at), idx))
 
     results: dict[int, Measurement] = {}
+    own: dict[int, list[int]] = {id(a): [] for a in agreements}  # agreement -> its jobs
+    for n, (req, _) in enumerate(jobs):
+        own[id(req.agreement)].append(n)
+    waiting = {k: len(v) for k, v in own.items()}
+    lock = threading.Lock()
+
+    def finish(agr: Agreement) -> None:
+        if done is not None:
+            done(agr, {(agr.id, jobs[n][0].objective.id): results[n] for n in own[id(agr)]})
 
     def run(n: int) -> None:
         req = jobs[n][0]
@@ -144,9 +159,19 @@ def pull(
             log.error("%s/%s: internal error: %s", req.agreement.id, req.objective.id,
                       type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
             m = _failed(req, f"internal error: {type(exc).__name__}")
-        results[n] = m
+        with lock:
+            first = n not in results
+            results[n] = m
+            waiting[id(req.agreement)] -= first
+            last = first and waiting[id(req.agreement)] == 0
         if progress is not None:
             progress(f"{req.agreement.id}/{req.objective.id}: {summary(m)}")
+        if last:
+            finish(req.agreement)
+
+    for agr in agreements:  # nothing to fetch: ready now
+        if waiting[id(agr)] == 0:
+            finish(agr)
 
     # sources that can pool many requests into few queries get them all at once, and
     # report each measurement as it is ready; the rest fetch one request per thread

@@ -26,11 +26,15 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]
     def fake_load(paths, root=None):
         return LoadResult((ag,), ())
 
-    def fake_pull(agreements, settings, now, start=None, progress=None, versions=None):
+    def fake_pull(agreements, settings, now, start=None, progress=None, versions=None,
+                  done=None):
         data = series("pay", "availability", ts("2026-09-01T00:00:00+00:00"), now,
                       total=lambda t: 1000.0,
                       good=lambda t: 1000.0 - (state["bad"] if t == BAD else 0.0))
-        return PullResult({("pay", "availability"): data}, 0, ())
+        measurements = {("pay", "availability"): data}
+        for agr in agreements if done else ():
+            done(agr, measurements)
+        return PullResult(measurements, 0, ())
 
     monkeypatch.setattr("slacode.load.load_agreements", fake_load)
     monkeypatch.setattr("slacode.pull.pull", fake_pull)

@@ -111,3 +111,18 @@ def test_slices_from_raw_samples_are_pooled_less_than_recorded_ones() -> None:
 
     assert queries(recorded=False) == 8
     assert queries(recorded=True) == 1
+
+
+def test_evaluating_while_the_queries_are_out_gives_the_figures_of_evaluating_after(
+    prometheus, tmp_path
+) -> None:
+    from slacode.evaluate import evaluate
+    from slacode.pipeline import pull_and_evaluate
+
+    agreements = fleet(6)
+    settings = make_settings(tmp_path, prometheus.url, whole_days=True)
+    pulled, results = pull_and_evaluate(agreements, settings, NOW)
+    assert pulled.queries > 0
+    assert results == evaluate(agreements, pulled.measurements, NOW,
+                               history_months=settings.history_months)
+    assert all(any(p.value is not None for p in r.periods) for r in results)  # real figures
