@@ -798,6 +798,10 @@ def _pooled(jobs: list[_Job]) -> list[tuple[bool, list[_Item]]]:
         asks += [(True, group) for group in _groups(items, RANGE_PARTS)]
     for items in odd.values():
         asks += [(False, group) for group in _groups(items, MAX_PARTS)]
+    # first the queries of the first objectives: objectives then complete one after
+    # another while the rest are out (and can be evaluated), not all with the last query
+    rank = {id(job): n for n, job in enumerate(jobs)}
+    asks.sort(key=lambda ask: min(rank[id(job)] for job, _ in ask[1]))
     for _uniform, items in asks:
         for job in {id(j): j for j, _ in items}.values():
             job.asks += 1

@@ -126,3 +126,28 @@ def test_evaluating_while_the_queries_are_out_gives_the_figures_of_evaluating_af
     assert results == evaluate(agreements, pulled.measurements, NOW,
                                history_months=settings.history_months)
     assert all(any(p.value is not None for p in r.periods) for r in results)  # real figures
+
+
+def test_the_first_services_are_complete_while_later_queries_are_still_to_be_sent(
+    prometheus, tmp_path, monkeypatch
+) -> None:
+    from slacode.pull.prometheus import PrometheusClient
+
+    sent: list[int] = []
+    post = PrometheusClient._post
+
+    def counted(client, *args, **kwargs):
+        sent.append(1)
+        return post(client, *args, **kwargs)
+
+    monkeypatch.setattr(PrometheusClient, "_post", counted)
+    handed: dict[str, int] = {}
+    agreements = fleet(12)
+    settings = make_settings(tmp_path, prometheus.url, whole_days=True, concurrency=1)
+    res = pull(agreements, settings, NOW, start=START,
+               done=lambda agr, ms: handed.setdefault(agr.id, len(sent)))
+    assert res.queries == len(sent) == 5
+    assert set(handed) == {a.id for a in agreements}
+    # one query at a time, in order: svc-0 can be evaluated after the first queries,
+    # not only once the last one has come back
+    assert handed["svc-0"] < len(sent)
