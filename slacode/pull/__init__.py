@@ -173,29 +173,33 @@ def pull(
         if waiting[id(agr)] == 0:
             finish(agr)
 
-    # sources that can pool many requests into few queries get them all at once, and
-    # report each measurement as it is ready; the rest fetch one request per thread
+    # sources that can pool many requests into few queries get them all at once, in a
+    # thread of their own, and report each measurement as it is ready; meanwhile files are
+    # read here, so a service with a file objective is not complete only after the last query
     remote, local = [], []
     for n, (req, _) in enumerate(jobs):
         kind = req.objective.source.kind
         (remote if kind in REMOTE_KINDS else local).append(n)
+    pooling = []
     for kind, src in sources.items():
         prefetch = getattr(src, "prefetch", None)
         mine = [n for n in remote if jobs[n][0].objective.source.kind == kind]
         if prefetch is None or not mine:
             continue
-        try:
-            prefetch([jobs[n][0] for n in mine], lambda i, mine=mine: run(mine[i]))
-        except Exception as exc:  # a bug there: each objective is fetched on its own below
-            log.error("%s: pooled fetch failed: %s", kind, type(exc).__name__,
-                      exc_info=log.isEnabledFor(logging.DEBUG))
-        remote = [n for n in remote if n not in results]
+        pooling.append(threading.Thread(
+            target=_prefetch, name=f"pull-{kind}",
+            args=(kind, prefetch, [jobs[n][0] for n in mine],
+                  lambda i, mine=mine: run(mine[i]))))
+        pooling[-1].start()
+    for n in local:
+        run(n)
+    for thread in pooling:
+        thread.join()
+    # what no pool answered (a source without one, or a bug in it): one fetch per thread
+    remote = [n for n in remote if n not in results]
     workers = max((s.concurrency for s in settings.servers), default=1)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="pull") as pool:
-        futures = [pool.submit(run, n) for n in remote]
-        for n in local:
-            run(n)
-        for f in futures:
+        for f in [pool.submit(run, n) for n in remote]:
             f.result()
     cache.flush()
 
@@ -208,6 +212,19 @@ def pull(
         problems.extend(getattr(src, "problems", ()))
     queries = sum(getattr(s, "queries", 0) for s in sources.values())
     return PullResult(measurements, queries, tuple(sorted(set(problems))))
+
+
+def _prefetch(
+    kind: str,
+    prefetch: Callable[[Sequence[PullRequest], Callable[[int], None]], None],
+    requests: Sequence[PullRequest],
+    ready: Callable[[int], None],
+) -> None:
+    try:
+        prefetch(requests, ready)
+    except Exception as exc:  # a bug there: each objective is fetched on its own after
+        log.error("%s: pooled fetch failed: %s", kind, type(exc).__name__,
+                  exc_info=log.isEnabledFor(logging.DEBUG))
 
 
 def _cuts(

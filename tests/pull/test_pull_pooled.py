@@ -151,3 +151,41 @@ def test_the_first_services_are_complete_while_later_queries_are_still_to_be_sen
     # one query at a time, in order: svc-0 can be evaluated after the first queries,
     # not only once the last one has come back
     assert handed["svc-0"] < len(sent)
+
+
+def test_a_service_read_from_files_is_complete_before_the_server_has_answered(
+    prometheus, tmp_path, monkeypatch
+) -> None:
+    from pull_support import DelayProxy
+
+    from slacode.model import Objective, Source, Window
+    from slacode.pull.prometheus import PrometheusClient
+
+    (tmp_path / "incidents.csv").write_text(
+        "id,service,priority,opened,first_response,resolved,title,customer_visible\n",
+        encoding="utf-8")
+    desk = make_agreement(
+        Objective("p1", "response-time", 100.0, Window("month"),
+                  Source("incidents", path="incidents.csv"), priority="P1"),
+        tz=BERLIN, id="desk")
+    answered: list[int] = []
+    post = PrometheusClient._post
+
+    def counted(client, *args, **kwargs):
+        try:
+            return post(client, *args, **kwargs)
+        finally:
+            answered.append(1)
+
+    monkeypatch.setattr(PrometheusClient, "_post", counted)
+    handed: dict[str, int] = {}
+    proxy = DelayProxy(prometheus.port, delay=1.0)
+    try:
+        res = pull([*fleet(2), desk], make_settings(tmp_path, proxy.url, whole_days=True),
+                   NOW, start=START, done=lambda agr, ms: handed.setdefault(agr.id, len(answered)))
+    finally:
+        proxy.close()
+    assert res.queries > 0 and set(handed) == {"svc-0", "svc-1", "desk"}
+    # the desk can be evaluated while the other services' queries are still out
+    assert handed["desk"] == 0
+    assert handed["svc-0"] > 0
