@@ -125,6 +125,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
                 log.info(str(p))
         if not result.ok:
             raise PluginError(f"slacode: {len(result.errors())} error(s) in agreements or data")
+        log.info("slacode: %d agreements, %d queries; %s", len(result.agreements), result.queries,
+                 ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items()))
         if faults and config.strict:
             more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
             raise PluginError(

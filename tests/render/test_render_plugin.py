@@ -134,3 +134,20 @@ def test_generate_false_builds_the_tree_in_docs_dir_without_the_pipeline(
 
     files = cfg.plugins.on_files(get_files(cfg), config=cfg)
     assert [f.src_uri for f in files.documentation_pages()] == ["about.md"]
+
+
+def test_mkdocs_build_says_how_long_each_stage_took(tmp_path: Path, monkeypatch, caplog) -> None:
+    cfg = _config(tmp_path)
+
+    def run(settings, **kw):
+        return PipelineResult({"index.md": "# Status\n"}, (), queries=7,
+                              seconds={"load": 0.25, "pull": 3.5, "render": 1.0})
+
+    monkeypatch.setattr(slacode.pipeline, "run", run)
+    cfg.plugins["slacode"].on_config(cfg)
+    with caplog.at_level("INFO", logger="mkdocs.plugins.slacode"):
+        from mkdocs.structure.files import get_files
+
+        cfg.plugins.on_files(get_files(cfg), config=cfg)
+    assert "slacode: 0 agreements, 7 queries; load 0.25s, pull 3.50s, render 1.00s" in (
+        caplog.text)
