@@ -86,7 +86,11 @@ def render(
             internal=internal,
         )
         files[f"services/{a.id}.md"] = pages.service(page, now_dt, language, built, history_months)
+    # one kind of file at a time: a fleet's JSON took up to twice as long when each file
+    # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
+    for a in shown:
         files[f"api/{a.id}.json"] = data.service_json(a, res.get(a.id), internal, ids)
+    for a in shown:
         r = res.get(a.id)
         files[f"api/{a.id}.csv"] = data.service_csv(r.periods if r else ())
         files.update(data.badges(a, r, language))

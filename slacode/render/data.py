@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
@@ -26,10 +27,71 @@ def dumps(data: Any) -> str:
     every list and dict costs a sixth of the encoding time."""
     return (
         json.dumps(
-            data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, check_circular=False
+            data,
+            ensure_ascii=False,
+            separators=(",", ":"),
+            allow_nan=False,
+            check_circular=False,
+            default=_as_dict,
         )
         + "\n"
     )
+
+
+_FIELD_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
+_LEAVES = frozenset({str, int, float, bool, type(None)})
+
+
+def _fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields as a dict, one level deep; not to be changed (it may be the
+    instance's own ``__dict__``)."""
+    cls = type(obj)
+    got = _FIELD_GETTERS.get(cls)
+    if got is None:
+        names = getattr(cls, "__dataclass_fields__", None)
+        if names is None:
+            raise TypeError(f"Object of type {cls.__name__} is not JSON serializable")
+        names = tuple(names)
+        getter = attrgetter(*names)
+        got = _FIELD_GETTERS[cls] = (
+            names,
+            (lambda o, g=getter: (g(o),)) if len(names) == 1 else getter,
+        )
+    names, getter = got
+    d = getattr(obj, "__dict__", None)
+    if d is not None and tuple(d) == names:  # the usual case: the fields and nothing else
+        return d
+    return dict(zip(names, getter(obj), strict=True))
+
+
+def _as_dict(obj: Any) -> dict[str, Any]:
+    """JSON ``default`` for result dataclasses: the same keys and values as their
+    ``as_dict()``. The C encoder walks tuples, lists, dicts and leaves itself and calls
+    back for a dataclass, instead of a Python copy of the whole tree being made first;
+    tuples of dataclasses (a period's misses) are done here, one call for them all."""
+    d = _fields(obj)
+    out = None
+    for k, v in d.items():
+        if type(v) is tuple and v and type(v[0]) not in _LEAVES:
+            if out is None:
+                out = dict(d)
+            out[k] = _list(v)
+    return d if out is None else out
+
+
+def _list(items: tuple[Any, ...]) -> list[Any]:
+    """``items`` with each dataclass as :func:`_fields`; an item of the first item's
+    class whose ``__dict__`` holds just its fields (nearly all) is taken without a call."""
+    cls = type(items[0])
+    if not hasattr(cls, "__dataclass_fields__") or not hasattr(items[0], "__dict__"):
+        return [_fields(x) if hasattr(type(x), "__dataclass_fields__") else x for x in items]
+    names = tuple(cls.__dataclass_fields__)
+    return [
+        x.__dict__
+        if type(x) is cls and tuple(x.__dict__) == names
+        else (_fields(x) if hasattr(type(x), "__dataclass_fields__") else x)
+        for x in items
+    ]
 
 
 def _dur(d: Any) -> str | None:
@@ -96,18 +158,15 @@ def service_json(
     a: Agreement, res: ServiceResults | None, internal: bool, visible: set[str]
 ) -> str:
     cur = current_periods(a, res)
-    shown = res.periods if res else ()
-    periods = [p.as_dict() for p in shown]
-    # an open period is in "periods" too: its one dict serves both (JSON writes it twice)
-    by_id = {id(p): d for p, d in zip(shown, periods, strict=True)}
+    # periods stay dataclasses: dumps() writes each as its as_dict() (see _as_dict)
     data = {
         "service": a.id,
         "status": status_of(cur),
         "as_of": res.as_of if res else "",
         "evaluated_at": res.evaluated_at if res else "",
         "agreement": agreement_dict(a, internal, visible),
-        "current": [by_id[id(p)] if id(p) in by_id else p.as_dict() for p in cur],
-        "periods": periods,
+        "current": cur,
+        "periods": res.periods if res else (),
         "daily": {k: [vars(d) for d in v] for k, v in sorted(res.daily.items())} if res else {},
     }
     return dumps(data)
@@ -170,27 +229,43 @@ def service_csv(periods: Sequence[PeriodResult]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
+    cell = escape.csv_cell
+    # numbers and booleans are written as they are: csv_cell leaves them unchanged
+    # (no control characters; a leading "-" is a number), and it was half the CSV time
     for p in periods:
         c = p.credit
-        row = (
-            p.objective,
-            p.period,
-            p.start,
-            p.end,
-            str(p.closed).lower(),
-            "" if p.value is None else repr(p.value),
-            repr(p.target),
-            p.unit,
-            p.verdict,
-            "" if p.margin is None else repr(p.margin),
-            repr(p.coverage),
-            "" if c is None else repr(c.percent),
-            "" if c is None or c.amount is None else repr(c.amount),
-            "" if c is None else c.currency,
-            p.agreement_version,
+        w.writerow(
+            (
+                cell(p.objective),
+                cell(p.period),
+                cell(p.start),
+                cell(p.end),
+                _bool(p.closed),
+                "" if p.value is None else _num(p.value),
+                _num(p.target),
+                cell(p.unit),
+                cell(p.verdict),
+                "" if p.margin is None else _num(p.margin),
+                _num(p.coverage),
+                "" if c is None else _num(c.percent),
+                "" if c is None or c.amount is None else _num(c.amount),
+                "" if c is None else cell(c.currency),
+                cell(p.agreement_version),
+            )
         )
-        w.writerow([escape.csv_cell(v) for v in row])
     return buf.getvalue()
+
+
+def _bool(value: Any) -> str:
+    if value is True:
+        return "true"
+    return "false" if value is False else escape.csv_cell(str(value).lower())
+
+
+def _num(value: Any) -> str:
+    """``repr`` of a float or int figure, as :func:`escape.csv_cell` would write it."""
+    s = repr(value)
+    return s if type(value) in (float, int) else escape.csv_cell(s)
 
 
 def badges(a: Agreement, res: ServiceResults | None, language: str) -> dict[str, str]:

@@ -32,11 +32,18 @@ _NEEDS_TEXT = re.compile(r"[\x00-\x1f\x7f\ufffe\uffff" + re.escape("".join(_SPEC
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
 
+# what clean() changes: one search tells that most strings (figures, dates, ids) need none
+_NEEDS_CLEAN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\r]")
+
+
 def clean(value: Any) -> str:
     """``value`` as text without the control characters that break XML and terminals."""
     if value is None:
         return ""
-    return _CONTROL.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
+    s = str(value)
+    if _NEEDS_CLEAN.search(s) is None:
+        return s
+    return _CONTROL.sub("", s).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def text(value: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 from slacode.evaluate.results import ServiceResults
 from slacode.model import Agreement
 from slacode.render import escape, fmt
-from slacode.render.pages import objective_name
+from slacode.render.pages import objective_name, objectives_by_id
 from slacode.render.strings import t
 
 
@@ -29,32 +29,26 @@ def entries(
     restatements: Sequence[Any],
     language: str,
 ) -> list[Entry]:
-    out: list[Entry] = []
+    # (updated, id, entry): a fleet has thousands of breaches and the feed keeps 200, so
+    # a breach's entry is written (see _breach) only once it is known to be kept; until
+    # then its place holds (agreement, objective, period)
+    out: list[tuple[str, str, Any]] = []
     names = {a.id: a for a in agreements}
     for a in agreements:
         link = f"services/{a.id}/"
         res = results.get(a.id)
+        objs = objectives_by_id(a)
         for p in res.periods if res else ():
-            o = a.objective(p.objective)
-            if not p.closed or p.verdict != "breached" or o is None:
+            if not p.closed or p.verdict != "breached":
                 continue
-            title = t(
-                "feed.breach",
-                language,
-                service=a.name,
-                objective=objective_name(o),
-                period=p.period,
-                value=fmt.figure(p.value, p.unit),
-                target=fmt.figure(p.target, p.unit),
-            )
-            summary = "; ".join(m.what for m in p.misses)
+            o = objs.get(p.objective)
+            if o is None:
+                continue
             out.append(
-                Entry(
-                    f"urn:slacode:breach:{a.id}:{p.objective}:{p.period}",
-                    title,
+                (
                     fmt.iso_utc(p.end),
-                    link,
-                    summary,
+                    f"urn:slacode:breach:{a.id}:{p.objective}:{p.period}",
+                    (a, o, p),
                 )
             )
         for m in a.maintenance:
@@ -65,14 +59,15 @@ def entries(
                 start=fmt.when(m.start),
                 end=fmt.when(m.end),
             )
-            out.append(
+            _add(
+                out,
                 Entry(
                     f"urn:slacode:maintenance:{a.id}:{fmt.iso_utc(m.start)}",
                     title,
                     fmt.iso_utc(m.announced or m.start),
                     link,
                     m.description,
-                )
+                ),
             )
         for h in history.get(a.id, ()):
             title = t(
@@ -82,14 +77,15 @@ def entries(
                 version="—" if h.version is None else h.version,
                 date=fmt.day(h.effective),
             )
-            out.append(
+            _add(
+                out,
                 Entry(
                     f"urn:slacode:change:{a.id}:{h.commit}",
                     title,
                     fmt.iso_utc(h.date),
                     link,
                     "; ".join(c.what for c in h.changes),
-                )
+                ),
             )
     for r in restatements:
         a = names.get(getattr(r, "service", ""))
@@ -108,17 +104,39 @@ def entries(
         if not when:
             res = results.get(a.id)
             when = res.evaluated_at if res and res.evaluated_at else "1970-01-01T00:00:00Z"
-        out.append(
+        _add(
+            out,
             Entry(
                 f"urn:slacode:restatement:{a.id}:{getattr(r, 'objective', '')}:{period}",
                 title,
                 fmt.iso_utc(when),
                 f"services/{a.id}/",
                 str(getattr(r, "reason", "")),
-            )
+            ),
         )
-    out.sort(key=lambda e: (e.updated, e.id), reverse=True)
-    return out[:200]
+    out.sort(key=lambda k: (k[0], k[1]), reverse=True)
+    return [
+        x if isinstance(x, Entry) else _breach(updated, id, *x, language)
+        for updated, id, x in out[:200]
+    ]
+
+
+def _add(out: list[tuple[str, str, Any]], e: Entry) -> None:
+    out.append((e.updated, e.id, e))
+
+
+def _breach(updated: str, id: str, a: Agreement, o: Any, p: Any, language: str) -> Entry:
+    title = t(
+        "feed.breach",
+        language,
+        service=a.name,
+        objective=objective_name(o),
+        period=p.period,
+        value=fmt.figure(p.value, p.unit),
+        target=fmt.figure(p.target, p.unit),
+    )
+    summary = "; ".join(m.what for m in p.misses)
+    return Entry(id, title, updated, f"services/{a.id}/", summary)
 
 
 def atom(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 
 from slacode.durations import Duration
 
@@ -63,14 +64,22 @@ def when(value: str | int | float | datetime | None) -> str:
     if value in (None, ""):
         return "—"
     dt = parse_time(value)
-    off = dt.utcoffset() or timedelta(0)
-    if off == timedelta(0):
-        zone = "UTC"
-    else:
-        total = int(off.total_seconds() // 60)
-        sign = "+" if total >= 0 else "-"
-        zone = f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
+    zone = _zone_label(dt.utcoffset() or _ZERO)
+    if dt.year >= 1000:  # strftime's "%Y" pads no earlier year: those take the slow way
+        return f"{dt.year}-{dt.month:02d}-{dt.day:02d} {dt.hour:02d}:{dt.minute:02d} {zone}"
     return dt.strftime("%Y-%m-%d %H:%M ") + zone
+
+
+_ZERO = timedelta(0)
+
+
+@cache
+def _zone_label(off: timedelta) -> str:
+    if off == _ZERO:
+        return "UTC"
+    total = int(off.total_seconds() // 60)
+    sign = "+" if total >= 0 else "-"
+    return f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
 
 
 def day(value: date | datetime | str | None) -> str:

@@ -2,8 +2,11 @@
 
 The template environment is the escaping gate: every ``{{ value }}`` that is not
 already :class:`~markupsafe.Markup` passes :func:`slacode.render.escape.text`, and
-the ``t()`` helper escapes the values it fills into the string table's words.
-Helpers that build HTML return ``Markup`` and escape their own inputs.
+the ``t()`` helper escapes the values it fills into the string table's words
+(``T["key"]`` is an entry without values, taken as it is).
+Helpers that build HTML return ``Markup`` and escape their own inputs; the loops
+over objectives, periods, days and misses are such helpers, because a fleet's
+pages spent most of their time in Jinja's per-call overhead inside those loops.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -20,7 +23,7 @@ from markupsafe import Markup
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective
 from slacode.render import escape, fmt, svg
-from slacode.render.strings import t
+from slacode.render.strings import STRINGS, t
 
 #: Verdicts from worst to best: a service's status is its worst objective's verdict.
 SEVERITY = ("breached", "at-risk", "no-data", "insufficient-data", "met")
@@ -47,6 +50,21 @@ def environment() -> Environment:
     )
 
 
+@cache
+def phrases(language: str) -> dict[str, Markup]:
+    """Every string-table entry without placeholders filled in, for ``T["key"]`` in
+    templates: the same text as ``w.t("key")`` without a template call per use."""
+    return {key: Markup(t(key, language)) for key in STRINGS}
+
+
+@lru_cache(maxsize=256)
+def _chip(verdict: str, language: str) -> Markup:
+    """A verdict as a coloured chip: the same few on every row of a fleet's tables."""
+    cls = svg.verdict_class(verdict)
+    words = escape.text(t("verdict." + cls, language))
+    return Markup(f'<span class="slc-chip slc-chip-{cls}">{words}</span>')
+
+
 @dataclass
 class Words:
     """Template helpers bound to one language."""
@@ -54,6 +72,8 @@ class Words:
     language: str
 
     def t(self, key: str, **values: Any) -> Markup:
+        if not values:
+            return phrases(self.language)[key]
         safe = {k: v if isinstance(v, Markup) else escape.text(v) for k, v in values.items()}
         return Markup(t(key, self.language, **safe))
 
@@ -61,16 +81,14 @@ class Words:
         return t("verdict." + svg.verdict_class(verdict), self.language)
 
     def chip(self, verdict: str) -> Markup:
-        cls = svg.verdict_class(verdict)
-        return Markup(
-            f'<span class="slc-chip slc-chip-{cls}">{escape.text(self.verdict(cls))}</span>'
-        )
+        return _chip(verdict, self.language)
 
     def fig(self, value: float | None, unit: str) -> Markup:
         if value is None:
             words = escape.text(t("common.no_data_mark", self.language))
             return Markup(f'<span class="slc-nodata">{words}</span>')
-        return Markup(escape.text(fmt.figure(value, unit)))
+        # no escaping: a figure is digits, ".", "-" and "%" (see svg.day_texts)
+        return Markup(fmt.figure(value, unit))
 
     def day_rows(self, days: Sequence[svg.DayText]) -> Markup:
         """The rows of a 90-day table, newest first; built here rather than in a template
@@ -144,6 +162,14 @@ def objective_name(o: Objective) -> str:
     return o.name or o.id
 
 
+def objectives_by_id(agreement: Agreement) -> dict[str, Objective]:
+    """``agreement.objective(id)`` for every id at once (the first objective of an id)."""
+    out: dict[str, Objective] = {}
+    for o in agreement.objectives:
+        out.setdefault(o.id, o)
+    return out
+
+
 def target_text(o: Objective) -> str:
     unit = "score" if o.kind == "satisfaction" and o.method != "share" else "%"
     return fmt.figure(o.target, unit)
@@ -211,11 +237,12 @@ def overview(
         status = status_of(cur)
         counts[status] += 1
         owner = a.owners[0] if a.owners else ""
+        objs = objectives_by_id(a)
         groups.setdefault(owner, []).append(
             {
                 "a": a,
                 "status": status,
-                "current": [(a.objective(p.objective), p) for p in cur if a.objective(p.objective)],
+                "current": [(objs[p.objective], p) for p in cur if objs.get(p.objective)],
                 "as_of": res.as_of if res else "",
                 "maintenance": next_maintenance(a, now),
             }
@@ -226,6 +253,7 @@ def overview(
         .get_template("overview.md.j2")
         .render(
             w=words,
+            T=phrases(language),
             groups=ordered,
             counts=counts,
             fmt=fmt,
@@ -241,6 +269,7 @@ def overview(
 def service(page: Page, now: datetime, language: str, built: str, history_months: int = 13) -> str:
     a, res = page.agreement, page.results
     words = Words(language)
+    T = phrases(language)  # the same name as in the templates
     cur = current_periods(a, res)
     by_obj: list[dict[str, Any]] = []
     for o in a.objectives:
@@ -310,6 +339,166 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 bonus += f" ({money(amount, c.currency)})"
             parts.append(escape.text(t("svc.bonus_earned", language, bonus=bonus)))
         return Markup(" ".join(parts) or "—")
+
+    def cards(objectives: Sequence[dict[str, Any]]) -> Markup:
+        """The "this period" card of each objective; built here rather than in a template
+        loop for the same reason as :func:`period_rows`."""
+        text, out = escape.text, []
+        for x in objectives:
+            o, p = x["o"], x["current"]
+            name = text(objective_name(o))
+            out.append(
+                f'<section class="slc-card" data-objective="{text(o.id)}" aria-label="{name}">\n'
+                f'<h3 class="slc-card-title">{name}</h3>\n'
+            )
+            if not p:
+                out.append(f"<p>{words.chip('no-data')}</p>\n</section>\n")
+                continue
+            open_tag = "" if p.closed else f" ({T['common.open']})"
+            out.append(
+                f'<p class="slc-figure"><span class="slc-value">{words.fig(p.value, p.unit)}'
+                f'</span> <span class="slc-target">{T["common.target"]} '
+                f"{text(fmt.figure(p.target, p.unit))}</span></p>\n"
+                f'<p>{words.chip(p.verdict)} <span class="slc-meta">{text(p.period)}'
+                f"{open_tag}</span></p>\n"
+            )
+            share = budget_share(p)
+            if share is not None:
+                b = p.budget
+                if b.remaining < 0:
+                    blabel = words.t(
+                        "svc.budget_over",
+                        over=fmt.number(-b.remaining, 1),
+                        allowed=fmt.number(b.allowed, 1),
+                        unit=b.unit,
+                    )
+                else:
+                    blabel = words.t(
+                        "svc.budget_left",
+                        pct=fmt.percent(share, 0),
+                        remaining=fmt.number(b.remaining, 1),
+                        allowed=fmt.number(b.allowed, 1),
+                        unit=b.unit,
+                    )
+                burn = (
+                    ""
+                    if b.burn_rate is None
+                    else f", {words.t('svc.burn', rate=fmt.number(b.burn_rate, 2))}"
+                )
+                out.append(f'{svg.budget_bar(b, blabel)}\n<p class="slc-meta">{blabel}{burn}</p>\n')
+            else:
+                out.append(f'<p class="slc-meta">{T["svc.budget_none"]}</p>\n')
+            meta = []
+            if p.projection is not None:
+                value = fmt.figure(p.projection, p.unit)
+                meta.append(f"{words.t('common.projection', value=value)} · ")
+            meta.append(words.t("common.coverage", pct=fmt.percent(100 * p.coverage, 0)))
+            if p.composite is not None:
+                meta.append(f" · {words.t('svc.composite', value=fmt.figure(p.composite, '%'))}")
+            out.append(f'<p class="slc-meta">{"".join(meta)}</p>\n')
+            out.extend(f'<p class="slc-reason">{text(r)}</p>' for r in p.reasons)
+            out.append("</section>\n")
+        return Markup("".join(out))
+
+    def daily_blocks(objectives: Sequence[dict[str, Any]]) -> Markup:
+        """The 90-day strip and table of each objective with daily figures; built here
+        rather than in a template loop for the same reason as :func:`period_rows`."""
+        text, out = escape.text, []
+        head = (
+            f'<details class="slc-daily-table"><summary>{T["svc.daily_table"]}</summary>\n'
+            f'<table><thead><tr><th scope="col">{T["svc.day"]}</th>'
+            f'<th scope="col">{T["common.figure"]}</th></tr></thead><tbody>\n'
+        )
+        for x in objectives:
+            if not x["daily"]:
+                continue
+            o, daily, days = x["o"], x["daily"], x["days"]
+            name, target = objective_name(o), target_text(o)
+            label = words.t("svc.daily_chart", objective=name, target=target)
+            out.append(
+                f"<!-- slacode:html -->\n\n"
+                f'<div class="slc-chart" data-objective="{text(o.id)}">\n'
+                f'<p class="slc-chart-title"><strong>{text(name)}</strong> '
+                f'<span class="slc-meta">{text(fmt.day(daily[0].date))} – '
+                f"{text(fmt.day(daily[-1].date))} · {T['common.target']} {text(target)}"
+                f"</span></p>\n"
+                f"{svg.daily_strip(days, o.target, label, T['common.no_data_mark'])}\n"
+                f"{head}{words.day_rows(days)}</tbody></table>\n</details>\n</div>\n\n"
+                f"<!-- /slacode:html -->\n\n"
+            )
+        return Markup("".join(out))
+
+    def period_sections(objectives: Sequence[dict[str, Any]]) -> Markup:
+        """Each objective's trend chart and period table; built here rather than in a
+        template loop for the same reason as :func:`period_rows`."""
+        text, out = escape.text, []
+        head = (
+            f'<thead><tr><th scope="col">{T["common.period"]}</th>'
+            f'<th scope="col">{T["common.figure"]}</th>'
+            f'<th scope="col">{T["common.target"]}</th>'
+            f'<th scope="col">{T["common.verdict"]}</th>'
+        )
+        credit_head = f'<th scope="col">{T["common.credit"]}</th>'
+        for x in objectives:
+            o, periods = x["o"], x["periods"]
+            name = objective_name(o)
+            out.append(f"### {text(name)}\n\n")
+            if not periods:
+                out.append(f'<p class="slc-nodata">{T["common.no_data_mark"]}</p>\n\n')
+                continue
+            target = target_text(o)
+            chart = svg.period_chart(
+                list(reversed(periods)),
+                x["unit"],
+                words.t("svc.trend_chart", objective=name, target=target),
+                T["common.no_data_mark"],
+            )
+            out.append("<!-- slacode:html -->\n\n")
+            if chart:
+                legend = words.t("svc.trend_legend", target=target)
+                out.append(
+                    f'<div class="slc-chart slc-trend-wrap">{chart}'
+                    f'<p class="slc-meta">{legend}</p></div>'
+                )
+            out.append(
+                f'<div class="slc-table-wrap">\n'
+                f'<table data-table="periods" data-objective="{text(o.id)}">\n'
+                f"{head}{credit_head if credit_objective == o.id else ''}</tr></thead>\n"
+                f"<tbody>\n{period_rows(o, periods)}</tbody>\n</table>\n</div>\n\n"
+                f"<!-- /slacode:html -->\n\n"
+            )
+        return Markup("".join(out))
+
+    def objective_rows(objectives: Sequence[dict[str, Any]]) -> Markup:
+        """The rows of the objectives table (see :func:`period_rows` for why here)."""
+        text, rows = escape.text, []
+        for x in objectives:
+            o = x["o"]
+            desc = ""
+            if o.description:
+                desc = f'<br><span class="slc-meta">{text(o.description)}</span>'
+            rows.append(
+                f'<tr data-objective="{text(o.id)}"><th scope="row">{text(objective_name(o))}'
+                f"{desc}</th><td>{text(words.measured(o))}</td>"
+                f'<td class="slc-num">{text(target_text(o))}</td>'
+                f"<td>{text(words.window(o))}</td></tr>\n"
+            )
+        return Markup("".join(rows))
+
+    def miss_items(misses: Sequence[tuple[Objective, PeriodResult, list[Any]]]) -> Markup:
+        """The list of what was missed (see :func:`period_rows` for why here)."""
+        text, items = escape.text, []
+        for o, p, ms in misses:
+            more = ""
+            if len(ms) > 1:
+                more = f"; {text(ms[1].what)}"
+            if len(ms) > 2:
+                more += f" {words.t('svc.more_misses', n=len(ms) - 2)}"
+            items.append(
+                f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
+                f"{text(ms[0].what)}{more}</li>\n"
+            )
+        return Markup("".join(items))
 
     def period_rows(o: Objective, periods: Sequence[PeriodResult]) -> Markup:
         """The rows of an objective's period table; built here rather than in a template
@@ -406,7 +595,13 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         .get_template("service.md.j2")
         .render(
             w=words,
+            T=T,
             a=a,
+            cards=cards,
+            daily_blocks=daily_blocks,
+            period_sections=period_sections,
+            objective_rows=objective_rows,
+            miss_items=miss_items,
             res=res,
             page=page,
             objectives=by_obj,

@@ -54,3 +54,31 @@ def test_text_escapes_line_breaks_controls_and_markup_in_one_pass() -> None:
     assert escape.text("a\r\nb\rc\nd\x00e<f>&") == "a b c de&#60;f&#62;&#38;"
     assert escape.text("2026-11-25 99.95%") == "2026-11-25 99.95%"
     assert escape.text(None) == "" and escape.text(12) == "12"
+
+
+def test_cards_objective_table_and_misses_escape_names_descriptions_and_reasons() -> None:
+    """Those rows are built in Python, outside the template's escaping gate."""
+    from dataclasses import replace
+
+    from slacode.evaluate.results import Miss
+
+    bad = '<img src=x onerror="alert(1)"> **b** {: #i }'
+    ags = list(sample.agreements())
+    objs = tuple(replace(o, name=o.name + bad, description=bad) for o in ags[0].objectives)
+    ags[0] = replace(ags[0], objectives=objs)
+    res = list(sample.results())
+    periods = tuple(
+        replace(p, misses=(Miss(bad), Miss(bad), Miss(bad)), reasons=(bad,), verdict="no-data")
+        if p.objective == "availability"
+        else p
+        for p in res[0].periods
+    )
+    res[0] = replace(res[0], periods=periods, current=())
+    page = render(ags, res, now=sample.NOW)["services/payments-api.md"]
+    assert "<img src=x" not in page and "**b**" not in page and "{: #i }" not in page
+    cards = page.split('<div class="slc-cards">')[1].split("</div>")[0]
+    assert escape.text(bad) in cards and 'class="slc-reason"' in cards
+    table = page.split('data-table="objectives"')[1].split("</table>")[0]
+    assert table.count(escape.text(bad)) == 2 * len(objs)  # name and description
+    misses = page.split('<ul class="slc-misses">')[1].split("</ul>")[0]
+    assert escape.text(bad) in misses and "(and 1 more)" in misses
