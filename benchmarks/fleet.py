@@ -641,7 +641,7 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
     out["measurements_seconds"] = time.perf_counter() - t
     out["rss_before_mib"] = _rss_mib()
 
-    t = time.perf_counter()
+    t, cpu0 = time.perf_counter(), _cpu()
     results = evaluate(agreements, measurements, now, history_months=months)
     stages["evaluate"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -652,6 +652,9 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
                    incidents=incidents_by_service(measurements),
                    site_title="Fleet service levels", history_months=months)
     stages["render"] = time.perf_counter() - t
+    # CPU seconds of evaluate + ledger + render: what the work costs, whatever else the
+    # machine was running at the time (wall time also counts waiting for a core)
+    out["cpu"] = _cpu() - cpu0
     t = time.perf_counter()
     write_tree(files, root / "docs")
     stages["write"] = time.perf_counter() - t
@@ -683,6 +686,10 @@ def run_synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[
 
 def _fmt_stages(b: dict[str, Any]) -> str:
     return ", ".join(f"{k} {v:.2f}s" for k, v in b["stages"].items())
+
+
+#: runs of each size in the scaling comparison (their medians are compared)
+SYNTHETIC_RUNS = 5
 
 
 def _ev(run: dict[str, Any]) -> float:
@@ -775,15 +782,17 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(run_dir, ignore_errors=True)
 
     if args.big and not args.compare_only:
-        # three pairs, alternating, each run in its own process: the growth factor is the
-        # ratio of the median run of each size, which a shared machine's noise moves least
+        # pairs, alternating, each run in its own process: the growth factor is the ratio
+        # of the median run of each size, which a shared machine's noise moves least
         now_syn = int(time.time())
         smalls, bigs = [], []
-        for _ in range(3):
+        for _ in range(SYNTHETIC_RUNS):
             smalls.append(run_synthetic(args.services, args.months, now_syn, args.pool, False))
             bigs.append(run_synthetic(args.big, args.months, now_syn, args.pool, False))
         report["synthetic"] = [_median_syn(smalls), _median_syn(bigs)]
         report["synthetic_runs"] = [[round(_ev(r), 2) for r in runs] for runs in (smalls, bigs)]
+        report["synthetic_cpu"] = [statistics.median(r["cpu"] for r in runs)
+                                   for runs in (smalls, bigs)]
 
     _print(report, args, log)
     clean = {k: v for k, v in report.items() if not k.startswith("_")}
@@ -946,10 +955,12 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
                 f"(input {s['rss_before_mib']:.0f} MiB); {s['generated_files']} files / "
                 f"{s['generated_bytes'] / 1e6:.1f} MB")
         e_small, e_big = _ev(small), _ev(big)
+        c_small, c_big = report["synthetic_cpu"]
         log(f"  growth {big['services']}/{small['services']} services: "
-            f"{e_big / e_small:.2f}x the time (linear would be "
-            f"{big['services'] / small['services']:.2f}x); medians of three runs each: "
-            f"{report['synthetic_runs']}")
+            f"{e_big / e_small:.2f}x the time, {c_big / c_small:.2f}x the CPU time "
+            f"({c_small:.1f}s -> {c_big:.1f}s; linear would be "
+            f"{big['services'] / small['services']:.2f}x); medians of {SYNTHETIC_RUNS} runs "
+            f"each: {report['synthetic_runs']}")
 
 
 if __name__ == "__main__":
