@@ -19,6 +19,7 @@ from typing import Any
 
 from slacode.config import Settings, check_audience
 from slacode.evaluate.results import ServiceResults
+from slacode.heap import long_lived
 from slacode.model import Agreement
 from slacode.problems import Problem
 
@@ -151,21 +152,24 @@ def pull_and_evaluate(
             except BaseException as exc:  # raised again in the caller's thread below
                 failed.append(exc)
                 return
+            keep()
 
-    worker = threading.Thread(target=evaluating, name="slacode-evaluate", daemon=True)
-    worker.start()
-    try:
-        pulled = pull(agreements, settings, now, progress=progress, versions=versions,
-                      done=lambda agr, ms: ready.put((agr, ms)))
-        clock.lap("pull")
-    finally:
-        ready.put(None)
-        worker.join()
-    if failed:
-        raise failed[0]
-    results = combine([partials.get(id(a)) or one(a, pulled.measurements) for a in agreements])
-    clock.lap("evaluate")
-    return pulled, results
+    with long_lived() as keep:
+        worker = threading.Thread(target=evaluating, name="slacode-evaluate", daemon=True)
+        worker.start()
+        try:
+            pulled = pull(agreements, settings, now, progress=progress, versions=versions,
+                          done=lambda agr, ms: ready.put((agr, ms)))
+            clock.lap("pull")
+        finally:
+            ready.put(None)
+            worker.join()
+        if failed:
+            raise failed[0]
+        results = combine([partials.get(id(a)) or one(a, pulled.measurements)
+                           for a in agreements])
+        clock.lap("evaluate")
+        return pulled, results
 
 
 class _Clock:

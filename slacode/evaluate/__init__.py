@@ -51,6 +51,7 @@ from slacode.evaluate.periods import (
     periods_for,
 )
 from slacode.evaluate.results import DailyValue, Miss, PeriodResult, ServiceResults
+from slacode.heap import long_lived
 from slacode.history import in_force
 from slacode.model import Agreement, Maintenance, Objective
 from slacode.pull.base import CountSeries, IncidentRecords, Measurement, SurveyRecords
@@ -80,11 +81,13 @@ def evaluate(
     ``versions`` maps an agreement id to its past versions (see the module docstring);
     without it the given agreement judges every period.
     """
-    return combine([
-        evaluate_one(ag, measurements, now, history_months,
-                     past=(versions or {}).get(ag.id, ()))
-        for ag in agreements
-    ])
+    partials = []
+    with long_lived() as keep:
+        for ag in agreements:
+            partials.append(evaluate_one(ag, measurements, now, history_months,
+                                         past=(versions or {}).get(ag.id, ())))
+            keep()
+        return combine(partials)
 
 
 @dataclass(frozen=True)

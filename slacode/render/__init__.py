@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
+from slacode.heap import long_lived
 from slacode.model import Agreement
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages
@@ -50,6 +51,25 @@ def render(
     ``built_at`` (UNIX seconds) is the build time shown on pages; it defaults to
     ``now`` so that the same inputs give the same files.
     """
+    with long_lived():  # the inputs are kept to the end: not scanned by the collector again
+        return _render(agreements, results, now, audience, language, history, incidents,
+                       restatements, site_title, site_url, built_at, history_months)
+
+
+def _render(
+    agreements: Sequence[Agreement],
+    results: Sequence[ServiceResults],
+    now: int | str,
+    audience: str,
+    language: str,
+    history: Mapping[str, Sequence[Any]] | None,
+    incidents: Mapping[str, Sequence[Any]] | None,
+    restatements: Sequence[Any],
+    site_title: str,
+    site_url: str,
+    built_at: int | None,
+    history_months: int,
+) -> dict[str, str]:
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
     shown = [a for a in agreements if a.visible_to(audience)]

@@ -4,6 +4,7 @@ the whole pull, and a fault in evaluation must surface, not hang the build."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
@@ -72,6 +73,7 @@ def test_a_fault_in_evaluation_is_raised_in_the_build_not_lost_in_its_thread(
     monkeypatch.setattr(slacode.evaluate, "evaluate_one", faulty)
     with pytest.raises(ZeroDivisionError, match="a bug in evaluation"):
         pipeline.pull_and_evaluate(agreements, settings, now)
+    assert gc.get_freeze_count() == 0  # nothing of the failed run is kept from the collector
 
 
 def test_a_build_reports_its_stage_times(demo) -> None:
@@ -81,3 +83,6 @@ def test_a_build_reports_its_stage_times(demo) -> None:
     assert set(res.seconds) == {"load", "history", "pull", "evaluate", "ledger", "render"}
     assert all(s >= 0 for s in res.seconds.values())
     assert res.queries == 0  # the demo reads files only
+    # the build's data is kept from the collector only while the build runs: a long
+    # `mkdocs serve` frees each old build
+    assert gc.get_freeze_count() == 0
