@@ -15,13 +15,16 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slacode.config import Settings, check_audience
 from slacode.evaluate.results import ServiceResults
 from slacode.heap import long_lived
 from slacode.model import Agreement
 from slacode.problems import Problem
+
+if TYPE_CHECKING:
+    from slacode.pull import PullResult
 
 
 @dataclass(frozen=True)
@@ -73,8 +76,8 @@ class Evaluation:
     results: tuple[ServiceResults, ...] = ()  # fresh figures; the ledger is not applied yet
     changes: Mapping[str, Any] = field(default_factory=dict)  # change log from git
     queries: int = 0
-    # wall time per stage: load, pull (evaluation runs inside it), evaluate (what is
-    # left of it once the pull is done), history
+    # wall time per stage: load, history (git), pull (evaluation runs inside it),
+    # evaluate (what is left of it once the pull is done)
     seconds: Mapping[str, float] = field(default_factory=dict)
 
     @property
@@ -126,12 +129,10 @@ def pull_and_evaluate(
     versions: Mapping[str, Sequence[Agreement]] | None = None,
     progress: Callable[[str], None] | None = None,
     clock: _Clock | None = None,
-) -> tuple[Any, tuple[ServiceResults, ...]]:
+) -> tuple[PullResult, tuple[ServiceResults, ...]]:
     """Pull, and evaluate each agreement in a second thread as soon as its measurements
     are in. On a fleet the evaluation then runs while the data source answers the other
     queries instead of after them; the results are the same, in the same order.
-
-    Returns the :class:`slacode.pull.PullResult` and the evaluated results.
     """
     from slacode.evaluate import Partial, combine, evaluate_one
     from slacode.pull import pull

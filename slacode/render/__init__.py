@@ -27,6 +27,7 @@ from slacode.render import data, escape, feeds, fmt, pages
 __all__ = ["render"]
 
 
+@long_lived()  # the inputs are kept to the end: not scanned by the garbage collector again
 def render(
     agreements: Sequence[Agreement],
     results: Sequence[ServiceResults],
@@ -51,25 +52,6 @@ def render(
     ``built_at`` (UNIX seconds) is the build time shown on pages; it defaults to
     ``now`` so that the same inputs give the same files.
     """
-    with long_lived():  # the inputs are kept to the end: not scanned by the collector again
-        return _render(agreements, results, now, audience, language, history, incidents,
-                       restatements, site_title, site_url, built_at, history_months)
-
-
-def _render(
-    agreements: Sequence[Agreement],
-    results: Sequence[ServiceResults],
-    now: int | str,
-    audience: str,
-    language: str,
-    history: Mapping[str, Sequence[Any]] | None,
-    incidents: Mapping[str, Sequence[Any]] | None,
-    restatements: Sequence[Any],
-    site_title: str,
-    site_url: str,
-    built_at: int | None,
-    history_months: int,
-) -> dict[str, str]:
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
     shown = [a for a in agreements if a.visible_to(audience)]
