@@ -80,18 +80,8 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 
 
 def _list(items: tuple[Any, ...]) -> list[Any]:
-    """``items`` with each dataclass as :func:`_fields`; an item of the first item's
-    class whose ``__dict__`` holds just its fields (nearly all) is taken without a call."""
-    cls = type(items[0])
-    if not hasattr(cls, "__dataclass_fields__") or not hasattr(items[0], "__dict__"):
-        return [_fields(x) if hasattr(type(x), "__dataclass_fields__") else x for x in items]
-    names = tuple(cls.__dataclass_fields__)
-    return [
-        x.__dict__
-        if type(x) is cls and tuple(x.__dict__) == names
-        else (_fields(x) if hasattr(type(x), "__dataclass_fields__") else x)
-        for x in items
-    ]
+    """``items`` with each dataclass as :func:`_fields`."""
+    return [_fields(x) if hasattr(type(x), "__dataclass_fields__") else x for x in items]
 
 
 def _dur(d: Any) -> str | None:

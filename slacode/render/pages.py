@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective
-from slacode.render import escape, fmt, svg
+from slacode.render import escape, fmt, passthrough, svg
 from slacode.render.strings import STRINGS, t
 
 #: Verdicts from worst to best: a service's status is its worst objective's verdict.
@@ -415,8 +415,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             o, daily, days = x["o"], x["daily"], x["days"]
             name, target = objective_name(o), target_text(o)
             label = words.t("svc.daily_chart", objective=name, target=target)
-            out.append(
-                f"<!-- slacode:html -->\n\n"
+            out.append(passthrough.block(
                 f'<div class="slc-chart" data-objective="{text(o.id)}">\n'
                 f'<p class="slc-chart-title"><strong>{text(name)}</strong> '
                 f'<span class="slc-meta">{text(fmt.day(daily[0].date))} – '
@@ -424,8 +423,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 f"</span></p>\n"
                 f"{svg.daily_strip(days, o.target, label, T['common.no_data_mark'])}\n"
                 f"{head}{words.day_rows(days)}</tbody></table>\n</details>\n</div>\n\n"
-                f"<!-- /slacode:html -->\n\n"
-            )
+            ))
         return Markup("".join(out))
 
     def period_sections(objectives: Sequence[dict[str, Any]]) -> Markup:
@@ -453,20 +451,17 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 words.t("svc.trend_chart", objective=name, target=target),
                 T["common.no_data_mark"],
             )
-            out.append("<!-- slacode:html -->\n\n")
+            trend = ""
             if chart:
                 legend = words.t("svc.trend_legend", target=target)
-                out.append(
-                    f'<div class="slc-chart slc-trend-wrap">{chart}'
-                    f'<p class="slc-meta">{legend}</p></div>'
-                )
-            out.append(
-                f'<div class="slc-table-wrap">\n'
+                trend = (f'<div class="slc-chart slc-trend-wrap">{chart}'
+                         f'<p class="slc-meta">{legend}</p></div>')
+            out.append(passthrough.block(
+                f'{trend}<div class="slc-table-wrap">\n'
                 f'<table data-table="periods" data-objective="{text(o.id)}">\n'
                 f"{head}{credit_head if credit_objective == o.id else ''}</tr></thead>\n"
                 f"<tbody>\n{period_rows(o, periods)}</tbody>\n</table>\n</div>\n\n"
-                f"<!-- /slacode:html -->\n\n"
-            )
+            ))
         return Markup("".join(out))
 
     def objective_rows(objectives: Sequence[dict[str, Any]]) -> Markup:

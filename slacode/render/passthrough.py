@@ -36,6 +36,12 @@ PROSE = "prose"
 
 _OPEN = OPEN + "\n\n"
 _CLOSE = "\n\n" + CLOSE
+
+
+def block(html: str) -> str:
+    """``html`` as a finished block: between the markers, each alone between blank lines,
+    so that Markdown and search leave it as it is."""
+    return f"{_OPEN}{html}{CLOSE}\n\n"
 _PLACEHOLDER = {p: re.compile(rf"<!-- slacode:{p} (\d+) -->") for p in (STASH, PROSE)}
 
 #: Tags that start a raw HTML block in Python-Markdown (``Markdown.block_level_elements``
