@@ -529,8 +529,29 @@ def run_slo_generator(exe: Path, folder: Path, sids: list[str], url: str) -> dic
         m = _SLI.match(line)
         if m:
             figures[m.group(1)] = float(m.group(2))
+    # its computation alone, configs already read, in its own interpreter
+    inner = subprocess.run([str(exe.parent / "python"), "-c", SLO_COMPUTE, str(cfg),
+                            str(shared)], capture_output=True, text=True, env=env, check=False)
+    compute = float(inner.stdout.split()[-1]) if inner.returncode == 0 else None
     return {"seconds": seconds, "figures": figures, "returncode": out.returncode,
-            "at": int((t0 + t1) / 2), "tail": (out.stdout + out.stderr)[-1500:]}
+            "at": int((t0 + t1) / 2), "tail": (out.stdout + out.stderr)[-1500:],
+            "compute_seconds": compute}
+
+
+#: slo-generator's computation timed inside its process: what ``slo-generator compute``
+#: runs per file, after its imports and with every config already read
+SLO_COMPUTE = """\
+import glob, logging, sys, time
+logging.disable(logging.CRITICAL)
+from slo_generator import utils
+from slo_generator.compute import compute
+shared = utils.load_config(sys.argv[2])
+confs = [utils.load_config(f) for f in sorted(glob.glob(sys.argv[1] + "/*.yaml"))]
+t = time.perf_counter()
+for c in confs:
+    compute(c, shared, do_export=False)
+print(time.perf_counter() - t)
+"""
 
 
 def slacode_rolling(root: Path, cache: Path, url: str, now: int) -> dict[str, Any]:
@@ -539,20 +560,25 @@ def slacode_rolling(root: Path, cache: Path, url: str, now: int) -> dict[str, An
     from slacode.load import load_agreements
     from slacode.pipeline import pull_and_evaluate
 
+    t = time.perf_counter()
     loaded = load_agreements([root / "slas"], root=root)
     agreements = [
         replace(a, objectives=tuple(o for o in a.objectives if o.id == "availability-28d"),
                 credits=None)
         for a in loaded.agreements
     ]
+    load_seconds = time.perf_counter() - t
     settings = _settings(root, cache, url, now, 1)
+    t = time.perf_counter()
     pulled, results = pull_and_evaluate(agreements, settings, now)
+    compute = time.perf_counter() - t
     figures = {}
     for r in results:
         for p in r.periods:
             if p.period == "rolling-28d" and p.value is not None:
                 figures[r.service] = p.value
-    return {"figures": figures, "queries": pulled.queries}
+    return {"figures": figures, "queries": pulled.queries, "load_seconds": load_seconds,
+            "compute_seconds": compute}
 
 
 def run_slacode_rolling(root: Path, cache: Path, url: str, now: int) -> dict[str, Any]:
@@ -884,6 +910,11 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         "max_slo_generator_error_pp": max(off_slo.values(), default=None),
         "max_slacode_error_pp": max(off_ours.values(), default=None),
         "worst_truth": truth.get(worst),
+        # the computation alone (inputs read, imports done), each in its own process
+        "compute_seconds": slo["compute_seconds"],
+        "slacode_compute_seconds": ours["compute_seconds"],
+        "nightly_compute_seconds": nightly["compute_seconds"],
+        "slacode_load_seconds": ours["load_seconds"],
     }
 
 
@@ -934,6 +965,14 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
             log(f"  largest distance from the exact figure of the generated data: "
                 f"slo-generator {slo['max_slo_generator_error_pp']:.5f} pp, "
                 f"slacode {slo['max_slacode_error_pp']:.5f} pp")
+            if slo.get("compute_seconds"):
+                c = slo["compute_seconds"]
+                log(f"  computation alone (configs read, imports done): slo-generator {c:.2f}s; "
+                    f"slacode cold {slo['slacode_compute_seconds']:.2f}s "
+                    f"({c / slo['slacode_compute_seconds']:.1f}x), nightly "
+                    f"{slo['nightly_compute_seconds']:.2f}s "
+                    f"({c / slo['nightly_compute_seconds']:.1f}x); slacode's load of the "
+                    f"agreements {slo['slacode_load_seconds']:.2f}s")
             if slo["cold_build_ratio"]:
                 log(f"  slo-generator / slacode cold build: {slo['cold_build_ratio']:.3f}x")
     syn = report.get("synthetic")
