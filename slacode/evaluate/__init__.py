@@ -7,10 +7,13 @@ pulled. ``results`` holds the result types; ``periods``, ``clock`` (business hou
 
 Versions in force: each period is judged by the version of the agreement effective
 at the period's start (the version with the latest ``effective`` date on or before the
-local date the period starts; periods older than every version use the oldest). So a
-new version applies from the first period starting on or after its effective date, and
-an open period keeps the version it started under. Rolling windows and the 90-day strip
-use the version in force at the evaluation time. Periods and days are always laid out
+local date the period starts). So a new version applies from the first period starting
+on or after its effective date, and an open period keeps the version it started under.
+Periods that start before the first version took effect, or after the end of the
+contract in force, are not evaluated: nothing was promised, so there is no verdict and
+no credit. Rolling windows use the version in force at the evaluation time, and none
+outside that term; the 90-day strip shows the measurements of the version in force
+(the oldest before the first one). Periods and days are always laid out
 in the timezone of the agreement given in ``agreements``.
 
 Dependencies: an availability objective's ``composite`` is the product of the
@@ -181,6 +184,16 @@ class _Service:
             return self.versions[0]
         return in_force(self.versions, local_date(ts, self.tz)) or self.versions[0]
 
+    def promised(self, ts: int) -> Agreement | None:
+        """The version a period starting at ``ts`` is judged by, or ``None`` when no
+        promise held then: before the first version took effect, or after the end of
+        the contract of the version in force."""
+        day = local_date(ts, self.tz)
+        v = in_force(self.versions, day)
+        if v is None or (v.contract.end is not None and day > v.contract.end):
+            return None
+        return v
+
     # -- measurements, indexed once ------------------------------------------------
 
     def measurement(self, oid: str) -> Measurement | None:
@@ -253,11 +266,13 @@ class _Service:
             o = by_version[v.version]
             if o is not None and o.window not in windows:
                 windows.append(o.window)
-        now_version = self.in_force(self.now)
+        now_version = self.promised(self.now)
         chosen: dict[str, tuple[Period, Agreement, Objective]] = {}
         for w in windows:
             for p in periods_for(w, self.tz, self.now, self.history_months):
-                v = now_version if p.kind == "rolling" else self.in_force(p.start)
+                v = now_version if p.kind == "rolling" else self.promised(p.start)
+                if v is None:  # nothing was promised then: no verdict, no credit
+                    continue
                 o = by_version[v.version]
                 if o is not None and o.window == w and p.id not in chosen:
                     chosen[p.id] = (p, v, o)

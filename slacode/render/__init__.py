@@ -62,7 +62,11 @@ def render(
             raise SlacodeError(f"{a.path}: {exc}") from None
     ids = {a.id for a in shown}
     by_id = {a.id: a for a in shown}
-    res = {r.service: _without_unjudged_figures(r) for r in results if r.service in ids}
+    # a dependency outside the audience hides the chain figure too: with one dependency
+    # it would be that service's own figure
+    hidden_deps = {a.id for a in shown if any(d not in ids for d in a.depends_on)}
+    res = {r.service: _as_shown(r, r.service in hidden_deps) for r in results
+           if r.service in ids}
     hist = {k: tuple(v) for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
     now_dt = fmt.parse_time(now)
@@ -102,16 +106,19 @@ def render(
     return dict(sorted(files.items()))
 
 
-def _unjudged(p: PeriodResult) -> PeriodResult:
+def _shown(p: PeriodResult, no_chain: bool) -> PeriodResult:
+    if no_chain and p.composite is not None:
+        p = replace(p, composite=None)
     if p.verdict != "no-data" or (p.value is None and p.budget is None):
         return p
     return replace(p, value=None, margin=None, budget=None, projection=None, credit=None)
 
 
-def _without_unjudged_figures(r: ServiceResults) -> ServiceResults:
-    """The results as shown: no figure for a period judged "no data" (see the module doc)."""
+def _as_shown(r: ServiceResults, no_chain: bool) -> ServiceResults:
+    """The results as shown: no figure for a period judged "no data" (see the module
+    doc), and with ``no_chain`` no dependency-chain figure."""
     return replace(
         r,
-        periods=tuple(_unjudged(p) for p in r.periods),
-        current=tuple(_unjudged(p) for p in r.current),
+        periods=tuple(_shown(p, no_chain) for p in r.periods),
+        current=tuple(_shown(p, no_chain) for p in r.current),
     )

@@ -394,7 +394,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 meta.append(f"{words.t('common.projection', value=value)} · ")
             meta.append(words.t("common.coverage", pct=fmt.percent(100 * p.coverage, 0)))
             if p.composite is not None:
-                meta.append(f" · {words.t('svc.composite', value=fmt.figure(p.composite, '%'))}")
+                key = "svc.composite_below" if p.composite < p.target else "svc.composite"
+                meta.append(f" · {words.t(key, value=fmt.figure(p.composite, '%'))}")
             out.append(f'<p class="slc-meta">{"".join(meta)}</p>\n')
             out.extend(f'<p class="slc-reason">{text(r)}</p>' for r in p.reasons)
             out.append("</section>\n")

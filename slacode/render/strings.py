@@ -190,7 +190,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "svc.review_overdue": {"en": "The review is overdue.", "zh": "评审已逾期。"},
     "svc.depends": {"en": "Depends on: {services}", "zh": "依赖服务：{services}"},
-    "svc.composite": {"en": "chain availability {value}", "zh": "依赖链可用性 {value}"},
+    # the product of the availability of the services this one depends on
+    "svc.composite": {"en": "its dependencies together {value}",
+                      "zh": "所依赖服务的合计可用性 {value}"},
+    "svc.composite_below": {"en": "its dependencies together {value}, below this target",
+                            "zh": "所依赖服务的合计可用性 {value}，低于本目标"},
     "svc.history": {"en": "Change history", "zh": "变更历史"},
     "svc.history_none": {"en": "No recorded changes.", "zh": "暂无变更记录。"},
     "svc.restated": {"en": "Restated", "zh": "已重述"},

@@ -12,6 +12,7 @@ from slacode.evaluate.credits import credit_for
 from slacode.evaluate.periods import periods_for
 from slacode.model import (
     Bonus,
+    Contract,
     Credits,
     CreditTier,
     Maintenance,
@@ -217,3 +218,21 @@ def test_rolling_window_ends_now() -> None:
     assert (r.period, r.closed, r.verdict, r.end) == ("rolling-28d", False, "met",
                                                        datetime.fromtimestamp(now, UTC).isoformat())
     assert out.current == (r,)
+
+
+def test_no_verdict_or_credit_before_the_agreement_took_effect_or_after_its_contract() -> None:
+    # a service that failed all year; its agreement only took effect on 2026-09-01 and its
+    # contract ended on 2026-10-31: only September and October were promised
+    now = ts("2026-12-10T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-06-01T00:00:00+00:00"), now,
+                  total=lambda t: 1000.0, good=lambda t: 900.0)
+    ag = agreement(effective=date(2026, 9, 1), credits=CREDITS,
+                   contract=Contract(end=date(2026, 10, 31)))
+    (out,) = evaluate([ag], {("svc", "availability"): data}, now, history_months=6)
+    got = {p.period: (p.verdict, p.credit.percent if p.credit else None) for p in out.periods}
+    assert got == {"2026-09": ("breached", 100.0), "2026-10": ("breached", 100.0)}
+    # one not yet in force: no periods, no rolling window
+    rolling = agreement(objectives=(objective(window="rolling", days=28),),
+                        effective=date(2027, 1, 1))
+    (later,) = evaluate([rolling], {("svc", "availability"): data}, now, history_months=6)
+    assert later.periods == ()

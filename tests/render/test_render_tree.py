@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 import render_sample as sample
@@ -241,3 +242,22 @@ def test_an_id_that_would_leave_the_output_folder_is_refused(bad: str, tmp_path)
     with pytest.raises(ValueError, match="refusing to write outside"):
         write_tree({f"../{bad}.md": "x"}, tmp_path / "out")
     assert list(tmp_path.rglob("*.md")) == []
+
+
+def test_dependency_chain_figure_only_where_every_dependency_is_shown() -> None:
+    # payments-api depends on auth-internal: the product of the dependencies' figures would
+    # be auth-internal's own figure, so only the internal build may show it
+    def chained(ps: tuple) -> tuple:
+        return tuple(replace(p, composite=99.123) if p.objective == "availability" else p
+                     for p in ps)
+
+    res = [replace(r, periods=chained(r.periods), current=chained(r.current))
+           if r.service == "payments-api" else r for r in sample.results()]
+    public = render(sample.agreements(), res, now=sample.NOW, audience="public")
+    internal = render(sample.agreements(), res, now=sample.NOW, audience="internal")
+    assert "99.123" not in public["services/payments-api.md"]
+    assert "99.123" not in public["api/payments-api.json"]
+    page = internal["services/payments-api.md"]
+    # below the 99.95 % target, and said so
+    assert "its dependencies together 99.123%, below this target" in page
+    assert '"composite":99.123' in internal["api/payments-api.json"]
