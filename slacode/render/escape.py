@@ -65,6 +65,17 @@ def block(value: Any) -> str:
     return "".join(f"<p>{text(p)}</p>" for p in paras)
 
 
+def heading(value: Any) -> str:
+    """Text for a Markdown heading built from YAML.
+
+    A heading becomes a table-of-contents entry, whose text the theme decodes and its
+    tooltips put back into the page as HTML; angle brackets therefore become the same
+    look-alike quotation marks as in :func:`title`.
+    """
+    s = "" if value is None else str(value)
+    return text(s.replace("<", "\u2039").replace(">", "\u203a"))
+
+
 def title(value: Any) -> str:
     """A page title for front matter and navigation.
 

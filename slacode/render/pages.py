@@ -247,7 +247,9 @@ def overview(
                 "maintenance": next_maintenance(a, now),
             }
         )
-    ordered = sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0]))
+    # owners head sections: heading text (see escape.heading), made safe before Words.t
+    ordered = [(Markup(escape.heading(owner)) if owner else "", rows)
+               for owner, rows in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0]))]
     return (
         environment()
         .get_template("overview.md.j2")
@@ -441,7 +443,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         for x in objectives:
             o, periods = x["o"], x["periods"]
             name = objective_name(o)
-            out.append(f"### {text(name)}\n\n")
+            out.append(f"### {escape.heading(name)}\n\n")
             if not periods:
                 out.append(f'<p class="slc-nodata">{T["common.no_data_mark"]}</p>\n\n')
                 continue
@@ -603,6 +605,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             objectives=by_obj,
             status=status_of(cur),
             title=Markup(escape.yaml_str(a.name)),
+            heading=Markup(escape.heading(a.name)),
             group=Markup(escape.yaml_str(a.owners[0])) if a.owners else None,
             escape_block=lambda v: Markup(escape.block(v)),
             deps=", ".join(d.name for d in page.dependencies),

@@ -21,6 +21,11 @@ from slacode.render import escape, fmt
 VERDICT_CLASSES = ("met", "at-risk", "breached", "no-data", "insufficient-data")
 
 
+def _label(label: str) -> str:
+    """A chart's accessible name: ``Markup`` (words already escaped) as it is."""
+    return str(label) if isinstance(label, Markup) else escape.text(label)
+
+
 def verdict_class(verdict: str) -> str:
     return verdict if verdict in VERDICT_CLASSES else "no-data"
 
@@ -34,7 +39,7 @@ def budget_bar(budget: Budget | None, label: str) -> Markup:
     if budget is None:
         cls = "no-data"
     width = round(200 * share, 2)
-    lab = escape.text(label)
+    lab = _label(label)
     return Markup(
         f'<svg class="slc-budget" viewBox="0 0 200 10" preserveAspectRatio="none" '
         f'role="img" aria-label="{lab}"><title>{lab}</title>'
@@ -72,7 +77,7 @@ def daily_strip(days: Sequence[DayText], target: float, label: str, no_data: str
     """One bar per day, coloured by whether the day met the target; the day's figure on hover."""
     bar, gap, height = 6, 2, 34
     width = max(1, len(days)) * (bar + gap) - gap
-    lab = escape.text(label)
+    lab = _label(label)
     parts = [
         f'<svg class="slc-strip" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="{lab}"><title>{lab}</title>'
@@ -146,7 +151,7 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
     def y(v: float) -> float:
         return round(height - (v - lo) / (hi - lo) * height, 2) if hi > lo else 0.0
 
-    lab = escape.text(label)
+    lab = _label(label)
     parts = [
         f'<svg class="slc-trend" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
         f'role="img" aria-label="{lab}"><title>{lab}</title>'

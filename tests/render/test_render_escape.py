@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import markdown
@@ -104,3 +105,13 @@ def test_xml_and_csv() -> None:
 def test_ids_that_would_leave_the_output_folder_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         escape.segment(bad)
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_headings_stay_text_in_the_table_of_contents(value: str) -> None:
+    # the theme decodes a heading's text for its table of contents, and its tooltips put
+    # that text back into the page as HTML: no tag may come out of it
+    md = markdown.Markdown(extensions=EXTENSIONS)
+    md.convert(f"## {escape.heading(value)}\n")
+    names = [t["name"] for t in md.toc_tokens]
+    assert names and all("<" not in html.unescape(n) for n in names)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
@@ -261,3 +263,18 @@ def test_dependency_chain_figure_only_where_every_dependency_is_shown() -> None:
     # below the 99.95 % target, and said so
     assert "its dependencies together 99.123%, below this target" in page
     assert '"composite":99.123' in internal["api/payments-api.json"]
+
+
+def test_chart_labels_are_escaped_once() -> None:
+    # an objective name with "(", "&" and ":" reads the same in the charts' accessible names
+    # as in the text: the words were escaped once, not a second time by the chart
+    ags = [replace(a, objectives=tuple(replace(o, name="Availability (EU & US): 5xx-free")
+                                       if o.id == "availability" else o
+                                       for o in a.objectives))
+           for a in sample.agreements()]
+    page = render(ags, sample.results(), now=sample.NOW)["services/payments-api.md"]
+    titles = re.findall(r"<title>([^<]*)</title>", page)
+    assert titles and any("EU" in t for t in titles)
+    assert not any("&#38;#" in t or "&amp;#" in t for t in titles)
+    assert all(html.unescape(t).count("&") <= t.count("&") for t in titles)
+    assert any(html.unescape(t).startswith("Availability (EU & US): 5xx-free") for t in titles)
