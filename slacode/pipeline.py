@@ -8,6 +8,7 @@ the rest are still out (:func:`pull_and_evaluate`).
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import threading
@@ -225,7 +226,7 @@ def run(
     clock.lap("render")
     return PipelineResult(
         files,
-        ev.problems,
+        ev.problems + candidate_problems(report.candidates, ev.agreements),
         ev.agreements,
         tuple(results),
         tuple(restatements),
@@ -236,6 +237,33 @@ def run(
         {**ev.seconds, **clock.laps},
         ev.queries,
     )
+
+
+def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement]
+                       ) -> tuple[Problem, ...]:
+    """A warning per frozen period a fresh evaluation disagrees with (one per objective,
+    at the objective): the site keeps the frozen figures, so the change must not stay
+    silent; a strict build stops on it until someone restates it or finds the cause."""
+    by_id = {a.id: a for a in agreements}
+    fields: dict[tuple[str, str, str], list[str]] = {}
+    for c in candidates:
+        fields.setdefault((c.service, c.period, c.objective), []).append(
+            f"{c.field} frozen {json.dumps(c.frozen, sort_keys=True)}, "
+            f"now {json.dumps(c.new, sort_keys=True)}")
+    out = []
+    for (service, period, objective), said in fields.items():
+        a = by_id.get(service)
+        if a is None:
+            continue
+        ids = [o.id for o in a.objectives]
+        pos = a.pos(f"/objectives/{ids.index(objective)}" if objective in ids else "")
+        out.append(Problem(
+            a.path, pos.line, pos.col, "warning",
+            f"{service} {period} {objective}: a fresh evaluation disagrees with the ledger "
+            f"({'; '.join(said)}); the site keeps the frozen figures: restate them with a reason "
+            f"(slacode evaluate --restate {period} --service {service} --reason ...) or find "
+            "why the data changed", "ledger.candidate"))
+    return tuple(out)
 
 
 def past_versions(settings: Settings) -> dict[str, Any]:

@@ -27,6 +27,7 @@ reason". Daily values are never frozen.
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import time
@@ -34,7 +35,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 from slacode.evaluate.results import (
     Budget,
@@ -43,6 +44,7 @@ from slacode.evaluate.results import (
     PeriodResult,
     Restatement,
     ServiceResults,
+    Verdict,
 )
 from slacode.problems import SlacodeError
 
@@ -157,8 +159,53 @@ def _plain(result: PeriodResult) -> dict[str, Any]:
     return d
 
 
-def result_from_dict(d: dict[str, Any]) -> PeriodResult:
-    """Rebuild a :class:`PeriodResult` from its JSON form; unknown keys are ignored."""
+_NUMBER = (int, float)
+#: the type each field of a record must have (``None`` allowed where the result allows it)
+_RECORD_TYPES: dict[str, tuple[tuple[type, ...], bool]] = {
+    "service": ((str,), False), "objective": ((str,), False), "period": ((str,), False),
+    "start": ((str,), False), "end": ((str,), False), "closed": ((bool,), False),
+    "value": (_NUMBER, True), "target": (_NUMBER, False), "unit": ((str,), False),
+    "verdict": ((str,), False), "margin": (_NUMBER, True), "coverage": (_NUMBER, False),
+    "as_of": ((str,), False), "agreement_version": ((int,), False),
+    "budget": ((dict,), True), "credit": ((dict,), True), "projection": (_NUMBER, True),
+    "composite": (_NUMBER, True), "misses": ((list,), False), "reasons": ((list,), False),
+    "excluded_maintenance": ((list,), False), "late_maintenance": ((list,), False),
+}
+_VERDICTS = frozenset(get_args(Verdict))
+
+
+def _check(d: Any, where: str) -> None:
+    """A record edited by hand must still hold a result: wrong types would otherwise
+    surface as a crash while drawing a chart, or as a wrong figure."""
+    if not isinstance(d, dict):
+        raise SlacodeError(f"{where}: expected an object with the period's result")
+    for key, (types, nullable) in _RECORD_TYPES.items():
+        if key not in d or (d[key] is None and nullable):
+            continue
+        v = d[key]
+        ok = isinstance(v, types) and not (isinstance(v, bool) and bool not in types)
+        if ok and isinstance(v, float) and not math.isfinite(v):
+            ok = False
+        if not ok:
+            raise SlacodeError(f"{where}.{key}: {json.dumps(v)[:60]} is not "
+                               f"{'a number' if types is _NUMBER else 'a ' + types[0].__name__}")
+    if "verdict" in d and d["verdict"] not in _VERDICTS:
+        raise SlacodeError(f"{where}.verdict: {json.dumps(d['verdict'])[:60]} is not one of "
+                           f"{', '.join(sorted(_VERDICTS))}")
+
+
+def result_from_dict(d: dict[str, Any], where: str = "result") -> PeriodResult:
+    """Rebuild a :class:`PeriodResult` from its JSON form; unknown keys are ignored.
+
+    :class:`SlacodeError` (naming ``where``) when the form does not hold a result."""
+    _check(d, where)
+    try:
+        return _from_dict(d)
+    except (TypeError, ValueError) as exc:
+        raise SlacodeError(f"{where}: not a period result: {exc}") from None
+
+
+def _from_dict(d: dict[str, Any]) -> PeriodResult:
     fields = PeriodResult.__dataclass_fields__
     kw = {k: v for k, v in d.items() if k in fields}
     if kw.get("budget") is not None:
@@ -228,8 +275,9 @@ def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
                                             None, _plain(pr).get("value")))
                 periods.append(pr)
                 continue
+            where = f"{record_path(records.dir, res.service, pr.period)}: results.{pr.objective}"
+            shown = result_from_dict(frozen, where)
             candidates += _compare(pr, frozen)
-            shown = result_from_dict(frozen)
             periods.append(replace(shown, frozen_at=str(rec.get("frozen_at", "")),
                                    restatements=_restatements(rec)))
         out.append(replace(res, periods=tuple(periods)))

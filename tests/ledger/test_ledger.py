@@ -12,7 +12,7 @@ import pytest
 from slacode import ledger
 from slacode.evaluate import evaluate
 from slacode.evaluate.results import ServiceResults
-from slacode.model import Agreement, Objective, Source, Window
+from slacode.model import Agreement, Objective, Position, Source, Window
 from slacode.problems import SlacodeError
 from slacode.pull.base import Counts, CountSeries
 
@@ -121,3 +121,36 @@ def test_no_data_waits_a_week_before_it_is_frozen(tmp_path: Path) -> None:
     res = evaluate([ag], {}, later, history_months=1)
     (path,) = ledger.freeze(res, tmp_path, later).written
     assert json.loads(Path(path).read_text())["results"]["availability"]["verdict"] == "no-data"
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("value", "abc", "results.availability.value: \"abc\" is not a number"),
+    ("verdict", "great", "results.availability.verdict: \"great\" is not one of"),
+    ("misses", {"x": 1}, "results.availability.misses: {\"x\": 1} is not a list"),
+])
+def test_a_record_edited_into_nonsense_is_a_clear_error(tmp_path: Path, field: str,
+                                                        value: object, said: str) -> None:
+    ledger.freeze(run(0), tmp_path, NOW)
+    path = tmp_path / "pay" / "2026-10.json"
+    rec = json.loads(path.read_text())
+    rec["results"]["availability"][field] = value
+    path.write_text(json.dumps(rec))
+    with pytest.raises(SlacodeError) as err:
+        ledger.apply(run(0), tmp_path)
+    assert str(err.value).startswith(f"{path}: ") and said in str(err.value)
+
+
+def test_a_disagreement_is_a_warning_at_the_objective(tmp_path: Path) -> None:
+    from slacode.pipeline import candidate_problems
+
+    ledger.freeze(run(0), tmp_path, NOW)
+    rep = ledger.apply(run(600), tmp_path)  # October's data changed after it was frozen
+    o = Objective("availability", "availability", 99.9, Window("month"), Source("file"))
+    ag = Agreement("pay", "Payments", 1, date(2025, 1, 1), "slas/pay.yaml", objectives=(o,),
+                   positions={"/objectives/0": Position(12, 5)})
+    (p,) = candidate_problems(rep.candidates, [ag])
+    assert (p.path, p.line, p.col, p.severity, p.code) == ("slas/pay.yaml", 12, 5, "warning",
+                                                          "ledger.candidate")
+    assert p.message.startswith("pay 2026-10 availability: a fresh evaluation disagrees")
+    assert "value frozen 100.0, now 99.919355" in p.message
+    assert "--restate 2026-10 --service pay" in p.message
