@@ -20,9 +20,10 @@ from typing import Any
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.heap import long_lived
+from slacode.history import for_audience
 from slacode.model import Agreement
 from slacode.problems import SlacodeError
-from slacode.render import data, escape, feeds, fmt, pages
+from slacode.render import data, escape, feeds, fmt, pages, reports
 
 __all__ = ["render"]
 
@@ -67,7 +68,7 @@ def render(
     hidden_deps = {a.id for a in shown if any(d not in ids for d in a.depends_on)}
     res = {r.service: _as_shown(r, r.service in hidden_deps) for r in results
            if r.service in ids}
-    hist = {k: tuple(v) for k, v in (history or {}).items() if k in ids}
+    hist = {k: for_audience(v, audience) for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
     now_dt = fmt.parse_time(now)
     built = fmt.when(built_at if built_at is not None else now_dt)
@@ -101,6 +102,7 @@ def render(
         files[f"api/{a.id}.csv"] = data.service_csv(r.periods if r else ())
         files.update(data.badges(a, r, language))
     files["api/services.json"] = data.services_json(shown, res, fmt.iso_utc(now_dt))
+    files.update(reports.files(shown, res, language, built))
     items = feeds.entries(shown, res, hist, rest, language)
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))

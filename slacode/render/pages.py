@@ -323,24 +323,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     notes += [(objective_name(o), o.internal_notes) for o in a.objectives if o.internal_notes]
 
     def credit_text(p: PeriodResult) -> Markup:
-        c = p.credit
-        if c is None:
-            return Markup("—") if p.closed or p.value is not None else Markup("")
-        parts = []
-        if c.percent:
-            parts.append(escape.text(fmt.percent(c.percent, 2)))
-            if c.amount is not None:
-                parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
-            if c.claim_by:
-                when = t("svc.claim_by", language, date=fmt.day(c.claim_by))
-                parts.append(f'<span class="slc-meta">{escape.text(when)}</span>')
-        if c.bonus_percent:
-            amount = getattr(c, "bonus_amount", None)
-            bonus = fmt.percent(c.bonus_percent, 2)
-            if amount is not None:
-                bonus += f" ({money(amount, c.currency)})"
-            parts.append(escape.text(t("svc.bonus_earned", language, bonus=bonus)))
-        return Markup(" ".join(parts) or "—")
+        return period_credit(p, language)
 
     def cards(objectives: Sequence[dict[str, Any]]) -> Markup:
         """The "this period" card of each objective; built here rather than in a template
@@ -639,6 +622,28 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             r_when=lambda r: fmt.day(getattr(r, "restated_at", "")),
         )
     )
+
+
+def period_credit(p: PeriodResult, language: str) -> Markup:
+    """A period's credit (percent, money, claim date) and bonus; "—" when none is owed."""
+    c = p.credit
+    if c is None:
+        return Markup("—") if p.closed or p.value is not None else Markup("")
+    parts = []
+    if c.percent:
+        parts.append(escape.text(fmt.percent(c.percent, 2)))
+        if c.amount is not None:
+            parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
+        if c.claim_by:
+            when = t("svc.claim_by", language, date=fmt.day(c.claim_by))
+            parts.append(f'<span class="slc-meta">{escape.text(when)}</span>')
+    if c.bonus_percent:
+        amount = getattr(c, "bonus_amount", None)
+        bonus = fmt.percent(c.bonus_percent, 2)
+        if amount is not None:
+            bonus += f" ({money(amount, c.currency)})"
+        parts.append(escape.text(t("svc.bonus_earned", language, bonus=bonus)))
+    return Markup(" ".join(parts) or "—")
 
 
 def money(amount: float, currency: str) -> str:

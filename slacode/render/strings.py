@@ -17,6 +17,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "verdict.no-data": {"en": "No data", "zh": "无数据"},
     "verdict.insufficient-data": {"en": "Insufficient data", "zh": "数据不足"},
     "nav.services": {"en": "Services", "zh": "服务"},
+    "nav.reports": {"en": "Period reports", "zh": "周期报告"},
+    # period reports
+    "reports.title": {"en": "Period reports", "zh": "周期报告"},
+    "reports.intro": {
+        "en": "How every service did in each calendar period, with the change from the "
+              "period before and the credits owed. Closed periods show their frozen figures.",
+        "zh": "每个日历周期内各服务的表现，以及与上一周期相比的变化和应付的服务赔偿。"
+              "已结束的周期显示冻结的数据。",
+    },
+    "reports.kind_month": {"en": "Months", "zh": "月度"},
+    "reports.kind_quarter": {"en": "Quarters", "zh": "季度"},
+    "reports.kind_year": {"en": "Years", "zh": "年度"},
+    "reports.results": {"en": "Results", "zh": "结果"},
+    "reports.credits": {"en": "Credits owed", "zh": "应付赔偿"},
+    "reports.one": {"en": "Report {period}", "zh": "{period} 报告"},
+    "reports.open": {"en": "This period is still open: its figures change until it ends.",
+                     "zh": "本周期尚未结束，数据会持续变化。"},
+    "reports.change": {"en": "Change", "zh": "变化"},
+    "reports.pp": {"en": "{value} pp", "zh": "{value} 个百分点"},
+    "reports.all": {"en": "All period reports", "zh": "全部周期报告"},
     # overview
     "overview.title": {"en": "Service status", "zh": "服务状态"},
     "overview.intro": {

@@ -278,3 +278,28 @@ def test_chart_labels_are_escaped_once() -> None:
     assert not any("&#38;#" in t or "&amp;#" in t for t in titles)
     assert all(html.unescape(t).count("&") <= t.count("&") for t in titles)
     assert any(html.unescape(t).startswith("Availability (EU & US): 5xx-free") for t in titles)
+
+
+def test_period_reports_list_every_shown_service_with_change_and_credits() -> None:
+    files = _render("public")
+    index = files["reports/index.md"]
+    months = re.findall(r'data-period="(\d{4}-\d{2})"', index)
+    assert months and months == sorted(months, reverse=True)  # newest first
+    assert "(open)" in index.split(f'data-period="{months[0]}"')[1].split("</tr>")[0]
+    for m in months:
+        assert f"reports/{m}.md" in files
+    # a month payments-api missed: its row says by how much it moved and what is owed
+    res = {r.service: r for r in sample.results()}
+    missed = [p for p in res["payments-api"].periods if p.objective == "availability"
+              and p.credit is not None and p.credit.percent]
+    assert missed
+    p = missed[-1]
+    page = files[f"reports/{p.period}.md"]
+    row = page.split('data-service="payments-api" data-objective="availability"')[1]
+    row = row.split("</tr>")[0]
+    assert "Breached" in row and f"{p.credit.amount:,.2f} USD" in row
+    assert "▼" in row or "▲" in row or "—" in row
+    assert "Credits owed" in page
+    # only the audience's services: nothing of the internal one, in any report
+    assert not any("auth-internal" in c for k, c in files.items() if k.startswith("reports/"))
+    assert "reports/" in files["index.md"]  # linked from the overview

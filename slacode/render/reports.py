@@ -1,0 +1,140 @@
+"""Period reports: every service's figures for one calendar period, and an index of them.
+
+The policy asks for a report per period with its trend (``../shared/design/seed-map.md``,
+monitoring and reports): a service page answers "how is this service doing", a report
+answers "how did we do in October" across services, with the change from the period
+before, the misses and the credits owed. Reports are built from the results as shown
+(frozen figures for closed periods), so they never disagree with the service pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from slacode.evaluate.results import PeriodResult, ServiceResults
+from slacode.model import Agreement, Objective
+from slacode.render import fmt, svg
+from slacode.render.pages import (
+    SEVERITY,
+    Words,
+    environment,
+    money,
+    objective_name,
+    period_credit,
+    phrases,
+)
+
+#: calendar period ids by kind, in the order the index lists them (rolling windows have
+#: no report: they end every day)
+KINDS = (
+    ("month", re.compile(r"\d{4}-\d{2}")),
+    ("quarter", re.compile(r"\d{4}-Q[1-4]")),
+    ("year", re.compile(r"\d{4}")),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    agreement: Agreement
+    objective: Objective
+    result: PeriodResult
+    change: float | None  # the figure less the same objective's figure one period before
+
+
+@dataclass(frozen=True)
+class Report:
+    period: str
+    kind: str
+    rows: tuple[Row, ...]
+
+    @property
+    def open(self) -> bool:
+        return any(not r.result.closed for r in self.rows)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(SEVERITY, 0)
+        for r in self.rows:
+            out[svg.verdict_class(r.result.verdict)] += 1
+        return out
+
+    def credits(self) -> list[str]:
+        """Credits owed in the period, summed per currency."""
+        totals: dict[str, float] = {}
+        for r in self.rows:
+            c = r.result.credit
+            if c is not None and c.percent and c.amount:
+                totals[c.currency] = totals.get(c.currency, 0.0) + c.amount
+        return [money(v, k) for k, v in sorted(totals.items())]
+
+
+def kind_of(period: str) -> str | None:
+    return next((k for k, rx in KINDS if rx.fullmatch(period)), None)
+
+
+def collect(
+    agreements: Sequence[Agreement], results: Mapping[str, ServiceResults]
+) -> list[Report]:
+    """The reports, newest first within each kind; rows in service, then objective order."""
+    rows: dict[str, list[tuple[tuple[str, str, int], Row]]] = {}
+    for a in agreements:
+        res = results.get(a.id)
+        if res is None:
+            continue
+        order = {o.id: i for i, o in enumerate(a.objectives)}
+        before: dict[tuple[str, str], PeriodResult] = {}
+        for p in res.periods:  # oldest first
+            kind = kind_of(p.period)
+            if kind is None or p.objective not in order:
+                continue
+            prev = before.get((p.objective, kind))
+            before[(p.objective, kind)] = p
+            change = None
+            if prev is not None and prev.value is not None and p.value is not None \
+                    and prev.unit == p.unit:
+                change = round(p.value - prev.value, 6)
+            key = (a.name.lower(), a.id, order[p.objective])
+            rows.setdefault(p.period, []).append(
+                (key, Row(a, a.objectives[order[p.objective]], p, change)))
+    out = [Report(period, kind_of(period) or "", tuple(r for _, r in sorted(found,
+                                                                         key=lambda x: x[0])))
+           for period, found in rows.items()]
+    rank = {k: i for i, (k, _) in enumerate(KINDS)}
+    return sorted(out, key=lambda r: (rank[r.kind], _negated(r.period)))
+
+
+def _negated(period: str) -> tuple[int, ...]:
+    return tuple(-int(x) for x in re.findall(r"\d+", period))
+
+
+def change_text(words: Words, change: float | None, unit: str) -> str:
+    if change is None:
+        return "—"
+    value = fmt.number(abs(change), 3)
+    arrow = "" if value == "0" else ("▲ " if change > 0 else "▼ ")
+    return arrow + (words.t("reports.pp", value=value) if unit == "%" else value)
+
+
+def files(
+    agreements: Sequence[Agreement],
+    results: Mapping[str, ServiceResults],
+    language: str,
+    built: str,
+) -> dict[str, str]:
+    """``reports/index.md`` and ``reports/<period>.md`` for every calendar period."""
+    reports = collect(agreements, results)
+    if not reports:
+        return {}
+    env = environment()
+    words = Words(language)
+    common = {"w": words, "T": phrases(language), "built": built, "fmt": fmt,
+              "objective_name": objective_name, "money": money, "kinds": [k for k, _ in KINDS]}
+    out = {"reports/index.md": env.get_template("reports.md.j2").render(
+        reports=reports, **common)}
+    page = env.get_template("report.md.j2")
+    for r in reports:
+        out[f"reports/{r.period}.md"] = page.render(
+            r=r, change=lambda c, unit: change_text(words, c, unit),
+            credit=lambda p: period_credit(p, language), **common)
+    return out
