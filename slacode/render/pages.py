@@ -273,6 +273,14 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     words = Words(language)
     T = phrases(language)  # the same name as in the templates
     cur = current_periods(a, res)
+    # no period at all: say whether nothing is promised yet or any more (evaluate judges
+    # no period outside the agreement's term)
+    term = ""
+    if res is None or not res.periods:
+        if a.effective > now.date():
+            term = words.t("svc.term_ahead", date=fmt.day(a.effective))
+        elif a.contract.end is not None and a.contract.end < now.date():
+            term = words.t("svc.term_over", date=fmt.day(a.contract.end))
     by_obj: list[dict[str, Any]] = []
     for o in a.objectives:
         periods = list(res.for_objective(o.id)) if res else []
@@ -587,6 +595,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             page=page,
             objectives=by_obj,
             status=status_of(cur),
+            term=term,
             title=Markup(escape.yaml_str(a.name)),
             heading=Markup(escape.heading(a.name)),
             group=Markup(escape.yaml_str(a.owners[0])) if a.owners else None,

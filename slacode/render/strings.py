@@ -211,6 +211,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.review_overdue": {"en": "The review is overdue.", "zh": "评审已逾期。"},
     "svc.depends": {"en": "Depends on: {services}", "zh": "依赖服务：{services}"},
     # the product of the availability of the services this one depends on
+    "svc.term_ahead": {"en": "This agreement takes effect on {date}; nothing is judged before.",
+                       "zh": "本协议自 {date} 起生效，此前不作评判。"},
+    "svc.term_over": {"en": "The contract ended on {date}; nothing is judged after.",
+                      "zh": "合同已于 {date} 结束，此后不作评判。"},
     "svc.composite": {"en": "its dependencies together {value}",
                       "zh": "所依赖服务的合计可用性 {value}"},
     "svc.composite_below": {"en": "its dependencies together {value}, below this target",

@@ -303,3 +303,21 @@ def test_period_reports_list_every_shown_service_with_change_and_credits() -> No
     # only the audience's services: nothing of the internal one, in any report
     assert not any("auth-internal" in c for k, c in files.items() if k.startswith("reports/"))
     assert "reports/" in files["index.md"]  # linked from the overview
+
+
+def test_a_service_outside_its_term_says_so_instead_of_only_no_data() -> None:
+    from datetime import date
+
+    ags = [replace(a, effective=date(2027, 1, 1)) if a.id == "payments-api" else a
+           for a in sample.agreements()]
+    res = [replace(r, periods=(), current=()) if r.service == "payments-api" else r
+           for r in sample.results()]
+    page = render(ags, res, now=sample.NOW)["services/payments-api.md"]
+    assert "This agreement takes effect on 2027-01-01; nothing is judged before." in page
+    ended = [replace(a, contract=replace(a.contract, end=date(2026, 6, 30)))
+             if a.id == "payments-api" else a for a in sample.agreements()]
+    page = render(ended, res, now=sample.NOW, language="zh")["services/payments-api.md"]
+    assert "合同已于 2026-06-30 结束" in page
+    # with periods to show, no such line
+    assert "slc-term" not in render(sample.agreements(), sample.results(),
+                                    now=sample.NOW)["services/payments-api.md"]
