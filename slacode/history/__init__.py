@@ -5,6 +5,7 @@ Feeds ``evaluate`` (the version in force in each period, :func:`versions` and
 subprocess with safe, offline settings (``gitlog``); when the project is not a git
 repository or is a shallow clone, :func:`history` and :func:`versions` return nothing
 and :func:`unavailable` says why ("history unavailable: shallow clone ...").
+:func:`history` holds every version; :func:`for_audience` is the part a build may show.
 
 Modules: ``gitlog`` (git plumbing), ``semdiff`` (what two versions promise differently,
 in words), ``versions`` (history and versions from git), ``report`` (``slacode diff``).
@@ -18,6 +19,7 @@ from slacode.history.semdiff import Change, diff_agreements, weakening_first
 from slacode.history.versions import (
     ChangeEntry,
     agreements_at,
+    for_audience,
     history,
     in_force,
     upcoming,
@@ -32,6 +34,7 @@ __all__ = [
     "agreements_at",
     "diff_agreements",
     "diff_revisions",
+    "for_audience",
     "history",
     "in_force",
     "markdown",

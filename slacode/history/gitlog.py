@@ -53,9 +53,9 @@ class FileCommit:
     date: datetime  # author date
     author: str
     subject: str
-    status: str  # A (added), M (modified), R (renamed), C (copied), T (type changed)
+    status: str  # A (added), M (modified), R (renamed), C (copied: an addition), T (type changed)
     path: str  # path after the commit, relative to the git top level
-    old_path: str  # path before the commit (same as path unless renamed or copied)
+    old_path: str  # path before the commit (same as path unless renamed)
 
 
 def _env() -> dict[str, str]:
@@ -152,7 +152,16 @@ def tracked_files(root: Path, rev: str, folder: str) -> list[str]:
 
 def file_log(root: Path, path: str, rev: str = "HEAD") -> list[FileCommit]:
     """Every commit reachable from ``rev`` that changed ``path`` (top-level relative),
-    following renames; newest first (topological order)."""
+    following renames; newest first (topological order).
+
+    Only a real rename (status R: the old file went away) carries older history.
+    ``--follow`` also follows copies (it always looks for them), so a new file copied
+    from another would take over that file's history: an internal agreement copied to a
+    public one would publish the internal one's names and values. A copy (status C) is
+    therefore where the file's history starts: it is listed as an addition
+    (``old_path == path``) and nothing older is read. Likewise a deletion (status D)
+    ends it: what is older belongs to a deleted file that had the same name.
+    """
     fmt = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%s"
     out = git(
         root, "log", "--follow", "-M", "--topo-order", "--no-ext-diff", "--no-textconv",
@@ -168,8 +177,12 @@ def file_log(root: Path, path: str, rev: str = "HEAD") -> list[FileCommit]:
         status, old, new = "M", name, name  # a merge lists no files: it kept the name
         if fields:
             status = fields[0][:1]
-            if status in ("R", "C") and len(fields) >= 3:
+            if status == "D":
+                break  # a file deleted here; the one at ``path`` was added after it
+            if status == "R" and len(fields) >= 3:
                 old, new = fields[1], fields[2]
+            elif status == "C" and len(fields) >= 3:
+                old = new = fields[2]  # a copy starts a new history (see above)
             elif len(fields) >= 2:
                 old = new = fields[1]
         name = old
@@ -177,6 +190,8 @@ def file_log(root: Path, path: str, rev: str = "HEAD") -> list[FileCommit]:
             commit=commit, parents=tuple(parents.split()), date=datetime.fromisoformat(date),
             author=author, subject=subject, status=status, path=new, old_path=old,
         ))
+        if status == "C":
+            break  # anything older is the copied file's history
     return entries
 
 

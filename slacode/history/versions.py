@@ -9,10 +9,11 @@ has there, and renames of the file are followed back. When history cannot be rea
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements
@@ -39,6 +40,11 @@ class ChangeEntry:
     changes: tuple[Change, ...]  # against the file as it was before this commit
     renamed_from: str = ""  # previous path when this commit renamed the file
     problems: tuple[Problem, ...] = ()  # why the file could not be read at this commit
+    #: visibility of the version this commit made ("" when it could not be read) and of
+    #: the one before ("" when there was none or it could not be read): which audiences
+    #: may see this entry, see :func:`for_audience`. :func:`history` always sets both.
+    visibility: str = "public"
+    previous_visibility: str = "public"
 
     @property
     def weakens(self) -> bool:
@@ -123,8 +129,8 @@ def _walk_files(
         specs: list[str] = []
         for fc in log:
             specs.append(f"{fc.commit}:{fc.path}")
-            specs.append(f"{fc.parents[0]}:{fc.old_path}" if fc.parents and fc.status != "A"
-                         else "")
+            specs.append(f"{fc.parents[0]}:{fc.old_path}"
+                         if fc.parents and fc.status not in ("A", "C") else "")
         blobs = gitlog.read_blobs(root, [s for s in specs if s])
         it = iter(blobs)
         contents = [next(it) if s else None for s in specs]
@@ -179,9 +185,45 @@ def history(
                 effective=st.agreement.effective if st.agreement else None,
                 changes=changes, renamed_from=renamed,
                 problems=st.problems if st.agreement is None else (),
+                visibility=st.agreement.visibility if st.agreement else "",
+                previous_visibility=st.previous.visibility if st.previous else "",
             ))
         out[ident] = (*out.get(ident, ()), *entries)
     return out
+
+
+class _Visibility(NamedTuple):
+    """What :meth:`Agreement.visible_to` reads, for an entry's recorded visibility."""
+
+    visibility: str
+
+
+def _visible(visibility: str, audience: str) -> bool:
+    if not visibility:  # the version could not be read: who may see it is unknown
+        return audience == "internal"
+    return Agreement.visible_to(_Visibility(visibility), audience)  # type: ignore[arg-type]
+
+
+def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeEntry, ...]:
+    """The change log a build for ``audience`` may show.
+
+    A version outside the audience (e.g. the agreement while it was internal) must not
+    reach it, not even as the "before" side of a diff: an entry whose new version is
+    outside is dropped, and one that makes the agreement visible (the version before was
+    outside) says only that it was published, with no old name, id, path or values.
+    """
+    out = []
+    for e in entries:
+        if not _visible(e.visibility, audience):
+            continue
+        if e.previous_visibility and not _visible(e.previous_visibility, audience):
+            what = f"agreement {e.service} published"
+            if e.version is not None and e.effective is not None:
+                what += f" (version {e.version}, effective {e.effective.isoformat()})"
+            e = replace(e, changes=(Change(what, weakens=False, promise=True),),
+                        renamed_from="", previous_visibility="")
+        out.append(e)
+    return tuple(out)
 
 
 def _safe_prs(root: Path, rev: str) -> dict[str, int]:
