@@ -66,8 +66,12 @@ def render(
     # a dependency outside the audience hides the chain figure too: with one dependency
     # it would be that service's own figure
     hidden_deps = {a.id for a in shown if any(d not in ids for d in a.depends_on)}
-    res = {r.service: _as_shown(r, r.service in hidden_deps) for r in results
-           if r.service in ids}
+    # incidents kept from customers count in the figures, but their ids stay internal
+    hidden_incidents = set() if internal else {
+        i.id for found in (incidents or {}).values() for i in found
+        if not getattr(i, "customer_visible", True)}
+    res = {r.service: _as_shown(r, r.service in hidden_deps, hidden_incidents)
+           for r in results if r.service in ids}
     hist = {k: for_audience(v, audience) for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
     now_dt = fmt.parse_time(now)
@@ -108,19 +112,24 @@ def render(
     return dict(sorted(files.items()))
 
 
-def _shown(p: PeriodResult, no_chain: bool) -> PeriodResult:
+def _shown(p: PeriodResult, no_chain: bool, hidden: set[str]) -> PeriodResult:
     if no_chain and p.composite is not None:
         p = replace(p, composite=None)
+    if hidden and any(m.incident in hidden for m in p.misses):
+        p = replace(p, misses=tuple(
+            replace(m, what=m.what.replace(f"incident {m.incident}", "incident (not public)", 1),
+                    incident="") if m.incident in hidden else m for m in p.misses))
     if p.verdict != "no-data" or (p.value is None and p.budget is None):
         return p
     return replace(p, value=None, margin=None, budget=None, projection=None, credit=None)
 
 
-def _as_shown(r: ServiceResults, no_chain: bool) -> ServiceResults:
+def _as_shown(r: ServiceResults, no_chain: bool, hidden: set[str]) -> ServiceResults:
     """The results as shown: no figure for a period judged "no data" (see the module
-    doc), and with ``no_chain`` no dependency-chain figure."""
+    doc), with ``no_chain`` no dependency-chain figure, and no id of a ``hidden``
+    incident in what was missed."""
     return replace(
         r,
-        periods=tuple(_shown(p, no_chain) for p in r.periods),
-        current=tuple(_shown(p, no_chain) for p in r.current),
+        periods=tuple(_shown(p, no_chain, hidden) for p in r.periods),
+        current=tuple(_shown(p, no_chain, hidden) for p in r.current),
     )

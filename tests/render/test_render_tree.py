@@ -321,3 +321,23 @@ def test_a_service_outside_its_term_says_so_instead_of_only_no_data() -> None:
     # with periods to show, no such line
     assert "slc-term" not in render(sample.agreements(), sample.results(),
                                     now=sample.NOW)["services/payments-api.md"]
+
+
+def test_a_miss_by_an_incident_kept_from_customers_does_not_name_it() -> None:
+    from slacode.evaluate.results import Miss
+
+    def missed(ps: tuple) -> tuple:
+        return tuple(replace(p, verdict="breached", misses=(
+            Miss("P2 incident INC-2 first response after 3 hours (target 1 hour)", "", "",
+                 "INC-2"),)) if p.objective == "availability" else p for p in ps)
+
+    res = [replace(r, periods=missed(r.periods), current=missed(r.current))
+           if r.service == "payments-api" else r for r in sample.results()]
+    public = render(sample.agreements(), res, now=sample.NOW, incidents=sample.incidents())
+    for path, content in public.items():
+        assert "INC-2" not in content, path
+    assert "P2 incident (not public) first response after 3 hours" in public[
+        "services/payments-api.md"]
+    internal = render(sample.agreements(), res, now=sample.NOW, audience="internal",
+                      incidents=sample.incidents())
+    assert "P2 incident INC-2 first response" in internal["services/payments-api.md"]
