@@ -336,8 +336,8 @@ def test_a_miss_by_an_incident_kept_from_customers_does_not_name_it() -> None:
     public = render(sample.agreements(), res, now=sample.NOW, incidents=sample.incidents())
     for path, content in public.items():
         assert "INC-2" not in content, path
-    assert "P2 incident (not public) first response after 3 hours" in public[
-        "services/payments-api.md"]
+    page = html.unescape(public["services/payments-api.md"])
+    assert "P2 incident (not public) first response after 3 hours" in page
     internal = render(sample.agreements(), res, now=sample.NOW, audience="internal",
                       incidents=sample.incidents())
     assert "P2 incident INC-2 first response" in internal["services/payments-api.md"]
