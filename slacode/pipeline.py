@@ -14,7 +14,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,7 @@ class Evaluation:
     # wall time per stage: load, history (git), pull (evaluation runs inside it),
     # evaluate (what is left of it once the pull is done)
     seconds: Mapping[str, float] = field(default_factory=dict)
+    versions: Mapping[str, Sequence[Agreement]] = field(default_factory=dict)  # past ones
 
     @property
     def ok(self) -> bool:
@@ -119,6 +120,7 @@ def evaluate_project(
         changes,
         pulled.queries,
         clock.laps,
+        versions,
     )
 
 
@@ -207,7 +209,8 @@ def run(
                               watch=watch, seconds=ev.seconds, queries=ev.queries)
     clock = _Clock()
     report = ledger.apply(ev.results, settings.path(settings.ledger))
-    results, restatements = report.results, ledger.restated(report.results)
+    results = judged_in_view(report.results, ev.versions, audience)
+    restatements = ledger.restated(results)
     clock.lap("ledger")
     files = render(
         ev.agreements,
@@ -237,6 +240,25 @@ def run(
         {**ev.seconds, **clock.laps},
         ev.queries,
     )
+
+
+def judged_in_view(results: Sequence[ServiceResults],
+                   versions: Mapping[str, Sequence[Agreement]], audience: str
+                   ) -> tuple[ServiceResults, ...]:
+    """Results without the periods judged by a past version ``audience`` may not see
+    (e.g. an agreement that was internal before it was published): its targets and
+    credits were never promised to that audience."""
+    hidden = {(sid, v.version) for sid, vs in versions.items() for v in vs
+              if not v.visible_to(audience)}
+    if not hidden:
+        return tuple(results)
+    out = []
+    for r in results:
+        def seen(ps: Sequence[Any], sid: str = r.service) -> tuple[Any, ...]:
+            return tuple(p for p in ps if (sid, p.agreement_version) not in hidden)
+
+        out.append(replace(r, periods=seen(r.periods), current=seen(r.current)))
+    return tuple(out)
 
 
 def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement]
