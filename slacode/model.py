@@ -222,6 +222,16 @@ class Support:
     reporting: str = ""  # e.g. "monthly report by the 5th working day"
 
 
+def visible(visibility: str, audience: str) -> bool:
+    """Whether a build for ``audience`` (public, internal, customer:NAME) may show what
+    has ``visibility`` (public, internal, customer:NAME)."""
+    if audience == "internal":
+        return True
+    if visibility == "public":
+        return True
+    return audience.startswith("customer:") and visibility == audience
+
+
 @dataclass(frozen=True)
 class Agreement:
     id: str  # unique across slas/, safe as a URL path segment and file name
@@ -271,11 +281,7 @@ class Agreement:
 
     def visible_to(self, audience: str) -> bool:
         """Whether a build for ``audience`` (public, internal, customer:NAME) may show this."""
-        if audience == "internal":
-            return True
-        if self.visibility == "public":
-            return True
-        return audience.startswith("customer:") and self.visibility == audience
+        return visible(self.visibility, audience)
 
     def calendar(self, clock: str) -> Calendar | None:
         """The calendar a clock id names; ``None`` for 24x7."""

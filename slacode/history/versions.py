@@ -13,11 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
 
 from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements
-from slacode.model import Agreement
+from slacode.model import Agreement, visible
 from slacode.problems import Problem
 
 #: ``load_text(text, path) -> (Agreement | None, problems)``, as :func:`slacode.load.load_text`
@@ -192,16 +191,10 @@ def history(
     return out
 
 
-class _Visibility(NamedTuple):
-    """What :meth:`Agreement.visible_to` reads, for an entry's recorded visibility."""
-
-    visibility: str
-
-
 def _visible(visibility: str, audience: str) -> bool:
     if not visibility:  # the version could not be read: who may see it is unknown
         return audience == "internal"
-    return Agreement.visible_to(_Visibility(visibility), audience)  # type: ignore[arg-type]
+    return visible(visibility, audience)
 
 
 def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeEntry, ...]:
