@@ -8,9 +8,11 @@ project. Each problem points at the node it concerns through ``Agreement.pos``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from pathlib import PureWindowsPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slacode.load.yamlsafe import where
@@ -235,6 +237,10 @@ def _source(r: _Report, o: Objective, base: str) -> None:
     s = o.source
     kinds = _KIND_SOURCES[o.kind]
     pointer = f"{base}/source"
+    if s.kind != "prometheus" and s.path.strip():
+        outside = _outside_project(s.path.strip())
+        if outside:
+            r.add(f"{pointer}/{s.kind}/path", outside, "source-path")
     if s.kind not in kinds:
         r.add(f"{pointer}/{s.kind}", f"{_a(o.kind)} objective cannot be measured from {s.kind} "
               f"(use {' or '.join(kinds)})", "unmeasurable")
@@ -259,6 +265,26 @@ def _source(r: _Report, o: Objective, base: str) -> None:
     elif o.kind == "availability" and q.histogram:
         r.add(f"{pointer}/prometheus/histogram", "does not apply to an availability objective",
               "field-kind")
+
+
+def _outside_project(path: str) -> str:
+    """Why a data file path is not inside the project folder, or "".
+
+    Checked on the text (lint does not know the project folder): absolute, or ``..``
+    climbing above the folder it starts from. Backslashes count as separators too, as
+    they do on a Windows runner. ``pull`` refuses such a file as well, following
+    symbolic links."""
+    if path.startswith(("/", "\\")) or PureWindowsPath(path).drive:
+        return f"'{path}' is absolute: give the data file's path relative to the project folder"
+    depth = 0
+    for part in re.split(r"[\\/]", path):
+        if part == "..":
+            depth -= 1
+            if depth < 0:
+                return f"'{path}' leads outside the project folder: data files must be inside it"
+        elif part not in ("", "."):
+            depth += 1
+    return ""
 
 
 def _credits(r: _Report) -> None:

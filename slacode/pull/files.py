@@ -214,14 +214,28 @@ class _FileBase:
         rel = objective.source.path
         return self.settings.path(rel), rel
 
+    def _inside(self, rel: str) -> None:
+        """Refuse a file outside the project folder (symbolic links followed): the path
+        comes from an agreement, and a pull request must not make CI read, say,
+        ``/etc/passwd`` into a page. ``validate`` reports such a path too."""
+        root = self.settings.root.resolve()
+        try:
+            inside = self.settings.path(rel).resolve().is_relative_to(root)
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte
+            inside = False
+        if not inside:
+            raise FileFault(f"refused to read {rel}: the path leads outside the project folder")
+
     def _once(self, rel: str, fmt: str, read: Callable[[], Any]) -> Any:
         """``read()`` once per file and run: several objectives often share one file.
 
         A :class:`FileFault` is remembered as its message (a ``str``), so every objective
-        reading a broken file gets the same reason without reading it again.
+        reading a broken file gets the same reason without reading it again. Every read
+        goes through here, so here a path outside the project is refused.
         """
         if (rel, fmt) not in self._read:
             try:
+                self._inside(rel)
                 self._read[(rel, fmt)] = read()
             except FileFault as exc:
                 self._read[(rel, fmt)] = str(exc)

@@ -17,7 +17,11 @@ Rules, per objective method:
 * events: ``good``/``total`` (or ``bad``/``total``, or ``good``/``bad``) selectors. An
   interval without ``total`` samples has no data; a missing ``good`` or ``bad`` series
   next to a present ``total`` counts as 0 (error series often appear only with the
-  first error). ``good`` is clamped to ``[0, total]`` (extrapolation can overshoot).
+  first error), except that a ``good`` selector matching nothing in every interval of
+  the fetch while ``total`` counted events is a wrong selector: no data
+  (``GOOD_UNMATCHED``). ``good`` (or ``bad``) above ``total`` by up to 0.1% (at least
+  one event) is extrapolation and is capped to ``total``; more, or an infinite or NaN
+  value, is no data for that interval with the reason.
 * latency: ``histogram`` + ``threshold``: good = ``<h>_bucket{...,le="<threshold s>"}``,
   total = ``<h>_count{...}``; the ``le`` value matches both ``0.3`` and ``0.30`` forms.
 * slices: a slice of length S is bad when ``bad/total > slice_threshold`` over
@@ -40,6 +44,7 @@ is not counted because its figure would look better or worse than the truth.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -51,6 +56,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -74,6 +80,9 @@ log = logging.getLogger(__name__)
 MAX_POINTS = 11_000
 #: points per range query we ask for (a margin under the server's limit)
 CHUNK_POINTS = 10_000
+#: version of how answers combine into points, part of the cache key: 2 keeps ``good``
+#: series absent from an interval apart (NO_GOOD) and refuses good above total
+RULES = 2
 #: longest ``Retry-After`` we honour; longer waits are cut to this, so a pull stays bounded
 MAX_RETRY_AFTER = 30.0
 
@@ -182,19 +191,53 @@ def make_session(server: PrometheusServer) -> requests.Session:
     token = os.environ.get(server.token_env, "") if server.token_env else ""
     user = os.environ.get(server.username_env, "") if server.username_env else ""
     password = os.environ.get(server.password_env, "") if server.password_env else ""
+    _remember_url_secrets(server.resolved_url())
     if token:
         REDACTOR.secrets.add(token)
         s.headers["Authorization"] = f"Bearer {token}"
     elif user or password:
-        if password:
-            REDACTOR.secrets.add(password)
+        _remember_basic(user, password)
         s.auth = (user, password)
     return s
 
 
+def _remember_basic(user: str, password: str) -> None:
+    """Basic auth credentials in every form a server may echo them back: the password
+    (plain and percent-encoded), ``user:password`` and the header's base64 of it."""
+    if password:
+        REDACTOR.secrets.update({password, quote(password, safe=""), f"{user}:{password}"})
+    for encoding in ("latin-1", "utf-8"):  # requests sends latin-1 when it can
+        try:
+            raw = f"{user}:{password}".encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        b64 = base64.b64encode(raw).decode("ascii")
+        REDACTOR.secrets.update({b64, f"Basic {b64}"})
+
+
+def _remember_url_secrets(url: str) -> None:
+    """``user:password@`` in the server's URL: requests sends it as basic auth, so it is
+    as secret as the password variable, as written (percent-encoded) and decoded."""
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        return
+    userinfo, at, _host = netloc.rpartition("@")
+    if not at or not userinfo:
+        return
+    user, _, password = userinfo.partition(":")
+    REDACTOR.secrets.update({userinfo, unquote(userinfo)})
+    if password:
+        REDACTOR.secrets.add(password)
+    _remember_basic(unquote(user), unquote(password))
+
+
 @dataclass
 class Answer:
-    """One query's outcome: values by evaluation time, or the reason there are none."""
+    """One query's outcome: values by evaluation time, or the reason there are none.
+
+    ``error`` and ``warnings`` hold the server's words as they came (they may quote the
+    credentials it was sent): :func:`_series` makes them public, in one place."""
 
     error: str = ""  # a fault (down, timeout, HTTP error, unreadable body); not cached
     warnings: tuple[str, ...] = ()
@@ -284,24 +327,22 @@ class PrometheusClient:
         if resp.status_code >= 400:
             detail = ""
             if isinstance(doc, dict) and doc.get("error"):
-                detail = f": {doc.get('errorType', '')!s} {str(doc['error'])[:300]}".rstrip()
+                detail = f": {doc.get('errorType', '')!s} {doc['error']!s}".rstrip()
             what = {429: " (too many requests)"}.get(resp.status_code, "")
             retried = (
                 f" after {self.server.retries} retries"
                 if resp.status_code in (429, 500, 502, 503, 504) else ""
             )
-            return Answer(error=redact(
-                f"{name} answered HTTP {resp.status_code}{what}{retried}{detail}"
-            ))
+            return Answer(error=f"{name} answered HTTP {resp.status_code}{what}{retried}{detail}")
         if not isinstance(doc, dict):
             ctype = resp.headers.get("Content-Type", "unknown").split(";")[0]
             if "json" in ctype:
                 return Answer(error=f"{name} answered with invalid or truncated JSON")
             return Answer(error=f"{name} answered with a {ctype} body instead of the API's JSON")
-        warnings = tuple(redact(str(w)) for w in doc.get("warnings") or ())
+        warnings = tuple(str(w) for w in doc.get("warnings") or ())
         if doc.get("status") != "success":
-            detail = f"{doc.get('errorType', 'error')}: {str(doc.get('error', ''))[:300]}"
-            return Answer(error=redact(f"{name} query failed: {detail}"), warnings=warnings)
+            detail = f"{doc.get('errorType', 'error')}: {doc.get('error', '')!s}"
+            return Answer(error=f"{name} query failed: {detail}", warnings=warnings)
         try:
             payload = doc["data"]
             rtype = payload["resultType"]
@@ -334,6 +375,35 @@ class PrometheusClient:
 Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, str]]
 NO_SAMPLES = "no samples in this interval"
 NAN = "the server returned NaN for this interval"
+INF = "the server returned an infinite value for this interval"
+#: kept with a point whose ``good`` series was absent next to a present ``total`` (counted
+#: as 0 good): absent in every interval of a fetch, it is a wrong selector (:func:`_reviewed`)
+NO_GOOD = "the good selector matched no series in this interval"
+#: the reason of every interval of a fetch whose good selector never matched
+GOOD_UNMATCHED = ("the good selector matched no series while total has data: "
+                  "check the selector")
+
+
+def _not_finite(v: dict[str, float | None]) -> str:
+    """Why values are unusable (NaN or infinite), or ""."""
+    for x in v.values():
+        if x is not None and not math.isfinite(x):
+            return NAN if math.isnan(x) else INF
+    return ""
+
+
+def _excess(part: str, value: float, total: float) -> str:
+    """Why ``value`` (good or bad) cannot be a share of ``total``, or "".
+
+    ``increase`` extrapolates each series to the window's edges on its own, so good can
+    exceed total by a hair; more than 0.1% of total (at least one event) is not that."""
+    if value - total <= max(1.0, total / 1000):
+        return ""
+    return f"{part} ({_number(value)}) is greater than total ({_number(total)})"
+
+
+def _number(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -416,14 +486,25 @@ def _events(q: PrometheusQuery) -> Plan:
         raise ValueError("needs good and total, bad and total, or good and bad selectors")
 
     def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
-        if any(x is not None and math.isnan(x) for x in v.values()):
-            return None, None, NAN
+        bad_value = _not_finite(v)
+        if bad_value:
+            return None, None, bad_value
         if "total" in v:
             total = v["total"]
             if total is None:
                 return None, None, NO_SAMPLES
             total = max(total, 0.0)
-            good = (v["good"] or 0.0) if "good" in v else total - (v["bad"] or 0.0)
+            if "good" in v:
+                good = v["good"]
+                if good is None:
+                    return 0.0, total, NO_GOOD
+                why = _excess("good", good, total)
+            else:
+                bad = max(v["bad"] or 0.0, 0.0)
+                why = _excess("bad", bad, total)
+                good = total - bad
+            if why:
+                return None, None, why
         else:
             if v["good"] is None and v["bad"] is None:
                 return None, None, NO_SAMPLES
@@ -525,8 +606,9 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
     zero = obj.zero_traffic
 
     def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
-        if any(x is not None and math.isnan(x) for x in v.values()):
-            return None, None, NAN
+        bad_value = _not_finite(v)
+        if bad_value:
+            return None, None, bad_value
         slices = v["slices"]
         if not slices:
             return None, None, NO_SAMPLES
@@ -678,7 +760,9 @@ class PrometheusSource:
             "kind": "prometheus",
             "server": _safe_url(client.url),
             "exprs": plan.exprs,
-            "rule": f"{obj.method or obj.kind}:{obj.zero_traffic}",  # how values combine
+            # how values combine; RULES is bumped when that changes (points stored
+            # under the old rule would be read with the new meaning)
+            "rule": f"{obj.method or obj.kind}:{obj.zero_traffic}:{RULES}",
             "step": request.step,
             "tz": agr.timezone,
         }
@@ -733,7 +817,7 @@ class PrometheusSource:
 
         def finish(job: _Job, now: int) -> None:
             self.cache.store(job.key, job.fresh, now, known=job.known)
-            self._fetched[job.memo] = (job.points, tuple(job.warnings), job.faults)
+            self._fetched[job.memo] = (_reviewed(job.points), tuple(job.warnings), job.faults)
             for i in waiting.get(job.memo, ()):
                 if ready is not None:
                     ready(i)
@@ -775,6 +859,19 @@ class PrometheusSource:
         points = {s: p for s, p in known.items() if p[1] <= settled}  # final ones
         todo = [sp for sp in spans if sp[0] not in points]
         return _Job(memo, client, plan, key, known, points, todo)
+
+
+def _reviewed(points: dict[int, Row]) -> dict[int, Row]:
+    """The whole fetch's view of its points: a ``good`` selector that matched no series in
+    any interval while ``total`` counted events is a wrong selector (a typo), and every
+    interval is "no data" rather than 0% good. Absent in only some intervals it stays 0
+    good: a success counter appears with its first success. The cache keeps the points
+    as answered (with :data:`NO_GOOD`), so a later fetch judges them again."""
+    counted = [p for p in points.values() if p[2] is not None and p[3] is not None]
+    if not counted or any(p[4] != NO_GOOD for p in counted) or not any(p[3] for p in counted):
+        return points
+    return {s: (p[0], p[1], None, None, GOOD_UNMATCHED) if p[4] == NO_GOOD else p
+            for s, p in points.items()}
 
 
 def _pooled(jobs: list[_Job]) -> list[tuple[bool, list[_Item]]]:
@@ -873,7 +970,10 @@ def _series(
     warnings: tuple[str, ...],
     faults: dict[int, str] | None = None,
 ) -> CountSeries:
-    faults = faults or {}
+    # every text that leaves the source is made public here, once per distinct text
+    clean = {r: public_text(r) for r in {*(faults or {}).values(), default_reason}}
+    faults = {s: clean[r] for s, r in (faults or {}).items()}
+    default_reason = clean[default_reason]
     counts: list[Counts] = []
     gaps: list[Gap] = []
     as_of: int | None = None
@@ -895,8 +995,22 @@ def _series(
         points=tuple(counts),
         gaps=tuple(gaps),
         as_of=as_of,
-        warnings=warnings,
+        warnings=tuple(public_text(w) for w in warnings),
     )
+
+
+#: longest reason or warning passed on (a server's error text can be pages long)
+MAX_TEXT = 400
+
+
+def public_text(text: str) -> str:
+    """Text that leaves the source (gap reasons, server warnings): what the server said
+    may quote the credentials it was sent, so every such text passes here, redacted
+    before it is shortened (a cut must not leave half a secret)."""
+    if not text:
+        return text
+    text = redact(text)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 1].rstrip() + "…"
 
 
 def add_gap(gaps: list[Gap], start: int, end: int, reason: str, fault: bool = False) -> None:

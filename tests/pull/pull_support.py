@@ -8,6 +8,7 @@ import re
 import socket
 import threading
 import time
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def make_settings(
 
 
 def make_agreement(*objectives: Objective, tz: str = "UTC", id: str = "api") -> Agreement:
-    return Agreement(id=id, name=id.upper(), version=1, effective=None,  # type: ignore[arg-type]
+    return Agreement(id=id, name=id.upper(), version=1, effective=date(2020, 1, 1),
                      path=f"slas/{id}.yaml", timezone=tz, objectives=objectives)
 
 
