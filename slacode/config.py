@@ -8,7 +8,9 @@ names the environment variables that hold them.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 import time
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -70,20 +72,60 @@ class Settings:
     def now_epoch(self) -> int:
         """The evaluation time: pinned ``now``, else ``SOURCE_DATE_EPOCH``, else the clock."""
         if self.now:
-            try:
-                dt = datetime.fromisoformat(self.now)
-            except ValueError:
-                raise SlacodeError(
-                    f"invalid evaluation time {self.now!r}: expected ISO 8601, "
-                    "e.g. 2026-11-26T00:00:00Z"
-                ) from None
-            if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=UTC)
-            return int(dt.timestamp())
+            return parse_now(self.now)
         sde = os.environ.get("SOURCE_DATE_EPOCH", "")
         if sde.isdigit():
+            if not _EARLIEST <= int(sde) < _LATEST:
+                raise SlacodeError(f"SOURCE_DATE_EPOCH={sde} is not a time between "
+                                   f"{_YEARS[0]} and {_YEARS[1]}")
             return int(sde)
         return int(time.time())
+
+
+#: Evaluation times outside these years are refused: periods reach back up to
+#: ``history_months`` and forward to the next review, and dates end in 9999.
+_YEARS = (1970, 2200)
+_EARLIEST = int(datetime(_YEARS[0], 1, 1, tzinfo=UTC).timestamp())
+_LATEST = int(datetime(_YEARS[1], 1, 1, tzinfo=UTC).timestamp())
+HISTORY_MONTHS = (0, 120)  # 0: the current period only
+
+
+def parse_now(text: str) -> int:
+    """A pinned evaluation time (ISO 8601 with a UTC offset) as UNIX seconds."""
+    example = "e.g. 2026-11-26T00:00:00Z"
+    try:
+        dt = datetime.fromisoformat(text.strip())
+    except (ValueError, TypeError):
+        raise SlacodeError(
+            f"invalid evaluation time {text!r}: expected ISO 8601, {example}"
+        ) from None
+    if dt.tzinfo is None:
+        raise SlacodeError(
+            f"invalid evaluation time {text!r}: give a UTC offset (Z or +08:00), {example}"
+        )
+    ts = int(dt.timestamp())
+    if not _EARLIEST <= ts < _LATEST:
+        raise SlacodeError(
+            f"invalid evaluation time {text!r}: must be between {_YEARS[0]} and {_YEARS[1]}"
+        )
+    return ts
+
+
+def check_settings(s: Settings) -> Settings:
+    """Every value of ``s`` in range, or one :class:`SlacodeError` naming the option.
+
+    Types are checked where the mapping is read; this checks what a type cannot say.
+    """
+    lo, hi = HISTORY_MONTHS
+    if isinstance(s.history_months, bool) or not isinstance(s.history_months, int) or not (
+        lo <= s.history_months <= hi
+    ):
+        raise SlacodeError(f"mkdocs.yml: slacode option 'history_months' must be a whole number "
+                           f"from {lo} to {hi}, got {s.history_months!r}")
+    if s.now:
+        parse_now(s.now)
+    check_audience(s.audience)
+    return s
 
 
 _SCALARS = {
@@ -101,9 +143,13 @@ def settings_from_mapping(data: dict[str, Any], root: Path) -> Settings:
         elif key in _SCALARS:
             if value is None:
                 continue
-            if not isinstance(value, _SCALARS[key]):
-                kind = _SCALARS[key].__name__
-                raise SlacodeError(f"mkdocs.yml: slacode option {key!r} must be a {kind}")
+            if not isinstance(value, _SCALARS[key]) or (
+                isinstance(value, bool) and _SCALARS[key] is not bool
+            ):
+                kind = {str: "text (quote a time)", int: "a whole number",
+                        bool: "true or false"}[_SCALARS[key]]
+                raise SlacodeError(f"mkdocs.yml: slacode option {key!r} must be {kind}, "
+                                   f"got {value!r}")
             kwargs[key] = value
         elif key in ("enabled",):
             continue
@@ -115,9 +161,25 @@ def settings_from_mapping(data: dict[str, Any], root: Path) -> Settings:
     env_now = os.environ.get("SLACODE_NOW", "").strip()
     if env_now:
         kwargs["now"] = "" if env_now.lower() == "clock" else env_now
-    s = Settings(**kwargs)
-    check_audience(s.audience)
-    return s
+    return check_settings(Settings(**kwargs))
+
+
+#: server option -> (kind, check, what it must be); "number" is an int or a float
+_SERVER_OPTIONS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
+    "url": (str, lambda v: v == "" or v.startswith(("http://", "https://")),
+            "an http:// or https:// URL"),
+    "url_env": (str, None, "text"),
+    "token_env": (str, None, "text"),
+    "username_env": (str, None, "text"),
+    "password_env": (str, None, "text"),
+    "headers_env": (str, None, "text"),
+    "verify_tls": (bool, None, "true or false"),
+    "connect_timeout": ((int, float), lambda v: 0 < v <= 3600, "a number of seconds above 0"),
+    "read_timeout": ((int, float), lambda v: 0 < v <= 3600, "a number of seconds above 0"),
+    "retries": (int, lambda v: 0 <= v <= 20, "a whole number from 0 to 20"),
+    "concurrency": (int, lambda v: 1 <= v <= 64, "a whole number from 1 to 64"),
+    "recording_rules": (bool, None, "true or false"),
+}
 
 
 def _servers(value: Any) -> tuple[PrometheusServer, ...]:
@@ -128,14 +190,54 @@ def _servers(value: Any) -> tuple[PrometheusServer, ...]:
             "mkdocs.yml: slacode option 'prometheus' must map server names to settings"
         )
     out = []
-    fields = PrometheusServer.__dataclass_fields__
     for name, opts in value.items():
-        opts = dict(opts or {})
-        bad = [k for k in opts if k not in fields or k == "name"]
-        if bad:
-            raise SlacodeError(f"mkdocs.yml: prometheus server {name!r}: unknown option {bad[0]!r}")
+        where = f"mkdocs.yml: prometheus server {str(name)!r}"
+        if opts is None:
+            opts = {}
+        if not isinstance(opts, dict):
+            raise SlacodeError(f"{where} must map option names to values, e.g. "
+                               "url: http://127.0.0.1:9090")
+        for key, v in opts.items():
+            spec = _SERVER_OPTIONS.get(key)
+            if spec is None:
+                raise SlacodeError(f"{where}: unknown option {key!r}")
+            kind, ok, what = spec
+            plain = kind is bool or not isinstance(v, bool)  # true is not a number here
+            if not (isinstance(v, kind) and plain and (ok is None or ok(v))):
+                raise SlacodeError(f"{where}: option {key!r} must be {what}, got {v!r}")
+        if _has_password(opts.get("url", "")):
+            warn(f"{where}: its url holds a password, and mkdocs.yml is not a place for "
+                 "secrets; give the URL in the variable named by url_env, or the password "
+                 "in the one named by password_env")
         out.append(PrometheusServer(name=str(name), **opts))
     return tuple(out)
+
+
+def _has_password(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False
+
+
+_warned: set[str] = set()
+
+
+def warn(message: str) -> None:
+    """A warning about the settings, once per process (the CLI and the plugin both read them).
+
+    Sent to the ``slacode`` logger; with no handler there it goes to stderr.
+    """
+    if message in _warned:
+        return
+    _warned.add(message)
+    logger = logging.getLogger("slacode")
+    if logger.hasHandlers():
+        logger.warning(message)
+    else:
+        print(f"slacode: warning: {message}", file=sys.stderr)
 
 
 def check_audience(audience: str) -> str:
@@ -157,9 +259,7 @@ def load_settings(root: Path | None = None, **overrides: Any) -> Settings:
         data = _plugin_block(cfg)
     settings = settings_from_mapping(data, root)
     clean = {k: v for k, v in overrides.items() if v is not None}
-    if "audience" in clean:
-        check_audience(clean["audience"])
-    return replace(settings, **clean)
+    return check_settings(replace(settings, **clean)) if clean else settings
 
 
 def _plugin_block(cfg: Path) -> dict[str, Any]:

@@ -10,11 +10,16 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 PATTERN = r"^[1-9][0-9]{0,5}(ms|s|m|h|d|w|mo|y)$"
 _RE = re.compile(PATTERN)
 _SECONDS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+#: The longest duration an agreement may give. Six digits would allow 999999 years,
+#: which no date can hold: past this bound a duration is refused when the agreement is
+#: validated, so no later date arithmetic meets it.
+MAX_YEARS = 1000
+_MAX_SECONDS = MAX_YEARS * 366 * 86400
 _WORDS = {"ms": "millisecond", "s": "second", "m": "minute", "h": "hour", "d": "day",
           "w": "week", "mo": "month", "y": "year"}
 
@@ -32,7 +37,19 @@ class Duration:
                 f"invalid duration {text!r}: expected a whole number and a unit "
                 "(ms, s, m, h, d, w, mo, y), e.g. 300ms, 15m, 8h, 3d, 6mo"
             )
-        return cls(int(m.group(0)[: -len(m.group(1))]), m.group(1))
+        d = cls(int(m.group(0)[: -len(m.group(1))]), m.group(1))
+        problem = d.too_long()
+        if problem:
+            raise ValueError(problem)
+        return d
+
+    def too_long(self) -> str:
+        """Why this duration exceeds :data:`MAX_YEARS` ("" when it does not)."""
+        if self.is_calendar:
+            long = self.amount * (12 if self.unit == "y" else 1) > MAX_YEARS * 12
+        else:
+            long = self.amount * _SECONDS[self.unit] > _MAX_SECONDS
+        return f"duration '{self}' is too long: at most {MAX_YEARS} years" if long else ""
 
     @property
     def is_calendar(self) -> bool:
@@ -46,16 +63,23 @@ class Duration:
         return self.amount * _SECONDS[self.unit]
 
     def add_to(self, when: date | datetime) -> date | datetime:
-        """``when`` plus this duration; calendar units clamp the day (Jan 31 + 1mo = Feb 28)."""
-        if not self.is_calendar:
-            from datetime import timedelta
+        """``when`` plus this duration; calendar units clamp the day (Jan 31 + 1mo = Feb 28).
 
-            return when + timedelta(seconds=self.seconds)
-        months = self.amount * (12 if self.unit == "y" else 1)
-        y, m = divmod(when.month - 1 + months, 12)
-        year, month = when.year + y, m + 1
-        day = min(when.day, calendar.monthrange(year, month)[1])
-        return when.replace(year=year, month=month, day=day)
+        A result past the last representable date is that date (``date.max``, or
+        ``datetime.max`` in ``when``'s zone): "due in the year 9999" rather than a crash.
+        """
+        try:
+            if not self.is_calendar:
+                return when + timedelta(seconds=self.seconds)
+            months = self.amount * (12 if self.unit == "y" else 1)
+            y, m = divmod(when.month - 1 + months, 12)
+            year, month = when.year + y, m + 1
+            day = min(when.day, calendar.monthrange(year, month)[1])
+            return when.replace(year=year, month=month, day=day)
+        except (OverflowError, ValueError):
+            if isinstance(when, datetime):
+                return datetime.max.replace(tzinfo=when.tzinfo)
+            return date.max
 
     def __str__(self) -> str:
         return f"{self.amount}{self.unit}"

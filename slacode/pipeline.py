@@ -95,10 +95,11 @@ def evaluate_project(
     Stops after loading when an agreement has errors: nothing is pulled for a project
     whose agreements cannot be trusted.
     """
-    from slacode.load import load_agreements
+    from slacode.load import agreement_files, load_agreements
 
     now = settings.now_epoch()
     clock = _Clock()
+    agreement_files([settings.path(settings.slas)])
     loaded = load_agreements([settings.path(settings.slas)], root=settings.root)
     clock.lap("load")
     if not loaded.ok:

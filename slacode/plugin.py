@@ -2,7 +2,9 @@
 
 Options mirror :class:`slacode.config.Settings` and are turned into settings by
 :func:`slacode.config.settings_from_mapping`, so the CLI and MkDocs read them alike.
-Generated pages are added in ``on_files``; nothing generated is written to ``docs_dir``.
+The pipeline runs in ``on_pre_build``, before MkDocs empties ``site_dir``: an agreement
+or data error fails the build while the previous site is still there. ``on_files`` only
+adds the generated pages; nothing generated is written to ``docs_dir``.
 
 Strict builds (``mkdocs build --strict``, ``slacode build --strict``, as the nightly
 job runs) fail when a measurement source failed during the run (a server down or
@@ -27,6 +29,7 @@ these shortcuts, the day-by-day detail apart, which is not indexed.
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,7 @@ class SlacodeConfig(Config):
     now = c.Optional(c.Type(str))
     history_months = c.Optional(c.Type(int))
     strict = c.Optional(c.Type(bool))
+    whole_days = c.Optional(c.Type(bool))
     site_url = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
 
@@ -69,6 +73,8 @@ class SlacodeConfig(Config):
 class SlacodePlugin(BasePlugin[SlacodeConfig]):
     def __init__(self) -> None:
         self.settings: Settings | None = None
+        self.generated: dict[str, str] = {}  # this build's pages, from on_pre_build
+        self.pinned_epoch = False  # SOURCE_DATE_EPOCH set by this plugin for one build
         self.language = "en"
         self.watch: tuple[str, ...] = ()
         self.blocks: dict[str, list[str]] = {}
@@ -102,11 +108,18 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.language = self.settings.language
         return config
 
-    def on_files(self, files: Files, *, config: Any) -> Files:
+    def on_pre_build(self, *, config: Any) -> None:
+        """Run the pipeline while the previous site is untouched: MkDocs cleans
+        ``site_dir`` only after this event, so a failure here keeps yesterday's pages."""
+        self.generated = {}
         if not self.config.enabled or self.settings is None:
-            return files
+            return
         from slacode.pipeline import run
 
+        if self.settings.now and "SOURCE_DATE_EPOCH" not in os.environ:
+            # a pinned evaluation time pins the sitemap's dates too, as `slacode build` does
+            os.environ["SOURCE_DATE_EPOCH"] = str(self.settings.now_epoch())
+            self.pinned_epoch = True
         try:
             result = run(
                 self.settings, site_title=config.site_name, progress=lambda line: log.debug(line)
@@ -115,11 +128,12 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             raise PluginError(f"slacode: {exc}") from None
         self.watch = result.watch
         faults = [p for p in result.problems if p.code == "pull.fault"]
+        changed = [p for p in result.problems if p.code == "ledger.candidate"]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif p in faults and not config.strict:
+            elif (p in faults or p in changed) and not config.strict:
                 log.warning(str(p))
             else:
                 log.info(str(p))
@@ -133,7 +147,27 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
                 f"slacode: a measurement source failed, nothing published in strict mode: "
                 f"{faults[0].path}:{faults[0].line}:{faults[0].col}: {faults[0].message}{more}"
             )
-        for path, content in result.files.items():
+        if changed and config.strict:
+            more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+            raise PluginError(
+                f"slacode: figures of a frozen period changed, nothing published in strict "
+                f"mode: {changed[0]}{more}"
+            )
+        self.generated = result.files
+
+    def on_post_build(self, *, config: Any) -> None:
+        self._unpin()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._unpin()
+
+    def _unpin(self) -> None:
+        if self.pinned_epoch:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self.pinned_epoch = False
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        for path, content in self.generated.items():
             existing = files.get_file_from_path(path)
             if existing is not None:
                 raise PluginError(

@@ -65,6 +65,12 @@ def main() -> None:
         for p in exc.problems:
             click.echo(str(p), err=True)
         sys.exit(1)
+    except OSError as exc:
+        # one place for every command that writes: an output path that cannot be written
+        # (read-only, missing parent, /proc) is the user's to fix, not a traceback
+        where = exc.filename if exc.filename is not None else "output"
+        click.echo(f"slacode: error: cannot write {where}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:

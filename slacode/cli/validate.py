@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from slacode.problems import Problem
+from slacode.problems import Problem, SlacodeError
 
 
 def _summary(problems: tuple[Problem, ...], files: int) -> str:
@@ -34,7 +34,7 @@ def _summary(problems: tuple[Problem, ...], files: int) -> str:
 def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
     """Check agreements against the schema and for meaning (default: the slas/ folder)."""
     from slacode.config import load_settings
-    from slacode.load import find_files, load_agreements
+    from slacode.load import agreement_files, load_agreements
 
     root = Path.cwd()
     if not paths:
@@ -43,9 +43,10 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         if not default.is_dir():
             raise click.UsageError(f"no PATH given and {default} is not a folder")
         paths = (default,)
-    files = find_files(paths)
-    if not files:
-        raise click.UsageError(f"no *.yaml or *.yml files under {', '.join(map(str, paths))}")
+    try:
+        files = agreement_files(paths)
+    except SlacodeError as exc:
+        raise click.UsageError(str(exc)) from None
     result = load_agreements(paths, root=root)
     if fmt == "json":
         click.echo(json.dumps({

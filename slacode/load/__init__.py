@@ -1,6 +1,7 @@
 """Stage 1: load and validate agreements (YAML -> :class:`slacode.model.Agreement`).
 
 Public surface: :func:`load_agreements` (files and folders, with cross-file checks),
+:func:`agreement_files` (the files of a build, none being an error),
 :func:`load_text` (one document, e.g. from git history), :func:`find_files`.
 Modules: ``yamlsafe`` (bounded ruamel.yaml reader with positions), ``schema`` (JSON
 Schema with positions), ``build`` (document -> typed model), ``lint`` (meaning).
@@ -18,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from slacode.model import Agreement
-from slacode.problems import Problem
+from slacode.problems import Problem, SlacodeError
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -36,6 +37,15 @@ class LoadResult:
 def find_files(paths: Sequence[Path | str]) -> list[Path]:
     """Agreement files under ``paths``: files as given, folders searched for *.yaml/*.yml."""
     return list(_find(paths).values())
+
+
+def agreement_files(paths: Sequence[Path | str]) -> list[Path]:
+    """:func:`find_files`, where none at all is an error: a build of an emptied folder
+    would publish an empty site over the good one."""
+    files = find_files(paths)
+    if not files:
+        raise SlacodeError(f"no *.yaml or *.yml files under {', '.join(map(str, paths))}")
+    return files
 
 
 def _find(

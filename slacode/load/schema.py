@@ -26,6 +26,7 @@ from jsonschema.validators import extend
 from referencing import Registry, Resource
 
 from slacode.durations import PATTERN as DURATION_PATTERN
+from slacode.durations import Duration
 from slacode.load.yamlsafe import Document, pointer_join, where
 from slacode.model import Position
 from slacode.problems import Problem
@@ -92,6 +93,23 @@ def bundle(folder: Path | None = None) -> dict[str, Any]:
     return root
 
 
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    """jsonschema's ``pattern``, plus the bound a duration's pattern cannot say: six digits
+    of years is text the pattern accepts but no date can hold (see ``MAX_YEARS``)."""
+    errors = list(_PATTERN_EACH(validator, pattern, instance, schema))
+    yield from errors
+    if not errors and pattern == DURATION_PATTERN and isinstance(instance, str):
+        try:
+            Duration.parse(instance)
+        except ValueError as exc:
+            yield ValidationError(str(exc), validator="duration")
+
+
+_PATTERN_EACH = Draft202012Validator.VALIDATORS["pattern"]
+#: Draft 2020-12 with the duration bound: every validator of this module starts from it.
+_Base: Any = extend(Draft202012Validator, {"pattern": _pattern})
+
+
 def _validator_class() -> Any:
     """Draft 2020-12 as jsonschema checks it, minus work whose outcome is already known.
 
@@ -122,7 +140,7 @@ def _validator_class() -> Any:
         resolved = hit[1]
         yield from validator.descend(instance, resolved.contents, resolver=resolved.resolver)
 
-    cls: Any = extend(Draft202012Validator, {"$ref": ref})  # a class of our own
+    cls: Any = extend(_Base, {"$ref": ref})  # a class of our own
     descend_each_time = cls.descend
     valid: set[tuple[int, type, Any]] = set()  # (id(node), type, value) known to pass
     nodes: dict[int, Any] = {}  # keeps each remembered node alive, so its id stays its own
@@ -157,7 +175,7 @@ def validator() -> Validator:
     definitions = definition_files(folder)
     resources = [(d["$id"], Resource.from_contents(d)) for d in definitions.values()]
     registry: Registry = Registry().with_resources(resources)
-    cls: Any = Draft202012Validator
+    cls: Any = _Base
     if "$dynamicRef" not in json.dumps([root, definitions]):  # dynamic scope: no shortcuts
         cls = _validator_class()
     return cls(root, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -233,6 +251,8 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
     if kw == "enum":
         return one(f"{prefix}{show(inst)} is not one of: {', '.join(map(str, value))}"
                    f"{_did_you_mean(inst, value)}")
+    if kw == "duration":
+        return one(f"{prefix}{error.message}")
     if kw == "pattern":
         return one(f"{prefix}{show(inst)} is not a valid {_hint(error)}")
     if kw == "format":

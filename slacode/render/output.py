@@ -52,9 +52,12 @@ def replacing(target: Path) -> Iterator[Path]:
     On an exception the new folder is removed and ``target`` is left as it was.
     """
     target = target.absolute()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    recover(target)
-    tmp = Path(tempfile.mkdtemp(prefix=_TMP.format(name=target.name), dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        recover(target)
+        tmp = Path(tempfile.mkdtemp(prefix=_TMP.format(name=target.name), dir=target.parent))
+    except OSError as exc:  # named by the folder asked for, not by a temporary name
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         yield tmp
     except BaseException:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import Files
 
 import slacode.pipeline
 from slacode.pipeline import PipelineResult
@@ -65,6 +64,7 @@ def test_generated_pages_are_added_without_touching_docs_dir(tmp_path: Path, mon
     plugin.on_config(cfg)
     from mkdocs.structure.files import get_files
 
+    cfg.plugins.on_pre_build(config=cfg)
     files = cfg.plugins.on_files(get_files(cfg), config=cfg)
     assert files.get_file_from_path("index.md").generated_by == "slacode"
     assert files.get_file_from_path("api/services.json") is not None
@@ -91,6 +91,7 @@ def test_a_hand_written_page_that_slacode_generates_is_an_error(
     plugin.on_config(cfg)
     from mkdocs.structure.files import get_files
 
+    cfg.plugins.on_pre_build(config=cfg)
     with pytest.raises(PluginError, match=r"about\.md is written by hand"):
         cfg.plugins.on_files(get_files(cfg), config=cfg)
 
@@ -102,7 +103,7 @@ def test_errors_in_agreements_stop_the_build(tmp_path: Path, monkeypatch) -> Non
     plugin = cfg.plugins["slacode"]
     plugin.on_config(cfg)
     with pytest.raises(PluginError, match="1 error"):
-        cfg.plugins.on_files(Files([]), config=cfg)
+        cfg.plugins.on_pre_build(config=cfg)
 
 
 def test_pipeline_on_the_demo_renders_the_public_site() -> None:
@@ -132,6 +133,7 @@ def test_generate_false_builds_the_tree_in_docs_dir_without_the_pipeline(
     assert plugin.settings is None and plugin.language == "zh"
     from mkdocs.structure.files import get_files
 
+    cfg.plugins.on_pre_build(config=cfg)
     files = cfg.plugins.on_files(get_files(cfg), config=cfg)
     assert [f.src_uri for f in files.documentation_pages()] == ["about.md"]
 
@@ -148,6 +150,7 @@ def test_mkdocs_build_says_how_long_each_stage_took(tmp_path: Path, monkeypatch,
     with caplog.at_level("INFO", logger="mkdocs.plugins.slacode"):
         from mkdocs.structure.files import get_files
 
+        cfg.plugins.on_pre_build(config=cfg)
         cfg.plugins.on_files(get_files(cfg), config=cfg)
     assert "slacode: 0 agreements, 7 queries; load 0.25s, pull 3.50s, render 1.00s" in (
         caplog.text)
