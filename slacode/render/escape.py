@@ -66,11 +66,12 @@ def block(value: Any) -> str:
 
 
 def heading(value: Any) -> str:
-    """Text for a Markdown heading built from YAML.
+    """Text for a Markdown heading built from YAML below the page title.
 
-    A heading becomes a table-of-contents entry, whose text the theme decodes and its
-    tooltips put back into the page as HTML; angle brackets therefore become the same
-    look-alike quotation marks as in :func:`title`.
+    Such a heading becomes a table-of-contents entry, whose text the theme decodes and
+    its tooltips put back into the page as HTML; angle brackets therefore become the
+    same look-alike quotation marks as in :func:`title`. (The page's own ``#`` heading
+    is left out of the theme's table of contents and keeps the name as written.)
     """
     s = "" if value is None else str(value)
     return text(s.replace("<", "\u2039").replace(">", "\u203a"))

@@ -597,7 +597,6 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             status=status_of(cur),
             term=term,
             title=Markup(escape.yaml_str(a.name)),
-            heading=Markup(escape.heading(a.name)),
             group=Markup(escape.yaml_str(a.owners[0])) if a.owners else None,
             escape_block=lambda v: Markup(escape.block(v)),
             deps=", ".join(d.name for d in page.dependencies),
