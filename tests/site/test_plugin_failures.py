@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 from pathlib import Path
@@ -155,3 +156,27 @@ def test_build_of_an_empty_slas_folder_is_refused_like_validate(project: Path) -
     assert tree(site) == before
     assert not (site / "api" / "services.json").read_text(encoding="utf-8").startswith(
         '{"services":[]')
+
+
+def test_changed_figures_of_a_frozen_period_warn_and_stop_a_strict_build(project: Path) -> None:
+    # October of status-web was frozen; its record now disagrees with the data
+    record = project / "ledger" / "status-web" / "2026-10.json"
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    doc["results"]["availability"]["value"] = 42.0
+    record.write_text(json.dumps(doc), encoding="utf-8")
+    site = project / "site" / "public"
+    before = tree(site)
+    loose = run(BIN / "mkdocs", "build", "-d", project / "loose", cwd=project)
+    assert "WARNING" in loose.stderr
+    assert "status-web 2026-10 availability: a fresh evaluation disagrees" in loose.stderr
+    assert "value frozen 42.0, now" in loose.stderr and "--restate 2026-10" in loose.stderr
+    strict = run(BIN / "slacode", "build", "--strict", cwd=project, check=False)
+    assert strict.returncode == 1
+    assert "figures of a frozen period changed, nothing published" in strict.stderr
+    assert tree(site) == before
+
+
+def test_a_pinned_now_pins_the_sitemap_dates_of_a_plain_mkdocs_build(project: Path) -> None:
+    run(BIN / "mkdocs", "build", "-d", project / "plain", cwd=project)
+    sitemap = (project / "plain" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<lastmod>2026-11-26</lastmod>" in sitemap
