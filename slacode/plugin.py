@@ -242,6 +242,15 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             return nav
         from slacode.render.strings import t
 
+        # the period reports: one entry, their index (which lists them newest first)
+        for i, item in enumerate(nav.items):
+            index = next((c for c in getattr(item, "children", None) or []
+                          if getattr(c, "file", None) is not None
+                          and c.file.src_uri == "reports/index.md"), None)
+            if item.is_section and index is not None:
+                index.title, index.parent = t("nav.reports", self.language), None
+                nav.items[i] = index
+                _link_in_order(nav)
         for item in nav.items:
             children = getattr(item, "children", None) or []
             services = [

@@ -258,3 +258,31 @@ def test_render_takes_the_language_of_the_plugin_block(project: Path) -> None:
     assert "服务" in (out / "index.md").read_text(encoding="utf-8")
     run(BIN / "slacode", "render", "--out", out, "--language", "en", cwd=project)
     assert "服务" not in (out / "index.md").read_text(encoding="utf-8")
+
+
+def test_every_link_between_the_pages_of_the_demo_leads_somewhere(demo_site: Path) -> None:
+    # pages, reports, badges, data files and feeds link to each other with relative URLs
+    # written by hand in the templates: each must name a file of the built site
+    import html
+    import re
+    from urllib.parse import urljoin, urlsplit
+
+    broken = []
+    checked = 0
+    for page in demo_site.rglob("*.html"):
+        url = "http://site/" + page.relative_to(demo_site).as_posix()
+        for href in re.findall(r'(?:href|src)="([^"]+)"', page.read_text(encoding="utf-8")):
+            target = urlsplit(urljoin(url, html.unescape(href)))
+            if target.netloc != "site" or target.scheme != "http":
+                continue  # another host, mailto:, data:
+            path = demo_site / target.path.lstrip("/")
+            if target.path.endswith("/"):
+                path = path / "index.html"
+            checked += 1
+            if not path.is_file():
+                broken.append(f"{page.relative_to(demo_site)} -> {href}")
+    assert checked > 500 and broken == []
+    # the reports are among them: the overview links the index, the index each period
+    index = (demo_site / "reports" / "index.html").read_text(encoding="utf-8")
+    assert 'href="2026-10/"' in index
+    assert (demo_site / "reports" / "2026-10" / "index.html").is_file()
