@@ -19,19 +19,24 @@ def ts(text: str) -> int:
     return int(datetime.fromisoformat(text).timestamp())
 
 
-def test_target_changed_mid_quarter_applies_from_its_effective_date(repo: Repo) -> None:
-    repo.commit("Add", {PATH: sla(target=99.9)}, date="2025-12-20T10:00:00+00:00")
-    # merged in January, effective from February: the middle of the first quarter
-    repo.commit("Raise target", {PATH: sla(version=2, effective="2026-02-01", target=99.95)},
-                date="2026-01-20T10:00:00+00:00")
-    vs = versions(repo.path)
+def first_quarter(repo: Repo) -> tuple:
+    """The agreement as it is now, evaluated over Q1 2026 (99.92 % every hour) with its
+    versions from git."""
     today, _ = load_text((repo.path / PATH).read_text(), PATH)
     assert today is not None
     start, now = ts("2026-01-01T00:00:00+00:00"), ts("2026-04-01T00:00:00+00:00")
     hourly = tuple(Counts(t, t + 3600, 9992.0, 10000.0) for t in range(start, now, 3600))
     data = {("payments-api", "availability"): CountSeries("payments-api", "availability", 3600,
                                                           hourly, as_of=now)}
-    (out,) = evaluate([today], data, now, history_months=3, versions=vs)
+    return evaluate([today], data, now, history_months=3, versions=versions(repo.path))
+
+
+def test_target_changed_mid_quarter_applies_from_its_effective_date(repo: Repo) -> None:
+    repo.commit("Add", {PATH: sla(target=99.9)}, date="2025-12-20T10:00:00+00:00")
+    # merged in January, effective from February: the middle of the first quarter
+    repo.commit("Raise target", {PATH: sla(version=2, effective="2026-02-01", target=99.95)},
+                date="2026-01-20T10:00:00+00:00")
+    (out,) = first_quarter(repo)
     got = {p.period: (p.agreement_version, p.target, p.verdict) for p in out.periods
            if p.objective == "availability" and p.period.startswith("2026-0")}
     assert got["2026-01"] == (1, 99.9, "met")  # 99.92% against the old 99.9%
@@ -48,14 +53,8 @@ def test_periods_judged_by_a_version_the_audience_cannot_see_are_left_out(repo: 
     repo.commit("Try out", {PATH: internal}, date="2025-12-20T10:00:00+00:00")
     repo.commit("Publish", {PATH: sla(version=2, effective="2026-02-01", target=99.9)},
                 date="2026-01-20T10:00:00+00:00")
+    results = first_quarter(repo)
     vs = versions(repo.path)
-    today, _ = load_text((repo.path / PATH).read_text(), PATH)
-    assert today is not None
-    start, now = ts("2026-01-01T00:00:00+00:00"), ts("2026-04-01T00:00:00+00:00")
-    hourly = tuple(Counts(t, t + 3600, 9992.0, 10000.0) for t in range(start, now, 3600))
-    data = {("payments-api", "availability"): CountSeries("payments-api", "availability", 3600,
-                                                          hourly, as_of=now)}
-    results = evaluate([today], data, now, history_months=3, versions=vs)
 
     def months(res: tuple) -> dict[str, float]:
         return {p.period: p.target for p in res[0].periods
