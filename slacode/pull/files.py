@@ -382,6 +382,12 @@ class IncidentSource(_FileBase):
                 self.problems.append(_problem(rel, line, str(exc)))
                 continue
             seen.add(iid)
+            known = [pr.id for pr in agr.priorities]
+            if known and priority not in known:
+                # counted by no objective: say so rather than leave the incident out quietly
+                self.problems.append(_problem(
+                    rel, line, f"priority: {priority!r} is not in the priority matrix of "
+                    f"{agr.id} ({', '.join(known)}); incident {iid} is not counted", "warning"))
             if not request.start <= opened < end:
                 continue
             out.append(Incident(

@@ -175,3 +175,17 @@ def test_demo_data_reads_without_problems() -> None:
     got, problems = read_counts(root / "data/auth-internal/requests.csv.gz",
                                 "data/auth-internal/requests.csv.gz", "csv")
     assert problems == [] and len(got) > 100000
+
+
+def test_an_incident_of_a_priority_the_matrix_lacks_is_a_warning(tmp_path) -> None:
+    from slacode.model import Priority
+
+    write(tmp_path, "i.csv", "id,service,priority,opened\n"
+          "A,api,P1,2026-09-21T01:00:00Z\nB,api,P7,2026-09-21T02:00:00Z\n")
+    o = obj("i.csv", kind="incidents", okind="response-time", priority="P1")
+    ag = replace(make_agreement(o), priorities=(Priority("P1"), Priority("P2")))
+    res = pull([ag], Settings(root=tmp_path, cache="cache"), NOW, start=DAY0)
+    assert [str(p) for p in res.problems if p.code == "pull.bad-row"] == [
+        "i.csv:3:1: warning: priority: 'P7' is not in the priority matrix of api (P1, P2); "
+        "incident B is not counted",
+    ]
