@@ -208,7 +208,24 @@ def load_agreements(
     problems.extend(cross)
     failed = {p.path for p in cross if p.severity == "error"}
     agreements = tuple(a for a in good if a.path not in failed)
+    problems += _missing_data_files(agreements, root)
     return LoadResult(agreements, tuple(sorted(set(problems))))
+
+
+def _missing_data_files(agreements: Sequence[Agreement], root: Path) -> list[Problem]:
+    """A warning where a data file an objective names is not in the project: the build
+    would show that objective as "no data" (and a strict build would stop), so the pull
+    request that names it hears of it first."""
+    out = []
+    for a in agreements:
+        for i, o in enumerate(a.objectives):
+            path = o.source.path.strip() if o.source.kind != "prometheus" else ""
+            if path and not (root / path).is_file():
+                pos = a.pos(f"/objectives/{i}/source/{o.source.kind}/path")
+                out.append(Problem(a.path, pos.line, pos.col, "warning",
+                                   f"{a.id}/{o.id}: data file {path} not found; the objective "
+                                   "shows no data until it exists", "lint.source-missing"))
+    return out
 
 
 def load_text(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:

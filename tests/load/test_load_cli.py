@@ -115,6 +115,8 @@ def test_a_symlink_out_of_the_repository_is_refused_without_reading_it(tmp_path:
     repo = tmp_path / "repo"
     (repo / "slas").mkdir(parents=True)
     (repo / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    (repo / "data").mkdir()
+    (repo / "data" / "minimal.csv").write_text("start,good,total\n", encoding="utf-8")
     (repo / "slas" / "evil.yaml").symlink_to(secret)
     (repo / "slas" / "alias.yaml").symlink_to("minimal.yaml")  # inside: the same file once
     proc = run_cli("validate", cwd=repo)
@@ -132,6 +134,8 @@ def test_a_linked_folder_is_named_not_skipped_silently(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "slas").mkdir(parents=True)
     (repo / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    (repo / "data").mkdir()
+    (repo / "data" / "minimal.csv").write_text("start,good,total\n", encoding="utf-8")
     (repo / "slas" / "team-b").symlink_to(more, target_is_directory=True)
     proc = run_cli("validate", cwd=repo)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # a warning, not an error

@@ -12,6 +12,9 @@ from slacode.load.lint import lint_agreement
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
+    data = folder / "data" / "minimal.csv"  # MINIMAL's data file, so that it is found
+    data.parent.mkdir(exist_ok=True)
+    data.write_text("start,good,total\n", encoding="utf-8")
     path = folder / f"{name}.yaml"
     path.write_text(text.replace("id: minimal", f"id: {name}"), encoding="utf-8")
     return path
@@ -87,3 +90,16 @@ def test_every_problem_of_every_file_in_one_run(tmp_path: Path) -> None:
     result = load_agreements([tmp_path], root=tmp_path)
     assert [f"{p.path}:{p.line}:{p.col}" for p in result.problems] == [
         "one.yaml:13:13", "three.yaml:12:11", "three.yaml:14:13", "two.yaml:4:1"]
+
+
+def test_a_data_file_that_is_not_there_is_a_warning_at_its_path(tmp_path: Path) -> None:
+    (tmp_path / "slas").mkdir()
+    (tmp_path / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    result = load_agreements([tmp_path / "slas"], root=tmp_path)
+    assert [(p.path, p.severity, p.code) for p in result.problems] == [
+        ("slas/minimal.yaml", "warning", "lint.source-missing")]
+    (p,) = result.problems
+    line = MINIMAL.splitlines()[p.line - 1]
+    assert line[p.col - 1:].startswith("data/minimal.csv")
+    assert "data file data/minimal.csv not found" in p.message
+    assert len(result.agreements) == 1  # a warning: the agreement still loads
