@@ -23,6 +23,7 @@ from markupsafe import Markup
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective
 from slacode.render import escape, fmt, passthrough, svg
+from slacode.render.phrases_zh import say
 from slacode.render.strings import STRINGS, t
 
 #: Verdicts from worst to best: a service's status is its worst objective's verdict.
@@ -390,7 +391,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 key = "svc.composite_below" if p.composite < p.target else "svc.composite"
                 meta.append(f" · {words.t(key, value=fmt.figure(p.composite, '%'))}")
             out.append(f'<p class="slc-meta">{"".join(meta)}</p>\n')
-            out.extend(f'<p class="slc-reason">{text(r)}</p>' for r in p.reasons)
+            out.extend(f'<p class="slc-reason">{text(say(r, language))}</p>' for r in p.reasons)
             out.append("</section>\n")
         return Markup("".join(out))
 
@@ -480,12 +481,12 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         for o, p, ms in misses:
             more = ""
             if len(ms) > 1:
-                more = f"; {text(ms[1].what)}"
+                more = f"; {text(say(ms[1].what, language))}"
             if len(ms) > 2:
                 more += f" {words.t('svc.more_misses', n=len(ms) - 2)}"
             items.append(
                 f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
-                f"{text(ms[0].what)}{more}</li>\n"
+                f"{text(say(ms[0].what, language))}{more}</li>\n"
             )
         return Markup("".join(items))
 
@@ -512,7 +513,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             if p.verdict == "no-data" and p.reasons:
                 rows.append(
                     f'<tr class="slc-reason-row"><td></td><td colspan="{colspan}">'
-                    f'<span class="slc-reason">{escape.text(p.reasons[0])}</span></td></tr>\n'
+                    f'<span class="slc-reason">{escape.text(say(p.reasons[0], language))}'
+                    f"</span></td></tr>\n"
                 )
         return Markup("".join(rows))
 
