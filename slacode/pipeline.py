@@ -100,7 +100,8 @@ def evaluate_project(
     now = settings.now_epoch()
     clock = _Clock()
     agreement_files([settings.path(settings.slas)])
-    loaded = load_agreements([settings.path(settings.slas)], root=settings.root)
+    loaded = load_agreements([settings.path(settings.slas)], root=settings.root,
+                             data_root=settings.root)
     clock.lap("load")
     if not loaded.ok:
         return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now,

@@ -14,6 +14,13 @@ import click
 from slacode.problems import Problem, SlacodeError
 
 
+def _project(paths: tuple[Path, ...]) -> Path | None:
+    """The project folder of the agreements (the nearest one above them with an
+    mkdocs.yml), which their data file paths are relative to; None outside a project."""
+    start = Path(paths[0]).resolve()
+    return next((f for f in (start, *start.parents) if (f / "mkdocs.yml").is_file()), None)
+
+
 def _summary(problems: tuple[Problem, ...], files: int) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
@@ -47,7 +54,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         files = agreement_files(paths)
     except SlacodeError as exc:
         raise click.UsageError(str(exc)) from None
-    result = load_agreements(paths, root=root)
+    result = load_agreements(paths, root=root, data_root=_project(paths))
     if fmt == "json":
         click.echo(json.dumps({
             "ok": result.ok,

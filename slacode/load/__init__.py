@@ -163,7 +163,10 @@ def _read(path: Path, shown: str) -> str | bytes | Problem:
 
 
 def load_agreements(
-    paths: Sequence[Path | str], root: Path | None = None, today: date | None = None
+    paths: Sequence[Path | str],
+    root: Path | None = None,
+    today: date | None = None,
+    data_root: Path | None = None,
 ) -> LoadResult:
     """Load every ``*.yaml``/``*.yml`` file under ``paths`` (files or folders).
 
@@ -173,6 +176,8 @@ def load_agreements(
     folders of the given files, so checking one changed file (pre-commit) still knows
     its neighbours; problems are reported for the given files only.
     ``today`` dates the review-overdue check (default: the current date).
+    ``data_root`` is the project folder data file paths are relative to: given, a data
+    file that is not there is a warning.
     """
     from slacode.load import lint
 
@@ -208,7 +213,8 @@ def load_agreements(
     problems.extend(cross)
     failed = {p.path for p in cross if p.severity == "error"}
     agreements = tuple(a for a in good if a.path not in failed)
-    problems += _missing_data_files(agreements, root)
+    if data_root is not None:
+        problems += _missing_data_files(agreements, data_root)
     return LoadResult(agreements, tuple(sorted(set(problems))))
 
 

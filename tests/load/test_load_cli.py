@@ -115,8 +115,6 @@ def test_a_symlink_out_of_the_repository_is_refused_without_reading_it(tmp_path:
     repo = tmp_path / "repo"
     (repo / "slas").mkdir(parents=True)
     (repo / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
-    (repo / "data").mkdir()
-    (repo / "data" / "minimal.csv").write_text("start,good,total\n", encoding="utf-8")
     (repo / "slas" / "evil.yaml").symlink_to(secret)
     (repo / "slas" / "alias.yaml").symlink_to("minimal.yaml")  # inside: the same file once
     proc = run_cli("validate", cwd=repo)
@@ -134,8 +132,6 @@ def test_a_linked_folder_is_named_not_skipped_silently(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     (repo / "slas").mkdir(parents=True)
     (repo / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
-    (repo / "data").mkdir()
-    (repo / "data" / "minimal.csv").write_text("start,good,total\n", encoding="utf-8")
     (repo / "slas" / "team-b").symlink_to(more, target_is_directory=True)
     proc = run_cli("validate", cwd=repo)
     assert proc.returncode == 0, proc.stdout + proc.stderr  # a warning, not an error
@@ -143,3 +139,21 @@ def test_a_linked_folder_is_named_not_skipped_silently(tmp_path: Path) -> None:
         "slas/team-b:0:0: warning: symbolic link to a folder: its agreements are not read "
         "(link each file instead, or move the folder here)"]
     assert "1 agreement file checked" in proc.stderr
+
+
+def test_a_missing_data_file_is_named_from_wherever_validate_runs(tmp_path: Path) -> None:
+    # data file paths are relative to the project (the folder with mkdocs.yml), so the
+    # answer is the same from the project, from its slas/ and from elsewhere
+    project = tmp_path / "project"
+    (project / "slas").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    (project / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
+    for cwd, args in ((project, ()), (project / "slas", (".",)),
+                      (tmp_path, ("project/slas",))):
+        proc = run_cli("validate", *args, cwd=cwd)
+        assert proc.returncode == 0, proc.stderr
+        assert "data file data/minimal.csv not found" in proc.stdout, cwd
+    (project / "data").mkdir()
+    (project / "data" / "minimal.csv").write_text("start,good,total\n", encoding="utf-8")
+    for cwd, args in ((project, ()), (tmp_path, ("project/slas",))):
+        assert "0 warnings" in run_cli("validate", *args, cwd=cwd).stderr

@@ -12,9 +12,6 @@ from slacode.load.lint import lint_agreement
 
 
 def _write(folder: Path, name: str, text: str) -> Path:
-    data = folder / "data" / "minimal.csv"  # MINIMAL's data file, so that it is found
-    data.parent.mkdir(exist_ok=True)
-    data.write_text("start,good,total\n", encoding="utf-8")
     path = folder / f"{name}.yaml"
     path.write_text(text.replace("id: minimal", f"id: {name}"), encoding="utf-8")
     return path
@@ -95,7 +92,8 @@ def test_every_problem_of_every_file_in_one_run(tmp_path: Path) -> None:
 def test_a_data_file_that_is_not_there_is_a_warning_at_its_path(tmp_path: Path) -> None:
     (tmp_path / "slas").mkdir()
     (tmp_path / "slas" / "minimal.yaml").write_text(MINIMAL, encoding="utf-8")
-    result = load_agreements([tmp_path / "slas"], root=tmp_path)
+    assert load_agreements([tmp_path / "slas"], root=tmp_path).problems == ()  # no project
+    result = load_agreements([tmp_path / "slas"], root=tmp_path, data_root=tmp_path)
     assert [(p.path, p.severity, p.code) for p in result.problems] == [
         ("slas/minimal.yaml", "warning", "lint.source-missing")]
     (p,) = result.problems
