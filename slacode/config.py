@@ -124,6 +124,9 @@ def check_settings(s: Settings) -> Settings:
                            f"from {lo} to {hi}, got {s.history_months!r}")
     if s.now:
         parse_now(s.now)
+    if s.language not in ("en", "zh"):
+        raise SlacodeError(f"mkdocs.yml: slacode option 'language' must be en or zh, "
+                           f"got {s.language!r}")
     check_audience(s.audience)
     return s
 
@@ -151,7 +154,7 @@ def settings_from_mapping(data: dict[str, Any], root: Path) -> Settings:
                 raise SlacodeError(f"mkdocs.yml: slacode option {key!r} must be {kind}, "
                                    f"got {value!r}")
             kwargs[key] = value
-        elif key in ("enabled",):
+        elif key in ("enabled", "generate"):  # the MkDocs plugin's own switches
             continue
         else:
             raise SlacodeError(f"mkdocs.yml: unknown slacode option {key!r}")
@@ -166,8 +169,7 @@ def settings_from_mapping(data: dict[str, Any], root: Path) -> Settings:
 
 #: server option -> (kind, check, what it must be); "number" is an int or a float
 _SERVER_OPTIONS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
-    "url": (str, lambda v: v == "" or v.startswith(("http://", "https://")),
-            "an http:// or https:// URL"),
+    "url": (str, lambda v: v == "" or _is_http_url(v), "an http:// or https:// URL"),
     "url_env": (str, None, "text"),
     "token_env": (str, None, "text"),
     "username_env": (str, None, "text"),
@@ -183,7 +185,7 @@ _SERVER_OPTIONS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
 
 
 def _servers(value: Any) -> tuple[PrometheusServer, ...]:
-    if not value:
+    if value is None or value == {}:
         return (PrometheusServer(),)
     if not isinstance(value, dict):
         raise SlacodeError(
@@ -211,6 +213,17 @@ def _servers(value: Any) -> tuple[PrometheusServer, ...]:
                  "in the one named by password_env")
         out.append(PrometheusServer(name=str(name), **opts))
     return tuple(out)
+
+
+def _is_http_url(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and bool(parts.hostname) and (
+            parts.port is None or parts.port > 0)
+    except ValueError:  # "http://[bad", a port that is not a number
+        return False
 
 
 def _has_password(url: str) -> bool:

@@ -40,6 +40,10 @@ BAD_OPTIONS = [
     ({"prometheus": {"default": {"verify_tls": "no"}}},
      "option 'verify_tls' must be true or false"),
     ({"prometheus": {"default": {"timeout": 3}}}, "unknown option 'timeout'"),
+    ({"prometheus": {"default": {"url": "http://[bad"}}},
+     "option 'url' must be an http:// or https:// URL"),
+    ({"prometheus": []}, "slacode option 'prometheus' must map server names to settings"),
+    ({"language": "fr"}, "slacode option 'language' must be en or zh, got 'fr'"),
 ]
 
 
@@ -59,6 +63,8 @@ def test_good_options_are_taken_as_written(tmp_path: Path) -> None:
     }, tmp_path)
     assert s.history_months == 120 and s.now_epoch() == 1795651200
     assert settings_from_mapping({"history_months": 0}, tmp_path).history_months == 0
+    # the MkDocs plugin's own switches are not settings, and no error for the CLI either
+    assert settings_from_mapping({"generate": True, "enabled": True}, tmp_path).slas
     server = s.server("thanos")
     assert (server.connect_timeout, server.read_timeout, server.concurrency) == (1.5, 60, 64)
 
