@@ -62,13 +62,19 @@ class Report:
         return out
 
     def credits(self) -> list[str]:
-        """Credits owed in the period, summed per currency."""
+        """Credits owed in the period: money summed per currency, then each credit an
+        agreement gives as a share of a fee it does not state."""
         totals: dict[str, float] = {}
+        shares = []
         for r in self.rows:
             c = r.result.credit
-            if c is not None and c.percent and c.amount:
+            if c is None or not c.percent:
+                continue
+            if c.amount:
                 totals[c.currency] = totals.get(c.currency, 0.0) + c.amount
-        return [money(v, k) for k, v in sorted(totals.items())]
+            else:
+                shares.append(f"{fmt.percent(c.percent, 2)} ({r.agreement.name})")
+        return [money(v, k) for k, v in sorted(totals.items())] + shares
 
 
 def kind_of(period: str) -> str | None:
@@ -85,13 +91,15 @@ def collect(
         if res is None:
             continue
         order = {o.id: i for i, o in enumerate(a.objectives)}
-        before: dict[tuple[str, str], PeriodResult] = {}
+        shown = {(p.objective, p.period): p for p in res.periods}
         for p in res.periods:  # oldest first
             kind = kind_of(p.period)
             if kind is None or p.objective not in order:
                 continue
-            prev = before.get((p.objective, kind))
-            before[(p.objective, kind)] = p
+            # against the period just before, when it is shown too (not the last one
+            # shown: a period left out, e.g. judged by a version this audience cannot
+            # see, is no baseline)
+            prev = shown.get((p.objective, previous(p.period, kind)))
             change = None
             if prev is not None and prev.value is not None and p.value is not None \
                     and prev.unit == p.unit:
@@ -104,6 +112,17 @@ def collect(
            for period, found in rows.items()]
     rank = {k: i for i, (k, _) in enumerate(KINDS)}
     return sorted(out, key=lambda r: (rank[r.kind], _negated(r.period)))
+
+
+def previous(period: str, kind: str) -> str:
+    """The id of the calendar period before ``period`` (``2026-01`` -> ``2025-12``)."""
+    if kind == "year":
+        return str(int(period) - 1)
+    year, part = period.split("-")
+    n = int(part.lstrip("Q")) - 1
+    last = 4 if kind == "quarter" else 12
+    y, n = (int(year) - 1, last) if n == 0 else (int(year), n)
+    return f"{y}-Q{n}" if kind == "quarter" else f"{y}-{n:02d}"
 
 
 def _negated(period: str) -> tuple[int, ...]:

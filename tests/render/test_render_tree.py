@@ -341,3 +341,29 @@ def test_a_miss_by_an_incident_kept_from_customers_does_not_name_it() -> None:
     internal = render(sample.agreements(), res, now=sample.NOW, audience="internal",
                       incidents=sample.incidents())
     assert "P2 incident INC-2 first response" in internal["services/payments-api.md"]
+
+
+def test_a_report_compares_with_the_period_just_before_and_counts_fee_less_credits() -> None:
+    from slacode.evaluate.results import Credit
+
+    res = {r.service: r for r in sample.results()}
+    pay = res["payments-api"]
+    months = [p.period for p in pay.periods if p.objective == "availability"]
+    gone, after = months[-4], months[-3]  # a month left out of this audience's view
+    credited = months[-5]
+
+    def edit(p):
+        if p.objective == "availability" and p.period == credited:
+            return replace(p, credit=Credit(25.0, None, "", 99.0, ""))
+        return p
+
+    pay = replace(pay, periods=tuple(edit(p) for p in pay.periods
+                                     if not (p.objective == "availability" and p.period == gone)))
+    files = render(sample.agreements(), [pay, *(r for r in res.values() if r is not pay
+                                                 and r.service != "payments-api")],
+                   now=sample.NOW)
+    row = files[f"reports/{after}.md"].split(
+        'data-service="payments-api" data-objective="availability"')[1].split("</tr>")[0]
+    assert '<td class="slc-num">—</td>' in row  # no change against an older month
+    page = files[f"reports/{credited}.md"]
+    assert "Credits owed" in page and "25% (Payments API)" in html.unescape(page)
