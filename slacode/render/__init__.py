@@ -64,13 +64,18 @@ def render(
     ids = {a.id for a in shown}
     by_id = {a.id: a for a in shown}
     # a dependency outside the audience hides the chain figure too: with one dependency
-    # it would be that service's own figure
-    hidden_deps = {a.id for a in shown if any(d not in ids for d in a.depends_on)}
+    # it would be that service's own figure. Outside the internal build the figure is
+    # shown only for periods of the current version, whose dependencies are known here
+    # (a frozen or older period's may have been others)
+    hidden_deps = {a.id for a in shown if any(d not in ids for d in a.depends_on)
+                   or (not internal and not a.depends_on)}
+    current = {} if internal else {a.id: a.version for a in shown}
     # incidents kept from customers count in the figures, but their ids stay internal
     hidden_incidents = set() if internal else {
         i.id for found in (incidents or {}).values() for i in found
         if not getattr(i, "customer_visible", True)}
-    res = {r.service: _as_shown(r, r.service in hidden_deps, hidden_incidents)
+    res = {r.service: _as_shown(r, r.service in hidden_deps, hidden_incidents,
+                                current.get(r.service))
            for r in results if r.service in ids}
     hist = {k: for_audience(v, audience) for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
@@ -112,8 +117,9 @@ def render(
     return dict(sorted(files.items()))
 
 
-def _shown(p: PeriodResult, no_chain: bool, hidden: set[str]) -> PeriodResult:
-    if no_chain and p.composite is not None:
+def _shown(p: PeriodResult, no_chain: bool, hidden: set[str], version: int | None
+           ) -> PeriodResult:
+    if p.composite is not None and (no_chain or version not in (None, p.agreement_version)):
         p = replace(p, composite=None)
     if hidden and any(m.incident in hidden for m in p.misses):
         p = replace(p, misses=tuple(
@@ -124,12 +130,14 @@ def _shown(p: PeriodResult, no_chain: bool, hidden: set[str]) -> PeriodResult:
     return replace(p, value=None, margin=None, budget=None, projection=None, credit=None)
 
 
-def _as_shown(r: ServiceResults, no_chain: bool, hidden: set[str]) -> ServiceResults:
+def _as_shown(r: ServiceResults, no_chain: bool, hidden: set[str], version: int | None
+             ) -> ServiceResults:
     """The results as shown: no figure for a period judged "no data" (see the module
-    doc), with ``no_chain`` no dependency-chain figure, and no id of a ``hidden``
-    incident in what was missed."""
+    doc); no dependency-chain figure with ``no_chain``, nor, when ``version`` is given,
+    for a period judged by another version; no id of a ``hidden`` incident in what was
+    missed."""
     return replace(
         r,
-        periods=tuple(_shown(p, no_chain, hidden) for p in r.periods),
-        current=tuple(_shown(p, no_chain, hidden) for p in r.current),
+        periods=tuple(_shown(p, no_chain, hidden, version) for p in r.periods),
+        current=tuple(_shown(p, no_chain, hidden, version) for p in r.current),
     )

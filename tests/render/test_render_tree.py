@@ -367,3 +367,29 @@ def test_a_report_compares_with_the_period_just_before_and_counts_fee_less_credi
     assert '<td class="slc-num">—</td>' in row  # no change against an older month
     page = files[f"reports/{credited}.md"]
     assert "Credits owed" in page and "25% (Payments API)" in html.unescape(page)
+
+
+def test_no_chain_figure_from_dependencies_the_agreement_no_longer_names() -> None:
+    # frozen or older periods may carry a chain figure of dependencies the agreement
+    # has since dropped (or that an older version named): outside the internal build
+    # only the current version's periods, with their dependencies known, may show one
+    def chained(ps: tuple) -> tuple:
+        return tuple(replace(p, composite=99.321) if p.objective == "availability" else p
+                     for p in ps)
+
+    res = [replace(r, periods=chained(r.periods), current=chained(r.current))
+           if r.service == "acme-analytics" else r for r in sample.results()]
+    ags = sample.agreements()
+    acme = next(a for a in ags if a.id == "acme-analytics")
+    assert not acme.depends_on
+    files = render(ags, res, now=sample.NOW, audience="customer:acme")
+    assert "99.321" not in files["services/acme-analytics.md"]
+    assert "99.321" not in files["api/acme-analytics.json"]
+    older = [replace(r, periods=tuple(replace(p, agreement_version=1) for p in r.periods))
+             for r in res]
+    deps = [replace(a, depends_on=("payments-api",), version=3) if a.id == "acme-analytics"
+            else a for a in ags]  # the results' periods were judged by version 3
+    assert "99.321" in render(deps, res, now=sample.NOW,
+                              audience="customer:acme")["api/acme-analytics.json"]
+    assert "99.321" not in render(deps, older, now=sample.NOW,
+                                  audience="customer:acme")["api/acme-analytics.json"]
