@@ -385,7 +385,8 @@ def test_no_chain_figure_from_dependencies_the_agreement_no_longer_names() -> No
     files = render(ags, res, now=sample.NOW, audience="customer:acme")
     assert "99.321" not in files["services/acme-analytics.md"]
     assert "99.321" not in files["api/acme-analytics.json"]
-    older = [replace(r, periods=tuple(replace(p, agreement_version=1) for p in r.periods))
+    older = [replace(r, periods=tuple(replace(p, agreement_version=1) for p in r.periods),
+                     current=tuple(replace(p, agreement_version=1) for p in r.current))
              for r in res]
     deps = [replace(a, depends_on=("payments-api",), version=3) if a.id == "acme-analytics"
             else a for a in ags]  # the results' periods were judged by version 3
