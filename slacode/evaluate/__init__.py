@@ -11,10 +11,10 @@ local date the period starts). So a new version applies from the first period st
 on or after its effective date, and an open period keeps the version it started under.
 Periods that start before the first version took effect, or after the end of the
 contract in force, are not evaluated: nothing was promised, so there is no verdict and
-no credit. Rolling windows use the version in force at the evaluation time, and none
-outside that term; the 90-day strip shows the measurements of the version in force
-(the oldest before the first one). Periods and days are always laid out
-in the timezone of the agreement given in ``agreements``.
+no credit. Rolling windows use the version in force at the evaluation time, and are
+judged only when a promise held at their start and holds now; the 90-day strip shows
+the measurements of the version in force (the oldest before the first one). Periods
+and days are always laid out in the timezone of the agreement given in ``agreements``.
 
 Dependencies: an availability objective's ``composite`` is the product of the
 availability figures of the services in ``depends_on`` (each one's first availability
@@ -270,7 +270,9 @@ class _Service:
         chosen: dict[str, tuple[Period, Agreement, Objective]] = {}
         for w in windows:
             for p in periods_for(w, self.tz, self.now, self.history_months):
-                v = now_version if p.kind == "rolling" else self.promised(p.start)
+                v = self.promised(p.start)
+                if p.kind == "rolling" and v is not None:  # judged by today's promise
+                    v = now_version
                 if v is None:  # nothing was promised then: no verdict, no credit
                     continue
                 o = by_version[v.version]

@@ -277,11 +277,14 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     # no period at all: say whether nothing is promised yet or any more (evaluate judges
     # no period outside the agreement's term)
     term = ""
-    if res is None or not res.periods:
+    if a.contract.end is not None and a.contract.end < now.date():
+        term = words.t("svc.term_over", date=fmt.day(a.contract.end))
+    elif res is None or not res.periods:
         if a.effective > now.date():
             term = words.t("svc.term_ahead", date=fmt.day(a.effective))
-        elif a.contract.end is not None and a.contract.end < now.date():
-            term = words.t("svc.term_over", date=fmt.day(a.contract.end))
+    elif not res.current and a.effective <= now.date():
+        # the first periods are not judged yet: they started before the agreement
+        term = words.t("svc.term_new", date=fmt.day(a.effective))
     by_obj: list[dict[str, Any]] = []
     for o in a.objectives:
         periods = list(res.for_objective(o.id)) if res else []

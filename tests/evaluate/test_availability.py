@@ -236,3 +236,15 @@ def test_no_verdict_or_credit_before_the_agreement_took_effect_or_after_its_cont
                         effective=date(2027, 1, 1))
     (later,) = evaluate([rolling], {("svc", "availability"): data}, now, history_months=6)
     assert later.periods == ()
+
+
+def test_a_rolling_window_that_started_before_the_agreement_is_not_judged() -> None:
+    now = ts("2026-11-26T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-10-01T00:00:00+00:00"), now)
+    rolling = (objective(window="rolling", days=28),)
+    (new,) = evaluate([agreement(objectives=rolling, effective=date(2026, 11, 10))],
+                      {("svc", "availability"): data}, now, history_months=1)
+    assert new.periods == ()  # 28 days back is 2026-10-29: nothing was promised then
+    (old,) = evaluate([agreement(objectives=rolling, effective=date(2026, 10, 29))],
+                      {("svc", "availability"): data}, now, history_months=1)
+    assert [p.period for p in old.periods] == ["rolling-28d"]

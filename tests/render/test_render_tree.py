@@ -318,9 +318,18 @@ def test_a_service_outside_its_term_says_so_instead_of_only_no_data() -> None:
              if a.id == "payments-api" else a for a in sample.agreements()]
     page = render(ended, res, now=sample.NOW, language="zh")["services/payments-api.md"]
     assert "合同已于 2026-06-30 结束" in page
-    # with periods to show, no such line
+    # with periods to show, no such line; but an ended contract is said whatever is shown
     assert "slc-term" not in render(sample.agreements(), sample.results(),
                                     now=sample.NOW)["services/payments-api.md"]
+    page = render(ended, sample.results(), now=sample.NOW)["services/payments-api.md"]
+    assert "The contract ended on 2026-06-30; nothing is judged after." in page
+    # in force since a few days: the month and the window started before it
+    recent = [replace(a, effective=date(2026, 11, 10)) if a.id == "payments-api" else a
+              for a in sample.agreements()]
+    closed = [replace(r, current=()) if r.service == "payments-api" else r
+              for r in sample.results()]
+    page = render(recent, closed, now=sample.NOW)["services/payments-api.md"]
+    assert "This agreement took effect on 2026-11-10: a period is judged from the first" in page
 
 
 def test_a_miss_by_an_incident_kept_from_customers_does_not_name_it() -> None:
