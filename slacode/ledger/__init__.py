@@ -26,16 +26,19 @@ reason". Daily values are never frozen.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
 import re
 import time
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args, get_origin, get_type_hints
 
 from slacode.evaluate.results import (
     Budget,
@@ -44,7 +47,6 @@ from slacode.evaluate.results import (
     PeriodResult,
     Restatement,
     ServiceResults,
-    Verdict,
 )
 from slacode.problems import SlacodeError
 
@@ -159,19 +161,50 @@ def _plain(result: PeriodResult) -> dict[str, Any]:
     return d
 
 
-_NUMBER = (int, float)
-#: the type each field of a record must have (``None`` allowed where the result allows it)
-_RECORD_TYPES: dict[str, tuple[tuple[type, ...], bool]] = {
-    "service": ((str,), False), "objective": ((str,), False), "period": ((str,), False),
-    "start": ((str,), False), "end": ((str,), False), "closed": ((bool,), False),
-    "value": (_NUMBER, True), "target": (_NUMBER, False), "unit": ((str,), False),
-    "verdict": ((str,), False), "margin": (_NUMBER, True), "coverage": (_NUMBER, False),
-    "as_of": ((str,), False), "agreement_version": ((int,), False),
-    "budget": ((dict,), True), "credit": ((dict,), True), "projection": (_NUMBER, True),
-    "composite": (_NUMBER, True), "misses": ((list,), False), "reasons": ((list,), False),
-    "excluded_maintenance": ((list,), False), "late_maintenance": ((list,), False),
-}
-_VERDICTS = frozenset(get_args(Verdict))
+def _expect(v: Any, hint: Any, where: str) -> None:
+    """``v`` (from JSON) holds a value of the type ``hint`` (a result's field type), or
+    :class:`SlacodeError` naming ``where``."""
+    args = get_args(hint)
+    if isinstance(hint, types.UnionType):  # X | None
+        if v is None and type(None) in args:
+            return
+        hint = next(a for a in args if a is not type(None))
+        args = get_args(hint)
+    origin = get_origin(hint)
+    if origin is Literal:
+        if v not in args:
+            raise SlacodeError(f"{where}: {json.dumps(v)[:60]} is not one of "
+                               f"{', '.join(map(str, args))}")
+        return
+    if origin is tuple:  # tuple[X, ...]: a JSON list
+        if not isinstance(v, list):
+            raise SlacodeError(f"{where}: {json.dumps(v)[:60]} is not a list")
+        for n, item in enumerate(v):
+            _expect(item, args[0], f"{where}[{n}]")
+        return
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(v, dict):
+            raise SlacodeError(f"{where}: {json.dumps(v)[:60]} is not an object")
+        for name, field_hint in _hints(hint).items():
+            if name in v:
+                _expect(v[name], field_hint, f"{where}.{name}")
+        return
+    ok = {
+        float: isinstance(v, int | float) and not isinstance(v, bool)
+        and math.isfinite(v),
+        int: isinstance(v, int) and not isinstance(v, bool),
+        str: isinstance(v, str),
+        bool: isinstance(v, bool),
+    }.get(hint, True)
+    if not ok:
+        what = {float: "a number", int: "a whole number", str: "text",
+                bool: "true or false"}[hint]
+        raise SlacodeError(f"{where}: {json.dumps(v)[:60]} is not {what}")
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return get_type_hints(cls)
 
 
 def _check(d: Any, where: str) -> None:
@@ -179,19 +212,13 @@ def _check(d: Any, where: str) -> None:
     surface as a crash while drawing a chart, or as a wrong figure."""
     if not isinstance(d, dict):
         raise SlacodeError(f"{where}: expected an object with the period's result")
-    for key, (types, nullable) in _RECORD_TYPES.items():
-        if key not in d or (d[key] is None and nullable):
-            continue
-        v = d[key]
-        ok = isinstance(v, types) and not (isinstance(v, bool) and bool not in types)
-        if ok and isinstance(v, float) and not math.isfinite(v):
-            ok = False
-        if not ok:
-            raise SlacodeError(f"{where}.{key}: {json.dumps(v)[:60]} is not "
-                               f"{'a number' if types is _NUMBER else 'a ' + types[0].__name__}")
-    if "verdict" in d and d["verdict"] not in _VERDICTS:
-        raise SlacodeError(f"{where}.verdict: {json.dumps(d['verdict'])[:60]} is not one of "
-                           f"{', '.join(sorted(_VERDICTS))}")
+    _expect(d, PeriodResult, where)
+    for key in ("start", "end"):
+        try:
+            datetime.fromisoformat(d.get(key, ""))
+        except ValueError:
+            raise SlacodeError(f"{where}.{key}: {json.dumps(d.get(key))[:60]} is not an "
+                               "ISO 8601 time") from None
 
 
 def result_from_dict(d: dict[str, Any], where: str = "result") -> PeriodResult:

@@ -127,6 +127,10 @@ def test_no_data_waits_a_week_before_it_is_frozen(tmp_path: Path) -> None:
     ("value", "abc", "results.availability.value: \"abc\" is not a number"),
     ("verdict", "great", "results.availability.verdict: \"great\" is not one of"),
     ("misses", {"x": 1}, "results.availability.misses: {\"x\": 1} is not a list"),
+    ("misses", [{"what": 5}], "results.availability.misses[0].what: 5 is not text"),
+    ("credit", {"percent": "x"}, "results.availability.credit.percent: \"x\" is not a number"),
+    ("end", "tomorrow", "results.availability.end: \"tomorrow\" is not an ISO 8601 time"),
+    ("period", 5, "results.availability.period: 5 is not text"),
 ])
 def test_a_record_edited_into_nonsense_is_a_clear_error(tmp_path: Path, field: str,
                                                         value: object, said: str) -> None:
