@@ -246,15 +246,21 @@ def test_an_id_that_would_leave_the_output_folder_is_refused(bad: str, tmp_path)
     assert list(tmp_path.rglob("*.md")) == []
 
 
+def _with_chain_figure(service: str, value: float) -> list:
+    """The sample results with ``value`` as the chain figure of every availability period
+    of ``service``."""
+    def chained(ps: tuple) -> tuple:
+        return tuple(replace(p, composite=value) if p.objective == "availability" else p
+                     for p in ps)
+
+    return [replace(r, periods=chained(r.periods), current=chained(r.current))
+            if r.service == service else r for r in sample.results()]
+
+
 def test_dependency_chain_figure_only_where_every_dependency_is_shown() -> None:
     # payments-api depends on auth-internal: the product of the dependencies' figures would
     # be auth-internal's own figure, so only the internal build may show it
-    def chained(ps: tuple) -> tuple:
-        return tuple(replace(p, composite=99.123) if p.objective == "availability" else p
-                     for p in ps)
-
-    res = [replace(r, periods=chained(r.periods), current=chained(r.current))
-           if r.service == "payments-api" else r for r in sample.results()]
+    res = _with_chain_figure("payments-api", 99.123)
     public = render(sample.agreements(), res, now=sample.NOW, audience="public")
     internal = render(sample.agreements(), res, now=sample.NOW, audience="internal")
     assert "99.123" not in public["services/payments-api.md"]
@@ -382,12 +388,7 @@ def test_no_chain_figure_from_dependencies_the_agreement_no_longer_names() -> No
     # frozen or older periods may carry a chain figure of dependencies the agreement
     # has since dropped (or that an older version named): outside the internal build
     # only the current version's periods, with their dependencies known, may show one
-    def chained(ps: tuple) -> tuple:
-        return tuple(replace(p, composite=99.321) if p.objective == "availability" else p
-                     for p in ps)
-
-    res = [replace(r, periods=chained(r.periods), current=chained(r.current))
-           if r.service == "acme-analytics" else r for r in sample.results()]
+    res = _with_chain_figure("acme-analytics", 99.321)
     ags = sample.agreements()
     acme = next(a for a in ags if a.id == "acme-analytics")
     assert not acme.depends_on
