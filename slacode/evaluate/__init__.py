@@ -178,6 +178,7 @@ class _Service:
         self._clocks: dict[tuple[int, str], dict[str, Clock]] = {}
         self._excluded: dict[int, tuple[Span, ...]] = {}
         self._windows: dict[int, tuple[list[_Window], list[_Window]]] = {}
+        self._incidents: list[tuple[int, int, str]] | None = None  # (opened, resolved, id)
 
     def in_force(self, ts: int) -> Agreement:
         if len(self.versions) == 1:
@@ -365,14 +366,30 @@ class _Service:
         return hits(ok), hits(late)
 
     def bad_days(self, v: Agreement, o: Objective, a: int, c: int) -> list[Miss]:
+        """Each day below target, with the service's incidents open that day (a reader
+        wants to know what happened, and a claim for credit names it)."""
         index, _ = self.count_index(v, o)
         target, tz = o.target, self.tz
         of_target = f"% (target {target:g}%)"
         return [
-            Miss(f"{d.isoformat()}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz))
+            Miss(f"{d.isoformat()}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz),
+                 ", ".join(self.incidents_between(s, e)))
             for d, s, e, _g, _t, _cov, val in _day_figures(index, o, days_between(a, c, tz))
             if val is not None and val + 1e-9 < target
         ]
+
+    def incidents_between(self, start: int, end: int) -> list[str]:
+        """Ids of this service's incidents open at some time in ``[start, end)``."""
+        if self._incidents is None:
+            found: dict[str, tuple[int, int]] = {}
+            for (sid, _oid), m in self.measurements.items():
+                if sid != self.ag.id or not isinstance(m, IncidentRecords):
+                    continue
+                for i in m.incidents:
+                    if i.service in ("", self.ag.id):
+                        found[i.id] = (i.opened, i.resolved or self.now)
+            self._incidents = sorted((o, r, i) for i, (o, r) in found.items())
+        return [i for o, r, i in self._incidents if o < end and r > start]
 
     def daily(self, v: Agreement, o: Objective) -> tuple[DailyValue, ...]:
         days = last_days(self.now, self.tz, 90)

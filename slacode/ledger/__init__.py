@@ -66,8 +66,9 @@ FORMAT = 1
 #: a closed period with no data is frozen only this long after its end (late data may come)
 NO_DATA_GRACE = 7 * 86400
 #: fields that may differ between a frozen record and a fresh evaluation without being a
-#: restatement candidate: bookkeeping, and explanations rather than figures
-_IGNORED = frozenset({"as_of", "reasons", "frozen_at", "restatements"})
+#: restatement candidate: bookkeeping, and explanations rather than figures (what was
+#: missed explains the figure; the figure, verdict, budget and credit are compared)
+_IGNORED = frozenset({"as_of", "reasons", "misses", "frozen_at", "restatements"})
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 

@@ -121,13 +121,20 @@ def _shown(p: PeriodResult, no_chain: bool, hidden: set[str], version: int | Non
            ) -> PeriodResult:
     if p.composite is not None and (no_chain or version not in (None, p.agreement_version)):
         p = replace(p, composite=None)
-    if hidden and any(m.incident in hidden for m in p.misses):
-        p = replace(p, misses=tuple(
-            replace(m, what=m.what.replace(f"incident {m.incident}", "incident (not public)", 1),
-                    incident="") if m.incident in hidden else m for m in p.misses))
+    if hidden and any(set(m.incident.split(", ")) & hidden for m in p.misses):
+        p = replace(p, misses=tuple(_public_miss(m, hidden) for m in p.misses))
     if p.verdict != "no-data" or (p.value is None and p.budget is None):
         return p
     return replace(p, value=None, margin=None, budget=None, projection=None, credit=None)
+
+
+def _public_miss(m: Any, hidden: set[str]) -> Any:
+    """``m`` without the ids of ``hidden`` incidents (in its text or its list of them)."""
+    what, ids = m.what, [i for i in m.incident.split(", ") if i]
+    for i in ids:
+        if i in hidden:
+            what = what.replace(f"incident {i}", "incident (not public)", 1)
+    return replace(m, what=what, incident=", ".join(i for i in ids if i not in hidden))
 
 
 def _as_shown(r: ServiceResults, no_chain: bool, hidden: set[str], version: int | None

@@ -481,15 +481,22 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     def miss_items(misses: Sequence[tuple[Objective, PeriodResult, list[Any]]]) -> Markup:
         """The list of what was missed (see :func:`period_rows` for why here)."""
         text, items = escape.text, []
+        def said(m: Any) -> str:
+            # a day's miss names the incidents open that day (an incident's own miss
+            # names it already)
+            during = m.incident and m.incident not in m.what
+            return text(say(m.what, language)) + (
+                f" ({words.t('svc.miss_during', incidents=m.incident)})" if during else "")
+
         for o, p, ms in misses:
             more = ""
             if len(ms) > 1:
-                more = f"; {text(say(ms[1].what, language))}"
+                more = f"; {said(ms[1])}"
             if len(ms) > 2:
                 more += f" {words.t('svc.more_misses', n=len(ms) - 2)}"
             items.append(
                 f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
-                f"{text(say(ms[0].what, language))}{more}</li>\n"
+                f"{said(ms[0])}{more}</li>\n"
             )
         return Markup("".join(items))
 

@@ -213,6 +213,7 @@ STRINGS: dict[str, dict[str, str]] = {
     # the product of the availability of the services this one depends on
     "svc.term_ahead": {"en": "This agreement takes effect on {date}; nothing is judged before.",
                        "zh": "本协议自 {date} 起生效，此前不作评判。"},
+    "svc.miss_during": {"en": "incidents that day: {incidents}", "zh": "当日事件：{incidents}"},
     "svc.term_new": {"en": "This agreement took effect on {date}: a period is judged from the "
                            "first one that starts on or after that day.",
                      "zh": "本协议自 {date} 起生效：从该日或之后开始的第一个周期起进行评判。"},

@@ -248,3 +248,24 @@ def test_a_rolling_window_that_started_before_the_agreement_is_not_judged() -> N
     (old,) = evaluate([agreement(objectives=rolling, effective=date(2026, 10, 29))],
                       {("svc", "availability"): data}, now, history_months=1)
     assert [p.period for p in old.periods] == ["rolling-28d"]
+
+
+def test_a_day_below_target_names_the_incidents_open_that_day() -> None:
+    from slacode.pull.base import Incident, IncidentRecords
+
+    now = ts("2026-11-26T00:00:00+00:00")
+    bad = ts("2026-11-08T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-11-01T00:00:00+00:00"), now,
+                  total=lambda t: 1000.0, good=lambda t: 900.0 if bad <= t < bad + DAY else 1000.0)
+    incs = (
+        Incident("INC-7", "P1", bad + 3600, bad + 4000, bad + 7200),  # that day
+        Incident("INC-8", "P2", bad - 7200, None, None),  # opened the day before, still open
+        Incident("INC-9", "P1", bad + 2 * DAY, None, bad + 2 * DAY + 60),  # another day
+        Incident("INC-X", "P1", bad + 3600, None, None, service="other"),  # another service
+    )
+    records = IncidentRecords("svc", "p1", incs, ts("2026-11-01T00:00:00+00:00"), now)
+    (out,) = evaluate([agreement()], {("svc", "availability"): data, ("svc", "p1"): records},
+                      now, history_months=0)
+    (nov,) = [p for p in out.periods if p.period == "2026-11"]
+    assert [(m.what.split(":")[0], m.incident) for m in nov.misses] == [
+        ("2026-11-08", "INC-8, INC-7")]

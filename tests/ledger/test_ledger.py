@@ -158,3 +158,15 @@ def test_a_disagreement_is_a_warning_at_the_objective(tmp_path: Path) -> None:
     assert p.message.startswith("pay 2026-10 availability: a fresh evaluation disagrees")
     assert "value frozen 100.0, now 99.919355" in p.message
     assert "--restate 2026-10 --service pay" in p.message
+
+
+def test_what_was_missed_explains_a_figure_and_is_no_restatement(tmp_path: Path) -> None:
+    ledger.freeze(run(1000), tmp_path, NOW)  # an hour down: October is breached
+    path = tmp_path / "pay" / "2026-10.json"
+    rec = json.loads(path.read_text())
+    assert rec["results"]["availability"]["misses"]
+    # frozen by a version of slacode that listed misses differently (without incidents)
+    rec["results"]["availability"]["misses"] = []
+    path.write_text(json.dumps(rec))
+    assert ledger.apply(run(1000), tmp_path).candidates == ()
+    assert ledger.apply(run(0), tmp_path).candidates  # the figure itself still is one

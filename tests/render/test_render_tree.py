@@ -404,3 +404,23 @@ def test_no_chain_figure_from_dependencies_the_agreement_no_longer_names() -> No
                               audience="customer:acme")["api/acme-analytics.json"]
     assert "99.321" not in render(deps, older, now=sample.NOW,
                                   audience="customer:acme")["api/acme-analytics.json"]
+
+
+def test_a_missed_day_names_its_incidents_but_not_the_hidden_ones() -> None:
+    from slacode.evaluate.results import Miss
+
+    def missed(ps: tuple) -> tuple:
+        return tuple(replace(p, verdict="breached", misses=(
+            Miss("2026-11-08: 98.953% (target 99.95%)", "", "", "INC-1, INC-2"),))
+            if p.objective == "availability" else p for p in ps)
+
+    res = [replace(r, periods=missed(r.periods), current=missed(r.current))
+           if r.service == "payments-api" else r for r in sample.results()]
+    public = render(sample.agreements(), res, now=sample.NOW, incidents=sample.incidents())
+    page = html.unescape(public["services/payments-api.md"])
+    assert "2026-11-08: 98.953% (target 99.95%) (incidents that day: INC-1)" in page
+    assert all("INC-2" not in c for c in public.values())
+    internal = render(sample.agreements(), res, now=sample.NOW, audience="internal",
+                      incidents=sample.incidents())
+    assert "(incidents that day: INC-1, INC-2)" in html.unescape(
+        internal["services/payments-api.md"])
