@@ -11,6 +11,7 @@ when the file differs from what would be generated (CI runs it).
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,6 +73,8 @@ def command(check: bool, org: str, root: Path, output: Path | None) -> None:
     from slacode.history import gitlog
     from slacode.load import load_agreements
 
+    if org and not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?", org):
+        raise click.BadParameter(f"{org!r} is not a GitHub organisation name", param_hint="--org")
     settings = load_settings(root)
     top, prefix = settings.root, ""
     # CODEOWNERS lives at the repository root and its patterns start there; outside a

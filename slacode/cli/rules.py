@@ -43,6 +43,10 @@ def command(server: str, root: Path, output: Path | None) -> None:
     from slacode.pull.rules import recording_rules
 
     settings = load_settings(root)
+    if settings.server(server) is None:
+        names = ", ".join(sv.name for sv in settings.servers)
+        raise SlacodeError(f"no Prometheus server named {server!r} in the plugin settings "
+                           f"(there are: {names})")
     result = load_agreements([settings.path(settings.slas)], root=settings.root)
     if not result.ok:
         raise SlacodeError("cannot write recording rules: agreements have errors",

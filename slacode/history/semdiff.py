@@ -155,7 +155,10 @@ def _meta(old: Agreement, new: Agreement, out: list[Change]) -> None:
     if old.name != new.name:
         note(f"name {old.name!r} → {new.name!r}", "/name")
     if old.visibility != new.visibility:
-        note(f"visibility {old.visibility} → {new.visibility}", "/visibility")
+        # a narrower audience withdraws the promise from everyone else: a weaker promise
+        narrower = old.visibility == "public" or new.visibility == "internal"
+        out.append(Change(f"visibility {old.visibility} → {new.visibility}",
+                          weakens=narrower, promise=narrower, pointer="/visibility"))
     if old.provider != new.provider:
         note(f"provider now {new.provider.name}"
              + (f" ({new.provider.contact})" if new.provider.contact else ""), "/parties/provider")

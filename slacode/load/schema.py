@@ -43,6 +43,10 @@ _TYPE_WORDS = {
     "string": "text", "integer": "a whole number", "number": "a number", "object": "a mapping",
     "array": "a list", "boolean": "true or false", "null": "nothing",
 }
+#: an owner, as CODEOWNERS takes it (one token: a line break or space would add an owner)
+OWNER_PATTERN = (r"^(@?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?"
+                 r"(?:/[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?)?"
+                 r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})$")
 #: pattern in the schema -> (what the value should be, hint)
 _PATTERNS = {
     DURATION_PATTERN: ("duration", "a whole number and a unit (ms, s, m, h, d, w, mo, y), "
@@ -56,6 +60,8 @@ _PATTERNS = {
         "visibility", "public, internal or customer:<name>, e.g. customer:acme"),
     r"^([01][0-9]|2[0-3]):[0-5][0-9]-(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$": (
         "working hours", "HH:MM-HH:MM, e.g. 09:00-18:00 (24:00 ends the day)"),
+    OWNER_PATTERN: ("owner", "a GitHub team or user (team-sre, @org/team-sre, @user) or an "
+                             "e-mail address, without spaces or line breaks"),
     r"^[A-Z]{3}$": ("currency", "a three-letter ISO 4217 code, e.g. USD"),
     r"^[A-Z]{2,3}$": ("country code", "an upper-case ISO country code, e.g. CN"),
 }

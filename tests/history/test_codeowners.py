@@ -76,3 +76,15 @@ def test_this_repository_codeowners_is_up_to_date(slacode) -> None:
     """What CI checks: .github/CODEOWNERS matches the owners in slas/."""
     r = slacode(ROOT, "--check")
     assert r.returncode == 0, r.stderr
+
+
+def test_an_owner_that_would_add_lines_or_owners_is_refused(tmp_path: Path, slacode) -> None:
+    # CODEOWNERS is one owner per token and one rule per line: "team-sre\n/** @attacker"
+    # would make @attacker the owner of every file, so validation stops it first
+    (tmp_path / "slas").mkdir()
+    text = sla().replace("owners: [team-payments]", 'owners: ["team-sre\\n/** @attacker"]')
+    assert "@attacker" in text
+    (tmp_path / "slas" / "payments-api.yaml").write_text(text, encoding="utf-8")
+    r = slacode(tmp_path)
+    assert r.returncode == 1 and "is not a valid owner" in r.stderr
+    assert not (tmp_path / ".github" / "CODEOWNERS").exists()

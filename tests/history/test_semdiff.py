@@ -131,6 +131,19 @@ def test_change_in_words_and_whether_it_weakens(new: Agreement, what: str, weake
     assert (c.what, c.weakens) == (what, weakens)
 
 
+@pytest.mark.parametrize(("before", "after", "weakens"), [
+    ("public", "internal", True),  # the public promise is withdrawn
+    ("public", "customer:acme", True),
+    ("customer:acme", "internal", True),
+    ("internal", "public", False),
+    ("customer:acme", "public", False),
+])
+def test_a_narrower_audience_is_a_weaker_promise(before: str, after: str, weakens: bool) -> None:
+    (c,) = diff_agreements(replace(BASE, visibility=before), replace(BASE, visibility=after))
+    assert c.what == f"visibility {before} → {after}"
+    assert (c.weakens, c.promise) == (weakens, weakens)
+
+
 def test_same_agreement_has_no_changes() -> None:
     assert diff_agreements(BASE, replace(BASE)) == ()
 
