@@ -11,6 +11,7 @@ import time
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from slacode.config import PrometheusServer, Settings
 from slacode.model import Agreement, Objective
@@ -60,18 +61,18 @@ class FakePrometheus:
             def do_POST(self) -> None:
                 n = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(n).decode() if n else ""
-                fake.requests.append({**dict(self.headers.items()), "_body": body,
+                form = {k: v[0] for k, v in parse_qs(body).items()}
+                fake.requests.append({**dict(self.headers.items()), **form, "_body": body,
                                       "_path": self.path})
                 fake.answer(self, body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
         self.thread.start()
 
     def answer(self, h: BaseHTTPRequestHandler, body: str) -> None:
-        from urllib.parse import parse_qs
-
         form = {k: v[0] for k, v in parse_qs(body).items()}
         mode = self.mode
 

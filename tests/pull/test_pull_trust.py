@@ -8,15 +8,14 @@ import base64
 import json
 import logging
 import math
-import threading
 from collections.abc import Callable
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
 import pytest
-from pull_support import make_agreement, make_settings
+from pull_support import FakePrometheus, make_agreement, make_settings
 
 from slacode.config import Settings
 from slacode.model import Objective, PrometheusQuery, Source, Window
@@ -40,38 +39,23 @@ GOOD_TOTAL = events(good='ok_total{job="x"}', total='all_total{job="x"}')
 Values = Callable[[str, int], float | None]
 
 
-class Stub:
+class Stub(FakePrometheus):
     """A query API on 127.0.0.1 answering ``answer(form, headers)`` -> (status, document):
     for behaviour no real Prometheus has (echoing credentials, good above total)."""
 
     def __init__(self, answer: Callable[[dict[str, str], dict[str, str]], tuple[int, dict]]):
-        self.requests: list[dict[str, str]] = []
-        stub = self
+        self.reply = answer
+        super().__init__("stub")
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def do_POST(self) -> None:
-                n = int(self.headers.get("Content-Length") or 0)
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(n).decode()).items()}
-                stub.requests.append(form)
-                code, doc = answer(form, dict(self.headers.items()))
-                data = json.dumps(doc).encode()
-                self.send_response(code)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, h: BaseHTTPRequestHandler, body: str) -> None:
+        form = {k: v[0] for k, v in parse_qs(body).items()}
+        code, doc = self.reply(form, dict(h.headers.items()))
+        data = json.dumps(doc).encode()
+        h.send_response(code)
+        h.send_header("Content-Type", "application/json")
+        h.send_header("Content-Length", str(len(data)))
+        h.end_headers()
+        h.wfile.write(data)
 
 
 def series_answer(values: Values) -> Callable[[dict[str, str], dict[str, str]], tuple[int, dict]]:
