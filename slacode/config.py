@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from slacode.problems import SlacodeError
 
@@ -216,8 +217,6 @@ def _servers(value: Any) -> tuple[PrometheusServer, ...]:
 
 
 def _is_http_url(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     try:
         parts = urlsplit(url)
         return parts.scheme in ("http", "https") and bool(parts.hostname) and (
@@ -227,8 +226,6 @@ def _is_http_url(url: str) -> bool:
 
 
 def _has_password(url: str) -> bool:
-    from urllib.parse import urlsplit
-
     try:
         return bool(urlsplit(url).password)
     except ValueError:

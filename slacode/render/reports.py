@@ -85,7 +85,7 @@ def collect(
     agreements: Sequence[Agreement], results: Mapping[str, ServiceResults]
 ) -> list[Report]:
     """The reports, newest first within each kind; rows in service, then objective order."""
-    rows: dict[str, list[tuple[tuple[str, str, int], Row]]] = {}
+    rows: dict[tuple[str, str], list[tuple[tuple[str, str, int], Row]]] = {}
     for a in agreements:
         res = results.get(a.id)
         if res is None:
@@ -105,11 +105,10 @@ def collect(
                     and prev.unit == p.unit:
                 change = round(p.value - prev.value, 6)
             key = (a.name.lower(), a.id, order[p.objective])
-            rows.setdefault(p.period, []).append(
+            rows.setdefault((p.period, kind), []).append(
                 (key, Row(a, a.objectives[order[p.objective]], p, change)))
-    out = [Report(period, kind_of(period) or "", tuple(r for _, r in sorted(found,
-                                                                         key=lambda x: x[0])))
-           for period, found in rows.items()]
+    out = [Report(period, kind, tuple(r for _, r in sorted(found, key=lambda x: x[0])))
+           for (period, kind), found in rows.items()]
     rank = {k: i for i, (k, _) in enumerate(KINDS)}
     return sorted(out, key=lambda r: (rank[r.kind], _negated(r.period)))
 
