@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from slacode.durations import Duration
 
@@ -297,3 +298,80 @@ class Agreement:
                 return self.positions[pointer]
             pointer = pointer.rsplit("/", 1)[0]
         return self.positions.get("", Position(1, 1))
+
+
+#: a half-open stretch of time ``[start, end)`` in epoch seconds
+Span = tuple[int, int]
+
+
+def merge(spans: list[Span]) -> list[Span]:
+    """Sorted union of half-open spans."""
+    out: list[Span] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+@dataclass(frozen=True)
+class MaintenanceAccount:
+    """How an agreement's maintenance windows count in its figures."""
+
+    excluded: tuple[Span, ...]  # merged spans left out of the measurements
+    late: tuple[Maintenance, ...]  # announced with less notice than agreed: downtime
+    over_cap: tuple[Span, ...]  # in time, but beyond ``max_per_month`` that month: downtime
+
+
+def maintenance_account(a: Agreement) -> MaintenanceAccount:
+    """Which maintenance is excluded from ``a``'s measurements.
+
+    A window is excluded only when announced with the agreed notice, and only up to
+    ``max_per_month`` in each calendar month of the agreement's timezone, earliest
+    first: maintenance beyond the monthly maximum counts as downtime, as the page
+    promises. Pull cuts its intervals at these same edges, so no interval is prorated.
+    """
+    notice = a.maintenance_policy.notice
+    ok: list[Span] = []
+    late: list[Maintenance] = []
+    for w in a.maintenance:
+        if w.end <= w.start:
+            continue
+        told = w.announced
+        if told is not None and (notice.add_to(told) if notice else told) <= w.start:
+            ok.append((int(w.start.timestamp()), int(w.end.timestamp())))
+        else:
+            late.append(w)
+    spans = merge(ok)
+    cap = a.maintenance_policy.max_per_month
+    if cap is None or cap.is_calendar:  # a month or more a month: no bound
+        return MaintenanceAccount(tuple(spans), tuple(late), ())
+    room = int(cap.seconds)
+    used: dict[int, int] = {}  # local month start -> seconds excluded so far
+    excluded: list[Span] = []
+    over: list[Span] = []
+    zone = ZoneInfo(a.timezone or "UTC")
+    for s, e in spans:
+        while s < e:
+            month, following = _local_month(s, zone)
+            piece_end = min(e, following)
+            take = min(piece_end - s, max(0, room - used.get(month, 0)))
+            used[month] = used.get(month, 0) + take
+            if take:
+                excluded.append((s, s + take))
+            if s + take < piece_end:
+                over.append((s + take, piece_end))
+            s = piece_end
+    return MaintenanceAccount(tuple(merge(excluded)), tuple(late), tuple(merge(over)))
+
+
+def _local_month(ts: int, zone: ZoneInfo) -> Span:
+    """The calendar month around ``ts`` in ``zone``, as epoch seconds."""
+    d = datetime.fromtimestamp(ts, zone)
+    nxt = (d.year + d.month // 12, d.month % 12 + 1)
+    return (int(datetime(d.year, d.month, 1, tzinfo=zone).timestamp()),
+            int(datetime(*nxt, 1, tzinfo=zone).timestamp()))

@@ -39,7 +39,6 @@ from slacode.evaluate.objectives import (
     count_tally,
     incident_outcomes,
     incident_tally,
-    merge,
     ratio_value,
     survey_method,
     survey_tally,
@@ -56,7 +55,7 @@ from slacode.evaluate.periods import (
 from slacode.evaluate.results import DailyValue, Miss, PeriodResult, ServiceResults
 from slacode.heap import long_lived
 from slacode.history import in_force
-from slacode.model import Agreement, Maintenance, Objective
+from slacode.model import Agreement, Maintenance, MaintenanceAccount, Objective, maintenance_account
 from slacode.pull.base import CountSeries, IncidentRecords, Measurement, SurveyRecords
 
 __all__ = ["Partial", "combine", "evaluate", "evaluate_one"]
@@ -132,20 +131,6 @@ class _Row:
     order: int
 
 
-def _maintenance(v: Agreement) -> tuple[list[Maintenance], list[Maintenance]]:
-    """Windows announced with the required notice (excluded), and the late ones."""
-    notice = v.maintenance_policy.notice
-    ok: list[Maintenance] = []
-    late: list[Maintenance] = []
-    for w in v.maintenance:
-        if w.end <= w.start:
-            continue
-        told = w.announced
-        in_time = told is not None and (notice.add_to(told) if notice else told) <= w.start
-        (ok if in_time else late).append(w)
-    return ok, late
-
-
 def _span(w: Maintenance) -> tuple[int, int]:
     return int(w.start.timestamp()), int(w.end.timestamp())
 
@@ -176,8 +161,8 @@ class _Service:
         self._surveys: dict[tuple[object, ...], SurveyIndex] = {}
         self._outcomes: dict[tuple[object, ...], tuple[list[Outcome], list[int]]] = {}
         self._clocks: dict[tuple[int, str], dict[str, Clock]] = {}
-        self._excluded: dict[int, tuple[Span, ...]] = {}
-        self._windows: dict[int, tuple[list[_Window], list[_Window]]] = {}
+        self._accounts: dict[int, MaintenanceAccount] = {}
+        self._windows: dict[int, tuple[list[_Window], ...]] = {}
         self._incidents: list[tuple[int, int, str]] | None = None  # (opened, resolved, id)
 
     def in_force(self, ts: int) -> Agreement:
@@ -203,9 +188,12 @@ class _Service:
     def excluded(self, v: Agreement, o: Objective) -> tuple[Span, ...]:
         if o.kind not in COUNT_KINDS:
             return ()
-        if v.version not in self._excluded:
-            self._excluded[v.version] = tuple(merge([_span(w) for w in _maintenance(v)[0]]))
-        return self._excluded[v.version]
+        return self.maintenance(v).excluded
+
+    def maintenance(self, v: Agreement) -> MaintenanceAccount:
+        if v.version not in self._accounts:  # once per version, not once per period
+            self._accounts[v.version] = maintenance_account(v)
+        return self._accounts[v.version]
 
     def count_index(
         self, v: Agreement, o: Objective
@@ -322,7 +310,7 @@ class _Service:
             and verdict in ("met", "breached")
         ):
             credit = credit_for(v.credits, value, p, tz)
-        excluded, late = self.windows(v, o, p)
+        excluded, late, over_cap = self.windows(v, o, p)
         m = self.measurement(o.id)
         as_of = getattr(m, "as_of", None)
         return PeriodResult(
@@ -345,25 +333,31 @@ class _Service:
             projection=projection,
             excluded_maintenance=excluded,
             late_maintenance=late,
+            over_cap_maintenance=over_cap,
             misses=tuple(misses),
             reasons=tuple(reasons),
         )
 
     def windows(
         self, v: Agreement, o: Objective, p: Period
-    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """The excluded and the late maintenance windows overlapping ``p``, as text."""
+    ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+        """The excluded and the late maintenance windows overlapping ``p``, and the
+        stretches beyond the monthly maximum, as text."""
         if o.kind not in COUNT_KINDS:
-            return (), ()
-        if v.version not in self._windows:  # once per version, not once per period
-            ok, late = _maintenance(v)
-            self._windows[v.version] = _named(ok, self.tz), _named(late, self.tz)
-        ok, late = self._windows[v.version]
+            return (), (), ()
+        if v.version not in self._windows:
+            account = self.maintenance(v)
+            ok = [w for w in v.maintenance if w.end > w.start and w not in account.late]
+            self._windows[v.version] = (
+                _named(ok, self.tz), _named(list(account.late), self.tz),
+                [(s, e, f"{iso(s, self.tz)}/{iso(e, self.tz)}") for s, e in account.over_cap],
+            )
 
         def hits(ws: list[_Window]) -> tuple[str, ...]:
             return tuple(text for s, e, text in ws if s < p.end and e > p.start)
 
-        return hits(ok), hits(late)
+        ok, late, over = self._windows[v.version]
+        return hits(ok), hits(late), hits(over)
 
     def bad_days(self, v: Agreement, o: Objective, a: int, c: int) -> list[Miss]:
         """Each day below target, with the service's incidents open that day (a reader

@@ -36,24 +36,8 @@ from slacode.durations import Duration
 from slacode.evaluate.clock import Clock, make_clock
 from slacode.evaluate.periods import iso
 from slacode.evaluate.results import Miss
-from slacode.model import CLOCK_24X7, Agreement, Objective
+from slacode.model import CLOCK_24X7, Agreement, Objective, Span, merge
 from slacode.pull.base import CountSeries, Gap, IncidentRecords, SurveyRecords
-
-Span = tuple[int, int]
-
-
-def merge(spans: list[Span]) -> list[Span]:
-    """Sorted union of half-open spans."""
-    out: list[Span] = []
-    for s, e in sorted(spans):
-        if e <= s:
-            continue
-        if out and s <= out[-1][1]:
-            if e > out[-1][1]:
-                out[-1] = (out[-1][0], e)
-        else:
-            out.append((s, e))
-    return out
 
 
 def overlap(spans: Sequence[Span], a: int, b: int) -> int:

@@ -80,6 +80,8 @@ class PeriodResult:
     composite: float | None = None  # availability of the dependency chain in this period
     excluded_maintenance: tuple[str, ...] = ()  # windows excluded, as "start/end" ISO strings
     late_maintenance: tuple[str, ...] = ()  # windows announced too late: not excluded
+    #: stretches of maintenance beyond the monthly maximum: not excluded
+    over_cap_maintenance: tuple[str, ...] = ()
     misses: tuple[Miss, ...] = ()
     reasons: tuple[str, ...] = ()  # why the verdict is what it is, e.g. gap reasons
     frozen_at: str = ""  # set by the ledger: ISO time the shown figures were frozen; "" = live

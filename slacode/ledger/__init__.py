@@ -243,7 +243,7 @@ def _from_dict(d: dict[str, Any]) -> PeriodResult:
                                  if k in Credit.__dataclass_fields__})
     kw["misses"] = tuple(Miss(**m) for m in kw.get("misses") or ())
     kw["restatements"] = tuple(Restatement(**r) for r in kw.get("restatements") or ())
-    for k in ("excluded_maintenance", "late_maintenance", "reasons"):
+    for k in ("excluded_maintenance", "late_maintenance", "over_cap_maintenance", "reasons"):
         kw[k] = tuple(kw.get(k) or ())
     return PeriodResult(**kw)
 

@@ -16,7 +16,7 @@ from pathlib import PureWindowsPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slacode.load.yamlsafe import where
-from slacode.model import CLOCK_24X7, Agreement, Objective
+from slacode.model import CLOCK_24X7, Agreement, Objective, maintenance_account
 from slacode.problems import Problem, Severity
 
 PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time")
@@ -338,6 +338,21 @@ def _maintenance(r: _Report) -> None:
             r.add(f"{base}/end", "the window ends before it starts", "maintenance")
         if w.announced is not None and w.announced > w.start:
             r.add(f"{base}/announced", "announced after the window started", "maintenance")
+    over = maintenance_account(r.a).over_cap
+    cap = r.a.maintenance_policy.max_per_month
+    for i, w in enumerate(r.a.maintenance):
+        s, e = int(w.start.timestamp()), int(w.end.timestamp())
+        beyond = sum(min(e, b) - max(s, a) for a, b in over if a < e and b > s)
+        if beyond:
+            r.add(f"/maintenance/windows/{i}",
+                  f"{_hours(beyond)} of this window is beyond the {cap} of maintenance a "
+                  "month the agreement allows: it will count as downtime",
+                  "maintenance-over-cap", "warning")
+
+
+def _hours(seconds: int) -> str:
+    h, m = divmod(seconds // 60, 60)
+    return f"{h}h{m:02d}m" if h and m else f"{h}h" if h else f"{m}m"
 
 
 def _escalation(r: _Report) -> None:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from slacode.config import Settings
-from slacode.model import Agreement, Objective
+from slacode.model import Agreement, Objective, maintenance_account
 from slacode.problems import Problem
 from slacode.pull.align import local_midnight, month_start
 from slacode.pull.base import (
@@ -239,7 +239,8 @@ def _cuts(
     agr: Agreement, obj: Objective, now: int, past: Sequence[Agreement] = ()
 ) -> tuple[int, ...]:
     """Where evaluation splits a day for ``obj``: the edges of the maintenance windows of
-    the agreement and of its ``past`` versions, and the start of every rolling window
+    the agreement and of its ``past`` versions (and where a window passes the monthly
+    maximum of maintenance), and the start of every rolling window
     over the same source.
 
     Objectives over one source (a calendar month and a rolling 28 days of one SLI) get
@@ -251,9 +252,12 @@ def _cuts(
         for o in agr.objectives
         if o.window.kind == "rolling" and o.source == obj.source
     }
-    for w in (*agr.maintenance, *(w for v in past for w in v.maintenance)):
-        if w.end > w.start:
-            cuts |= {int(w.start.timestamp()), int(w.end.timestamp())}
+    for v in (agr, *past):
+        for w in v.maintenance:
+            if w.end > w.start:
+                cuts |= {int(w.start.timestamp()), int(w.end.timestamp())}
+        # where the monthly maximum of maintenance is reached inside a window
+        cuts.update(t for span in maintenance_account(v).over_cap for t in span)
     return tuple(sorted(cuts))
 
 

@@ -18,6 +18,7 @@ from slacode.model import (
     Maintenance,
     MaintenancePolicy,
     Window,
+    maintenance_account,
 )
 from slacode.pull.base import Counts, CountSeries, Gap
 
@@ -81,6 +82,53 @@ def test_maintenance_announced_too_late_is_not_excluded() -> None:
     assert nov.excluded_maintenance == ("2026-11-10T02:00:00+00:00/2026-11-10T04:00:00+00:00",)
     assert nov.late_maintenance == ("2026-11-20T02:00:00+00:00/2026-11-20T04:00:00+00:00",)
     assert nov.coverage == 1.0  # excluded time is not missing data
+
+
+def test_maintenance_beyond_the_monthly_maximum_counts_as_downtime() -> None:
+    # The page promises "at most 4h of maintenance per month". Two 3-hour windows of total
+    # outage in November, both announced in time: the first is excluded, of the second
+    # only the 1 hour left of the maximum; its last 2 hours count against the service.
+    a = Maintenance(dt("2026-11-10T02:00:00+00:00"), dt("2026-11-10T05:00:00+00:00"),
+                    announced=dt("2026-10-01T00:00:00+00:00"))
+    b = Maintenance(dt("2026-11-20T02:00:00+00:00"), dt("2026-11-20T05:00:00+00:00"),
+                    announced=dt("2026-10-01T00:00:00+00:00"))
+    down = [(ts("2026-11-10T02:00:00+00:00"), ts("2026-11-10T05:00:00+00:00")),
+            (ts("2026-11-20T02:00:00+00:00"), ts("2026-11-20T05:00:00+00:00"))]
+    now = ts("2026-12-02T00:00:00+00:00")
+    data = series("svc", "availability", ts("2026-11-01T00:00:00+00:00"), now,
+                  good=lambda t: 0.0 if any(s <= t < e for s, e in down) else 1000.0,
+                  total=lambda t: 1000.0)
+    policy = MaintenancePolicy(notice=Duration(7, "d"), max_per_month=Duration(4, "h"))
+    ag = agreement(maintenance=(a, b), maintenance_policy=policy)
+    (out,) = evaluate([ag], {("svc", "availability"): data}, now, history_months=1)
+    nov = periods(out)["2026-11"]
+    # 720 h - 4 h excluded = 716 h of 1000 events; 2 h of them all bad
+    assert nov.value == round(100 * (716_000 - 2000) / 716_000, 6)
+    assert nov.verdict == "breached"
+    assert nov.over_cap_maintenance == ("2026-11-20T03:00:00+00:00/2026-11-20T05:00:00+00:00",)
+    assert len(nov.excluded_maintenance) == 2  # both windows were (at least partly) excluded
+    # without the maximum both windows leave the figure whole
+    (free,) = evaluate([agreement(maintenance=(a, b), maintenance_policy=MaintenancePolicy(
+        notice=Duration(7, "d")))], {("svc", "availability"): data}, now, history_months=1)
+    assert periods(free)["2026-11"].value == 100.0
+
+
+def test_monthly_maximum_counts_each_local_month_apart() -> None:
+    # Berlin: a 6-hour window from 31 Oct 21:00 to 1 Nov 03:00 local time is 3 hours of
+    # October and 3 of November, each within a 4h maximum; a further 2h on 2 November
+    # leaves 1h over November's maximum.
+    tz = "Europe/Berlin"
+    w1 = Maintenance(dt("2026-10-31T21:00:00+01:00"), dt("2026-11-01T03:00:00+01:00"),
+                     announced=dt("2026-10-01T00:00:00+00:00"))
+    w2 = Maintenance(dt("2026-11-02T10:00:00+01:00"), dt("2026-11-02T12:00:00+01:00"),
+                     announced=dt("2026-10-01T00:00:00+00:00"))
+    ag = agreement(timezone=tz, maintenance=(w2, w1),
+                   maintenance_policy=MaintenancePolicy(max_per_month=Duration(4, "h")))
+    account = maintenance_account(ag)
+    assert account.over_cap == ((ts("2026-11-02T11:00:00+01:00"),
+                                 ts("2026-11-02T12:00:00+01:00")),)
+    assert account.excluded == ((ts("2026-10-31T21:00:00+01:00"), ts("2026-11-01T03:00:00+01:00")),
+                                (ts("2026-11-02T10:00:00+01:00"), ts("2026-11-02T11:00:00+01:00")))
 
 
 def test_window_covering_half_an_interval_keeps_the_other_half() -> None:

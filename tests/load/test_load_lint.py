@@ -101,3 +101,28 @@ def test_a_data_file_that_is_not_there_is_a_warning_at_its_path(tmp_path: Path) 
     assert line[p.col - 1:].startswith("data/minimal.csv")
     assert "data file data/minimal.csv not found" in p.message
     assert len(result.agreements) == 1  # a warning: the agreement still loads
+
+
+def test_maintenance_beyond_the_monthly_maximum_is_a_warning_at_its_window(
+        tmp_path: Path) -> None:
+    text = MINIMAL + (
+        "maintenance:\n"
+        "  max_per_month: 4h\n"
+        "  windows:\n"
+        "    - start: 2026-03-03T01:00:00Z\n"
+        "      end: 2026-03-03T04:00:00Z\n"
+        "      announced: 2026-02-01T00:00:00Z\n"
+        "    - start: 2026-03-17T09:00:00Z\n"
+        "      end: 2026-03-17T17:00:00Z\n"
+        "      announced: 2026-02-01T00:00:00Z\n"
+        "    - start: 2026-04-17T09:00:00Z\n"
+        "      end: 2026-04-17T12:00:00Z\n"
+        "      announced: 2026-02-01T00:00:00Z\n")
+    path = _write(tmp_path, "shop", text)
+    result = load_agreements([path], root=tmp_path)
+    over = [str(p) for p in result.problems if "beyond" in str(p)]
+    line = text.splitlines().index("    - start: 2026-03-17T09:00:00Z") + 1
+    # 3h on the 3rd leave 1h of March's 4h: 7 of the 8 hours on the 17th count; April is fine
+    assert over == [f"shop.yaml:{line}:7: warning: maintenance.windows[1]: 7h of this window "
+                    "is beyond the 4h of maintenance a month the agreement allows: it will "
+                    "count as downtime"]

@@ -11,7 +11,8 @@ import pytest
 from pull_support import make_agreement, make_settings
 from test_pull_prometheus import BERLIN, EVENTS, NOW, SLICES, START, series, tolerance
 
-from slacode.model import Agreement, Maintenance, Objective, Window
+from slacode.durations import Duration
+from slacode.model import Agreement, Maintenance, MaintenancePolicy, Objective, Window
 from slacode.pull import pull
 
 pytestmark = pytest.mark.prometheus
@@ -135,3 +136,25 @@ def test_a_past_versions_maintenance_window_splits_its_day_too(
                                                  whole_days=True), NOW, start=START,
                         versions={"web": (old,)}), "availability")
     assert [(p.start, p.end) for p in other.points] == DAYS
+
+
+def test_where_the_monthly_maximum_of_maintenance_is_reached_splits_the_day(
+    prometheus, truth, tmp_path
+) -> None:
+    """With at most 1h of maintenance a month, a 90-minute window is excluded for its
+    first hour only: the day is cut there too, so the counted half hour is exact."""
+    w = Maintenance(datetime.fromisoformat("2026-10-24T02:00:00+02:00"),
+                    datetime.fromisoformat("2026-10-24T03:30:00+02:00"),
+                    datetime.fromisoformat("2026-10-01T00:00:00+02:00"))
+    agr = make_agreement(EVENTS, tz=BERLIN)
+    agr = Agreement(**{**agr.__dict__, "maintenance": (w,),
+                       "maintenance_policy": MaintenancePolicy(max_per_month=Duration(1, "h"))})
+    m = series(run(agr, prometheus.url, tmp_path), "availability")
+    w0, w1 = int(w.start.timestamp()), int(w.end.timestamp())
+    cap = w0 + 3600
+    assert [(p.start, p.end) for p in m.points] == [
+        DAYS[0], (DAYS[1][0], w0), (w0, cap), (cap, w1), (w1, DAYS[1][1]), DAYS[2], DAYS[3]
+    ]
+    good, total = truth.events(cap, w1)
+    assert abs(m.points[3].total - total) <= tolerance(total)
+    assert abs(m.points[3].good - good) <= tolerance(good)
