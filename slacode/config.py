@@ -12,6 +12,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -138,12 +139,18 @@ _SCALARS = {
 }
 
 
-def settings_from_mapping(data: dict[str, Any], root: Path) -> Settings:
-    """Build settings from the plugin's config mapping; unknown keys are an error."""
+def settings_from_mapping(
+    data: dict[str, Any], root: Path, on_warning: Callable[[str], None] | None = None
+) -> Settings:
+    """Build settings from the plugin's config mapping; unknown keys are an error.
+
+    Warnings (settings that work but should change) go to ``on_warning``, by default
+    :func:`warn`; the MkDocs plugin passes its logger's ``warning``, so a strict build
+    counts them."""
     kwargs: dict[str, Any] = {"root": root}
     for key, value in data.items():
         if key == "prometheus":
-            kwargs["servers"] = _servers(value)
+            kwargs["servers"] = _servers(value, on_warning or warn)
         elif key in _SCALARS:
             if value is None:
                 continue
@@ -185,7 +192,7 @@ _SERVER_OPTIONS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
 }
 
 
-def _servers(value: Any) -> tuple[PrometheusServer, ...]:
+def _servers(value: Any, on_warning: Callable[[str], None]) -> tuple[PrometheusServer, ...]:
     if value is None or value == {}:
         return (PrometheusServer(),)
     if not isinstance(value, dict):
@@ -208,10 +215,11 @@ def _servers(value: Any) -> tuple[PrometheusServer, ...]:
             plain = kind is bool or not isinstance(v, bool)  # true is not a number here
             if not (isinstance(v, kind) and plain and (ok is None or ok(v))):
                 raise SlacodeError(f"{where}: option {key!r} must be {what}, got {v!r}")
-        if _has_password(opts.get("url", "")):
-            warn(f"{where}: its url holds a password, and mkdocs.yml is not a place for "
-                 "secrets; give the URL in the variable named by url_env, or the password "
-                 "in the one named by password_env")
+        shown = _password_hidden(opts.get("url", ""))
+        if shown:
+            on_warning(f"{where}: its url holds a password ({shown}), and mkdocs.yml is not "
+                       "a place for secrets; give the URL in the variable named by url_env, "
+                       "or the password in the one named by password_env")
         out.append(PrometheusServer(name=str(name), **opts))
     return tuple(out)
 
@@ -225,11 +233,17 @@ def _is_http_url(url: str) -> bool:
         return False
 
 
-def _has_password(url: str) -> bool:
+def _password_hidden(url: str) -> str:
+    """``url`` with its password shown as ``***``, or "" when it holds none."""
     try:
-        return bool(urlsplit(url).password)
+        parts = urlsplit(url)
+        if not parts.password:
+            return ""
     except ValueError:
-        return False
+        return ""
+    userinfo, _, host = parts.netloc.rpartition("@")
+    user = userinfo.partition(":")[0]
+    return parts._replace(netloc=f"{user}:***@{host}").geturl()
 
 
 _warned: set[str] = set()
@@ -260,14 +274,20 @@ def check_audience(audience: str) -> str:
     )
 
 
-def load_settings(root: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from ``ROOT/mkdocs.yml`` (the ``slacode`` plugin block), then overrides."""
+def load_settings(
+    root: Path | None = None,
+    *,
+    on_warning: Callable[[str], None] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Settings from ``ROOT/mkdocs.yml`` (the ``slacode`` plugin block), then overrides;
+    warnings as in :func:`settings_from_mapping`."""
     root = (root or Path.cwd()).resolve()
     data: dict[str, Any] = {}
     cfg = root / "mkdocs.yml"
     if cfg.is_file():
         data = _plugin_block(cfg)
-    settings = settings_from_mapping(data, root)
+    settings = settings_from_mapping(data, root, on_warning)
     clean = {k: v for k, v in overrides.items() if v is not None}
     return check_settings(replace(settings, **clean)) if clean else settings
 

@@ -45,7 +45,8 @@ def build_site(
     from slacode.config import load_settings
 
     config_file = config_file.resolve()
-    settings = load_settings(config_file.parent)
+    # its warnings are the plugin's to give, in MkDocs' log (where --strict counts them)
+    settings = load_settings(config_file.parent, on_warning=lambda _text: None)
     with _source_date_epoch(settings.now_epoch()):
         return _build(config_file, audience, strict, site_dir)
 

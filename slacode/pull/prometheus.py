@@ -16,14 +16,18 @@ Rules, per objective method:
 
 * events: ``good``/``total`` (or ``bad``/``total``, or ``good``/``bad``) selectors. An
   interval without ``total`` samples has no data; a missing ``good`` or ``bad`` series
-  next to a present ``total`` counts as 0 (error series often appear only with the
-  first error), except that a ``good`` selector matching nothing in every interval of
-  the fetch while ``total`` counted events is a wrong selector: no data
-  (``GOOD_UNMATCHED``). ``good`` (or ``bad``) above ``total`` by up to 0.1% (at least
-  one event) is extrapolation and is capped to ``total``; more, or an infinite or NaN
-  value, is no data for that interval with the reason.
+  next to a present ``total`` (or the other one of ``good``/``bad``) counts as 0 (error
+  series often appear only with the first error), except that a ``good`` selector
+  matching nothing in every interval of the fetch while events were counted is a wrong
+  selector: no data (``GOOD_UNMATCHED``), not 0% good. A ``bad`` selector matching
+  nothing stays 0 bad: that is what a healthy service's error counter looks like.
+  ``good`` (or ``bad``) above ``total`` by up to 0.1% (at least one event) is
+  extrapolation and is capped to ``total``; more, or an infinite or NaN value, is no
+  data for that interval with the reason.
 * latency: ``histogram`` + ``threshold``: good = ``<h>_bucket{...,le="<threshold s>"}``,
   total = ``<h>_count{...}``; the ``le`` value matches both ``0.3`` and ``0.30`` forms.
+  A histogram exports all its buckets with its count, so no bucket next to a count means
+  the threshold is no bucket boundary: no data in that interval, not 0 fast requests.
 * slices: a slice of length S is bad when ``bad/total > slice_threshold`` over
   ``(t-S, t]``; per interval the server counts, with subqueries ``[STEP:S]``, slices with
   data (``count_over_time`` of ``sum(increase(total[S]))``), bad slices
@@ -31,7 +35,10 @@ Rules, per objective method:
   A 0/0 slice counts by the objective's ``zero_traffic``: good (default), bad, or not
   at all (no-data). A slice without samples is not counted; an interval with none has
   no data. Subquery steps are aligned to multiples of S, so S must divide the offset of
-  local midnight (true for every real timezone with S = 1m or 5m).
+  local midnight (true for every real timezone with S = 1m or 5m). A slice without a
+  ``good`` series counts 0 good, so with a ``good`` selector the server also counts its
+  samples per interval (``matched``): none in any interval of the fetch while slices
+  had traffic is ``GOOD_UNMATCHED``, as for events.
 
 Faults: an answer that is not the API's successful JSON (HTTP error, ``status: error``,
 an HTML page, truncated JSON) and an answer with ``warnings`` (Thanos, Mimir and Cortex
@@ -56,7 +63,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -81,8 +88,10 @@ MAX_POINTS = 11_000
 #: points per range query we ask for (a margin under the server's limit)
 CHUNK_POINTS = 10_000
 #: version of how answers combine into points, part of the cache key: 2 keeps ``good``
-#: series absent from an interval apart (NO_GOOD) and refuses good above total
-RULES = 2
+#: series absent from an interval apart (NO_GOOD) and refuses good above total; 3 tells
+#: an absent ``good`` next to counted events (NO_GOOD) from one without (NO_GOOD_IDLE),
+#: for ``good``/``bad`` selectors and time slices too
+RULES = 3
 #: longest ``Retry-After`` we honour; longer waits are cut to this, so a pull stays bounded
 MAX_RETRY_AFTER = 30.0
 
@@ -90,19 +99,32 @@ MAX_RETRY_AFTER = 30.0
 # --- secrets --------------------------------------------------------------------------------
 
 class RedactFilter(logging.Filter):
-    """Removes credentials from log records: known secret values, ``Authorization`` headers
-    and ``user:password@`` in URLs."""
+    """Removes credentials from log records: known secret values (in every spelling a
+    server may echo them, see :func:`_spellings`), ``Authorization`` headers and the
+    userinfo of URLs (``user:password@``, ``user@``)."""
 
     _AUTH = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(\w+\s+)?[^\s'\",}]+")
-    _USERINFO = re.compile(r"(//|host=['\"])[^/@\s:'\"]+:[^/@\s'\"]+@")
+    _USERINFO = re.compile(r"(//|host=['\"])[^/@\s:'\"]+(?::[^/@\s'\"]+)?@")
 
     def __init__(self) -> None:
         super().__init__()
         self.secrets: set[str] = set()
+        self._known: frozenset[str] = frozenset()
+        self._pattern: re.Pattern[str] | None = None
+
+    def _compiled(self) -> re.Pattern[str] | None:
+        """One pattern for all known secrets, longest first; made again when they change."""
+        known = frozenset(self.secrets) - {""}  # a copy: sessions may add while we log
+        if known != self._known:
+            ordered = sorted(known, key=lambda s: (-len(s), s))
+            pattern = re.compile("|".join(_spellings(s) for s in ordered)) if ordered else None
+            self._known, self._pattern = known, pattern
+        return self._pattern
 
     def redact(self, text: str) -> str:
-        for s in sorted(self.secrets, key=len, reverse=True):
-            text = text.replace(s, "***")
+        pattern = self._compiled()
+        if pattern is not None:
+            text = pattern.sub("***", text)
         text = self._AUTH.sub(r"\1***", text)
         return self._USERINFO.sub(r"\1***@", text)
 
@@ -120,6 +142,28 @@ class RedactFilter(logging.Filter):
         elif record.exc_text:
             record.exc_text = self.redact(record.exc_text)
         return True
+
+
+def _spellings(secret: str) -> str:
+    """A pattern for ``secret`` in every spelling a server may echo it: as is, or with any
+    of its characters percent-encoded (UTF-8 or latin-1 bytes, hex digits in either case;
+    a space also as ``+``), so ``p%2fw``, ``p%2Fw`` and ``p/w`` are one secret. A secret
+    as written in a URL is remembered decoded too (:func:`_remember_url_secrets`)."""
+    out = []
+    for ch in secret:
+        alts = [re.escape(ch)]
+        if ch == " ":
+            alts.append(r"\+")
+        for encoding in ("utf-8", "latin-1"):
+            try:
+                raw = ch.encode(encoding)
+            except UnicodeEncodeError:
+                continue
+            alts.append("".join("%" + "".join(f"[{d}{d.lower()}]" if d.isalpha() else d
+                                              for d in f"{b:02X}") for b in raw))
+        unique = list(dict.fromkeys(alts))
+        out.append(unique[0] if len(unique) == 1 else f"(?:{'|'.join(unique)})")
+    return "".join(out)
 
 
 REDACTOR = RedactFilter()
@@ -153,14 +197,28 @@ class _Retry(Retry):
 
 
 def _env_headers(server: PrometheusServer) -> dict[str, str]:
+    """Extra headers from the variable named by ``headers_env``: every value is taken for a
+    secret (an API key, a tenant's credential), and so is the credential of an
+    ``Authorization: <scheme> <credential>`` value on its own (basic auth decoded)."""
     headers: dict[str, str] = {}
     raw = os.environ.get(server.headers_env, "") if server.headers_env else ""
     for part in raw.split(";"):
         name, sep, value = part.partition(":")
         if sep and name.strip():
-            headers[name.strip()] = value.strip()
-            if len(value.strip()) >= 4:
-                REDACTOR.secrets.add(value.strip())
+            headers[name.strip()] = value = value.strip()
+            if len(value) >= 4:
+                REDACTOR.secrets.add(value)
+            scheme, _, credential = value.partition(" ")
+            credential = credential.strip()
+            if len(credential) >= 4:
+                REDACTOR.secrets.add(credential)
+            if scheme.lower() == "basic" and credential:
+                try:
+                    plain = base64.b64decode(credential, validate=True).decode("utf-8")
+                except (ValueError, UnicodeDecodeError):
+                    continue
+                user, _, password = plain.partition(":")
+                _remember_basic(user, password)
     return headers
 
 
@@ -203,9 +261,12 @@ def make_session(server: PrometheusServer) -> requests.Session:
 
 def _remember_basic(user: str, password: str) -> None:
     """Basic auth credentials in every form a server may echo them back: the password
-    (plain and percent-encoded), ``user:password`` and the header's base64 of it."""
+    (:func:`_spellings` covers its percent-encodings), ``user:password`` and the
+    header's base64 of it. The user name alone is not a secret."""
     if password:
-        REDACTOR.secrets.update({password, quote(password, safe=""), f"{user}:{password}"})
+        REDACTOR.secrets.update({password, f"{user}:{password}"})
+    if not (user or password):
+        return
     for encoding in ("latin-1", "utf-8"):  # requests sends latin-1 when it can
         try:
             raw = f"{user}:{password}".encode(encoding)
@@ -216,8 +277,12 @@ def _remember_basic(user: str, password: str) -> None:
 
 
 def _remember_url_secrets(url: str) -> None:
-    """``user:password@`` in the server's URL: requests sends it as basic auth, so it is
-    as secret as the password variable, as written (percent-encoded) and decoded."""
+    """``user:password@`` in the server's URL: requests sends it as basic auth, so the
+    password is as secret as the password variable's, as written (percent-encoded) and
+    decoded (:func:`_spellings` covers the other spellings). A user name alone
+    (``https://reader@host``) is not a secret: it is not remembered as a word, which would
+    garble every text that contains it; the URL's userinfo and the basic auth header it
+    makes are still redacted (``RedactFilter``), as any URL's and header's are."""
     try:
         netloc = urlsplit(url).netloc
     except ValueError:
@@ -225,10 +290,9 @@ def _remember_url_secrets(url: str) -> None:
     userinfo, at, _host = netloc.rpartition("@")
     if not at or not userinfo:
         return
-    user, _, password = userinfo.partition(":")
-    REDACTOR.secrets.update({userinfo, unquote(userinfo)})
-    if password:
-        REDACTOR.secrets.add(password)
+    user, colon, password = userinfo.partition(":")
+    if colon and password:
+        REDACTOR.secrets.update({userinfo, unquote(userinfo), password})
     _remember_basic(unquote(user), unquote(password))
 
 
@@ -376,9 +440,11 @@ Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, 
 NO_SAMPLES = "no samples in this interval"
 NAN = "the server returned NaN for this interval"
 INF = "the server returned an infinite value for this interval"
-#: kept with a point whose ``good`` series was absent next to a present ``total`` (counted
+#: kept with a point whose ``good`` series was absent while events were counted (counted
 #: as 0 good): absent in every interval of a fetch, it is a wrong selector (:func:`_reviewed`)
 NO_GOOD = "the good selector matched no series in this interval"
+#: the same in an interval without events: no evidence either way
+NO_GOOD_IDLE = "the good selector matched no series in this interval, which had no events"
 #: the reason of every interval of a fetch whose good selector never matched
 GOOD_UNMATCHED = ("the good selector matched no series while total has data: "
                   "check the selector")
@@ -497,7 +563,7 @@ def _events(q: PrometheusQuery) -> Plan:
             if "good" in v:
                 good = v["good"]
                 if good is None:
-                    return 0.0, total, NO_GOOD
+                    return 0.0, total, NO_GOOD if total else NO_GOOD_IDLE
                 why = _excess("good", good, total)
             else:
                 bad = max(v["bad"] or 0.0, 0.0)
@@ -510,6 +576,8 @@ def _events(q: PrometheusQuery) -> Plan:
                 return None, None, NO_SAMPLES
             good, bad = max(v["good"] or 0.0, 0.0), max(v["bad"] or 0.0, 0.0)
             total = good + bad
+            if v["good"] is None:
+                return 0.0, total, NO_GOOD if total else NO_GOOD_IDLE
         return min(max(good, 0.0), total), total, ""
 
     return Plan(exprs, combine)
@@ -603,9 +671,21 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
         }
         if rule.traffic:
             exprs["traffic"] = f"sum_over_time(({rule.traffic})[__R__:{s}s])"
+    q = obj.source.prometheus
+    if q is not None and q.good:
+        # a slice without good series counts 0 good (``or 0 * total``): whether the good
+        # selector matches at all is asked apart, from raw samples (no subquery)
+        exprs["matched"] = f"sum(count_over_time({q.good.strip()}[__R__]))"
     zero = obj.zero_traffic
 
     def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
+        good, total, why = figures(v)
+        if good is not None and "matched" in v and v["matched"] is None:
+            # bad slices of a good selector that matched nothing are slices with traffic
+            return good, total, NO_GOOD if v["bad"] else NO_GOOD_IDLE
+        return good, total, why
+
+    def figures(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
         bad_value = _not_finite(v)
         if bad_value:
             return None, None, bad_value
@@ -863,14 +943,18 @@ class PrometheusSource:
 
 def _reviewed(points: dict[int, Row]) -> dict[int, Row]:
     """The whole fetch's view of its points: a ``good`` selector that matched no series in
-    any interval while ``total`` counted events is a wrong selector (a typo), and every
+    any interval while events were counted is a wrong selector (a typo), and every
     interval is "no data" rather than 0% good. Absent in only some intervals it stays 0
     good: a success counter appears with its first success. The cache keeps the points
-    as answered (with :data:`NO_GOOD`), so a later fetch judges them again."""
+    as answered (with :data:`NO_GOOD` or :data:`NO_GOOD_IDLE`), so a later fetch judges
+    them again."""
+    absent = (NO_GOOD, NO_GOOD_IDLE)
     counted = [p for p in points.values() if p[2] is not None and p[3] is not None]
-    if not counted or any(p[4] != NO_GOOD for p in counted) or not any(p[3] for p in counted):
+    if not counted or any(p[4] not in absent for p in counted) or not any(
+        p[4] == NO_GOOD for p in counted
+    ):
         return points
-    return {s: (p[0], p[1], None, None, GOOD_UNMATCHED) if p[4] == NO_GOOD else p
+    return {s: (p[0], p[1], None, None, GOOD_UNMATCHED) if p[4] in absent else p
             for s, p in points.items()}
 
 
