@@ -4,6 +4,10 @@ Compares ``slas/`` at the merge base of BASE and HEAD with HEAD (what a pull req
 from HEAD into BASE changes) and prints a Markdown summary for a job summary or a
 pull-request comment. With ``--pr``, a promise changed without a higher version and
 a later effective date is an error (exit 1), reported as ``path:line:col``.
+
+BASE and HEAD are one revision each (a branch, tag or commit, not ``A..B``). Text from
+the YAML is made inert in the Markdown (it may be posted as a comment); the problems on
+stderr are plain text.
 """
 
 from __future__ import annotations

@@ -39,12 +39,60 @@ class AgreementDiff:
 
 
 @dataclass(frozen=True)
+class Uncompared:
+    """A file at HEAD that does not load, with the first reason why: the agreement of
+    BASE it held (``old``), or ``None`` for a file new at HEAD (added, or an agreement
+    moved there: it would otherwise read as removed)."""
+
+    old: Agreement | None
+    problem: Problem
+    more: int = 0  # further problems in the same file
+
+    @property
+    def path(self) -> str:
+        return self.problem.path
+
+
+@dataclass(frozen=True)
 class RevisionDiff:
     base: str  # commit compared from (the merge base of BASE and HEAD)
     head: str
     diffs: tuple[AgreementDiff, ...]  # only agreements that changed, by id
     problems: tuple[Problem, ...]  # files at HEAD that do not load
     head_date: date | None = None  # the day HEAD was committed
+    # files at HEAD that do not load (an agreement of BASE, or a new file): nothing in
+    # them could be compared, which a reviewer must not read as "no change"
+    uncompared: tuple[Uncompared, ...] = ()
+
+
+_HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
+_PLAIN = re.compile(r"[\w./@{}~^-]*")  # a revision safe to echo back unquoted
+_ACCEPTED = "a branch, tag or commit, e.g. main, origin/main, v1.2 or a1b2c3d"
+
+
+def _commit(root: Path, rev: str, role: str) -> str:
+    """The one commit ``rev`` names, or a one-line :class:`gitlog.GitError` that quotes
+    what the user typed (not the hashes git made of it) and says what is accepted."""
+    if ".." in rev:  # git forbids ".." in ref names: this is a range, not a revision
+        a, _, b = rev.partition("..")
+        b = b.removeprefix(".")
+        hint = (f"; try: slacode diff {a or 'HEAD'} {b or 'HEAD'}"
+                if _PLAIN.fullmatch(a) and _PLAIN.fullmatch(b) else "")
+        raise gitlog.GitError(
+            f"{role} {rev!r} is a range (A..B): give BASE and HEAD as two arguments, "
+            f"each {_ACCEPTED}{hint}")
+    try:
+        out = gitlog.resolve(root, rev)
+    except gitlog.GitError as exc:
+        if "revision" not in str(exc):  # git itself failed: its message says why
+            raise
+        what = "unknown" if rev and not rev.startswith("-") else "invalid"
+        raise gitlog.GitError(
+            f"{what} revision {rev!r} given as {role}: expected {_ACCEPTED}") from None
+    if not _HEX.fullmatch(out):  # e.g. "A^!" names more than one commit
+        raise gitlog.GitError(
+            f"revision {rev!r} given as {role} names more than one commit: expected {_ACCEPTED}")
+    return out
 
 
 def diff_revisions(
@@ -60,18 +108,24 @@ def diff_revisions(
     reason = gitlog.unavailable(root)
     if reason:
         raise gitlog.GitError(f"history unavailable: {reason}")
-    head_c = gitlog.resolve(root, head)
-    base_c = gitlog.resolve(root, base)
+    head_c = _commit(root, head, "HEAD")
+    base_c = _commit(root, base, "BASE")
     base_c = gitlog.merge_base(root, base_c, head_c) or base_c
     old, _ = agreements_at(root, base_c, slas_dir, loader)
     new, bad = agreements_at(root, head_c, slas_dir, loader)
     olds = {a.id: a for a in old.values()}
     news = {a.id: a for a in new.values()}
     diffs = []
+    uncompared = []
+    for path in sorted(p for p in bad if p not in new):
+        # a file that does not load: not "removed", and not "unchanged" either
+        ps = sorted(bad[path], key=lambda p: (p.severity != "error", p)) or [
+            Problem(path, 0, 0, "error", "does not load")]
+        uncompared.append(Uncompared(old.get(path), ps[0], len(ps) - 1))
     for ident in sorted(olds.keys() | news.keys()):
         a, b = olds.get(ident), news.get(ident)
         if b is None and a is not None and a.path in bad:
-            continue  # the file is still there but broken: reported as a problem instead
+            continue  # listed as not compared
         changes = diff_agreements(a, b)
         if a is not None and b is not None and a.path != b.path:
             changes = (Change(f"file renamed from {a.path} to {b.path}", promise=False),
@@ -80,7 +134,7 @@ def diff_revisions(
             diffs.append(AgreementDiff(ident, a, b, changes))
     problems = tuple(sorted(p for ps in bad.values() for p in ps))
     return RevisionDiff(base_c, head_c, tuple(diffs), problems,
-                        gitlog.commit_date(root, head_c).date())
+                        gitlog.commit_date(root, head_c).date(), tuple(uncompared))
 
 
 def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
@@ -125,13 +179,25 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
     return tuple(sorted(out))
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#>~$])")  # "<" becomes &lt; (any renderer)
+# GitHub turns "@name" into a mention (a notification) and "#12" into a cross-reference
+# after rendering, so a backslash (gone by then) does not stop them; nor does it stop the
+# autolinks of bare "https://..." / "www." / e-mail addresses. A zero-width joiner right
+# after "@", "#", "://" and "www" does: the text reads the same but matches none of them.
+_ZWJ = "\u200d"
+_GITHUB_LINKS = re.compile(r"(@|#(?=\d)|:(?=//)|(?<![^\W_])www(?=\.))", re.IGNORECASE)
+# what would open a block (list, heading underline) at the start of a list item's text
+_BLOCK_START = re.compile(r"^(\d{1,9}(?=[.)])|[-+=])")
 
 
 def md(text: str) -> str:
-    """Text from YAML made inert in Markdown: no markup, no HTML, one line."""
+    """Text from YAML made inert in Markdown as GitHub renders it: no markup, no HTML,
+    no links, images, mentions or issue references, one line."""
     text = " ".join(str(text).split())
-    return _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    text = _MD_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;").replace("<", "&lt;"))
+    text = _BLOCK_START.sub(lambda m: m.group(1) + "\\" if m.group(1)[0].isdigit()
+                            else "\\" + m.group(1), text)
+    return _GITHUB_LINKS.sub(lambda m: m.group(1) + _ZWJ, text)
 
 
 def code(text: str) -> str:
@@ -162,8 +228,23 @@ def markdown(d: RevisionDiff, problems: tuple[Problem, ...] = ()) -> str:
     weaker = [(x, cs) for x, cs in weaker if cs]
     lines = ["## Agreement changes", ""]
     lines.append(f"Comparing `{d.base[:7]}` with `{d.head[:7]}`: "
-                 f"{len(changed)} changed, {len(added)} added, {len(removed)} removed.")
+                 f"{len(changed)} changed, {len(added)} added, {len(removed)} removed"
+                 + (f", {len(d.uncompared)} not compared." if d.uncompared else "."))
     lines.append("")
+    if d.uncompared:
+        # first: a broken file hides every change in it, weaker promises included
+        lines += ["### ❓ Not compared: files that do not load", "",
+                  "What these agreements promise differently is not shown, weaker promises "
+                  "included: their files do not load at HEAD. Fix the file to see the "
+                  "comparison.", ""]
+        for u in d.uncompared:
+            p = u.problem
+            more = f" ({u.more} more under Problems)" if u.more else ""
+            what = (f"**{md(u.old.name)}** (`{code(u.old.path)}`)" if u.old is not None
+                    else f"`{code(u.path)}` (new at HEAD: added, or an agreement moved here)")
+            lines.append(f"- {what}: could not be compared: "
+                         f"`{code(p.path)}:{p.line}:{p.col}` {md(p.message)}{more}")
+        lines.append("")
     allp = tuple(sorted(set(problems) | set(d.problems)))
     if allp:
         errors = any(p.severity == "error" for p in allp)
@@ -198,6 +279,6 @@ def markdown(d: RevisionDiff, problems: tuple[Problem, ...] = ()) -> str:
         lines += ["### Removed agreements", ""]
         lines += [f"- {_title(x)}" for x in removed]
         lines.append("")
-    if not d.diffs and not allp:
+    if not d.diffs and not allp and not d.uncompared:
         lines += ["No agreement promises anything differently.", ""]
     return "\n".join(lines)

@@ -54,16 +54,75 @@ _FALSE = {"false", "no", "0", "n"}
 
 
 class RowError(ValueError):
-    """A bad value in one row; its message names the field."""
+    """A bad value in one row; its message names the field, ``field`` says which column
+    it is in (so the problem can point at it), ``None`` when no one field is at fault."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class Row(dict[str, object]):
+    """One CSV record by column name, with the text it was read from, so that a problem
+    can point at the column where a field starts (worked out only for bad rows)."""
+
+    __slots__ = ("first", "header", "lines")
+
+    def __init__(
+        self, values: dict[str, object], lines: list[str], first: int, header: list[str]
+    ) -> None:
+        super().__init__(values)
+        self.lines = lines  # the record's physical lines, endings kept
+        self.first = first  # line number of the first one
+        self.header = header
+
+    def position(self, field: str | None) -> tuple[int, int] | None:
+        """``(line, col)`` where ``field`` starts; just past the record's end when the row
+        is too short to have it; ``None`` for no field."""
+        if field is None or field not in self.header:
+            return None
+        h = self.header
+        index = len(h) - 1 - h[::-1].index(field)  # the column the row's value came from
+        return _field_starts(self.lines, self.first, index)
+
+
+def _field_starts(lines: list[str], first: int, index: int) -> tuple[int, int]:
+    """Line and column (1-based, in characters) where field ``index`` of a CSV record
+    starts, reading quotes as the ``csv`` module's default dialect does (a quote opens a
+    quoted field only at its start; ``""`` inside is one quote); the position just past
+    the record's text when it has fewer fields."""
+    n = 0
+    state = "start"  # start of a field, in a plain field, "quoted", or "after" a quote in one
+    line, col = first, 1
+    for i, text in enumerate(lines):
+        for j, ch in enumerate(text):
+            line, col = first + i, j + 1
+            if state == "start" and n == index:
+                return line, col
+            if ch in "\r\n" and state != "quoted":
+                return line, col  # the record ends before the field
+            if state == "quoted":
+                state = "after" if ch == '"' else "quoted"
+            elif state == "after" and ch == '"':
+                state = "quoted"  # a doubled quote
+            elif ch == ",":
+                n += 1
+                state = "start"
+            elif state == "start":
+                state = "quoted" if ch == '"' else "plain"
+            else:
+                state = "plain"
+        line, col = first + i, len(text) + 1
+    return line, col
 
 
 def parse_time(value: object, name: str) -> int:
     """ISO 8601 with an offset (or ``Z``), or UNIX seconds, to UNIX seconds."""
     if isinstance(value, bool) or value is None:
-        raise RowError(f"{name}: expected a time, got {value!r}")
+        raise RowError(f"{name}: expected a time, got {value!r}", name)
     if isinstance(value, int | float):
         if not math.isfinite(value):
-            raise RowError(f"{name}: expected a time, got {value!r}")
+            raise RowError(f"{name}: expected a time, got {value!r}", name)
         return int(value)
     text = str(value).strip()
     if text.lstrip("-").isdigit():
@@ -72,10 +131,10 @@ def parse_time(value: object, name: str) -> int:
         dt = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
     except ValueError:
         raise RowError(
-            f"{name}: {text!r} is not a time (ISO 8601 with offset, or UNIX seconds)"
+            f"{name}: {text!r} is not a time (ISO 8601 with offset, or UNIX seconds)", name
         ) from None
     if dt.tzinfo is None:
-        raise RowError(f"{name}: {text!r} has no UTC offset (add Z or +08:00)")
+        raise RowError(f"{name}: {text!r} has no UTC offset (add Z or +08:00)", name)
     return int(dt.timestamp())
 
 
@@ -89,13 +148,13 @@ def _count(value: object, name: str) -> float | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
-        raise RowError(f"{name}: expected a number, got {value!r}")
+        raise RowError(f"{name}: expected a number, got {value!r}", name)
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise RowError(f"{name}: {value!r} is not a number") from None
+        raise RowError(f"{name}: {value!r} is not a number", name) from None
     if not math.isfinite(x) or x < 0:
-        raise RowError(f"{name}: {value!r} must be a finite number >= 0")
+        raise RowError(f"{name}: {value!r} must be a finite number >= 0", name)
     return x
 
 
@@ -127,19 +186,56 @@ def read_rows(
             if fmt == "jsonl":
                 yield from _jsonl_rows(f, rel)
             else:
-                reader = csv.DictReader(f)
-                header = [h.strip() for h in (reader.fieldnames or [])]
-                missing = [c for c in required if c not in header]
-                if missing:
-                    raise FileFault(
-                        f"{rel}:1: header must name the columns {', '.join(fields)}; "
-                        f"missing {', '.join(missing)}"
-                    )
-                reader.fieldnames = header
-                for row in reader:
-                    yield reader.line_num, {k: v for k, v in row.items() if k is not None}
+                yield from _csv_rows(f, rel, fields, required)
     except (OSError, EOFError, gzip.BadGzipFile, UnicodeDecodeError, csv.Error) as exc:
         raise FileFault(f"cannot read {rel}: {type(exc).__name__}: {exc}") from None
+
+
+class _Lines:
+    """The lines of a text file, remembering those read since the last :meth:`take`:
+    the ``csv`` reader pulls exactly one record's lines per row."""
+
+    def __init__(self, f: io.TextIOBase) -> None:
+        self._f = iter(f)
+        self._taken: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._f)
+        self._taken.append(line)
+        return line
+
+    def take(self) -> list[str]:
+        out, self._taken = self._taken, []
+        return out
+
+
+def _csv_rows(
+    f: io.TextIOBase, rel: str, fields: tuple[str, ...], required: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, object]]]:
+    """``(line, row)`` of each CSV record as :class:`Row` (``line``: where it starts).
+    As ``csv.DictReader``: blank lines skipped, extra fields dropped, missing ones ``None``."""
+    lines = _Lines(f)
+    reader = csv.reader(lines)
+    header = [h.strip() for h in next(reader, [])]
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise FileFault(
+            f"{rel}:1: header must name the columns {', '.join(fields)}; "
+            f"missing {', '.join(missing)}"
+        )
+    n = len(lines.take()) + 1  # the line the next record starts on
+    width = len(header)
+    for values in reader:
+        text = lines.take()
+        first, n = n, n + len(text)
+        if not values:
+            continue
+        if len(values) < width:
+            values = values + [None] * (width - len(values))  # type: ignore[list-item]
+        yield first, Row(dict(zip(header, values, strict=False)), text, first, header)
 
 
 def _jsonl_rows(f: io.TextIOBase, rel: str) -> Iterator[tuple[int, dict[str, object]]]:
@@ -157,8 +253,15 @@ def _jsonl_rows(f: io.TextIOBase, rel: str) -> Iterator[tuple[int, dict[str, obj
         yield n, row
 
 
-def _problem(rel: str, line: int, message: str, severity: str = "error") -> Problem:
-    return Problem(rel, line, 1 if line else 0, severity, message, "pull.bad-row")  # type: ignore[arg-type]
+def _problem(
+    rel: str, line: int, message: str, severity: str = "error",
+    raw: object = None, field: str | None = None,
+) -> Problem:
+    """A ``pull.bad-row`` problem, at the column where ``field`` starts in the CSV row
+    ``raw`` when that can be known (else column 1 of the line, 0 for the whole file)."""
+    at = raw.position(field) if isinstance(raw, Row) else None
+    line, col = at or (line, 1 if line else 0)
+    return Problem(rel, line, col, severity, message, "pull.bad-row")  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -179,17 +282,18 @@ def read_counts(path: Path, rel: str, fmt: str) -> tuple[list[CountRow], list[Pr
             if "__error__" in raw:
                 raise RowError(str(raw["__error__"]))
             if "start" not in raw:
-                raise RowError("start: missing")
+                raise RowError("start: missing", "start")
             start = parse_time(raw["start"], "start")
             good, total = _count(raw.get("good"), "good"), _count(raw.get("total"), "total")
             if (good is None) != (total is None):
-                raise RowError("good and total must both be given or both be empty")
+                raise RowError("good and total must both be given or both be empty",
+                               "good" if good is None else "total")
             if good is not None and total is not None and good > total:
-                raise RowError(f"good ({good:g}) is greater than total ({total:g})")
+                raise RowError(f"good ({good:g}) is greater than total ({total:g})", "good")
             if start in seen:
-                raise RowError(f"start: duplicate of line {seen[start]}")
+                raise RowError(f"start: duplicate of line {seen[start]}", "start")
         except RowError as exc:
-            problems.append(_problem(rel, line, str(exc)))
+            problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
             continue
         seen[start] = line
         rows.append(CountRow(line, start, good, total))
@@ -334,7 +438,7 @@ def _bool(value: object, name: str) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise RowError(f"{name}: {value!r} is not true or false")
+    raise RowError(f"{name}: {value!r} is not true or false", name)
 
 
 class IncidentSource(_FileBase):
@@ -365,21 +469,21 @@ class IncidentSource(_FileBase):
                     continue
                 iid = str(raw.get("id") or "").strip()
                 if not iid:
-                    raise RowError("id: missing")
+                    raise RowError("id: missing", "id")
                 priority = str(raw.get("priority") or "").strip()
                 if not priority:
-                    raise RowError("priority: missing")
+                    raise RowError("priority: missing", "priority")
                 opened = parse_time(raw.get("opened"), "opened")
                 first = _opt_time(raw.get("first_response"), "first_response")
                 resolved = _opt_time(raw.get("resolved"), "resolved")
                 for name, t in (("first_response", first), ("resolved", resolved)):
                     if t is not None and t < opened:
-                        raise RowError(f"{name} is before opened")
+                        raise RowError(f"{name} is before opened", name)
                 visible = _bool(raw.get("customer_visible"), "customer_visible")
                 if iid in seen:
-                    raise RowError(f"id: duplicate incident {iid!r}")
+                    raise RowError(f"id: duplicate incident {iid!r}", "id")
             except RowError as exc:
-                self.problems.append(_problem(rel, line, str(exc)))
+                self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
                 continue
             seen.add(iid)
             known = [pr.id for pr in agr.priorities]
@@ -387,7 +491,8 @@ class IncidentSource(_FileBase):
                 # counted by no objective: say so rather than leave the incident out quietly
                 self.problems.append(_problem(
                     rel, line, f"priority: {priority!r} is not in the priority matrix of "
-                    f"{agr.id} ({', '.join(known)}); incident {iid} is not counted", "warning"))
+                    f"{agr.id} ({', '.join(known)}); incident {iid} is not counted", "warning",
+                    raw, "priority"))
             if not request.start <= opened < end:
                 continue
             out.append(Incident(
@@ -446,14 +551,14 @@ class SurveySource(_FileBase):
                 t = parse_time(raw.get("time"), "time")
                 score = _count(raw.get("score"), "score")
                 if score is None:
-                    raise RowError("score: missing")
+                    raise RowError("score: missing", "score")
                 if not obj.scale_min <= score <= obj.scale_max:
                     raise RowError(
                         f"score: {score:g} is outside the scale "
-                        f"{obj.scale_min:g}..{obj.scale_max:g}"
+                        f"{obj.scale_min:g}..{obj.scale_max:g}", "score"
                     )
             except RowError as exc:
-                self.problems.append(_problem(rel, line, str(exc)))
+                self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
                 continue
             if request.start <= t < end:
                 out.append(SurveyResponse(t, score))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from types import SimpleNamespace
 
@@ -98,7 +99,7 @@ def test_yaml_text_cannot_inject_markdown(slacode, branched: Repo) -> None:
                                         scope=("REST API", "Webhooks", "'<img src=x>'"))})
     r = slacode(branched, "diff", "main")
     assert r.returncode == 0, r.stderr
-    assert "<img src=x>" not in r.stdout and "\\<img src=x\\>" in r.stdout
+    assert "<img" not in r.stdout and "&lt;img src=x\\>" in r.stdout
 
 
 def test_no_change_says_so(slacode, branched: Repo) -> None:
@@ -126,3 +127,94 @@ def test_effective_date_before_the_change_is_a_warning(slacode, branched: Repo) 
     assert r.returncode == 0, r.stderr
     assert ("warning: payments-api: version 2 takes effect on 2026-01-02, before this change "
             "(2026-05-01)") in r.stderr
+
+
+@pytest.mark.parametrize("rev", ["main..HEAD", "main...change"])
+def test_a_range_is_a_one_line_error_naming_what_was_typed(
+    slacode, branched: Repo, rev: str
+) -> None:
+    branched.commit("Raise", {PATH: sla(version=2, effective="2027-01-01", target=99.95)})
+    r = slacode(branched, "diff", rev)
+    assert r.returncode == 1 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    base, _, head = rev.partition("..")
+    assert f"BASE {rev!r} is a range" in lines[0]
+    assert "branch, tag or commit" in lines[0]
+    assert f"try: slacode diff {base} {head.lstrip('.')}" in lines[0]
+    hashes = branched.git("rev-parse", "main", "change").split()
+    assert not any(h in r.stderr for h in hashes)  # git's expansion is not echoed back
+
+
+def test_an_unknown_head_says_which_argument_and_what_is_accepted(
+    slacode, branched: Repo
+) -> None:
+    r = slacode(branched, "diff", "main", "no/such\nbranch")
+    assert r.returncode == 1 and r.stdout == ""
+    assert r.stderr.strip().splitlines() == [
+        "slacode: error: unknown revision 'no/such\\nbranch' given as HEAD: expected a branch, "
+        "tag or commit, e.g. main, origin/main, v1.2 or a1b2c3d"]
+    r = slacode(branched, "diff", "main^@")  # a revision naming several commits
+    assert r.returncode == 1 and "'main^@'" in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+
+
+ZWJ = "\u200d"
+HOSTILE_NAME = ("@octocat <img src=x onerror=alert(1)> [click](https://evil.example/) "
+                "![i](https://evil.example/i.png) <!-- hidden --> $x^2$")
+HOSTILE_SCOPE = "1. see https://evil.example, www.evil.example, a@evil.example, fixes #12"
+
+
+def test_yaml_text_cannot_mention_link_or_render_in_the_pull_request_comment(
+    slacode, branched: Repo
+) -> None:
+    """The Markdown is posted as a comment: YAML text must notify no one, link nowhere,
+    render no HTML or image, yet read the same (invisible joiners aside)."""
+    import html
+
+    import markdown
+
+    text = sla(scope=("REST API", f"'{HOSTILE_SCOPE}'")).replace(
+        "name: Payments API", f"name: '{HOSTILE_NAME}'")
+    branched.commit("Hostile", {PATH: text})
+    r = slacode(branched, "diff", "main", "HEAD", "--pr")
+    out = r.stdout
+    for needle in ("@octocat", "@evil", "https://", "www.evil", "#12"):
+        assert needle not in out, needle  # GitHub would mention, autolink, cross-reference
+    assert "<" not in out and not re.search(r"(?<!\\)[$\[]", out)  # HTML, math, links
+    rendered = markdown.markdown(out)
+    for tag in ("<a", "<img", "<!--", "<ol"):
+        assert tag not in rendered, (tag, rendered)
+    # as CommonMark reads it: a backslash before punctuation is not shown, entities are
+    visible = html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", out)).replace(ZWJ, "")
+    assert HOSTILE_NAME in visible and HOSTILE_SCOPE in visible
+    # the terminal output (problems on stderr) is plain text, left as written
+    assert ZWJ not in r.stderr and "\\" not in r.stderr
+    assert "scope" in r.stderr and "https://evil.example" in r.stderr
+
+
+def test_an_agreement_broken_at_head_is_said_to_be_not_compared(slacode, branched: Repo) -> None:
+    """A weaker target in a file that no longer loads must not read as "no change"."""
+    text = sla(target=95.0).replace("  customer: {name: All customers}\n",
+                                    "  customer: {name: All customers}\nname: again\n")
+    branched.commit("Weaken and break", {PATH: text})
+    r = slacode(branched, "diff", "main", "HEAD", "--pr")
+    assert r.returncode == 1
+    out = r.stdout
+    assert "0 changed, 0 added, 0 removed, 1 not compared." in out
+    assert "No agreement promises anything differently" not in out
+    section = out[out.index("### ❓ Not compared"):out.index("### ❌ Problems")]
+    line, col = line_col(text, "name: again")
+    assert f"- **Payments API** (`{PATH}`): could not be compared: `{PATH}:{line}:{col}`" in section
+    assert "weaker promises included" in section
+
+
+def test_a_file_moved_and_broken_is_not_compared_rather_than_only_removed(
+    slacode, branched: Repo
+) -> None:
+    branched.git("mv", PATH, "slas/payments.yaml")
+    branched.commit("Move and break", {"slas/payments.yaml": sla(target=95.0) + "  - x\n"})
+    r = slacode(branched, "diff", "main")
+    assert "1 not compared" in r.stdout
+    assert ("- `slas/payments.yaml` (new at HEAD: added, or an agreement moved here): "
+            "could not be compared: `slas/payments.yaml:") in r.stdout

@@ -3,6 +3,7 @@ and shaped as the project needs (full history, least privilege, one nightly at a
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -84,13 +85,16 @@ def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> 
     assert wf["on"]["schedule"][0]["cron"]
     assert wf["concurrency"]["cancel-in-progress"] is False
     assert wf["permissions"] == {"contents": "read"}
-    update, deploy = wf["jobs"]["update"], wf["jobs"]["deploy"]
-    assert update["permissions"] == {"contents": "write"}
+    update, commit, deploy = (wf["jobs"][j] for j in ("update", "commit", "deploy"))
+    assert update["permissions"] == {"contents": "read"}
+    assert commit["permissions"] == {"contents": "write"}
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
-    assert deploy["needs"] == "update"
+    assert set(deploy["needs"]) == {"update", "commit"}
     runs = "\n".join(s.get("run", "") for s in _steps(update))
     assert "slacode pull" in runs and "slacode evaluate --freeze" in runs
-    assert "git add ledger" in runs and "git push" in runs and "slacode build" in runs
+    assert "slacode build --strict" in runs and "git push" not in runs
+    pushes = "\n".join(s.get("run", "") for s in _steps(commit))
+    assert "git add ledger" in pushes and "git push" in pushes
     checkout = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # versions in force and the change log
     assert {"actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"} <= _uses(wf)
@@ -101,3 +105,62 @@ def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> 
     assert cache["with"]["path"] == ".slacode/cache"
     assert cache["with"]["key"] == "slacode-pull-${{ github.run_id }}"
     assert cache["with"]["restore-keys"] == "slacode-pull-"
+
+
+SECRET = re.compile(r"\$\{\{\s*secrets\.")
+
+
+def _secret_places(node: object, where: str = "") -> list[str]:
+    """Where in a parsed workflow ``${{ secrets.* }}`` is used, as a path of keys."""
+    if isinstance(node, dict):
+        return [w for k, v in node.items() for w in _secret_places(v, f"{where}/{k}")]
+    if isinstance(node, list):
+        return [w for i, v in enumerate(node) for w in _secret_places(v, f"{where}/{i}")]
+    return [where] if isinstance(node, str) and SECRET.search(node) else []
+
+
+def test_nightly_credentials_and_write_token_never_meet() -> None:
+    """Prometheus credentials reach only the steps that ask the server, in a job whose
+    token can only read (and is not left in .git/config); the one job that may push runs
+    no project code and sees no credentials; a failed build deploys nothing."""
+    wf = load("nightly.yml")
+    jobs = wf["jobs"]
+    update, deploy = jobs["update"], jobs["deploy"]
+    steps = _steps(update)
+    places = _secret_places(wf)
+    assert places, "the nightly pulls from Prometheus with the repository's secrets"
+    allowed = {f"/jobs/update/steps/{i}/env/{k}" for i, s in enumerate(steps)
+               if any(c in s.get("run", "") for c in ("slacode pull", "slacode evaluate",
+                                                      "slacode build"))
+               for k in s.get("env", {})}
+    assert set(places) <= allowed, set(places) - allowed  # no workflow- or job-wide secret
+    for name in ("slacode pull", "slacode evaluate --freeze", "slacode build --strict"):
+        step = next(s for s in steps if s.get("run", "") == name)
+        assert {"SLACODE_PROMETHEUS_URL", "SLACODE_PROMETHEUS_TOKEN"} <= set(step["env"])
+    assert not any("secrets" in str(s) for s in steps if "uses" in s)  # no action sees them
+    # write access: only the commit job, which checks out, takes the records and pushes
+    writers = {j for j, job in jobs.items()
+               if "write" in (job.get("permissions") or {}).get("contents", "")}
+    assert writers == {"commit"} and wf["permissions"] == {"contents": "read"}
+    commit = jobs["commit"]
+    assert not _secret_places(commit)
+    commit_runs = "\n".join(s.get("run", "") for s in _steps(commit))
+    assert "slacode" not in commit_runs and "pip" not in commit_runs
+    assert {s.get("uses") for s in _steps(commit) if "uses" in s} == {
+        "actions/checkout@v4", "actions/download-artifact@v4"}
+    checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
+    assert checkout["with"]["persist-credentials"] is False
+    # the records reach the commit job as an artifact, even when the build then failed
+    upload = next(s for s in steps if s.get("uses") == "actions/upload-artifact@v4")
+    names = [s.get("run") or s.get("uses") for s in steps]
+    assert (names.index("slacode evaluate --freeze") < names.index("actions/upload-artifact@v4")
+            < names.index("slacode build --strict"))
+    download = next(s for s in _steps(commit) if s.get("uses") == "actions/download-artifact@v4")
+    assert upload["with"]["name"] == download["with"]["name"]
+    assert upload["with"]["path"] == download["with"]["path"] == "ledger"
+    assert commit["needs"] == "update" and "!cancelled()" in commit["if"]
+    assert "needs.update.outputs.frozen" in commit["if"]
+    assert update["outputs"]["frozen"] == "${{ steps.frozen.outputs.frozen }}"
+    # the previous site survives: deploy only after a successful build and push
+    assert "needs.update.result == 'success'" in deploy["if"]
+    assert "needs.commit.result == 'success'" in deploy["if"]

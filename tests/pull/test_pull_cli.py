@@ -67,7 +67,7 @@ def test_bad_rows_exit_1_with_path_line(tmp_path, monkeypatch) -> None:
     (root / "r.csv").write_text(f"start,good,total\n{DAY0},x,1\n", encoding="utf-8")
     r = CliRunner().invoke(cli, ["pull", "--root", str(root), "--now", NOW_ISO])
     assert r.exit_code == 1
-    assert "r.csv:2:1: error: good: 'x' is not a number" in r.stderr
+    assert "r.csv:2:12: error: good: 'x' is not a number" in r.stderr
 
 
 @pytest.mark.prometheus

@@ -84,12 +84,12 @@ def test_bad_rows_are_path_line_problems_and_skipped(tmp_path) -> None:
     res = run(tmp_path, obj("r.csv"))
     msgs = [str(p) for p in res.problems if p.code == "pull.bad-row"]
     assert msgs == [
-        "r.csv:3:1: error: good (12) is greater than total (10)",
+        "r.csv:3:12: error: good (12) is greater than total (10)",  # the column of good
         "r.csv:4:1: error: start: 'yesterday' is not a time "
         "(ISO 8601 with offset, or UNIX seconds)",
         "r.csv:5:1: error: start: '2026-09-21T05:00:00' has no UTC offset (add Z or +08:00)",
-        "r.csv:6:1: error: good: '-1' must be a finite number >= 0",
-        "r.csv:7:1: error: good and total must both be given or both be empty",
+        "r.csv:6:12: error: good: '-1' must be a finite number >= 0",
+        "r.csv:7:14: error: good and total must both be given or both be empty",  # total
         "r.csv:8:1: error: start: duplicate of line 2",
     ]
     assert (counts(res).points[0].good, counts(res).points[0].total) == (5, 10)
@@ -148,8 +148,8 @@ def test_incidents_of_the_service_in_range(tmp_path) -> None:
     assert c.opened == DAY0 + 5 * 3600 and c.customer_visible is False
     assert c.first_response is None  # after now: not yet
     assert [str(p) for p in res.problems if p.code == "pull.bad-row"] == [
-        "i.csv:5:1: error: first_response is before opened",
-        "i.csv:6:1: error: priority: missing",
+        "i.csv:5:31: error: first_response is before opened",
+        "i.csv:6:7: error: priority: missing",  # the empty field
     ]
 
 
@@ -161,8 +161,8 @@ def test_survey_scores_within_scale(tmp_path) -> None:
     assert isinstance(m, SurveyRecords)
     assert [r.score for r in m.responses] == [5, 4.5]
     assert [str(p) for p in res.problems if p.code == "pull.bad-row"] == [
-        "s.csv:4:1: error: score: 7 is outside the scale 1..5",
-        "s.csv:5:1: error: score: missing",
+        "s.csv:4:22: error: score: 7 is outside the scale 1..5",
+        "s.csv:5:22: error: score: missing",
     ]
 
 
@@ -186,6 +186,30 @@ def test_an_incident_of_a_priority_the_matrix_lacks_is_a_warning(tmp_path) -> No
     ag = replace(make_agreement(o), priorities=(Priority("P1"), Priority("P2")))
     res = pull([ag], Settings(root=tmp_path, cache="cache"), NOW, start=DAY0)
     assert [str(p) for p in res.problems if p.code == "pull.bad-row"] == [
-        "i.csv:3:1: warning: priority: 'P7' is not in the priority matrix of api (P1, P2); "
+        "i.csv:3:7: warning: priority: 'P7' is not in the priority matrix of api (P1, P2); "
         "incident B is not counted",
+    ]
+
+
+def test_a_bad_field_is_reported_at_the_column_where_it_starts(tmp_path) -> None:
+    """Quoted fields (commas, doubled quotes, line breaks inside) and short rows: the
+    column is where the offending field starts, on the line it starts on."""
+    lines = [
+        "id,service,priority,opened,first_response,resolved,title,customer_visible",
+        '"A, the first",api,P1,2026-09-21T01:00:00Z,,,"say ""hi"", twice",maybe',
+        'B,api,P1,2026-09-21T02:00:00Z,,,"two',
+        'lines",nope',
+        "C,api,P1,2026-09-21T03:00:00Z,,2026-09-21T02:00:00Z",
+        "D,api,P1",
+    ]
+    write(tmp_path, "i.csv", "\r\n".join(lines) + "\r\n")
+    res = run(tmp_path, obj("i.csv", kind="incidents", okind="response-time", priority="P1"))
+    got = [str(p) for p in res.problems if p.code == "pull.bad-row"]
+    assert got == [
+        f"i.csv:2:{lines[1].index('maybe') + 1}: error: customer_visible: 'maybe' is not "
+        "true or false",
+        f"i.csv:4:{lines[3].index('nope') + 1}: error: customer_visible: 'nope' is not "
+        "true or false",  # the record starts on line 3, the field on line 4
+        f"i.csv:5:{lines[4].rindex(',') + 2}: error: resolved is before opened",
+        f"i.csv:6:{len(lines[5]) + 1}: error: opened: expected a time, got None",  # missing
     ]
