@@ -140,6 +140,14 @@ def _named(ws: list[Maintenance], tz: str) -> list[_Window]:
     return [(s, e, f"{iso(s, tz)}/{iso(e, tz)}") for s, e in sorted({_span(w) for w in ws})]
 
 
+def _as_of(found: list[tuple[bool, int]]) -> int:
+    """How fresh a service's figures are: the stalest of its measured streams (one
+    source stopping must not hide behind a fresh one); records (incidents, surveys),
+    whose time is only the file's last change, count when there is no stream."""
+    streams = [t for records, t in found if not records]
+    return min(streams) if streams else max(t for _, t in found)
+
+
 class _Service:
     def __init__(
         self,
@@ -163,7 +171,8 @@ class _Service:
         self._clocks: dict[tuple[int, str], dict[str, Clock]] = {}
         self._accounts: dict[int, MaintenanceAccount] = {}
         self._windows: dict[int, tuple[list[_Window], ...]] = {}
-        self._incidents: list[tuple[int, int, str]] | None = None  # (opened, resolved, id)
+        #: (opened, resolved, id, priority) of each incident
+        self._incidents: list[tuple[int, int, str, str]] | None = None
 
     def in_force(self, ts: int) -> Agreement:
         if len(self.versions) == 1:
@@ -294,7 +303,12 @@ class _Service:
             value, o.target, coverage, o.min_coverage, complete, projection, budget, insufficient
         )
         reasons = list(t.reasons)
-        if verdict == "no-data" and t.value is not None:
+        if verdict == "met" and o.kind in COUNT_KINDS:
+            unseen = self.unseen_outage(v, o, p.start, c)
+            if unseen:  # missing data is never compliance, least of all during an outage
+                verdict = "no-data"
+                reasons.insert(0, unseen)
+        elif verdict == "no-data" and t.value is not None:
             reasons.insert(
                 0, f"data for {coverage:.1%} of the period, below the {o.min_coverage:.0%} needed"
             )
@@ -372,18 +386,36 @@ class _Service:
             if val is not None and val + 1e-9 < target
         ]
 
-    def incidents_between(self, start: int, end: int) -> list[str]:
-        """Ids of this service's incidents open at some time in ``[start, end)``."""
+    def incidents_between(self, start: int, end: int, priority: str | None = None) -> list[str]:
+        """Ids of this service's incidents open at some time in ``[start, end)`` (of one
+        ``priority`` only, when given)."""
         if self._incidents is None:
-            found: dict[str, tuple[int, int]] = {}
+            found: dict[str, tuple[int, int, str]] = {}
             for (sid, _oid), m in self.measurements.items():
                 if sid != self.ag.id or not isinstance(m, IncidentRecords):
                     continue
                 for i in m.incidents:
                     if i.service in ("", self.ag.id):
-                        found[i.id] = (i.opened, i.resolved or self.now)
-            self._incidents = sorted((o, r, i) for i, (o, r) in found.items())
-        return [i for o, r, i in self._incidents if o < end and r > start]
+                        found[i.id] = (i.opened, i.resolved or self.now, i.priority)
+            self._incidents = sorted((o, r, i, pr) for i, (o, r, pr) in found.items())
+        return [i for o, r, i, pr in self._incidents
+                if o < end and r > start and priority in (None, pr)]
+
+    def unseen_outage(self, v: Agreement, o: Objective, start: int, end: int) -> str:
+        """Why a "met" in ``[start, end)`` cannot be trusted: the source had no data while
+        an incident of the most urgent priority (all incidents without a matrix) was
+        open, so the figure may not contain that outage. "" when there is no such gap."""
+        m = self.measurement(o.id)
+        if not isinstance(m, CountSeries) or not m.gaps:
+            return ""
+        urgent = v.priorities[0].id if v.priorities else None
+        for g in m.gaps:
+            a, b = max(g.start, start), min(g.end, end)
+            if a < b and self.incidents_between(a, b, urgent):
+                which = f"a {urgent} incident" if urgent else "an incident"
+                return (f"no data from {iso(a, self.tz)} to {iso(b, self.tz)} while {which} "
+                        "was open: the figure cannot show that outage")
+        return ""
 
     def daily(self, v: Agreement, o: Objective) -> tuple[DailyValue, ...]:
         days = last_days(self.now, self.tz, 90)
@@ -422,13 +454,14 @@ class _Service:
             o_now = now_version.objective(oid)
             if o_now is not None:
                 daily[oid] = self.daily(now_version, o_now)
-            a = getattr(self.measurement(oid), "as_of", None)
+            m = self.measurement(oid)
+            a = getattr(m, "as_of", None)
             if a is not None:
-                as_ofs.append(min(a, self.now))
+                as_ofs.append((not isinstance(m, CountSeries), min(a, self.now)))
         rows.sort(key=lambda r: (r.result.start, r.result.end, r.order))
         res = ServiceResults(
             service=self.ag.id,
-            as_of=iso(max(as_ofs), self.tz) if as_ofs else "",
+            as_of=iso(_as_of(as_ofs), self.tz) if as_ofs else "",
             evaluated_at=iso(self.now, self.tz),
             periods=(),
             daily=daily,

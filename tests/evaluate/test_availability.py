@@ -17,6 +17,7 @@ from slacode.model import (
     CreditTier,
     Maintenance,
     MaintenancePolicy,
+    Priority,
     Window,
     maintenance_account,
 )
@@ -171,6 +172,21 @@ def test_open_period_projection_at_risk_and_breached() -> None:
     assert run(1).verdict == "breached"
 
 
+def test_the_services_data_as_of_is_its_stalest_stream() -> None:
+    # latency stopped on 23 November while availability is fresh: the page header must
+    # not say the service's figures are fresh
+    now = ts("2026-11-26T00:00:00+00:00")
+    start = ts("2026-11-01T00:00:00+00:00")
+    fresh = series("svc", "availability", start, now)
+    stale = series("svc", "latency", start, ts("2026-11-23T00:00:00+00:00"))
+    ag = agreement(objectives=(objective(), objective("latency", "latency", 99.0)))
+    (out,) = evaluate([ag], {("svc", "availability"): fresh, ("svc", "latency"): stale}, now,
+                      history_months=1)
+    assert out.as_of == "2026-11-23T00:00:00+00:00"
+    (one,) = evaluate([ag], {("svc", "availability"): fresh}, now, history_months=1)
+    assert one.as_of == "2026-11-26T00:00:00+00:00"  # no data at all is said per objective
+
+
 def test_missing_data_is_no_data_never_met() -> None:
     now = ts("2026-12-01T00:00:00+00:00")
     start = ts("2026-11-01T00:00:00+00:00")
@@ -317,3 +333,34 @@ def test_a_day_below_target_names_the_incidents_open_that_day() -> None:
     (nov,) = [p for p in out.periods if p.period == "2026-11"]
     assert [(m.what.split(":")[0], m.incident) for m in nov.misses] == [
         ("2026-11-08", "INC-8, INC-7")]
+
+
+def test_no_data_during_an_urgent_incident_is_never_met() -> None:
+    """The source lost 8 hours while a P1 was open: 99.98 % over the rest of the month
+    would read as "met" and owe no credit although the outage is not in the figure."""
+    from slacode.pull.base import Incident, IncidentRecords
+
+    now = ts("2026-12-02T00:00:00+00:00")
+    start = ts("2026-11-01T00:00:00+00:00")
+    lost = (ts("2026-11-17T09:00:00+00:00"), ts("2026-11-17T17:00:00+00:00"))
+    pts = tuple(Counts(t, t + HOUR, *((None, None) if lost[0] <= t < lost[1] else (1000.0,) * 2))
+                for t in range(start, now, HOUR))
+    data = CountSeries("svc", "availability", HOUR, pts,
+                       (Gap(*lost, "no samples in this interval"),), as_of=now)
+    matrix = (Priority("P1", resolution=Duration(4, "h")), Priority("P2"))
+
+    def run(priority: str):
+        records = IncidentRecords("svc", "p1", (
+            Incident("PAY-107", priority, lost[0] + 120, None, lost[1] + 120),), start, now)
+        (out,) = evaluate([agreement(priorities=matrix)],
+                          {("svc", "availability"): data, ("svc", "p1"): records}, now,
+                          history_months=1)
+        return periods(out)["2026-11"]
+
+    nov = run("P1")
+    assert nov.verdict == "no-data" and nov.credit is None
+    assert nov.reasons[0] == ("no data from 2026-11-17T09:00:00+00:00 to 2026-11-17T17:00:00"
+                              "+00:00 while a P1 incident was open: the figure cannot show "
+                              "that outage")
+    assert nov.coverage > 0.98  # enough data by the coverage rule alone
+    assert run("P2").verdict == "met"  # a lesser incident is not an outage of the service
