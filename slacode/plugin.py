@@ -35,7 +35,7 @@ from typing import Any
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Section
@@ -82,6 +82,7 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.split: dict[str, tuple[str, list[list[str]]]] = {}
         self.hide_permalinks = False
 
+    @event_priority(50)  # before Material's search plugin reads the theme's language
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
@@ -95,6 +96,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             theme_lang = str(config.theme.get("language") or "en")
             options["language"] = "zh" if theme_lang.startswith("zh") else "en"
         self.language = options["language"]
+        if self.language == "zh":
+            _chinese_theme(config)
         # Material's search skips heading permalinks; other indexers may keep their text.
         self.hide_permalinks = "material/search" in config.plugins
         if not self.config.generate:
@@ -102,7 +105,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         if "site_url" not in options and config.site_url:
             options["site_url"] = config.site_url
         try:
-            self.settings = settings_from_mapping(options, root)
+            # settings warnings go to the MkDocs log, where --strict counts them
+            self.settings = settings_from_mapping(options, root, on_warning=log.warning)
         except SlacodeError as exc:
             raise PluginError(str(exc)) from None
         self.language = self.settings.language
@@ -276,6 +280,43 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         for path in self.watch:
             server.watch(path)
         return server
+
+
+def _chinese_theme(config: Any) -> None:
+    """A Chinese site gets Material's own words (search, navigation, "copy", dates) in Chinese
+    too, and Chinese titles on heading permalinks, unless the configuration file says
+    otherwise: a ``theme.language`` or a ``permalink_title`` written there is kept (and with
+    ``theme.language: en`` the permalinks keep the English title of the rest of the theme)."""
+    written = _written_config(config)
+    if written is None:
+        return  # the file cannot be read again: change nothing rather than guess
+    theme = written.get("theme")
+    if config.theme.name == "material":
+        if not (isinstance(theme, dict) and "language" in theme):
+            config.theme["language"] = "zh"
+        elif not str(config.theme.get("language")).startswith("zh"):
+            log.info("slacode: the pages are in Chinese but theme.language is %s, so Material's "
+                     "own words (search, navigation) are not; remove it or set it to zh",
+                     config.theme.get("language"))
+    toc = config.mdx_configs.get("toc")
+    if (isinstance(toc, dict) and toc.get("permalink") and "permalink_title" not in toc
+            and str(config.theme.get("language") or "").startswith("zh")):
+        toc["permalink_title"] = "永久链接"
+
+
+def _written_config(config: Any) -> dict[str, Any] | None:
+    """The configuration as its file (and any file it INHERITs) has it, before defaults."""
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    path = config.config_file_path
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = yaml_load(f, get_yaml_loader(config=config))
+    except (OSError, ConfigurationError):  # MkDocs read it already; this is only a hint
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def _owner(file: File) -> str:

@@ -282,14 +282,15 @@ def _calendars(old: Agreement, new: Agreement, out: list[Change]) -> None:
         ptr = f"/calendars/{c.id}"
         if p is None or p == c:
             continue
-        label = ("support hours" if new.support.hours == c.id
-                 else f"business hours of calendar {c.id}")
+        support = new.support.hours == c.id
+        label = "support hours" if support else f"business hours of calendar {c.id}"
+        days = "support days" if support else f"business days of calendar {c.id}"
         if (p.start, p.end) != (c.start, c.end):
             narrower = c.start > p.start or c.end < p.end
             out.append(Change(f"{label} now {hours_text(c)} (were {hours_text(p)})",
                               weakens=narrower, pointer=ptr))
         if set(p.weekdays) != set(c.weekdays):
-            out.append(Change(f"{label.replace('hours', 'days')} now {days_text(c.weekdays)} "
+            out.append(Change(f"{days} now {days_text(c.weekdays)} "
                               f"(were {days_text(p.weekdays)})",
                               weakens=not set(p.weekdays) <= set(c.weekdays), pointer=ptr))
         if p.timezone != c.timezone:

@@ -10,7 +10,7 @@ from slacode.evaluate.results import ServiceResults
 from slacode.model import Agreement
 from slacode.render import escape, fmt
 from slacode.render.pages import objective_name, objectives_by_id
-from slacode.render.phrases_zh import say
+from slacode.render.phrases_zh import say, say_change
 from slacode.render.strings import t
 
 
@@ -85,7 +85,7 @@ def entries(
                     title,
                     fmt.iso_utc(h.date),
                     link,
-                    "; ".join(c.what for c in h.changes),
+                    "; ".join(say_change(c.what, language) for c in h.changes),
                 ),
             )
     for r in restatements:

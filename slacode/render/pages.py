@@ -23,7 +23,7 @@ from markupsafe import Markup
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective
 from slacode.render import escape, fmt, passthrough, svg
-from slacode.render.phrases_zh import say
+from slacode.render.phrases_zh import say, say_change
 from slacode.render.strings import STRINGS, t
 
 #: Verdicts from worst to best: a service's status is its worst objective's verdict.
@@ -80,6 +80,10 @@ class Words:
 
     def verdict(self, verdict: str) -> str:
         return t("verdict." + svg.verdict_class(verdict), self.language)
+
+    def change(self, what: str) -> str:
+        """One line of the change history in the site's language (escaped by the template)."""
+        return say_change(what, self.language)
 
     def chip(self, verdict: str) -> Markup:
         return _chip(verdict, self.language)
@@ -169,6 +173,12 @@ def objectives_by_id(agreement: Agreement) -> dict[str, Objective]:
     for o in agreement.objectives:
         out.setdefault(o.id, o)
     return out
+
+
+def budget_unit(unit: str, language: str) -> str:
+    """What an error budget counts (``events``, ``slices``) in ``language``; as it is if new."""
+    key = "budget_unit." + unit
+    return t(key, language) if key in STRINGS else unit
 
 
 def target_text(o: Objective) -> str:
@@ -367,7 +377,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                         "svc.budget_over",
                         over=fmt.number(-b.remaining, 1),
                         allowed=fmt.number(b.allowed, 1),
-                        unit=b.unit,
+                        unit=budget_unit(b.unit, language),
                     )
                 else:
                     blabel = words.t(
@@ -375,12 +385,13 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                         pct=fmt.percent(share, 0),
                         remaining=fmt.number(b.remaining, 1),
                         allowed=fmt.number(b.allowed, 1),
-                        unit=b.unit,
+                        unit=budget_unit(b.unit, language),
                     )
                 burn = (
                     ""
                     if b.burn_rate is None
-                    else f", {words.t('svc.burn', rate=fmt.number(b.burn_rate, 2))}"
+                    else T["common.clause_sep"]
+                    + words.t("svc.burn", rate=fmt.number(b.burn_rate, 2))
                 )
                 out.append(f'{svg.budget_bar(b, blabel)}\n<p class="slc-meta">{blabel}{burn}</p>\n')
             else:
@@ -575,7 +586,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         )
 
     def calendar_text(c: Any) -> str:
-        days = ", ".join(words_days[d] for d in c.weekdays if 0 <= d < 7)
+        days = t("common.list_sep", language).join(
+            words_days[d] for d in c.weekdays if 0 <= d < 7)
         hol = t("svc.holidays", language, country=c.holidays) if c.holidays else ""
         return t(
             "svc.calendar",

@@ -92,14 +92,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.budget": {"en": "Error budget", "zh": "错误预算"},
     "svc.budget_left": {
         "en": "{pct} of the error budget left ({remaining} of {allowed} {unit})",
-        "zh": "剩余错误预算 {pct}（{allowed} {unit} 中剩余 {remaining}）",
+        "zh": "剩余错误预算 {pct}（{allowed} {unit}中剩余 {remaining}）",
     },
     "svc.budget_over": {
         "en": "Error budget used up: {over} {unit} over the {allowed} allowed",
-        "zh": "错误预算已用尽：超出允许的 {allowed} {unit} 共 {over}",
+        "zh": "错误预算已用尽：超出允许的 {allowed} {unit}共 {over}",
     },
+    # what an error budget counts (evaluation's Budget.unit)
+    "budget_unit.events": {"en": "events", "zh": "次请求"},
+    "budget_unit.requests": {"en": "requests", "zh": "次请求"},
+    "budget_unit.slices": {"en": "slices", "zh": "个时间片"},
+    "budget_unit.responses": {"en": "responses", "zh": "份回复"},
+    "budget_unit.incidents": {"en": "incidents", "zh": "个事件"},
     "svc.budget_none": {"en": "No error budget for this period", "zh": "本周期无错误预算"},
     "svc.burn": {"en": "burn rate {rate}", "zh": "消耗速率 {rate}"},
+    "common.clause_sep": {"en": ", ", "zh": "，"},  # between parts of one sentence
+    "common.list_sep": {"en": ", ", "zh": "、"},  # between the items of a list
     "svc.daily": {"en": "Last 90 days", "zh": "最近 90 天"},
     "svc.daily_chart": {
         "en": "{objective}: daily figure for the last 90 days against target {target}",

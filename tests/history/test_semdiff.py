@@ -189,3 +189,11 @@ def test_dependencies_are_counted_not_named() -> None:
     changes = diff_agreements(BASE, replace(BASE, depends_on=("auth-internal",)))
     assert [c.what for c in changes] == ["dependencies on other services changed (0 → 1)"]
     assert not changes[0].promise
+
+
+def test_a_calendar_named_hours_keeps_its_name_when_its_days_change() -> None:
+    office = Calendar("office-hours", "Asia/Shanghai", start=time(9), end=time(18))
+    old = replace(BASE, calendars=(*BASE.calendars, office))
+    new = replace(BASE, calendars=(*BASE.calendars, replace(office, weekdays=(0, 1))))
+    assert [c.what for c in diff_agreements(old, new)] == [
+        "business days of calendar office-hours now Mon, Tue (were Mon–Fri)"]

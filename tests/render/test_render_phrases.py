@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import replace
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
 
-from slacode.render.phrases_zh import say
+from slacode.durations import Duration
+from slacode.history import ChangeEntry, diff_agreements, for_audience, history
+from slacode.model import (
+    Agreement,
+    Bonus,
+    Calendar,
+    Contact,
+    Continuity,
+    Contract,
+    Credits,
+    CreditTier,
+    EscalationLevel,
+    Maintenance,
+    MaintenancePolicy,
+    Objective,
+    Party,
+    Plan,
+    Priority,
+    Review,
+    Source,
+    Support,
+    Window,
+)
+from slacode.render.phrases_zh import say, say_change
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGLISH = re.compile(r"\b(incident|target|after|response|resolution|deadline|hours?|minutes?|"
@@ -62,3 +88,213 @@ def test_every_miss_and_reason_of_the_demo_reads_in_chinese() -> None:
     left = {t: say(t, "zh") for t in texts}
     english = {t: z for t, z in left.items() if ENGLISH.search(z.split("：")[0])}
     assert english == {}
+
+
+# --- the change history -------------------------------------------------------------------
+
+def _agreements() -> tuple:
+    """Two versions of one agreement that differ in every field semdiff compares. Values
+    from the agreement (names, scope items, contacts) are words no phrase uses, so that
+    what is left in English after translation can only be the agreement's own text."""
+    d = Duration.parse
+    src = Source("file", path="data/x.csv")
+    src2 = Source("file", path="data/y.csv")
+    utc = datetime.fromisoformat
+
+    def obj(id: str, kind: str, **kw: object) -> Objective:
+        return Objective(id=id, kind=kind, target=kw.pop("target", 99.9),  # type: ignore[arg-type]
+                         window=kw.pop("window", Window("month")),
+                         source=kw.pop("source", src), **kw)  # type: ignore[arg-type]
+
+    old = Agreement(
+        id="zeta-pay", name="Zeta Pay", version=1, effective=date(2026, 1, 1),
+        path="slas/zeta-pay.yaml", visibility="public", timezone="UTC", owners=("@alpha",),
+        provider=Party("Acme"), customer=Party("Globex"), description="Qux one",
+        scope=("Qux API", "Quux hooks"), exclusions=("Sandbox",),
+        plans=(Plan("gold", "Gold", monthly_fee=10, currency="USD"), Plan("tin", "Tin"),
+               Plan("lead", "Lead")),
+        support=Support(hours="office", channels=(Party("Mail", "a@x.io"), Party("Pager", "p")),
+                        reporting="Qux letter"),
+        calendars=(Calendar("office", "Asia/Shanghai", start=time(9), end=time(18),
+                            holidays="CN", extra_holidays=(date(2026, 2, 1),)),
+                   Calendar("desk", "Asia/Shanghai"),
+                   Calendar("old-cal", "Europe/Berlin")),
+        objectives=(
+            obj("avail", "availability", method="slices", slice=d("5m"), slice_threshold=5.0),
+            obj("lat", "latency", threshold=d("300ms"), window=Window("rolling", 28)),
+            obj("p1-resp", "response-time", priority="P1", within=d("15m"),
+                window=Window("quarter")),
+            obj("p2-res", "resolution-time", priority="P2", within=d("1d"), clock="desk"),
+            obj("csat", "satisfaction", method="share", target=80, at_least=4, min_responses=10,
+                window=Window("year")),
+            obj("gone", "availability", window=Window("year")),
+        ),
+        priorities=(Priority("P1", response=d("15m"), resolution=d("4h")),
+                    Priority("P9", response=d("1d"))),
+        maintenance_policy=MaintenancePolicy(notice=d("7d"), max_per_month=d("4h")),
+        maintenance=(Maintenance(utc("2026-03-01T01:00+00:00"), utc("2026-03-01T03:00+00:00")),),
+        credits=Credits("avail", (CreditTier(99.9, 10), CreditTier(99.0, 25),
+                                  CreditTier(95.0, 50)), cap=100, claim_within=d("30d"),
+                        monthly_fee=100, currency="USD",
+                        bonuses=(Bonus(99.99, 5), Bonus(99.999, 8))),
+        responsibilities_provider=("Qux keep",), responsibilities_customer=("Quux tell",),
+        escalation=(EscalationLevel(1, "duty@x.io", d("1h")), EscalationLevel(2, "lead@x.io"),
+                    EscalationLevel(3, "boss@x.io")),
+        complaints="gripe@x.io",
+        continuity=Continuity(rto=d("4h"), rpo=d("1h"), contacts=(Contact("Zed"),),
+                              plans=("Qux drill",)),
+        contract=Contract("C-1", date(2026, 1, 1), None, "Qux yearly"),
+        review=Review(d("1y"), date(2026, 1, 1)),
+        depends_on=("dep-a",), underpins=("up-a",),
+    )
+    new = replace(
+        old, id="zeta-pay2", name="Zeta Pay Two", version=2, effective=date(2026, 6, 1),
+        visibility="customer:globex", timezone="Asia/Shanghai", owners=(),
+        provider=Party("Acme2", "ops@acme.io"), customer=Party("Globex2"),
+        description="Qux two", scope=("Qux API", "Corge feed"), exclusions=("Grault",),
+        plans=(Plan("gold", "Gold", monthly_fee=12, currency="USD"), Plan("tin", "Tin2"),
+               Plan("iron", "Iron")),
+        support=Support(hours="desk", channels=(Party("Mail", "b@x.io"), Party("Chat", "c")),
+                        reporting=""),
+        calendars=(Calendar("office", "Europe/Berlin", weekdays=(0, 2), start=time(10),
+                            end=time(17), holidays="DE", subdivision="BY",
+                            extra_holidays=(date(2026, 3, 1),),
+                            extra_working_days=(date(2026, 4, 4),)),
+                   Calendar("desk", "Asia/Shanghai", weekdays=(0, 1, 2, 3, 4, 5, 6)),
+                   Calendar("new-cal", "Asia/Tokyo")),
+        objectives=(
+            obj("avail", "availability", target=99.5, method="events", zero_traffic="bad",
+                resolution=d("5m")),
+            obj("lat", "latency", threshold=d("500ms"), window=Window("rolling", 30),
+                min_coverage=0.8, name="Zippy"),
+            obj("p1-resp", "response-time", priority="P2", within=d("30m"), clock="office",
+                window=Window("quarter")),
+            obj("p2-res", "resolution-time", priority="P2", within=d("2d"), clock="24x7"),
+            obj("csat", "satisfaction", method="mean", target=4.5, at_least=3,
+                min_responses=20, scale_min=0, scale_max=10, window=Window("year")),
+            obj("fresh", "latency", threshold=d("1s")),
+            obj("kind", "latency", threshold=d("1s"), source=src2),
+        ),
+        priorities=(Priority("P1", response=d("30m"), resolution=d("8h"), clock="office",
+                             name="Urgent"),
+                    Priority("P3", resolution=d("5d"))),
+        maintenance_policy=MaintenancePolicy(notice=d("3d")),
+        maintenance=(Maintenance(utc("2026-04-01T01:00+00:00"), utc("2026-04-01T03:00+00:00")),),
+        credits=Credits("lat", (CreditTier(99.9, 15), CreditTier(98.0, 25),
+                                CreditTier(90.0, 100)), cap=50, claim_within=d("60d"),
+                        monthly_fee=120, currency="EUR",
+                        bonuses=(Bonus(99.99, 6), Bonus(99.95, 2))),
+        responsibilities_provider=("Qux keep2",), responsibilities_customer=("Quux tell2",),
+        escalation=(EscalationLevel(1, "duty@x.io", d("2h")), EscalationLevel(2, "chief@x.io"),
+                    EscalationLevel(4, "ceo@x.io", d("1d"))),
+        complaints="",
+        continuity=Continuity(rto=d("8h"), rpo=None, contacts=(Contact("Zoe"),),
+                              plans=("Qux flood",)),
+        contract=Contract("C-2", date(2026, 1, 1), date(2027, 1, 1), "Qux never"),
+        review=Review(d("6mo")),
+        depends_on=(), underpins=("up-a", "up-b"),
+    )
+    # the same objective measuring another kind, the same window kind with another length
+    moved = replace(new, objectives=(*new.objectives[:-1], obj("kind", "availability")),
+                    support=Support(hours="24x7"), credits=None)
+    return old, new, moved
+
+
+def _history_phrases() -> list[str]:
+    old, new, moved = _agreements()
+    pairs = [(old, new), (new, old), (new, moved), (moved, new), (None, old), (old, None),
+             (replace(old, visibility="internal"), old)]
+    texts = [c.what for a, b in pairs for c in diff_agreements(a, b)]
+    entry = ChangeEntry("zeta-pay", "slas/zeta-pay.yaml", "0" * 40, None, "", "", None,  # type: ignore[arg-type]
+                        2, old.effective, (), visibility="public",
+                        previous_visibility="internal")
+    texts += [c.what for c in for_audience([entry], "public")[0].changes]
+    # written by slacode.history.versions for the change log
+    texts += ["agreement rewritten (the previous version could not be read)",
+              f"file renamed from {RENAMED}"]
+    return list(dict.fromkeys(texts))
+
+
+RENAMED = "slas/old-name.yaml"
+
+
+def _agreement_words() -> set[str]:
+    """Every word the test agreements themselves contain (names, ids, contacts, zones)."""
+    def words(x: object) -> set[str]:
+        if isinstance(x, str):
+            return set(re.findall(r"[A-Za-z]+", x))
+        if dataclasses.is_dataclass(x):
+            return set().union(*(words(getattr(x, f.name)) for f in dataclasses.fields(x)))
+        if isinstance(x, tuple | list):
+            return set().union(set(), *(words(v) for v in x))
+        return set()
+
+    return set().union(words(RENAMED), *(words(a) for a in _agreements()))
+
+
+#: words kept in a Chinese line: units and abbreviations people write in Chinese text too
+KEPT = {"P1", "P2", "P3", "P9", "RTO", "RPO", "USD", "EUR", "x", "T"}
+
+
+def test_every_change_history_phrase_reads_in_chinese() -> None:
+    texts = _history_phrases()
+    assert len(texts) > 90  # every kind of change semdiff words, both ways
+    own = _agreement_words() | KEPT
+    left = {}
+    for english in texts:
+        chinese = say_change(english, "zh")
+        assert say_change(english, "en") == english
+        english_words = set(re.findall(r"[A-Za-z]+", chinese)) - own
+        if english_words or chinese == english:
+            left[english] = chinese
+    assert left == {}
+
+
+def test_the_changes_above_use_every_translation() -> None:
+    # so that a translation no change uses any more is noticed, and removed
+    from slacode.render.phrases_zh import _CHANGES, _OBJECTIVE_WHAT
+
+    texts = [*_history_phrases(), "file renamed from a.yaml to b.yaml"]  # slacode diff's
+    used = {p.pattern for p, _ in _CHANGES for t in texts if p.fullmatch(t)}
+    used |= {p.pattern for p, _ in _OBJECTIVE_WHAT for t in texts
+             if any(p.fullmatch(t[i + 1:]) for i in range(len(t)) if t[i] == " ")}
+    assert [p.pattern for p, _ in _CHANGES + _OBJECTIVE_WHAT if p.pattern not in used] == []
+
+
+@pytest.mark.parametrize(("english", "chinese"), [
+    ("monthly availability target 99.9% → 99.95%", "月度可用性目标 99.9% → 99.95%"),
+    ("quarterly P1 response within 15 minutes → 30 minutes",
+     "季度 P1 响应时限 15 分钟 → 30 分钟"),
+    ("rolling 28-day latency (lat) window rolling-28d → calendar-month",
+     "滚动 28 天延迟（lat）统计周期 滚动 28 天 → 自然月"),
+    ("credit for below 99.0% lowered 25% → 10%", "低于 99.0% 时的赔偿降低：25% → 10%"),
+    ("support hours now 24x7 (was Mon–Fri 09:00–18:00)",
+     "支持时间现为 7x24（原为 周一至周五 09:00–18:00）"),
+    ("agreement payments-api added (version 3, effective 2025-10-01)",
+     "协议 payments-api 已创建（版本 3，2025-10-01 生效）"),
+])
+def test_a_change_reads_in_chinese(english: str, chinese: str) -> None:
+    assert say_change(english, "zh") == chinese
+
+
+def test_the_agreements_own_text_in_a_change_stays_as_written() -> None:
+    # a scope item that reads like a change is still the agreement's text
+    fake = "monthly availability target 99.9% → 90%"
+    assert say_change(f"scope added: {fake}", "zh") == f"服务范围新增：{fake}"
+    assert say_change("support channel <b>On call</b> now +1 555 <i>", "zh") == \
+        "支持渠道 <b>On call</b> 现为 +1 555 <i>"
+    # a line this version does not know is shown as it came
+    assert say_change("something new changed", "zh") == "something new changed"
+
+
+def test_every_history_phrase_of_the_demo_reads_in_chinese() -> None:
+    # the demo's own change log, as git has it: what its service pages show
+    texts = {c.what for entries in history(ROOT).values() for e in entries for c in e.changes}
+    if not texts:
+        pytest.skip("no git history here (a shallow clone or an export)")
+    left = {t: z for t in texts if ENGLISH_CHANGE.search(z := say_change(t, "zh"))}
+    assert left == {}
+
+
+ENGLISH_CHANGE = re.compile(r"\b(agreement|added|removed|target|monthly|quarterly|yearly|"
+                            r"availability|latency|response|resolution|version|effective)\b")

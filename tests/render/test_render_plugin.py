@@ -154,3 +154,39 @@ def test_mkdocs_build_says_how_long_each_stage_took(tmp_path: Path, monkeypatch,
         cfg.plugins.on_files(get_files(cfg), config=cfg)
     assert "slacode: 0 agreements, 7 queries; load 0.25s, pull 3.50s, render 1.00s" in (
         caplog.text)
+
+
+def _zh_config(tmp_path: Path, theme: str, toc: str = "      permalink: true\n"):
+    (tmp_path / "docs").mkdir(exist_ok=True)
+    cfg = tmp_path / "mkdocs.yml"
+    cfg.write_text(
+        "site_name: Test\n" + theme + "markdown_extensions:\n  - toc:\n" + toc
+        + "plugins:\n  - search\n  - slacode:\n      language: zh\n",
+        encoding="utf-8",
+    )
+    return load_config(config_file=str(cfg))
+
+
+def test_a_chinese_site_gets_materials_own_words_in_chinese(tmp_path: Path) -> None:
+    cfg = _zh_config(tmp_path, "theme:\n  name: material\n")
+    cfg.plugins.on_config(cfg)
+    assert cfg.theme["language"] == "zh"  # Material's search box, navigation, footer
+    assert cfg.mdx_configs["toc"]["permalink_title"] == "永久链接"
+    # the search plugin, listed first, read the language after slacode set it
+    assert "、" in cfg.plugins["material/search"].config.separator
+
+
+def test_a_theme_language_written_in_the_file_is_kept(tmp_path: Path) -> None:
+    cfg = _zh_config(tmp_path, "theme:\n  name: material\n  language: en\n")
+    cfg.plugins.on_config(cfg)
+    assert cfg.theme["language"] == "en"  # the generated pages are Chinese all the same
+    assert cfg.plugins["slacode"].settings.language == "zh"
+    assert "permalink_title" not in cfg.mdx_configs["toc"]  # English, as the rest of the theme
+
+
+def test_a_permalink_title_written_in_the_file_is_kept(tmp_path: Path) -> None:
+    cfg = _zh_config(tmp_path, "theme:\n  name: material\n",
+                     "      permalink: true\n      permalink_title: Anchor\n")
+    cfg.plugins.on_config(cfg)
+    assert cfg.theme["language"] == "zh"
+    assert cfg.mdx_configs["toc"]["permalink_title"] == "Anchor"

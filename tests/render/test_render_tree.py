@@ -148,6 +148,9 @@ def test_chinese_words_come_from_the_string_table() -> None:
     page = _render(language="zh")["services/payments-api.md"]
     assert "## 本周期" in page and "## 历史周期" in page
     assert "## This period" not in page
+    # what the error budget counts is said in Chinese too; the JSON keeps evaluation's word
+    assert "剩余错误预算 76%（500 次请求中剩余 380），消耗速率 0.3" in page
+    assert " events" not in page
 
 
 def test_string_table_is_complete() -> None:
@@ -227,6 +230,39 @@ def test_change_history_and_restatements_are_shown_and_fed() -> None:
     ]
     assert any("agreement changed (version 3, effective 2026-07-01)" in t for t in titles)
     assert any("restated" in t for t in titles)
+
+
+def test_a_chinese_site_shows_the_change_history_in_chinese() -> None:
+    from datetime import UTC, date, datetime
+
+    from slacode.history import Change, ChangeEntry
+
+    entry = ChangeEntry(
+        service="payments-api", path="slas/payments-api.yaml", commit="abc123",
+        author="someone", date=datetime(2026, 6, 1, tzinfo=UTC), subject="s", pr=None,
+        version=3, effective=date(2026, 7, 1),
+        changes=(Change("monthly availability target 99.9% → 99.95%"),
+                 Change("scope added: <script>alert(1)</script> REST", promise=True),
+                 Change("a line this version does not know")),
+    )
+    files = render(sample.agreements(), sample.results(), now=sample.NOW, language="zh",
+                   history={"payments-api": (entry,)})
+    page = files["services/payments-api.md"]
+    history = page[page.index("## 变更历史"):]
+    assert "月度可用性目标 99.9% → 99.95%" in history
+    assert "monthly availability" not in history
+    # the agreement's own text is kept, as text; an unknown line comes as it is
+    assert "服务范围新增：<script>alert(1)</script> REST" in html.unescape(history)
+    assert "<script>" not in page
+    assert "a line this version does not know" in history
+    feed = ET.fromstring(files["feed.xml"])
+    summaries = [e.text or "" for e in feed.iter() if e.tag in (ATOM + "summary", ATOM + "content")]
+    assert any("月度可用性目标 99.9% → 99.95%" in s for s in summaries), summaries
+    # English data stays English: the English site and the entry itself are unchanged
+    en = render(sample.agreements(), sample.results(), now=sample.NOW,
+                history={"payments-api": (entry,)})["services/payments-api.md"]
+    assert "monthly availability target 99.9% → 99.95%" in en
+    assert entry.changes[0].what == "monthly availability target 99.9% → 99.95%"
 
 
 @pytest.mark.parametrize("bad", ["../escaped", "a/../../b"])
