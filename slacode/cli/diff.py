@@ -3,7 +3,10 @@
 Compares ``slas/`` at the merge base of BASE and HEAD with HEAD (what a pull request
 from HEAD into BASE changes) and prints a Markdown summary for a job summary or a
 pull-request comment. With ``--pr``, a promise changed without a higher version and
-a later effective date is an error (exit 1), reported as ``path:line:col``.
+a later effective date is an error (exit 1), reported as ``path:line:col``; so is a
+maintenance window added, moved, extended or announced earlier after it began (it
+would erase past downtime). "After" is judged at HEAD's commit time or at the time of
+the check, whichever is later: a committer date can be set to anything.
 
 BASE and HEAD are one revision each (a branch, tag or commit, not ``A..B``). Text from
 the YAML is made inert in the Markdown (it may be posted as a comment); the problems on
@@ -12,6 +15,7 @@ stderr are plain text.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -24,7 +28,7 @@ from slacode.problems import SlacodeError
 @click.argument("head", default="HEAD")
 @click.option("--pr", "pr_mode", is_flag=True,
               help="Pull-request mode: a changed promise needs a version bump and a new "
-                   "effective date.")
+                   "effective date; a maintenance window may not be added after it began.")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Project folder (inside a git work tree).")
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
@@ -37,8 +41,9 @@ def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str) -> None:
     from slacode.history.report import diff_revisions, markdown, pr_problems
 
     settings = load_settings(root)
+    now = datetime.now(UTC) if pr_mode else None
     try:
-        d = diff_revisions(settings.root, base, head, settings.slas)
+        d = diff_revisions(settings.root, base, head, settings.slas, now=now)
     except GitError as exc:
         raise SlacodeError(str(exc)) from None
     rule = pr_problems(d) if pr_mode else ()

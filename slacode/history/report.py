@@ -3,20 +3,22 @@
 Used by ``slacode diff`` for a pull-request comment or a job summary. Changes that
 weaken a promise for customers come first under their own heading. The pull-request
 rule (:func:`pr_problems`): a change to any promise needs a higher ``version`` and a
-later ``effective`` date, so that each period can be judged by the version in force.
+later ``effective`` date, so that each period can be judged by the version in force;
+and a maintenance window may not be added (moved, extended, announced earlier) once it
+has begun: it would erase downtime that already happened from the figures and credits.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from slacode.history import gitlog
-from slacode.history.semdiff import Change, diff_agreements, weakening_first
+from slacode.history.semdiff import Change, diff_agreements, weakening_first, window_span
 from slacode.history.versions import Loader, agreements_at
-from slacode.model import Agreement
+from slacode.model import Agreement, Maintenance, maintenance_account
 from slacode.problems import Problem
 
 
@@ -26,6 +28,9 @@ class AgreementDiff:
     old: Agreement | None  # None: added
     new: Agreement | None  # None: removed
     changes: tuple[Change, ...]
+    #: indexes into ``new.maintenance`` of windows this change makes excluded although
+    #: they began before it (see :func:`retroactive_windows`)
+    retroactive: tuple[int, ...] = ()
 
     @property
     def name(self) -> str:
@@ -63,6 +68,9 @@ class RevisionDiff:
     # files at HEAD that do not load (an agreement of BASE, or a new file): nothing in
     # them could be compared, which a reviewer must not read as "no change"
     uncompared: tuple[Uncompared, ...] = ()
+    #: the time the change is judged at: HEAD's commit time, or the time of the check
+    #: when later (a committer date is whatever the committer set)
+    as_of: datetime | None = None
 
 
 _HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
@@ -95,12 +103,66 @@ def _commit(root: Path, rev: str, role: str) -> str:
     return out
 
 
+def _utc(t: datetime) -> datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
+def retroactive_windows(old: Agreement | None, new: Agreement, as_of: datetime) -> tuple[int, ...]:
+    """Indexes of ``new``'s maintenance windows that began before ``as_of`` and leave time
+    out of the figures that ``old`` did not: added, moved, extended, or announced earlier
+    after the fact.
+
+    The agreement is the record customers are told by: a window written down only after
+    it began was not announced in time, whatever its ``announced`` date claims, and
+    excluding it erases downtime that already happened. A window ``new`` does not exclude
+    anyway (not announced, or too late for the notice) erases nothing, and neither does
+    one inside a window ``old`` already excluded (narrowed, split, or only described).
+    """
+    late = set(maintenance_account(new).late)
+    before: tuple[Maintenance, ...] = ()
+    if old is not None:
+        old_late = set(maintenance_account(old).late)
+        before = tuple(o for o in old.maintenance if o.end > o.start and o not in old_late)
+
+    def erases(w: Maintenance) -> bool:
+        if w.end <= w.start or w in late or _utc(w.start) >= as_of:
+            return False
+        return not any(_utc(o.start) <= _utc(w.start) and _utc(w.end) <= _utc(o.end)
+                       for o in before)
+
+    return tuple(i for i, w in enumerate(new.maintenance) if erases(w))
+
+
+def _with_retroactive(changes: tuple[Change, ...], old: Agreement | None, new: Agreement,
+                      found: tuple[int, ...]) -> tuple[Change, ...]:
+    """``changes`` with each window of ``found`` as a weaker promise (it erases past
+    downtime), in place of the "planned maintenance added" bookkeeping line."""
+    spans = {window_span(new.maintenance[i].start, new.maintenance[i].end) for i in found}
+    kept = tuple(c for c in changes
+                 if not (c.what.startswith("planned maintenance added: ")
+                         and c.what.removeprefix("planned maintenance added: ") in spans))
+    same_span = set() if old is None else {(o.start, o.end) for o in old.maintenance}
+    weaker = []
+    for i in found:
+        w = new.maintenance[i]
+        what = ("now excluded from the figures" if (w.start, w.end) in same_span
+                else "added")
+        weaker.append(Change(
+            f"maintenance window {window_span(w.start, w.end)} {what} after it began: "
+            "downtime already past is left out of the figures and credits",
+            weakens=True, promise=False, pointer=f"/maintenance/windows/{i}"))
+    return (*weaker, *kept)
+
+
 def diff_revisions(
     root: Path, base: str, head: str = "HEAD", slas_dir: str = "slas",
-    loader: Loader | None = None,
+    loader: Loader | None = None, now: datetime | None = None,
 ) -> RevisionDiff:
     """Compare the agreements at the merge base of ``base`` and ``head`` with those at
     ``head`` (what a pull request from ``head`` into ``base`` changes), paired by id.
+
+    Maintenance windows are judged at HEAD's commit time, or at ``now`` when later (pass
+    the time of a pull-request check: a committer date is whatever the committer set).
 
     Raises :class:`gitlog.GitError` when git cannot tell (not a repository, unknown revision).
     """
@@ -115,6 +177,8 @@ def diff_revisions(
     new, bad = agreements_at(root, head_c, slas_dir, loader)
     olds = {a.id: a for a in old.values()}
     news = {a.id: a for a in new.values()}
+    committed = _utc(gitlog.commit_date(root, head_c))
+    as_of = max(committed, _utc(now)) if now is not None else committed
     diffs = []
     uncompared = []
     for path in sorted(p for p in bad if p not in new):
@@ -130,17 +194,44 @@ def diff_revisions(
         if a is not None and b is not None and a.path != b.path:
             changes = (Change(f"file renamed from {a.path} to {b.path}", promise=False),
                        *changes)
+        found = retroactive_windows(a, b, as_of) if b is not None else ()
+        if found:
+            changes = _with_retroactive(changes, a, b, found)
         if changes:
-            diffs.append(AgreementDiff(ident, a, b, changes))
+            diffs.append(AgreementDiff(ident, a, b, changes, found))
     problems = tuple(sorted(p for ps in bad.values() for p in ps))
     return RevisionDiff(base_c, head_c, tuple(diffs), problems,
-                        gitlog.commit_date(root, head_c).date(), tuple(uncompared))
+                        committed.date(), tuple(uncompared), as_of)
+
+
+def _retroactive_problems(d: RevisionDiff, ad: AgreementDiff) -> list[Problem]:
+    b = ad.new
+    if b is None or not ad.retroactive:
+        return []
+    when = d.as_of.date().isoformat() if d.as_of else "HEAD"
+    out = []
+    for i in ad.retroactive:
+        w = b.maintenance[i]
+        pos = b.pos(f"/maintenance/windows/{i}")
+        out.append(Problem(
+            b.path, pos.line, pos.col, "error",
+            f"{b.id}: maintenance window {window_span(w.start, w.end)} started before this change "
+            f"({when}) and cannot be excluded retroactively: the agreement is the record "
+            "customers are told by, so a window written down after it began was not "
+            "announced in time. Remove it (the downtime counts) and record it as an "
+            "incident; if customers really were told in time, show the announcement in the "
+            "pull request: this check cannot verify it and stays failed, so merging is the "
+            "approvers' explicit decision",
+            "history.retroactive-maintenance",
+        ))
+    return out
 
 
 def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
     """Errors of the pull-request rule, at the line of the change in the new file."""
     out: list[Problem] = []
     for ad in d.diffs:
+        out += _retroactive_problems(d, ad)
         a, b = ad.old, ad.new
         if a is None or b is None:
             continue

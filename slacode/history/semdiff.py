@@ -506,15 +506,16 @@ def _maintenance(old: Agreement, new: Agreement, out: list[Change]) -> None:
     news = {key(m): m for m in new.maintenance}
     for k, m in news.items():
         if k not in olds:
-            out.append(Change(f"planned maintenance added: {_span(m.start, m.end)}",
+            out.append(Change(f"planned maintenance added: {window_span(m.start, m.end)}",
                               promise=False, pointer="/maintenance/windows"))
     for k, m in olds.items():
         if k not in news:
-            out.append(Change(f"planned maintenance removed: {_span(m.start, m.end)}",
+            out.append(Change(f"planned maintenance removed: {window_span(m.start, m.end)}",
                               promise=False, pointer="/maintenance/windows"))
 
 
-def _span(start: object, end: object) -> str:
+def window_span(start: object, end: object) -> str:
+    """A maintenance window as the change log and the pull-request check write it."""
     s = start.isoformat(timespec="minutes")  # type: ignore[attr-defined]
     e = end.isoformat(timespec="minutes")  # type: ignore[attr-defined]
     return f"{s} – {e}"

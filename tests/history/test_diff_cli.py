@@ -218,3 +218,121 @@ def test_a_file_moved_and_broken_is_not_compared_rather_than_only_removed(
     assert "1 not compared" in r.stdout
     assert ("- `slas/payments.yaml` (new at HEAD: added, or an agreement moved here): "
             "could not be compared: `slas/payments.yaml:") in r.stdout
+
+
+def with_windows(*windows: tuple[str, str, str | None], **kw: object) -> str:
+    """An agreement (notice 7d) with maintenance windows ``(start, end, announced)``."""
+    items = "".join(
+        f"    - start: {s}\n      end: {e}\n"
+        + (f"      announced: {a}\n" if a else "")
+        + "      description: Planned work\n"
+        for s, e, a in windows)
+    return sla(**kw).replace("  notice: 7d\n", "  notice: 7d\n  windows:\n" + items)  # type: ignore[arg-type]
+
+
+TODAY = "2026-11-27T10:00:00+00:00"
+IN_TIME = ("2026-10-11T02:00:00Z", "2026-10-11T03:00:00Z", "2026-09-28T09:00:00Z")
+BACKDATED = ("2026-11-19T16:00:00Z", "2026-11-19T17:00:00Z", "2026-11-01T00:00:00Z")
+
+
+def retroactive_error(text: str, span: str, day: str = "2026-11-27") -> str:
+    line, col = line_col(text, f"- start: {span[:10]}")
+    return (
+        f"{PATH}:{line}:{col + 2}: error: payments-api: maintenance window {span} started "
+        f"before this change ({day}) and cannot be excluded retroactively: the agreement is "
+        "the record customers are told by, so a window written down after it began was not "
+        "announced in time. Remove it (the downtime counts) and record it as an incident; if "
+        "customers really were told in time, show the announcement in the pull request: this "
+        "check cannot verify it and stays failed, so merging is the approvers' explicit decision")
+
+
+@pytest.fixture
+def with_maintenance(repo: Repo) -> Repo:
+    repo.commit("Add", {PATH: with_windows(IN_TIME)})
+    repo.git("checkout", "-q", "-b", "change")
+    return repo
+
+
+def test_a_backdated_maintenance_window_is_a_weaker_promise_and_an_error(
+    slacode, with_maintenance: Repo
+) -> None:
+    """Added after an outage with an earlier 'announced' date, it would erase the outage
+    from the figures and credits; the check must not call it harmless bookkeeping."""
+    text = with_windows(IN_TIME, BACKDATED)
+    with_maintenance.commit("Planned maintenance", {PATH: text}, date=TODAY)
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    assert r.returncode == 1
+    span = "2026-11-19T16:00+00:00 – 2026-11-19T17:00+00:00"
+    assert r.stderr.splitlines() == [retroactive_error(text, span)]
+    weak = r.stdout[r.stdout.index("### ⚠️ Weaker promises"):]
+    assert (f"  - maintenance window {span} added after it began: downtime already past is "
+            "left out of the figures and credits") in weak
+    assert "planned maintenance added" not in r.stdout and "not a promise" not in r.stdout
+    # without --pr (a job summary) it is still listed as weaker, and nothing fails
+    r = slacode(with_maintenance, "diff", "main", "HEAD")
+    assert r.returncode == 0 and f"maintenance window {span} added after it began" in r.stdout
+
+
+def test_a_commit_dated_before_the_window_does_not_hide_it(
+    slacode, with_maintenance: Repo
+) -> None:
+    """A committer date is whatever the committer set: the check judges at its own time."""
+    text = with_windows(IN_TIME, BACKDATED)
+    with_maintenance.commit("Planned maintenance", {PATH: text}, date="2026-11-18T10:00:00+00:00")
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    assert r.returncode == 1
+    assert "2026-11-19T16:00+00:00 – 2026-11-19T17:00+00:00 started before this change" in r.stderr
+
+
+@pytest.mark.parametrize(("window", "what"), [
+    # extended past its announced end, after the fact
+    (("2026-10-11T02:00:00Z", "2026-10-11T05:00:00Z", "2026-09-28T09:00:00Z"), "added"),
+    # announced too late (downtime), then 'announced' rewritten to an earlier date
+    (("2026-10-11T02:00:00Z", "2026-10-11T03:00:00Z", "2026-09-01T09:00:00Z"),
+     "now excluded from the figures"),
+])
+def test_a_past_window_extended_or_announced_earlier_is_an_error(
+    slacode, repo: Repo, window: tuple[str, str, str], what: str
+) -> None:
+    late = ("2026-10-11T02:00:00Z", "2026-10-11T03:00:00Z", "2026-10-10T09:00:00Z")
+    base = IN_TIME if what == "added" else late
+    repo.commit("Add", {PATH: with_windows(base)})
+    repo.git("checkout", "-q", "-b", "change")
+    text = with_windows(window)
+    repo.commit("Fix the record", {PATH: text}, date=TODAY)
+    r = slacode(repo, "diff", "main", "HEAD", "--pr")
+    assert r.returncode == 1
+    span = f"{window[0][:16]}+00:00 – {window[1][:16]}+00:00"
+    assert r.stderr.splitlines() == [retroactive_error(text, span)]
+    assert f"maintenance window {span} {what} after it began" in r.stdout
+
+
+def test_future_windows_honest_records_and_narrowed_windows_pass(
+    slacode, with_maintenance: Repo
+) -> None:
+    """Planned maintenance ahead, a past window recorded as not announced (it counts as
+    downtime), and a past window cut shorter erase nothing: the check passes."""
+    future = ("2099-03-01T02:00:00Z", "2099-03-01T03:00:00Z", "2099-02-01T09:00:00Z")
+    unannounced = ("2026-11-19T16:00:00Z", "2026-11-19T17:00:00Z", None)
+    too_late = ("2026-11-20T16:00:00Z", "2026-11-20T17:00:00Z", "2026-11-20T15:00:00Z")
+    narrowed = ("2026-10-11T02:00:00Z", "2026-10-11T02:30:00Z", "2026-09-28T09:00:00Z")
+    with_maintenance.commit("Maintenance", {
+        PATH: with_windows(narrowed, unannounced, too_late, future)}, date=TODAY)
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    assert r.returncode == 0, r.stderr
+    assert "Weaker promises" not in r.stdout and "after it began" not in r.stdout
+    assert ("planned maintenance added: 2099-03-01T02:00+00:00 – 2099-03-01T03:00+00:00 "
+            "_(not a promise)_") in r.stdout
+
+
+def test_a_new_agreement_cannot_bring_a_window_that_already_began(
+    slacode, with_maintenance: Repo
+) -> None:
+    """Otherwise a copy under a new id would carry the backdated window past the check."""
+    text = with_windows(BACKDATED, id="payments-v2")
+    with_maintenance.commit("New agreement", {"slas/payments-v2.yaml": text}, date=TODAY)
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    assert r.returncode == 1
+    assert ("slas/payments-v2.yaml:" in r.stderr and "error: payments-v2: maintenance window "
+            "2026-11-19T16:00+00:00 – 2026-11-19T17:00+00:00 started before this change"
+            in r.stderr)
