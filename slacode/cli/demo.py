@@ -20,7 +20,10 @@ def command(audience: str | None, serve: bool, port: int) -> None:
     out = build_site(Path("mkdocs.yml"), audience=audience)
     click.echo(f"demo site: {(out / 'index.html').resolve()}")
     if not serve:
-        click.echo("open it in a browser, or run `slacode demo --serve`")
+        # its links name folders (services/x/), which a browser opening files shows as
+        # listings: only a web server resolves them to their index.html
+        click.echo("to browse it, run `slacode demo --serve` (or `make serve`) and open "
+                   "http://127.0.0.1:8000/")
         return
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as httpd:

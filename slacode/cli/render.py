@@ -40,7 +40,8 @@ def _mkdocs(root: Path) -> tuple[Path | None, str, str, str]:
     "out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write the docs tree to (replaced as a whole).",
+    help="Folder to write the docs tree to (replaced as a whole; only an empty folder or "
+    "one slacode wrote).",
 )
 @click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
 @click.option(
@@ -54,8 +55,9 @@ def command(out: Path, audience: str | None, language: str | None, generated_onl
     """Render the site's pages, data files, badges and feed into OUT."""
     from slacode.config import load_settings
     from slacode.pipeline import run
-    from slacode.render.output import replacing, write_tree
+    from slacode.render.output import refuse, replacing, write_tree
 
+    refuse(out.absolute())  # before any work: the folder could never be written
     root = Path.cwd()
     hand, title, url, theme_language = _mkdocs(root)
     settings = load_settings(root, audience=audience)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from slacode.render.output import recover, replacing, write_tree
+from slacode.problems import SlacodeError
+from slacode.render.output import MARKER, recover, replacing, write_tree
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -15,16 +16,54 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 def test_success_replaces_the_folder(tmp_path: Path) -> None:
     site = tmp_path / "public"
-    write_tree({"index.html": "old", "gone.html": "x"}, site)
+    write_tree({"index.html": "old", "gone.html": "x", MARKER: ""}, site)
     with replacing(site) as tmp:
         write_tree({"index.html": "new"}, tmp)
-    assert _tree(site) == {"index.html": b"new"}
+    assert _tree(site).keys() == {"index.html", MARKER}
+    assert _tree(site)["index.html"] == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["public"]
+    with replacing(site) as tmp:  # its own output is replaced again, night after night
+        write_tree({"index.html": "newer"}, tmp)
+    assert _tree(site)["index.html"] == b"newer"
+
+
+@pytest.mark.parametrize("inside", [
+    {"mkdocs.yml": "", "slas/a.yaml": ""},  # a project
+    {"docs/index.md": "", "zensical.yml": ""},  # hand-written pages beside a site
+    {"notes.txt": "mine"},  # anything else somebody keeps there
+])
+def test_a_folder_slacode_did_not_write_is_never_replaced(tmp_path: Path, inside) -> None:
+    folder = tmp_path / "out"
+    write_tree(inside, folder)
+    before = _tree(folder)
+    refused = pytest.raises(SlacodeError, match="refusing to replace a folder slacode did not")
+    with refused, replacing(folder) as tmp:
+        write_tree({"index.html": "new"}, tmp)
+    assert _tree(folder) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_the_current_folder_is_never_replaced(tmp_path: Path, monkeypatch) -> None:
+    project = tmp_path / "project"
+    write_tree({MARKER: "", "index.html": ""}, project / "sub")
+    monkeypatch.chdir(project / "sub")
+    for target in (Path("."), Path(".."), project / "sub"):
+        with pytest.raises(SlacodeError, match="the folder you are in"), replacing(target):
+            pass
+    assert (project / "sub" / "index.html").exists()
+
+
+def test_a_site_built_before_outputs_were_marked_is_still_replaced(tmp_path: Path) -> None:
+    site = tmp_path / "public"
+    write_tree({"index.html": "old", "sitemap.xml": "", "assets/x.css": ""}, site)
+    with replacing(site) as tmp:
+        write_tree({"index.html": "new"}, tmp)
+    assert _tree(site) == {"index.html": b"new", MARKER: _tree(site)[MARKER]}
 
 
 def test_failure_leaves_the_previous_site_byte_for_byte(tmp_path: Path) -> None:
     site = tmp_path / "public"
-    write_tree({"index.html": "old", "a/b.json": "{}"}, site)
+    write_tree({"index.html": "old", "a/b.json": "{}", MARKER: ""}, site)
     before = _tree(site)
     with pytest.raises(RuntimeError), replacing(site) as tmp:
         write_tree({"index.html": "half"}, tmp)
@@ -46,3 +85,18 @@ def test_interrupted_swap_is_undone_and_leftovers_removed(tmp_path: Path) -> Non
 def test_write_tree_refuses_paths_outside(tmp_path: Path) -> None:
     with pytest.raises(ValueError):
         write_tree({"../outside.md": "x"}, tmp_path / "out")
+
+
+def test_render_into_the_project_stops_before_any_work(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from slacode.cli import cli
+
+    write_tree({"mkdocs.yml": "site_name: x\n", "slas/a.yaml": "id: a\n"}, tmp_path)
+    before = _tree(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for out in (".", str(tmp_path)):
+        r = CliRunner().invoke(cli, ["render", "--out", out])
+        assert isinstance(r.exception, SlacodeError)  # main() prints it as one line, exit 1
+        assert "refusing to replace the folder you are in" in str(r.exception)
+    assert _tree(tmp_path) == before
