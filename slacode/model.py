@@ -117,7 +117,9 @@ class Objective:
     # response-time / resolution-time
     priority: str = ""
     within: Duration | None = None
-    clock: str = CLOCK_24X7  # CLOCK_24X7 or a calendar id
+    #: CLOCK_24X7 or a calendar id; when the YAML gives none, load takes the clock of the
+    #: priority's matrix row (what the matrix promises), so this is always the clock counted
+    clock: str = CLOCK_24X7
     # satisfaction
     scale_min: float = 1
     scale_max: float = 5

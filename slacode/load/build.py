@@ -80,7 +80,9 @@ def _source(d: dict[str, Any]) -> Source:
     return Source(kind, path=body.get("path", ""), format=body.get("format", ""))
 
 
-def _objective(d: dict[str, Any], pos: Position | None) -> Objective:
+def _objective(d: dict[str, Any], pos: Position | None, priorities: dict[str, Any]) -> Objective:
+    """An objective; an incident objective without ``clock`` counts time on the clock of
+    its priority's matrix row (what the matrix promises), not on 24x7."""
     scale = d.get("scale") or {}
     kind = d["kind"]
     method = d.get("method", "")
@@ -103,7 +105,7 @@ def _objective(d: dict[str, Any], pos: Position | None) -> Objective:
         threshold=duration(d.get("threshold")),
         priority=d.get("priority", ""),
         within=duration(d.get("within")),
-        clock=d.get("clock", CLOCK_24X7),
+        clock=d.get("clock") or _row_clock(priorities, d.get("priority")),
         scale_min=float(scale.get("min", 1)),
         scale_max=float(scale.get("max", 5)),
         at_least=_float(d.get("at_least")),
@@ -113,6 +115,12 @@ def _objective(d: dict[str, Any], pos: Position | None) -> Objective:
         internal_notes=d.get("internal_notes", ""),
         pos=pos,
     )
+
+
+def _row_clock(priorities: dict[str, Any], priority: str | None) -> str:
+    """The clock of a priority's matrix row; 24x7 when the row or its clock is missing."""
+    row = priorities.get(priority) if priority else None
+    return (row or {}).get("clock") or CLOCK_24X7
 
 
 def _calendar(cid: str, d: dict[str, Any]) -> Calendar:
@@ -163,6 +171,7 @@ def build_agreement(
     continuity = data.get("continuity") or {}
     contract = data.get("contract") or {}
     review = data.get("review") or {}
+    priorities = data.get("priorities") or {}
     return Agreement(
         id=data["id"],
         name=data["name"],
@@ -191,13 +200,13 @@ def build_agreement(
         ),
         calendars=tuple(_calendar(k, v) for k, v in (data.get("calendars") or {}).items()),
         objectives=tuple(
-            _objective(o, positions.get(f"/objectives/{i}"))
+            _objective(o, positions.get(f"/objectives/{i}"), priorities)
             for i, o in enumerate(data["objectives"])
         ),
         priorities=tuple(
             Priority(k, v.get("name", ""), v.get("description", ""), duration(v.get("response")),
                      duration(v.get("resolution")), v.get("clock", CLOCK_24X7))
-            for k, v in (data.get("priorities") or {}).items()
+            for k, v in priorities.items()
         ),
         maintenance_policy=MaintenancePolicy(
             notice=duration(maintenance.get("notice")),

@@ -134,6 +134,7 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
         if fixed and p.resolution.seconds < p.response.seconds:  # type: ignore[union-attr]
             r.add(f"{base}/resolution", f"resolution time {p.resolution} is shorter than the "
                   f"response time {p.response}", "priority-order")
+    _unmeasured_promises(r)
     seen: dict[str, int] = {}
     for i, o in enumerate(a.objectives):
         base = f"/objectives/{i}"
@@ -157,6 +158,21 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
         if other in a.depends_on:
             r.add(f"/underpins/{i}", f"'{other}' is both in depends_on and underpins", "cycle")
     return r.problems
+
+
+def _unmeasured_promises(r: _Report) -> None:
+    """A response or resolution time the priority matrix promises (and the page shows)
+    that no objective measures: a breach of it would appear nowhere on the site."""
+    measured = {(o.kind, o.priority) for o in r.a.objectives}
+    for p in r.a.priorities:
+        base = f"/priorities/{p.id.replace('~', '~0').replace('/', '~1')}"
+        for what in ("response", "resolution"):
+            promise = getattr(p, what)
+            if promise is None or (f"{what}-time", p.id) in measured:
+                continue
+            r.add(f"{base}/{what}", f"{p.id} {what} within {promise} is promised but no "
+                  f"objective measures it: add an objective of kind {what}-time with priority "
+                  f"{p.id}, or remove the promise", "unmeasured-promise", "warning")
 
 
 def _calendars(r: _Report) -> None:
@@ -227,10 +243,16 @@ def _objective(r: _Report, o: Objective, base: str) -> None:
                   f"({known}){_suggest(o.priority, ids)}", "unknown-priority")
         else:
             matrix = prio.response if o.kind == "response-time" else prio.resolution
+            what = "response" if o.kind == "response-time" else "resolution"
             if matrix is not None and o.within is not None and matrix != o.within:
-                what = "response" if o.kind == "response-time" else "resolution"
                 r.add(f"{base}/within", f"{o.within} differs from the priority matrix's "
                       f"{o.priority} {what} time {matrix}", "priority-mismatch", "warning")
+            # without `clock` the objective takes the row's (load/build.py): a different
+            # clock was written here, and changes the figure as much as a different time
+            if o.clock != prio.clock and o.clock in {CLOCK_24X7, *(c.id for c in a.calendars)}:
+                r.add(f"{base}/clock", f"clock {o.clock} differs from the priority matrix's "
+                      f"{o.priority} clock {prio.clock}: the {what} time would be counted "
+                      "differently from what the matrix promises", "priority-mismatch", "warning")
 
 
 def _source(r: _Report, o: Objective, base: str) -> None:

@@ -139,6 +139,22 @@ def decode(data: str | bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+#: what the parser's wording usually means in a hand-edited agreement
+_HINTS = (
+    ("mapping values are not allowed", "check this line's indentation against the keys "
+     "above it, or quote a value that holds ': '"),
+    ("expected <block end>", "check the indentation: this line is indented differently "
+     "from the keys it belongs with"),
+    ("could not find expected ':'", "a key needs ': ' after it, or this line is indented "
+     "too far"),
+    ("expected <block mapping start>", "check the indentation of this line"),
+)
+
+
+def _hint(problem: str) -> str:
+    return next((f"; {hint}" for words, hint in _HINTS if words in problem), "")
+
+
 def parse(data: str | bytes, path: str) -> tuple[Document | None, list[Problem]]:
     """Parse one agreement file; ``(None, problems)`` when it cannot be used at all."""
     text, problems = decode(data, path)
@@ -165,7 +181,8 @@ def parse(data: str | bytes, path: str) -> tuple[Document | None, list[Problem]]
         if exc.context:
             started = f" started at line {exc.context_mark.line + 1}" if exc.context_mark else ""
             what += f" ({exc.context}{started})"
-        walker.problems.append(Problem(path, line, col, "error", f"YAML syntax error: {what}",
+        walker.problems.append(Problem(path, line, col, "error",
+                                       f"YAML syntax error: {what}{_hint(exc.problem or '')}",
                                        "yaml.syntax"))
     except YAMLError as exc:
         walker.problems.append(Problem(path, 1, 1, "error", f"YAML error: {exc}", "yaml.syntax"))

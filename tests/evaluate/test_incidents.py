@@ -9,6 +9,7 @@ from evalkit import HOUR, agreement, objective, ts
 from slacode.durations import Duration
 from slacode.evaluate import evaluate
 from slacode.evaluate.clock import BusinessClock
+from slacode.load import load_text
 from slacode.model import Calendar, Priority
 from slacode.pull.base import Incident, IncidentRecords
 
@@ -118,3 +119,51 @@ def test_open_incident_within_its_deadline_is_not_counted_yet() -> None:
     nov = by_period(out, "p1-response")["2026-11"]
     assert nov.value == 100.0 and nov.verdict == "met" and not nov.misses
     assert any("not counted yet" in r for r in nov.reasons)
+
+
+DESK_YAML = """\
+id: desk
+name: Desk
+version: 1
+effective: 2026-01-01
+visibility: public
+timezone: Asia/Shanghai
+parties:
+  provider: {name: Example Cloud}
+service:
+  description: A help desk.
+calendars:
+  cn-business: {timezone: Asia/Shanghai, hours: 09:00-18:00, holidays: CN}
+priorities:
+  P2: {response: 2h, clock: cn-business}
+objectives:
+  - id: p2-response
+    kind: response-time
+    priority: P2
+    within: 2h
+    target: 95
+    window: calendar-month
+    source:
+      incidents: {path: data/incidents.csv}
+"""
+
+
+def test_an_objective_without_a_clock_counts_on_its_priority_rows_clock() -> None:
+    # The matrix promises P2 answers within 2 working hours; the objective gives no clock.
+    # Counted on 24x7 instead, INC-1 (Fri 17:00 -> Tue 09:30 after the Tomb-Sweeping
+    # holiday: 88.5 h, but 1.5 working hours) would be a miss too.
+    ag, problems = load_text(DESK_YAML, "slas/desk.yaml")
+    assert ag is not None and not problems
+    assert ag.objective("p2-response").clock == "cn-business"
+    met = Incident("INC-1", "P2", ts("2026-04-03T17:00:00+08:00"),
+                   first_response=ts("2026-04-07T09:30:00+08:00"))
+    late = Incident("INC-2", "P2", ts("2026-04-07T10:00:00+08:00"),
+                    first_response=ts("2026-04-07T12:30:00+08:00"))
+    now = ts("2026-05-10T00:00:00+08:00")
+    (out,) = evaluate([ag], {("desk", "p2-response"): records("p2-response", met, late)}, now,
+                      history_months=2)
+    april = by_period(out, "p2-response")["2026-04"]
+    assert april.value == 50.0
+    (miss,) = april.misses
+    assert miss.what == ("P2 incident INC-2 first response after 2 hours 30 minutes of "
+                         "cn-business working time (target 2 hours)")

@@ -29,9 +29,13 @@ def test_all_five_samples_load_without_errors(samples: LoadResult) -> None:
 
 def test_payments_api_objectives_credits_and_maintenance_are_typed(samples: LoadResult) -> None:
     a = _get(samples, "payments-api")
-    assert (a.version, a.effective, a.path, a.visibility) == (3, date(2025, 10, 1),
+    assert (a.version, a.effective, a.path, a.visibility) == (4, date(2026, 12, 1),
                                                                 "slas/payments-api.yaml", "public")
-    avail, latency, p1 = a.objectives
+    avail, latency, p1, *incidents = a.objectives
+    # every response and resolution time of the priority matrix is measured
+    assert [(o.kind, o.priority, o.within) for o in incidents] == [
+        ("resolution-time", "P1", Duration(4, "h")), ("response-time", "P2", Duration(1, "h")),
+        ("resolution-time", "P2", Duration(1, "d"))]
     assert (avail.kind, avail.method, avail.target, str(avail.window)) == (
         "availability", "events", 99.95, "calendar-month")
     assert avail.source.kind == "file" and avail.source.path == "data/payments-api/requests.csv"
@@ -58,7 +62,9 @@ def test_support_desk_calendar_priorities_and_satisfaction(samples: LoadResult) 
     assert date(2026, 9, 20) in cal.extra_working_days
     assert [p.id for p in a.priorities] == ["P1", "P2", "P3", "P4"]
     assert {o.id: o.clock for o in a.objectives if o.priority} == {
-        "p1-response": "24x7", "p2-response": "cn-business", "p3-resolution": "cn-business",
+        "p1-response": "24x7", "p1-resolution": "24x7", "p2-response": "cn-business",
+        "p2-resolution": "cn-business", "p3-response": "cn-business",
+        "p3-resolution": "cn-business", "p4-response": "cn-business",
         "p4-resolution": "cn-business"}
     sat = a.objective("satisfaction")
     assert (sat.method, sat.scale_min, sat.scale_max, sat.target, sat.min_responses) == (
