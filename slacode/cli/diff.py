@@ -8,7 +8,14 @@ maintenance window added, moved, extended or announced earlier after it began (i
 would erase past downtime). "After" is judged at HEAD's commit time or at the time of
 the check, whichever is later: a committer date can be set to anything.
 
-BASE and HEAD are one revision each (a branch, tag or commit, not ``A..B``). Text from
+With ``--pr`` every commit of the range is checked too: a commit that changes the
+promises of a version already merged in place is an error naming the commit (a merge
+commit or a rebase merge keeps it on the base branch, where it would rewrite the
+history of closed periods). Removing an agreement whose closed periods are frozen in
+the ledger is an error: retire a service by setting ``contract.end`` instead.
+
+BASE and HEAD are one revision each (a branch, tag or commit, not ``A..B``); HEAD means
+the last commit, so uncommitted edits are not compared (they are listed). Text from
 the YAML is made inert in the Markdown (it may be posted as a comment); the problems on
 stderr are plain text.
 """
@@ -28,14 +35,21 @@ from slacode.problems import SlacodeError
 @click.argument("head", default="HEAD")
 @click.option("--pr", "pr_mode", is_flag=True,
               help="Pull-request mode: a changed promise needs a version bump and a new "
-                   "effective date; a maintenance window may not be added after it began.")
+                   "effective date, and no commit of the range may change a merged version "
+                   "in place; a maintenance window may not be added after it began; an "
+                   "agreement with frozen periods in the ledger may not be removed (set "
+                   "contract.end instead).")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
               show_default=True, help="Project folder (inside a git work tree).")
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               show_default=True,
               help="How problems are printed on stderr; github adds annotations.")
 def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str) -> None:
-    """Summarise what HEAD promises differently from BASE (Markdown on stdout)."""
+    """Summarise what HEAD promises differently from BASE (Markdown on stdout).
+
+    HEAD (default: HEAD, the last commit) and BASE are commits: uncommitted edits in the
+    work tree are not compared; commit them first.
+    """
     from slacode.config import load_settings
     from slacode.history.gitlog import GitError
     from slacode.history.report import diff_revisions, markdown, pr_problems
@@ -43,7 +57,8 @@ def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str) -> None:
     settings = load_settings(root)
     now = datetime.now(UTC) if pr_mode else None
     try:
-        d = diff_revisions(settings.root, base, head, settings.slas, now=now)
+        d = diff_revisions(settings.root, base, head, settings.slas, now=now,
+                           each_commit=pr_mode, ledger_dir=settings.ledger)
     except GitError as exc:
         raise SlacodeError(str(exc)) from None
     rule = pr_problems(d) if pr_mode else ()

@@ -264,3 +264,39 @@ def pr_numbers(root: Path, rev: str) -> dict[str, int]:
                 owner[c] = number
             stack.extend(parents.get(c, []))
     return owner
+
+
+def blob_ids(root: Path, specs: Sequence[str]) -> list[str | None]:
+    """Object ids of ``REV:PATH`` specs (top-level paths) in one ``git cat-file
+    --batch-check``; ``None`` for a missing one or one that is not a file."""
+    if not specs:
+        return []
+    for s in specs:
+        if "\n" in s:
+            raise GitError(f"invalid object name {s!r}")
+    out = git(root, "cat-file", "--batch-check=%(objectname) %(objecttype)",
+              stdin="".join(f"{s}\n" for s in specs).encode()).decode().splitlines()
+    ids: list[str | None] = []
+    for line in out[:len(specs)]:
+        oid, _, kind = line.partition(" ")
+        ids.append(oid if kind == "blob" else None)
+    return ids
+
+
+def mainline_blobs(root: Path, rev: str, paths: Sequence[str]) -> set[str]:
+    """Every content that ``paths`` (top-level) had at some commit of ``rev``'s first-parent
+    line: what the branch itself held, as opposed to the intermediate texts of a pull
+    request's own commits (a merge commit brings those in beside the main line)."""
+    if not paths:
+        return set()
+    out = git(root, "log", "--first-parent", "--diff-merges=first-parent", "--raw",
+              "--no-abbrev", "--no-renames", "-z", "--format=%x1e", rev, "--",
+              *(f":(top,literal){p}" for p in sorted(set(paths)))).decode("utf-8", "replace")
+    found = set()
+    for field in out.split("\0"):
+        field = field.strip("\x1e\n")
+        if field.startswith(":"):
+            parts = field.split()
+            if len(parts) >= 4 and set(parts[3]) != {"0"}:
+                found.add(parts[3])
+    return found

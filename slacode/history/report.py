@@ -11,13 +11,14 @@ has begun: it would erase downtime that already happened from the figures and cr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements, weakening_first, window_span
-from slacode.history.versions import Loader, agreements_at
+from slacode.history.versions import Loader, _Cache, _default_loader, _rel, agreements_at, versions
 from slacode.model import Agreement, Maintenance, maintenance_account
 from slacode.problems import Problem
 
@@ -71,6 +72,25 @@ class RevisionDiff:
     #: the time the change is judged at: HEAD's commit time, or the time of the check
     #: when later (a committer date is whatever the committer set)
     as_of: datetime | None = None
+    #: each commit of the range that changes a promise of an agreement in place (see
+    #: :func:`commit_diffs`); only filled when asked for (``each_commit``)
+    commits: tuple[CommitDiff, ...] = ()
+    #: agreement id -> frozen ledger records (``ledger/<id>/*.json``) at BASE or HEAD, for
+    #: agreements this change removes: their closed periods would vanish from the site
+    frozen: Mapping[str, int] = field(default_factory=dict)
+    #: files under the agreements folder with uncommitted changes, when HEAD is the
+    #: checked-out commit: HEAD means the last commit, so these are not compared
+    uncommitted: tuple[str, ...] = ()
+    ledger_dir: str = "ledger"  # the ledger folder ``frozen`` counted in
+
+
+@dataclass(frozen=True)
+class CommitDiff:
+    """One commit of a pull request that changes the promises of a version in place."""
+
+    commit: str
+    subject: str
+    diff: AgreementDiff  # the agreement at the commit's parent and at the commit
 
 
 _HEX = re.compile(r"[0-9a-f]{40}([0-9a-f]{24})?")
@@ -154,15 +174,102 @@ def _with_retroactive(changes: tuple[Change, ...], old: Agreement | None, new: A
     return (*weaker, *kept)
 
 
+def _published(root: Path, base_c: str, slas_dir: str, loader: Loader | None
+               ) -> dict[tuple[str, int], Agreement]:
+    """(agreement id, version) -> that version's text as BASE's history holds it."""
+    out = {(a.id, a.version): a
+           for vs in versions(root, slas_dir, base_c, loader).values() for a in vs}
+    for a in agreements_at(root, base_c, slas_dir, loader)[0].values():
+        out.setdefault((a.id, a.version), a)
+    return out
+
+
+def commit_diffs(
+    root: Path, base_c: str, head_c: str, slas_dir: str = "slas", loader: Loader | None = None
+) -> tuple[CommitDiff, ...]:
+    """Each commit of ``base_c..head_c`` (merges aside) whose text of an agreement claims a
+    version BASE already has, but promises something else than that version did.
+
+    The check of BASE against HEAD sees only the end result, which a squash merge puts
+    on the base branch as one commit. A merge commit or a rebase merge keeps every
+    commit: the history then holds the in-place text as the newest of that version and
+    judges all its periods, closed ones included, by it (the nightly build finds the
+    frozen figures changed). A commit that edits a version new in the same pull request
+    is fine: the newest text of a version counts.
+    """
+    root = Path(root)
+    published = _published(root, base_c, slas_dir, loader)
+    pre = gitlog.prefix(root)
+    cache = _Cache(loader or _default_loader())
+    out: list[CommitDiff] = []
+    listing = gitlog.git(root, "rev-list", "--reverse", "--topo-order", "--no-merges",
+                         "--parents", f"{base_c}..{head_c}").decode().splitlines()
+    for line in listing:
+        commit, *parents = line.split()
+        if not parents:
+            continue  # a root commit adds everything: the check against BASE covers it
+        touched = [p for p in gitlog.git(
+            root, "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "--no-renames",
+            parents[0], commit, "--", slas_dir).decode("utf-8", "replace").split("\0")
+            if p.endswith((".yaml", ".yml"))]
+        if not touched:
+            continue
+        subject = gitlog.git(root, "show", "-s", "--format=%s", commit).decode(
+            "utf-8", "replace").strip()
+        for path, blob in zip(touched, gitlog.read_blobs(root, [f"{commit}:{p}" for p in touched]),
+                              strict=True):
+            if blob is None:
+                continue  # deleted here: the check against BASE reports a removal
+            b = cache.load(blob, _rel(path, pre))[0]
+            a = published.get((b.id, b.version)) if b is not None else None
+            if a is None or b is None:
+                continue
+            changes = tuple(c for c in diff_agreements(a, b) if c.promise)
+            if changes:
+                out.append(CommitDiff(commit, subject, AgreementDiff(b.id, a, b, changes)))
+    return tuple(out)
+
+
+def _frozen_records(root: Path, revs: tuple[str, ...], ledger_dir: str, ident: str) -> int:
+    """How many frozen ledger records of ``ident`` git holds at any of ``revs``, or the
+    work tree does (a ledger kept out of git is just as frozen)."""
+    folder = f"{ledger_dir.rstrip('/')}/{ident}/"
+    names: set[str] = set()
+    for rev in revs:
+        out = gitlog.git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", folder,
+                         check=False)
+        names |= {PurePosixPath(p).name for p in out.decode("utf-8", "replace").split("\0")
+                  if p.endswith(".json")}
+    on_disk = root / folder
+    if on_disk.is_dir():
+        names |= {f.name for f in on_disk.glob("*.json") if f.is_file()}
+    return len(names)
+
+
+def _uncommitted(root: Path, head_c: str, slas_dir: str) -> tuple[str, ...]:
+    """Files under ``slas_dir`` changed in the work tree, when ``head_c`` is checked out."""
+    if gitlog.git(root, "rev-parse", "HEAD", check=False).decode().strip() != head_c:
+        return ()
+    out = gitlog.git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--",
+                     slas_dir, check=False).decode("utf-8", "replace")
+    pre = gitlog.prefix(root)
+    return tuple(sorted({_rel(e[3:], pre) for e in out.split("\0")
+                         if len(e) > 3 and e[2] == " "}))
+
+
 def diff_revisions(
     root: Path, base: str, head: str = "HEAD", slas_dir: str = "slas",
-    loader: Loader | None = None, now: datetime | None = None,
+    loader: Loader | None = None, now: datetime | None = None, *,
+    each_commit: bool = False, ledger_dir: str = "ledger",
 ) -> RevisionDiff:
     """Compare the agreements at the merge base of ``base`` and ``head`` with those at
     ``head`` (what a pull request from ``head`` into ``base`` changes), paired by id.
 
     Maintenance windows are judged at HEAD's commit time, or at ``now`` when later (pass
     the time of a pull-request check: a committer date is whatever the committer set).
+    With ``each_commit``, every commit of the range is also checked (:func:`commit_diffs`).
+    A removed agreement's frozen records under ``ledger_dir`` are counted. HEAD is a
+    commit: uncommitted edits are not compared, only listed (``uncommitted``).
 
     Raises :class:`gitlog.GitError` when git cannot tell (not a repository, unknown revision).
     """
@@ -200,8 +307,17 @@ def diff_revisions(
         if changes:
             diffs.append(AgreementDiff(ident, a, b, changes, found))
     problems = tuple(sorted(p for ps in bad.values() for p in ps))
+    frozen = {}
+    for ad in diffs:
+        if ad.new is None:
+            n = _frozen_records(root, (base_c, head_c), ledger_dir, ad.id)
+            if n:
+                frozen[ad.id] = n
     return RevisionDiff(base_c, head_c, tuple(diffs), problems,
-                        committed.date(), tuple(uncompared), as_of)
+                        committed.date(), tuple(uncompared), as_of,
+                        commit_diffs(root, base_c, head_c, slas_dir, loader)
+                        if each_commit else (),
+                        frozen, _uncommitted(root, head_c, slas_dir), ledger_dir.rstrip("/"))
 
 
 def _retroactive_problems(d: RevisionDiff, ad: AgreementDiff) -> list[Problem]:
@@ -227,11 +343,54 @@ def _retroactive_problems(d: RevisionDiff, ad: AgreementDiff) -> list[Problem]:
     return out
 
 
+def _removed_problem(d: RevisionDiff, ad: AgreementDiff) -> list[Problem]:
+    a = ad.old
+    n = d.frozen.get(ad.id, 0)
+    if a is None or ad.new is not None or not n:
+        return []
+    return [Problem(
+        a.path, 0, 0, "error",
+        f"{a.id}: removing the agreement (or changing its id) would drop its {n} frozen "
+        f"closed period{'' if n == 1 else 's'} ({d.ledger_dir}/{a.id}/) from the site: "
+        "its page, past breaches and feed entries would vanish, and closed periods must "
+        "never change silently. To retire the service, keep the file and set contract.end: "
+        "nothing is judged after that day, and its past stays published",
+        "history.removed-with-ledger",
+    )]
+
+
+def _commit_problems(d: RevisionDiff, failed: set[str]) -> list[Problem]:
+    """An error per commit that changes a merged version's promises in place (one per
+    agreement and commit), unless the check against BASE already fails that agreement."""
+    out = []
+    for cd in d.commits:
+        a, b = cd.diff.old, cd.diff.new
+        if a is None or b is None or b.path in failed:
+            continue
+        first = cd.diff.changes[0]
+        pos = b.pos(first.pointer) if first.pointer else b.pos("/version")
+        more = len(cd.diff.changes) - 1
+        out.append(Problem(
+            b.path, pos.line, pos.col, "error",
+            f"{b.id}: commit {cd.commit[:7]} ({cd.subject}) changes the promises of "
+            f"version {b.version}, already merged, in place ({first.what}"
+            f"{f'; {more} more' if more else ''}): a merge commit or a rebase merge keeps "
+            f"this commit, and the history would judge every period since "
+            f"{a.effective.isoformat()} by it, closed ones included. Raise version and set "
+            "a new effective date in that same commit, or squash the pull request's "
+            "commits into one",
+            "history.commit-version-bump",
+        ))
+    return out
+
+
 def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
-    """Errors of the pull-request rule, at the line of the change in the new file."""
+    """Errors of the pull-request rule, at the line of the change in the new file; and
+    the same rule for every commit of the range (see :func:`commit_diffs`)."""
     out: list[Problem] = []
     for ad in d.diffs:
         out += _retroactive_problems(d, ad)
+        out += _removed_problem(d, ad)
         a, b = ad.old, ad.new
         if a is None or b is None:
             continue
@@ -267,7 +426,9 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
                 "by it, even those already closed",
                 "history.retroactive",
             ))
-    return tuple(sorted(out))
+    failed = {p.path for p in out if p.code in ("history.version-bump", "history.effective-date")}
+    out += _commit_problems(d, failed)
+    return tuple(sorted(set(out)))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#>~$])")  # "<" becomes &lt; (any renderer)
@@ -371,5 +532,12 @@ def markdown(d: RevisionDiff, problems: tuple[Problem, ...] = ()) -> str:
         lines += [f"- {_title(x)}" for x in removed]
         lines.append("")
     if not d.diffs and not allp and not d.uncompared:
-        lines += ["No agreement promises anything differently.", ""]
+        lines += ["No agreement promises anything differently"
+                  + (" in the last commit." if d.uncommitted else "."), ""]
+    if d.uncommitted:
+        n = len(d.uncommitted)
+        lines += [f"Not compared: {n} file{'' if n == 1 else 's'} with uncommitted changes "
+                  f"({', '.join(f'`{code(p)}`' for p in d.uncommitted[:5])}"
+                  f"{', …' if n > 5 else ''}). HEAD means the last commit: commit the "
+                  "changes to compare them.", ""]
     return "\n".join(lines)

@@ -63,6 +63,10 @@ class _State:
     previous: Agreement | None
     problems: tuple[Problem, ...]
     had_previous: bool  # whether a previous state existed (False for additions)
+    #: whether the text this commit made, and the one before it, were ever on the
+    #: first-parent line of the walked revision (see :func:`gitlog.mainline_blobs`)
+    mainline: bool = True
+    previous_mainline: bool = True
 
 
 def _default_loader() -> Loader:
@@ -123,8 +127,15 @@ def _walk_files(
     pre = gitlog.prefix(root)
     cache = _Cache(load)
     out: dict[str, tuple[str, list[_State]]] = {}
-    for path in gitlog.tracked_files(root, commit, slas_dir):
-        log = gitlog.file_log(root, path, commit)
+    logs = {path: gitlog.file_log(root, path, commit)
+            for path in gitlog.tracked_files(root, commit, slas_dir)}
+    # a pull request merged with a merge commit keeps its own commits beside the main
+    # line; their intermediate texts were never what the branch held
+    merged = bool(gitlog.git(root, "rev-list", "--merges", "-n1", commit).strip())
+    main = gitlog.mainline_blobs(root, commit, [p for log in logs.values() for fc in log
+                                                for p in (fc.path, fc.old_path)]
+                                 ) if merged else set()
+    for path, log in logs.items():
         specs: list[str] = []
         for fc in log:
             specs.append(f"{fc.commit}:{fc.path}")
@@ -133,6 +144,10 @@ def _walk_files(
         blobs = gitlog.read_blobs(root, [s for s in specs if s])
         it = iter(blobs)
         contents = [next(it) if s else None for s in specs]
+        ids: list[str | None] = [None] * len(specs)
+        if merged:
+            it_ids = iter(gitlog.blob_ids(root, [s for s in specs if s]))
+            ids = [next(it_ids) if s else None for s in specs]
         states = []
         for i, fc in enumerate(log):
             new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
@@ -140,7 +155,10 @@ def _walk_files(
             ag, problems = cache.load(new_blob, rel_new) if new_blob is not None else (
                 None, (Problem(rel_new, 0, 0, "error", "file missing at this commit"),))
             prev = cache.load(old_blob, rel_old)[0] if old_blob is not None else None
-            states.append(_State(fc, ag, prev, problems, old_blob is not None))
+            states.append(_State(
+                fc, ag, prev, problems, old_blob is not None,
+                mainline=not merged or ids[2 * i] in main,
+                previous_mainline=not merged or old_blob is None or ids[2 * i + 1] in main))
         head = states[0].agreement if states else None
         ident = head.id if head else PurePosixPath(path).stem
         out[path] = (ident, states)
@@ -159,9 +177,9 @@ def history(
     prs = _safe_prs(root, rev)
     pre = gitlog.prefix(root)
     out: dict[str, tuple[ChangeEntry, ...]] = {}
-    for ident, states in walked.values():
+    for ident, all_states in walked.values():
         entries = []
-        for st in states:
+        for st in _main_line(all_states):
             fc = st.fc
             changes: tuple[Change, ...]
             if st.agreement is None:
@@ -189,6 +207,27 @@ def history(
             ))
         out[ident] = (*out.get(ident, ()), *entries)
     return out
+
+
+def _main_line(states: Sequence[_State]) -> list[_State]:
+    """``states`` (newest first) without the texts the branch never held: the commits of
+    a pull request merged with a merge commit, up to the one whose text was merged. The
+    merged one is compared with the text before the pull request, so the change log has
+    one entry saying what the pull request changed, not a step that never was in force
+    (e.g. a version's target changed in place, then the version raised)."""
+    if all(st.mainline for st in states):
+        return list(states)
+    kept: list[_State] = []
+    before: _State | None = None  # the last text the branch held, walking oldest first
+    for st in reversed(states):
+        if not st.mainline:
+            continue
+        if not st.previous_mainline:
+            st = replace(st, previous=before.agreement if before else None,
+                         had_previous=before is not None, previous_mainline=True)
+        kept.append(st)
+        before = st
+    return kept[::-1] or list(states)  # never nothing: the text at the tip is the branch's
 
 
 def _visible(visibility: str, audience: str) -> bool:
@@ -231,18 +270,21 @@ def versions(
 ) -> dict[str, tuple[Agreement, ...]]:
     """Agreement id -> every distinct version of it in the history, by effective date.
 
-    Distinct means a distinct ``(version, effective)``; when a file changed without a
-    bump (a typo fix), the newest content of that version counts. Old versions carry
-    the id the file has at ``rev``, so they line up with today's results. Empty when
-    history is unavailable.
+    A version is its number: when a file changed without a bump (a typo fix, or a
+    pull request whose later commit corrected the version's effective date), the newest
+    content of that version counts, effective date included; an intermediate text of a
+    version never leaves a stray version in force for some days. (A promise of a version
+    already merged may not change in place: ``slacode diff --pr`` checks every commit.)
+    Old versions carry the id the file has at ``rev``, so they line up with today's
+    results. Empty when history is unavailable.
     """
     out: dict[str, tuple[Agreement, ...]] = {}
     for ident, states in _walk(Path(root), slas_dir, rev, loader).values():
-        seen: dict[tuple[int, date], Agreement] = {}
-        for st in states:  # newest first: the first state of a version wins
+        seen: dict[int, Agreement] = {}
+        for st in _main_line(states):  # newest first: the first state of a version wins
             a = st.agreement
-            if a is not None and (a.version, a.effective) not in seen:
-                seen[(a.version, a.effective)] = a if a.id == ident else replace(a, id=ident)
+            if a is not None and a.version not in seen:
+                seen[a.version] = a if a.id == ident else replace(a, id=ident)
         out[ident] = tuple(sorted(seen.values(), key=lambda a: (a.effective, a.version)))
     return out
 

@@ -55,6 +55,7 @@ __all__ = [
     "LedgerReport",
     "apply",
     "freeze",
+    "frozen_services",
     "read_record",
     "record_path",
     "restate",
@@ -148,6 +149,21 @@ def read_record(ledger_dir: Path | str, service: str, period: str) -> dict[str, 
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
         raise SlacodeError(f"{path}: not a ledger record (no 'results')")
     return data
+
+
+def frozen_services(ledger_dir: Path | str) -> dict[str, int]:
+    """Service folder of the ledger -> how many frozen records it holds (folders with
+    none are left out): what a build compares with the agreements it still has."""
+    root = Path(ledger_dir)
+    if not root.is_dir():
+        return {}
+    out = {}
+    for sub in sorted(root.iterdir()):
+        if sub.is_dir() and _SAFE.match(sub.name):
+            n = sum(1 for f in sub.glob("*.json") if f.is_file())
+            if n:
+                out[sub.name] = n
+    return out
 
 
 def _dump(record: dict[str, Any]) -> str:
@@ -286,6 +302,14 @@ def _compare(fresh: PeriodResult, frozen: dict[str, Any]) -> list[Candidate]:
     return out
 
 
+def _differs(prs: Sequence[PeriodResult], frozen: dict[str, Any]) -> bool:
+    """Whether fresh results of one period change any frozen figure (or objective)."""
+    if {pr.objective for pr in prs} != set(frozen):
+        return True
+    return any(not isinstance(frozen[pr.objective], dict) or _compare(pr, frozen[pr.objective])
+               for pr in prs)
+
+
 def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
         tuple[ServiceResults, ...], list[Candidate]]:
     out: list[ServiceResults] = []
@@ -383,7 +407,8 @@ def restate(
     """Replace a frozen record with the fresh figures, keeping the old version and the reason.
 
     Raises :class:`SlacodeError` when there is no reason, no closed period to restate in
-    ``results``, or nothing frozen yet (freeze first).
+    ``results``, nothing frozen yet (freeze first), or no figure would change (a
+    restatement is shown on the site and in the feed: it must restate something).
     """
     reason = reason.strip()
     if not reason:
@@ -394,6 +419,12 @@ def restate(
     old = read_record(ledger_dir, service, period)
     if old is None:
         raise SlacodeError(f"nothing frozen for {service} {period}: freeze it first (--freeze)")
+    if not _differs(prs, old["results"]):
+        raise SlacodeError(
+            f"nothing to restate for {service} {period}: a fresh evaluation gives the frozen "
+            "figures (value, verdict, budget, credit, ...); nothing written. A restatement "
+            "records figures that changed, and would otherwise mark the period 'Restated' "
+            "on the site and in the feed")
     at = _utc(int(time.time()) if now is None else now)
     previous = {k: old.get(k) for k in ("frozen_at", "reason", "results")}
     previous["replaced_at"] = at
