@@ -227,11 +227,14 @@ def run(
         site_url=settings.site_url,
         built_at=build_time(ev.now),
         history_months=settings.history_months,
+        versions=ev.versions,
     )
     clock.lap("render")
     return PipelineResult(
         files,
-        ev.problems + candidate_problems(report.candidates, ev.agreements),
+        ev.problems + candidate_problems(report.candidates, ev.agreements)
+        + orphan_problems(settings.ledger, ledger.frozen_services(settings.path(settings.ledger)),
+                          ev.agreements),
         ev.agreements,
         tuple(results),
         tuple(restatements),
@@ -287,6 +290,28 @@ def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement
             f"({'; '.join(said)}); the site keeps the frozen figures: restate them with a reason "
             f"(slacode evaluate --restate {period} --service {service} --reason ...) or find "
             "why the data changed", "ledger.candidate"))
+    return tuple(out)
+
+
+def orphan_problems(ledger_name: str, frozen: Mapping[str, int],
+                    agreements: Sequence[Agreement]) -> tuple[Problem, ...]:
+    """A warning per ledger folder with frozen records whose agreement no longer exists
+    (file deleted, or its id changed): those closed periods, breaches and feed entries
+    would vanish from the site silently. Same code as a changed figure, so that a strict
+    build stops on it."""
+    ids = {a.id for a in agreements}
+    out = []
+    for service, n in sorted(frozen.items()):
+        if service in ids:
+            continue
+        folder = f"{ledger_name.rstrip('/')}/{service}/"
+        out.append(Problem(
+            folder, 0, 0, "warning",
+            f"{folder} holds {n} frozen closed period{'' if n == 1 else 's'} of {service}, "
+            "but no agreement has that id any more: its page, past breaches and feed entries "
+            "are gone from the site. Restore the agreement (to retire a service, keep its file "
+            "and set contract.end), or give it back its id if it was renamed",
+            "ledger.candidate"))
     return tuple(out)
 
 

@@ -319,26 +319,38 @@ def _written_config(config: Any) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def _owner(file: File) -> str:
-    """The owner a generated service page names in its front matter (already escaped)."""
+def _front(file: File) -> tuple[str, str]:
+    """The owner (internal builds only) and the title a generated service page names in
+    its front matter (already escaped)."""
     try:
         _, meta = get_data(file.content_string)
     except (OSError, ValueError):
-        return ""
-    return str(meta.get("slacode_group") or "")
+        return "", ""
+    return str(meta.get("slacode_group") or ""), str(meta.get("title") or "")
 
 
 def _group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
-    groups: dict[str, list[Any]] = {}
+    """Groups by owner (only internal pages name one); a group still larger than
+    :data:`GROUP_ABOVE`, such as a public build's single one, is split into runs named
+    by their first and last service."""
+    groups: dict[str, list[tuple[str, Any]]] = {}
     for page in services:
-        groups.setdefault(_owner(page.file), []).append(page)
+        owner, title = _front(page.file)
+        groups.setdefault(owner, []).append((title, page))
     grouped = []
     for owner in sorted(groups, key=lambda o: (o == "", o)):  # as the overview orders them
-        sub = Section(owner or no_owner, groups[owner])
-        sub.parent = section
-        for page in groups[owner]:
-            page.parent = sub
-        grouped.append(sub)
+        rows = groups[owner]
+        runs = [rows[i:i + GROUP_ABOVE] for i in range(0, len(rows), GROUP_ABOVE)]
+        for run in runs:
+            name = owner or (no_owner if len(groups) > 1 else "")
+            if len(runs) > 1:
+                span = f"{run[0][0]} – {run[-1][0]}"
+                name = f"{name}: {span}" if name else span
+            sub = Section(name, [page for _, page in run])
+            sub.parent = section
+            for _, page in run:
+                page.parent = sub
+            grouped.append(sub)
     section.children = [c for c in section.children if c not in services] + grouped
 
 

@@ -18,9 +18,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from slacode.evaluate.periods import local_date
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.heap import long_lived
-from slacode.history import for_audience
+from slacode.history import for_audience, in_force, upcoming
+from slacode.history.semdiff import diff_agreements
 from slacode.model import Agreement
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages, reports
@@ -43,6 +45,7 @@ def render(
     site_url: str = "",
     built_at: int | None = None,
     history_months: int = 13,
+    versions: Mapping[str, Sequence[Agreement]] | None = None,
 ) -> dict[str, str]:
     """The generated docs tree for ``audience``: ``{relative path: text}``.
 
@@ -51,11 +54,20 @@ def render(
     (``slacode.pull.base.Incident``). ``restatements`` are the ledger's ``Restated``
     records (``service``, ``objective``, ``period``, ``reason``, ``restated_at``).
     ``built_at`` (UNIX seconds) is the build time shown on pages; it defaults to
-    ``now`` so that the same inputs give the same files.
+    ``now`` so that the same inputs give the same files. ``versions`` maps a service
+    id to its versions from git (``slacode.history.versions``): each page states the
+    version in force at ``now`` and announces the ones merged for later.
     """
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
-    shown = [a for a in agreements if a.visible_to(audience)]
+    now_dt = fmt.parse_time(now)
+    coming: dict[str, list[pages.Coming]] = {}
+    shown = []
+    for latest in agreements:
+        if latest.visible_to(audience):
+            a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
+                                               int(now_dt.timestamp()), audience)
+            shown.append(a)
     for a in shown:
         try:
             escape.segment(a.id)
@@ -77,13 +89,13 @@ def render(
     res = {r.service: _as_shown(r, r.service in hidden_deps, hidden_incidents,
                                 current.get(r.service))
            for r in results if r.service in ids}
-    hist = {k: for_audience(v, audience) for k, v in (history or {}).items() if k in ids}
+    hist = {k: _internal_changes_out(for_audience(v, audience), internal)
+            for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
-    now_dt = fmt.parse_time(now)
     built = fmt.when(built_at if built_at is not None else now_dt)
 
     files: dict[str, str] = {}
-    files["index.md"] = pages.overview(shown, res, now_dt, language, built)
+    files["index.md"] = pages.overview(shown, res, now_dt, language, built, internal)
     for a in shown:
         incs = [
             i
@@ -100,12 +112,14 @@ def render(
             incidents=incs,
             restatements=[r for r in rest if r.service == a.id],
             internal=internal,
+            coming=coming.get(a.id, ()),
         )
         files[f"services/{a.id}.md"] = pages.service(page, now_dt, language, built, history_months)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:
-        files[f"api/{a.id}.json"] = data.service_json(a, res.get(a.id), internal, ids)
+        files[f"api/{a.id}.json"] = data.service_json(a, res.get(a.id), internal, ids,
+                                                     coming.get(a.id, ()))
     for a in shown:
         r = res.get(a.id)
         files[f"api/{a.id}.csv"] = data.service_csv(r.periods if r else ())
@@ -115,6 +129,58 @@ def render(
     items = feeds.entries(shown, res, hist, rest, language)
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))
+
+
+def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience: str
+                ) -> tuple[Agreement, list[pages.Coming]]:
+    """The version of ``latest``'s agreement to present at ``now`` and the versions
+    merged for later, with what each changes.
+
+    Periods are judged by the version in force (``slacode.evaluate``), so the page
+    states that one: its version, effective date, targets, credits and policies. A
+    version merged with a later effective date is announced, not presented as the
+    promise. Before the first version takes effect, the earliest is presented (the page
+    then says when it takes effect). A version ``audience`` may not see is never
+    presented nor used as the "before" of a change: the earliest visible one stands in.
+    Owners are the latest file's (they route work now, whatever version is in force).
+    """
+    mine = {v.version: v for v in past if v.id == latest.id}
+    mine[latest.version] = latest
+    vs = sorted(mine.values(), key=lambda v: (v.effective, v.version))
+    today = local_date(now, latest.timezone or "UTC")
+    cur = in_force(vs, today)
+    later = [v for v in upcoming(vs, today) if v.visible_to(audience)]
+    if cur is None or not cur.visible_to(audience):
+        cur = later.pop(0) if later else latest
+    later = [v for v in later if (v.effective, v.version) > (cur.effective, cur.version)]
+    coming, before = [], cur
+    for v in later:
+        coming.append(pages.Coming(v.version, v.effective, tuple(
+            c.what for c in diff_agreements(before, v)
+            if c.pointer not in _INTERNAL_POINTERS
+            and c.pointer not in ("/version", "/effective")), v))
+        before = v
+    # maintenance windows stay the version in force's, judged by its policy as evaluate
+    # does; those a later version adds or drops are among what it changes
+    return (cur if cur is latest else replace(cur, owners=latest.owners)), coming
+
+
+#: What a change may say that only an internal build shows (owners route work inside).
+_INTERNAL_POINTERS = frozenset({"/owners"})
+
+
+def _internal_changes_out(entries: Sequence[Any], internal: bool) -> tuple[Any, ...]:
+    """The change log without the changes only an internal build may show."""
+    if internal:
+        return tuple(entries)
+    out = []
+    for e in entries:
+        kept = tuple(c for c in e.changes if getattr(c, "pointer", "") not in _INTERNAL_POINTERS)
+        if len(kept) == len(e.changes):
+            out.append(e)
+        elif kept:  # a commit that changed nothing else is not news outside
+            out.append(replace(e, changes=kept))
+    return tuple(out)
 
 
 def _shown(p: PeriodResult, no_chain: bool, hidden: set[str], version: int | None

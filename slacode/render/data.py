@@ -16,7 +16,13 @@ from typing import Any
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement, Objective
 from slacode.render import escape, fmt, svg
-from slacode.render.pages import budget_share, current_periods, objective_name, status_of
+from slacode.render.pages import (
+    Coming,
+    budget_share,
+    current_periods,
+    objective_name,
+    status_of,
+)
 from slacode.render.strings import t
 
 
@@ -115,7 +121,6 @@ def agreement_dict(a: Agreement, internal: bool, visible: set[str]) -> dict[str,
         "version": a.version,
         "effective": a.effective.isoformat(),
         "timezone": a.timezone,
-        "owners": list(a.owners),
         "tags": list(a.tags),
         "provider": {"name": a.provider.name, "contact": a.provider.contact},
         "customer": {"name": a.customer.name, "contact": a.customer.contact},
@@ -136,7 +141,8 @@ def agreement_dict(a: Agreement, internal: bool, visible: set[str]) -> dict[str,
             "tiers": [{"below": x.below, "credit": x.credit} for x in c.tiers],
             "bonuses": [{"at_least": x.at_least, "bonus": x.bonus} for x in c.bonuses],
         }
-    if internal:
+    if internal:  # owners (addresses, team handles) route work inside, not for customers
+        out["owners"] = list(a.owners)
         out["visibility"] = a.visibility
         out["underpins"] = list(a.underpins)
         if a.internal_notes:
@@ -145,8 +151,15 @@ def agreement_dict(a: Agreement, internal: bool, visible: set[str]) -> dict[str,
 
 
 def service_json(
-    a: Agreement, res: ServiceResults | None, internal: bool, visible: set[str]
+    a: Agreement,
+    res: ServiceResults | None,
+    internal: bool,
+    visible: set[str],
+    coming: Sequence[Coming] = (),
 ) -> str:
+    """A service's JSON: ``agreement`` is the version in force (the one its periods are
+    judged by now); ``upcoming`` lists versions merged for later, with what they change
+    and their own terms, as the page announces them."""
     cur = current_periods(a, res)
     # periods stay dataclasses: dumps() writes each as its as_dict() (see _as_dict)
     data = {
@@ -155,6 +168,16 @@ def service_json(
         "as_of": res.as_of if res else "",
         "evaluated_at": res.evaluated_at if res else "",
         "agreement": agreement_dict(a, internal, visible),
+        "upcoming": [
+            {
+                "version": c.version,
+                "effective": c.effective.isoformat(),
+                "changes": list(c.changes),
+                "agreement": agreement_dict(c.agreement, internal, visible)
+                if c.agreement else None,
+            }
+            for c in coming
+        ],
         "current": cur,
         "periods": res.periods if res else (),
         "daily": {k: [vars(d) for d in v] for k, v in sorted(res.daily.items())} if res else {},

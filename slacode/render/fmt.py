@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from slacode.durations import Duration
+from slacode.evaluate.objectives import _words  # evaluation's wording of a stretch of time
 
 _ZH_UNITS = {
     "ms": "毫秒",
@@ -36,6 +37,16 @@ def figure(value: float | None, unit: str, none: str = "—") -> str:
     return number(value, 2)
 
 
+def amount(value: float) -> str:
+    """An error budget's amount of its countable unit (events, requests, slices,
+    responses, incidents): ``19,837`` from 100 up (a fraction of a request says
+    nothing), else at most one decimal (``13.5``, ``0.2``: a budget of a few incidents
+    is often a fraction of one); thousands separated as money is on the page."""
+    if abs(value) >= 99.5:
+        return f"{round(value):,}"
+    return number(value, 1)
+
+
 def percent(value: float | None, places: int = 1) -> str:
     return "—" if value is None else number(value, places) + "%"
 
@@ -46,6 +57,16 @@ def duration(d: Duration | None, language: str = "en") -> str:
     if language == "zh":
         return f"{d.amount} {_ZH_UNITS[d.unit]}"
     return d.words()
+
+
+def elapsed(seconds: float, language: str = "en") -> str:
+    """A stretch of time in words, as evaluation says one (``2 hours 30 minutes``):
+    for amounts that are not one of the agreement's durations, such as the part of
+    a maintenance window beyond the monthly maximum."""
+    from slacode.render.phrases_zh import _span  # here: phrases_zh reads times with fmt
+
+    words = _words(seconds)
+    return _span(words) if language == "zh" else words
 
 
 def parse_time(value: str | int | float | datetime) -> datetime:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import Any
 
@@ -21,7 +21,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
-from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective
+from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective, maintenance_account
 from slacode.render import escape, fmt, passthrough, svg
 from slacode.render.phrases_zh import say, say_change
 from slacode.render.strings import STRINGS, t
@@ -219,6 +219,16 @@ def next_maintenance(agreement: Agreement, now: datetime) -> Maintenance | None:
     return upcoming[0] if upcoming else None
 
 
+@dataclass(frozen=True)
+class Coming:
+    """A version merged for later: announced on the page, not presented as the promise."""
+
+    version: int
+    effective: date
+    changes: tuple[str, ...] = ()  # from the version before, in semdiff's (English) words
+    agreement: Agreement | None = None
+
+
 @dataclass
 class Page:
     """Everything one service page needs, already filtered for the audience."""
@@ -230,6 +240,7 @@ class Page:
     incidents: Sequence[Any] = ()
     restatements: Sequence[Any] = ()
     internal: bool = False
+    coming: Sequence[Coming] = ()  # versions merged for later, soonest first
 
 
 def overview(
@@ -238,7 +249,10 @@ def overview(
     now: datetime,
     language: str,
     built: str,
+    internal: bool = False,
 ) -> str:
+    """The index: every service's status. Grouped by owner only in an internal build:
+    owners (addresses, team handles) are for routing inside, not for customers."""
     words = Words(language)
     groups: dict[str, list[dict[str, Any]]] = {}
     counts = dict.fromkeys(SEVERITY, 0)
@@ -247,7 +261,7 @@ def overview(
         cur = current_periods(a, res)
         status = status_of(cur)
         counts[status] += 1
-        owner = a.owners[0] if a.owners else ""
+        owner = a.owners[0] if internal and a.owners else ""
         objs = objectives_by_id(a)
         groups.setdefault(owner, []).append(
             {
@@ -333,7 +347,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     misses = sorted(misses, key=lambda x: (x[1].start, x[0].id), reverse=True)[:24]
     upcoming = sorted((m for m in a.maintenance if m.end > now), key=lambda m: m.start)
     past = sorted((m for m in a.maintenance if m.end <= now), key=lambda m: m.start, reverse=True)
-    late = _late_windows(res)
+    late = _late_windows(res, a)
+    over_cap = _over_cap(res, a)
     review_next = None
     review_overdue = False
     if a.review.every and a.review.last:
@@ -375,16 +390,16 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 if b.remaining < 0:
                     blabel = words.t(
                         "svc.budget_over",
-                        over=fmt.number(-b.remaining, 1),
-                        allowed=fmt.number(b.allowed, 1),
+                        over=fmt.amount(-b.remaining),
+                        allowed=fmt.amount(b.allowed),
                         unit=budget_unit(b.unit, language),
                     )
                 else:
                     blabel = words.t(
                         "svc.budget_left",
                         pct=fmt.percent(share, 0),
-                        remaining=fmt.number(b.remaining, 1),
-                        allowed=fmt.number(b.allowed, 1),
+                        remaining=fmt.amount(b.remaining),
+                        allowed=fmt.amount(b.allowed),
                         unit=budget_unit(b.unit, language),
                     )
                 burn = (
@@ -473,6 +488,15 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             ))
         return Markup("".join(out))
 
+    # an objective's target in each version merged for later, when it differs
+    later_targets: dict[str, list[str]] = {}
+    for c in page.coming:
+        for o2 in c.agreement.objectives if c.agreement else ():
+            o1 = a.objective(o2.id)
+            if o1 is not None and target_text(o1) != target_text(o2):
+                later_targets.setdefault(o2.id, []).append(words.t(
+                    "svc.target_from", target=target_text(o2), date=fmt.day(c.effective)))
+
     def objective_rows(objectives: Sequence[dict[str, Any]]) -> Markup:
         """The rows of the objectives table (see :func:`period_rows` for why here)."""
         text, rows = escape.text, []
@@ -481,10 +505,12 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             desc = ""
             if o.description:
                 desc = f'<br><span class="slc-meta">{text(o.description)}</span>'
+            later = "".join(f'<br><span class="slc-meta slc-coming">{m}</span>'
+                            for m in later_targets.get(o.id, ()))
             rows.append(
                 f'<tr data-objective="{text(o.id)}"><th scope="row">{text(objective_name(o))}'
                 f"{desc}</th><td>{text(words.measured(o))}</td>"
-                f'<td class="slc-num">{text(target_text(o))}</td>'
+                f'<td class="slc-num">{text(target_text(o))}{later}</td>'
                 f"<td>{text(words.window(o))}</td></tr>\n"
             )
         return Markup("".join(rows))
@@ -496,15 +522,16 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             # a day's miss names the incidents open that day (an incident's own miss
             # names it already)
             during = m.incident and m.incident not in m.what
+            # Markup into f-strings: str + Markup would escape the str a second time
             return text(say(m.what, language)) + (
-                f" ({words.t('svc.miss_during', incidents=m.incident)})" if during else "")
+                f"{words.t('svc.miss_during', incidents=m.incident)}" if during else "")
 
         for o, p, ms in misses:
             more = ""
             if len(ms) > 1:
-                more = f"; {said(ms[1])}"
+                more = f"{T['svc.miss_sep']}{said(ms[1])}"
             if len(ms) > 2:
-                more += f" {words.t('svc.more_misses', n=len(ms) - 2)}"
+                more += f"{words.t('svc.more_misses', n=len(ms) - 2)}"
             items.append(
                 f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
                 f"{said(ms[0])}{more}</li>\n"
@@ -569,8 +596,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         )
         rows = []
         for m in windows:
-            excluded = (
-                t("svc.maint_late", language) if is_late(m, late) else t("common.yes", language)
+            excluded = maint_excluded(
+                m, late, over_cap, a.maintenance_policy.max_per_month, language
             )
             rows.append(
                 f"<tr><td>{escape.text(fmt.when(m.start))}</td><td>{escape.text(fmt.when(m.end))}</td>"
@@ -621,7 +648,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             status=status_of(cur),
             term=term,
             title=Markup(escape.yaml_str(a.name)),
-            group=Markup(escape.yaml_str(a.owners[0])) if a.owners else None,
+            group=Markup(escape.yaml_str(a.owners[0])) if page.internal and a.owners else None,
             escape_block=lambda v: Markup(escape.block(v)),
             deps=", ".join(d.name for d in page.dependencies),
             fmt=fmt,
@@ -691,10 +718,12 @@ def _zone(name: str) -> Any:
         return UTC
 
 
-def _late_windows(res: ServiceResults | None) -> set[tuple[float, float]]:
+def _stretches(res: ServiceResults | None, field: str) -> set[tuple[float, float]]:
+    """The "start/end" ISO stretches a period lists in ``field`` (``late_maintenance``,
+    ``over_cap_maintenance``), over every period, as epoch seconds."""
     out: set[tuple[float, float]] = set()
     for p in res.periods if res else ():
-        for w in p.late_maintenance:
+        for w in getattr(p, field):
             start, _, end = w.partition("/")
             try:
                 out.add((fmt.parse_time(start).timestamp(), fmt.parse_time(end).timestamp()))
@@ -703,5 +732,59 @@ def _late_windows(res: ServiceResults | None) -> set[tuple[float, float]]:
     return out
 
 
+def _late_windows(
+    res: ServiceResults | None, a: Agreement | None = None
+) -> set[tuple[float, float]]:
+    """Windows announced too late: those the figures counted, and (``a`` given) those
+    the agreement makes late that no period has reached yet (upcoming windows)."""
+    out = _stretches(res, "late_maintenance")
+    if a is not None:
+        out |= {(w.start.timestamp(), w.end.timestamp()) for w in maintenance_account(a).late}
+    return out
+
+
+def _over_cap(res: ServiceResults | None, a: Agreement | None = None) -> list[tuple[float, float]]:
+    """Maintenance beyond the agreement's monthly maximum (downtime in the figures): what
+    the periods list and (``a`` given) what the agreement makes so for upcoming windows."""
+    out = _stretches(res, "over_cap_maintenance")
+    if a is not None:
+        out |= {(float(s), float(e)) for s, e in maintenance_account(a).over_cap}
+    return sorted(out)
+
+
 def is_late(m: Maintenance, late: set[tuple[float, float]]) -> bool:
     return (m.start.timestamp(), m.end.timestamp()) in late
+
+
+def over_cap_seconds(m: Maintenance, over: Sequence[tuple[float, float]]) -> float:
+    """How much of window ``m`` lies beyond the monthly maximum (stretches merged, so a
+    stretch listed by two periods is counted once)."""
+    s, e = m.start.timestamp(), m.end.timestamp()
+    total, reach = 0.0, s
+    for start, end in over:  # sorted by start
+        lo, hi = max(start, reach), min(end, e)
+        if lo < hi:
+            total += hi - lo
+            reach = hi
+    return total
+
+
+def maint_excluded(
+    m: Maintenance,
+    late: set[tuple[float, float]],
+    over: Sequence[tuple[float, float]],
+    cap: Any,
+    language: str,
+) -> str:
+    """Whether window ``m`` is left out of the figures, in words (not escaped): yes; no,
+    announced late; no or partly, beyond the monthly maximum ``cap`` (a Duration)."""
+    if is_late(m, late):
+        return t("svc.maint_late", language)
+    beyond = over_cap_seconds(m, over)
+    if beyond <= 0:
+        return t("common.yes", language)
+    cap_words = fmt.duration(cap, language)
+    if beyond >= m.end.timestamp() - m.start.timestamp():
+        return t("svc.maint_over_cap", language, max=cap_words)
+    return t("svc.maint_over_cap_part", language, max=cap_words,
+             over=fmt.elapsed(beyond, language))

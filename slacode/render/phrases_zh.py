@@ -6,13 +6,19 @@ frozen records, the JSON API), and a frozen record must read the same whatever l
 a site is built in. A Chinese site shows them in Chinese; a phrase that is not one of
 evaluation's (a server's error text, a data file's reason) stays as it came. Every
 phrase evaluation writes is listed in ``tests/render/test_render_phrases.py``.
+
+Pages of every language read these phrases through :func:`say`, which also shows the
+ISO times inside them as the rest of the page shows times (:func:`fmt.when`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+
+from slacode.render import fmt
 
 _UNITS = {"millisecond": "毫秒", "second": "秒", "minute": "分钟", "hour": "小时",
           "day": "天", "week": "周", "month": "个月", "year": "年"}
@@ -33,40 +39,82 @@ def _label(priority: str, incident: str) -> str:
 
 _WHAT = {"first response": "首次响应", "resolution": "解决"}
 
-_PATTERNS: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str]]] = [
-    (re.compile(r"(\d{4}-\d{2}-\d{2}): ([\d.]+)% \(target ([\d.]+)%\)"),
-     lambda m: f"{m[1]}：{m[2]}%（目标 {m[3]}%）"),
-    (re.compile(r"(\S+) incident (.+?) (first response|resolution) after (.+) \(target (.+)\)"),
-     lambda m: f"{_label(m[1], m[2])} {_WHAT[m[3]]}用时 {_span(m[4])}（目标 {_span(m[5])}）"),
-    (re.compile(r"(\S+) incident (.+?) no (first response|resolution) by its deadline (\S+) "
-                r"\(target (.+)\)"),
-     lambda m: f"{_label(m[1], m[2])} 未在截止时间 {m[4]} 前完成{_WHAT[m[3]]}"
-               f"（目标 {_span(m[5])}）"),
-    (re.compile(r"no incidents counted in this period"), lambda m: "本周期没有计入的事件"),
-    (re.compile(r"no incident records for this objective"), lambda m: "该指标没有事件记录"),
-    (re.compile(r"no survey records for this objective"), lambda m: "该指标没有调查记录"),
-    (re.compile(r"(\d+) incident\(s\) still within their target time, not counted yet"),
-     lambda m: f"{m[1]} 个事件仍在目标时间内，尚未计入"),
-    (re.compile(r"(\d+) responses, fewer than the (\d+) needed"),
-     lambda m: f"{m[1]} 份回复，少于所需的 {m[2]} 份"),
-    (re.compile(r"data for ([\d.]+%) of the period, below the ([\d.]+%) needed"),
-     lambda m: f"数据仅覆盖本周期的 {m[1]}，低于所需的 {m[2]}"),
-    (re.compile(r"no data (\S+) to (\S+): (.+)"),
-     lambda m: f"{m[1]} 至 {m[2]} 无数据：{say(m[3], 'zh')}"),
-    (re.compile(r"and (\d+) more gaps without data"), lambda m: f"另有 {m[1]} 段无数据"),
-    (re.compile(r"no samples in this interval"), lambda m: "该时段没有样本"),
+
+@dataclass(frozen=True)
+class _Phrase:
+    """One of evaluation's phrases: its pattern, its Chinese, and which of its groups are
+    evaluation's ISO times (shown as the rest of the page shows times, in any language)."""
+
+    pattern: re.Pattern[str]
+    zh: Callable[[Sequence[str]], str]  # given the groups (0: the whole text), times shown
+    times: tuple[int, ...] = ()
+
+
+_PHRASES: list[_Phrase] = [
+    _Phrase(re.compile(r"(\d{4}-\d{2}-\d{2}): ([\d.]+)% \(target ([\d.]+)%\)"),
+            lambda m: f"{m[1]}：{m[2]}%（目标 {m[3]}%）"),
+    _Phrase(re.compile(r"(\S+) incident (.+?) (first response|resolution) after (.+) "
+                       r"\(target (.+)\)"),
+            lambda m: f"{_label(m[1], m[2])} {_WHAT[m[3]]}用时 {_span(m[4])}"
+                      f"（目标 {_span(m[5])}）"),
+    _Phrase(re.compile(r"(\S+) incident (.+?) no (first response|resolution) by its deadline "
+                       r"(\S+) \(target (.+)\)"),
+            lambda m: f"{_label(m[1], m[2])} 未在截止时间 {m[4]} 前完成{_WHAT[m[3]]}"
+                      f"（目标 {_span(m[5])}）", times=(4,)),
+    _Phrase(re.compile(r"no incidents counted in this period"), lambda m: "本周期没有计入的事件"),
+    _Phrase(re.compile(r"no measurements for this objective"), lambda m: "该指标没有度量数据"),
+    _Phrase(re.compile(r"no incident records for this objective"), lambda m: "该指标没有事件记录"),
+    _Phrase(re.compile(r"no survey records for this objective"), lambda m: "该指标没有调查记录"),
+    _Phrase(re.compile(r"(\d+) incident\(s\) still within their target time, not counted yet"),
+            lambda m: f"{m[1]} 个事件仍在目标时间内，尚未计入"),
+    _Phrase(re.compile(r"(\d+) responses, fewer than the (\d+) needed"),
+            lambda m: f"{m[1]} 份回复，少于所需的 {m[2]} 份"),
+    _Phrase(re.compile(r"data for ([\d.]+%) of the period, below the ([\d.]+%) needed"),
+            lambda m: f"数据仅覆盖本周期的 {m[1]}，低于所需的 {m[2]}"),
+    # evaluate's unseen_outage: a "met" that cannot be trusted
+    _Phrase(re.compile(r"no data from (\S+) to (\S+) while (?:a (\S+) incident|an incident) "
+                       r"was open: the figure cannot show that outage"),
+            lambda m: f"{m[1]} 至 {m[2]} 无数据，期间有{f' {m[3]} ' if m[3] else ''}事件未解决："
+                      "该数值无法反映这次故障", times=(1, 2)),
+    _Phrase(re.compile(r"no data (\S+) to (\S+): (.+)"),
+            lambda m: f"{m[1]} 至 {m[2]} 无数据：{say(m[3], 'zh')}", times=(1, 2)),
+    _Phrase(re.compile(r"and (\d+) more gaps without data"), lambda m: f"另有 {m[1]} 段无数据"),
+    _Phrase(re.compile(r"no samples in this interval"), lambda m: "该时段没有样本"),
 ]
+
+
+def _when(text: str) -> str:
+    """An ISO time of evaluation's as pages show times (its own offset: the agreement's
+    timezone); as it is if it does not read as a time."""
+    try:
+        return fmt.when(text)
+    except ValueError:
+        return text
 
 
 @lru_cache(maxsize=4096)
 def say(text: str, language: str) -> str:
-    """``text`` in ``language`` when it is one of evaluation's phrases, else as it is."""
-    if language != "zh":
-        return text
-    for pattern, words in _PATTERNS:
-        m = pattern.fullmatch(text)
-        if m is not None:
-            return words(m)
+    """``text`` in ``language`` when it is one of evaluation's phrases, else as it is.
+
+    Every language shows the phrase's times as the page shows times
+    (``2026-11-25 14:07 UTC+08:00``, not ISO 8601); Chinese also translates the words.
+    Text from elsewhere (a server's error, a data file's reason) is left exactly as it
+    came, and nothing is escaped here: callers escape the result once.
+    """
+    for phrase in _PHRASES:
+        m = phrase.pattern.fullmatch(text)
+        if m is None:
+            continue
+        groups = [m[0], *(g or "" for g in m.groups())]  # a group not taken is ""
+        for i in phrase.times:
+            groups[i] = _when(groups[i])
+        if language == "zh":
+            return phrase.zh(groups)
+        out, last = [], 0  # English: the text as written, with its times replaced
+        for i in sorted(phrase.times):
+            out += [text[last:m.start(i)], groups[i]]
+            last = m.end(i)
+        return "".join(out) + text[last:]
     return text
 
 

@@ -96,7 +96,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "svc.budget_over": {
         "en": "Error budget used up: {over} {unit} over the {allowed} allowed",
-        "zh": "错误预算已用尽：超出允许的 {allowed} {unit}共 {over}",
+        "zh": "错误预算已用尽：比允许的 {allowed} {unit}多出 {over}",
     },
     # what an error budget counts (evaluation's Budget.unit)
     "budget_unit.events": {"en": "events", "zh": "次请求"},
@@ -125,7 +125,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "已结束周期，按时间先后排列；横线为目标（{target}）。",
     },
     "svc.breaches": {"en": "What was missed", "zh": "未达成事项"},
-    "svc.more_misses": {"en": "(and {n} more)", "zh": "（另有 {n} 项）"},
+    # after a miss (their own spacing: Chinese brackets and semicolons take none)
+    "svc.more_misses": {"en": " (and {n} more)", "zh": "（另有 {n} 项）"},
+    "svc.miss_sep": {"en": "; ", "zh": "；"},
     "svc.incidents": {"en": "Incidents", "zh": "事件"},
     "svc.inc_id": {"en": "Incident", "zh": "事件编号"},
     "svc.inc_priority": {"en": "Priority", "zh": "优先级"},
@@ -141,6 +143,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.maint_late": {
         "en": "No: announced with less notice than agreed",
         "zh": "否：通知时间短于约定",
+    },
+    # a window (partly) beyond the agreement's maintenance.max_per_month: downtime
+    "svc.maint_over_cap": {
+        "en": "No: beyond the {max} a month agreed",
+        "zh": "否：超出每月约定的上限 {max}",
+    },
+    "svc.maint_over_cap_part": {
+        "en": "Partly: {over} beyond the {max} a month agreed count as downtime",
+        "zh": "部分：超出每月约定上限 {max}的 {over}计为停机时间",
     },
     "svc.maint_notice": {"en": "Required notice: {notice}.", "zh": "须提前通知：{notice}。"},
     "svc.maint_max": {
@@ -221,7 +232,14 @@ STRINGS: dict[str, dict[str, str]] = {
     # the product of the availability of the services this one depends on
     "svc.term_ahead": {"en": "This agreement takes effect on {date}; nothing is judged before.",
                        "zh": "本协议自 {date} 起生效，此前不作评判。"},
-    "svc.miss_during": {"en": "incidents that day: {incidents}", "zh": "当日事件：{incidents}"},
+    # a version merged for later: announced, not yet the promise
+    "svc.coming": {"en": "Version {version} takes effect on {date}.",
+                   "zh": "第 {version} 版将于 {date} 生效。"},
+    "svc.coming_changes": {"en": "Until then version {current} applies. What changes:",
+                           "zh": "在此之前仍适用第 {current} 版。变更内容："},
+    "svc.target_from": {"en": "{target} from {date}", "zh": "自 {date} 起为 {target}"},
+    "svc.miss_during": {"en": " (incidents that day: {incidents})",
+                        "zh": "（当日事件：{incidents}）"},
     "svc.term_new": {"en": "This agreement took effect on {date}: a period is judged from the "
                            "first one that starts on or after that day.",
                      "zh": "本协议自 {date} 起生效：从该日或之后开始的第一个周期起进行评判。"},

@@ -190,3 +190,33 @@ def test_a_permalink_title_written_in_the_file_is_kept(tmp_path: Path) -> None:
     cfg.plugins.on_config(cfg)
     assert cfg.theme["language"] == "zh"
     assert cfg.mdx_configs["toc"]["permalink_title"] == "Anchor"
+
+
+def test_a_large_public_fleet_is_grouped_in_runs_of_services() -> None:
+    """Material renders the whole navigation into every page: 75 services in one list
+    would cost N² links. Public pages name no owner, so they are grouped in runs named
+    by their first and last service; internal pages by owner, a large team in runs too."""
+    from types import SimpleNamespace
+
+    from mkdocs.structure.nav import Section
+
+    from slacode.plugin import GROUP_ABOVE, _group_by_owner
+
+    def page(n: int, owner: str = "") -> SimpleNamespace:
+        group = f"slacode_group: {owner}\n" if owner else ""
+        return SimpleNamespace(file=SimpleNamespace(
+            content_string=f"---\ntitle: svc-{n:03d}\n{group}---\n# x\n"), parent=None)
+
+    services = [page(n) for n in range(75)]
+    section = Section("Services", list(services))
+    _group_by_owner(section, services, "No owner")
+    assert [g.title for g in section.children] == [
+        "svc-000 – svc-029", "svc-030 – svc-059", "svc-060 – svc-074"]
+    assert all(len(g.children) <= GROUP_ABOVE for g in section.children)
+    assert services[40].parent is section.children[1]
+
+    team = [page(n, "team-a") for n in range(40)] + [page(n) for n in range(40, 45)]
+    section = Section("Services", list(team))
+    _group_by_owner(section, team, "No owner")
+    assert [g.title for g in section.children] == [
+        "team-a: svc-000 – svc-029", "team-a: svc-030 – svc-039", "No owner"]

@@ -286,3 +286,13 @@ def test_every_link_between_the_pages_of_the_demo_leads_somewhere(demo_site: Pat
     index = (demo_site / "reports" / "index.html").read_text(encoding="utf-8")
     assert 'href="2026-10/"' in index
     assert (demo_site / "reports" / "2026-10" / "index.html").is_file()
+
+
+def test_owners_reach_no_public_file(demo_site: Path, public_agreements: list) -> None:
+    """Owners (team handles, addresses) are for CODEOWNERS and routing inside: the public
+    index is not grouped by them and no page, JSON, feed or search entry names them."""
+    owners = {o for a in public_agreements for o in a.owners}
+    assert owners
+    texts = _texts(demo_site)
+    assert [(p, o) for p, t in texts.items() for o in owners if o in t] == []
+    assert "Owned by" not in texts["index.html"]

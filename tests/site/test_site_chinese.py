@@ -28,20 +28,45 @@ def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = re.sub(r"\n  language: en[^\n]*", "", text, count=1)
     cfg.write_text(text.replace("  - slacode:\n", "  - slacode:\n      language: zh\n", 1),
                    encoding="utf-8")
+    # the demo's two agreements with a version merged for 2026-12-01 get their previous
+    # version as the first commit, so that it is in force at the demo's now
+    sla = root / "slas" / "payments-api.yaml"
+    desk = root / "slas" / "support-desk.yaml"
+    yaml, desk_yaml = sla.read_text(encoding="utf-8"), desk.read_text(encoding="utf-8")
+    assert "    target: 99.95\n" in yaml and "version: 4\neffective: 2026-12-01\n" in yaml
+    sla.write_text(_before(yaml, 3, {"p1-resolution", "p2-response", "p2-resolution"}),
+                   encoding="utf-8")
+    desk.write_text(_before(desk_yaml, 2, {"p1-resolution", "p2-resolution", "p3-response",
+                                           "p4-response"}), encoding="utf-8")
     _git(root, "init", "-q")
     _git(root, "add", "-A")
     _git(root, "commit", "-q", "-m", "agreements")
-    sla = root / "slas" / "payments-api.yaml"
-    yaml = sla.read_text(encoding="utf-8")
-    assert "    target: 99.95\n" in yaml and "version: 3\neffective: 2025-10-01\n" in yaml
-    # a new version from next month: the periods already judged keep version 3
-    sla.write_text(yaml.replace("    target: 99.95\n", "    target: 99.9\n", 1).replace(
-        "version: 3\neffective: 2025-10-01\n", "version: 4\neffective: 2026-12-01\n", 1),
-        encoding="utf-8")
+    # version 4 from next month, with a lower target: the periods already judged keep 3
+    sla.write_text(yaml.replace("    target: 99.95\n", "    target: 99.9\n", 1), encoding="utf-8")
+    desk.write_text(desk_yaml, encoding="utf-8")
     _git(root, "commit", "-q", "-am", "lower the target")
     out = root / "site" / "public"
     run(BIN / "mkdocs", "build", "--strict", "-d", out, cwd=root)
     return out
+
+
+def _before(text: str, version: int, added: set[str]) -> str:
+    """An agreement's text as its previous version had it: in force since 2025-10-01,
+    without the objectives its pending version adds."""
+    import io
+    from datetime import date
+
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    doc = yaml.load(text)
+    assert doc["effective"] == date(2026, 12, 1) and added <= {o["id"] for o in doc["objectives"]}
+    doc["version"], doc["effective"] = version, date(2025, 10, 1)
+    for o in [o for o in doc["objectives"] if o["id"] in added]:
+        doc["objectives"].remove(o)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
 
 
 def _text(page: Path) -> str:
@@ -73,3 +98,23 @@ def test_the_hand_written_about_page_is_published_as_written(chinese_site: Path)
     # slacode does not translate the site's own pages: they are the project's text
     page = _text(chinese_site / "about" / "index.html")
     assert "How to read these pages" in page
+
+
+def test_a_version_merged_for_later_is_announced_not_presented(chinese_site: Path) -> None:
+    """Version 4 (99.9% from 2026-12-01) is merged; at the demo's now version 3 (99.95%)
+    is the promise the periods are judged by, and the page, JSON and search say so."""
+    import json
+
+    page = _text(chinese_site / "services" / "payments-api" / "index.html")
+    start = page.index('class="slc-head"')
+    head = page[start:page.index("<h2", start)]
+    assert "版本 3，生效日期 2025-10-01" in head and "版本 4，生效日期" not in page
+    assert "第 4 版将于 2026-12-01 生效。" in head and "月度可用性目标 99.95% → 99.9%" in head
+    assert "目标 99.95%" in page and "目标 99.9%<" not in page and "目标 99.9% " not in page
+    assert "自 2026-12-01 起为 99.9%" in page  # the objectives table says when it changes
+    data = json.loads((chinese_site / "api" / "payments-api.json").read_text(encoding="utf-8"))
+    agreement = data["agreement"]
+    assert (agreement["version"], agreement["objectives"][0]["target"]) == (3, 99.95)
+    assert [(u["version"], u["effective"]) for u in data["upcoming"]] == [(4, "2026-12-01")]
+    search = json.loads((chinese_site / "search" / "search_index.json").read_text("utf-8"))
+    assert any("第 4 版将于 2026-12-01 生效" in d["text"] for d in search["docs"])
