@@ -238,8 +238,8 @@ objectives:
     source:
       incidents: {{path: data/incidents.csv}}
 priorities:
-  P1: {{name: Critical, response: 15m, resolution: 4h}}
-  P2: {{name: High, response: 1h, resolution: 1d}}
+  P1: {{name: Critical, response: 15m}}
+  P2: {{name: High}}
 credits:
   objective: availability
   tiers:
