@@ -234,7 +234,8 @@ def run(
         files,
         ev.problems + candidate_problems(report.candidates, ev.agreements)
         + orphan_problems(settings.ledger, ledger.frozen_services(settings.path(settings.ledger)),
-                          ev.agreements),
+                          ev.agreements)
+        + audience_problems(audience, ev.agreements, ev.versions),
         ev.agreements,
         tuple(results),
         tuple(restatements),
@@ -245,6 +246,22 @@ def run(
         {**ev.seconds, **clock.laps},
         ev.queries,
     )
+
+
+def audience_problems(audience: str, agreements: Sequence[Agreement],
+                      versions: Mapping[str, Sequence[Agreement]]) -> tuple[Problem, ...]:
+    """A warning when a build for ``customer:NAME`` finds no agreement for that customer:
+    a misspelt name would otherwise publish the public site as that customer's."""
+    if not audience.startswith("customer:"):
+        return ()
+    every = [*agreements, *(v for vs in versions.values() for v in vs)]
+    named = sorted({a.visibility for a in every if a.visibility.startswith("customer:")})
+    if audience in named:
+        return ()
+    known = ", ".join(named) or "none"
+    return (Problem("mkdocs.yml", 0, 0, "warning",
+                    f"no agreement is for {audience} (customers with agreements: {known}); "
+                    "the site holds the public agreements only", "config.audience"),)
 
 
 def judged_in_view(results: Sequence[ServiceResults],

@@ -133,11 +133,12 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.watch = result.watch
         faults = [p for p in result.problems if p.code == "pull.fault"]
         changed = [p for p in result.problems if p.code == "ledger.candidate"]
+        nobody = [p for p in result.problems if p.code == "config.audience"]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif (p in faults or p in changed) and not config.strict:
+            elif (p in faults or p in changed or p in nobody) and not config.strict:
                 log.warning(str(p))
             else:
                 log.info(str(p))
@@ -157,6 +158,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
                 f"slacode: figures of a frozen period changed, nothing published in strict "
                 f"mode: {changed[0]}{more}"
             )
+        if nobody and config.strict:
+            raise PluginError(f"slacode: nothing published in strict mode: {nobody[0]}")
         self.generated = result.files
 
     def on_post_build(self, *, config: Any) -> None:

@@ -391,8 +391,9 @@ class _Service:
         ``priority`` only, when given)."""
         if self._incidents is None:
             found: dict[str, tuple[int, int, str]] = {}
-            for (sid, _oid), m in self.measurements.items():
-                if sid != self.ag.id or not isinstance(m, IncidentRecords):
+            for oid in {o.id for v in self.versions for o in v.objectives}:  # its own only
+                m = self.measurements.get((self.ag.id, oid))
+                if not isinstance(m, IncidentRecords):
                     continue
                 for i in m.incidents:
                     if i.service in ("", self.ag.id):

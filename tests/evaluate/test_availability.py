@@ -328,9 +328,10 @@ def test_a_day_below_target_names_the_incidents_open_that_day() -> None:
         Incident("INC-X", "P1", bad + 3600, None, None, service="other"),  # another service
     )
     records = IncidentRecords("svc", "p1", incs, ts("2026-11-01T00:00:00+00:00"), now)
-    (out,) = evaluate([agreement()], {("svc", "availability"): data, ("svc", "p1"): records},
+    ag = agreement(objectives=(objective(), objective("p1", "response-time", 90.0)))
+    (out,) = evaluate([ag], {("svc", "availability"): data, ("svc", "p1"): records},
                       now, history_months=0)
-    (nov,) = [p for p in out.periods if p.period == "2026-11"]
+    (nov,) = [p for p in out.periods if p.period == "2026-11" and p.objective == "availability"]
     assert [(m.what.split(":")[0], m.incident) for m in nov.misses] == [
         ("2026-11-08", "INC-8, INC-7")]
 
@@ -352,7 +353,8 @@ def test_no_data_during_an_urgent_incident_is_never_met() -> None:
     def run(priority: str):
         records = IncidentRecords("svc", "p1", (
             Incident("PAY-107", priority, lost[0] + 120, None, lost[1] + 120),), start, now)
-        (out,) = evaluate([agreement(priorities=matrix)],
+        (out,) = evaluate([agreement(priorities=matrix, objectives=(
+                              objective(), objective("p1", "response-time", 90.0)))],
                           {("svc", "availability"): data, ("svc", "p1"): records}, now,
                           history_months=1)
         return periods(out)["2026-11"]

@@ -129,6 +129,17 @@ def test_killed_build_leaves_the_previous_site_intact(project: Path) -> None:
     assert tree(site) == before
 
 
+def test_a_misspelt_customer_stops_a_strict_build(project: Path) -> None:
+    """customer:acme has an agreement; customer:acne has none, and its site would be the
+    public one published as that customer's: a warning, which --strict makes an error."""
+    r = run(BIN / "slacode", "build", "--strict", "--audience", "customer:acne", "--site-dir",
+            project / "site" / "acne", cwd=project, check=False)
+    assert r.returncode == 1
+    assert ("mkdocs.yml:0:0: warning: no agreement is for customer:acne (customers with "
+            "agreements: customer:acme)") in r.stderr
+    assert not (project / "site" / "acne").exists()
+
+
 def test_render_writes_the_tree_for_other_generators(project: Path) -> None:
     out = project / "site" / "generated"
     run(BIN / "slacode", "render", "--out", out, "--audience", "customer:acme", cwd=project)
