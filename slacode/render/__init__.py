@@ -125,7 +125,7 @@ def render(
         files[f"api/{a.id}.csv"] = data.service_csv(r.periods if r else ())
         files.update(data.badges(a, r, language))
     files["api/services.json"] = data.services_json(shown, res, fmt.iso_utc(now_dt))
-    files.update(reports.files(shown, res, language, built))
+    files.update(reports.files(shown, res, language, built, now=now_dt))
     items = feeds.entries(shown, res, hist, rest, language)
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))

@@ -359,8 +359,10 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     notes = [("", a.internal_notes)] if a.internal_notes else []
     notes += [(objective_name(o), o.internal_notes) for o in a.objectives if o.internal_notes]
 
+    claims_today = claim_today(a, now)
+
     def credit_text(p: PeriodResult) -> Markup:
-        return period_credit(p, language)
+        return period_credit(p, language, claims_today)
 
     def cards(objectives: Sequence[dict[str, Any]]) -> Markup:
         """The "this period" card of each objective; built here rather than in a template
@@ -683,8 +685,17 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     )
 
 
-def period_credit(p: PeriodResult, language: str) -> Markup:
-    """A period's credit (percent, money, claim date) and bonus; "—" when none is owed."""
+def claim_today(a: Agreement, now: datetime | None) -> date | None:
+    """The agreement's local date at ``now``: a claim window closes at the end of its
+    last day there, not in UTC. ``None`` when there is no ``now`` to compare with."""
+    return None if now is None else now.astimezone(_zone(a.timezone or "UTC")).date()
+
+
+def period_credit(p: PeriodResult, language: str, today: date | None = None) -> Markup:
+    """A period's credit (percent, money, claim date) and bonus; "—" when none is owed.
+
+    A claim date before ``today`` (the agreement's local date at the build's now) reads
+    as a closed window: an old deadline shown like an open one invites a claim too late."""
     c = p.credit
     if c is None:
         return Markup("—") if p.closed or p.value is not None else Markup("")
@@ -694,7 +705,9 @@ def period_credit(p: PeriodResult, language: str) -> Markup:
         if c.amount is not None:
             parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
         if c.claim_by:
-            when = t("svc.claim_by", language, date=fmt.day(c.claim_by))
+            closed = today is not None and c.claim_by[:10] < today.isoformat()
+            when = t("svc.claim_closed" if closed else "svc.claim_by", language,
+                     date=fmt.day(c.claim_by))
             parts.append(f'<span class="slc-meta">{escape.text(when)}</span>')
     if c.bonus_percent:
         amount = getattr(c, "bonus_amount", None)

@@ -37,6 +37,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "reports.change": {"en": "Change", "zh": "变化"},
     "reports.pp": {"en": "{value} pp", "zh": "{value} 个百分点"},
     "reports.all": {"en": "All period reports", "zh": "全部周期报告"},
+    "reports.rollup": {"en": "Objectives judged over shorter periods",
+                       "zh": "按更短周期评估的目标"},
+    "reports.rollup_note": {
+        "en": "These objectives are judged per month (in a year's report, also per quarter), "
+              "so they have no figure for this whole period. Each row lists the objective's "
+              "periods within this one, each with its own figure and verdict, and the credits "
+              "owed for them (included in the credits owed above). Figures are not averaged.",
+        "zh": "这些目标按月（年度报告中也包括按季度）评估，因此没有整个本周期的数值。"
+              "每一行列出该目标在本周期内的各个周期及其各自的数值和结论，以及为这些周期应付的赔偿"
+              "（已计入上方的应付赔偿）。各周期的数值不做平均。",
+    },
+    "reports.rollup_judged_month": {"en": "judged monthly", "zh": "按月评估"},
+    "reports.rollup_judged_quarter": {"en": "judged quarterly", "zh": "按季度评估"},
+    "reports.rollup_periods": {"en": "Periods", "zh": "周期"},
+    "reports.rollup_short": {"en": "shorter periods:", "zh": "更短周期："},
+    "reports.rollup_figures": {"en": "Figure per period / target", "zh": "各周期数值 / 目标"},
+    "reports.rollup_met": {"en": "{met} of {total} met", "zh": "{total} 个周期中 {met} 个达标"},
     # overview
     "overview.title": {"en": "Service status", "zh": "服务状态"},
     "overview.intro": {
@@ -197,6 +214,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.bonus_at_least": {"en": "Achieved at least", "zh": "实际值不低于"},
     "svc.bonus": {"en": "Bonus (of the monthly fee)", "zh": "奖励（占月费）"},
     "svc.claim_by": {"en": "claim by {date}", "zh": "申请截止 {date}"},
+    "svc.claim_closed": {"en": "claim window closed {date}", "zh": "申请期已于 {date} 截止"},
     "svc.bonus_earned": {"en": "bonus {bonus}", "zh": "奖励 {bonus}"},
     "svc.cap": {
         "en": "Credits are capped at {cap} of the monthly fee.",
