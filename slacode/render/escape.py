@@ -77,14 +77,21 @@ def heading(value: Any) -> str:
     return text(s.replace("<", "\u2039").replace(">", "\u203a"))
 
 
+# What a YAML document may not hold (YAML 1.1 "printable", as PyYAML and so MkDocs read it)
+_NOT_YAML = re.compile(r"[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def title(value: Any) -> str:
     """A page title for front matter and navigation.
 
     Themes print titles unescaped in some places and through ``striptags`` (which
     decodes references) in ``<title>``; angle brackets therefore become look-alike
-    quotation marks so that neither path can open a tag.
+    quotation marks so that neither path can open a tag. Characters YAML cannot hold
+    (C1 controls, lone surrogates) are dropped: front matter that does not parse is
+    left in the page as Markdown, where the name's ``![i](x){: onerror=...}`` or
+    ``[x](javascript:...)`` would become live HTML.
     """
-    s = " ".join(clean(value).split())
+    s = " ".join(_NOT_YAML.sub("", clean(value)).split())
     s = s.replace("<", "\u2039").replace(">", "\u203a")
     return s.replace("&", "&amp;").replace('"', "&quot;").replace("'", "&#39;")
 

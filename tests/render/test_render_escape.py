@@ -115,3 +115,44 @@ def test_headings_stay_text_in_the_table_of_contents(value: str) -> None:
     md.convert(f"## {escape.heading(value)}\n")
     names = [t["name"] for t in md.toc_tokens]
     assert names and all("<" not in html.unescape(n) for n in names)
+
+
+def test_a_title_yaml_cannot_hold_never_leaves_its_front_matter_in_the_page() -> None:
+    # front matter that does not parse stays in the page as Markdown: a name with a C1
+    # control ("\x9b", written as an escape in the agreement's YAML) made the name's
+    # image and link live HTML on the service page
+    from mkdocs.utils.meta import get_data
+
+    name = "Pay\x9b\x80 ![i](x){: onerror=alert(1) } [x](javascript:alert(2)) \ud800"
+    body, meta = get_data(f"---\ntitle: {escape.yaml_str(name)}\n---\n\n# Page\n")
+    assert meta["title"] == "Pay ![i](x){: onerror=alert(1) } [x](javascript:alert(2))"
+    assert body == "# Page\n"
+    assert "onerror" not in _md(body) and "javascript" not in _md(body)
+
+
+def test_every_character_either_stays_in_the_title_or_is_dropped() -> None:
+    import yaml
+
+    chars = [chr(c) for c in range(0x110000)]
+    for i in range(0, len(chars), 4096):
+        value = "".join(chars[i:i + 4096])
+        parsed = yaml.safe_load(f"title: {escape.yaml_str(value)}\n")["title"]
+        assert "<" not in parsed and ">" not in parsed
+        assert html.unescape(parsed) == html.unescape(escape.title(value))
+
+
+def test_a_service_page_named_with_a_c1_control_keeps_its_title_and_no_live_html() -> None:
+    from dataclasses import replace
+
+    import render_sample as sample
+    from mkdocs.utils.meta import get_data
+
+    from slacode.render import render
+
+    name = "Pay\x9b ![i](x){: onerror=alert(1) } [x](javascript:alert(2))"
+    pay, *rest = sample.agreements()
+    files = render([replace(pay, name=name), *rest], sample.results(), now=sample.NOW)
+    body, meta = get_data(files["services/payments-api.md"])  # as MkDocs reads the page
+    assert meta["title"] == "Pay ![i](x){: onerror=alert(1) } [x](javascript:alert(2))"
+    out = _md(body)
+    assert "onerror=" not in out and 'href="javascript' not in out
