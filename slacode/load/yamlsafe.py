@@ -355,6 +355,10 @@ class _Walker:
     def scalar(self, ev: Any, pos: Position) -> Any:
         """YAML 1.2 core schema for plain scalars; everything else is a string (dates too)."""
         value: str = ev.value
+        bad = _BAD_CHAR.search(value)
+        if bad:  # written as an escape ("\ud800"): no page, feed or file can hold it
+            raise self.stop(pos, f"character U+{ord(bad.group()):04X} is not allowed in YAML "
+                            "text, not even as an escape", "yaml.character")
         if not ev.implicit[0]:
             return value
         if _NULL.match(value):

@@ -59,3 +59,15 @@ def test_an_alias_is_refused_before_it_expands() -> None:
     _, problems = parse(bomb, "bomb.yaml")
     assert len(problems) == 1
     assert "anchor &a is not allowed" in problems[0].message
+
+
+def test_a_character_no_page_can_hold_is_refused_even_as_an_escape() -> None:
+    # a lone surrogate passed validation and crashed the build writing the page; a C1
+    # control reached a title's front matter
+    for escape, code in (("\\ud800", "D800"), ("\\x9b", "009B")):
+        text = MINIMAL.replace("name: Minimal", f'name: "S{escape} x"')
+        agreement, problems = load_text(text, "a.yaml")
+        assert agreement is None
+        assert [str(p) for p in problems] == [
+            f"a.yaml:2:7: error: character U+{code} is not allowed in YAML text, not even as "
+            "an escape"]
