@@ -3,30 +3,11 @@
 from __future__ import annotations
 
 import re
-import sys
-from types import SimpleNamespace
 
 import pytest
 from gitrepo import Repo, sla
 
-from slacode.cli import main
-
 PATH = "slas/payments-api.yaml"
-
-
-@pytest.fixture
-def slacode(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """Run the real entry point in-process: exit code, stdout, stderr."""
-
-    def run(repo: Repo, *args: str) -> SimpleNamespace:
-        monkeypatch.setattr(sys, "argv", ["slacode", *args, "--root", str(repo.path)])
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exc:
-            main()
-        out, err = capsys.readouterr()
-        return SimpleNamespace(returncode=exc.value.code, stdout=out, stderr=err)
-
-    return run
 
 
 def line_col(text: str, needle: str) -> tuple[int, int]:
