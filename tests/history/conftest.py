@@ -22,8 +22,9 @@ def repo(tmp_path: Path) -> Repo:
 def slacode(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
     """Run the real entry point in-process: exit code, stdout, stderr."""
 
-    def run(repo: Repo, *args: str) -> SimpleNamespace:
-        monkeypatch.setattr(sys, "argv", ["slacode", *args, "--root", str(repo.path)])
+    def run(where: Repo | Path, *args: str) -> SimpleNamespace:
+        root = where.path if isinstance(where, Repo) else where
+        monkeypatch.setattr(sys, "argv", ["slacode", *args, "--root", str(root)])
         capsys.readouterr()
         with pytest.raises(SystemExit) as exc:
             main()

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from gitrepo import Repo, sla
 
-from slacode.cli import main
 from slacode.cli.codeowners import owner_handle
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def slacode(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    def run(root: Path, *args: str) -> SimpleNamespace:
-        monkeypatch.setattr(sys, "argv", ["slacode", "codeowners", *args, "--root", str(root)])
-        capsys.readouterr()
-        with pytest.raises(SystemExit) as exc:
-            main()
-        out, err = capsys.readouterr()
-        return SimpleNamespace(returncode=exc.value.code, stdout=out, stderr=err)
-
-    return run
+def slacode(slacode):
+    """The shared in-process runner (conftest), for ``slacode codeowners``."""
+    return lambda root, *args: slacode(root, "codeowners", *args)
 
 
 @pytest.mark.parametrize(("owner", "org", "handle"), [
