@@ -293,6 +293,10 @@ def overview(
     )
 
 
+#: how long before a contract's end its page says the end is near
+CONTRACT_NOTICE_DAYS = 90
+
+
 def service(page: Page, now: datetime, language: str, built: str, history_months: int = 13) -> str:
     a, res = page.agreement, page.results
     words = Words(language)
@@ -309,6 +313,13 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     elif not res.current and a.effective <= now.date():
         # the first periods are not judged yet: they started before the agreement
         term = words.t("svc.term_new", date=fmt.day(a.effective))
+    if not term and a.contract.end is not None \
+            and 0 <= (a.contract.end - now.date()).days <= CONTRACT_NOTICE_DAYS:
+        # the policy asks for contracts to be renewed in time: say so while it still can be
+        term = words.t("svc.term_ending", date=fmt.day(a.contract.end),
+                       days=(a.contract.end - now.date()).days)
+        if a.contract.renewal:
+            term += Markup(" ") + words.t("svc.term_renewal", renewal=a.contract.renewal)
     by_obj: list[dict[str, Any]] = []
     for o in a.objectives:
         periods = list(res.for_objective(o.id)) if res else []

@@ -261,6 +261,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.term_new": {"en": "This agreement took effect on {date}: a period is judged from the "
                            "first one that starts on or after that day.",
                      "zh": "本协议自 {date} 起生效：从该日或之后开始的第一个周期起进行评判。"},
+    "svc.term_ending": {"en": "The contract ends on {date}, in {days} days.",
+                        "zh": "合同将于 {date} 结束，还剩 {days} 天。"},
+    "svc.term_renewal": {"en": "Renewal: {renewal}", "zh": "续约：{renewal}"},
     "svc.term_over": {"en": "The contract ended on {date}; nothing is judged after.",
                       "zh": "合同已于 {date} 结束，此后不作评判。"},
     "svc.composite": {"en": "its dependencies together {value}",

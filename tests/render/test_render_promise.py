@@ -175,3 +175,21 @@ def test_owners_reach_only_internal_builds() -> None:
     assert "slacode_group" in files["services/pay.md"]
     assert json.loads(files["api/pay.json"])["agreement"]["owners"] == [OWNER]
     assert f"owners now {OWNER}" in _text(files["services/pay.md"])
+
+
+def test_a_contract_ending_soon_is_announced_with_its_renewal_terms() -> None:
+    """Policy 2.7 asks for contracts to be renewed in time: within 90 days of its end the
+    page says when it ends; the renewal terms are the agreement's own (escaped) text."""
+    from slacode.model import Contract
+
+    def page(end: date, language: str = "en") -> str:
+        a = Agreement(**{**vars(_v3()), "contract": Contract(
+            end=end, renewal="<b>cancel</b> 90 days before the end")})
+        return html.unescape(render([a], [], now=NOW, language=language)["services/pay.md"])
+
+    soon = page(date(2027, 1, 31))
+    assert "The contract ends on 2027-01-31, in 66 days. Renewal: <b>cancel</b> 90 days" in soon
+    assert "<b>cancel</b>" not in render([Agreement(**{**vars(_v3()), "contract": Contract(
+        end=date(2027, 1, 31), renewal="<b>cancel</b>")})], [], now=NOW)["services/pay.md"]
+    assert "合同将于 2027-01-31 结束，还剩 66 天。" in page(date(2027, 1, 31), "zh")
+    assert "The contract ends" not in page(date(2027, 6, 30))  # not yet near
