@@ -114,7 +114,8 @@ def test_search_finds_a_service_by_name(
     assert v.errors == [] and v.foreign == []
 
 
-@pytest.mark.parametrize("path", ["", "services/payments-api/"])
+@pytest.mark.parametrize("path", ["", "services/payments-api/", "services/support-desk/",
+                                  "reports/", "reports/2026-Q1/"])
 def test_no_serious_accessibility_violations(demo_site: Path, serve, visit, path: str) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
