@@ -8,6 +8,7 @@ by hand. Times are timezone-aware ``datetime`` objects; dates are ``date``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Literal
@@ -318,6 +319,11 @@ def merge(spans: list[Span]) -> list[Span]:
         else:
             out.append((s, e))
     return out
+
+
+def overlap(spans: Sequence[tuple[float, float]], a: float, b: float) -> float:
+    """Seconds of merged ``spans`` inside ``[a, b)``."""
+    return sum(min(e, b) - max(s, a) for s, e in spans if s < b and e > a)
 
 
 @dataclass(frozen=True)

@@ -36,15 +36,8 @@ from slacode.durations import Duration
 from slacode.evaluate.clock import Clock, make_clock
 from slacode.evaluate.periods import iso
 from slacode.evaluate.results import Miss
-from slacode.model import CLOCK_24X7, Agreement, Objective, Span, merge
+from slacode.model import CLOCK_24X7, Agreement, Objective, Span, merge, overlap
 from slacode.pull.base import CountSeries, Gap, IncidentRecords, SurveyRecords
-
-
-def overlap(spans: Sequence[Span], a: int, b: int) -> int:
-    """Seconds of merged ``spans`` inside ``[a, b)``."""
-    if not spans:
-        return 0
-    return sum(max(0, min(e, b) - max(s, a)) for s, e in spans if s < b and e > a)
 
 
 @dataclass

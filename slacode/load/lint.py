@@ -16,7 +16,7 @@ from pathlib import PureWindowsPath
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slacode.load.yamlsafe import where
-from slacode.model import CLOCK_24X7, Agreement, Objective, maintenance_account
+from slacode.model import CLOCK_24X7, Agreement, Objective, maintenance_account, overlap
 from slacode.problems import Problem, Severity
 
 PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time")
@@ -363,8 +363,7 @@ def _maintenance(r: _Report) -> None:
     over = maintenance_account(r.a).over_cap
     cap = r.a.maintenance_policy.max_per_month
     for i, w in enumerate(r.a.maintenance):
-        s, e = int(w.start.timestamp()), int(w.end.timestamp())
-        beyond = sum(min(e, b) - max(s, a) for a, b in over if a < e and b > s)
+        beyond = int(overlap(over, w.start.timestamp(), w.end.timestamp()))
         if beyond:
             r.add(f"/maintenance/windows/{i}",
                   f"{_hours(beyond)} of this window is beyond the {cap} of maintenance a "

@@ -21,7 +21,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
-from slacode.model import CLOCK_24X7, Agreement, Maintenance, Objective, maintenance_account
+from slacode.model import (
+    CLOCK_24X7,
+    Agreement,
+    Maintenance,
+    Objective,
+    maintenance_account,
+    merge,
+    overlap,
+)
 from slacode.render import escape, fmt, passthrough, svg
 from slacode.render.phrases_zh import say, say_change
 from slacode.render.strings import STRINGS, t
@@ -783,14 +791,7 @@ def is_late(m: Maintenance, late: set[tuple[float, float]]) -> bool:
 def over_cap_seconds(m: Maintenance, over: Sequence[tuple[float, float]]) -> float:
     """How much of window ``m`` lies beyond the monthly maximum (stretches merged, so a
     stretch listed by two periods is counted once)."""
-    s, e = m.start.timestamp(), m.end.timestamp()
-    total, reach = 0.0, s
-    for start, end in over:  # sorted by start
-        lo, hi = max(start, reach), min(end, e)
-        if lo < hi:
-            total += hi - lo
-            reach = hi
-    return total
+    return overlap(merge(list(over)), m.start.timestamp(), m.end.timestamp())
 
 
 def maint_excluded(
