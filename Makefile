@@ -1,6 +1,7 @@
 # Two commands, each working on a fresh clone:
 #   make demo   set up and build the demo site (no server needed) into site/public
-#   make test   set up (Python venv, Prometheus, Chromium) and run lint + the whole test suite
+#   make test   set up (Python venv, Prometheus, Chromium, faketime) and run lint + the whole
+#               test suite twice: at today's date, then with the clock 400 days ahead
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -23,21 +24,28 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --livereload -a 127.0.0.1:8000
 
 # The integration tests use a real Prometheus and a real headless Chromium (Debian packages).
+# faketime moves the clock of the suite's second run (libfaketime; Prometheus, a Go program,
+# keeps the real clock, which the tests' pinned data does not depend on).
+SYSTEM_PACKAGES := prometheus chromium chromium-driver faketime
 system-deps:
-	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || [ ! -x /usr/bin/chromium ]; then \
+	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || [ ! -x /usr/bin/chromium ] || ! command -v faketime >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian packages: prometheus chromium chromium-driver"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus chromium chromium-driver >/dev/null; \
+	    echo "installing Debian packages: $(SYSTEM_PACKAGES)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
 	  else \
-	    echo "need Debian packages prometheus chromium chromium-driver (run as root or: sudo apt-get install prometheus chromium chromium-driver)"; exit 1; \
+	    echo "need Debian packages $(SYSTEM_PACKAGES) (run as root or: sudo apt-get install $(SYSTEM_PACKAGES))"; exit 1; \
 	  fi; \
 	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# The second run proves the suite does not age: no test may depend on the day it runs.
+# Only pytest runs under faketime (apt would see its package lists as expired).
 test: $(STAMP) system-deps lint
 	SLACODE_REQUIRE_INTEGRATION=1 $(BIN)/pytest -q
+	@echo "== the same suite with the clock 400 days ahead (faketime -f +400d) =="
+	SLACODE_REQUIRE_INTEGRATION=1 faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider
 
 clean:
 	rm -rf site/public site/generated .slacode build

@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -82,6 +82,11 @@ class Settings:
                                    f"{_YEARS[0]} and {_YEARS[1]}")
             return int(sde)
         return int(time.time())
+
+    def today(self) -> date:
+        """The UTC date of :meth:`now_epoch`: what reviews and contract ends are dated by,
+        so that a pinned or moved clock moves them too."""
+        return datetime.fromtimestamp(self.now_epoch(), UTC).date()
 
 
 #: Evaluation times outside these years are refused: periods reach back up to

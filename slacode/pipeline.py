@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,6 +102,7 @@ def evaluate_project(
     clock = _Clock()
     agreement_files([settings.path(settings.slas)])
     loaded = load_agreements([settings.path(settings.slas)], root=settings.root,
+                             today=datetime.fromtimestamp(now, UTC).date(),
                              data_root=settings.root)
     clock.lap("load")
     if not loaded.ok:

@@ -44,7 +44,11 @@ from slacode.problems import SlacodeError
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               show_default=True,
               help="How problems are printed on stderr; github adds annotations.")
-def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str) -> None:
+@click.option("--now", "now_text", default=None, metavar="ISO", envvar="SLACODE_NOW",
+              help="The check's time with --pr (default, or 'clock': the clock). A pinned "
+                   "`now` in mkdocs.yml is not used: it dates demo data, not the check.")
+def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str,
+            now_text: str | None) -> None:
     """Summarise what HEAD promises differently from BASE (Markdown on stdout).
 
     HEAD (default: HEAD, the last commit) and BASE are commits: uncommitted edits in the
@@ -55,7 +59,7 @@ def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str) -> None:
     from slacode.history.report import diff_revisions, markdown, pr_problems
 
     settings = load_settings(root)
-    now = datetime.now(UTC) if pr_mode else None
+    now = _check_time(now_text) if pr_mode else None
     try:
         d = diff_revisions(settings.root, base, head, settings.slas, now=now,
                            each_commit=pr_mode, ledger_dir=settings.ledger)
@@ -70,3 +74,12 @@ def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str) -> None:
         click.echo(str(p), err=True)
     if pr_mode and any(p.severity == "error" for p in (*rule, *d.problems)):
         raise click.exceptions.Exit(1)
+
+
+def _check_time(text: str | None) -> datetime:
+    """When the PR check judges: a window that began before then was not announced in time."""
+    from slacode.config import parse_now
+
+    if text is None or text.strip() in ("", "clock"):
+        return datetime.now(UTC)
+    return datetime.fromtimestamp(parse_now(text), UTC)

@@ -82,7 +82,8 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
         now = settings.now_epoch()
     except ValueError:
         raise SlacodeError(f"invalid evaluation time {settings.now!r}: expected ISO 8601") from None
-    loaded = load.load_agreements([settings.path(settings.slas)], root=settings.root)
+    loaded = load.load_agreements([settings.path(settings.slas)], root=settings.root,
+                                  today=settings.today())
     errors = tuple(p for p in loaded.problems if p.severity == "error")
     if errors:
         raise SlacodeError(f"{len(errors)} error(s) in agreements; fix them first", errors)

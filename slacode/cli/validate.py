@@ -37,15 +37,18 @@ def _summary(problems: tuple[Problem, ...], files: int) -> str:
     help="text: path:line:col: severity: message; json: one document; "
     "github: workflow annotations.",
 )
+@click.option("--now", "now_text", default=None, metavar="ISO",
+              help="The date reviews and contract ends are checked at (default: the "
+                   "project's pinned `now`, SLACODE_NOW, SOURCE_DATE_EPOCH, the clock).")
 @click.pass_context
-def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
+def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str | None) -> None:
     """Check agreements against the schema and for meaning (default: the slas/ folder)."""
     from slacode.config import load_settings
     from slacode.load import agreement_files, load_agreements
 
     root = Path.cwd()
+    settings = load_settings((_project(paths) or root) if paths else root, now=now_text)
     if not paths:
-        settings = load_settings(root)
         default = settings.path(settings.slas)
         if not default.is_dir():
             raise click.UsageError(f"no PATH given and {default} is not a folder")
@@ -54,7 +57,8 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str) -> None:
         files = agreement_files(paths)
     except SlacodeError as exc:
         raise click.UsageError(str(exc)) from None
-    result = load_agreements(paths, root=root, data_root=_project(paths))
+    result = load_agreements(paths, root=root, today=settings.today(),
+                             data_root=_project(paths))
     if fmt == "json":
         click.echo(json.dumps({
             "ok": result.ok,

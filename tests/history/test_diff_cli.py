@@ -211,12 +211,13 @@ def with_windows(*windows: tuple[str, str, str | None], **kw: object) -> str:
     return sla(**kw).replace("  notice: 7d\n", "  notice: 7d\n  windows:\n" + items)  # type: ignore[arg-type]
 
 
+#: the PR check's time, pinned (``--now``) so that the expected messages do not age
 TODAY = "2026-11-27T10:00:00+00:00"
 IN_TIME = ("2026-10-11T02:00:00Z", "2026-10-11T03:00:00Z", "2026-09-28T09:00:00Z")
 BACKDATED = ("2026-11-19T16:00:00Z", "2026-11-19T17:00:00Z", "2026-11-01T00:00:00Z")
 
 
-def retroactive_error(text: str, span: str, day: str = "2026-11-27") -> str:
+def retroactive_error(text: str, span: str, day: str = TODAY[:10]) -> str:
     line, col = line_col(text, f"- start: {span[:10]}")
     return (
         f"{PATH}:{line}:{col + 2}: error: payments-api: maintenance window {span} started "
@@ -241,7 +242,7 @@ def test_a_backdated_maintenance_window_is_a_weaker_promise_and_an_error(
     from the figures and credits; the check must not call it harmless bookkeeping."""
     text = with_windows(IN_TIME, BACKDATED)
     with_maintenance.commit("Planned maintenance", {PATH: text}, date=TODAY)
-    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr", "--now", TODAY)
     assert r.returncode == 1
     span = "2026-11-19T16:00+00:00 – 2026-11-19T17:00+00:00"
     assert r.stderr.splitlines() == [retroactive_error(text, span)]
@@ -260,7 +261,7 @@ def test_a_commit_dated_before_the_window_does_not_hide_it(
     """A committer date is whatever the committer set: the check judges at its own time."""
     text = with_windows(IN_TIME, BACKDATED)
     with_maintenance.commit("Planned maintenance", {PATH: text}, date="2026-11-18T10:00:00+00:00")
-    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr", "--now", TODAY)
     assert r.returncode == 1
     assert "2026-11-19T16:00+00:00 – 2026-11-19T17:00+00:00 started before this change" in r.stderr
 
@@ -281,7 +282,7 @@ def test_a_past_window_extended_or_announced_earlier_is_an_error(
     repo.git("checkout", "-q", "-b", "change")
     text = with_windows(window)
     repo.commit("Fix the record", {PATH: text}, date=TODAY)
-    r = slacode(repo, "diff", "main", "HEAD", "--pr")
+    r = slacode(repo, "diff", "main", "HEAD", "--pr", "--now", TODAY)
     assert r.returncode == 1
     span = f"{window[0][:16]}+00:00 – {window[1][:16]}+00:00"
     assert r.stderr.splitlines() == [retroactive_error(text, span)]
@@ -299,11 +300,26 @@ def test_future_windows_honest_records_and_narrowed_windows_pass(
     narrowed = ("2026-10-11T02:00:00Z", "2026-10-11T02:30:00Z", "2026-09-28T09:00:00Z")
     with_maintenance.commit("Maintenance", {
         PATH: with_windows(narrowed, unannounced, too_late, future)}, date=TODAY)
-    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr", "--now", TODAY)
     assert r.returncode == 0, r.stderr
     assert "Weaker promises" not in r.stdout and "after it began" not in r.stdout
     assert ("planned maintenance added: 2099-03-01T02:00+00:00 – 2099-03-01T03:00+00:00 "
             "_(not a promise)_") in r.stdout
+
+
+def test_the_check_judges_at_its_own_time(slacode, with_maintenance: Repo) -> None:
+    """The same change passes when checked before the window began (announced in time), and
+    fails when checked after: the message dates the check, not the day the test was written."""
+    text = with_windows(IN_TIME, BACKDATED)
+    with_maintenance.commit("Planned maintenance", {PATH: text}, date="2026-11-10T10:00:00+00:00")
+    before = slacode(with_maintenance, "diff", "main", "HEAD", "--pr", "--now",
+                     "2026-11-12T00:00:00Z")
+    assert before.returncode == 0, before.stderr
+    later = slacode(with_maintenance, "diff", "main", "HEAD", "--pr", "--now",
+                    "2031-05-05T00:00:00Z")
+    assert later.returncode == 1
+    span = "2026-11-19T16:00+00:00 – 2026-11-19T17:00+00:00"
+    assert later.stderr.splitlines() == [retroactive_error(text, span, day="2031-05-05")]
 
 
 def test_a_new_agreement_cannot_bring_a_window_that_already_began(
@@ -312,7 +328,7 @@ def test_a_new_agreement_cannot_bring_a_window_that_already_began(
     """Otherwise a copy under a new id would carry the backdated window past the check."""
     text = with_windows(BACKDATED, id="payments-v2")
     with_maintenance.commit("New agreement", {"slas/payments-v2.yaml": text}, date=TODAY)
-    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr")
+    r = slacode(with_maintenance, "diff", "main", "HEAD", "--pr", "--now", TODAY)
     assert r.returncode == 1
     assert ("slas/payments-v2.yaml:" in r.stderr and "error: payments-v2: maintenance window "
             "2026-11-19T16:00+00:00 – 2026-11-19T17:00+00:00 started before this change"

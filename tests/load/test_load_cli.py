@@ -94,6 +94,23 @@ def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     assert ": warning: review.last: review overdue" in proc.stdout
 
 
+def test_reviews_are_due_at_the_project_time_not_the_day_the_check_runs(tmp_path: Path) -> None:
+    """A project that pins ``now`` (the demo) is judged at that time on any day; --now and
+    SLACODE_NOW move it, so the same file is overdue later and not before."""
+    pin = "plugins:\n  - slacode:\n      now: '2026-03-01T00:00:00Z'\n"
+    (tmp_path / "mkdocs.yml").write_text(pin)
+    (tmp_path / "slas").mkdir()
+    review = "review: {every: 6mo, last: 2026-01-31}\n"
+    (tmp_path / "slas" / "a.yaml").write_text(MINIMAL + review)
+    pinned = run_cli("validate", cwd=tmp_path)
+    assert pinned.returncode == 0 and "review" not in pinned.stdout, pinned.stdout
+    for later in (run_cli("validate", "--now", "2026-09-01T00:00:00Z", cwd=tmp_path),
+                  run_cli("validate", "slas/a.yaml", cwd=tmp_path,
+                          env={"SLACODE_NOW": "2026-09-01T00:00:00Z"})):
+        assert ("review overdue: last reviewed 2026-01-31, due every 6 months, so by "
+                "2026-07-31") in later.stdout, later.stdout
+
+
 @pytest.mark.parametrize("args", [("does-not-exist.yaml",), ("--format", "xml"), ("empty",)])
 def test_usage_errors_exit_2(args: tuple[str, ...], tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
