@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test setup system-deps lint serve clean
+.PHONY: demo test setup system-deps lint lock serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ system-deps:
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# The nightly job holds the Prometheus credentials, so it installs only what this lock
+# names, each file by its hash. Run after changing dependencies in pyproject.toml (a test
+# fails while the lock no longer covers them).
+lock: $(STAMP)
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps \
+	  --no-header --no-emit-index-url --no-emit-find-links -o requirements/nightly.txt pyproject.toml
 
 # The second run proves the suite does not age: no test may depend on the day it runs.
 # Only pytest runs under faketime (apt would see its package lists as expired).

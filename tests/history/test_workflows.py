@@ -45,22 +45,40 @@ def test_workflows_pass_actionlint() -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-def test_actionlint_catches_a_misspelled_input(tmp_path: Path) -> None:
-    """The lint is not a rubber stamp: a typo in an input of actions/checkout fails it."""
+def test_actionlint_catches_a_misspelled_key(tmp_path: Path) -> None:
+    """The lint is not a rubber stamp: a typo in a job's key fails it. (Inputs of actions
+    pinned to a commit are not known to actionlint, so the typo is in the workflow's own
+    syntax.)"""
     bad = (ROOT / ".github" / "workflows" / "pr.yml").read_text().replace(
-        "fetch-depth: 0", "fetch-dept: 0", 1)
+        "timeout-minutes: 20", "timeout-minute: 20", 1)
     (tmp_path / "pr.yml").write_text(bad)
     r = subprocess.run([tool("actionlint"), "-no-color", str(tmp_path / "pr.yml")],
                        capture_output=True, text=True, cwd=tmp_path)
-    assert r.returncode == 1 and "fetch-dept" in r.stdout
+    assert r.returncode == 1 and "timeout-minute" in r.stdout
 
 
 def _steps(job: dict) -> list[dict]:
     return job.get("steps", [])
 
 
+#: an action pinned to a full commit: a tag can be moved to other code, a commit cannot
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
 def _uses(wf: dict) -> set[str]:
-    return {s["uses"] for job in wf["jobs"].values() for s in _steps(job) if "uses" in s}
+    """The actions a workflow uses, by name (the pinned commit is checked separately)."""
+    return {s["uses"].split("@")[0] for job in wf["jobs"].values() for s in _steps(job)
+            if "uses" in s}
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit_with_its_version_named(path: Path) -> None:
+    wf = load(path.name)
+    uses = [s["uses"] for job in wf["jobs"].values() for s in _steps(job) if "uses" in s]
+    assert uses and all(PINNED.match(u) for u in uses), [u for u in uses if not PINNED.match(u)]
+    for line in path.read_text().splitlines():
+        if "uses:" in line:  # the version a person reads beside the commit
+            assert re.search(r"@[0-9a-f]{40}\s+# v\d+\.\d+\.\d+$", line), line
 
 
 def test_pull_request_workflow_validates_diffs_and_previews() -> None:
@@ -75,8 +93,7 @@ def test_pull_request_workflow_validates_diffs_and_previews() -> None:
     checkout = next(s for s in _steps(wf["jobs"]["check"]) if s.get("uses", "").startswith(
         "actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # slacode diff needs the base branch history
-    assert {"actions/checkout@v4", "actions/setup-python@v5",
-            "actions/upload-artifact@v4"} <= _uses(wf)
+    assert {"actions/checkout", "actions/setup-python", "actions/upload-artifact"} <= _uses(wf)
 
 
 def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> None:
@@ -97,11 +114,11 @@ def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> 
     assert "git add ledger" in pushes and "git push" in pushes
     checkout = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # versions in force and the change log
-    assert {"actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"} <= _uses(wf)
+    assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= _uses(wf)
     # the pull cache of earlier nights is restored before the pull, and saved anew
-    names = [s.get("uses", s.get("run", "")) for s in _steps(update)]
-    cache = next(s for s in _steps(update) if s.get("uses") == "actions/cache@v4")
-    assert names.index("actions/cache@v4") < names.index("slacode pull")
+    names = [s.get("uses", s.get("run", "")).split("@")[0] for s in _steps(update)]
+    cache = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/cache@"))
+    assert names.index("actions/cache") < names.index("slacode pull")
     assert cache["with"]["path"] == ".slacode/cache"
     assert cache["with"]["key"] == "slacode-pull-${{ github.run_id }}"
     assert cache["with"]["restore-keys"] == "slacode-pull-"
@@ -146,16 +163,17 @@ def test_nightly_credentials_and_write_token_never_meet() -> None:
     assert not _secret_places(commit)
     commit_runs = "\n".join(s.get("run", "") for s in _steps(commit))
     assert "slacode" not in commit_runs and "pip" not in commit_runs
-    assert {s.get("uses") for s in _steps(commit) if "uses" in s} == {
-        "actions/checkout@v4", "actions/download-artifact@v4"}
+    assert {s["uses"].split("@")[0] for s in _steps(commit) if "uses" in s} == {
+        "actions/checkout", "actions/download-artifact"}
     checkout = next(s for s in steps if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["persist-credentials"] is False
     # the records reach the commit job as an artifact, even when the build then failed
-    upload = next(s for s in steps if s.get("uses") == "actions/upload-artifact@v4")
-    names = [s.get("run") or s.get("uses") for s in steps]
-    assert (names.index("slacode evaluate --freeze") < names.index("actions/upload-artifact@v4")
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    names = [s.get("run") or s["uses"].split("@")[0] for s in steps]
+    assert (names.index("slacode evaluate --freeze") < names.index("actions/upload-artifact")
             < names.index("slacode build --strict"))
-    download = next(s for s in _steps(commit) if s.get("uses") == "actions/download-artifact@v4")
+    download = next(s for s in _steps(commit)
+                    if s.get("uses", "").startswith("actions/download-artifact@"))
     assert upload["with"]["name"] == download["with"]["name"]
     assert upload["with"]["path"] == download["with"]["path"] == "ledger"
     assert commit["needs"] == "update" and "!cancelled()" in commit["if"]
@@ -164,3 +182,39 @@ def test_nightly_credentials_and_write_token_never_meet() -> None:
     # the previous site survives: deploy only after a successful build and push
     assert "needs.update.result == 'success'" in deploy["if"]
     assert "needs.commit.result == 'success'" in deploy["if"]
+
+
+def _locked(text: str) -> dict[str, tuple[str, list[str]]]:
+    """name -> (version, hashes) of a pip-compile lock file written with hashes."""
+    out: dict[str, tuple[str, list[str]]] = {}
+    for block in re.split(r"\n(?=\S)", text):
+        m = re.match(r"([A-Za-z0-9._-]+)==(\S+)", block)
+        if m:
+            name = re.sub(r"[-_.]+", "-", m.group(1)).lower()
+            out[name] = (m.group(2), re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
+    return out
+
+
+def test_the_job_holding_credentials_installs_only_hashed_pinned_packages() -> None:
+    """The nightly update job reads the Prometheus secrets: what it installs is locked with
+    hashes, and the lock covers every runtime dependency within pyproject's ranges."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    update = load("nightly.yml")["jobs"]["update"]
+    installs = [s["run"] for s in _steps(update) if "pip install" in s.get("run", "")]
+    assert installs, "the update job installs slacode"
+    for run in installs:
+        for cmd in (c.strip() for c in run.splitlines() if "pip install" in c):
+            assert ("--require-hashes -r requirements/nightly.txt" in cmd
+                    or "--no-deps --no-build-isolation -e ." in cmd), cmd
+    lock = _locked((ROOT / "requirements" / "nightly.txt").read_text())
+    assert lock and all(len(h) >= 1 for _, h in lock.values())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    wanted = [*project["project"]["dependencies"], *project["build-system"]["requires"]]
+    for spec in map(Requirement, wanted):
+        name = re.sub(r"[-_.]+", "-", spec.name).lower()
+        assert name in lock, f"{spec.name} is not locked: make lock"
+        assert spec.specifier.contains(lock[name][0], prereleases=True), (
+            f"{spec.name}=={lock[name][0]} is outside {spec.specifier}: make lock")
