@@ -108,7 +108,11 @@ def ensure_tsdb(workdir: Path, n: int, months: int, now: int, log: Any) -> tuple
             log(f"TSDB: cached at {folder} ({meta['samples'] / 1e6:.1f} M samples, "
                 f"data {_day(meta['start'])} .. {_day(meta['end'])})")
             return folder / "tsdb", meta
-        log("TSDB: cached data ends too early; generating again")
+        if meta.get("complete"):
+            log(f"TSDB: cached data ends {_day(meta['end'])}, too early for now "
+                f"({_day(now)}) and the next night; generating it again")
+        else:
+            log("TSDB: cached data is incomplete (an earlier run stopped); generating it again")
     shutil.rmtree(folder, ignore_errors=True)
     start = _month_start(now, months) - DAY
     end = (now // DAY + FUTURE_DAYS) * DAY
