@@ -1,6 +1,6 @@
 """Period reports: every service's figures for one calendar period, and an index of them.
 
-The policy asks for a report per period with its trend (``../shared/design/seed-map.md``,
+The policy asks for a report per period with its trend (``site/docs/policy.md``,
 monitoring and reports): a service page answers "how is this service doing", a report
 answers "how did we do in October" across services, with the change from the period
 before, the misses and the credits owed. Reports are built from the results as shown

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from site_support import BIN, copy_project, env, run, tree
+from site_support import BIN, ROOT, copy_project, env, run, tree
 
 MARKER = "INTERNAL-MARKER-7f3a"
 
@@ -48,6 +48,21 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("project"))
     run(BIN / "slacode", "build", "--strict", cwd=root)
     return root
+
+
+def test_the_site_states_the_policy_it_implements(demo_site: Path) -> None:
+    """The policy is the product's own page, in the navigation; nothing in the repository
+    sends a reader to a folder a clone does not have."""
+    page = (demo_site / "policy" / "index.html").read_text(encoding="utf-8")
+    assert "Our service-level policy" in page and "Specific and measurable" in page
+    assert 'href="../about/"' in page  # how to read the figures it speaks of
+    assert 'href="policy/"' in (demo_site / "index.html").read_text(encoding="utf-8")
+    assert "site/docs/policy.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    for rel in tracked:
+        if rel.endswith((".md", ".py", ".yml", ".yaml", ".json", ".j2")):
+            assert b"../" + b"shared/" not in (ROOT / rel).read_bytes(), rel
 
 
 def test_customer_build_adds_the_customer_and_is_reproducible(project: Path) -> None:
