@@ -5,23 +5,31 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+RUN    := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
+PORT   ?= 8000
 
 .PHONY: demo test setup system-deps lint lock serve clean
 
-$(STAMP): pyproject.toml
+# The demo installs only what it runs; the tests add their toolchain (Playwright, axe,
+# Zensical, actionlint, ruff) on top.
+$(RUN): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN)
+
+$(STAMP): $(RUN)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUN)
 	$(BIN)/slacode demo
 
-serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload -a 127.0.0.1:8000
+serve: $(RUN)
+	$(BIN)/mkdocs serve --livereload -a 127.0.0.1:$(PORT)
 
 # The integration tests use a real Prometheus and a real headless Chromium (Debian packages).
 # faketime moves the clock of the suite's second run (libfaketime; Prometheus, a Go program,
