@@ -22,8 +22,8 @@ Rules, per objective method:
   selector: no data (``GOOD_UNMATCHED``), not 0% good. A ``bad`` selector matching
   nothing stays 0 bad: that is what a healthy service's error counter looks like.
   ``good`` (or ``bad``) above ``total`` by up to 0.1% (at least one event) is
-  extrapolation and is capped to ``total``; more, or an infinite or NaN value, is no
-  data for that interval with the reason.
+  extrapolation and is capped to ``total``; more, or an infinite, NaN or negative value
+  (no count is negative), is no data for that interval with the reason.
 * latency: ``histogram`` + ``threshold``: good = ``<h>_bucket{...,le="<threshold s>"}``,
   total = ``<h>_count{...}``; the ``le`` value matches both ``0.3`` and ``0.30`` forms.
   A histogram exports all its buckets with its count, so no bucket next to a count means
@@ -90,8 +90,9 @@ CHUNK_POINTS = 10_000
 #: version of how answers combine into points, part of the cache key: 2 keeps ``good``
 #: series absent from an interval apart (NO_GOOD) and refuses good above total; 3 tells
 #: an absent ``good`` next to counted events (NO_GOOD) from one without (NO_GOOD_IDLE),
-#: for ``good``/``bad`` selectors and time slices too
-RULES = 3
+#: for ``good``/``bad`` selectors and time slices too; 4 refuses negative counts (3 read
+#: them as 0, and cached such points as figures)
+RULES = 4
 #: longest ``Retry-After`` we honour; longer waits are cut to this, so a pull stays bounded
 MAX_RETRY_AFTER = 30.0
 
@@ -440,6 +441,7 @@ Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, 
 NO_SAMPLES = "no samples in this interval"
 NAN = "the server returned NaN for this interval"
 INF = "the server returned an infinite value for this interval"
+NEGATIVE = "the server returned a negative count for this interval"
 #: kept with a point whose ``good`` series was absent while events were counted (counted
 #: as 0 good): absent in every interval of a fetch, it is a wrong selector (:func:`_reviewed`)
 NO_GOOD = "the good selector matched no series in this interval"
@@ -450,11 +452,17 @@ GOOD_UNMATCHED = ("the good selector matched no series while total has data: "
                   "check the selector")
 
 
-def _not_finite(v: dict[str, float | None]) -> str:
-    """Why values are unusable (NaN or infinite), or ""."""
+def _unusable(v: dict[str, float | None]) -> str:
+    """Why values are unusable (NaN, infinite or negative), or "".
+
+    Every expression counts something (``increase`` of counters, counts of slices), so
+    a negative value is not a count: clipping it to 0 would turn it into a figure (0 good
+    events is a breach, 0 bad ones a perfect score)."""
     for x in v.values():
         if x is not None and not math.isfinite(x):
             return NAN if math.isnan(x) else INF
+    if any(x is not None and x < 0 for x in v.values()):
+        return NEGATIVE
     return ""
 
 
@@ -552,33 +560,32 @@ def _events(q: PrometheusQuery) -> Plan:
         raise ValueError("needs good and total, bad and total, or good and bad selectors")
 
     def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
-        bad_value = _not_finite(v)
+        bad_value = _unusable(v)
         if bad_value:
             return None, None, bad_value
         if "total" in v:
             total = v["total"]
             if total is None:
                 return None, None, NO_SAMPLES
-            total = max(total, 0.0)
             if "good" in v:
                 good = v["good"]
                 if good is None:
                     return 0.0, total, NO_GOOD if total else NO_GOOD_IDLE
                 why = _excess("good", good, total)
             else:
-                bad = max(v["bad"] or 0.0, 0.0)
+                bad = v["bad"] or 0.0
                 why = _excess("bad", bad, total)
-                good = total - bad
+                good = max(total - bad, 0.0)  # bad above total by extrapolation's hair
             if why:
                 return None, None, why
         else:
             if v["good"] is None and v["bad"] is None:
                 return None, None, NO_SAMPLES
-            good, bad = max(v["good"] or 0.0, 0.0), max(v["bad"] or 0.0, 0.0)
+            good, bad = v["good"] or 0.0, v["bad"] or 0.0
             total = good + bad
             if v["good"] is None:
                 return 0.0, total, NO_GOOD if total else NO_GOOD_IDLE
-        return min(max(good, 0.0), total), total, ""
+        return min(good, total), total, ""
 
     return Plan(exprs, combine)
 
@@ -686,7 +693,7 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
         return good, total, why
 
     def figures(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
-        bad_value = _not_finite(v)
+        bad_value = _unusable(v)
         if bad_value:
             return None, None, bad_value
         slices = v["slices"]
