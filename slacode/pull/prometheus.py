@@ -41,8 +41,10 @@ Rules, per objective method:
   had traffic is ``GOOD_UNMATCHED``, as for events.
 
 Faults: an answer that is not the API's successful JSON (HTTP error, ``status: error``,
-an HTML page, truncated JSON) and an answer with ``warnings`` (Thanos, Mimir and Cortex
-warn when a store did not answer and the result is partial) leave every interval the
+an HTML page, truncated JSON, a redirect to another host, which is never followed: the
+query and the credentials stay with the configured server) and an answer with
+``warnings`` (Thanos, Mimir and Cortex warn when a store did not answer and the result
+is partial) leave every interval the
 query covered without data, with the reason; they are never cached. A pooled query
 that fails is asked again per objective; warnings are about a whole query, so they
 mark every objective it held. A partial answer
@@ -63,7 +65,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -311,6 +313,22 @@ class Answer:
     parts: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
+#: redirects followed within the configured server (a proxy moving its API path)
+MAX_REDIRECTS = 3
+_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of ``url``, or None when it has no host or a bad port."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or _PORTS.get(scheme, 0)
+    except ValueError:
+        return None
+    return (scheme, parts.hostname, port) if parts.hostname else None
+
+
 class PrometheusClient:
     """The HTTP API of one server; counts the queries it sends (retries not included).
 
@@ -346,8 +364,24 @@ class PrometheusClient:
             self.queries += 1
         log.debug("query %s %s", path, data)
         timeout = (self.server.connect_timeout, self.server.read_timeout)
+        url = self.url + path
         try:
-            resp = self.session.post(self.url + path, data=data, timeout=timeout)
+            for _hop in range(MAX_REDIRECTS + 1):
+                # redirects are followed here, not by requests: it would send the headers
+                # of ``headers_env`` (an API key, a tenant) to any host a server names
+                resp = self.session.post(url, data=data, timeout=timeout,
+                                         allow_redirects=False)
+                if not resp.is_redirect:
+                    break
+                resp.close()
+                url = self._redirected(url, resp.headers["Location"])
+                if not url:
+                    return Answer(error=f"{self._name()} redirected the query to another "
+                                        "host; slacode does not follow it, so neither the "
+                                        "query nor the credentials went there")
+            else:
+                return Answer(error=f"{self._name()} redirected the query more than "
+                                    f"{MAX_REDIRECTS} times")
         except requests.exceptions.RequestException as exc:
             reason = self._fault(exc)
             if not isinstance(exc, requests.exceptions.RetryError):
@@ -358,6 +392,20 @@ class PrometheusClient:
             return self._parse(resp, result_type)
         finally:
             resp.close()
+
+    def _redirected(self, url: str, location: str) -> str:
+        """Where a redirect from ``url`` leads when it stays on the configured server (same
+        scheme, host and port; its path and query only, on the configured URL's own
+        netloc), or "" when it leads to another host, which is logged."""
+        target = urljoin(url, location)
+        elsewhere = _origin(target)
+        if elsewhere is not None and elsewhere == _origin(self.url):
+            parts = urlsplit(target)
+            return urlunsplit((*urlsplit(self.url)[:2], parts.path, parts.query, ""))
+        shown = "://".join(elsewhere[:2]) + f":{elsewhere[2]}" if elsewhere else "an invalid URL"
+        log.warning("%s redirected a query to %s, another host: not followed",
+                    self._name(), shown)
+        return ""
 
     def _fault(self, exc: requests.exceptions.RequestException) -> str:
         name = self._name()
