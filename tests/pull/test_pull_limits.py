@@ -308,3 +308,15 @@ def test_the_documented_settings_are_the_checked_ones() -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     for option in LIMITS:
         assert f"`{option}`" in readme, option
+
+
+@pytest.mark.parametrize("too_many", ["soon"], indirect=True)
+def test_a_retry_after_that_is_no_time_backs_off_instead(too_many, sleeps, tmp_path) -> None:
+    """Neither seconds nor a date: the client backs off as without the header, rather
+    than calling the server unreachable for the rest of the run."""
+    settings = make_settings(tmp_path, too_many.url, retries=2)
+    res = pull([make_agreement(objective())], settings, NOW, START)
+    m = res.measurements[("api", "availability")]
+    assert m.gaps[0].reason.endswith("answered HTTP 429 (too many requests) after 2 retries")
+    assert sleeps == [1.0]  # urllib3's backoff: 0 s before the first retry, 1 s before the next
+    assert len(too_many.requests) == 3
