@@ -38,6 +38,16 @@ class PrometheusServer:
     read_timeout: float = 30.0
     retries: int = 3
     concurrency: int = 4
+    # what one server may cost: ``read_timeout`` bounds each read, not a server sending a
+    # byte every few seconds, so a query (its retries and waits included) ends after
+    # ``query_timeout`` seconds and every query of a run after ``run_timeout``; an answer
+    # is read up to ``max_body_mb`` MiB once decoded (a gzip bomb stops there); a
+    # ``Retry-After`` longer than ``max_retry_after`` seconds ends the query, not a wait.
+    # Each one reached leaves the query's intervals without data, with the reason.
+    query_timeout: float = 300.0
+    run_timeout: float = 3600.0
+    max_body_mb: float = 64.0
+    max_retry_after: float = 30.0
     # the server evaluates the recording rules ``slacode rules`` writes (and their history
     # was backfilled): time slices are read from the recorded series, not re-evaluated
     recording_rules: bool = False
@@ -193,6 +203,14 @@ _SERVER_OPTIONS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
     "read_timeout": ((int, float), lambda v: 0 < v <= 3600, "a number of seconds above 0"),
     "retries": (int, lambda v: 0 <= v <= 20, "a whole number from 0 to 20"),
     "concurrency": (int, lambda v: 1 <= v <= 64, "a whole number from 1 to 64"),
+    "query_timeout": ((int, float), lambda v: 0 < v <= 86400,
+                      "a number of seconds above 0, at most 86400"),
+    "run_timeout": ((int, float), lambda v: 0 < v <= 86400,
+                    "a number of seconds above 0, at most 86400"),
+    "max_body_mb": ((int, float), lambda v: 0 < v <= 4096,
+                    "a number of MiB above 0, at most 4096"),
+    "max_retry_after": ((int, float), lambda v: 0 <= v <= 3600,
+                        "a number of seconds from 0 to 3600"),
     "recording_rules": (bool, None, "true or false"),
 }
 

@@ -22,8 +22,8 @@ Rules, per objective method:
   selector: no data (``GOOD_UNMATCHED``), not 0% good. A ``bad`` selector matching
   nothing stays 0 bad: that is what a healthy service's error counter looks like.
   ``good`` (or ``bad``) above ``total`` by up to 0.1% (at least one event) is
-  extrapolation and is capped to ``total``; more, or an infinite or NaN value, is no
-  data for that interval with the reason.
+  extrapolation and is capped to ``total``; more, or an infinite, NaN or negative value
+  (no count is negative), is no data for that interval with the reason.
 * latency: ``histogram`` + ``threshold``: good = ``<h>_bucket{...,le="<threshold s>"}``,
   total = ``<h>_count{...}``; the ``le`` value matches both ``0.3`` and ``0.30`` forms.
   A histogram exports all its buckets with its count, so no bucket next to a count means
@@ -41,8 +41,10 @@ Rules, per objective method:
   had traffic is ``GOOD_UNMATCHED``, as for events.
 
 Faults: an answer that is not the API's successful JSON (HTTP error, ``status: error``,
-an HTML page, truncated JSON) and an answer with ``warnings`` (Thanos, Mimir and Cortex
-warn when a store did not answer and the result is partial) leave every interval the
+an HTML page, truncated JSON, a redirect to another host, which is never followed: the
+query and the credentials stay with the configured server) and an answer with
+``warnings`` (Thanos, Mimir and Cortex warn when a store did not answer and the result
+is partial) leave every interval the
 query covered without data, with the reason; they are never cached. A pooled query
 that fails is asked again per objective; warnings are about a whole query, so they
 mark every objective it held. A partial answer
@@ -52,26 +54,34 @@ is not counted because its figure would look better or worse than the truth.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import logging
 import math
 import os
 import re
+import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
+    HTTPError,
+    InvalidHeader,
     MaxRetryError,
     NewConnectionError,
     ProtocolError,
     ReadTimeoutError,
+    ResponseError,
 )
 from urllib3.util.retry import Retry
 
@@ -90,10 +100,9 @@ CHUNK_POINTS = 10_000
 #: version of how answers combine into points, part of the cache key: 2 keeps ``good``
 #: series absent from an interval apart (NO_GOOD) and refuses good above total; 3 tells
 #: an absent ``good`` next to counted events (NO_GOOD) from one without (NO_GOOD_IDLE),
-#: for ``good``/``bad`` selectors and time slices too
-RULES = 3
-#: longest ``Retry-After`` we honour; longer waits are cut to this, so a pull stays bounded
-MAX_RETRY_AFTER = 30.0
+#: for ``good``/``bad`` selectors and time slices too; 4 refuses negative counts (3 read
+#: them as 0, and cached such points as figures)
+RULES = 4
 
 
 # --- secrets --------------------------------------------------------------------------------
@@ -188,12 +197,134 @@ def install_redaction(handler: logging.Handler) -> None:
 
 # --- HTTP -----------------------------------------------------------------------------------
 
-class _Retry(Retry):
-    """urllib3 Retry whose ``Retry-After`` wait is capped, so a pull ends in bounded time."""
+#: how often a query's watchdog looks at its deadline (seconds)
+_TICK = 0.05
+#: decoded bytes read from an answer at a time
+_CHUNK = 64 * 1024
+#: the wait between retries (backoff, ``Retry-After``); tests replace it to record waits
+_sleep = time.sleep
+#: the :class:`_Budget` of the query this thread is sending (requests and urllib3 run a
+#: query in the thread that asked)
+_current = threading.local()
 
-    def get_retry_after(self, response):
-        value = super().get_retry_after(response)
-        return None if value is None else min(value, MAX_RETRY_AFTER)
+
+class _GiveUp(ResponseError):
+    """A retry the query's :class:`_Budget` does not allow; its text is the reason."""
+
+
+class _Budget:
+    """What one query may still cost: time until its deadline (``query_timeout``, or the
+    run's ``run_timeout`` when that comes first) and the longest ``Retry-After`` it waits
+    for.
+
+    ``read_timeout`` bounds each read, so a server that sends a byte every few seconds,
+    in its headers or its body, would hold a query for ever: :meth:`watch` runs in a
+    thread of its own and shuts the query's connections down at the deadline, which
+    ends a read that is blocked. It waits with ``time.sleep`` in short ticks rather than
+    on a lock, whose timed waits hang under libfaketime (the suite's moved clock)."""
+
+    def __init__(self, deadline: float, passed: str, max_retry_after: float) -> None:
+        self.deadline = deadline
+        self.passed = passed  # what happened when the deadline passes (after the server's name)
+        self.max_retry_after = max_retry_after
+        self.connections: list[HTTPConnection] = []
+        self.expired = False
+        self.done = False
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def watch(self) -> None:
+        while not self.done:
+            left = self.left()
+            if left > 0:
+                time.sleep(min(left, _TICK))
+                continue
+            self.expired = True
+            for conn in list(self.connections):  # again each tick: a retry's new one too
+                sock = getattr(conn, "sock", None)
+                if sock is not None:
+                    # the plain socket's shutdown, also under TLS: it ends a blocked read
+                    with contextlib.suppress(OSError):
+                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            time.sleep(_TICK)
+
+
+class _Watched:
+    """A connection that joins the watch of the query sending on it (:class:`_Budget`)."""
+
+    def connect(self) -> None:
+        self._join()
+        super().connect()  # type: ignore[misc]
+
+    def request(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self._join()  # a kept-alive connection serves several queries
+        super().request(*args, **kwargs)  # type: ignore[misc]
+
+    def _join(self) -> None:
+        budget = getattr(_current, "budget", None)
+        if budget is not None and self not in budget.connections:
+            budget.connections.append(self)  # type: ignore[arg-type]
+
+
+class _HTTPConnection(_Watched, HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Watched, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+class _Adapter(HTTPAdapter):
+    """requests' adapter with connections a query's deadline can end (:class:`_Budget`)."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+
+    def proxy_manager_for(self, proxy, **kwargs):  # type: ignore[no-untyped-def]
+        """Through an HTTP proxy (``HTTPS_PROXY``) too; SOCKS proxies keep their own pools."""
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
+        return manager
+
+
+class _Retry(Retry):
+    """urllib3 Retry that waits within the query's :class:`_Budget`: a ``Retry-After``
+    longer than ``max_retry_after`` ends the query at once (a server saying "come back
+    tomorrow" is not waited for, nor cut short and asked again), and so does a wait that
+    would pass the query's deadline. Waits go through :data:`_sleep`."""
+
+    def sleep(self, response=None) -> None:  # type: ignore[no-untyped-def]
+        budget: _Budget | None = getattr(_current, "budget", None)
+        wait = None
+        if self.respect_retry_after_header and response is not None:
+            try:
+                wait = self.get_retry_after(response)
+            except InvalidHeader:  # not a number of seconds nor a date: back off instead
+                wait = None
+        if budget is not None and wait is not None and wait > budget.max_retry_after:
+            # urllib3 cuts what it parses to its own maximum (6 hours)
+            more = " or more" if wait >= getattr(self, "retry_after_max", math.inf) else ""
+            raise MaxRetryError(None, "", _GiveUp(  # type: ignore[arg-type]
+                f"asked to wait {wait:.0f}s{more} before asking again (Retry-After), "
+                f"longer than max_retry_after ({budget.max_retry_after:g}s)"))
+        if not wait:
+            wait = self.get_backoff_time()
+        if budget is not None and wait >= budget.left():
+            budget.expired = True  # the wait would end past the deadline: it ends now
+            raise MaxRetryError(None, "", _GiveUp(budget.passed))  # type: ignore[arg-type]
+        if wait > 0:
+            _sleep(wait)
 
 
 def _env_headers(server: PrometheusServer) -> dict[str, str]:
@@ -237,7 +368,7 @@ def make_session(server: PrometheusServer) -> requests.Session:
         respect_retry_after_header=True,
         raise_on_status=False,
     )
-    adapter = HTTPAdapter(
+    adapter = _Adapter(
         max_retries=retry, pool_connections=1, pool_maxsize=max(1, server.concurrency)
     )
     s.mount("http://", adapter)
@@ -310,12 +441,30 @@ class Answer:
     parts: dict[str, dict[int, float]] = field(default_factory=dict)
 
 
+#: redirects followed within the configured server (a proxy moving its API path)
+MAX_REDIRECTS = 3
+_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of ``url``, or None when it has no host or a bad port."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        port = parts.port or _PORTS.get(scheme, 0)
+    except ValueError:
+        return None
+    return (scheme, parts.hostname, port) if parts.hostname else None
+
+
 class PrometheusClient:
     """The HTTP API of one server; counts the queries it sends (retries not included).
 
-    After a connection failure or timeout (retries exhausted) the server counts as down
-    for the rest of the run: later queries are not sent and get the same reason, so a
-    dead server costs one timeout, not one per objective.
+    After a connection failure or timeout (retries exhausted, or a query past its
+    ``query_timeout``) the server counts as down for the rest of the run: later queries
+    are not sent and get the same reason, so a dead server costs one timeout, not one per
+    objective. The run's time on this server starts with the client: no query runs past
+    ``run_timeout`` after that.
     """
 
     def __init__(self, server: PrometheusServer, session: requests.Session | None = None) -> None:
@@ -325,6 +474,7 @@ class PrometheusClient:
         self.queries = 0
         self._lock = threading.Lock()
         self.down = ""  # set after a connection failure: later queries are not sent
+        self._run_deadline = time.monotonic() + server.run_timeout
 
     def query_range(self, expr: str, start: int, end: int, step: int) -> Answer:
         if (end - start) // step + 1 > MAX_POINTS:
@@ -341,27 +491,118 @@ class PrometheusClient:
     def _post(self, path: str, data: dict[str, object], result_type: str) -> Answer:
         if self.down:
             return Answer(error=self.down)
+        budget = self._budget()
+        if budget.left() <= 0:  # the run's time is up: not sent
+            self.down = f"{self._name()} {budget.passed}"
+            log.warning("%s", self.down)
+            return Answer(error=self.down)
         with self._lock:
             self.queries += 1
         log.debug("query %s %s", path, data)
-        timeout = (self.server.connect_timeout, self.server.read_timeout)
+        _current.budget = budget
+        watchdog = threading.Thread(target=budget.watch, name="prometheus-deadline",
+                                    daemon=True)
+        watchdog.start()
         try:
-            resp = self.session.post(self.url + path, data=data, timeout=timeout)
+            answer = self._send(path, data, result_type)
+        finally:
+            budget.done = True
+            _current.budget = None
+        if budget.expired and answer.error:  # whatever the cut connection looked like
+            self.down = answer.error = f"{self._name()} {budget.passed}"
+            log.warning("%s", self.down)
+        return answer
+
+    def _budget(self) -> _Budget:
+        """The limits of a query starting now: ``query_timeout``, within ``run_timeout``."""
+        server = self.server
+        deadline = time.monotonic() + server.query_timeout
+        passed = f"did not finish answering within {server.query_timeout:g}s (query_timeout)"
+        if self._run_deadline < deadline:
+            deadline = self._run_deadline
+            passed = (f"did not finish this run's queries within {server.run_timeout:g}s "
+                      "(run_timeout)")
+        return _Budget(deadline, passed, server.max_retry_after)
+
+    def _send(self, path: str, data: dict[str, object], result_type: str) -> Answer:
+        """The query's answer; after a connection failure the server counts as down."""
+        timeout = (self.server.connect_timeout, self.server.read_timeout)
+        url = self.url + path
+        try:
+            for _hop in range(MAX_REDIRECTS + 1):
+                # redirects are followed here, not by requests: it would send the headers
+                # of ``headers_env`` (an API key, a tenant) to any host a server names.
+                # The body is streamed: read up to ``max_body_mb`` (:meth:`_body`)
+                resp = self.session.post(url, data=data, timeout=timeout,
+                                         allow_redirects=False, stream=True)
+                if not resp.is_redirect:
+                    break
+                resp.close()
+                url = self._redirected(url, resp.headers["Location"])
+                if not url:
+                    return Answer(error=f"{self._name()} redirected the query to another "
+                                        "host; slacode does not follow it, so neither the "
+                                        "query nor the credentials went there")
+            else:
+                return Answer(error=f"{self._name()} redirected the query more than "
+                                    f"{MAX_REDIRECTS} times")
         except requests.exceptions.RequestException as exc:
             reason = self._fault(exc)
+            budget = getattr(_current, "budget", None)
+            if budget is not None and budget.expired:
+                return Answer(error=reason)  # cut at the deadline: _post says so
             if not isinstance(exc, requests.exceptions.RetryError):
                 self.down = reason
             log.warning("%s", reason)
             return Answer(error=reason)
         try:
-            return self._parse(resp, result_type)
+            body, reason = self._body(resp)
+            if reason:
+                return Answer(error=reason)
+            return self._parse(resp, body, result_type)
         finally:
             resp.close()
+
+    def _body(self, resp: requests.Response) -> tuple[bytes | None, str]:
+        """The answer's body, decoded (gzip, deflate), or None when it breaks off; or the
+        reason it is not read: more than ``max_body_mb`` once decoded. It is counted as it
+        is decoded, a chunk at a time (urllib3 decodes at most the bytes asked for), so a
+        gzip bomb costs the limit, not the gigabytes it unpacks to."""
+        limit = int(self.server.max_body_mb * 2**20)
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            for chunk in resp.raw.stream(_CHUNK, decode_content=True):
+                size += len(chunk)
+                if size > limit:
+                    return None, (f"{self._name()} answered with more than "
+                                  f"{self.server.max_body_mb:g} MiB (max_body_mb); the "
+                                  "answer was not read")
+                chunks.append(chunk)
+        except (HTTPError, OSError):  # cut off, a read timeout, a bad encoding
+            return None, ""
+        return b"".join(chunks), ""
+
+    def _redirected(self, url: str, location: str) -> str:
+        """Where a redirect from ``url`` leads when it stays on the configured server (same
+        scheme, host and port; its path and query only, on the configured URL's own
+        netloc), or "" when it leads to another host, which is logged."""
+        target = urljoin(url, location)
+        elsewhere = _origin(target)
+        if elsewhere is not None and elsewhere == _origin(self.url):
+            parts = urlsplit(target)
+            return urlunsplit((*urlsplit(self.url)[:2], parts.path, parts.query, ""))
+        shown = "://".join(elsewhere[:2]) + f":{elsewhere[2]}" if elsewhere else "an invalid URL"
+        log.warning("%s redirected a query to %s, another host: not followed",
+                    self._name(), shown)
+        return ""
 
     def _fault(self, exc: requests.exceptions.RequestException) -> str:
         name = self._name()
         cause = exc.args[0] if exc.args else None
         reason = cause.reason if isinstance(cause, MaxRetryError) else cause
+        if isinstance(reason, _GiveUp):
+            return f"{name} {reason}"
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return f"{name} did not accept a connection within {self.server.connect_timeout:g}s"
         if isinstance(exc, requests.exceptions.ReadTimeout) or isinstance(
@@ -382,11 +623,11 @@ class PrometheusClient:
             return f"{name}: invalid URL"
         return f"{name} unreachable: {type(exc).__name__}"
 
-    def _parse(self, resp: requests.Response, result_type: str) -> Answer:
+    def _parse(self, resp: requests.Response, body: bytes | None, result_type: str) -> Answer:
         name = self._name()
         try:
-            doc = resp.json()
-        except (ValueError, requests.exceptions.RequestException):
+            doc = json.loads(body) if body is not None else None
+        except (ValueError, RecursionError):  # RecursionError: nested beyond belief
             doc = None
         if resp.status_code >= 400:
             detail = ""
@@ -440,6 +681,7 @@ Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, 
 NO_SAMPLES = "no samples in this interval"
 NAN = "the server returned NaN for this interval"
 INF = "the server returned an infinite value for this interval"
+NEGATIVE = "the server returned a negative count for this interval"
 #: kept with a point whose ``good`` series was absent while events were counted (counted
 #: as 0 good): absent in every interval of a fetch, it is a wrong selector (:func:`_reviewed`)
 NO_GOOD = "the good selector matched no series in this interval"
@@ -450,11 +692,17 @@ GOOD_UNMATCHED = ("the good selector matched no series while total has data: "
                   "check the selector")
 
 
-def _not_finite(v: dict[str, float | None]) -> str:
-    """Why values are unusable (NaN or infinite), or ""."""
+def _unusable(v: dict[str, float | None]) -> str:
+    """Why values are unusable (NaN, infinite or negative), or "".
+
+    Every expression counts something (``increase`` of counters, counts of slices), so
+    a negative value is not a count: clipping it to 0 would turn it into a figure (0 good
+    events is a breach, 0 bad ones a perfect score)."""
     for x in v.values():
         if x is not None and not math.isfinite(x):
             return NAN if math.isnan(x) else INF
+    if any(x is not None and x < 0 for x in v.values()):
+        return NEGATIVE
     return ""
 
 
@@ -552,33 +800,32 @@ def _events(q: PrometheusQuery) -> Plan:
         raise ValueError("needs good and total, bad and total, or good and bad selectors")
 
     def combine(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
-        bad_value = _not_finite(v)
+        bad_value = _unusable(v)
         if bad_value:
             return None, None, bad_value
         if "total" in v:
             total = v["total"]
             if total is None:
                 return None, None, NO_SAMPLES
-            total = max(total, 0.0)
             if "good" in v:
                 good = v["good"]
                 if good is None:
                     return 0.0, total, NO_GOOD if total else NO_GOOD_IDLE
                 why = _excess("good", good, total)
             else:
-                bad = max(v["bad"] or 0.0, 0.0)
+                bad = v["bad"] or 0.0
                 why = _excess("bad", bad, total)
-                good = total - bad
+                good = max(total - bad, 0.0)  # bad above total by extrapolation's hair
             if why:
                 return None, None, why
         else:
             if v["good"] is None and v["bad"] is None:
                 return None, None, NO_SAMPLES
-            good, bad = max(v["good"] or 0.0, 0.0), max(v["bad"] or 0.0, 0.0)
+            good, bad = v["good"] or 0.0, v["bad"] or 0.0
             total = good + bad
             if v["good"] is None:
                 return 0.0, total, NO_GOOD if total else NO_GOOD_IDLE
-        return min(max(good, 0.0), total), total, ""
+        return min(good, total), total, ""
 
     return Plan(exprs, combine)
 
@@ -686,7 +933,7 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
         return good, total, why
 
     def figures(v: dict[str, float | None]) -> tuple[float | None, float | None, str]:
-        bad_value = _not_finite(v)
+        bad_value = _unusable(v)
         if bad_value:
             return None, None, bad_value
         slices = v["slices"]

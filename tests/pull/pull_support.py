@@ -41,13 +41,15 @@ class FakePrometheus:
     Modes: ``503``, ``429`` (with ``Retry-After: 1``), ``html``, ``truncated``,
     ``status-error``, ``nan``, ``empty``, ``warnings``, ``ok``, ``zero`` (healthy scrapes,
     no traffic), ``partial`` (the series exists only for the last ``partial_from`` seconds
-    of the asked range). Like Prometheus, a range query of more than 11,000 points gets a
+    of the asked range), ``negative`` (the parts named in ``negative`` answer -10, the
+    others 10). Like Prometheus, a range query of more than 11,000 points gets a
     400. Records every request's headers in ``requests``.
     """
 
     def __init__(self, mode: str) -> None:
         self.mode = mode
         self.partial_from = 5 * 86400
+        self.negative: tuple[str, ...] = ("good",)  # expressions answered -10 (``negative``)
         self.requests: list[dict[str, str]] = []
         fake = self
 
@@ -111,12 +113,18 @@ class FakePrometheus:
         # a combined query (``slacode_part`` labels) gets one series per part
         parts = re.findall(r'"slacode_part", "([^"]+)"', form.get("query", "")) or [None]
         metrics = [{"slacode_part": p} if p else {} for p in parts]
-        result = [] if mode == "empty" else [{"metric": m, "values": values} for m in metrics]
+
+        def of(m: dict[str, str]) -> list[list[object]]:
+            if mode == "negative" and m.get("slacode_part", "").split(".")[-1] in self.negative:
+                return [[t, "-10"] for t, _ in values]
+            return values
+
+        result = [] if mode == "empty" else [{"metric": m, "values": of(m)} for m in metrics]
         if not values:
             result = []
         if "time" in form:
             result = [] if mode == "empty" or not values else [
-                {"metric": m, "value": values[0]} for m in metrics]
+                {"metric": m, "value": of(m)[0]} for m in metrics]
         doc = {"status": "success",
                "data": {"resultType": "vector" if "time" in form else "matrix", "result": result}}
         if mode == "warnings":

@@ -8,7 +8,6 @@ which also covers 3.x's left-open ranges (one extrapolated minute in sixty).
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pull_synthetic as ps
@@ -197,10 +196,11 @@ def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
         return answer
 
     monkeypatch.setattr(PrometheusClient, "_post", post_then_stop)
-    t0 = time.monotonic()
+    waits: list[float] = []  # what the client asks to wait between tries, not slept
+    monkeypatch.setattr(prom_mod, "_sleep", waits.append)
     res = pull([agr], settings, NOW, start=START)
-    assert time.monotonic() - t0 < 60
     assert res.queries == 2  # the answered one and the refused one; none after that
+    assert waits == []  # a refused connection is retried at once (backoff 0 s), not waited on
     for m in res.measurements.values():
         assert any(p.has_data for p in m.points)  # the days the first query answered
         missing = [p for p in m.points if not p.has_data]
@@ -212,11 +212,14 @@ def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
 def test_answers_slower_than_the_read_timeout_give_no_data(prometheus, tmp_path) -> None:
     proxy = DelayProxy(prometheus.port, delay=3.0)
     try:
-        t0 = time.monotonic()
         res = run([EVENTS], proxy.url, tmp_path, read_timeout=0.5, retries=1)
-        assert time.monotonic() - t0 < 30
     finally:
         proxy.close()
     m = series(res, "availability")
     assert not any(p.has_data for p in m.points)
-    assert m.gaps[0].reason == "Prometheus server 'default' did not answer within 0.5s"
+    assert {g.reason for g in m.gaps} == {
+        "Prometheus server 'default' did not answer within 0.5s"}
+    # the query and its one retry, each cut at the read timeout; then the server counts
+    # as down and no other query is sent
+    assert res.queries == 1
+    assert proxy.sent.count(b"POST /api/v1/") == 2
