@@ -290,9 +290,20 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
     return one(f"{prefix}{error.message}")
 
 
+#: durations that need a fixed length (times on a clock, slice and step lengths): no
+#: calendar months or years
+FIXED_LENGTH = frozenset({"within", "slice", "threshold", "resolution", "response"})
+_FIXED_HINT = ("a whole number and a unit of fixed length (ms, s, m, h, d, w), e.g. 300ms, "
+               "15m, 8h, 3d; on a business-hours clock 1d is one working day and 24h is 24 "
+               "working hours")
+
+
 def _hint(error: ValidationError) -> str:
     pattern = error.schema.get("pattern", "")
     thing, hint = _PATTERNS.get(pattern, ("value", f"expected text matching {pattern}"))
+    field = next((p for p in reversed(error.absolute_path) if isinstance(p, str)), "")
+    if pattern == DURATION_PATTERN and field in FIXED_LENGTH:
+        hint = _FIXED_HINT
     return f"{thing}: expected {hint}"
 
 

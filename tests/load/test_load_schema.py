@@ -109,3 +109,25 @@ def test_samples_begin_with_the_editor_schema_line() -> None:
     for path in (ROOT / "slas").glob("*.yaml"):
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../schemas/sla.schema.json", path.name
+
+
+def test_a_bad_incident_time_is_explained_as_a_fixed_length_on_its_clock() -> None:
+    """Where months and years are not allowed, the message does not offer them, and says
+    what a day means on a business-hours clock."""
+    text = MINIMAL + (
+        "priorities:\n  P1: {response: 2days, resolution: 4h}\n")
+    _, problems = load_text(text, "x.yaml")
+    msg = next(str(p) for p in problems if "response" in str(p))
+    assert "'2days' is not a valid duration" in msg
+    assert "(ms, s, m, h, d, w)" in msg and "mo" not in msg.split("expected", 1)[1]
+    assert "1d is one working day and 24h is 24 working hours" in msg
+    # elsewhere a calendar duration is fine, and the hint offers it
+    _, problems = load_text(MINIMAL + "review: {every: 6 months, last: 2026-01-01}\n", "x.yaml")
+    assert any("(ms, s, m, h, d, w, mo, y)" in str(p) for p in problems)
+
+
+def test_the_schema_tells_editors_what_a_day_is_on_a_business_clock() -> None:
+    """Hover help on `within` and on the priority matrix's response and resolution."""
+    defs = definition_files()
+    text = json.dumps(defs["objective"]) + json.dumps(defs["operations"])
+    assert text.count("1d is one working day") == 3
