@@ -36,7 +36,8 @@ from slacode.problems import SlacodeError
 @click.option("--pr", "pr_mode", is_flag=True,
               help="Pull-request mode: a changed promise needs a version bump and a new "
                    "effective date, and no commit of the range may change a merged version "
-                   "in place; a maintenance window may not be added after it began; an "
+                   "in place; a maintenance window may not be added after it began, nor a "
+                   "promise weakened from a date before the check; an "
                    "agreement with frozen periods in the ledger may not be removed (set "
                    "contract.end instead).")
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",

@@ -417,15 +417,29 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
                 "set the date the new version takes effect, after the previous one",
                 "history.effective-date",
             ))
-        elif d.head_date is not None and b.effective < d.head_date:
+        elif (day := d.as_of.date() if d.as_of else d.head_date) and b.effective < day:
             pos = b.pos("/effective")
-            out.append(Problem(
-                b.path, pos.line, pos.col, "warning",
-                f"{b.id}: version {b.version} takes effect on {b.effective.isoformat()}, before "
-                f"this change ({d.head_date.isoformat()}): periods from that day on are judged "
-                "by it, even those already closed",
-                "history.retroactive",
-            ))
+            weaker = next((c for c in promises if c.weakens), None)
+            if weaker is not None:
+                # periods under way or closed would be judged by a weaker promise than
+                # the one customers were given for them, like a backdated maintenance window
+                out.append(Problem(
+                    b.path, pos.line, pos.col, "error",
+                    f"{b.id}: version {b.version} weakens a promise ({weaker.what}) from "
+                    f"{b.effective.isoformat()}, before this change ({day.isoformat()}): "
+                    "periods already under way or closed would be judged by the weaker "
+                    f"promise. Set effective to {day.isoformat()} or later (a new period's "
+                    "start, such as the first of next month, is clearest)",
+                    "history.retroactive-weaker",
+                ))
+            else:
+                out.append(Problem(
+                    b.path, pos.line, pos.col, "warning",
+                    f"{b.id}: version {b.version} takes effect on {b.effective.isoformat()}, "
+                    f"before this change ({day.isoformat()}): periods from that day on are "
+                    "judged by it, even those already closed",
+                    "history.retroactive",
+                ))
     failed = {p.path for p in out if p.code in ("history.version-bump", "history.effective-date")}
     out += _commit_problems(d, failed)
     return tuple(sorted(set(out)))

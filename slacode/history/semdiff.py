@@ -184,11 +184,26 @@ def _meta(old: Agreement, new: Agreement, out: list[Change]) -> None:
         parts = [f"{k} {v}" for k, v in (("reference", c.reference), ("from", c.start),
                                           ("until", c.end), ("renewal", c.renewal)) if v]
         note("contract now " + (", ".join(str(p) for p in parts) or "none"), "/contract")
-    if old.review != new.review:
-        note(f"review every {dur(new.review.every)}"
-             + (f", last {new.review.last.isoformat()}" if new.review.last else ""), "/review")
+    # The policy promises both a review cadence (contract management) and a way to
+    # complain (problem and complaint handling): a longer cadence or a removed channel
+    # is a weaker promise; the date of the last review is bookkeeping.
+    if old.review.every != new.review.every:
+        stretched = _longer(old.review.every, new.review.every)
+        out.append(Change(f"review every {dur(old.review.every)} → {dur(new.review.every)}",
+                          weakens=stretched, pointer="/review/every"
+                          if new.review.every else "/review"))
+    if old.review.last != new.review.last:
+        note(f"last review {new.review.last.isoformat() if new.review.last else 'none'}",
+             "/review/last" if new.review.last else "/review")
     if old.complaints != new.complaints:
-        note(f"complaints channel now {new.complaints or 'none'}", "/complaints")
+        if not new.complaints:
+            out.append(Change(f"complaints channel removed: {old.complaints}", weakens=True,
+                              pointer=""))
+        elif not old.complaints:
+            out.append(Change(f"complaints channel added: {new.complaints}",
+                              pointer="/complaints"))
+        else:
+            note(f"complaints channel now {new.complaints}", "/complaints")
     if old.plans != new.plans:
         olds = {p.id: p for p in old.plans}
         news = {p.id: p for p in new.plans}

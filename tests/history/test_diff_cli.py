@@ -101,13 +101,36 @@ def test_unknown_revision_and_missing_repository_are_one_line_errors(
     assert r.returncode == 1 and "history unavailable: not a git repository" in r.stderr
 
 
-def test_effective_date_before_the_change_is_a_warning(slacode, branched: Repo) -> None:
+def test_a_stronger_promise_effective_before_the_change_is_a_warning(
+    slacode, branched: Repo
+) -> None:
     branched.commit("Backdated", {PATH: sla(version=2, effective="2026-01-02", target=99.95)},
                     date="2026-05-01T10:00:00+00:00")
-    r = slacode(branched, "diff", "main", "HEAD", "--pr")
+    r = slacode(branched, "diff", "main", "HEAD", "--pr", "--now", "2026-05-01T12:00:00Z")
     assert r.returncode == 0, r.stderr
     assert ("warning: payments-api: version 2 takes effect on 2026-01-02, before this change "
             "(2026-05-01)") in r.stderr
+
+
+def test_a_weaker_promise_effective_before_the_check_is_an_error_at_its_line(
+    slacode, branched: Repo
+) -> None:
+    """It would judge periods already under way (or closed) by a lower target than the
+    one customers were given for them; dated from the check, not from the commit."""
+    text = sla(version=2, effective="2026-06-01", target=99.5)
+    branched.commit("Lower the target", {PATH: text}, date="2026-05-20T10:00:00+00:00")
+    r = slacode(branched, "diff", "main", "HEAD", "--pr", "--now", "2026-06-15T00:00:00Z")
+    assert r.returncode == 1
+    line, col = line_col(text, "2026-06-01")
+    assert r.stderr.splitlines() == [
+        f"{PATH}:{line}:{col}: error: payments-api: version 2 weakens a promise (monthly "
+        "availability target 99.9% → 99.5%) from 2026-06-01, before this change (2026-06-15): "
+        "periods already under way or closed would be judged by the weaker promise. Set "
+        "effective to 2026-06-15 or later (a new period's start, such as the first of next "
+        "month, is clearest)"]
+    # the same change checked before that day passes
+    r = slacode(branched, "diff", "main", "HEAD", "--pr", "--now", "2026-05-21T00:00:00Z")
+    assert r.returncode == 0, r.stderr
 
 
 @pytest.mark.parametrize("rev", ["main..HEAD", "main...change"])

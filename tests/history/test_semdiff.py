@@ -197,3 +197,28 @@ def test_a_calendar_named_hours_keeps_its_name_when_its_days_change() -> None:
     new = replace(BASE, calendars=(*BASE.calendars, replace(office, weekdays=(0, 1))))
     assert [c.what for c in diff_agreements(old, new)] == [
         "business days of calendar office-hours now Mon, Tue (were Mon–Fri)"]
+
+
+def test_a_longer_review_cadence_and_a_removed_complaint_channel_are_weaker_promises() -> None:
+    """The policy promises both (complaint handling, contract review): neither is "not a
+    promise", and the customer reads them among the weaker promises."""
+    from slacode.model import Review
+
+    old = replace(BASE, complaints="complaints@example.com",
+                  review=Review(every=D("3mo"), last=date(2026, 1, 1)))
+    stretched = replace(old, complaints="", review=Review(every=D("12mo"),
+                                                          last=date(2026, 1, 1)))
+    changes = {c.what: c for c in diff_agreements(old, stretched)}
+    review = changes["review every 3 months → 12 months"]
+    gone = changes["complaints channel removed: complaints@example.com"]
+    assert review.weakens and review.promise and gone.weakens and gone.promise
+    # the other way round is stronger; a new date of the last review is bookkeeping
+    back = {c.what: c for c in diff_agreements(stretched, replace(
+        old, review=Review(every=D("3mo"), last=date(2026, 6, 1))))}
+    assert not back["review every 12 months → 3 months"].weakens
+    assert back["review every 12 months → 3 months"].promise
+    assert not back["complaints channel added: complaints@example.com"].weakens
+    assert not back["last review 2026-06-01"].promise
+    moved = diff_agreements(old, replace(old, complaints="https://example.com/complain"))
+    assert [(c.what, c.weakens, c.promise) for c in moved] == [
+        ("complaints channel now https://example.com/complain", False, False)]
