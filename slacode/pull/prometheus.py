@@ -47,6 +47,12 @@ query covered without data, with the reason; they are never cached. A pooled que
 that fails is asked again per objective; warnings are about a whole query, so they
 mark every objective it held. A partial answer
 is not counted because its figure would look better or worse than the truth.
+
+Pooled queries join several agreements' expressions in one text, so no expression may
+reach into another: selectors are checked at load (``slacode.promql``), a pooled query
+is sent only when it parses into exactly the parts it was built from, part names carry
+a tag drawn per query, and an answer whose series are not exactly one per part, each
+labelled with nothing but its part's name, is not credited to anyone (``_ask``).
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ import logging
 import math
 import os
 import re
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -77,6 +84,7 @@ from urllib3.util.retry import Retry
 
 from slacode.config import PrometheusServer, Settings
 from slacode.model import Objective, PrometheusQuery
+from slacode.promql import pooled_problem
 from slacode.pull.align import layout, uniform_runs
 from slacode.pull.base import Counts, CountSeries, Gap, PullRequest
 from slacode.pull.cache import Cache, CachedPoint, Row
@@ -308,6 +316,9 @@ class Answer:
     # values by evaluation time, by the ``slacode_part`` label of a combined query (see
     # ``combined``; "" for an answer without it); series of one part are added up
     parts: dict[str, dict[int, float]] = field(default_factory=dict)
+    # the labels of every series (or sample) of the answer, in order: which expression a
+    # series belongs to is checked against them (:func:`_unattributed`)
+    labels: list[dict[str, str]] = field(default_factory=list)
 
 
 class PrometheusClient:
@@ -412,15 +423,18 @@ class PrometheusClient:
             rtype = payload["resultType"]
             result = payload["result"]
             parts: dict[str, dict[int, float]] = {}
+            labels: list[dict[str, str]] = []
             if rtype == "matrix" and result_type == "matrix":
                 for series in result:
-                    part = parts.setdefault(series.get("metric", {}).get(PART, ""), {})
+                    labels.append(series.get("metric", {}))
+                    part = parts.setdefault(labels[-1].get(PART, ""), {})
                     for ts, val in series["values"]:
                         t = round(float(ts))
                         part[t] = part.get(t, 0.0) + float(val)
             elif rtype == "vector" and result_type == "vector":
                 for sample in result:
-                    part = parts.setdefault(sample.get("metric", {}).get(PART, ""), {})
+                    labels.append(sample.get("metric", {}))
+                    part = parts.setdefault(labels[-1].get(PART, ""), {})
                     ts, val = sample["value"]
                     t = round(float(ts))
                     part[t] = part.get(t, 0.0) + float(val)
@@ -431,7 +445,7 @@ class PrometheusClient:
                 return Answer(error=f"{name} answered an unexpected result type {rtype!r}")
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return Answer(error=f"{name} answered JSON without the expected data")
-        return Answer(warnings=warnings, parts=parts)
+        return Answer(warnings=warnings, parts=parts, labels=labels)
 
 
 # --- query plans ----------------------------------------------------------------------------
@@ -659,11 +673,12 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
         # the server records one sample per slice (``slacode rules``): plain range
         # functions over those samples, instead of evaluating every slice again
         sel = f'{RECORDED_BAD}{{slacode_key="{rule.key}"}}'
-        exprs = {"slices": f"count_over_time({sel}[__R__])",
-                 "bad": f"sum_over_time({sel}[__R__])"}
+        # summed like every other expression: one series without labels (_unattributed)
+        exprs = {"slices": f"sum(count_over_time({sel}[__R__]))",
+                 "bad": f"sum(sum_over_time({sel}[__R__]))"}
         if rule.traffic:
             tsel = f'{RECORDED_TRAFFIC}{{slacode_key="{rule.key}"}}'
-            exprs["traffic"] = f"sum_over_time({tsel}[__R__])"
+            exprs["traffic"] = f"sum(sum_over_time({tsel}[__R__]))"
     else:
         exprs = {
             "slices": f"count_over_time(({rule.total})[__R__:{s}s])",
@@ -1005,41 +1020,89 @@ def _groups(items: list[_Item], parts: int) -> list[list[_Item]]:
 
 
 def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
-    """One query for all ``items``; when it fails and holds several objectives, one query
-    per objective, so that a broken expression costs only its own objective.
+    """One query for all ``items``; when it fails or holds series that cannot be told
+    apart, and holds several objectives, one query per objective (:func:`_alone`): a
+    broken expression costs only its own objective.
 
     Uniform: the items share one run of equal contiguous intervals, and one range query
     steps from interval end to interval end. Otherwise each item is one odd interval,
-    evaluated by an instant query with its parts pinned to their ends with ``@``."""
+    evaluated by an instant query with its parts pinned to their ends with ``@``.
+
+    Several agreements' expressions in one query text must not reach into each other
+    (issue 17): the pooled query is sent only when it parses into exactly the parts it
+    was built from (:func:`slacode.promql.pooled_problem`), each part's name carries a
+    tag drawn for this query, which no agreement text can know, and every series of
+    the answer must be one its part's expression can produce (:func:`_unattributed`).
+    """
     client = items[0][0].client
+    tag = secrets.token_hex(8)
     parts: list[tuple[str, str]] = []
     for k, (job, spans) in enumerate(items):
         for name, tmpl in job.plan.exprs.items():
             s, e = spans[0]
             at = None if uniform else e
-            parts.append((f"{k}.{name}", _range(tmpl, e - s, job.plan.subquery, at)))
+            parts.append((f"{tag}.{k}.{name}", _range(tmpl, e - s, job.plan.subquery, at)))
+    query = combined(parts)
+    pooled = len({id(job) for job, _ in items}) > 1
+    if pooled:
+        wrong = pooled_problem(query, parts, PART)
+        if wrong:
+            log.warning("a pooled query is asked per objective instead: %s", wrong)
+            return _alone(uniform, items)
     if uniform:
         s0, e0 = items[0][1][0]
-        ans = client.query_range(combined(parts), e0, items[0][1][-1][1], e0 - s0)
+        ans = client.query_range(query, e0, items[0][1][-1][1], e0 - s0)
     else:
-        ans = client.query(combined(parts), max(spans[-1][1] for _, spans in items))
-    if ans.error and len({id(job) for job, _ in items}) > 1 and not client.down:
-        by_job: dict[int, list[_Item]] = {}
-        for item in items:
-            by_job.setdefault(id(item[0]), []).append(item)
-        return [a for group in by_job.values() for a in _ask(uniform, group)]
+        ans = client.query(query, max(spans[-1][1] for _, spans in items))
+    reason = ans.error or _unattributed(client, ans, {name for name, _ in parts})
+    if pooled and reason and not client.down:
+        return _alone(uniform, items)
     out: list[_Answered] = []
     for k, (job, spans) in enumerate(items):
         got: dict[str, dict[int, float]] = {}
         for name in job.plan.exprs:
-            values = ans.parts.get(f"{k}.{name}", {})
+            values = ans.parts.get(f"{tag}.{k}.{name}", {}) if not reason else {}
             if uniform:
                 length = spans[0][1] - spans[0][0]
                 got[name] = {e - length: values[e] for e in values}
             else:
                 got[name] = {spans[0][0]: sum(values.values())} if values else {}
-        out.append((job, spans, got, ans.error, ans.warnings))
+        out.append((job, spans, got, reason, ans.warnings))
     return out
+
+
+def _alone(uniform: bool, items: list[_Item]) -> list[_Answered]:
+    """:func:`_ask` once per objective (per job) of a pooled query."""
+    by_job: dict[int, list[_Item]] = {}
+    for item in items:
+        by_job.setdefault(id(item[0]), []).append(item)
+    return [a for group in by_job.values() for a in _ask(uniform, group)]
+
+
+def _unattributed(client: PrometheusClient, ans: Answer, names: set[str]) -> str:
+    """Why the series of ``ans`` cannot each be credited to the one expression that
+    produced them, or "".
+
+    Every expression slacode asks for aggregates into one series without labels (a
+    ``sum``, or a range function of one), which :func:`combined` labels with its part's
+    name. So each series must carry exactly that one label, naming a part the query
+    asked for, and no part may come twice. Anything else means the query did not mean
+    what it was built to mean (a selector that rewrote it, a server that mixes answers):
+    no series of it is credited to anyone."""
+    seen: set[str] = set()
+    for metric in ans.labels:
+        part = metric.get(PART) if isinstance(metric, dict) else None
+        if part not in names or len(metric) != 1:
+            return (f"{client._name()} answered a series that no expression of the query "
+                    "produces: not counted")
+        if part in seen:
+            return (f"{client._name()} answered two series for one expression of the query: "
+                    "not counted")
+        seen.add(part)
+    if not set(ans.parts) <= names:
+        return (f"{client._name()} answered a series that no expression of the query "
+                "produces: not counted")
+    return ""
 
 
 def _safe_url(url: str) -> str:
