@@ -44,8 +44,9 @@ Faults: an answer that is not the API's successful JSON (HTTP error, ``status: e
 an HTML page, truncated JSON) and an answer with ``warnings`` (Thanos, Mimir and Cortex
 warn when a store did not answer and the result is partial) leave every interval the
 query covered without data, with the reason; they are never cached. A pooled query
-that fails is asked again per objective; warnings are about a whole query, so they
-mark every objective it held. A partial answer
+that fails or warns is asked again per objective, so a fault or a warning marks only the
+objectives it is about. The reason says that the server warned, not what: the server's
+words (which may name internal metrics) stay in the run's warnings. A partial answer
 is not counted because its figure would look better or worse than the truth.
 
 Pooled queries join several agreements' expressions in one text, so no expression may
@@ -771,7 +772,10 @@ class _Job:
         """Take one query's answer for some of the job's intervals."""
         self.warnings.extend(w for w in warn if w not in self.warnings)
         if warn and not reason:
-            reason = f"{self.client._name()} answered with partial data: {warn[0]}"
+            # the server's words stay in the run's warnings (the log): they may name
+            # internal metrics or stores, and a reason is published with the figures
+            reason = (f"{self.client._name()} warned that its answer to this query may be "
+                      "partial (the warning is in the run's log)")
         names = self.plan.exprs
         for s, e in spans:
             if reason:
@@ -1020,9 +1024,10 @@ def _groups(items: list[_Item], parts: int) -> list[list[_Item]]:
 
 
 def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
-    """One query for all ``items``; when it fails or holds series that cannot be told
-    apart, and holds several objectives, one query per objective (:func:`_alone`): a
-    broken expression costs only its own objective.
+    """One query for all ``items``; when it fails, warns or holds series that cannot be
+    told apart, and holds several objectives, one query per objective (:func:`_alone`):
+    a broken expression costs only its own objective, and a warning (the server's words)
+    marks only the objective whose expression it is about.
 
     Uniform: the items share one run of equal contiguous intervals, and one range query
     steps from interval end to interval end. Otherwise each item is one odd interval,
@@ -1055,7 +1060,7 @@ def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
     else:
         ans = client.query(query, max(spans[-1][1] for _, spans in items))
     reason = ans.error or _unattributed(client, ans, {name for name, _ in parts})
-    if pooled and reason and not client.down:
+    if pooled and (reason or ans.warnings) and not client.down:
         return _alone(uniform, items)
     out: list[_Answered] = []
     for k, (job, spans) in enumerate(items):

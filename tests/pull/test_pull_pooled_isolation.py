@@ -1,5 +1,6 @@
 """Pooled queries hold several agreements' expressions in one PromQL text: no agreement may
-reach into another's figures (issue 17, item 1).
+reach into another's figures (issue 17, item 1), and a server's warning about one
+expression marks only the objective it is about, without its words on a page (item 7).
 
 The selectors here are put into the model directly, past the loader's check
 (``tests/load/test_load_selectors.py``), to prove the layers of the source behind it."""
@@ -14,8 +15,12 @@ from promql_parser import parse
 from pull_support import make_agreement, make_settings
 from test_pull_pooled import mine
 from test_pull_prometheus import BERLIN, EVENTS, NOW, START, src
+from test_pull_trust import GOOD_TOTAL, Stub, events, series_answer
+from test_pull_trust import NOW as STUB_NOW
+from test_pull_trust import START as STUB_START
 
 import slacode.pull.prometheus as prom
+from slacode.evaluate import evaluate
 from slacode.promql import pooled_problem
 from slacode.pull import pull
 from slacode.pull.prometheus import PART, combined
@@ -105,3 +110,62 @@ def test_a_part_that_reaches_into_its_neighbours_is_seen_before_the_query_is_sen
     # a part that parses alone but hides the rest of the line behind a comment
     comment = [("t.0.good", "sum(increase(ok_total[1d])) # "), *honest[1:]]
     assert pooled_problem(combined(comment), comment, PART) != ""
+
+
+# --- item 7: a warning marks only the objective whose expression it is about -------------
+
+INTERNAL = "billing_ledger_internal_total"
+SAID = f"PromQL info: metric {INTERNAL} might not be a counter"
+
+
+def test_a_warning_about_one_expression_marks_only_its_objective(stubs, tmp_path) -> None:
+    """A server that warns whenever a query reads the internal metric: pooled, the warning
+    would have marked both services; asked again per objective, it marks the internal one
+    only, and its words are in the run's warnings, not in any published reason."""
+    base = series_answer(lambda name, t: 100.0)
+
+    def answer(form: dict[str, str], headers: dict[str, str]) -> tuple[int, dict]:
+        code, doc = base(form, headers)
+        if INTERNAL in form["query"]:
+            doc["warnings"] = [SAID]
+        return code, doc
+
+    stub = stubs(answer)
+    public = make_agreement(GOOD_TOTAL, id="status")
+    internal = make_agreement(
+        events(good=f'{INTERNAL}{{ok="1"}}', total=INTERNAL), id="billing")
+    res = pull([public, internal], make_settings(tmp_path, stub.url, retries=0),
+               STUB_NOW, STUB_START)
+    ok = res.measurements[("status", "availability")]
+    assert all(p.has_data for p in ok.points) and not ok.gaps and ok.warnings == ()
+    warned = res.measurements[("billing", "availability")]
+    assert not any(p.has_data for p in warned.points)
+    assert warned.warnings == (SAID,)
+    assert {g.reason for g in warned.gaps} == {
+        "Prometheus server 'default' warned that its answer to this query may be partial "
+        "(the warning is in the run's log)"}
+    # the run's log names the objective the warning is about, and only that one
+    said = [p.message for p in res.problems if p.code == "pull.warning"]
+    assert said == [f"billing/availability: server warning: {SAID}"]
+    # what the pages show: the public service is judged, and no reason quotes the server
+    results = evaluate([public, internal], res.measurements, STUB_NOW, history_months=1)
+    for r in results:
+        for period in r.periods:
+            assert not any(INTERNAL in reason for reason in period.reasons)
+    status = next(r for r in results if r.service == "status")
+    assert any(p.value is not None for p in status.periods)
+    # one pooled query warned, then each objective was asked alone
+    assert [INTERNAL in r.get("query", "") for r in stub.requests] == [True, False, True]
+
+
+@pytest.fixture
+def stubs():
+    made: list[Stub] = []
+
+    def make(answer) -> Stub:
+        made.append(Stub(answer))
+        return made[-1]
+
+    yield make
+    for s in made:
+        s.close()
