@@ -169,3 +169,44 @@ def stubs():
     yield make
     for s in made:
         s.close()
+
+
+@pytest.mark.parametrize(("odd", "why"), [
+    ("twice", "answered two series for one expression of the query"),
+    ("labelled", "answered a series that no expression of the query produces"),
+    ("unasked", "answered a series that no expression of the query produces"),
+])
+def test_an_answer_that_does_not_add_up_per_expression_is_never_a_figure(
+    stubs, tmp_path, odd: str, why: str
+) -> None:
+    """A server whose answer holds a part twice, a part with labels its ``sum`` cannot
+    have, or a part nobody asked for: no series of it is added to any figure, and the
+    objective says why. (The first series is a ``total``: twice, it used to be summed
+    into a 50% figure.)"""
+    base = series_answer(lambda name, t: 100.0)
+
+    def answer(form: dict[str, str], headers: dict[str, str]) -> tuple[int, dict]:
+        code, doc = base(form, headers)
+        first = dict(doc["data"]["result"][0])
+        if odd == "twice":
+            doc["data"]["result"].append(first)
+        elif odd == "labelled":
+            first["metric"] = {**first["metric"], "instance": "a"}
+            doc["data"]["result"][0] = first
+        else:
+            first["metric"] = {PART: "0.good"}
+            doc["data"]["result"].append(first)
+        return code, doc
+
+    stub = stubs(answer)
+    agreements = [make_agreement(GOOD_TOTAL, id="status"),
+                  make_agreement(events(good='ok_total{job="y"}', total='all_total{job="y"}'),
+                                 id="shop")]
+    res = pull(agreements, make_settings(tmp_path, stub.url, retries=0), STUB_NOW, STUB_START)
+    for agr in agreements:
+        m = res.measurements[(agr.id, "availability")]
+        assert not any(p.has_data for p in m.points)
+        assert {g.reason for g in m.gaps} == {f"Prometheus server 'default' {why}: not counted"}
+        assert all(g.fault for g in m.gaps)
+    # asked pooled, then once per objective
+    assert len(stub.requests) == 3
