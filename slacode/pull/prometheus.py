@@ -99,8 +99,10 @@ CHUNK_POINTS = 10_000
 #: version of how answers combine into points, part of the cache key: 2 keeps ``good``
 #: series absent from an interval apart (NO_GOOD) and refuses good above total; 3 tells
 #: an absent ``good`` next to counted events (NO_GOOD) from one without (NO_GOOD_IDLE),
-#: for ``good``/``bad`` selectors and time slices too
-RULES = 3
+#: for ``good``/``bad`` selectors and time slices too; 4: an answer's series are credited
+#: only to the part that produced them (one series per part, never summed), so points a
+#: pooled query's rewritten text may have forged before are asked for again
+RULES = 4
 #: longest ``Retry-After`` we honour; longer waits are cut to this, so a pull stays bounded
 MAX_RETRY_AFTER = 30.0
 
