@@ -317,7 +317,8 @@ class Answer:
     error: str = ""  # a fault (down, timeout, HTTP error, unreadable body); not cached
     warnings: tuple[str, ...] = ()
     # values by evaluation time, by the ``slacode_part`` label of a combined query (see
-    # ``combined``; "" for an answer without it); series of one part are added up
+    # ``combined``; "" for an answer without it); series of one part are added up here,
+    # and :func:`_unattributed` refuses an answer in which a part has more than one
     parts: dict[str, dict[int, float]] = field(default_factory=dict)
     # the labels of every series (or sample) of the answer, in order: which expression a
     # series belongs to is checked against them (:func:`_unattributed`)
