@@ -24,6 +24,7 @@ from slacode.evaluate import evaluate
 from slacode.promql import pooled_problem
 from slacode.pull import pull
 from slacode.pull.prometheus import PART, combined
+from slacode.render import render
 
 
 def attack(selector: str, victim_part: str) -> str:
@@ -132,8 +133,9 @@ def test_a_warning_about_one_expression_marks_only_its_objective(stubs, tmp_path
 
     stub = stubs(answer)
     public = make_agreement(GOOD_TOTAL, id="status")
-    internal = make_agreement(
-        events(good=f'{INTERNAL}{{ok="1"}}', total=INTERNAL), id="billing")
+    internal = replace(make_agreement(
+        events(good=f'{INTERNAL}{{ok="1"}}', total=INTERNAL), id="billing"),
+        visibility="internal")
     res = pull([public, internal], make_settings(tmp_path, stub.url, retries=0),
                STUB_NOW, STUB_START)
     ok = res.measurements[("status", "availability")]
@@ -154,6 +156,11 @@ def test_a_warning_about_one_expression_marks_only_its_objective(stubs, tmp_path
             assert not any(INTERNAL in reason for reason in period.reasons)
     status = next(r for r in results if r.service == "status")
     assert any(p.value is not None for p in status.periods)
+    pages = render([public, internal], results, now=STUB_NOW)
+    assert pages and not any(INTERNAL in text for text in pages.values())
+    inside = render([public, internal], results, now=STUB_NOW, audience="internal")
+    assert any("warned that its answer to this query may be partial" in text
+               for text in inside.values())
     # one pooled query warned, then each objective was asked alone
     assert [INTERNAL in r.get("query", "") for r in stub.requests] == [True, False, True]
 
