@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slacode.load.yamlsafe import where
 from slacode.model import CLOCK_24X7, Agreement, Objective, maintenance_account, overlap
 from slacode.problems import Problem, Severity
+from slacode.promql import selector_problem
 
 PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time")
 _COMMON_FIELDS = {"id", "name", "description", "kind", "target", "window", "source", "resolution",
@@ -275,6 +276,11 @@ def _source(r: _Report, o: Objective, base: str) -> None:
     if q is None:
         r.add(pointer, "the prometheus source has no queries", "unmeasurable")
         return
+    for field in ("good", "bad", "total", "histogram"):
+        text = getattr(q, field)
+        problem = selector_problem(text, histogram=field == "histogram") if text else ""
+        if problem:
+            r.add(f"{pointer}/prometheus/{field}", problem, "selector")
     counts = bool(q.total and (q.good or q.bad))
     if q.good and q.bad:
         r.add(f"{pointer}/prometheus", "give good or bad, not both", "unmeasurable")

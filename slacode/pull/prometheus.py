@@ -46,9 +46,16 @@ query and the credentials stay with the configured server) and an answer with
 ``warnings`` (Thanos, Mimir and Cortex warn when a store did not answer and the result
 is partial) leave every interval the
 query covered without data, with the reason; they are never cached. A pooled query
-that fails is asked again per objective; warnings are about a whole query, so they
-mark every objective it held. A partial answer
+that fails or warns is asked again per objective, so a fault or a warning marks only the
+objectives it is about. The reason says that the server warned, not what: the server's
+words (which may name internal metrics) stay in the run's warnings. A partial answer
 is not counted because its figure would look better or worse than the truth.
+
+Pooled queries join several agreements' expressions in one text, so no expression may
+reach into another: selectors are checked at load (``slacode.promql``), a pooled query
+is sent only when it parses into exactly the parts it was built from, part names carry
+a tag drawn per query, and an answer whose series are not exactly one per part, each
+labelled with nothing but its part's name, is not credited to anyone (``_ask``).
 """
 
 from __future__ import annotations
@@ -61,6 +68,7 @@ import logging
 import math
 import os
 import re
+import secrets
 import socket
 import threading
 import time
@@ -87,6 +95,7 @@ from urllib3.util.retry import Retry
 
 from slacode.config import PrometheusServer, Settings
 from slacode.model import Objective, PrometheusQuery
+from slacode.promql import pooled_problem
 from slacode.pull.align import layout, uniform_runs
 from slacode.pull.base import Counts, CountSeries, Gap, PullRequest
 from slacode.pull.cache import Cache, CachedPoint, Row
@@ -101,8 +110,10 @@ CHUNK_POINTS = 10_000
 #: series absent from an interval apart (NO_GOOD) and refuses good above total; 3 tells
 #: an absent ``good`` next to counted events (NO_GOOD) from one without (NO_GOOD_IDLE),
 #: for ``good``/``bad`` selectors and time slices too; 4 refuses negative counts (3 read
-#: them as 0, and cached such points as figures)
-RULES = 4
+#: them as 0, and cached such points as figures); 5: an answer's series are credited
+#: only to the part that produced them (one series per part, never summed), so points a
+#: pooled query's rewritten text may have forged before are asked for again
+RULES = 5
 
 
 # --- secrets --------------------------------------------------------------------------------
@@ -437,8 +448,12 @@ class Answer:
     error: str = ""  # a fault (down, timeout, HTTP error, unreadable body); not cached
     warnings: tuple[str, ...] = ()
     # values by evaluation time, by the ``slacode_part`` label of a combined query (see
-    # ``combined``; "" for an answer without it); series of one part are added up
+    # ``combined``; "" for an answer without it); series of one part are added up here,
+    # and :func:`_unattributed` refuses an answer in which a part has more than one
     parts: dict[str, dict[int, float]] = field(default_factory=dict)
+    # the labels of every series (or sample) of the answer, in order: which expression a
+    # series belongs to is checked against them (:func:`_unattributed`)
+    labels: list[dict[str, str]] = field(default_factory=list)
 
 
 #: redirects followed within the configured server (a proxy moving its API path)
@@ -653,15 +668,18 @@ class PrometheusClient:
             rtype = payload["resultType"]
             result = payload["result"]
             parts: dict[str, dict[int, float]] = {}
+            labels: list[dict[str, str]] = []
             if rtype == "matrix" and result_type == "matrix":
                 for series in result:
-                    part = parts.setdefault(series.get("metric", {}).get(PART, ""), {})
+                    labels.append(series.get("metric", {}))
+                    part = parts.setdefault(labels[-1].get(PART, ""), {})
                     for ts, val in series["values"]:
                         t = round(float(ts))
                         part[t] = part.get(t, 0.0) + float(val)
             elif rtype == "vector" and result_type == "vector":
                 for sample in result:
-                    part = parts.setdefault(sample.get("metric", {}).get(PART, ""), {})
+                    labels.append(sample.get("metric", {}))
+                    part = parts.setdefault(labels[-1].get(PART, ""), {})
                     ts, val = sample["value"]
                     t = round(float(ts))
                     part[t] = part.get(t, 0.0) + float(val)
@@ -672,7 +690,7 @@ class PrometheusClient:
                 return Answer(error=f"{name} answered an unexpected result type {rtype!r}")
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             return Answer(error=f"{name} answered JSON without the expected data")
-        return Answer(warnings=warnings, parts=parts)
+        return Answer(warnings=warnings, parts=parts, labels=labels)
 
 
 # --- query plans ----------------------------------------------------------------------------
@@ -906,11 +924,12 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
         # the server records one sample per slice (``slacode rules``): plain range
         # functions over those samples, instead of evaluating every slice again
         sel = f'{RECORDED_BAD}{{slacode_key="{rule.key}"}}'
-        exprs = {"slices": f"count_over_time({sel}[__R__])",
-                 "bad": f"sum_over_time({sel}[__R__])"}
+        # summed like every other expression: one series without labels (_unattributed)
+        exprs = {"slices": f"sum(count_over_time({sel}[__R__]))",
+                 "bad": f"sum(sum_over_time({sel}[__R__]))"}
         if rule.traffic:
             tsel = f'{RECORDED_TRAFFIC}{{slacode_key="{rule.key}"}}'
-            exprs["traffic"] = f"sum_over_time({tsel}[__R__])"
+            exprs["traffic"] = f"sum(sum_over_time({tsel}[__R__]))"
     else:
         exprs = {
             "slices": f"count_over_time(({rule.total})[__R__:{s}s])",
@@ -1003,7 +1022,10 @@ class _Job:
         """Take one query's answer for some of the job's intervals."""
         self.warnings.extend(w for w in warn if w not in self.warnings)
         if warn and not reason:
-            reason = f"{self.client._name()} answered with partial data: {warn[0]}"
+            # the server's words stay in the run's warnings (the log): they may name
+            # internal metrics or stores, and a reason is published with the figures
+            reason = (f"{self.client._name()} warned that its answer to this query may be "
+                      "partial (the warning is in the run's log)")
         names = self.plan.exprs
         for s, e in spans:
             if reason:
@@ -1252,41 +1274,90 @@ def _groups(items: list[_Item], parts: int) -> list[list[_Item]]:
 
 
 def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
-    """One query for all ``items``; when it fails and holds several objectives, one query
-    per objective, so that a broken expression costs only its own objective.
+    """One query for all ``items``; when it fails, warns or holds series that cannot be
+    told apart, and holds several objectives, one query per objective (:func:`_alone`):
+    a broken expression costs only its own objective, and a warning (the server's words)
+    marks only the objective whose expression it is about.
 
     Uniform: the items share one run of equal contiguous intervals, and one range query
     steps from interval end to interval end. Otherwise each item is one odd interval,
-    evaluated by an instant query with its parts pinned to their ends with ``@``."""
+    evaluated by an instant query with its parts pinned to their ends with ``@``.
+
+    Several agreements' expressions in one query text must not reach into each other
+    (issue 17): the pooled query is sent only when it parses into exactly the parts it
+    was built from (:func:`slacode.promql.pooled_problem`), each part's name carries a
+    tag drawn for this query, which no agreement text can know, and every series of
+    the answer must be one its part's expression can produce (:func:`_unattributed`).
+    """
     client = items[0][0].client
+    tag = secrets.token_hex(8)
     parts: list[tuple[str, str]] = []
     for k, (job, spans) in enumerate(items):
         for name, tmpl in job.plan.exprs.items():
             s, e = spans[0]
             at = None if uniform else e
-            parts.append((f"{k}.{name}", _range(tmpl, e - s, job.plan.subquery, at)))
+            parts.append((f"{tag}.{k}.{name}", _range(tmpl, e - s, job.plan.subquery, at)))
+    query = combined(parts)
+    pooled = len({id(job) for job, _ in items}) > 1
+    if pooled:
+        wrong = pooled_problem(query, parts, PART)
+        if wrong:
+            log.warning("a pooled query is asked per objective instead: %s", wrong)
+            return _alone(uniform, items)
     if uniform:
         s0, e0 = items[0][1][0]
-        ans = client.query_range(combined(parts), e0, items[0][1][-1][1], e0 - s0)
+        ans = client.query_range(query, e0, items[0][1][-1][1], e0 - s0)
     else:
-        ans = client.query(combined(parts), max(spans[-1][1] for _, spans in items))
-    if ans.error and len({id(job) for job, _ in items}) > 1 and not client.down:
-        by_job: dict[int, list[_Item]] = {}
-        for item in items:
-            by_job.setdefault(id(item[0]), []).append(item)
-        return [a for group in by_job.values() for a in _ask(uniform, group)]
+        ans = client.query(query, max(spans[-1][1] for _, spans in items))
+    reason = ans.error or _unattributed(client, ans, {name for name, _ in parts})
+    if pooled and (reason or ans.warnings) and not client.down:
+        return _alone(uniform, items)
     out: list[_Answered] = []
     for k, (job, spans) in enumerate(items):
         got: dict[str, dict[int, float]] = {}
         for name in job.plan.exprs:
-            values = ans.parts.get(f"{k}.{name}", {})
+            values = ans.parts.get(f"{tag}.{k}.{name}", {}) if not reason else {}
             if uniform:
                 length = spans[0][1] - spans[0][0]
                 got[name] = {e - length: values[e] for e in values}
             else:
                 got[name] = {spans[0][0]: sum(values.values())} if values else {}
-        out.append((job, spans, got, ans.error, ans.warnings))
+        out.append((job, spans, got, reason, ans.warnings))
     return out
+
+
+def _alone(uniform: bool, items: list[_Item]) -> list[_Answered]:
+    """:func:`_ask` once per objective (per job) of a pooled query."""
+    by_job: dict[int, list[_Item]] = {}
+    for item in items:
+        by_job.setdefault(id(item[0]), []).append(item)
+    return [a for group in by_job.values() for a in _ask(uniform, group)]
+
+
+def _unattributed(client: PrometheusClient, ans: Answer, names: set[str]) -> str:
+    """Why the series of ``ans`` cannot each be credited to the one expression that
+    produced them, or "".
+
+    Every expression slacode asks for aggregates into one series without labels (a
+    ``sum``, or a range function of one), which :func:`combined` labels with its part's
+    name. So each series must carry exactly that one label, naming a part the query
+    asked for, and no part may come twice. Anything else means the query did not mean
+    what it was built to mean (a selector that rewrote it, a server that mixes answers):
+    no series of it is credited to anyone."""
+    seen: set[str] = set()
+    for metric in ans.labels:
+        part = metric.get(PART) if isinstance(metric, dict) else None
+        if part not in names or len(metric) != 1:
+            return (f"{client._name()} answered a series that no expression of the query "
+                    "produces: not counted")
+        if part in seen:
+            return (f"{client._name()} answered two series for one expression of the query: "
+                    "not counted")
+        seen.add(part)
+    if not set(ans.parts) <= names:
+        return (f"{client._name()} answered a series that no expression of the query "
+                "produces: not counted")
+    return ""
 
 
 def _safe_url(url: str) -> str:

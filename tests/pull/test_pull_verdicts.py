@@ -65,7 +65,7 @@ def test_a_healthy_answer_is_met(fake, tmp_path) -> None:
         ("html", f"{NAME} answered with a text/html body instead of the API's JSON"),
         ("truncated", f"{NAME} answered with invalid or truncated JSON"),
         ("503", f"{NAME} answered HTTP 503 after 0 retries: unavailable overloaded"),
-        ("warnings", f"{NAME} answered with partial data: partial data: store eu-1 unavailable"),
+        ("warnings", f"{NAME} warned that its answer to this query may be partial"),
     ],
     indirect=["fake"],
 )
