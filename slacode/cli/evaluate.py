@@ -96,16 +96,31 @@ def _rel(path: str, root: Path) -> str:
         return path
 
 
-def _num(x: float | None, unit: str = "%") -> str:
-    if x is None:
+def _credit(p: PeriodResult) -> str:
+    """The credit owed, as the site shows it ("10% (150.00 USD)"); "-" when none is owed."""
+    from slacode.render import fmt
+    from slacode.render.pages import money
+
+    c = p.credit
+    if c is None or not (c.percent or c.bonus_percent):
         return "-"
-    return f"{x:.3f}%" if unit == "%" else f"{x:.2f}"
+    parts = []
+    if c.percent:
+        parts.append(f"{fmt.number(c.percent, 2)}%")
+        if c.amount is not None:
+            parts.append(f"({money(c.amount, c.currency)})")
+    if c.bonus_percent:
+        parts.append(f"bonus {fmt.number(c.bonus_percent, 2)}%")
+    return " ".join(parts)
 
 
 def table(results: Sequence[ServiceResults], show_all: bool = False) -> str:
     """The text table: by default each objective's last closed period and its open one."""
+    from slacode.render import fmt
+    from slacode.render.pages import budget_phrase
+
     head = ("SERVICE", "OBJECTIVE", "PERIOD", "VALUE", "TARGET", "VERDICT", "COVERAGE",
-            "BUDGET LEFT", "CREDIT")
+            "ERROR BUDGET", "CREDIT")
     rows = [head]
     for res in results:
         keep = list(res.periods)
@@ -117,16 +132,9 @@ def table(results: Sequence[ServiceResults], show_all: bool = False) -> str:
             keep = [p for p in res.periods if not p.closed or last.get(p.objective) is p]
         for p in keep:
             period = p.period + ("" if p.closed else " (open)") + (" *" if p.restatements else "")
-            budget = "-"
-            if p.budget is not None:
-                budget = f"{p.budget.remaining:g} {p.budget.unit}"
-            credit = "-"
-            if p.credit is not None:
-                credit = f"{p.credit.percent:g}%"
-                if p.credit.amount is not None:
-                    credit += f" ({p.credit.amount:.2f} {p.credit.currency})".replace(" )", ")")
-            rows.append((p.service, p.objective, period, _num(p.value, p.unit),
-                         _num(p.target, p.unit), p.verdict, f"{p.coverage:.0%}", budget, credit))
+            rows.append((p.service, p.objective, period, fmt.figure(p.value, p.unit, "-"),
+                         fmt.figure(p.target, p.unit), p.verdict, f"{p.coverage:.0%}",
+                         budget_phrase(p, "en") or "-", _credit(p)))
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     if any(p.restatements for res in results for p in res.periods):

@@ -11,6 +11,7 @@ pages spent most of their time in Jinja's per-call overhead inside those loops.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -222,6 +223,41 @@ def budget_share(p: PeriodResult) -> float | None:
     return max(0.0, min(100.0, 100.0 * b.remaining / b.allowed))
 
 
+#: budgets counted in things that happen whole: a fraction of an incident says nothing
+_WHOLE = frozenset({"incidents", "responses"})
+
+
+def budget_phrase(p: PeriodResult, language: str) -> str | None:
+    """The error budget in words, as every page and the command line say it ("87% of the
+    error budget left (175 of 200 events)"); None when the period has none. Incidents
+    and survey responses are whole ("1 of 2 incidents may still miss the target"): what
+    may still miss is rounded down, what went over is rounded up."""
+    share = budget_share(p)
+    if share is None or p.budget is None:
+        return None
+    b = p.budget
+    whole = b.unit in _WHOLE
+
+    def n(x: float, up: bool = False) -> str:
+        if not whole:
+            return fmt.amount(x)
+        return f"{math.ceil(x - 1e-9) if up else math.floor(x + 1e-9):,}"
+
+    def unit(count: str) -> str:  # the noun after ``count``: "1 incident", "2 incidents"
+        word = budget_unit(b.unit, language)
+        return word.removesuffix("s") if language == "en" and count == "1" else word
+
+    if b.remaining < 0:
+        over = n(-b.remaining, up=True)
+        return t("svc.budget_over", language, over=over, allowed=n(b.allowed), unit=unit(over))
+    allowed = n(b.allowed)
+    if whole:  # "20% left (0 of 2 incidents)" would contradict itself
+        return t("svc.budget_left_whole", language, remaining=n(b.remaining),
+                 allowed=allowed, unit=unit(allowed))
+    return t("svc.budget_left", language, pct=fmt.percent(share, 0),
+             remaining=n(b.remaining), allowed=allowed, unit=unit(allowed))
+
+
 def next_maintenance(agreement: Agreement, now: datetime) -> Maintenance | None:
     upcoming = sorted((m for m in agreement.maintenance if m.end > now), key=lambda m: m.start)
     return upcoming[0] if upcoming else None
@@ -405,24 +441,9 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 f'<p>{words.chip(p.verdict)} <span class="slc-meta">{text(p.period)}'
                 f"{open_tag}</span></p>\n"
             )
-            share = budget_share(p)
-            if share is not None:
+            blabel = budget_phrase(p, language)
+            if blabel is not None:
                 b = p.budget
-                if b.remaining < 0:
-                    blabel = words.t(
-                        "svc.budget_over",
-                        over=fmt.amount(-b.remaining),
-                        allowed=fmt.amount(b.allowed),
-                        unit=budget_unit(b.unit, language),
-                    )
-                else:
-                    blabel = words.t(
-                        "svc.budget_left",
-                        pct=fmt.percent(share, 0),
-                        remaining=fmt.amount(b.remaining),
-                        allowed=fmt.amount(b.allowed),
-                        unit=budget_unit(b.unit, language),
-                    )
                 burn = (
                     ""
                     if b.burn_rate is None

@@ -111,6 +111,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{pct} of the error budget left ({remaining} of {allowed} {unit})",
         "zh": "剩余错误预算 {pct}（{allowed} {unit}中剩余 {remaining}）",
     },
+    "svc.budget_left_whole": {
+        "en": "Error budget: {remaining} of {allowed} {unit} may still miss the target",
+        "zh": "错误预算：允许 {allowed} {unit}未达标，还剩 {remaining}",
+    },
     "svc.budget_over": {
         "en": "Error budget used up: {over} {unit} over the {allowed} allowed",
         "zh": "错误预算已用尽：比允许的 {allowed} {unit}多出 {over}",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,23 @@ def test_restate_without_reason_is_an_error(project: dict[str, float]) -> None:
     with pytest.raises(SlacodeError, match="--reason"):
         CliRunner().invoke(cli, ["evaluate", "--now", NOW, "--restate", "2026-10"],
                            catch_exceptions=False)
+
+
+def test_the_table_says_budgets_and_credits_as_the_site_does() -> None:
+    """The demo's table: incidents are whole, budgets read as on the pages (no "-173.136
+    events", "0.362919 incidents"), and a period that owes nothing says "-" like the rest."""
+    from slacode.cli.evaluate import table
+    from slacode.config import load_settings
+    from slacode.pipeline import evaluate_project
+
+    root = Path(__file__).resolve().parents[2]
+    text = table(evaluate_project(load_settings(root)).results)
+    rows = {tuple(line.split()[:3]): line for line in text.splitlines()[1:]}
+    assert rows[("support-desk", "p4-resolution", "2026-Q3")].endswith(
+        "Error budget: 1 of 3 incidents may still miss the target  -")
+    assert "Error budget used up: 173 events over the 992 allowed" in rows[
+        ("payments-api", "availability", "2026-11")]
+    assert "67% of the error budget left (13,251 of 19,837 requests)" in rows[
+        ("payments-api", "latency", "2026-11")]
+    assert not re.search(r"\d\.\d+ incidents|\s-\d|\(0\.00 ", text)
+    assert "bonus 2%" in rows[("acme-analytics", "availability", "2026-10")]

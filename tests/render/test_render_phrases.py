@@ -231,7 +231,8 @@ def _agreements() -> tuple:
 def _history_phrases() -> list[str]:
     old, new, moved = _agreements()
     pairs = [(old, new), (new, old), (new, moved), (moved, new), (None, old), (old, None),
-             (replace(old, visibility="internal"), old)]
+             (replace(old, visibility="internal"), old),
+             (old, replace(old, complaints="Zed@x.io"))]
     texts = [c.what for a, b in pairs for c in diff_agreements(a, b)]
     entry = ChangeEntry("zeta-pay", "slas/zeta-pay.yaml", "0" * 40, None, "", "", None,  # type: ignore[arg-type]
                         2, old.effective, (), visibility="public",

@@ -153,12 +153,17 @@ def test_budget_amounts_are_whole_when_large_and_one_decimal_at_most(
      "Error budget used up: 173 events over the 992 allowed"),
     ("zh", Budget("events", 991.9, 1165.0, -173.1, 1.2),
      "错误预算已用尽：比允许的 992 次请求多出 173"),
+    # incidents and survey responses are whole: none of 0.2 may still miss
     ("zh", Budget("incidents", 0.236842, 0.0, 0.236842, 0.0),
-     "剩余错误预算 100%（0.2 个事件中剩余 0.2）"),
+     "错误预算：允许 0 个事件未达标，还剩 0"),
+    ("en", Budget("incidents", 2.4, 1.0, 1.4, 0.4),
+     "Error budget: 1 of 2 incidents may still miss the target"),
+    ("en", Budget("incidents", 0.4, 1.0, -0.6, 2.5),
+     "Error budget used up: 1 incident over the 0 allowed"),
     ("zh", Budget("slices", 43.2, 3.0, 40.2, 0.1),
      "剩余错误预算 93%（43.2 个时间片中剩余 40.2）"),
     ("zh", Budget("responses", 12.0, 2.0, 10.0, 0.3),
-     "剩余错误预算 83%（12 份回复中剩余 10）"),
+     "错误预算：允许 12 份回复未达标，还剩 10"),
 ])
 def test_the_error_budget_reads_in_the_sites_language_with_even_numbers(
     language: str, budget: Budget, text: str
