@@ -11,6 +11,11 @@ exclusive ``flock`` on the folder that holds the site from the clean-up of earli
 leftovers to the swap, so one build's clean-up never deletes the folder another is
 still writing, and a second build waits for the first. Locking the parent folder
 itself, not a lock file, leaves nothing behind beside the site.
+
+A site folder that is a symbolic link (a deploy setup: ``site/public`` points at the
+folder a web server serves) is followed: the new tree is written beside the folder it
+points to and renamed over that folder, so the link stays and what it serves is
+replaced as atomically as a plain folder.
 """
 
 from __future__ import annotations
@@ -46,11 +51,20 @@ def write_tree(files: Mapping[str, str | bytes], out: Path) -> None:
             target.write_text(content, encoding="utf-8", newline="\n")
 
 
+def published(target: Path) -> Path:
+    """The folder a build replaces to publish at ``target``: ``target`` itself, or the
+    folder it points to when it is a symbolic link (replacing the link by a folder would
+    leave the served folder with the old site)."""
+    target = target.absolute()
+    return target.resolve() if target.is_symlink() else target
+
+
 def recover(target: Path) -> None:
     """Finish or undo a swap that was interrupted, and drop leftovers of killed builds.
 
     Waits while another build publishes to ``target``: only then are the leftovers
     beside it provably abandoned."""
+    target = published(target)
     if not target.parent.is_dir():
         return
     with _publishing(target):
@@ -111,7 +125,7 @@ def replacing(target: Path, on_wait: Callable[[str], None] = _say) -> Iterator[P
     refused when the yielded folder is no longer the one made here: something removed
     it meanwhile, and whatever was written after would be a partial site.
     """
-    target = target.absolute()
+    target = published(target)
     refuse(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

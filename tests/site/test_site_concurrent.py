@@ -132,3 +132,17 @@ def test_a_build_missing_a_page_publishes_nothing(project: Path, tmp_path: Path,
     assert f"previous site kept: the built site has no {drop}" in err
     assert tree(site) == before
     assert _leftovers(site) == []
+
+
+def test_a_symlinked_site_folder_serves_the_new_build(project: Path, tmp_path: Path) -> None:
+    """A deploy setup: the site folder is a link to the folder a web server serves."""
+    served = tmp_path / "www"
+    link = tmp_path / "public"
+    link.symlink_to(served, target_is_directory=True)
+    run(BIN / "slacode", "build", "--site-dir", link, cwd=project)
+    assert link.is_symlink() and link.resolve() == served.resolve()
+    assert tree(served).keys() == tree(project / "site" / "public").keys()
+    # and again, over the site it published the night before
+    run(BIN / "slacode", "build", "--site-dir", link, cwd=project)
+    assert link.is_symlink() and (served / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public", "www"]
