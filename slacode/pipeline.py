@@ -303,7 +303,7 @@ def incidents_in_view(incidents: Mapping[str, Sequence[Any]], agreements: Sequen
     the time an agreement was internal are that time's."""
     view = _InView(agreements, versions, audience)
     if not view.hidden:
-        return dict(incidents)  # type: ignore[arg-type]
+        return {sid: list(found) for sid, found in incidents.items()}
     from slacode.evaluate.periods import local_date
 
     tz = {a.id: a.timezone or "UTC" for a in agreements}

@@ -339,17 +339,20 @@ def _apply(results: Sequence[ServiceResults], records: _Records,
             if rec is None:
                 periods.append(pr)
                 continue
+            path = record_path(records.dir, res.service, pr.period)
+            # frozen while outside the audience: neither figure is shown
+            admitted = _admits(rec, audience, path)
             frozen = rec["results"].get(pr.objective)
             if frozen is None:
                 candidates.append(Candidate(pr.service, pr.period, pr.objective, "result",
                                             None, _plain(pr).get("value")))
-                periods.append(pr)
+                if admitted:
+                    periods.append(pr)
                 continue
-            path = record_path(records.dir, res.service, pr.period)
             shown = result_from_dict(frozen, f"{path}: results.{pr.objective}")
             candidates += _compare(pr, frozen)
-            if not _admits(rec, audience, path):
-                continue  # frozen while outside the audience: neither figure is shown
+            if not admitted:
+                continue
             periods.append(replace(shown, frozen_at=str(rec.get("frozen_at", "")),
                                    restatements=_restatements(rec)))
         out.append(replace(res, periods=tuple(periods)))

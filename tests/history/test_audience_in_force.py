@@ -177,15 +177,21 @@ def test_a_public_agreement_reusing_an_internal_id_never_shows_its_frozen_figure
     repo.commit("Freeze", date="2026-11-26T02:00:00+00:00")
     # the internal file goes; a public agreement takes its id (its history is its own)
     repo.git("rm", "-q", "slas/auth.yaml")
-    repo.commit("Publish a token API under the same id", {
-        "slas/token-api.yaml": agreement(name="Token API", visibility="public", target=99.5)},
-        date="2026-11-26T03:00:00+00:00")
+    # with one objective more, which the internal records do not hold
+    extra = "  - id: availability-2\n    kind: availability\n    target: 99\n" \
+        "    window: calendar-month\n    source: {file: {path: data/requests.csv}}\n"
+    public_text = agreement(name="Token API", visibility="public", target=99.5).replace(
+        "  - id: p1-response", extra + "  - id: p1-response")
+    repo.commit("Publish a token API under the same id", {"slas/token-api.yaml": public_text},
+                date="2026-11-26T03:00:00+00:00")
 
     public = run(load_settings(repo.path, now=NOW), audience="public")  # the PR preview
     assert public.ok
     assert frozen_periods(public.files) == {}
     api = json.loads(public.files["api/token-api.json"])
     assert {p["period"] for p in api["periods"]} == {"2026-11"}  # the open month only
+    assert {p["objective"] for p in api["periods"]} == {"availability", "availability-2",
+                                                         "p1-response"}
     assert [n for n, t in public.files.items() if "99.91" in t] == []
     # the disagreement is still said (a strict build stops on it)
     assert any(p.code == "ledger.candidate" for p in public.problems)
