@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -212,8 +212,8 @@ def run(
         return PipelineResult({}, ev.problems, ev.agreements, now=ev.now, audience=audience,
                               watch=watch, seconds=ev.seconds, queries=ev.queries)
     clock = _Clock()
-    report = ledger.apply(ev.results, settings.path(settings.ledger))
-    results = judged_in_view(report.results, ev.versions, audience)
+    report = ledger.apply(ev.results, settings.path(settings.ledger), audience=audience)
+    results = judged_in_view(report.results, ev.versions, audience, ev.agreements)
     restatements = ledger.restated(results)
     clock.lap("ledger")
     files = render(
@@ -223,7 +223,8 @@ def run(
         audience=audience,
         language=language or settings.language,
         history=ev.changes,
-        incidents=incidents_by_service(ev.measurements),
+        incidents=incidents_in_view(incidents_by_service(ev.measurements), ev.agreements,
+                                    ev.versions, audience),
         restatements=restatements,
         site_title=site_title,
         site_url=settings.site_url,
@@ -267,22 +268,105 @@ def audience_problems(audience: str, agreements: Sequence[Agreement],
 
 
 def judged_in_view(results: Sequence[ServiceResults],
-                   versions: Mapping[str, Sequence[Agreement]], audience: str
-                   ) -> tuple[ServiceResults, ...]:
-    """Results without the periods judged by a past version ``audience`` may not see
-    (e.g. an agreement that was internal before it was published): its targets and
-    credits were never promised to that audience."""
-    hidden = {(sid, v.version) for sid, vs in versions.items() for v in vs
-              if not v.visible_to(audience)}
-    if not hidden:
+                   versions: Mapping[str, Sequence[Agreement]], audience: str,
+                   agreements: Sequence[Agreement] = ()) -> tuple[ServiceResults, ...]:
+    """Results without what ``audience`` may not see: the periods judged by a past
+    version it may not see (e.g. an agreement that was internal before it was
+    published: its targets and credits were never promised to that audience), and every
+    period and day of the 90-day strips that falls under a version in force it may not
+    see (the daily good and total counts of that time, a frozen record of it).
+    ``agreements`` are the current ones (their version may not be committed yet)."""
+    view = _InView(agreements, versions, audience)
+    if not view.hidden:
         return tuple(results)
     out = []
     for r in results:
-        def seen(ps: Sequence[Any], sid: str = r.service) -> tuple[Any, ...]:
-            return tuple(p for p in ps if (sid, p.agreement_version) not in hidden)
+        if r.service not in view.services:
+            out.append(r)
+            continue
 
-        out.append(replace(r, periods=seen(r.periods), current=seen(r.current)))
+        def seen(ps: Sequence[Any], sid: str = r.service) -> tuple[Any, ...]:
+            return tuple(p for p in ps if (sid, p.agreement_version) not in view.hidden
+                         and view.period(sid, p.start, p.end))
+
+        daily = {oid: tuple(d for d in days if view.day(r.service, d.date))
+                 for oid, days in r.daily.items()}
+        out.append(replace(r, periods=seen(r.periods), current=seen(r.current), daily=daily))
     return tuple(out)
+
+
+def incidents_in_view(incidents: Mapping[str, Sequence[Any]], agreements: Sequence[Agreement],
+                      versions: Mapping[str, Sequence[Agreement]], audience: str
+                      ) -> dict[str, list[Any]]:
+    """``incidents`` (service id -> incident records) without those open while a version
+    ``audience`` may not see was in force: a page lists incidents, and the incidents of
+    the time an agreement was internal are that time's."""
+    view = _InView(agreements, versions, audience)
+    if not view.hidden:
+        return {sid: list(found) for sid, found in incidents.items()}
+    from slacode.evaluate.periods import local_date
+
+    tz = {a.id: a.timezone or "UTC" for a in agreements}
+    out = {}
+    for sid, found in incidents.items():
+        if sid not in view.services:
+            out[sid] = list(found)
+            continue
+        zone = tz.get(sid, "UTC")
+        out[sid] = [i for i in found if view.days(
+            sid, local_date(i.opened, zone), local_date(max(i.opened, i.resolved or 0), zone))]
+    return out
+
+
+def visibility_in_force(agreements: Sequence[Agreement],
+                        versions: Mapping[str, Sequence[Agreement]]) -> Callable[[Any], str]:
+    """A period result -> the visibility of the version that judged it (the one in force
+    at its start): what the ledger records with the figures it freezes. "" when no
+    version of its agreement is known."""
+    every = _InView(agreements, versions, "internal").every
+
+    def of(pr: Any) -> str:
+        from slacode.history import in_force_during
+
+        vs = every.get(pr.service, {})
+        v = vs.get(pr.agreement_version)
+        if v is None:
+            first = datetime.fromisoformat(pr.start).date()
+            v = next(iter(in_force_during(list(vs.values()), first, first)), None)
+        return v.visibility if v is not None else ""
+
+    return of
+
+
+class _InView:
+    """Which days of each agreement a build for ``audience`` may describe: those whose
+    versions in force it may see (versions from git and the current agreements)."""
+
+    def __init__(self, agreements: Sequence[Agreement],
+                 versions: Mapping[str, Sequence[Agreement]], audience: str) -> None:
+        self.audience = audience
+        self.every: dict[str, dict[int, Agreement]] = {
+            sid: {v.version: v for v in vs} for sid, vs in versions.items()}
+        for a in agreements:
+            self.every.setdefault(a.id, {})[a.version] = a
+        self.hidden = {(sid, v.version) for sid, vs in self.every.items()
+                       for v in vs.values() if not v.visible_to(audience)}
+        self.services = {sid for sid, _version in self.hidden}  # with a version to hide
+
+    def days(self, service: str, first: date, last: date) -> bool:
+        from slacode.history import in_force_during
+
+        vs = list(self.every.get(service, {}).values())
+        return all(v.visible_to(self.audience) for v in in_force_during(vs, first, last))
+
+    def day(self, service: str, day: str) -> bool:
+        d = date.fromisoformat(day)
+        return self.days(service, d, d)
+
+    def period(self, service: str, start: str, end: str) -> bool:
+        first = datetime.fromisoformat(start).date()
+        last = (datetime.fromisoformat(end) - timedelta(microseconds=1)).date()
+        return self.days(service, first, max(first, last))
 
 
 def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement]

@@ -5,6 +5,11 @@ build goes to a temporary folder beside the site and replaces it in one rename a
 the end; a failed or killed build leaves the previous site byte for byte intact.
 ``SOURCE_DATE_EPOCH`` defaults to the evaluation time so that two builds of the same
 inputs give the same files (sitemap dates included).
+
+Two builds publishing to the same folder take turns (see
+:mod:`slacode.render.output`), and a finished tree is swapped in only when it holds
+``index.html`` and every page its sitemap lists: a build whose folder was emptied
+under it fails instead of publishing what it wrote afterwards.
 """
 
 from __future__ import annotations
@@ -93,9 +98,39 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
                 raise SlacodeError(f"build failed, previous site kept: {reason}") from None
             except OSError as exc:
                 raise SlacodeError(f"build failed, previous site kept: {exc}") from None
+            missing = missing_page(tmp, cfg.site_url)
+            if missing:
+                raise SlacodeError(f"build failed, previous site kept: the built site has no "
+                                   f"{missing}")
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
     return target
+
+
+def missing_page(site: Path, site_url: str | None = None) -> str:
+    """The first file a complete build of ``site`` must hold and does not ("" when none
+    is missing): ``index.html``, and the page of every address in ``sitemap.xml`` (which
+    MkDocs writes after the pages, listing them all)."""
+    from urllib.parse import unquote, urlsplit
+    from xml.etree import ElementTree
+
+    if not (site / "index.html").is_file():
+        return "index.html"
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return ""
+    try:
+        root = ElementTree.parse(sitemap).getroot()
+    except ElementTree.ParseError:
+        return "readable sitemap.xml"
+    base = urlsplit(site_url or "/").path
+    for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
+        path = unquote(urlsplit((loc.text or "").strip()).path)
+        rel = path[len(base):] if path.startswith(base) else path.lstrip("/")
+        page = rel + "index.html" if rel == "" or rel.endswith("/") else rel
+        if not (site / page).is_file():
+            return page
+    return ""
 
 
 class _LastError(logging.Handler):

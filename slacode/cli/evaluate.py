@@ -52,7 +52,7 @@ def command(root: Path, fmt: str, now_text: str | None, show_all: bool, freeze: 
     """Evaluate every agreement against its measurements."""
     from slacode import ledger
     from slacode.config import load_settings
-    from slacode.pipeline import evaluate_project
+    from slacode.pipeline import evaluate_project, visibility_in_force
 
     if restate_period and not (service and reason and reason.strip()):
         raise SlacodeError("--restate needs --service ID and --reason TEXT")
@@ -69,7 +69,10 @@ def command(root: Path, fmt: str, now_text: str | None, show_all: bool, freeze: 
         report = ledger.restate(service or "", restate_period, reason or "", results, ledger_dir,
                                 now=now)
     elif freeze:
-        report = ledger.freeze(results, ledger_dir, now)
+        # each record keeps the visibility of its period's version (no build for an
+        # audience outside it may show the record, even if a later agreement takes the id)
+        report = ledger.freeze(results, ledger_dir, now,
+                               visibility=visibility_in_force(ev.agreements, ev.versions))
     else:
         report = ledger.apply(results, ledger_dir)
     written = [_rel(p, settings.root) for p in report.written]

@@ -22,6 +22,7 @@ from slacode.history.versions import (
     for_audience,
     history,
     in_force,
+    in_force_during,
     upcoming,
     versions,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "for_audience",
     "history",
     "in_force",
+    "in_force_during",
     "markdown",
     "pr_from_subject",
     "pr_problems",

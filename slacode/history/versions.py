@@ -300,6 +300,20 @@ def in_force(versions: Sequence[Agreement], day: date) -> Agreement | None:
     return best
 
 
+def in_force_during(versions: Sequence[Agreement], first: date, last: date
+                    ) -> tuple[Agreement, ...]:
+    """Every version in force on some day from ``first`` to ``last`` (both included): the
+    one in force on ``first`` and each taking effect after it, up to ``last``. Before the
+    first version took effect, the earliest stands in (it is the promise a page presents
+    then, and the one evaluate draws the 90-day strip by). What a build publishes about
+    those days must pass the audience check of each of them."""
+    start = in_force(versions, first)
+    if start is None and versions:
+        start = min(versions, key=lambda a: (a.effective, a.version))
+    later = [a for a in versions if first < a.effective <= last]
+    return tuple(a for a in (start, *later) if a is not None)
+
+
 def upcoming(versions: Sequence[Agreement], today: date) -> tuple[Agreement, ...]:
     """Versions already merged whose effective date is still ahead, soonest first."""
     return tuple(sorted((a for a in versions if a.effective > today),

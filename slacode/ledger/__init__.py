@@ -12,6 +12,7 @@ A record (stable JSON: sorted keys, indent 2, trailing newline) looks like::
       "period": "2026-10",
       "frozen_at": "2026-11-01T02:00:00+00:00",   # when these figures were written
       "reason": "",                               # "" when first frozen; else why restated
+      "visibility": "public",                     # of the version in force then (may be absent)
       "results": {"<objective>": {...PeriodResult...}, ...},
       "history": [                                # the versions this one replaced, oldest first
         {"frozen_at": "...", "reason": "", "replaced_at": "...", "results": {...}}
@@ -22,6 +23,12 @@ Only ``restate`` replaces a record, and it moves the old figures into ``history`
 Results shown from the ledger carry ``frozen_at`` and ``restatements`` (each
 restatement's time and reason, oldest first), so a page can say "restated on DATE:
 reason". Daily values are never frozen.
+
+A record carries the ``visibility`` of the agreement version in force in its period,
+so that a build for an audience never shows figures frozen while the agreement was
+outside it, even when a later agreement reuses the id (:func:`apply` with
+``audience``). Records written before the field existed have none; for them the build
+checks the version in force from git instead (``slacode.pipeline.judged_in_view``).
 """
 
 from __future__ import annotations
@@ -33,7 +40,7 @@ import os
 import re
 import time
 import types
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cache
@@ -48,6 +55,7 @@ from slacode.evaluate.results import (
     Restatement,
     ServiceResults,
 )
+from slacode.model import visible
 from slacode.problems import SlacodeError
 
 __all__ = [
@@ -310,8 +318,18 @@ def _differs(prs: Sequence[PeriodResult], frozen: dict[str, Any]) -> bool:
                for pr in prs)
 
 
-def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
-        tuple[ServiceResults, ...], list[Candidate]]:
+def _admits(rec: dict[str, Any], audience: str | None, where: Path) -> bool:
+    """Whether a build for ``audience`` (None: no audience, e.g. ``slacode evaluate``) may
+    show the figures of ``rec``: its recorded visibility admits that audience, or it has
+    none (a record older than the field)."""
+    vis = rec.get("visibility", "")
+    if not isinstance(vis, str):
+        raise SlacodeError(f"{where}: visibility: {json.dumps(vis)[:60]} is not text")
+    return audience is None or not vis or visible(vis, audience)
+
+
+def _apply(results: Sequence[ServiceResults], records: _Records,
+           audience: str | None = None) -> tuple[tuple[ServiceResults, ...], list[Candidate]]:
     out: list[ServiceResults] = []
     candidates: list[Candidate] = []
     for res in results:
@@ -321,15 +339,20 @@ def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
             if rec is None:
                 periods.append(pr)
                 continue
+            path = record_path(records.dir, res.service, pr.period)
+            # frozen while outside the audience: neither figure is shown
+            admitted = _admits(rec, audience, path)
             frozen = rec["results"].get(pr.objective)
             if frozen is None:
                 candidates.append(Candidate(pr.service, pr.period, pr.objective, "result",
                                             None, _plain(pr).get("value")))
-                periods.append(pr)
+                if admitted:
+                    periods.append(pr)
                 continue
-            where = f"{record_path(records.dir, res.service, pr.period)}: results.{pr.objective}"
-            shown = result_from_dict(frozen, where)
+            shown = result_from_dict(frozen, f"{path}: results.{pr.objective}")
             candidates += _compare(pr, frozen)
+            if not admitted:
+                continue
             periods.append(replace(shown, frozen_at=str(rec.get("frozen_at", "")),
                                    restatements=_restatements(rec)))
         out.append(replace(res, periods=tuple(periods)))
@@ -337,10 +360,15 @@ def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
     return tuple(out), candidates
 
 
-def apply(results: Sequence[ServiceResults], ledger_dir: Path | str) -> LedgerReport:
+def apply(results: Sequence[ServiceResults], ledger_dir: Path | str,
+          audience: str | None = None) -> LedgerReport:
     """Results where every frozen closed period shows its frozen figures (the ledger
-    wins), and the differences a fresh evaluation found as restatement candidates."""
-    shown, candidates = _apply(results, _Records(ledger_dir))
+    wins), and the differences a fresh evaluation found as restatement candidates.
+
+    With ``audience`` (a build for it), a period whose record's visibility does not
+    admit that audience is left out: those figures were frozen under a promise it was
+    never given, and the fresh ones would restate them in its eyes."""
+    shown, candidates = _apply(results, _Records(ledger_dir), audience)
     return LedgerReport(shown, (), tuple(candidates))
 
 
@@ -358,13 +386,15 @@ def freeze(
     ledger_dir: Path | str,
     now: int,
     no_data_grace: int = NO_DATA_GRACE,
+    visibility: Callable[[PeriodResult], str] | None = None,
 ) -> LedgerReport:
     """Write a record for every closed period that has none; never touch existing ones.
 
     A period where some objective has no data waits ``no_data_grace`` seconds after its
     end before it is frozen, so that one failed nightly pull does not freeze "no data".
     Returns the results as the ledger now shows them, the files written, and the
-    restatement candidates found against existing records.
+    restatement candidates found against existing records. ``visibility`` gives the
+    visibility of the version in force in a period; each new record keeps it.
     """
     records = _Records(ledger_dir)
     written = []
@@ -382,6 +412,8 @@ def freeze(
             "results": {pr.objective: _plain(pr) for pr in prs},
             "history": [],
         }
+        if visibility is not None:
+            record["visibility"] = visibility(prs[0])
         path = record_path(ledger_dir, service, period)
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -437,6 +469,8 @@ def restate(
         "results": {pr.objective: _plain(pr) for pr in prs},
         "history": [*old.get("history", []), previous],
     }
+    if "visibility" in old:  # restated figures are still those of the same time
+        record["visibility"] = old["visibility"]
     path = record_path(ledger_dir, service, period)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(_dump(record), encoding="utf-8", newline="\n")

@@ -4,15 +4,29 @@ A site folder is replaced only by a complete new one: the new tree is written
 beside it, then renamed over it, so readers and a failed or killed build never
 see a half-written site. And only a folder slacode wrote is replaced (it holds
 :data:`MARKER`): ``--out .`` or ``--site-dir site`` must never delete a project.
+
+Two builds publishing to one folder at the same time (a nightly job and someone's
+manual run, two CI jobs on one runner) take turns: :func:`replacing` holds an
+exclusive ``flock`` on the folder that holds the site from the clean-up of earlier
+leftovers to the swap, so one build's clean-up never deletes the folder another is
+still writing, and a second build waits for the first. Locking the parent folder
+itself, not a lock file, leaves nothing behind beside the site.
+
+A site folder that is a symbolic link (a deploy setup: ``site/public`` points at the
+folder a web server serves) is followed: the new tree is written beside the folder it
+points to and renamed over that folder, so the link stays and what it serves is
+replaced as atomically as a plain folder.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 from slacode.problems import SlacodeError
@@ -37,11 +51,29 @@ def write_tree(files: Mapping[str, str | bytes], out: Path) -> None:
             target.write_text(content, encoding="utf-8", newline="\n")
 
 
+def published(target: Path) -> Path:
+    """The folder a build replaces to publish at ``target``: ``target`` itself, or the
+    folder it points to when it is a symbolic link (replacing the link by a folder would
+    leave the served folder with the old site)."""
+    target = target.absolute()
+    return target.resolve() if target.is_symlink() else target
+
+
 def recover(target: Path) -> None:
-    """Finish or undo a swap that was interrupted, and drop leftovers of killed builds."""
-    parent, name = target.parent, target.name
-    if not parent.is_dir():
+    """Finish or undo a swap that was interrupted, and drop leftovers of killed builds.
+
+    Waits while another build publishes to ``target``: only then are the leftovers
+    beside it provably abandoned."""
+    target = published(target)
+    if not target.parent.is_dir():
         return
+    with _publishing(target):
+        _recover(target)
+
+
+def _recover(target: Path) -> None:
+    """:func:`recover`, for a caller that holds :func:`_publishing` for ``target``."""
+    parent, name = target.parent, target.name
     olds = sorted(parent.glob(_OLD.format(name=name) + "*"))
     if olds and not target.exists():
         olds[-1].rename(target)  # killed between the two renames: put the old site back
@@ -50,25 +82,76 @@ def recover(target: Path) -> None:
         shutil.rmtree(p, ignore_errors=True)
 
 
+def _say(text: str) -> None:
+    print(f"slacode: {text}", file=sys.stderr, flush=True)
+
+
 @contextlib.contextmanager
-def replacing(target: Path) -> Iterator[Path]:
+def _publishing(target: Path, on_wait: Callable[[str], None] = _say) -> Iterator[None]:
+    """Hold the exclusive lock of the folder that holds ``target`` (waiting for it, and
+    saying so once, while another build holds it).
+
+    ``flock`` is released by the kernel when its holder exits, killed or not, so a
+    killed build never blocks the next one."""
+    fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait(f"another build is publishing to {target}; waiting for it to finish")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
+def _same_folder(path: Path, fd: int) -> bool:
+    """Whether ``path`` is still the folder open as ``fd``: not removed (a removed folder
+    has no links), nor removed and made again by something writing into it. The open
+    ``fd`` keeps the folder's inode from being reused meanwhile."""
+    try:
+        now, made = path.stat(), os.fstat(fd)
+    except OSError:
+        return False
+    return made.st_nlink > 0 and (now.st_dev, now.st_ino) == (made.st_dev, made.st_ino)
+
+
+@contextlib.contextmanager
+def replacing(target: Path, on_wait: Callable[[str], None] = _say) -> Iterator[Path]:
     """Yield an empty folder beside ``target``; on normal exit it replaces ``target``.
 
-    On an exception the new folder is removed and ``target`` is left as it was.
+    On an exception the new folder is removed and ``target`` is left as it was. Another
+    build publishing to ``target`` is waited for (``on_wait`` is told once). The swap is
+    refused when the yielded folder is no longer the one made here: something removed
+    it meanwhile, and whatever was written after would be a partial site.
     """
-    target = target.absolute()
+    target = published(target)
     refuse(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        recover(target)
+    except OSError as exc:  # named by the folder asked for, not by a temporary name
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    with _publishing(target, on_wait):
+        yield from _replacing_locked(target)
+
+
+def _replacing_locked(target: Path) -> Iterator[Path]:
+    try:
+        _recover(target)
         tmp = Path(tempfile.mkdtemp(prefix=_TMP.format(name=target.name), dir=target.parent))
+        fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as exc:  # named by the folder asked for, not by a temporary name
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
         yield tmp
+        if not _same_folder(tmp, fd):
+            raise SlacodeError(f"{target}: the folder this build was writing ({tmp.name}) was "
+                               "removed during the build; previous site kept")
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        os.close(fd)
     (tmp / MARKER).write_text("written by slacode; replaced whole by every build\n",
                               encoding="utf-8")
     os.chmod(tmp, 0o755)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -100,3 +101,46 @@ def test_render_into_the_project_stops_before_any_work(tmp_path: Path, monkeypat
         assert isinstance(r.exception, SlacodeError)  # main() prints it as one line, exit 1
         assert "refusing to replace the folder you are in" in str(r.exception)
     assert _tree(tmp_path) == before
+
+
+@pytest.mark.parametrize("relative", [False, True])
+def test_a_symlinked_site_folder_stays_a_link_and_its_target_is_replaced(
+        tmp_path: Path, relative: bool) -> None:
+    """site/public -> /srv/www (the folder a web server serves): the link stays, and the
+    served folder gets the new site, not a folder put where the link was."""
+    served = tmp_path / "srv" / "www"
+    write_tree({"index.html": "old", "gone.html": "x", MARKER: ""}, served)
+    link = tmp_path / "site" / "public"
+    link.parent.mkdir()
+    pointed = Path("../srv/www") if relative else served
+    link.symlink_to(pointed, target_is_directory=True)
+    with replacing(link) as tmp:
+        write_tree({"index.html": "new"}, tmp)
+    assert link.is_symlink() and Path(os.readlink(link)) == pointed
+    assert _tree(served).keys() == {"index.html", MARKER}
+    assert _tree(served)["index.html"] == b"new"
+    assert _tree(link)["index.html"] == b"new"  # what the link serves
+    assert sorted(p.name for p in (tmp_path / "srv").iterdir()) == ["www"]
+    assert sorted(p.name for p in link.parent.iterdir()) == ["public"]
+
+
+def test_a_link_to_a_folder_not_yet_made_gets_the_site_there(tmp_path: Path) -> None:
+    link = tmp_path / "public"
+    link.symlink_to(tmp_path / "srv" / "www")
+    with replacing(link) as tmp:
+        write_tree({"index.html": "new"}, tmp)
+    assert link.is_symlink()
+    assert (tmp_path / "srv" / "www" / "index.html").read_text() == "new"
+
+
+def test_a_link_to_a_folder_slacode_did_not_write_is_refused(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    write_tree({"mkdocs.yml": "", "slas/a.yaml": ""}, project)
+    before = _tree(project)
+    link = tmp_path / "public"
+    link.symlink_to(project)
+    with pytest.raises(SlacodeError, match="refusing to replace a folder slacode did not"), \
+            replacing(link) as tmp:
+        write_tree({"index.html": "new"}, tmp)
+    assert link.is_symlink() and _tree(project) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "public"]
