@@ -366,7 +366,18 @@ def _maintenance(r: _Report) -> None:
             r.add(f"{base}/end", "the window ends before it starts", "maintenance")
         if w.announced is not None and w.announced > w.start:
             r.add(f"{base}/announced", "announced after the window started", "maintenance")
-    over = maintenance_account(r.a).over_cap
+    account = maintenance_account(r.a)
+    notice = r.a.maintenance_policy.notice
+    for i, w in enumerate(r.a.maintenance):
+        if w in account.late and w.end > w.start and not (w.announced and w.announced > w.start):
+            said = (f"announced {w.announced.isoformat()}, less than the agreed "
+                    f"{notice.words() if notice else notice} "
+                    "ahead" if w.announced else "not announced")
+            r.add(f"/maintenance/windows/{i}/announced" if w.announced
+                  else f"/maintenance/windows/{i}",
+                  f"{said}: the window is not excluded from the figures and counts as "
+                  "downtime", "maintenance-late", "warning")
+    over = account.over_cap
     cap = r.a.maintenance_policy.max_per_month
     for i, w in enumerate(r.a.maintenance):
         beyond = int(overlap(over, w.start.timestamp(), w.end.timestamp()))

@@ -126,3 +126,25 @@ def test_maintenance_beyond_the_monthly_maximum_is_a_warning_at_its_window(
     assert over == [f"shop.yaml:{line}:7: warning: maintenance.windows[1]: 7h of this window "
                     "is beyond the 4h of maintenance a month the agreement allows: it will "
                     "count as downtime"]
+
+
+def test_a_window_announced_late_or_not_at_all_warns_at_its_line() -> None:
+    """It is not excluded from the figures: the author must hear so when validating, not
+    only when the month's figure comes out lower than expected."""
+    windows = (
+        "maintenance:\n  notice: 7d\n  windows:\n"
+        "    - {start: 2026-03-10T02:00:00Z, end: 2026-03-10T03:00:00Z,"
+        " announced: 2026-03-01T00:00:00Z}\n"
+        "    - {start: 2026-03-12T02:00:00Z, end: 2026-03-12T03:00:00Z,"
+        " announced: 2026-03-08T00:00:00Z}\n"
+        "    - {start: 2026-03-14T02:00:00Z, end: 2026-03-14T03:00:00Z}\n")
+    _, problems = load_text(MINIMAL + windows, "x.yaml")
+    late = [str(p) for p in problems if "counts as downtime" in str(p)]
+    text = MINIMAL + windows
+    line = text.splitlines().index(next(x for x in text.splitlines() if "03-12" in x)) + 1
+    assert late == [
+        f"x.yaml:{line}:75: warning: maintenance.windows[1].announced: announced "
+        "2026-03-08T00:00:00+00:00, less than the agreed 7 days ahead: the window is not "
+        "excluded from the figures and counts as downtime",
+        f"x.yaml:{line + 1}:7: warning: maintenance.windows[2]: not announced: the window "
+        "is not excluded from the figures and counts as downtime"]
