@@ -43,6 +43,7 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 from slacode.evaluate.results import (
     Budget,
     Credit,
+    Hold,
     Miss,
     PeriodResult,
     Restatement,
@@ -56,6 +57,7 @@ __all__ = [
     "apply",
     "freeze",
     "frozen_services",
+    "held",
     "read_record",
     "record_path",
     "restate",
@@ -64,12 +66,13 @@ __all__ = [
 ]
 
 FORMAT = 1
-#: a closed period with no data is frozen only this long after its end (late data may come)
-NO_DATA_GRACE = 7 * 86400
+#: fields a record does not store: the ledger's own bookkeeping, and whether the period
+#: was final (a frozen period is, by definition)
+_UNSTORED = ("frozen_at", "restatements", "final_at", "holds")
 #: fields that may differ between a frozen record and a fresh evaluation without being a
 #: restatement candidate: bookkeeping, and explanations rather than figures (what was
 #: missed explains the figure; the figure, verdict, budget and credit are compared)
-_IGNORED = frozenset({"as_of", "reasons", "misses", "frozen_at", "restatements"})
+_IGNORED = frozenset({"as_of", "reasons", "misses", *_UNSTORED})
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -173,7 +176,7 @@ def _dump(record: dict[str, Any]) -> str:
 def _plain(result: PeriodResult) -> dict[str, Any]:
     """The JSON form of a result as a record stores it (no ledger bookkeeping)."""
     d = json.loads(json.dumps(result.as_dict()))
-    for k in ("frozen_at", "restatements"):
+    for k in _UNSTORED:
         d.pop(k, None)
     return d
 
@@ -259,6 +262,7 @@ def _from_dict(d: dict[str, Any]) -> PeriodResult:
                                  if k in Credit.__dataclass_fields__})
     kw["misses"] = tuple(Miss(**m) for m in kw.get("misses") or ())
     kw["restatements"] = tuple(Restatement(**r) for r in kw.get("restatements") or ())
+    kw["holds"] = tuple(Hold(**h) for h in kw.get("holds") or ())
     for k in ("excluded_maintenance", "late_maintenance", "over_cap_maintenance", "reasons"):
         kw[k] = tuple(kw.get(k) or ())
     return PeriodResult(**kw)
@@ -331,7 +335,7 @@ def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
             shown = result_from_dict(frozen, where)
             candidates += _compare(pr, frozen)
             periods.append(replace(shown, frozen_at=str(rec.get("frozen_at", "")),
-                                   restatements=_restatements(rec)))
+                                   restatements=_restatements(rec), final_at=pr.final_at))
         out.append(replace(res, periods=tuple(periods)))
     candidates.sort(key=lambda c: (c.service, c.period, c.objective, c.field))
     return tuple(out), candidates
@@ -353,25 +357,30 @@ def _closed(results: Sequence[ServiceResults]) -> dict[tuple[str, str], list[Per
     return groups
 
 
+def held(prs: Sequence[PeriodResult], now: int) -> bool:
+    """Whether some objective of a period is not final at ``now``: a hold without an end,
+    or one that ends later (evaluation decides the holds; see ``slacode.evaluate``)."""
+    return any(not h.until or _epoch(h.until) > now for pr in prs for h in pr.holds)
+
+
 def freeze(
     results: Sequence[ServiceResults],
     ledger_dir: Path | str,
     now: int,
-    no_data_grace: int = NO_DATA_GRACE,
 ) -> LedgerReport:
-    """Write a record for every closed period that has none; never touch existing ones.
+    """Write a record for every final closed period that has none; never touch existing ones.
 
-    A period where some objective has no data waits ``no_data_grace`` seconds after its
-    end before it is frozen, so that one failed nightly pull does not freeze "no data".
-    Returns the results as the ledger now shows them, the files written, and the
-    restatement candidates found against existing records.
+    A period is frozen only once none of its objectives has a hold left at ``now`` (an
+    incident still within its target time, the grace for late data, a survey still
+    open, no data yet): a record is what customers are told, and must not need a
+    restatement because it was written too early. Returns the results as the ledger now
+    shows them, the files written, and the restatement candidates found against
+    existing records.
     """
     records = _Records(ledger_dir)
     written = []
     for (service, period), prs in sorted(_closed(results).items()):
-        if records.get(service, period) is not None:
-            continue
-        if any(pr.verdict == "no-data" for pr in prs) and now < _epoch(prs[0].end) + no_data_grace:
+        if records.get(service, period) is not None or held(prs, now):
             continue
         record = {
             "format": FORMAT,
