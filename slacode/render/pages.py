@@ -249,6 +249,8 @@ class Page:
     restatements: Sequence[Any] = ()
     internal: bool = False
     coming: Sequence[Coming] = ()  # versions merged for later, soonest first
+    #: (objective, period) of frozen periods a fresh evaluation disagrees with
+    disputed: frozenset[tuple[str, str]] = frozenset()
 
 
 def overview(
@@ -567,6 +569,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         restated_tag = f' <span class="slc-tag">{words.t("svc.restated")}</span>'
         provisional_tag = (f' <span class="slc-tag slc-provisional">'
                            f'{words.t("svc.provisional")}</span>')
+        review_tag = f' <span class="slc-tag slc-review">{words.t("svc.under_review")}</span>'
+        review_note = words.t("svc.under_review_note")
         colspan = 4 if credit else 3
         rows = []
         for p in periods:
@@ -575,13 +579,20 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 f'<tr data-period="{period}"><th scope="row">{period}'
                 f"{'' if p.closed else open_tag}"
                 f"{provisional_tag if p.closed and p.holds and not p.frozen_at else ''}"
-                f"{restated_tag if (o.id, p.period) in restated else ''}</th>"
+                f"{restated_tag if (o.id, p.period) in restated else ''}"
+                f"{review_tag if (o.id, p.period) in page.disputed else ''}</th>"
                 f'<td class="slc-num">{words.fig(p.value, p.unit)}</td>'
                 f'<td class="slc-num">{escape.text(fmt.figure(p.target, p.unit))}</td>'
                 f"<td>{words.chip(p.verdict)}</td>"
                 + (f'<td class="slc-credit">{credit_text(p)}</td>' if credit else "")
                 + "</tr>\n"
             )
+            if (o.id, p.period) in page.disputed:
+                rows.append(
+                    f'<tr class="slc-reason-row slc-review-row"><td></td>'
+                    f'<td colspan="{colspan}"><span class="slc-reason">{review_note}'
+                    f"</span></td></tr>\n"
+                )
             if p.closed and p.holds and not p.frozen_at:
                 rows.append(
                     f'<tr class="slc-reason-row slc-provisional-row"><td></td>'

@@ -289,6 +289,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.hold.survey": {"en": "survey responses for it may still be recorded",
                         "zh": "该周期的满意度调查回复仍可能被记录"},
     "svc.hold.sep": {"en": "; ", "zh": "；"},
+    # a frozen period a fresh evaluation disagrees with: the frozen figures stand
+    "svc.under_review": {"en": "Under review", "zh": "复核中"},
+    "svc.under_review_note": {
+        "en": "Under review: a new evaluation of this period disagrees with these figures. "
+              "They are the figures published when the period closed, and they stand until "
+              "the period is restated or the difference is explained.",
+        "zh": "复核中：对本周期的重新评估与这些数据不一致。这些是周期结束时公布的数据，"
+              "在本周期数据被重述或差异得到解释之前保持不变。",
+    },
     "svc.restatements": {"en": "Restatements", "zh": "数据重述"},
     "svc.data": {"en": "Data for machines", "zh": "机器可读数据"},
     "svc.json": {"en": "Results as JSON", "zh": "JSON 格式结果"},

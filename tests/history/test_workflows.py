@@ -107,6 +107,26 @@ def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> 
     assert cache["with"]["restore-keys"] == "slacode-pull-"
 
 
+def test_nightly_deploys_a_disputed_site_and_then_fails_on_the_dispute() -> None:
+    """Disputed frozen figures (exit 3) hold back neither the site nor the other services'
+    figures: the build step records the dispute and succeeds, the site deploys, and a
+    last job fails the run with the build's message. Any other failure of the build
+    (a failed source: exit 1) still fails the job, and nothing is deployed."""
+    wf = load("nightly.yml")
+    update, deploy, disputed = (wf["jobs"][j] for j in ("update", "deploy", "disputed"))
+    build = next(s for s in _steps(update) if "slacode build --strict" in s.get("run", ""))
+    script = build["run"]
+    assert '"$status" -eq 3' in script and "disputed=true" in script and 'exit "$status"' in script
+    assert update["outputs"]["disputed"] == "${{ steps." + build["id"] + ".outputs.disputed }}"
+    assert "needs.update.result == 'success'" in deploy["if"]  # exit 1: nothing deployed
+    assert set(disputed["needs"]) == {"update", "deploy"}
+    assert "needs.update.outputs.disputed == 'true'" in disputed["if"]
+    assert "!cancelled()" in disputed["if"]  # fails the run even when the deploy failed
+    (fail,) = _steps(disputed)
+    assert fail["run"].rstrip().endswith("exit 1") and "::error" in fail["run"]
+    assert disputed["permissions"] == {}
+
+
 SECRET = re.compile(r"\$\{\{\s*secrets\.")
 
 
@@ -135,7 +155,7 @@ def test_nightly_credentials_and_write_token_never_meet() -> None:
                for k in s.get("env", {})}
     assert set(places) <= allowed, set(places) - allowed  # no workflow- or job-wide secret
     for name in ("slacode pull", "slacode evaluate --freeze", "slacode build --strict"):
-        step = next(s for s in steps if s.get("run", "") == name)
+        step = next(s for s in steps if name in s.get("run", ""))
         assert {"SLACODE_PROMETHEUS_URL", "SLACODE_PROMETHEUS_TOKEN"} <= set(step["env"])
     assert not any("secrets" in str(s) for s in steps if "uses" in s)  # no action sees them
     # write access: only the commit job, which checks out, takes the records and pushes
@@ -153,8 +173,9 @@ def test_nightly_credentials_and_write_token_never_meet() -> None:
     # the records reach the commit job as an artifact, even when the build then failed
     upload = next(s for s in steps if s.get("uses") == "actions/upload-artifact@v4")
     names = [s.get("run") or s.get("uses") for s in steps]
+    build = next(i for i, n in enumerate(names) if "slacode build --strict" in n)
     assert (names.index("slacode evaluate --freeze") < names.index("actions/upload-artifact@v4")
-            < names.index("slacode build --strict"))
+            < build)
     download = next(s for s in _steps(commit) if s.get("uses") == "actions/download-artifact@v4")
     assert upload["with"]["name"] == download["with"]["name"]
     assert upload["with"]["path"] == download["with"]["path"] == "ledger"
