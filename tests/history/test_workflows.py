@@ -98,13 +98,21 @@ def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> 
     checkout = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # versions in force and the change log
     assert {"actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"} <= _uses(wf)
-    # the pull cache of earlier nights is restored before the pull, and saved anew
-    names = [s.get("uses", s.get("run", "")) for s in _steps(update)]
-    cache = next(s for s in _steps(update) if s.get("uses") == "actions/cache@v4")
-    assert names.index("actions/cache@v4") < names.index("slacode pull")
-    assert cache["with"]["path"] == ".slacode/cache"
-    assert cache["with"]["key"] == "slacode-pull-${{ github.run_id }}"
+    # the pull cache of earlier nights is restored before the pull, and saved anew right
+    # after a successful pull, whatever the later steps do (issue 27: a failed night
+    # threw it away, and every later night pulled everything since the last good one)
+    steps = _steps(update)
+    names = [s.get("uses", s.get("run", "")) for s in steps]
+    restore = names.index("actions/cache/restore@v4")
+    pull, save = names.index("slacode pull"), names.index("actions/cache/save@v4")
+    assert restore < pull and save == pull + 1
+    cache, saved = steps[restore], steps[save]
+    assert cache["with"]["path"] == saved["with"]["path"] == ".slacode/cache"
+    assert cache["with"]["key"] == saved["with"]["key"] == "slacode-pull-${{ github.run_id }}"
     assert cache["with"]["restore-keys"] == "slacode-pull-"
+    pull_id = steps[pull]["id"]
+    assert saved["if"] == "${{ !cancelled() && steps." + pull_id + ".outcome == 'success' }}"
+    assert "actions/cache@v4" not in names  # its own save runs only when the job succeeds
 
 
 def test_nightly_deploys_a_disputed_site_and_then_fails_on_the_dispute() -> None:
