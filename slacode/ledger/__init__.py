@@ -12,11 +12,15 @@ A record (stable JSON: sorted keys, indent 2, trailing newline) looks like::
       "period": "2026-10",
       "frozen_at": "2026-11-01T02:00:00+00:00",   # when these figures were written
       "reason": "",                               # "" when first frozen; else why restated
+      "restated": ["<objective>", ...],           # restatements only: whose figures changed
       "results": {"<objective>": {...PeriodResult...}, ...},
       "history": [                                # the versions this one replaced, oldest first
         {"frozen_at": "...", "reason": "", "replaced_at": "...", "results": {...}}
       ]
     }
+
+A restatement marks only the objectives listed in ``restated`` as restated (on the page
+and in the feed); a record written before that key existed marks every objective.
 
 Only ``restate`` replaces a record, and it moves the old figures into ``history``.
 Results shown from the ledger carry ``frozen_at`` and ``restatements`` (each
@@ -268,10 +272,13 @@ def _from_dict(d: dict[str, Any]) -> PeriodResult:
     return PeriodResult(**kw)
 
 
-def _restatements(record: dict[str, Any]) -> tuple[Restatement, ...]:
+def _restatements(record: dict[str, Any], objective: str) -> tuple[Restatement, ...]:
+    """The restatements of ``record`` that changed ``objective``'s figures, oldest first
+    (a version without ``restated``, written before it existed, changed them all)."""
     versions = [*record.get("history", []), record]
     return tuple(Restatement(at=str(v.get("frozen_at", "")), reason=str(v["reason"]))
-                 for v in versions if v.get("reason"))
+                 for v in versions if v.get("reason")
+                 and objective in v.get("restated", (objective,)))
 
 
 class _Records:
@@ -306,12 +313,15 @@ def _compare(fresh: PeriodResult, frozen: dict[str, Any]) -> list[Candidate]:
     return out
 
 
-def _differs(prs: Sequence[PeriodResult], frozen: dict[str, Any]) -> bool:
-    """Whether fresh results of one period change any frozen figure (or objective)."""
-    if {pr.objective for pr in prs} != set(frozen):
-        return True
-    return any(not isinstance(frozen[pr.objective], dict) or _compare(pr, frozen[pr.objective])
-               for pr in prs)
+def _changed(prs: Sequence[PeriodResult], frozen: dict[str, Any]) -> list[str]:
+    """The objectives of one period whose frozen figures fresh results change (or that
+    one side has and the other has not), sorted."""
+    fresh = {pr.objective for pr in prs}
+    out = (set(frozen) ^ fresh) | {
+        pr.objective for pr in prs
+        if pr.objective in frozen and (not isinstance(frozen[pr.objective], dict)
+                                       or _compare(pr, frozen[pr.objective]))}
+    return sorted(out)
 
 
 def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
@@ -335,7 +345,8 @@ def _apply(results: Sequence[ServiceResults], records: _Records) -> tuple[
             shown = result_from_dict(frozen, where)
             candidates += _compare(pr, frozen)
             periods.append(replace(shown, frozen_at=str(rec.get("frozen_at", "")),
-                                   restatements=_restatements(rec), final_at=pr.final_at))
+                                   restatements=_restatements(rec, pr.objective),
+                                   final_at=pr.final_at))
         out.append(replace(res, periods=tuple(periods)))
     candidates.sort(key=lambda c: (c.service, c.period, c.objective, c.field))
     return tuple(out), candidates
@@ -415,6 +426,9 @@ def restate(
 ) -> LedgerReport:
     """Replace a frozen record with the fresh figures, keeping the old version and the reason.
 
+    Only the objectives whose figures change are recorded as restated (``restated``), so
+    that the page and the feed mark those and not the period's unchanged ones.
+
     Raises :class:`SlacodeError` when there is no reason, no closed period to restate in
     ``results``, nothing frozen yet (freeze first), or no figure would change (a
     restatement is shown on the site and in the feed: it must restate something).
@@ -428,7 +442,8 @@ def restate(
     old = read_record(ledger_dir, service, period)
     if old is None:
         raise SlacodeError(f"nothing frozen for {service} {period}: freeze it first (--freeze)")
-    if not _differs(prs, old["results"]):
+    changed = _changed(prs, old["results"])
+    if not changed:
         raise SlacodeError(
             f"nothing to restate for {service} {period}: a fresh evaluation gives the frozen "
             "figures (value, verdict, budget, credit, ...); nothing written. A restatement "
@@ -436,6 +451,8 @@ def restate(
             "on the site and in the feed")
     at = _utc(int(time.time()) if now is None else now)
     previous = {k: old.get(k) for k in ("frozen_at", "reason", "results")}
+    if "restated" in old:
+        previous["restated"] = old["restated"]
     previous["replaced_at"] = at
     record = {
         "format": FORMAT,
@@ -443,6 +460,7 @@ def restate(
         "period": period,
         "frozen_at": at,
         "reason": reason,
+        "restated": changed,
         "results": {pr.objective: _plain(pr) for pr in prs},
         "history": [*old.get("history", []), previous],
     }
