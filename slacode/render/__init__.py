@@ -130,7 +130,7 @@ def render(
         files.update(data.badges(a, r, language))
     files["api/services.json"] = data.services_json(shown, res, fmt.iso_utc(now_dt))
     files.update(reports.files(shown, res, language, built, now=now_dt))
-    items = feeds.entries(shown, res, hist, rest, language)
+    items = feeds.entries(shown, res, hist, rest, language, now=fmt.iso_utc(now_dt))
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))
 
