@@ -67,7 +67,14 @@ from slacode.evaluate.periods import (
     local_date,
     periods_for,
 )
-from slacode.evaluate.results import DailyValue, Hold, Miss, PeriodResult, ServiceResults
+from slacode.evaluate.results import (
+    DailyValue,
+    Hold,
+    HoldKind,
+    Miss,
+    PeriodResult,
+    ServiceResults,
+)
 from slacode.heap import long_lived
 from slacode.history import in_force
 from slacode.model import Agreement, Maintenance, MaintenanceAccount, Objective, maintenance_account
@@ -389,7 +396,8 @@ class _Service:
     ) -> tuple[str, tuple[Hold, ...]]:
         """When the closed period ``p`` is final, and what still holds it at ``now`` (see
         the module docstring for the rules)."""
-        ends: list[tuple[str, int | None, int]] = [("late-data", p.end + LATE_DATA_GRACE, 0)]
+        ends: list[tuple[HoldKind, int | None, int]] = [
+            ("late-data", p.end + LATE_DATA_GRACE, 0)]
         if verdict == "no-data":
             ends.append(("no-data", p.end + NO_DATA_GRACE, 0))
         if o.kind == "satisfaction":
@@ -404,7 +412,7 @@ class _Service:
                 ends.append(("incident", last, len(pending)))
         known = [e for _k, e, _n in ends]
         final_at = "" if None in known else iso(max(e for e in known if e is not None), self.tz)
-        holds = tuple(Hold(kind, "" if end is None else iso(end, self.tz), n)  # type: ignore[arg-type]
+        holds = tuple(Hold(kind, "" if end is None else iso(end, self.tz), n)
                       for kind, end, n in ends if end is None or end > self.now)
         return final_at, holds
 

@@ -587,6 +587,12 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                 + (f'<td class="slc-credit">{credit_text(p)}</td>' if credit else "")
                 + "</tr>\n"
             )
+            if p.verdict == "no-data" and p.reasons:
+                rows.append(
+                    f'<tr class="slc-reason-row"><td></td><td colspan="{colspan}">'
+                    f'<span class="slc-reason">{escape.text(say(p.reasons[0], language))}'
+                    f"</span></td></tr>\n"
+                )
             if (o.id, p.period) in page.disputed:
                 rows.append(
                     f'<tr class="slc-reason-row slc-review-row"><td></td>'
@@ -598,12 +604,6 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                     f'<tr class="slc-reason-row slc-provisional-row"><td></td>'
                     f'<td colspan="{colspan}"><span class="slc-reason">'
                     f"{provisional_note(p, language)}</span></td></tr>\n"
-                )
-            if p.verdict == "no-data" and p.reasons:
-                rows.append(
-                    f'<tr class="slc-reason-row"><td></td><td colspan="{colspan}">'
-                    f'<span class="slc-reason">{escape.text(say(p.reasons[0], language))}'
-                    f"</span></td></tr>\n"
                 )
         return Markup("".join(rows))
 
