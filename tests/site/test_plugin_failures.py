@@ -190,6 +190,12 @@ def test_changed_figures_of_a_frozen_period_are_published_under_review_and_fail_
     assert "42%" in row and "Under review" in row  # the frozen figure customers were told
     assert "a new evaluation of this period disagrees with these figures" in page
     assert (site / "services" / "payments-api" / "index.html").is_file()
+    # a plain `mkdocs build --strict` writes the site too, and fails with the same reason
+    mk = run(BIN / "mkdocs", "build", "--strict", "-d", project / "mk", cwd=project,
+             check=False)
+    assert mk.returncode == 1 and "slacode: disputed: " in mk.stderr
+    assert "Under review" in (project / "mk" / "services" / "status-web" / "index.html"
+                              ).read_text(encoding="utf-8")
 
 
 def test_a_pinned_now_pins_the_sitemap_dates_of_a_plain_mkdocs_build(project: Path) -> None:
