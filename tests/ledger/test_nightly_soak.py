@@ -216,13 +216,26 @@ def asked() -> Asked:
     logger.setLevel(level)
 
 
+@pytest.fixture
+def logging_restored():
+    """The commands set up logging for a process of their own (the root logger's level,
+    a handler on MkDocs' logger bound to this test's stderr): put it back afterwards."""
+    root, mk = logging.getLogger(), logging.getLogger("mkdocs")
+    saved = root.level, list(root.handlers), mk.propagate, list(mk.handlers)
+    yield
+    root.setLevel(saved[0])
+    root.handlers[:] = saved[1]
+    mk.propagate = saved[2]
+    mk.handlers[:] = saved[3]
+
+
 def records(ledger: Path) -> dict[str, dict]:
     return {p.relative_to(ledger).as_posix(): json.loads(p.read_text(encoding="utf-8"))
             for p in sorted(ledger.rglob("*.json"))}
 
 
-def test_forty_five_nights_across_two_month_ends(prometheus, asked, tmp_path,
-                                                monkeypatch) -> None:
+def test_forty_five_nights_across_two_month_ends(prometheus, asked, logging_restored,
+                                                tmp_path, monkeypatch) -> None:
     repo = Repo(tmp_path / "repo")
     start = "2026-09-01T09:00:00+00:00"
     repo.commit("agreements", {"mkdocs.yml": MKDOCS, "slas/api.yaml": API,
