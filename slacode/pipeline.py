@@ -231,6 +231,7 @@ def run(
         built_at=build_time(ev.now),
         history_months=settings.history_months,
         versions=ev.versions,
+        disputed={(c.service, c.objective, c.period) for c in report.candidates},
     )
     clock.lap("render")
     return PipelineResult(
@@ -373,7 +374,9 @@ def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement
                        ) -> tuple[Problem, ...]:
     """A warning per frozen period a fresh evaluation disagrees with (one per objective,
     at the objective): the site keeps the frozen figures, so the change must not stay
-    silent; a strict build stops on it until someone restates it or finds the cause."""
+    silent. A strict build still publishes, with the period marked "under review", and
+    then fails on it (``slacode build`` exits 3) until someone restates it or finds the
+    cause."""
     by_id = {a.id: a for a in agreements}
     fields: dict[tuple[str, str, str], list[str]] = {}
     for c in candidates:
@@ -400,8 +403,8 @@ def orphan_problems(ledger_name: str, frozen: Mapping[str, int],
                     agreements: Sequence[Agreement]) -> tuple[Problem, ...]:
     """A warning per ledger folder with frozen records whose agreement no longer exists
     (file deleted, or its id changed): those closed periods, breaches and feed entries
-    would vanish from the site silently. Same code as a changed figure, so that a strict
-    build stops on it."""
+    would vanish from the site silently. A strict build stops on it and publishes
+    nothing: unlike a disputed figure, the pages it concerns are not there to mark."""
     ids = {a.id for a in agreements}
     out = []
     for service, n in sorted(frozen.items()):
@@ -414,7 +417,7 @@ def orphan_problems(ledger_name: str, frozen: Mapping[str, int],
             "but no agreement has that id any more: its page, past breaches and feed entries "
             "are gone from the site. Restore the agreement (to retire a service, keep its file "
             "and set contract.end), or give it back its id if it was renamed",
-            "ledger.candidate"))
+            "ledger.orphan"))
     return tuple(out)
 
 

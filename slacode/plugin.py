@@ -13,6 +13,12 @@ yesterday's figures with "no data". Data that is simply absent (no samples, empt
 is published as "no data" with its reason in every build; ``strict: true`` in the
 plugin options fails on that too.
 
+A frozen period that a fresh evaluation disagrees with (a dispute) does not withhold the
+rest of the site: the pages are generated with the frozen figures, which customers were
+told, marked "under review". A strict build then fails after the site is written, with
+its own message (``slacode build --strict`` publishes first and exits 3, see
+:mod:`slacode.cli.build`), so that the operator restates the period or finds the cause.
+
 ``generate: false`` builds a tree that ``slacode render --out`` already wrote into
 ``docs_dir`` (the fleet benchmark does this) without running the pipeline; the page
 hooks below apply to it all the same.
@@ -81,6 +87,11 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.prose: dict[str, list[str]] = {}
         self.split: dict[str, tuple[str, list[list[str]]]] = {}
         self.hide_permalinks = False
+        #: this build's disputes (frozen figures a fresh evaluation disagrees with)
+        self.disputes: list[Any] = []
+        #: set by ``slacode build``, which publishes first and then fails on disputes itself
+        self.defer_disputes = False
+        self.strict = False
 
     @event_priority(50)  # before Material's search plugin reads the theme's language
     def on_config(self, config: Any) -> Any:
@@ -116,6 +127,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         """Run the pipeline while the previous site is untouched: MkDocs cleans
         ``site_dir`` only after this event, so a failure here keeps yesterday's pages."""
         self.generated = {}
+        self.disputes = []
+        self.strict = bool(config.strict)
         if not self.config.enabled or self.settings is None:
             return
         from slacode.pipeline import run
@@ -133,12 +146,14 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.watch = result.watch
         faults = [p for p in result.problems if p.code == "pull.fault"]
         changed = [p for p in result.problems if p.code == "ledger.candidate"]
+        orphans = [p for p in result.problems if p.code == "ledger.orphan"]
         nobody = [p for p in result.problems if p.code == "config.audience"]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif (p in faults or p in changed or p in nobody) and not config.strict:
+            elif (p in faults or p in changed or p in orphans or p in nobody) \
+                    and not config.strict:
                 log.warning(str(p))
             else:
                 log.info(str(p))
@@ -152,18 +167,23 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
                 f"slacode: a measurement source failed, nothing published in strict mode: "
                 f"{faults[0].path}:{faults[0].line}:{faults[0].col}: {faults[0].message}{more}"
             )
-        if changed and config.strict:
-            more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+        if orphans and config.strict:
+            more = f" (and {len(orphans) - 1} more)" if len(orphans) > 1 else ""
             raise PluginError(
-                f"slacode: figures of a frozen period changed, nothing published in strict "
-                f"mode: {changed[0]}{more}"
+                f"slacode: frozen records without an agreement, nothing published in strict "
+                f"mode: {orphans[0]}{more}"
             )
         if nobody and config.strict:
             raise PluginError(f"slacode: nothing published in strict mode: {nobody[0]}")
+        self.disputes = changed
         self.generated = result.files
 
     def on_post_build(self, *, config: Any) -> None:
         self._unpin()
+        if self.disputes and self.strict and not self.defer_disputes:
+            # ``mkdocs build --strict`` has written the site (with the periods under
+            # review) by now; the build still fails, as ``slacode build`` does
+            raise PluginError(f"slacode: {disputed_message(self.disputes)}")
 
     def on_build_error(self, *, error: Exception) -> None:
         self._unpin()
@@ -283,6 +303,18 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         for path in self.watch:
             server.watch(path)
         return server
+
+
+def disputed_message(disputes: list[Any]) -> str:
+    """The one line a strict build fails with when frozen figures are disputed: what,
+    that the site was published all the same, and the command that settles it."""
+    first = disputes[0]
+    more = f" (and {len(disputes) - 1} more)" if len(disputes) > 1 else ""
+    return (f"disputed: a fresh evaluation disagrees with the frozen figures of "
+            f"{len(disputes)} objective period(s); the site was published with the frozen "
+            "figures marked 'under review'. Restate each with `slacode evaluate --restate "
+            "PERIOD --service ID --reason TEXT` or find why the data changed: "
+            f"{first}{more}")
 
 
 def _chinese_theme(config: Any) -> None:

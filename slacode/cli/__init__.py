@@ -64,7 +64,7 @@ def main() -> None:
         click.echo(f"slacode: error: {exc}", err=True)
         for p in exc.problems:
             click.echo(str(p), err=True)
-        sys.exit(1)
+        sys.exit(getattr(exc, "exit_code", 1))  # 3: a strict build published, but disputed
     except OSError as exc:
         # one place for every command that writes: an output path that cannot be written
         # (read-only, missing parent, /proc) is the user's to fix, not a traceback

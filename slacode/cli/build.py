@@ -25,6 +25,16 @@ import click
 
 from slacode.problems import SlacodeError
 
+#: exit status of a strict build that published the site but found disputed frozen figures
+EXIT_DISPUTED = 3
+
+
+class DisputedError(SlacodeError):
+    """A strict build published the site, but frozen figures are disputed: a failure of
+    its own (exit 3), distinct from a failed build that kept the previous site (exit 1)."""
+
+    exit_code = EXIT_DISPUTED
+
 
 def load_mkdocs_config(config_file: Path, **overrides: Any) -> Any:
     """The MkDocs config, with load errors as one-line :class:`SlacodeError`."""
@@ -82,6 +92,8 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
         if plugin is None:
             raise SlacodeError(f"{config_file}: the slacode plugin is not enabled")
         plugin.config.audience = check_audience(audience)
+    if plugin is not None:
+        plugin.defer_disputes = True  # published first, failed below
     target = Path(site_dir) if site_dir else Path(cfg.site_dir)
     _log_to_stderr()
     errors = _LastError()
@@ -104,6 +116,11 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
                                    f"{missing}")
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
+    disputes = getattr(plugin, "disputes", None)
+    if strict and disputes:
+        from slacode.plugin import disputed_message
+
+        raise DisputedError(f"{disputed_message(disputes)} (site written to {target})")
     return target
 
 
@@ -157,7 +174,9 @@ def _log_to_stderr() -> None:
 
 @click.command()
 @click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
-@click.option("--strict", is_flag=True, help="Fail on any MkDocs warning (nothing is published).")
+@click.option("--strict", is_flag=True,
+              help="Fail on any MkDocs warning or failed source (nothing is published, "
+                   "exit 1); on disputed frozen figures, publish and then exit 3.")
 @click.option(
     "-f",
     "--config-file",

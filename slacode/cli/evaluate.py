@@ -11,7 +11,8 @@ one record, keeping the old figures and the reason.
      "results": [ {service, objective, period, start, end, closed, value, target, unit,
                    verdict, margin, coverage, as_of, budget, credit, projection, composite,
                    agreement_version, misses, reasons, excluded_maintenance,
-                   late_maintenance, over_cap_maintenance, frozen_at, restatements},
+                   late_maintenance, over_cap_maintenance, frozen_at, restatements,
+                   final_at, holds: [{kind, until, count}, ...]},
                   ... ],                                                  # every period
      "restatement_candidates": [ {service, period, objective, field, frozen, new}, ... ],
      "written": [ "ledger/<service>/<period>.json", ... ]}

@@ -16,6 +16,20 @@ judged only when a promise held at their start and holds now; the 90-day strip s
 the measurements of the version in force (the oldest before the first one). Periods
 and days are always laid out in the timezone of the agreement given in ``agreements``.
 
+Finality: a closed period is final (the ledger may freeze it) once nothing in it can
+still change. Until then its result carries :class:`~slacode.evaluate.results.Hold` records,
+each with its end; ``final_at`` is the latest end. The rules:
+
+* every closed period waits :data:`LATE_DATA_GRACE` after its end: measurements of its
+  last hours may arrive late (scrape and remote-write lag, a nightly pull that failed);
+* a period whose verdict is "no data" waits :data:`NO_DATA_GRACE` after its end: one
+  failed pull must not freeze "no data";
+* an incident objective waits for every incident opened in the period that is still
+  within its target time, until that incident's deadline (its outcome is known then
+  at the latest, met or missed);
+* a satisfaction objective waits :data:`SURVEY_WINDOW` after the period's end:
+  responses dated in the period may still be recorded.
+
 Dependencies: an availability objective's ``composite`` is the product of the
 availability figures of the services in ``depends_on`` (each one's first availability
 objective with a figure for the same period id), or ``None`` when any is missing.
@@ -23,6 +37,7 @@ objective with a figure for the same period id), or ``None`` when any is missing
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -52,17 +67,38 @@ from slacode.evaluate.periods import (
     local_date,
     periods_for,
 )
-from slacode.evaluate.results import DailyValue, Miss, PeriodResult, ServiceResults
+from slacode.evaluate.results import (
+    DailyValue,
+    Hold,
+    HoldKind,
+    Miss,
+    PeriodResult,
+    ServiceResults,
+)
 from slacode.heap import long_lived
 from slacode.history import in_force
 from slacode.model import Agreement, Maintenance, MaintenanceAccount, Objective, maintenance_account
 from slacode.pull.base import CountSeries, IncidentRecords, Measurement, SurveyRecords
 
-__all__ = ["Partial", "combine", "evaluate", "evaluate_one"]
+__all__ = [
+    "LATE_DATA_GRACE",
+    "NO_DATA_GRACE",
+    "SURVEY_WINDOW",
+    "Partial",
+    "combine",
+    "evaluate",
+    "evaluate_one",
+]
 
 #: how far back the projection of an open period looks for the recent rate
 RECENT = 7 * DAY
 COUNT_KINDS = ("availability", "latency")
+#: every closed period is final no sooner than this after its end (late measurements)
+LATE_DATA_GRACE = DAY
+#: a closed period with no data is final no sooner than this after its end
+NO_DATA_GRACE = 7 * DAY
+#: survey responses dated in a period may be recorded this long after its end
+SURVEY_WINDOW = 7 * DAY
 
 #: a maintenance window's span and its "start/end" text, as results name it
 _Window = tuple[int, int, str]
@@ -325,6 +361,7 @@ class _Service:
         ):
             credit = credit_for(v.credits, value, p, tz)
         excluded, late, over_cap = self.windows(v, o, p)
+        final_at, holds = self.finality(p, v, o, verdict) if p.closed(now) else ("", ())
         m = self.measurement(o.id)
         as_of = getattr(m, "as_of", None)
         return PeriodResult(
@@ -350,7 +387,34 @@ class _Service:
             over_cap_maintenance=over_cap,
             misses=tuple(misses),
             reasons=tuple(reasons),
+            final_at=final_at,
+            holds=holds,
         )
+
+    def finality(
+        self, p: Period, v: Agreement, o: Objective, verdict: str
+    ) -> tuple[str, tuple[Hold, ...]]:
+        """When the closed period ``p`` is final, and what still holds it at ``now`` (see
+        the module docstring for the rules)."""
+        ends: list[tuple[HoldKind, int | None, int]] = [
+            ("late-data", p.end + LATE_DATA_GRACE, 0)]
+        if verdict == "no-data":
+            ends.append(("no-data", p.end + NO_DATA_GRACE, 0))
+        if o.kind == "satisfaction":
+            ends.append(("survey", p.end + SURVEY_WINDOW, 0))
+        elif o.kind not in COUNT_KINDS:
+            outs, opened, _rec = self.outcomes(v, o)
+            lo, hi = bisect_left(opened, p.start), bisect_left(opened, p.end)
+            pending = [x for x in (outs or [])[lo:hi] if x.status == "pending"]
+            if pending:
+                dues = [x.due for x in pending]
+                last = None if None in dues else max(d for d in dues if d is not None)
+                ends.append(("incident", last, len(pending)))
+        known = [e for _k, e, _n in ends]
+        final_at = "" if None in known else iso(max(e for e in known if e is not None), self.tz)
+        holds = tuple(Hold(kind, "" if end is None else iso(end, self.tz), n)
+                      for kind, end, n in ends if end is None or end > self.now)
+        return final_at, holds
 
     def windows(
         self, v: Agreement, o: Objective, p: Period

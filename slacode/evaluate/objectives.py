@@ -21,7 +21,8 @@ Rules documented here because the figures depend on them:
 * **Incidents** count in the period they were opened. One with its response (or
   resolution) after the target, or still without it when its deadline has passed, is
   missed; one still within its deadline is pending and not counted yet. A range
-  without counted incidents reads 100%: nothing was missed.
+  without counted incidents reads 100%: nothing was missed. A closed period with a
+  pending incident is not final until that incident's deadline (see ``evaluate``).
 """
 
 from __future__ import annotations
@@ -173,6 +174,7 @@ class Outcome:
     opened: int
     status: str  # met | missed | pending
     miss: Miss | None = None
+    due: int | None = None  # pending: the deadline, when its outcome will be known at the latest
 
 
 def _words(seconds: float, days: bool = True) -> str:
@@ -245,7 +247,7 @@ def incident_outcomes(
                 Outcome(inc.id, inc.opened, "missed", Miss(text, iso(inc.opened, tz), "", inc.id))
             )
         else:
-            out.append(Outcome(inc.id, inc.opened, "pending"))
+            out.append(Outcome(inc.id, inc.opened, "pending", due=due))
     out.sort(key=lambda o: (o.opened, o.id))
     return out
 

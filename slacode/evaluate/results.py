@@ -58,6 +58,27 @@ class Restatement:
     reason: str
 
 
+HoldKind = Literal["late-data", "no-data", "incident", "survey"]
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why a closed period is not final yet, and until when: the ledger freezes a period
+    only once it has no hold, so that what customers are told never changes afterwards.
+
+    ``late-data``: measurements of the period's last hours may still arrive; ``no-data``:
+    an objective has no data, which a failed pull would also give; ``incident``:
+    ``count`` incidents opened in the period are still within their target time, so
+    their outcome is not known; ``survey``: responses dated in the period may still be
+    recorded. ``until`` is an ISO time, or "" when no deadline is in sight (an incident
+    whose business-hours clock finds no working time within its horizon).
+    """
+
+    kind: HoldKind
+    until: str
+    count: int = 0
+
+
 @dataclass(frozen=True)
 class PeriodResult:
     service: str
@@ -86,6 +107,11 @@ class PeriodResult:
     reasons: tuple[str, ...] = ()  # why the verdict is what it is, e.g. gap reasons
     frozen_at: str = ""  # set by the ledger: ISO time the shown figures were frozen; "" = live
     restatements: tuple[Restatement, ...] = ()  # set by the ledger, oldest first
+    #: closed periods: ISO time from which nothing in the period can change any more
+    #: (the latest of its holds' ends, also those already past); "" for open periods, or
+    #: when a hold has no end in sight
+    final_at: str = ""
+    holds: tuple[Hold, ...] = ()  # closed periods: what is still not final at evaluation time
 
     def as_dict(self) -> dict[str, object]:
         """The documented JSON shape (``slacode evaluate --format json``)."""

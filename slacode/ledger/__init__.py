@@ -13,11 +13,15 @@ A record (stable JSON: sorted keys, indent 2, trailing newline) looks like::
       "frozen_at": "2026-11-01T02:00:00+00:00",   # when these figures were written
       "reason": "",                               # "" when first frozen; else why restated
       "visibility": "public",                     # of the version in force then (may be absent)
+      "restated": ["<objective>", ...],           # restatements only: whose figures changed
       "results": {"<objective>": {...PeriodResult...}, ...},
       "history": [                                # the versions this one replaced, oldest first
         {"frozen_at": "...", "reason": "", "replaced_at": "...", "results": {...}}
       ]
     }
+
+A restatement marks only the objectives listed in ``restated`` as restated (on the page
+and in the feed); a record written before that key existed marks every objective.
 
 Only ``restate`` replaces a record, and it moves the old figures into ``history``.
 Results shown from the ledger carry ``frozen_at`` and ``restatements`` (each
@@ -50,6 +54,7 @@ from typing import Any, Literal, get_args, get_origin, get_type_hints
 from slacode.evaluate.results import (
     Budget,
     Credit,
+    Hold,
     Miss,
     PeriodResult,
     Restatement,
@@ -64,6 +69,7 @@ __all__ = [
     "apply",
     "freeze",
     "frozen_services",
+    "held",
     "read_record",
     "record_path",
     "restate",
@@ -72,12 +78,13 @@ __all__ = [
 ]
 
 FORMAT = 1
-#: a closed period with no data is frozen only this long after its end (late data may come)
-NO_DATA_GRACE = 7 * 86400
+#: fields a record does not store: the ledger's own bookkeeping, and whether the period
+#: was final (a frozen period is, by definition)
+_UNSTORED = ("frozen_at", "restatements", "final_at", "holds")
 #: fields that may differ between a frozen record and a fresh evaluation without being a
 #: restatement candidate: bookkeeping, and explanations rather than figures (what was
 #: missed explains the figure; the figure, verdict, budget and credit are compared)
-_IGNORED = frozenset({"as_of", "reasons", "misses", "frozen_at", "restatements"})
+_IGNORED = frozenset({"as_of", "reasons", "misses", *_UNSTORED})
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 
@@ -181,7 +188,7 @@ def _dump(record: dict[str, Any]) -> str:
 def _plain(result: PeriodResult) -> dict[str, Any]:
     """The JSON form of a result as a record stores it (no ledger bookkeeping)."""
     d = json.loads(json.dumps(result.as_dict()))
-    for k in ("frozen_at", "restatements"):
+    for k in _UNSTORED:
         d.pop(k, None)
     return d
 
@@ -267,15 +274,19 @@ def _from_dict(d: dict[str, Any]) -> PeriodResult:
                                  if k in Credit.__dataclass_fields__})
     kw["misses"] = tuple(Miss(**m) for m in kw.get("misses") or ())
     kw["restatements"] = tuple(Restatement(**r) for r in kw.get("restatements") or ())
+    kw["holds"] = tuple(Hold(**h) for h in kw.get("holds") or ())
     for k in ("excluded_maintenance", "late_maintenance", "over_cap_maintenance", "reasons"):
         kw[k] = tuple(kw.get(k) or ())
     return PeriodResult(**kw)
 
 
-def _restatements(record: dict[str, Any]) -> tuple[Restatement, ...]:
+def _restatements(record: dict[str, Any], objective: str) -> tuple[Restatement, ...]:
+    """The restatements of ``record`` that changed ``objective``'s figures, oldest first
+    (a version without ``restated``, written before it existed, changed them all)."""
     versions = [*record.get("history", []), record]
     return tuple(Restatement(at=str(v.get("frozen_at", "")), reason=str(v["reason"]))
-                 for v in versions if v.get("reason"))
+                 for v in versions if v.get("reason")
+                 and objective in v.get("restated", (objective,)))
 
 
 class _Records:
@@ -310,12 +321,15 @@ def _compare(fresh: PeriodResult, frozen: dict[str, Any]) -> list[Candidate]:
     return out
 
 
-def _differs(prs: Sequence[PeriodResult], frozen: dict[str, Any]) -> bool:
-    """Whether fresh results of one period change any frozen figure (or objective)."""
-    if {pr.objective for pr in prs} != set(frozen):
-        return True
-    return any(not isinstance(frozen[pr.objective], dict) or _compare(pr, frozen[pr.objective])
-               for pr in prs)
+def _changed(prs: Sequence[PeriodResult], frozen: dict[str, Any]) -> list[str]:
+    """The objectives of one period whose frozen figures fresh results change (or that
+    one side has and the other has not), sorted."""
+    fresh = {pr.objective for pr in prs}
+    out = (set(frozen) ^ fresh) | {
+        pr.objective for pr in prs
+        if pr.objective in frozen and (not isinstance(frozen[pr.objective], dict)
+                                       or _compare(pr, frozen[pr.objective]))}
+    return sorted(out)
 
 
 def _admits(rec: dict[str, Any], audience: str | None, where: Path) -> bool:
@@ -354,7 +368,8 @@ def _apply(results: Sequence[ServiceResults], records: _Records,
             if not admitted:
                 continue
             periods.append(replace(shown, frozen_at=str(rec.get("frozen_at", "")),
-                                   restatements=_restatements(rec)))
+                                   restatements=_restatements(rec, pr.objective),
+                                   final_at=pr.final_at))
         out.append(replace(res, periods=tuple(periods)))
     candidates.sort(key=lambda c: (c.service, c.period, c.objective, c.field))
     return tuple(out), candidates
@@ -381,27 +396,32 @@ def _closed(results: Sequence[ServiceResults]) -> dict[tuple[str, str], list[Per
     return groups
 
 
+def held(prs: Sequence[PeriodResult], now: int) -> bool:
+    """Whether some objective of a period is not final at ``now``: a hold without an end,
+    or one that ends later (evaluation decides the holds; see ``slacode.evaluate``)."""
+    return any(not h.until or _epoch(h.until) > now for pr in prs for h in pr.holds)
+
+
 def freeze(
     results: Sequence[ServiceResults],
     ledger_dir: Path | str,
     now: int,
-    no_data_grace: int = NO_DATA_GRACE,
     visibility: Callable[[PeriodResult], str] | None = None,
 ) -> LedgerReport:
-    """Write a record for every closed period that has none; never touch existing ones.
+    """Write a record for every final closed period that has none; never touch existing ones.
 
-    A period where some objective has no data waits ``no_data_grace`` seconds after its
-    end before it is frozen, so that one failed nightly pull does not freeze "no data".
-    Returns the results as the ledger now shows them, the files written, and the
-    restatement candidates found against existing records. ``visibility`` gives the
-    visibility of the version in force in a period; each new record keeps it.
+    A period is frozen only once none of its objectives has a hold left at ``now`` (an
+    incident still within its target time, the grace for late data, a survey still
+    open, no data yet): a record is what customers are told, and must not need a
+    restatement because it was written too early. Returns the results as the ledger now
+    shows them, the files written, and the restatement candidates found against
+    existing records. ``visibility`` gives the visibility of the version in force in a
+    period; each new record keeps it.
     """
     records = _Records(ledger_dir)
     written = []
     for (service, period), prs in sorted(_closed(results).items()):
-        if records.get(service, period) is not None:
-            continue
-        if any(pr.verdict == "no-data" for pr in prs) and now < _epoch(prs[0].end) + no_data_grace:
+        if records.get(service, period) is not None or held(prs, now):
             continue
         record = {
             "format": FORMAT,
@@ -438,6 +458,9 @@ def restate(
 ) -> LedgerReport:
     """Replace a frozen record with the fresh figures, keeping the old version and the reason.
 
+    Only the objectives whose figures change are recorded as restated (``restated``), so
+    that the page and the feed mark those and not the period's unchanged ones.
+
     Raises :class:`SlacodeError` when there is no reason, no closed period to restate in
     ``results``, nothing frozen yet (freeze first), or no figure would change (a
     restatement is shown on the site and in the feed: it must restate something).
@@ -451,7 +474,8 @@ def restate(
     old = read_record(ledger_dir, service, period)
     if old is None:
         raise SlacodeError(f"nothing frozen for {service} {period}: freeze it first (--freeze)")
-    if not _differs(prs, old["results"]):
+    changed = _changed(prs, old["results"])
+    if not changed:
         raise SlacodeError(
             f"nothing to restate for {service} {period}: a fresh evaluation gives the frozen "
             "figures (value, verdict, budget, credit, ...); nothing written. A restatement "
@@ -459,6 +483,8 @@ def restate(
             "on the site and in the feed")
     at = _utc(int(time.time()) if now is None else now)
     previous = {k: old.get(k) for k in ("frozen_at", "reason", "results")}
+    if "restated" in old:
+        previous["restated"] = old["restated"]
     previous["replaced_at"] = at
     record = {
         "format": FORMAT,
@@ -466,6 +492,7 @@ def restate(
         "period": period,
         "frozen_at": at,
         "reason": reason,
+        "restated": changed,
         "results": {pr.objective: _plain(pr) for pr in prs},
         "history": [*old.get("history", []), previous],
     }

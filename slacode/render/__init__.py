@@ -14,7 +14,7 @@ figure stays available from ``slacode evaluate --format json``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -46,6 +46,7 @@ def render(
     built_at: int | None = None,
     history_months: int = 13,
     versions: Mapping[str, Sequence[Agreement]] | None = None,
+    disputed: Collection[tuple[str, str, str]] = (),
 ) -> dict[str, str]:
     """The generated docs tree for ``audience``: ``{relative path: text}``.
 
@@ -57,6 +58,8 @@ def render(
     ``now`` so that the same inputs give the same files. ``versions`` maps a service
     id to its versions from git (``slacode.history.versions``): each page states the
     version in force at ``now`` and announces the ones merged for later.
+    ``disputed`` holds ``(service, objective, period)`` of frozen periods a fresh
+    evaluation disagrees with: their frozen figures are shown, marked "under review".
     """
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
@@ -112,6 +115,7 @@ def render(
             incidents=incs,
             restatements=[r for r in rest if r.service == a.id],
             internal=internal,
+            disputed=frozenset((o, p) for s, o, p in disputed if s == a.id),
             coming=coming.get(a.id, ()),
         )
         files[f"services/{a.id}.md"] = pages.service(page, now_dt, language, built, history_months)
@@ -126,7 +130,7 @@ def render(
         files.update(data.badges(a, r, language))
     files["api/services.json"] = data.services_json(shown, res, fmt.iso_utc(now_dt))
     files.update(reports.files(shown, res, language, built, now=now_dt))
-    items = feeds.entries(shown, res, hist, rest, language)
+    items = feeds.entries(shown, res, hist, rest, language, now=fmt.iso_utc(now_dt))
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))
 

@@ -1,4 +1,19 @@
-"""The Atom feed: breaches, restatements, maintenance windows and agreement changes."""
+"""The Atom feed: breaches, restatements, maintenance windows and agreement changes.
+
+Each entry is dated when its fact became known, never later than the build's "now"
+(what a reader of the feed on that day could have known):
+
+* a breach when its figures were frozen (the ledger record's ``frozen_at``: a
+  restatement that made or changed the breach dates it anew); a closed period not in
+  the ledger when it became final (``final_at``), and not at all while it is still
+  provisional: its verdict may still change;
+* a maintenance window when it was announced (its start, when no announcement is
+  given);
+* a restatement when it was written; an agreement change when it was committed.
+
+Entries dated after ``now`` (a window announced for later, a build for an earlier
+time) are left out.
+"""
 
 from __future__ import annotations
 
@@ -29,7 +44,10 @@ def entries(
     history: Mapping[str, Sequence[Any]],
     restatements: Sequence[Any],
     language: str,
+    now: str | None = None,
 ) -> list[Entry]:
+    """The feed's newest 200 entries, dated as the module docstring says; ``now`` (an
+    ISO time) leaves out anything dated later."""
     # (updated, id, entry): a fleet has thousands of breaches and the feed keeps 200, so
     # a breach's entry is written (see _breach) only once it is known to be kept; until
     # then its place holds (agreement, objective, period)
@@ -43,11 +61,12 @@ def entries(
             if not p.closed or p.verdict != "breached":
                 continue
             o = objs.get(p.objective)
-            if o is None:
+            known = _known(p)
+            if o is None or known is None:
                 continue
             out.append(
                 (
-                    fmt.iso_utc(p.end),
+                    fmt.iso_utc(known),
                     f"urn:slacode:breach:{a.id}:{p.objective}:{p.period}",
                     (a, o, p),
                 )
@@ -115,11 +134,24 @@ def entries(
                 str(getattr(r, "reason", "")),
             ),
         )
+    if now is not None:
+        latest = fmt.iso_utc(now)  # the same format as every entry's: compared as text
+        out = [x for x in out if x[0] <= latest]
     out.sort(key=lambda k: (k[0], k[1]), reverse=True)
     return [
         x if isinstance(x, Entry) else _breach(updated, id, *x, language)
         for updated, id, x in out[:200]
     ]
+
+
+def _known(p: Any) -> str | None:
+    """When a closed period's breach became known (see the module docstring), or
+    ``None`` while it is still provisional."""
+    if p.frozen_at:
+        return str(p.frozen_at)
+    if p.holds:
+        return None
+    return str(p.final_at or p.end)  # results from before final_at existed: the period end
 
 
 def _add(out: list[tuple[str, str, Any]], e: Entry) -> None:

@@ -285,6 +285,8 @@ class Page:
     restatements: Sequence[Any] = ()
     internal: bool = False
     coming: Sequence[Coming] = ()  # versions merged for later, soonest first
+    #: (objective, period) of frozen periods a fresh evaluation disagrees with
+    disputed: frozenset[tuple[str, str]] = frozenset()
 
 
 def overview(
@@ -586,6 +588,10 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         credit = credit_objective == o.id
         open_tag = f' <span class="slc-meta">({words.t("common.open")})</span>'
         restated_tag = f' <span class="slc-tag">{words.t("svc.restated")}</span>'
+        provisional_tag = (f' <span class="slc-tag slc-provisional">'
+                           f'{words.t("svc.provisional")}</span>')
+        review_tag = f' <span class="slc-tag slc-review">{words.t("svc.under_review")}</span>'
+        review_note = words.t("svc.under_review_note")
         colspan = 4 if credit else 3
         rows = []
         for p in periods:
@@ -593,7 +599,9 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             rows.append(
                 f'<tr data-period="{period}"><th scope="row">{period}'
                 f"{'' if p.closed else open_tag}"
-                f"{restated_tag if (o.id, p.period) in restated else ''}</th>"
+                f"{provisional_tag if p.closed and p.holds and not p.frozen_at else ''}"
+                f"{restated_tag if (o.id, p.period) in restated else ''}"
+                f"{review_tag if (o.id, p.period) in page.disputed else ''}</th>"
                 f'<td class="slc-num">{words.fig(p.value, p.unit)}</td>'
                 f'<td class="slc-num">{escape.text(fmt.figure(p.target, p.unit))}</td>'
                 f"<td>{words.chip(p.verdict)}</td>"
@@ -605,6 +613,18 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                     f'<tr class="slc-reason-row"><td></td><td colspan="{colspan}">'
                     f'<span class="slc-reason">{escape.text(say(p.reasons[0], language))}'
                     f"</span></td></tr>\n"
+                )
+            if (o.id, p.period) in page.disputed:
+                rows.append(
+                    f'<tr class="slc-reason-row slc-review-row"><td></td>'
+                    f'<td colspan="{colspan}"><span class="slc-reason">{review_note}'
+                    f"</span></td></tr>\n"
+                )
+            if p.closed and p.holds and not p.frozen_at:
+                rows.append(
+                    f'<tr class="slc-reason-row slc-provisional-row"><td></td>'
+                    f'<td colspan="{colspan}"><span class="slc-reason">'
+                    f"{provisional_note(p, language)}</span></td></tr>\n"
                 )
         return Markup("".join(rows))
 
@@ -723,6 +743,20 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             r_when=lambda r: fmt.day(getattr(r, "restated_at", "")),
         )
     )
+
+
+def provisional_note(p: PeriodResult, language: str) -> Markup:
+    """Why a closed period is not frozen yet and until when ("Provisional until DATE:
+    ..."): its figures may still change, and a reader comparing nights must know it."""
+    why = [t(f"svc.hold.{h.kind}", language, n=h.count) for h in p.holds]
+    text = t("svc.hold.sep", language).join(why)
+    ends = [h.until for h in p.holds]
+    if all(ends):
+        until = max(ends, key=lambda u: fmt.parse_time(u))
+        note = t("svc.provisional_until", language, until=fmt.when(until), why=text)
+    else:  # an incident whose deadline is not in sight: no date to give
+        note = t("svc.provisional_open", language, why=text)
+    return Markup(escape.text(note))
 
 
 def claim_today(a: Agreement, now: datetime | None) -> date | None:

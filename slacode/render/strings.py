@@ -279,6 +279,29 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.restated": {"en": "Restated", "zh": "已重述"},
     "svc.restated_on": {"en": "restated on {date}", "zh": "于 {date} 重述"},
     "svc.changed": {"en": "Changed", "zh": "变更日期"},
+    # a closed period that is not final yet (not frozen): why, and until when
+    "svc.provisional": {"en": "Provisional", "zh": "暂定"},
+    "svc.provisional_until": {"en": "Provisional until {until}: {why}.",
+                              "zh": "暂定至 {until}：{why}。"},
+    "svc.provisional_open": {"en": "Provisional: {why}.", "zh": "暂定：{why}。"},
+    "svc.hold.late-data": {"en": "measurements of its last hours may still arrive",
+                           "zh": "最后几个小时的测量数据仍可能到达"},
+    "svc.hold.no-data": {"en": "no data yet, which late data may still change",
+                         "zh": "尚无数据，迟到的数据仍可能改变结果"},
+    "svc.hold.incident": {"en": "{n} incident(s) still within their target time",
+                          "zh": "{n} 个事件仍在目标时间内"},
+    "svc.hold.survey": {"en": "survey responses for it may still be recorded",
+                        "zh": "该周期的满意度调查回复仍可能被记录"},
+    "svc.hold.sep": {"en": "; ", "zh": "；"},
+    # a frozen period a fresh evaluation disagrees with: the frozen figures stand
+    "svc.under_review": {"en": "Under review", "zh": "复核中"},
+    "svc.under_review_note": {
+        "en": "Under review: a new evaluation of this period disagrees with these figures. "
+              "They are the figures published when the period closed, and they stand until "
+              "the period is restated or the difference is explained.",
+        "zh": "复核中：对本周期的重新评估与这些数据不一致。这些是周期结束时公布的数据，"
+              "在本周期数据被重述或差异得到解释之前保持不变。",
+    },
     "svc.restatements": {"en": "Restatements", "zh": "数据重述"},
     "svc.data": {"en": "Data for machines", "zh": "机器可读数据"},
     "svc.json": {"en": "Results as JSON", "zh": "JSON 格式结果"},

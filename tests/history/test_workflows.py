@@ -115,13 +115,41 @@ def test_nightly_workflow_freezes_commits_and_deploys_with_least_privilege() -> 
     checkout = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["fetch-depth"] == 0  # versions in force and the change log
     assert {"actions/upload-pages-artifact", "actions/deploy-pages"} <= _uses(wf)
-    # the pull cache of earlier nights is restored before the pull, and saved anew
-    names = [s.get("uses", s.get("run", "")).split("@")[0] for s in _steps(update)]
-    cache = next(s for s in _steps(update) if s.get("uses", "").startswith("actions/cache@"))
-    assert names.index("actions/cache") < names.index("slacode pull")
-    assert cache["with"]["path"] == ".slacode/cache"
-    assert cache["with"]["key"] == "slacode-pull-${{ github.run_id }}"
+    # the pull cache of earlier nights is restored before the pull, and saved anew right
+    # after a successful pull, whatever the later steps do (issue 27: a failed night
+    # threw it away, and every later night pulled everything since the last good one)
+    steps = _steps(update)
+    names = [s.get("uses", s.get("run", "")).split("@")[0] for s in steps]
+    restore = names.index("actions/cache/restore")
+    pull, save = names.index("slacode pull"), names.index("actions/cache/save")
+    assert restore < pull and save == pull + 1
+    cache, saved = steps[restore], steps[save]
+    assert cache["with"]["path"] == saved["with"]["path"] == ".slacode/cache"
+    assert cache["with"]["key"] == saved["with"]["key"] == "slacode-pull-${{ github.run_id }}"
     assert cache["with"]["restore-keys"] == "slacode-pull-"
+    pull_id = steps[pull]["id"]
+    assert saved["if"] == "${{ !cancelled() && steps." + pull_id + ".outcome == 'success' }}"
+    assert "actions/cache" not in names  # its own save runs only when the job succeeds
+
+
+def test_nightly_deploys_a_disputed_site_and_then_fails_on_the_dispute() -> None:
+    """Disputed frozen figures (exit 3) hold back neither the site nor the other services'
+    figures: the build step records the dispute and succeeds, the site deploys, and a
+    last job fails the run with the build's message. Any other failure of the build
+    (a failed source: exit 1) still fails the job, and nothing is deployed."""
+    wf = load("nightly.yml")
+    update, deploy, disputed = (wf["jobs"][j] for j in ("update", "deploy", "disputed"))
+    build = next(s for s in _steps(update) if "slacode build --strict" in s.get("run", ""))
+    script = build["run"]
+    assert '"$status" -eq 3' in script and "disputed=true" in script and 'exit "$status"' in script
+    assert update["outputs"]["disputed"] == "${{ steps." + build["id"] + ".outputs.disputed }}"
+    assert "needs.update.result == 'success'" in deploy["if"]  # exit 1: nothing deployed
+    assert set(disputed["needs"]) == {"update", "deploy"}
+    assert "needs.update.outputs.disputed == 'true'" in disputed["if"]
+    assert "!cancelled()" in disputed["if"]  # fails the run even when the deploy failed
+    (fail,) = _steps(disputed)
+    assert fail["run"].rstrip().endswith("exit 1") and "::error" in fail["run"]
+    assert disputed["permissions"] == {}
 
 
 SECRET = re.compile(r"\$\{\{\s*secrets\.")
@@ -152,7 +180,7 @@ def test_nightly_credentials_and_write_token_never_meet() -> None:
                for k in s.get("env", {})}
     assert set(places) <= allowed, set(places) - allowed  # no workflow- or job-wide secret
     for name in ("slacode pull", "slacode evaluate --freeze", "slacode build --strict"):
-        step = next(s for s in steps if s.get("run", "") == name)
+        step = next(s for s in steps if name in s.get("run", ""))
         assert {"SLACODE_PROMETHEUS_URL", "SLACODE_PROMETHEUS_TOKEN"} <= set(step["env"])
     assert not any("secrets" in str(s) for s in steps if "uses" in s)  # no action sees them
     # write access: only the commit job, which checks out, takes the records and pushes
@@ -170,8 +198,9 @@ def test_nightly_credentials_and_write_token_never_meet() -> None:
     # the records reach the commit job as an artifact, even when the build then failed
     upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@"))
     names = [s.get("run") or s["uses"].split("@")[0] for s in steps]
+    build = next(i for i, n in enumerate(names) if "slacode build --strict" in n)
     assert (names.index("slacode evaluate --freeze") < names.index("actions/upload-artifact")
-            < names.index("slacode build --strict"))
+            < build)
     download = next(s for s in _steps(commit)
                     if s.get("uses", "").startswith("actions/download-artifact@"))
     assert upload["with"]["name"] == download["with"]["name"]

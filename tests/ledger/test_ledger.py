@@ -170,3 +170,53 @@ def test_what_was_missed_explains_a_figure_and_is_no_restatement(tmp_path: Path)
     path.write_text(json.dumps(rec))
     assert ledger.apply(run(1000), tmp_path).candidates == ()
     assert ledger.apply(run(0), tmp_path).candidates  # the figure itself still is one
+
+
+def two_objectives(bad_events: float, slow: float) -> tuple[ServiceResults, ...]:
+    """Payments with availability (``bad_events`` failed at BAD) and latency (``slow``
+    requests too slow at BAD): two objectives judged over the same months."""
+    def pts(bad: float):
+        return tuple(Counts(t, t + 3600, 1000.0 - (bad if t == BAD else 0.0), 1000.0)
+                     for t in range(START, NOW, 3600))
+    avail = Objective("availability", "availability", 99.9, Window("month"), Source("file"))
+    fast = Objective("latency", "latency", 99.0, Window("month"), Source("file"))
+    ag = Agreement("pay", "Payments", 1, date(2025, 1, 1), "slas/pay.yaml",
+                   objectives=(avail, fast))
+    return evaluate([ag], {
+        ("pay", "availability"): CountSeries("pay", "availability", 3600, pts(bad_events),
+                                             as_of=NOW),
+        ("pay", "latency"): CountSeries("pay", "latency", 3600, pts(slow), as_of=NOW),
+    }, NOW, history_months=2)
+
+
+def test_a_restatement_marks_only_the_objectives_whose_figures_changed(tmp_path: Path) -> None:
+    ledger.freeze(two_objectives(0, 0), tmp_path, NOW)
+    rep = ledger.restate("pay", "2026-10", "late data from the EU region",
+                         two_objectives(744, 0), tmp_path, now=NOW + 86400)
+    rec = json.loads((tmp_path / "pay" / "2026-10.json").read_text())
+    assert rec["restated"] == ["availability"]
+    october = {p.objective: p for p in rep.results[0].periods if p.period == "2026-10"}
+    assert [r.reason for r in october["availability"].restatements] == [
+        "late data from the EU region"]
+    assert october["latency"].restatements == ()  # its figures did not change: not marked
+    # the page's "Restated" marks and the feed's entries come from these: one, not two
+    assert [(r.objective, r.period) for r in ledger.restated(rep.results)] == [
+        ("availability", "2026-10")]
+    # a second restatement, of latency only, keeps the first one's mark where it was
+    rep = ledger.restate("pay", "2026-10", "latency histogram fixed",
+                         two_objectives(744, 500), tmp_path, now=NOW + 2 * 86400)
+    assert [(r.objective, r.reason) for r in ledger.restated(rep.results)] == [
+        ("availability", "late data from the EU region"), ("latency", "latency histogram fixed")]
+
+
+def test_a_record_restated_before_the_marks_existed_still_marks_every_objective(
+        tmp_path: Path) -> None:
+    ledger.freeze(two_objectives(0, 0), tmp_path, NOW)
+    ledger.restate("pay", "2026-10", "late data", two_objectives(744, 0), tmp_path,
+                   now=NOW + 86400)
+    path = tmp_path / "pay" / "2026-10.json"
+    rec = json.loads(path.read_text())
+    del rec["restated"]  # as written by an older slacode
+    path.write_text(json.dumps(rec))
+    shown = ledger.apply(two_objectives(744, 0), tmp_path).results
+    assert sorted(r.objective for r in ledger.restated(shown)) == ["availability", "latency"]

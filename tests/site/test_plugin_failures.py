@@ -164,7 +164,8 @@ def test_build_of_an_empty_slas_folder_is_refused_like_validate(project: Path) -
         '{"services":[]')
 
 
-def test_changed_figures_of_a_frozen_period_warn_and_stop_a_strict_build(project: Path) -> None:
+def test_changed_figures_of_a_frozen_period_are_published_under_review_and_fail_apart(
+        project: Path) -> None:
     # October of status-web was frozen; its record now disagrees with the data
     record = project / "ledger" / "status-web" / "2026-10.json"
     doc = json.loads(record.read_text(encoding="utf-8"))
@@ -177,9 +178,24 @@ def test_changed_figures_of_a_frozen_period_warn_and_stop_a_strict_build(project
     assert "status-web 2026-10 availability: a fresh evaluation disagrees" in loose.stderr
     assert "value frozen 42.0, now" in loose.stderr and "--restate 2026-10" in loose.stderr
     strict = run(BIN / "slacode", "build", "--strict", cwd=project, check=False)
-    assert strict.returncode == 1
-    assert "figures of a frozen period changed, nothing published" in strict.stderr
-    assert tree(site) == before
+    # one dispute does not withhold the rest: the site is published, and the build fails
+    # with its own exit status and message, unlike a failed source (exit 1, site kept)
+    assert strict.returncode == 3, strict.stderr
+    assert strict.stderr.startswith("slacode: error: disputed: ")
+    assert "slacode evaluate --restate PERIOD --service ID --reason TEXT" in strict.stderr
+    assert "status-web 2026-10 availability" in strict.stderr
+    assert tree(site) != before
+    page = (site / "services" / "status-web" / "index.html").read_text(encoding="utf-8")
+    row = page.split('data-period="2026-10"', 1)[1].split("</tr>", 1)[0]
+    assert "42%" in row and "Under review" in row  # the frozen figure customers were told
+    assert "a new evaluation of this period disagrees with these figures" in page
+    assert (site / "services" / "payments-api" / "index.html").is_file()
+    # a plain `mkdocs build --strict` writes the site too, and fails with the same reason
+    mk = run(BIN / "mkdocs", "build", "--strict", "-d", project / "mk", cwd=project,
+             check=False)
+    assert mk.returncode == 1 and "slacode: disputed: " in mk.stderr
+    assert "Under review" in (project / "mk" / "services" / "status-web" / "index.html"
+                              ).read_text(encoding="utf-8")
 
 
 def test_a_pinned_now_pins_the_sitemap_dates_of_a_plain_mkdocs_build(project: Path) -> None:

@@ -12,10 +12,13 @@ import pytest
 from site_support import BIN, copy_project, env, run
 
 
-def _git(root: Path, *args: str) -> None:
+def _git(root: Path, *args: str, date: str = "2026-11-01T10:00:00+00:00") -> None:
+    """git with a dated commit: before the demo's pinned now, whatever the clock says (the
+    feed leaves out anything dated after the build's now)."""
     subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com",
                     "-c", "commit.gpgsign=false", *args], cwd=root, check=True,
-                   capture_output=True, env=env())
+                   capture_output=True,
+                   env={**env(), "GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date})
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +47,7 @@ def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # version 4 from next month, with a lower target: the periods already judged keep 3
     sla.write_text(yaml.replace("    target: 99.95\n", "    target: 99.9\n", 1), encoding="utf-8")
     desk.write_text(desk_yaml, encoding="utf-8")
-    _git(root, "commit", "-q", "-am", "lower the target")
+    _git(root, "commit", "-q", "-am", "lower the target", date="2026-11-20T10:00:00+00:00")
     out = root / "site" / "public"
     run(BIN / "mkdocs", "build", "--strict", "-d", out, cwd=root)
     return out
