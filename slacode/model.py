@@ -25,6 +25,15 @@ SourceKind = Literal["prometheus", "file", "incidents", "survey"]
 #: The clock id every agreement has without declaring it: all hours of all days, UTC.
 CLOCK_24X7 = "24x7"
 
+#: The years a date or time may fall in, in an agreement (the schema's date patterns say
+#: the same) and in measurements. Python's dates end at year 9999 and begin at year 1, and
+#: every stage works on UNIX seconds and adds months and days to them: a value near either
+#: end (``9999-12-31``, ``0001-01-01T00:00:00+23:59``) would crash a later stage on what
+#: validation let through. Far inside both, no month arithmetic or time zone can leave them.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+#: :data:`FIRST_YEAR` to the end of :data:`LAST_YEAR` in UNIX seconds (UTC), ``[start, end)``
+TIME_RANGE = (0, 32_503_680_000)
+
 
 @dataclass(frozen=True)
 class Position:
