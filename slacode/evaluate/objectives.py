@@ -26,6 +26,7 @@ Rules documented here because the figures depend on them:
 
 from __future__ import annotations
 
+import math
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -132,7 +133,9 @@ class CountIndex:
 
 
 def ratio_value(good: float, total: float, covered: float, zero_traffic: str) -> float | None:
-    if covered <= 0:
+    """The figure of ``good`` of ``total``; None (no data) without data, and when a sum is
+    not finite: a figure of NaN or infinity is no figure, and no JSON can hold it."""
+    if covered <= 0 or not (math.isfinite(good) and math.isfinite(total)):
         return None
     if total <= 0:
         return {"good": 100.0, "bad": 0.0}.get(zero_traffic)
@@ -161,6 +164,8 @@ def count_tally(
         value=ratio_value(g, t, d, objective.zero_traffic),
     )
     tally.reasons = gap_reasons(series.gaps, a, c, tz)
+    if not (math.isfinite(g) and math.isfinite(t)):
+        tally.reasons.insert(0, "the counts are too large to add up: no figure")
     return tally
 
 
