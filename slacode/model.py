@@ -31,6 +31,11 @@ CLOCK_24X7 = "24x7"
 #: end (``9999-12-31``, ``0001-01-01T00:00:00+23:59``) would crash a later stage on what
 #: validation let through. Far inside both, no month arithmetic or time zone can leave them.
 FIRST_YEAR, LAST_YEAR = 1970, 2999
+#: Agreement ids that name a generated page or file of the whole fleet: ``services`` is
+#: ``api/services.json`` (the fleet index, which would overwrite the agreement's own
+#: ``api/<id>.json``), ``index`` is ``services/index.md`` (the folder's index page, so
+#: every link to ``services/index/`` is dead). The schema refuses them with the same list.
+RESERVED_IDS = frozenset({"index", "services"})
 #: :data:`FIRST_YEAR` to the end of :data:`LAST_YEAR` in UNIX seconds (UTC), ``[start, end)``
 TIME_RANGE = (0, 32_503_680_000)
 

@@ -258,6 +258,10 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
         expected = value if isinstance(value, list) else [value]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
         return one(f"{prefix}expected {words}, got {show(inst)}")
+    if kw == "not" and isinstance(value, dict) and "enum" in value:  # reserved values
+        return one(f"{prefix}{show(inst)} is reserved: it names a page or file slacode "
+                   f"generates for the whole fleet (reserved: "
+                   f"{', '.join(map(str, value['enum']))}); choose another id")
     if kw == "enum":
         return one(f"{prefix}{show(inst)} is not one of: {', '.join(map(str, value))}"
                    f"{_did_you_mean(inst, value)}")
