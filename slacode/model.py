@@ -8,6 +8,7 @@ by hand. Times are timezone-aware ``datetime`` objects; dates are ``date``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -36,6 +37,27 @@ FIRST_YEAR, LAST_YEAR = 1970, 2999
 #: ``api/<id>.json``), ``index`` is ``services/index.md`` (the folder's index page, so
 #: every link to ``services/index/`` is dead). The schema refuses them with the same list.
 RESERVED_IDS = frozenset({"index", "services"})
+#: A folder or file name an agreement's path may have: ASCII letters, digits, ``.``, ``_``
+#: and ``-``, not starting with ``-`` or ``.``. The path is written into
+#: ``.github/CODEOWNERS`` (where a space, ``#``, ``!``, ``*``, ``?``, ``[`` or ``\``
+#: changes the pattern, and a line break adds a line), given to git (which refuses a
+#: line break in a ``REV:PATH``) and into CI annotations; a name outside this set would
+#: change what each of them says.
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+def unsafe_path(path: str) -> str | None:
+    """Why ``path`` (``/``-separated, relative) cannot name an agreement file, or None."""
+    for part in path.split("/"):
+        if not SAFE_NAME.fullmatch(part):
+            bad = next((c for c in part if not re.fullmatch(r"[A-Za-z0-9._-]", c)), part[:1])
+            what = f"the name {part!r} has {bad!r}" if bad else "an empty name"
+            return (f"{what}: agreement files and folders may use only "
+                    "ASCII letters, digits, '.', '_' and '-' (not first), because the path is "
+                    "written into CODEOWNERS, git commands and CI annotations")
+    return None
+
+
 #: :data:`FIRST_YEAR` to the end of :data:`LAST_YEAR` in UNIX seconds (UTC), ``[start, end)``
 TIME_RANGE = (0, 32_503_680_000)
 

@@ -134,11 +134,14 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         faults = [p for p in result.problems if p.code == "pull.fault"]
         changed = [p for p in result.problems if p.code == "ledger.candidate"]
         nobody = [p for p in result.problems if p.code == "config.audience"]
+        # git history that could not be read: an agreement without its past versions
+        # would be judged and shown by the wrong promise
+        lost = [p for p in result.problems if p.code == "history.error"]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif (p in faults or p in changed or p in nobody) and not config.strict:
+            elif (p in faults or p in changed or p in nobody or p in lost) and not config.strict:
                 log.warning(str(p))
             else:
                 log.info(str(p))
@@ -160,6 +163,10 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             )
         if nobody and config.strict:
             raise PluginError(f"slacode: nothing published in strict mode: {nobody[0]}")
+        if lost and config.strict:
+            more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+            raise PluginError(f"slacode: git history not read, nothing published in strict "
+                              f"mode: {lost[0]}{more}")
         self.generated = result.files
 
     def on_post_build(self, *, config: Any) -> None:
