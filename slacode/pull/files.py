@@ -213,8 +213,13 @@ class FileFault(Exception):
 def read_rows(
     path: Path, rel: str, fmt: str, fields: tuple[str, ...], required: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, object]]]:
-    """``(line, row)`` pairs. Raises :class:`FileFault` for file-level problems."""
-    if not path.is_file():
+    """``(line, row)`` pairs. Raises :class:`FileFault` for file-level problems (and no
+    other exception: an ``OSError`` from a name too long to look up was an internal error)."""
+    try:
+        found = path.is_file()
+    except OSError as exc:
+        raise FileFault(f"cannot read {rel[:200]}: {exc.strerror or type(exc).__name__}") from None
+    if not found:
         raise FileFault(f"file not found: {rel}")
     try:
         with _open_text(path) as f:

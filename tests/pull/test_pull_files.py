@@ -304,3 +304,17 @@ def test_a_bad_field_is_reported_at_the_column_where_it_starts(tmp_path) -> None
         f"i.csv:5:{lines[4].rindex(',') + 2}: error: resolved is before opened",
         f"i.csv:6:{len(lines[5]) + 1}: error: opened: expected a time, got None",  # missing
     ]
+
+
+def test_a_path_the_system_cannot_look_up_is_a_fault_not_an_internal_error(tmp_path) -> None:
+    """A file name over the system's limit made ``is_file`` raise, which the pull turned
+    into "internal error: OSError"; it is a source fault saying what is wrong."""
+    long = "x" * 5000 + ".csv"
+    res = run(tmp_path, obj(long, id="a"),
+              obj(long, id="b", kind="incidents", okind="response-time", priority="P1"),
+              obj(long, id="c", kind="survey", okind="satisfaction"))
+    for oid in ("a", "b", "c"):
+        (gap,) = res.measurements[("api", oid)].gaps
+        assert gap.fault and gap.reason.startswith("cannot read xxx")
+        assert gap.reason.endswith(": File name too long")
+    assert not any("internal error" in p.message for p in res.problems)
