@@ -297,7 +297,17 @@ def incident_tally(
             f"{pending} incident(s) still within their target time, not counted yet"
         )
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
+    _void(tally, rec.gaps, a, c)
     return tally
+
+
+def _void(tally: Tally, gaps: tuple[Gap, ...], a: int, c: int) -> None:
+    """No figure for ``[a, c)`` when a record that could not be read may lie in it (a
+    void gap, see :class:`~slacode.pull.base.Gap`): the incident left out may be the
+    missed one, the answer left out may change the score. Its reason is already among
+    the gap reasons."""
+    if any(g.void and g.start < c and g.end > a for g in gaps):
+        tally.value = None
 
 
 # --- satisfaction ------------------------------------------------------------
@@ -345,4 +355,5 @@ def survey_tally(
     if n < objective.min_responses:
         tally.reasons.append(f"{n} responses, fewer than the {objective.min_responses} needed")
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
+    _void(tally, rec.gaps, a, c)
     return tally

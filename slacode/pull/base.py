@@ -51,6 +51,10 @@ class Gap:
     # The source failed (down, timeout, error or unreadable answer, partial data, file
     # missing), as opposed to data that is simply absent; a strict build fails on a fault.
     fault: bool = False
+    # A record that could not be read may lie here (a bad incident or survey row): a
+    # period overlapping it has no figure, since the record might change it (a missed
+    # incident left out would read as met). Records only; counts mark intervals instead.
+    void: bool = False
 
 
 @dataclass(frozen=True)

@@ -614,7 +614,9 @@ class IncidentSource(_FileBase):
                                    (Gap(request.start, end, rows, fault=True),))
         out: list[Incident] = []
         seen: set[str] = set()
+        void: list[Gap] = []
         for line, raw in self._rows_of(rel, rows, agr.id):
+            opened: int | None = None
             try:
                 if "__error__" in raw:
                     raise RowError(str(raw["__error__"]))
@@ -638,6 +640,10 @@ class IncidentSource(_FileBase):
                     raise RowError(f"id: duplicate incident {iid!r}", "id")
             except RowError as exc:
                 self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if opened is None:  # where the bad row lies, when it says
+                    with contextlib.suppress(RowError):
+                        opened = parse_time(raw.get("opened"), "opened")
+                void.append(_void(rel, line, opened, request.start, end))
                 continue
             seen.add(iid)
             known = [pr.id for pr in agr.priorities]
@@ -657,6 +663,7 @@ class IncidentSource(_FileBase):
             ))
         out.sort(key=lambda i: (i.opened, i.id))
         return IncidentRecords(agr.id, obj.id, tuple(out), request.start, end,
+                               _void_gaps(void, request.start, end),
                                as_of=_mtime(path, request.now))
 
 
@@ -675,6 +682,22 @@ class IncidentSource(_FileBase):
             self._by_service[rel] = index
         mine, common = index.get(service, []), index.get("", [])
         return sorted(common + mine, key=lambda r: r[0]) if mine and common else mine or common
+
+
+def _void(rel: str, line: int, at: int | None, start: int, end: int) -> Gap:
+    """Where a refused incident or survey row may lie: at its time when that could be
+    read, else anywhere in the range (records files need not be in time order)."""
+    reason = f"a bad row in {rel} (line {line}) may fall here"
+    if at is None:
+        return Gap(start, end, reason, void=True)
+    return Gap(at, at + 1, reason, void=True)
+
+
+def _void_gaps(gaps: list[Gap], start: int, end: int) -> tuple[Gap, ...]:
+    """The void gaps that touch ``[start, end)``, sorted: a bad row timed outside the
+    range touches no period of it."""
+    return tuple(sorted((g for g in gaps if g.start < end and g.end > start),
+                        key=lambda g: (g.start, g.end)))
 
 
 def _mtime(path: Path, now: int) -> int:
@@ -698,7 +721,9 @@ class SurveySource(_FileBase):
             return SurveyRecords(agr.id, obj.id, (), request.start, end,
                                  (Gap(request.start, end, rows, fault=True),))
         out: list[SurveyResponse] = []
+        void: list[Gap] = []
         for line, raw in rows:
+            t: int | None = None
             try:
                 if "__error__" in raw:
                     raise RowError(str(raw["__error__"]))
@@ -713,9 +738,14 @@ class SurveySource(_FileBase):
                     )
             except RowError as exc:
                 self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if t is None:
+                    with contextlib.suppress(RowError):
+                        t = parse_time(raw.get("time"), "time")
+                void.append(_void(rel, line, t, request.start, end))
                 continue
             if request.start <= t < end:
                 out.append(SurveyResponse(t, score))
         out.sort(key=lambda r: r.time)
         return SurveyRecords(agr.id, obj.id, tuple(out), request.start, end,
+                             _void_gaps(void, request.start, end),
                              as_of=_mtime(path, request.now))

@@ -318,3 +318,41 @@ def test_a_path_the_system_cannot_look_up_is_a_fault_not_an_internal_error(tmp_p
         assert gap.fault and gap.reason.startswith("cannot read xxx")
         assert gap.reason.endswith(": File name too long")
     assert not any("internal error" in p.message for p in res.problems)
+
+
+def test_a_bad_incident_or_survey_row_leaves_its_period_without_a_figure(tmp_path) -> None:
+    """A refused incident row may be the missed one, a refused answer may change the
+    score: the period it falls in has no figure (not the figure of the rows that were
+    read, which would read as met), and the other periods count. A row whose time cannot
+    be read could be in any period."""
+    from slacode.evaluate import evaluate
+
+    now = DAY0 + 40 * 86400  # 2026-10-31: September and October are judged
+    write(tmp_path, "i.csv", "id,priority,opened,first_response\n"
+          "A,P1,2026-09-22T01:00:00Z,2026-09-22T01:05:00Z\n"
+          "B,P1,2026-10-05T01:00:00Z,2026-10-05T00:05:00Z\n")  # answered before it opened
+    write(tmp_path, "s.csv", "time,score\n2026-09-22T01:00:00Z,5\n2026-10-06T01:00:00Z,9\n"
+          "2026-10-07T01:00:00Z,4\n")  # 9 is off the 1..5 scale
+    objectives = (
+        obj("i.csv", id="resp", kind="incidents", okind="response-time", priority="P1",
+            within=Duration(15, "m")),
+        obj("s.csv", id="csat", kind="survey", okind="satisfaction"),
+    )
+    agreement = make_agreement(*objectives)
+    res = pull([agreement], Settings(root=tmp_path, cache="cache"), now, start=DAY0 - 20 * 86400)
+    assert {(p.path, p.line) for p in res.problems if p.code == "pull.bad-row"} == {
+        ("i.csv", 3), ("s.csv", 3)}
+    (results,) = evaluate([agreement], res.measurements, now, history_months=1)
+    got = {(p.objective, p.period): p for p in results.periods}
+    assert (got[("resp", "2026-09")].verdict, got[("resp", "2026-09")].value) == ("met", 100.0)
+    assert got[("csat", "2026-09")].value == 5.0  # the mean of the one answer read
+    for oid, line in (("resp", 3), ("csat", 3)):
+        october = got[(oid, "2026-10")]
+        assert (october.verdict, october.value) == ("no-data", None)
+        assert any(f"(line {line}) may fall here" in r for r in october.reasons)
+
+    write(tmp_path, "i.csv", "id,priority,opened\nA,P1,2026-09-22T01:00:00Z\nC,P1,²\n")
+    res = pull([agreement], Settings(root=tmp_path, cache="cache"), now, start=DAY0 - 20 * 86400)
+    (results,) = evaluate([agreement], res.measurements, now, history_months=1)
+    assert {p.period: p.verdict for p in results.periods if p.objective == "resp"} == {
+        "2026-09": "no-data", "2026-10": "no-data"}
