@@ -640,6 +640,8 @@ class IncidentSource(_FileBase):
                     raise RowError(f"id: duplicate incident {iid!r}", "id")
             except RowError as exc:
                 self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if str(raw.get("service") or "").strip() not in ("", agr.id):
+                    continue  # an unreadable row of another service: not this one's doubt
                 if opened is None:  # where the bad row lies, when it says
                     with contextlib.suppress(RowError):
                         opened = parse_time(raw.get("opened"), "opened")

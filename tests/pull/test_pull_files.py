@@ -356,3 +356,21 @@ def test_a_bad_incident_or_survey_row_leaves_its_period_without_a_figure(tmp_pat
     (results,) = evaluate([agreement], res.measurements, now, history_months=1)
     assert {p.period: p.verdict for p in results.periods if p.objective == "resp"} == {
         "2026-09": "no-data", "2026-10": "no-data"}
+
+
+def test_an_unreadable_incident_row_of_another_service_leaves_this_one_alone(tmp_path) -> None:
+    from slacode.evaluate import evaluate
+
+    now = DAY0 + 40 * 86400
+    (tmp_path / "i.csv").write_bytes(
+        b"id,service,priority,opened,first_response\n"
+        b"A,api,P1,2026-10-05T01:00:00Z,2026-10-05T01:05:00Z\n"
+        b"B,billing,P1,2026-10-06T01:00:00Z,2026-10-06T01:05:00Z,caf\xe9\n")
+    o = obj("i.csv", id="resp", kind="incidents", okind="response-time", priority="P1",
+            within=Duration(15, "m"))
+    agreement = make_agreement(o)
+    res = pull([agreement], Settings(root=tmp_path, cache="cache"), now, start=DAY0 - 20 * 86400)
+    assert [p.line for p in res.problems if p.code == "pull.bad-row"] == [3]  # still said
+    (results,) = evaluate([agreement], res.measurements, now, history_months=1)
+    october = next(p for p in results.periods if p.period == "2026-10")
+    assert (october.verdict, october.value) == ("met", 100.0)  # billing's row is not api's
