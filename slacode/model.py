@@ -8,6 +8,7 @@ by hand. Times are timezone-aware ``datetime`` objects; dates are ``date``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -24,6 +25,41 @@ SourceKind = Literal["prometheus", "file", "incidents", "survey"]
 
 #: The clock id every agreement has without declaring it: all hours of all days, UTC.
 CLOCK_24X7 = "24x7"
+
+#: The years a date or time may fall in, in an agreement (the schema's date patterns say
+#: the same) and in measurements. Python's dates end at year 9999 and begin at year 1, and
+#: every stage works on UNIX seconds and adds months and days to them: a value near either
+#: end (``9999-12-31``, ``0001-01-01T00:00:00+23:59``) would crash a later stage on what
+#: validation let through. Far inside both, no month arithmetic or time zone can leave them.
+FIRST_YEAR, LAST_YEAR = 1970, 2999
+#: Agreement ids that name a generated page or file of the whole fleet: ``services`` is
+#: ``api/services.json`` (the fleet index, which would overwrite the agreement's own
+#: ``api/<id>.json``), ``index`` is ``services/index.md`` (the folder's index page, so
+#: every link to ``services/index/`` is dead). The schema refuses them with the same list.
+RESERVED_IDS = frozenset({"index", "services"})
+#: A folder or file name an agreement's path may have: ASCII letters, digits, ``.``, ``_``
+#: and ``-``, not starting with ``-`` or ``.``. The path is written into
+#: ``.github/CODEOWNERS`` (where a space, ``#``, ``!``, ``*``, ``?``, ``[`` or ``\``
+#: changes the pattern, and a line break adds a line), given to git (which refuses a
+#: line break in a ``REV:PATH``) and into CI annotations; a name outside this set would
+#: change what each of them says.
+SAFE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9._-]*")
+
+
+def unsafe_path(path: str) -> str | None:
+    """Why ``path`` (``/``-separated, relative) cannot name an agreement file, or None."""
+    for part in path.split("/"):
+        if not SAFE_NAME.fullmatch(part):
+            bad = next((c for c in part if not re.fullmatch(r"[A-Za-z0-9._-]", c)), part[:1])
+            what = f"the name {part!r} has {bad!r}" if bad else "an empty name"
+            return (f"{what}: agreement files and folders may use only "
+                    "ASCII letters, digits, '.', '_' and '-' (not first), because the path is "
+                    "written into CODEOWNERS, git commands and CI annotations")
+    return None
+
+
+#: :data:`FIRST_YEAR` to the end of :data:`LAST_YEAR` in UNIX seconds (UTC), ``[start, end)``
+TIME_RANGE = (0, 32_503_680_000)
 
 
 @dataclass(frozen=True)

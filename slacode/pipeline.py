@@ -111,13 +111,14 @@ def evaluate_project(
     agreements = tuple(loaded.agreements)
     versions = past_versions(settings)
     changes = change_log(settings)
+    lost = history_problems(settings)
     clock.lap("history")
     pulled, results = pull_and_evaluate(
         agreements, settings, now, versions=versions, progress=progress, clock=clock
     )
     return Evaluation(
         agreements,
-        tuple(loaded.problems) + tuple(pulled.problems),
+        tuple(loaded.problems) + tuple(pulled.problems) + lost,
         now,
         pulled.measurements,
         results,
@@ -436,7 +437,29 @@ def change_log(settings: Settings) -> dict[str, Any]:
     return _from_git(history.history, settings)
 
 
+def history_problems(settings: Settings) -> tuple[Problem, ...]:
+    """What of the git history could not be read (``history.error`` warnings, which a
+    strict build fails on): a failing git command never leaves an agreement without its
+    past versions quietly (they decide which promise judged each period)."""
+    from slacode import history
+
+    try:
+        return history.problems(settings.root, settings.slas)
+    except (history.GitError, OSError) as exc:
+        return (_history_lost(settings, exc),)
+
+
+def _history_lost(settings: Settings, exc: Exception) -> Problem:
+    from slacode.history import HISTORY_ERROR
+
+    return Problem(settings.slas, 0, 0, "warning", f"history not read: {exc}; every "
+                   "agreement's change log and past versions are missing from this build",
+                   HISTORY_ERROR)
+
+
 def _from_git(read: Callable[[Path, str], Any], settings: Settings) -> dict[str, Any]:
+    """``read(root, slas)``. The history functions turn a failing git command into a
+    problem (:func:`history_problems` returns them); this is a last guard only."""
     from slacode.history import GitError
 
     try:

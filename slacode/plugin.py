@@ -148,11 +148,14 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         changed = [p for p in result.problems if p.code == "ledger.candidate"]
         orphans = [p for p in result.problems if p.code == "ledger.orphan"]
         nobody = [p for p in result.problems if p.code == "config.audience"]
+        # git history that could not be read: an agreement without its past versions
+        # would be judged and shown by the wrong promise
+        lost = [p for p in result.problems if p.code == "history.error"]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif (p in faults or p in changed or p in orphans or p in nobody) \
+            elif (p in faults or p in changed or p in orphans or p in nobody or p in lost) \
                     and not config.strict:
                 log.warning(str(p))
             else:
@@ -175,6 +178,10 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             )
         if nobody and config.strict:
             raise PluginError(f"slacode: nothing published in strict mode: {nobody[0]}")
+        if lost and config.strict:
+            more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+            raise PluginError(f"slacode: git history not read, nothing published in strict "
+                              f"mode: {lost[0]}{more}")
         self.disputes = changed
         self.generated = result.files
 

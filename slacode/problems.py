@@ -7,10 +7,35 @@ reports everything.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+#: characters that would end or change the line a problem is printed on (C0 and C1
+#: controls, DEL, the Unicode line and paragraph separators)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line: each control character written as an escape (``\\n``,
+    ``\\t``, ``\\x1b``). A file name or message holding a line break would otherwise start
+    a line of its own in a log, where CI reads ``::error ...`` as a workflow command."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def _annotation_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub documents it."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _annotation_property(text: str) -> str:
+    """A workflow command's property value (``file=``, ``title=``): also ``:`` and ``,``,
+    which would end the property list or start another property."""
+    return _annotation_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 @dataclass(frozen=True, order=True)
@@ -23,13 +48,19 @@ class Problem:
     code: str = ""  # short stable identifier, e.g. "yaml.duplicate-key", "lint.target-range"
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        """One line, whatever the path or message holds (see :func:`printable`)."""
+        return (f"{printable(self.path)}:{self.line}:{self.col}: {self.severity}: "
+                f"{printable(self.message)}")
 
     def as_github(self) -> str:
-        """A GitHub Actions workflow command, so CI annotates the pull request diff."""
+        """A GitHub Actions workflow command, so CI annotates the pull request diff.
+
+        Escaped as GitHub documents it, properties and message apart: a file name is
+        untrusted text, and an unescaped ``\\n`` or ``,`` in it would start a workflow
+        command of its own or add properties."""
         level = "error" if self.severity == "error" else "warning"
-        msg = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::{level} file={self.path},line={self.line},col={self.col}::{msg}"
+        return (f"::{level} file={_annotation_property(self.path)},line={self.line},"
+                f"col={self.col}::{_annotation_data(self.message)}")
 
     def as_dict(self) -> dict[str, object]:
         return {

@@ -84,7 +84,10 @@ def command(root: Path, fmt: str, now_text: str | None, show_all: bool, freeze: 
             "restatement_candidates": [c.as_dict() for c in report.candidates],
             "written": written,
         }
-        click.echo(json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False))
+        # allow_nan=False: Infinity and NaN are not JSON; evaluation gives none (a figure
+        # that is not finite is no data), and one that slipped through must not be printed
+        click.echo(json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False,
+                              allow_nan=False))
         return
     click.echo(table(report.results, show_all))
     for c in report.candidates:

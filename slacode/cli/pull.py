@@ -135,7 +135,7 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
         click.echo(json.dumps({
             "now": _iso(now), "queries": result.queries, "objectives": rows,
             "problems": [p.as_dict() for p in problems],
-        }, indent=2, sort_keys=True))
+        }, indent=2, sort_keys=True, allow_nan=False))  # no Infinity or NaN: not JSON
     else:
         for row in rows:
             click.echo(f"{row['service']}/{row['objective']}: {row['summary']}")

@@ -27,6 +27,7 @@ Rules documented here because the figures depend on them:
 
 from __future__ import annotations
 
+import math
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
@@ -133,7 +134,9 @@ class CountIndex:
 
 
 def ratio_value(good: float, total: float, covered: float, zero_traffic: str) -> float | None:
-    if covered <= 0:
+    """The figure of ``good`` of ``total``; None (no data) without data, and when a sum is
+    not finite: a figure of NaN or infinity is no figure, and no JSON can hold it."""
+    if covered <= 0 or not (math.isfinite(good) and math.isfinite(total)):
         return None
     if total <= 0:
         return {"good": 100.0, "bad": 0.0}.get(zero_traffic)
@@ -162,6 +165,8 @@ def count_tally(
         value=ratio_value(g, t, d, objective.zero_traffic),
     )
     tally.reasons = gap_reasons(series.gaps, a, c, tz)
+    if not (math.isfinite(g) and math.isfinite(t)):
+        tally.reasons.insert(0, "the counts are too large to add up: no figure")
     return tally
 
 
@@ -294,7 +299,17 @@ def incident_tally(
             f"{pending} incident(s) still within their target time, not counted yet"
         )
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
+    _void(tally, rec.gaps, a, c)
     return tally
+
+
+def _void(tally: Tally, gaps: tuple[Gap, ...], a: int, c: int) -> None:
+    """No figure for ``[a, c)`` when a record that could not be read may lie in it (a
+    void gap, see :class:`~slacode.pull.base.Gap`): the incident left out may be the
+    missed one, the answer left out may change the score. Its reason is already among
+    the gap reasons."""
+    if any(g.void and g.start < c and g.end > a for g in gaps):
+        tally.value = None
 
 
 # --- satisfaction ------------------------------------------------------------
@@ -342,4 +357,5 @@ def survey_tally(
     if n < objective.min_responses:
         tally.reasons.append(f"{n} responses, fewer than the {objective.min_responses} needed")
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
+    _void(tally, rec.gaps, a, c)
     return tally

@@ -17,17 +17,20 @@ from slacode.history.gitlog import GitError, pr_from_subject, unavailable
 from slacode.history.report import RevisionDiff, diff_revisions, markdown, pr_problems
 from slacode.history.semdiff import Change, diff_agreements, weakening_first
 from slacode.history.versions import (
+    HISTORY_ERROR,
     ChangeEntry,
     agreements_at,
     for_audience,
     history,
     in_force,
     in_force_during,
+    problems,
     upcoming,
     versions,
 )
 
 __all__ = [
+    "HISTORY_ERROR",
     "Change",
     "ChangeEntry",
     "GitError",
@@ -42,6 +45,7 @@ __all__ = [
     "markdown",
     "pr_from_subject",
     "pr_problems",
+    "problems",
     "unavailable",
     "upcoming",
     "versions",

@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements
 from slacode.model import Agreement, visible
-from slacode.problems import Problem
+from slacode.problems import Problem, printable
 
 #: ``load_text(text, path) -> (Agreement | None, problems)``, as :func:`slacode.load.load_text`
 Loader = Callable[[str | bytes, str], tuple[Agreement | None, tuple[Problem, ...]]]
@@ -96,39 +96,79 @@ def _rel(top_path: str, pre: str) -> str:
     return top_path[len(pre):] if pre and top_path.startswith(pre) else top_path
 
 
+#: the problem code of history that git could not read (a strict build fails on it)
+HISTORY_ERROR = "history.error"
+
+
+@dataclass
+class _Walked:
+    """What a walk found: file (top-level path) -> (id at the revision, states newest
+    first), and why any of it could not be read."""
+
+    files: dict[str, tuple[str, list[_State]]]
+    problems: dict[str, Problem]  # by message: history and versions may add the same
+
+
+def _lost(path: str, exc: Exception, what: str = "its change log and past versions") -> Problem:
+    return Problem(path, 0, 0, "warning", f"history not read: {printable(str(exc))}; {what} "
+                   "are missing from this build", HISTORY_ERROR)
+
+
 #: the last walks, so that ``history`` and ``versions`` of one build read git once
-_WALKS: dict[tuple[str, str, str, int], dict[str, tuple[str, list[_State]]]] = {}
+_WALKS: dict[tuple[str, str, str, int], _Walked] = {}
 
 
-def _walk(
-    root: Path, slas_dir: str, rev: str, loader: Loader | None
-) -> dict[str, tuple[str, list[_State]]]:
-    """File (top-level path at ``rev``) -> (id at ``rev``, states newest first)."""
+def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None) -> _Walked:
+    """Every agreement file's states at ``rev``. Never raises for git: a git command that
+    fails is a :data:`HISTORY_ERROR` problem naming what lost its history (one file, or
+    the whole folder), never silence. (History that is simply not there, outside a
+    repository or in a shallow clone, is :func:`gitlog.unavailable`'s to say.)"""
     root = Path(root)
     if gitlog.unavailable(root):
-        return {}
+        return _Walked({}, {})
     try:
         commit = gitlog.resolve(root, rev)
-        load = loader or _default_loader()
-        key = (str(root.resolve()), slas_dir, commit, id(load))
-        if key not in _WALKS:
-            if len(_WALKS) >= 4:
-                _WALKS.pop(next(iter(_WALKS)))
-            _WALKS[key] = _walk_files(root, slas_dir, commit, load)
-        return _WALKS[key]
-    except gitlog.GitError:
-        return {}
+    except gitlog.GitError as exc:
+        p = _lost(slas_dir, exc, "every agreement's change log and past versions")
+        return _Walked({}, {p.message: p})
+    load = loader or _default_loader()
+    key = (str(root.resolve()), slas_dir, commit, id(load))
+    if key not in _WALKS:
+        if len(_WALKS) >= 4:
+            _WALKS.pop(next(iter(_WALKS)))
+        walked = _Walked({}, {})
+        try:
+            _walk_files(root, slas_dir, commit, load, walked)
+        except gitlog.GitError as exc:
+            p = _lost(slas_dir, exc, "every agreement's change log and past versions")
+            walked = _Walked({}, {p.message: p})
+        _WALKS[key] = walked
+    return _WALKS[key]
 
 
-def _walk_files(
-    root: Path, slas_dir: str, commit: str, load: Loader
-) -> dict[str, tuple[str, list[_State]]]:
-    """Each agreement file at ``commit``: its log, and each state loaded with the one before."""
+def problems(
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+) -> tuple[Problem, ...]:
+    """Why part of the history of ``slas_dir`` could not be read (see :func:`_walk`): a
+    build shows these and a strict build fails on them, so that no agreement loses its
+    history quietly. Reads git only when :func:`history` or :func:`versions` has not."""
+    return tuple(sorted(_walk(Path(root), slas_dir, rev, loader).problems.values()))
+
+
+def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked) -> None:
+    """Each agreement file at ``commit``: its log, and each state loaded with the one
+    before, into ``walked``. A file whose history git cannot give (a line break in one of
+    its names refuses ``REV:PATH``) is a problem of its own: the others keep theirs."""
     pre = gitlog.prefix(root)
     cache = _Cache(load)
-    out: dict[str, tuple[str, list[_State]]] = {}
-    logs = {path: gitlog.file_log(root, path, commit)
-            for path in gitlog.tracked_files(root, commit, slas_dir)}
+    out = walked.files
+    logs: dict[str, list[gitlog.FileCommit]] = {}
+    for path in gitlog.tracked_files(root, commit, slas_dir):
+        try:
+            logs[path] = gitlog.file_log(root, path, commit)
+        except gitlog.GitError as exc:
+            p = _lost(_rel(path, pre), exc)
+            walked.problems[p.message] = p
     # a pull request merged with a merge commit keeps its own commits beside the main
     # line; their intermediate texts were never what the branch held
     merged = bool(gitlog.git(root, "rev-list", "--merges", "-n1", commit).strip())
@@ -141,13 +181,18 @@ def _walk_files(
             specs.append(f"{fc.commit}:{fc.path}")
             specs.append(f"{fc.parents[0]}:{fc.old_path}"
                          if fc.parents and fc.status not in ("A", "C") else "")
-        blobs = gitlog.read_blobs(root, [s for s in specs if s])
+        try:
+            blobs = gitlog.read_blobs(root, [s for s in specs if s])
+            ids: list[str | None] = [None] * len(specs)
+            if merged:
+                it_ids = iter(gitlog.blob_ids(root, [s for s in specs if s]))
+                ids = [next(it_ids) if s else None for s in specs]
+        except gitlog.GitError as exc:
+            p = _lost(_rel(path, pre), exc)
+            walked.problems[p.message] = p
+            continue
         it = iter(blobs)
         contents = [next(it) if s else None for s in specs]
-        ids: list[str | None] = [None] * len(specs)
-        if merged:
-            it_ids = iter(gitlog.blob_ids(root, [s for s in specs if s]))
-            ids = [next(it_ids) if s else None for s in specs]
         states = []
         for i, fc in enumerate(log):
             new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
@@ -162,7 +207,6 @@ def _walk_files(
         head = states[0].agreement if states else None
         ident = head.id if head else PurePosixPath(path).stem
         out[path] = (ident, states)
-    return out
 
 
 def history(
@@ -172,12 +216,22 @@ def history(
     semantic diff against the file before that commit. Empty when history is unavailable."""
     root = Path(root)
     walked = _walk(root, slas_dir, rev, loader)
-    if not walked:
+    if not walked.files:
         return {}
-    prs = _safe_prs(root, rev)
-    pre = gitlog.prefix(root)
+    try:
+        prs = gitlog.pr_numbers(root, rev)
+    except gitlog.GitError as exc:
+        prs = {}
+        p = _lost(slas_dir, exc, "the pull-request numbers of the change log")
+        walked.problems[p.message] = p
+    try:
+        pre = gitlog.prefix(root)
+    except gitlog.GitError as exc:
+        p = _lost(slas_dir, exc, "the change log of every agreement")
+        walked.problems[p.message] = p
+        return {}
     out: dict[str, tuple[ChangeEntry, ...]] = {}
-    for ident, all_states in walked.values():
+    for ident, all_states in walked.files.values():
         entries = []
         for st in _main_line(all_states):
             fc = st.fc
@@ -258,13 +312,6 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
     return tuple(out)
 
 
-def _safe_prs(root: Path, rev: str) -> dict[str, int]:
-    try:
-        return gitlog.pr_numbers(root, rev)
-    except gitlog.GitError:
-        return {}
-
-
 def versions(
     root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
 ) -> dict[str, tuple[Agreement, ...]]:
@@ -279,7 +326,7 @@ def versions(
     results. Empty when history is unavailable.
     """
     out: dict[str, tuple[Agreement, ...]] = {}
-    for ident, states in _walk(Path(root), slas_dir, rev, loader).values():
+    for ident, states in _walk(Path(root), slas_dir, rev, loader).files.values():
         seen: dict[int, Agreement] = {}
         for st in _main_line(states):  # newest first: the first state of a version wins
             a = st.agreement

@@ -152,18 +152,128 @@ def record_path(ledger_dir: Path | str, service: str, period: str) -> Path:
     return Path(ledger_dir) / service / f"{period}.json"
 
 
+#: how deep a record's JSON may nest: a record is about 8 levels deep (history, results,
+#: a result, its misses); a hand-edited ``[[[[...`` thousands deep would otherwise end
+#: in a RecursionError while it is read or checked
+MAX_RECORD_DEPTH = 32
+_OPTIONAL_TEXT = {"type": ["string", "null"]}
+_RESULTS = {"type": "object", "additionalProperties": {"type": "object"}}
+#: the objectives a restatement changed (records written before it was kept have none)
+_RESTATED = {"type": "array", "items": {"type": "string"}}
+#: the shape of a record, checked whole when it is read: a field of the wrong type (say
+#: ``history: 5``, a list where an object belongs) is an error naming the file and the
+#: field, never a traceback where it is used. Each result is checked field by field
+#: against :class:`PeriodResult` where it is shown (:func:`result_from_dict`).
+RECORD_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["results"],
+    "properties": {
+        "format": {"const": FORMAT},
+        "service": {"type": "string"},
+        "period": {"type": "string"},
+        "frozen_at": {"type": "string"},
+        "reason": {"type": "string"},
+        "visibility": {"type": "string"},
+        "restated": _RESTATED,
+        "results": _RESULTS,
+        "history": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["results"],
+                "properties": {
+                    "frozen_at": _OPTIONAL_TEXT,
+                    "reason": _OPTIONAL_TEXT,
+                    "replaced_at": _OPTIONAL_TEXT,
+                    "restated": _RESTATED,
+                    "results": _RESULTS,
+                },
+            },
+        },
+    },
+}
+_JSON_TYPES = {"object": "an object", "array": "a list", "string": "text", "null": "null",
+               "number": "a number", "integer": "a whole number", "boolean": "true or false"}
+
+
 def read_record(ledger_dir: Path | str, service: str, period: str) -> dict[str, Any] | None:
-    """The record of one service and period, or ``None`` when nothing is frozen."""
+    """The record of one service and period, or ``None`` when nothing is frozen.
+
+    :class:`SlacodeError` naming the file (and the field) when it is not a record: not
+    strict JSON (``NaN`` and ``Infinity`` are not JSON), nested deeper than
+    :data:`MAX_RECORD_DEPTH`, or not of the shape :data:`RECORD_SCHEMA` describes."""
     path = record_path(ledger_dir, service, period)
     if not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"), parse_constant=_not_json)
+    except RecursionError:
+        raise SlacodeError(f"{path}: not a ledger record: nested more than "
+                           f"{MAX_RECORD_DEPTH} levels deep") from None
     except (OSError, ValueError) as exc:
         raise SlacodeError(f"{path}: cannot read ledger record: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("results"), dict):
         raise SlacodeError(f"{path}: not a ledger record (no 'results')")
+    deep = _too_deep(data, MAX_RECORD_DEPTH)
+    if deep is not None:
+        raise SlacodeError(f"{path}: {deep}: nested more than {MAX_RECORD_DEPTH} levels deep")
+    error = _record_error(data)
+    if error is not None:
+        raise SlacodeError(f"{path}: {error}")
     return data
+
+
+def _not_json(word: str) -> Any:
+    raise ValueError(f"{word} is not a JSON number")
+
+
+def _field(parts: Sequence[Any]) -> str:
+    """``history[0].results`` for the path ``history/0/results``."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _too_deep(data: Any, limit: int) -> str | None:
+    """The field where ``data`` nests deeper than ``limit`` (without recursion), or None."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
+    while stack:
+        node, parts = stack.pop()
+        if len(parts) >= limit:
+            return _field(parts[:limit]) or "the record"
+        if isinstance(node, dict):
+            stack.extend((v, (*parts, k)) for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, (*parts, i)) for i, v in enumerate(node))
+    return None
+
+
+@cache
+def _record_validator() -> Any:
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(RECORD_SCHEMA)
+
+
+def _record_error(data: dict[str, Any]) -> str | None:
+    """The first way ``data`` is not a record, as ``field: what is wrong``; None if none."""
+    errors = sorted(_record_validator().iter_errors(data),
+                    key=lambda e: (list(map(str, e.absolute_path)), e.validator))
+    if not errors:
+        return None
+    e = errors[0]
+    field = _field(list(e.absolute_path)) or "the record"
+    shown = json.dumps(e.instance, ensure_ascii=False)[:60]
+    if e.validator == "type":
+        kinds = e.validator_value if isinstance(e.validator_value, list) else [e.validator_value]
+        return f"{field}: {shown} is not {' or '.join(_JSON_TYPES[k] for k in kinds)}"
+    if e.validator == "required":
+        return f"{field}: {e.message.replace(' is a required property', '')} is missing"
+    if e.validator == "const":
+        return f"{field}: {shown} is not {FORMAT}, the ledger format this slacode reads"
+    return f"{field}: {e.message}"
 
 
 def frozen_services(ledger_dir: Path | str) -> dict[str, int]:
@@ -284,7 +394,7 @@ def _restatements(record: dict[str, Any], objective: str) -> tuple[Restatement, 
     """The restatements of ``record`` that changed ``objective``'s figures, oldest first
     (a version without ``restated``, written before it existed, changed them all)."""
     versions = [*record.get("history", []), record]
-    return tuple(Restatement(at=str(v.get("frozen_at", "")), reason=str(v["reason"]))
+    return tuple(Restatement(at=str(v.get("frozen_at") or ""), reason=str(v["reason"]))
                  for v in versions if v.get("reason")
                  and objective in v.get("restated", (objective,)))
 

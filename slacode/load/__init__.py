@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from slacode.model import Agreement
+from slacode.model import Agreement, unsafe_path
 from slacode.problems import Problem, SlacodeError
 
 SUFFIXES = (".yaml", ".yml")
@@ -128,6 +128,13 @@ def _outside(path: Path, real: Path, root: Path, real_root: Path) -> str | None:
         return str(path)
 
 
+def _unsafe_name(shown: str) -> str | None:
+    """Why an agreement file's name is refused (see :func:`slacode.model.unsafe_path`),
+    or None: its path in the project when it is inside, else its own name (the folders
+    above a project are not the project's to name)."""
+    return unsafe_path(shown if not os.path.isabs(shown) else Path(shown).name)
+
+
 def _linked_folders(paths: Sequence[Path | str], root: Path) -> list[Problem]:
     """A warning per symbolic link to a folder under the given folders: the search does
     not follow them (a link could lead anywhere, or in a circle), and an agreement
@@ -191,10 +198,13 @@ def load_agreements(
     for real, f in [*targets.items(), *((k, n) for k, n in neighbours.items() if k not in targets)]:
         linked = _outside(f, real, root, real_root)
         shown = linked or _display(f, real, real_root)
+        unsafe = _unsafe_name(shown)
         data = (
             Problem(shown, 0, 0, "error",
                     "symbolic link to a file outside the repository: not read", "io")
-            if linked else _read(f, shown)
+            if linked else
+            Problem(shown, 0, 0, "error", f"file name refused: {unsafe}", "io.file-name")
+            if unsafe else _read(f, shown)
         )
         if isinstance(data, Problem):
             loaded[real] = (shown, _Loaded(None, (data,), None))

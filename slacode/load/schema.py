@@ -28,7 +28,7 @@ from referencing import Registry, Resource
 from slacode.durations import PATTERN as DURATION_PATTERN
 from slacode.durations import Duration
 from slacode.load.yamlsafe import Document, pointer_join, where
-from slacode.model import Position
+from slacode.model import FIRST_YEAR, LAST_YEAR, Position
 from slacode.problems import Problem
 
 SCHEMA_FILE = "sla.schema.json"
@@ -47,6 +47,9 @@ _TYPE_WORDS = {
 OWNER_PATTERN = (r"^(@?[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?"
                  r"(?:/[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,98}[A-Za-z0-9])?)?"
                  r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})$")
+#: the schema's pattern of dates and times: the years of :data:`slacode.model.FIRST_YEAR`
+#: to :data:`slacode.model.LAST_YEAR` (a test keeps the two in step)
+DATE_YEARS = r"^(19[7-9][0-9]|2[0-9]{3})-"
 #: pattern in the schema -> (what the value should be, hint)
 _PATTERNS = {
     DURATION_PATTERN: ("duration", "a whole number and a unit (ms, s, m, h, d, w, mo, y), "
@@ -62,6 +65,7 @@ _PATTERNS = {
         "working hours", "HH:MM-HH:MM, e.g. 09:00-18:00 (24:00 ends the day)"),
     OWNER_PATTERN: ("owner", "a GitHub team or user (team-sre, @org/team-sre, @user) or an "
                              "e-mail address, without spaces or line breaks"),
+    DATE_YEARS: ("date or time", f"a year from {FIRST_YEAR} to {LAST_YEAR}, e.g. 2026-11-14"),
     r"^[A-Z]{3}$": ("currency", "a three-letter ISO 4217 code, e.g. USD"),
     r"^[A-Z]{2,3}$": ("country code", "an upper-case ISO country code, e.g. CN"),
 }
@@ -254,6 +258,10 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
         expected = value if isinstance(value, list) else [value]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
         return one(f"{prefix}expected {words}, got {show(inst)}")
+    if kw == "not" and isinstance(value, dict) and "enum" in value:  # reserved values
+        return one(f"{prefix}{show(inst)} is reserved: it names a page or file slacode "
+                   f"generates for the whole fleet (reserved: "
+                   f"{', '.join(map(str, value['enum']))}); choose another id")
     if kw == "enum":
         return one(f"{prefix}{show(inst)} is not one of: {', '.join(map(str, value))}"
                    f"{_did_you_mean(inst, value)}")

@@ -19,7 +19,6 @@ the pure parser, so every problem, message and position comes from one reader.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -48,6 +47,12 @@ except ImportError:  # pragma: no cover - depends on the installed wheels
 MAX_BYTES = 1024 * 1024  # an agreement is a few kilobytes; 1 MiB leaves ample room
 MAX_DEPTH = 64  # nested mappings/lists
 MAX_NODES = 100_000
+#: the largest number an agreement may hold: 2**53, up to which every whole number is
+#: exact as a float (and in any JSON reader). Beyond it a number is no fee, target or
+#: count anyone means, and it would overflow where the model turns it into a float
+#: (a fee of 400 digits) or where figures are multiplied (a fee of 1.7e308 times a
+#: credit percentage is infinity, which JSON cannot hold).
+MAX_NUMBER = 2**53
 
 _STR_TAGS = {"tag:yaml.org,2002:str", "!"}
 _NULL = re.compile(r"^(~|null|Null|NULL|)$")
@@ -368,18 +373,22 @@ class _Walker:
         if _SPECIAL_FLOAT.match(value):
             raise self.stop(pos, f"{value} is not allowed: use a finite number",
                             "yaml.special-float")
+        number: int | float
         try:
             if _INT.match(value):
-                return int(value)
-            if _INT_OCT.match(value):
-                return int(value[2:], 8)
-            if _INT_HEX.match(value):
-                return int(value[2:], 16)
-            if _FLOAT.match(value):
+                number = int(value)
+            elif _INT_OCT.match(value):
+                number = int(value[2:], 8)
+            elif _INT_HEX.match(value):
+                number = int(value[2:], 16)
+            elif _FLOAT.match(value):
                 number = float(value)
-                if math.isinf(number):
-                    raise ValueError(value)
-                return number
-        except ValueError:
-            raise self.stop(pos, f"number {value[:40]} is too large", "yaml.number") from None
-        return value
+            else:
+                return value
+            if abs(number) > MAX_NUMBER:  # infinity too (1e400 reads as inf)
+                raise ValueError(value)
+        except ValueError:  # also Python's own limit on the digits of a whole number
+            shown = value if len(value) <= 40 else value[:37] + "..."
+            raise self.stop(pos, f"number {shown} is too large (the limit is 2**53 = "
+                            f"{MAX_NUMBER})", "yaml.number") from None
+        return number

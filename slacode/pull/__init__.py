@@ -13,7 +13,7 @@ import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -22,6 +22,7 @@ from slacode.model import Agreement, Objective, maintenance_account
 from slacode.problems import Problem
 from slacode.pull.align import local_midnight, month_start
 from slacode.pull.base import (
+    MAX_COUNT,
     Counts,
     CountSeries,
     Gap,
@@ -167,6 +168,7 @@ def pull(
             log.error("%s/%s: internal error: %s", req.agreement.id, req.objective.id,
                       type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG))
             m = _failed(req, f"internal error: {type(exc).__name__}")
+        m = _bounded(m)
         with lock:
             first = n not in results
             results[n] = m
@@ -273,6 +275,28 @@ def _failed(req: PullRequest, reason: str) -> Measurement:
     spans = intervals(req.start, req.end, req.step, req.agreement.timezone)
     pts = tuple(Counts(s, e, None, None) for s, e in spans)
     return CountSeries(req.agreement.id, req.objective.id, req.step, pts, gap)
+
+
+def _bounded(m: Measurement) -> Measurement:
+    """``m`` with each interval whose count is not a number a service can count (over
+    :data:`~slacode.pull.base.MAX_COUNT`, infinite or NaN) turned into no data, with a
+    gap that says so. Done here, once for every source kind: a server answering 1e308
+    would otherwise make a period's sum infinite, its figure NaN, and its JSON invalid."""
+    if not isinstance(m, CountSeries):
+        return m
+    wild = [p for p in m.points if p.has_data
+            and not (abs(p.good) <= MAX_COUNT and abs(p.total) <= MAX_COUNT)]  # type: ignore[arg-type]
+    if not wild:
+        return m
+    worst = next(x for p in wild for x in (p.good, p.total)
+                 if not abs(x) <= MAX_COUNT)  # type: ignore[arg-type]
+    reason = (f"the source gave a count of {worst:g}, more than any interval holds "
+              f"(at most 2**53): not data")
+    wild_starts = {p.start for p in wild}
+    gaps = [*m.gaps, *(Gap(p.start, p.end, reason, fault=True) for p in wild)]
+    points = tuple(Counts(p.start, p.end, None, None) if p.start in wild_starts else p
+                   for p in m.points)
+    return replace(m, points=points, gaps=tuple(sorted(gaps, key=lambda g: (g.start, g.end))))
 
 
 def summary(m: Measurement) -> str:

@@ -17,6 +17,12 @@ from typing import NamedTuple, Protocol
 
 from slacode.model import Agreement, Objective
 
+#: The largest count an interval may hold: 2**53, up to which a float counts events
+#: exactly. A larger figure is no count any service produces (a sample of 1e308 is a bug
+#: or an attack), and summing such figures over a period overflows to infinity, which no
+#: percentage or JSON document can hold. A source reports it as no data, with the reason.
+MAX_COUNT = float(2**53)
+
 
 class Counts(NamedTuple):
     """Good and total events (or slices) in ``[start, end)``; ``None`` = no data.
@@ -45,6 +51,10 @@ class Gap:
     # The source failed (down, timeout, error or unreadable answer, partial data, file
     # missing), as opposed to data that is simply absent; a strict build fails on a fault.
     fault: bool = False
+    # A record that could not be read may lie here (a bad incident or survey row): a
+    # period overlapping it has no figure, since the record might change it (a missed
+    # incident left out would read as met). Records only; counts mark intervals instead.
+    void: bool = False
 
 
 @dataclass(frozen=True)

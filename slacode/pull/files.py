@@ -1,8 +1,11 @@
 """File sources: interval counts (CSV / JSON lines, optionally gzip), incidents, surveys.
 
 The embedded default the demo runs on; formats are documented in ``data/README.md``.
-Bad rows become ``path:line`` problems and are skipped; a missing or unreadable file
-is "no data" with the reason, never a crash and never good data.
+Bad rows become ``path:line:col`` problems and are skipped, and the intervals a bad row
+may have covered have no data (a row that cannot be read is not a row of good events);
+the rest of the file counts. A missing or unreadable file is "no data" with the reason,
+never a crash and never good data. Files are UTF-8, with or without a byte order mark; a
+line that is not UTF-8 is a bad row.
 
 Interval counts: each row covers ``[start, next start)`` at the file's resolution (the
 smallest step between consecutive rows). Rows are summed into the objective's intervals
@@ -15,12 +18,14 @@ An empty ``good``/``total`` field (or JSON ``null``) is a row without data.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import csv
 import gzip
 import io
 import itertools
 import json
 import math
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,10 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from slacode.config import Settings
-from slacode.model import Objective
+from slacode.model import FIRST_YEAR, LAST_YEAR, TIME_RANGE, Objective
 from slacode.problems import Problem
 from slacode.pull.align import request_spans
 from slacode.pull.base import (
+    MAX_COUNT,
     Counts,
     CountSeries,
     Gap,
@@ -50,6 +56,10 @@ INCIDENT_FIELDS = (
 )
 SURVEY_FIELDS = ("time", "score")
 _TRUE = {"true", "yes", "1", "y", ""}
+#: UNIX seconds as text: ASCII digits only (``str.isdigit`` also takes ``²`` and ``٣``)
+_UNIX_SECONDS = re.compile(r"-?[0-9]{1,15}")
+#: a byte that was not UTF-8, as ``errors="surrogateescape"`` decodes it
+_UNDECODABLE = re.compile("[\udc80-\udcff]")
 _FALSE = {"false", "no", "0", "n"}
 
 
@@ -116,26 +126,44 @@ def _field_starts(lines: list[str], first: int, index: int) -> tuple[int, int]:
     return line, col
 
 
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def parse_time(value: object, name: str) -> int:
-    """ISO 8601 with an offset (or ``Z``), or UNIX seconds, to UNIX seconds."""
+    """ISO 8601 with an offset (or ``Z``), or UNIX seconds, to UNIX seconds.
+
+    Only times in :data:`~slacode.model.TIME_RANGE` are times: every later stage turns
+    them into dates and months, which end at year 9999 (a start of ``1e300`` or of
+    ``0001-01-01T00:00:00+23:59`` would crash evaluation instead of being one bad row).
+    Anything else raises :class:`RowError`, never another exception."""
     if isinstance(value, bool) or value is None:
         raise RowError(f"{name}: expected a time, got {value!r}", name)
     if isinstance(value, int | float):
         if not math.isfinite(value):
             raise RowError(f"{name}: expected a time, got {value!r}", name)
-        return int(value)
-    text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
-    try:
-        dt = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
-    except ValueError:
-        raise RowError(
-            f"{name}: {text!r} is not a time (ISO 8601 with offset, or UNIX seconds)", name
-        ) from None
-    if dt.tzinfo is None:
-        raise RowError(f"{name}: {text!r} has no UTC offset (add Z or +08:00)", name)
-    return int(dt.timestamp())
+        shown, ts = repr(value), int(value)
+    else:
+        text = str(value).strip()
+        shown = _shown(text)
+        if _UNIX_SECONDS.fullmatch(text):
+            ts = int(text)
+        else:
+            try:
+                dt = datetime.fromisoformat(
+                    text.replace("Z", "+00:00") if text.endswith("Z") else text)
+            except ValueError:
+                raise RowError(
+                    f"{name}: {shown} is not a time (ISO 8601 with offset, or UNIX seconds)", name
+                ) from None
+            if dt.tzinfo is None:
+                raise RowError(f"{name}: {shown} has no UTC offset (add Z or +08:00)", name)
+            ts = TIME_RANGE[0] - 1 if dt.year < FIRST_YEAR else int(dt.timestamp())
+    if not TIME_RANGE[0] <= ts < TIME_RANGE[1]:
+        raise RowError(f"{name}: {shown} is not between the years {FIRST_YEAR} and "
+                       f"{LAST_YEAR}", name)
+    return ts
 
 
 def _opt_time(value: object, name: str) -> int | None:
@@ -154,7 +182,10 @@ def _count(value: object, name: str) -> float | None:
     except (TypeError, ValueError):
         raise RowError(f"{name}: {value!r} is not a number", name) from None
     if not math.isfinite(x) or x < 0:
-        raise RowError(f"{name}: {value!r} must be a finite number >= 0", name)
+        raise RowError(f"{name}: {_shown(value)} must be a finite number >= 0", name)
+    if x > MAX_COUNT:
+        raise RowError(f"{name}: {_shown(value)} is larger than any count "
+                       f"(at most 2**53 = {MAX_COUNT:.0f})", name)
     return x
 
 
@@ -166,9 +197,13 @@ def file_format(path: str, declared: str = "") -> str:
 
 
 def _open_text(path: Path) -> io.TextIOBase:
+    """UTF-8 text, a leading byte order mark dropped (a spreadsheet's "CSV UTF-8" starts
+    with one, which would make the first column ``\ufeffstart``). A byte that is not
+    UTF-8 is kept as a lone surrogate, so that its row, not the file, is refused."""
     if path.name.lower().endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", newline="")
-    return open(path, encoding="utf-8", newline="")
+        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8-sig",
+                                errors="surrogateescape", newline="")
+    return open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
 
 
 class FileFault(Exception):
@@ -178,8 +213,13 @@ class FileFault(Exception):
 def read_rows(
     path: Path, rel: str, fmt: str, fields: tuple[str, ...], required: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, object]]]:
-    """``(line, row)`` pairs. Raises :class:`FileFault` for file-level problems."""
-    if not path.is_file():
+    """``(line, row)`` pairs. Raises :class:`FileFault` for file-level problems (and no
+    other exception: an ``OSError`` from a name too long to look up was an internal error)."""
+    try:
+        found = path.is_file()
+    except OSError as exc:
+        raise FileFault(f"cannot read {rel[:200]}: {exc.strerror or type(exc).__name__}") from None
+    if not found:
         raise FileFault(f"file not found: {rel}")
     try:
         with _open_text(path) as f:
@@ -228,24 +268,53 @@ def _csv_rows(
         )
     n = len(lines.take()) + 1  # the line the next record starts on
     width = len(header)
-    for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # one record the reader refuses (a field over its limit)
+            text = lines.take()
+            first, n = n, n + len(text)
+            yield first, {"__error__": f"not a CSV record: {exc}"}
+            continue
         text = lines.take()
         first, n = n, n + len(text)
         if not values:
             continue
         if len(values) < width:
             values = values + [None] * (width - len(values))  # type: ignore[list-item]
-        yield first, Row(dict(zip(header, values, strict=False)), text, first, header)
+        row = dict(zip(header, values, strict=False))
+        row.update(_bad_bytes(text, first) or {})  # still read: its start says where it was
+        yield first, Row(row, text, first, header)
+
+
+def _bad_bytes(lines: list[str], first: int) -> dict[str, object] | None:
+    """The error row of a record with a byte that is not UTF-8, at that byte; else None."""
+    for i, text in enumerate(lines):
+        bad = _UNDECODABLE.search(text)
+        if bad is not None:
+            byte = ord(bad.group()) - 0xDC00
+            return {"__error__": f"invalid UTF-8 (byte 0x{byte:02x}): save the file as UTF-8",
+                    "__at__": (first + i, bad.start() + 1)}
+    return None
 
 
 def _jsonl_rows(f: io.TextIOBase, rel: str) -> Iterator[tuple[int, dict[str, object]]]:
     for n, line in enumerate(f, 1):
         if not line.strip():
             continue
+        bad = _bad_bytes([line], n)
+        if bad is not None:
+            yield n, bad
+            continue
         try:
             row = json.loads(line)
         except ValueError as exc:
             yield n, {"__error__": f"invalid JSON: {exc.args[0] if exc.args else exc}"}
+            continue
+        except RecursionError:  # [[[[... a few thousand deep: not a row of counts
+            yield n, {"__error__": "invalid JSON: nested too deeply"}
             continue
         if not isinstance(row, dict):
             yield n, {"__error__": "each line must be a JSON object"}
@@ -260,6 +329,8 @@ def _problem(
     """A ``pull.bad-row`` problem, at the column where ``field`` starts in the CSV row
     ``raw`` when that can be known (else column 1 of the line, 0 for the whole file)."""
     at = raw.position(field) if isinstance(raw, Row) else None
+    if at is None and isinstance(raw, dict) and isinstance(raw.get("__at__"), tuple):
+        at = raw["__at__"]  # where the row's text itself is bad (a byte that is not UTF-8)
     line, col = at or (line, 1 if line else 0)
     return Problem(rel, line, col, severity, message, "pull.bad-row")  # type: ignore[arg-type]
 
@@ -272,14 +343,44 @@ class CountRow:
     total: float | None
 
 
+@dataclass(frozen=True)
+class BadRow:
+    """Where a refused row may lie: its ``start`` when that could be read, else between
+    the starts of the rows around it in the file (``after`` < its start < ``before``;
+    ``None`` = no such row, or the file is not in time order, so it could be anywhere)."""
+
+    line: int
+    start: int | None = None
+    after: int | None = None
+    before: int | None = None
+
+
+@dataclass(frozen=True)
+class CountFile:
+    rows: list[CountRow]  # valid rows, sorted by start
+    problems: list[Problem]  # one per bad row
+    bad: list[BadRow]
+
+
 def read_counts(path: Path, rel: str, fmt: str) -> tuple[list[CountRow], list[Problem]]:
     """Valid rows sorted by start, and a problem for every bad one. Raises FileFault."""
+    got = scan_counts(path, rel, fmt)
+    return got.rows, got.problems
+
+
+def scan_counts(path: Path, rel: str, fmt: str) -> CountFile:
+    """:func:`read_counts`, and where each bad row may lie. Raises FileFault."""
     rows: list[CountRow] = []
     problems: list[Problem] = []
     seen: dict[int, int] = {}
+    starts: list[int | None] = []  # each row's start in file order, None when unreadable
+    bad: list[tuple[int, int]] = []  # (line, index in starts)
     for line, raw in read_rows(path, rel, fmt, COUNT_FIELDS, COUNT_FIELDS):
+        start: int | None = None
         try:
             if "__error__" in raw:
+                with contextlib.suppress(RowError):  # where the bad row lies, when it says
+                    start = parse_time(raw.get("start"), "start")
                 raise RowError(str(raw["__error__"]))
             if "start" not in raw:
                 raise RowError("start: missing", "start")
@@ -294,11 +395,33 @@ def read_counts(path: Path, rel: str, fmt: str) -> tuple[list[CountRow], list[Pr
                 raise RowError(f"start: duplicate of line {seen[start]}", "start")
         except RowError as exc:
             problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+            bad.append((line, len(starts)))
+            starts.append(start)
             continue
         seen[start] = line
+        starts.append(start)
         rows.append(CountRow(line, start, good, total))
     rows.sort(key=lambda r: r.start)
-    return rows, problems
+    return CountFile(rows, problems, _where_bad(starts, bad))
+
+
+def _where_bad(starts: list[int | None], bad: list[tuple[int, int]]) -> list[BadRow]:
+    """Where each bad row may lie. A row whose start cannot be read lies between the
+    readable starts before and after it, when the file is in time order; otherwise it
+    could be anywhere."""
+    known = [s for s in starts if s is not None]
+    ordered = all(a <= b for a, b in itertools.pairwise(known))
+    out = []
+    for line, i in bad:
+        if starts[i] is not None:
+            out.append(BadRow(line, starts[i]))
+        elif not ordered:
+            out.append(BadRow(line))
+        else:
+            after = next((s for s in reversed(starts[:i]) if s is not None), None)
+            before = next((s for s in starts[i + 1:] if s is not None), None)
+            out.append(BadRow(line, None, after, before))
+    return out
 
 
 def file_resolution(rows: list[CountRow]) -> int | None:
@@ -366,15 +489,15 @@ class FileSource(_FileBase):
         path, rel = self._path(obj)
         fmt = file_format(rel, obj.source.format)
 
-        def read() -> list[CountRow]:
-            rows, problems = read_counts(path, rel, fmt)
-            self.problems.extend(problems)
-            return rows
+        def read() -> CountFile:
+            got = scan_counts(path, rel, fmt)
+            self.problems.extend(got.problems)
+            return got
 
         got = self._once(rel, fmt, read)
         if isinstance(got, str):
             return _empty_series(request, spans, got)
-        rows = got
+        rows = got.rows
         starts = [s for s, _ in spans]
         res = file_resolution(rows)
         slices = obj.method == "slices"
@@ -412,16 +535,47 @@ class FileSource(_FileBase):
             good[i] += 1.0 if is_good else 0.0
             total[i] += 1.0
             has[i] = True
+        doubt = _doubtful(got.bad, spans, res or request.step, rel)
         points: list[Counts] = []
         gaps: list[Gap] = []
         for i, (s, e) in enumerate(spans):
-            if has[i]:
+            if has[i] and i not in doubt:
                 points.append(Counts(s, e, good[i], total[i]))
             else:
                 points.append(Counts(s, e, None, None))
-                why = f"empty counts in {rel}" if i in empty else f"no rows in {rel}"
+                why = doubt.get(i) or (
+                    f"empty counts in {rel}" if i in empty else f"no rows in {rel}")
                 add_gap(gaps, s, e, why)
         return CountSeries(agr.id, obj.id, request.step, tuple(points), tuple(gaps), as_of)
+
+
+def _doubtful(
+    bad: list[BadRow], spans: list[tuple[int, int]], width: int, rel: str
+) -> dict[int, str]:
+    """Index of each interval a bad row may have covered -> the reason it has no data.
+
+    A refused row's events are unknown, so the interval it falls in is not the sum of its
+    other rows (that would read as good as the rows that survived): it has no data. A row
+    covers ``[start, start + width)``, or, when its start is unreadable, the time between
+    the rows around it (all of the file's time when the file is not in time order)."""
+    out: dict[int, str] = {}
+    if not bad or not spans:
+        return out
+    starts = [s for s, _ in spans]
+    for b in bad:
+        if b.start is not None:
+            lo, hi = b.start, b.start + width
+        else:
+            lo = spans[0][0] if b.after is None else b.after + 1
+            hi = spans[-1][1] if b.before is None else b.before
+            if hi <= lo:  # the rows around it have one start: it can only have that one
+                lo, hi = lo - 1, lo - 1 + width
+        i = max(0, bisect.bisect_right(starts, lo) - 1)
+        while i < len(spans) and spans[i][0] < hi:
+            if spans[i][1] > lo:
+                out.setdefault(i, f"a bad row in {rel} (line {b.line}) may fall here")
+            i += 1
+    return out
 
 
 def _empty_series(request: PullRequest, spans: list[tuple[int, int]], reason: str) -> CountSeries:
@@ -460,7 +614,9 @@ class IncidentSource(_FileBase):
                                    (Gap(request.start, end, rows, fault=True),))
         out: list[Incident] = []
         seen: set[str] = set()
+        void: list[Gap] = []
         for line, raw in self._rows_of(rel, rows, agr.id):
+            opened: int | None = None
             try:
                 if "__error__" in raw:
                     raise RowError(str(raw["__error__"]))
@@ -484,6 +640,12 @@ class IncidentSource(_FileBase):
                     raise RowError(f"id: duplicate incident {iid!r}", "id")
             except RowError as exc:
                 self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if str(raw.get("service") or "").strip() not in ("", agr.id):
+                    continue  # an unreadable row of another service: not this one's doubt
+                if opened is None:  # where the bad row lies, when it says
+                    with contextlib.suppress(RowError):
+                        opened = parse_time(raw.get("opened"), "opened")
+                void.append(_void(rel, line, opened, request.start, end))
                 continue
             seen.add(iid)
             known = [pr.id for pr in agr.priorities]
@@ -503,6 +665,7 @@ class IncidentSource(_FileBase):
             ))
         out.sort(key=lambda i: (i.opened, i.id))
         return IncidentRecords(agr.id, obj.id, tuple(out), request.start, end,
+                               _void_gaps(void, request.start, end),
                                as_of=_mtime(path, request.now))
 
 
@@ -521,6 +684,22 @@ class IncidentSource(_FileBase):
             self._by_service[rel] = index
         mine, common = index.get(service, []), index.get("", [])
         return sorted(common + mine, key=lambda r: r[0]) if mine and common else mine or common
+
+
+def _void(rel: str, line: int, at: int | None, start: int, end: int) -> Gap:
+    """Where a refused incident or survey row may lie: at its time when that could be
+    read, else anywhere in the range (records files need not be in time order)."""
+    reason = f"a bad row in {rel} (line {line}) may fall here"
+    if at is None:
+        return Gap(start, end, reason, void=True)
+    return Gap(at, at + 1, reason, void=True)
+
+
+def _void_gaps(gaps: list[Gap], start: int, end: int) -> tuple[Gap, ...]:
+    """The void gaps that touch ``[start, end)``, sorted: a bad row timed outside the
+    range touches no period of it."""
+    return tuple(sorted((g for g in gaps if g.start < end and g.end > start),
+                        key=lambda g: (g.start, g.end)))
 
 
 def _mtime(path: Path, now: int) -> int:
@@ -544,7 +723,9 @@ class SurveySource(_FileBase):
             return SurveyRecords(agr.id, obj.id, (), request.start, end,
                                  (Gap(request.start, end, rows, fault=True),))
         out: list[SurveyResponse] = []
+        void: list[Gap] = []
         for line, raw in rows:
+            t: int | None = None
             try:
                 if "__error__" in raw:
                     raise RowError(str(raw["__error__"]))
@@ -559,9 +740,14 @@ class SurveySource(_FileBase):
                     )
             except RowError as exc:
                 self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if t is None:
+                    with contextlib.suppress(RowError):
+                        t = parse_time(raw.get("time"), "time")
+                void.append(_void(rel, line, t, request.start, end))
                 continue
             if request.start <= t < end:
                 out.append(SurveyResponse(t, score))
         out.sort(key=lambda r: r.time)
         return SurveyRecords(agr.id, obj.id, tuple(out), request.start, end,
+                             _void_gaps(void, request.start, end),
                              as_of=_mtime(path, request.now))

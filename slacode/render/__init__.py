@@ -23,7 +23,7 @@ from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.heap import long_lived
 from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
-from slacode.model import Agreement
+from slacode.model import RESERVED_IDS, Agreement
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages, reports
 
@@ -76,6 +76,9 @@ def render(
             escape.segment(a.id)
         except ValueError as exc:
             raise SlacodeError(f"{a.path}: {exc}") from None
+        if a.id in RESERVED_IDS:  # the schema refuses them; an agreement built by hand too
+            raise SlacodeError(f"{a.path}: the id {a.id!r} is reserved: its files would "
+                               "overwrite or hide pages generated for the whole fleet")
     ids = {a.id for a in shown}
     by_id = {a.id: a for a in shown}
     # a dependency outside the audience hides the chain figure too: with one dependency

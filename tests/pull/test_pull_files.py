@@ -92,7 +92,98 @@ def test_bad_rows_are_path_line_problems_and_skipped(tmp_path) -> None:
         "r.csv:7:14: error: good and total must both be given or both be empty",  # total
         "r.csv:8:1: error: start: duplicate of line 2",
     ]
-    assert (counts(res).points[0].good, counts(res).points[0].total) == (5, 10)
+    # the first hour has a duplicate: which of its rows is right is unknown; and two rows
+    # whose start cannot be read, in a file not in time order, could be in any hour
+    assert not any(p.has_data for p in counts(res).points)
+    assert "a bad row in r.csv (line 4) may fall here" in {g.reason for g in counts(res).gaps}
+
+
+def test_a_bad_row_voids_only_the_intervals_it_may_cover(tmp_path) -> None:
+    """One bad row is a problem at its line and column; the rest of the file counts. An
+    interval a refused row may cover has no data (its events are unknown), not the sum
+    of the rows that survived, which would read as good."""
+    rows = [f"{DAY0 + 900 * i},9,10" for i in range(16)]  # 15-minute rows, 4 hours
+    rows[5] = "²,1,10"  # hour 1: a start of a superscript two, between rows 4 and 6
+    rows[10] = f"{DAY0 + 900 * 10},11,10"  # hour 2: good > total
+    rows[13] = f"{DAY0 + 900 * 13},1e308,1e308"  # hour 3: no count is that large
+    write(tmp_path, "r.csv", "start,good,total\n" + "\n".join(rows) + "\n")
+    res = run(tmp_path, obj("r.csv"))
+    got = [str(p) for p in res.problems if p.code == "pull.bad-row"]
+    assert got == [
+        "r.csv:7:1: error: start: '²' is not a time (ISO 8601 with offset, or UNIX seconds)",
+        f"r.csv:12:{len(str(DAY0)) + 2}: error: good (11) is greater than total (10)",
+        f"r.csv:15:{len(str(DAY0)) + 2}: error: good: '1e308' is larger than any count "
+        "(at most 2**53 = 9007199254740992)",
+    ]
+    assert not any("internal error" in p.message for p in res.problems)
+    m = counts(res)
+    assert (m.points[0].good, m.points[0].total) == (36, 40)  # the hour without a bad row
+    assert [p.has_data for p in m.points[:5]] == [True, False, False, False, False]
+    reasons = {g.start: g.reason for g in m.gaps}
+    assert reasons[DAY0 + 3600] == "a bad row in r.csv (line 7) may fall here"
+    assert reasons[DAY0 + 7200] == "a bad row in r.csv (line 12) may fall here"
+    assert reasons[DAY0 + 10800] == "a bad row in r.csv (line 15) may fall here"
+
+
+def test_a_byte_order_mark_and_a_bad_byte_are_read_as_text_and_one_bad_row(tmp_path) -> None:
+    """A spreadsheet's "CSV UTF-8" starts with a byte order mark: the header still names
+    ``start``. A byte that is not UTF-8 makes its row bad, at that byte, not the file."""
+    body = "start,good,total\n" + "".join(f"{DAY0 + 3600 * i},9,10\n" for i in range(3))
+    (tmp_path / "b.csv").write_bytes(b"\xef\xbb\xbf" + body.encode()
+                                     + f"{DAY0 + 3 * 3600},9,1\xff0\n".encode("latin-1"))
+    lines = [{"start": DAY0 + 3600 * i, "good": 1, "total": 1} for i in range(3)]
+    (tmp_path / "b.jsonl").write_bytes(
+        b"\xef\xbb\xbf" + "".join(json.dumps(x) + "\n" for x in lines).encode())
+    res = run(tmp_path, obj("b.csv", id="a"), obj("b.jsonl", id="b"))
+    got = [str(p) for p in res.problems if p.code == "pull.bad-row"]
+    col = len(f"{DAY0 + 3 * 3600},9,1") + 1
+    assert got == [f"b.csv:5:{col}: error: invalid UTF-8 (byte 0xff): save the file as UTF-8"]
+    for oid, total in (("a", 10), ("b", 1)):
+        assert [p.total for p in counts(res, oid).points[:3]] == [total] * 3
+    assert not counts(res, "a").points[3].has_data
+
+
+def test_hostile_jsonl_rows_are_bad_rows_not_internal_errors(tmp_path) -> None:
+    """Rows that made Python itself fail (deep nesting, a time past year 9999, a count
+    of 1e308, a start of 4300 digits) are each one bad row, named by line."""
+    lines = [
+        json.dumps({"start": DAY0, "good": 1, "total": 1}),
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({"start": 1e300, "good": 1, "total": 1}),
+        json.dumps({"start": "0001-01-01T00:00:00+23:59", "good": 1, "total": 1}),
+        json.dumps({"start": DAY0 + 7200, "good": 1e308, "total": 1e308}),
+        '{"start": ' + "9" * 5000 + ', "good": 1, "total": 1}',
+        json.dumps({"start": "9" * 5000, "good": 1, "total": 1}),
+        json.dumps({"start": DAY0 + 3600 * 6, "good": 2, "total": 2}),
+        json.dumps({"start": DAY0 + 3600 * 7, "good": 3, "total": 3}),
+    ]
+    write(tmp_path, "h.jsonl", "\n".join(lines) + "\n")
+    res = run(tmp_path, obj("h.jsonl"))
+    got = {p.line: p.message for p in res.problems if p.code == "pull.bad-row"}
+    assert sorted(got) == [2, 3, 4, 5, 6, 7]
+    assert got[2] == "invalid JSON: nested too deeply"
+    assert got[3] == "start: 1e+300 is not between the years 1970 and 2999"
+    assert got[4] == "start: '0001-01-01T00:00:00+23:59' is not between the years 1970 and 2999"
+    assert "is larger than any count" in got[5]
+    assert got[6].startswith("invalid JSON")
+    assert "is not a time" in got[7]
+    assert not any("internal error" in p.message for p in res.problems)
+    m = counts(res)
+    # rows whose start is unreadable lie somewhere between the rows around them: from
+    # just after the first hour's row to the seventh hour, no data; after them, counted
+    assert [p.total for p in m.points[:8]] == [None] * 6 + [2, 3]
+
+
+def test_a_field_over_the_csv_limit_is_one_bad_row(tmp_path) -> None:
+    text = ("start,good,total\n" f"{DAY0},1,1\n" f"{DAY0 + 3600},1,{'1' * 200_000}\n"
+            f"{DAY0 + 7200},3,3\n")
+    write(tmp_path, "big.csv", text)
+    res = run(tmp_path, obj("big.csv"))
+    got = [str(p) for p in res.problems if p.code == "pull.bad-row"]
+    assert got == ["big.csv:3:1: error: not a CSV record: field larger than field limit "
+                   "(131072)"]
+    # the refused record lies somewhere after the first row's start: neither hour is known
+    assert [p.total for p in counts(res).points[:3]] == [None, None, 3]
 
 
 def test_missing_file_and_bad_header_are_no_data_with_reason(tmp_path) -> None:
@@ -213,3 +304,73 @@ def test_a_bad_field_is_reported_at_the_column_where_it_starts(tmp_path) -> None
         f"i.csv:5:{lines[4].rindex(',') + 2}: error: resolved is before opened",
         f"i.csv:6:{len(lines[5]) + 1}: error: opened: expected a time, got None",  # missing
     ]
+
+
+def test_a_path_the_system_cannot_look_up_is_a_fault_not_an_internal_error(tmp_path) -> None:
+    """A file name over the system's limit made ``is_file`` raise, which the pull turned
+    into "internal error: OSError"; it is a source fault saying what is wrong."""
+    long = "x" * 5000 + ".csv"
+    res = run(tmp_path, obj(long, id="a"),
+              obj(long, id="b", kind="incidents", okind="response-time", priority="P1"),
+              obj(long, id="c", kind="survey", okind="satisfaction"))
+    for oid in ("a", "b", "c"):
+        (gap,) = res.measurements[("api", oid)].gaps
+        assert gap.fault and gap.reason.startswith("cannot read xxx")
+        assert gap.reason.endswith(": File name too long")
+    assert not any("internal error" in p.message for p in res.problems)
+
+
+def test_a_bad_incident_or_survey_row_leaves_its_period_without_a_figure(tmp_path) -> None:
+    """A refused incident row may be the missed one, a refused answer may change the
+    score: the period it falls in has no figure (not the figure of the rows that were
+    read, which would read as met), and the other periods count. A row whose time cannot
+    be read could be in any period."""
+    from slacode.evaluate import evaluate
+
+    now = DAY0 + 40 * 86400  # 2026-10-31: September and October are judged
+    write(tmp_path, "i.csv", "id,priority,opened,first_response\n"
+          "A,P1,2026-09-22T01:00:00Z,2026-09-22T01:05:00Z\n"
+          "B,P1,2026-10-05T01:00:00Z,2026-10-05T00:05:00Z\n")  # answered before it opened
+    write(tmp_path, "s.csv", "time,score\n2026-09-22T01:00:00Z,5\n2026-10-06T01:00:00Z,9\n"
+          "2026-10-07T01:00:00Z,4\n")  # 9 is off the 1..5 scale
+    objectives = (
+        obj("i.csv", id="resp", kind="incidents", okind="response-time", priority="P1",
+            within=Duration(15, "m")),
+        obj("s.csv", id="csat", kind="survey", okind="satisfaction"),
+    )
+    agreement = make_agreement(*objectives)
+    res = pull([agreement], Settings(root=tmp_path, cache="cache"), now, start=DAY0 - 20 * 86400)
+    assert {(p.path, p.line) for p in res.problems if p.code == "pull.bad-row"} == {
+        ("i.csv", 3), ("s.csv", 3)}
+    (results,) = evaluate([agreement], res.measurements, now, history_months=1)
+    got = {(p.objective, p.period): p for p in results.periods}
+    assert (got[("resp", "2026-09")].verdict, got[("resp", "2026-09")].value) == ("met", 100.0)
+    assert got[("csat", "2026-09")].value == 5.0  # the mean of the one answer read
+    for oid, line in (("resp", 3), ("csat", 3)):
+        october = got[(oid, "2026-10")]
+        assert (october.verdict, october.value) == ("no-data", None)
+        assert any(f"(line {line}) may fall here" in r for r in october.reasons)
+
+    write(tmp_path, "i.csv", "id,priority,opened\nA,P1,2026-09-22T01:00:00Z\nC,P1,²\n")
+    res = pull([agreement], Settings(root=tmp_path, cache="cache"), now, start=DAY0 - 20 * 86400)
+    (results,) = evaluate([agreement], res.measurements, now, history_months=1)
+    assert {p.period: p.verdict for p in results.periods if p.objective == "resp"} == {
+        "2026-09": "no-data", "2026-10": "no-data"}
+
+
+def test_an_unreadable_incident_row_of_another_service_leaves_this_one_alone(tmp_path) -> None:
+    from slacode.evaluate import evaluate
+
+    now = DAY0 + 40 * 86400
+    (tmp_path / "i.csv").write_bytes(
+        b"id,service,priority,opened,first_response\n"
+        b"A,api,P1,2026-10-05T01:00:00Z,2026-10-05T01:05:00Z\n"
+        b"B,billing,P1,2026-10-06T01:00:00Z,2026-10-06T01:05:00Z,caf\xe9\n")
+    o = obj("i.csv", id="resp", kind="incidents", okind="response-time", priority="P1",
+            within=Duration(15, "m"))
+    agreement = make_agreement(o)
+    res = pull([agreement], Settings(root=tmp_path, cache="cache"), now, start=DAY0 - 20 * 86400)
+    assert [p.line for p in res.problems if p.code == "pull.bad-row"] == [3]  # still said
+    (results,) = evaluate([agreement], res.measurements, now, history_months=1)
+    october = next(p for p in results.periods if p.period == "2026-10")
+    assert (october.verdict, october.value) == ("met", 100.0)  # billing's row is not api's
