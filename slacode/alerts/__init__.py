@@ -283,10 +283,10 @@ def _credit_rules(a: Agreement, obj: Objective, sel: str, labels: dict[str, str]
         stake += f" ({_money(credits.monthly_fee * months * percent / 100, credits.currency)})"
     out.append({
         "alert": "SLACreditAtRisk",
-        "expr": (f"slacode:projected_figure:{first}{sel} < {tier.below!r} and on() "
+        "expr": (f"sum(slacode:projected_figure:{first}{sel}) < {tier.below!r} and on() "
                  f"slacode:projected_figure:{second}{sel} < {tier.below!r}{silence}"),
         "for": "10m",
-        "labels": {**base, "severity": "page", "credit_tier": f"{tier.below:g}"},
+        "labels": {**base, "severity": "ticket", "credit_tier": f"{tier.below:g}"},
         "annotations": {
             "summary": (f"{who}: at the burn rate of the last {_words(first)}, "
                         f"{_period_words(obj)} figure would end below {tier.below:g}% "
