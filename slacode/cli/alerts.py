@@ -10,6 +10,7 @@ server loads this file *instead of* that one, never both.
 
 from __future__ import annotations
 
+import difflib
 import io
 from pathlib import Path
 
@@ -101,6 +102,11 @@ def command(check: bool, server: str, root: Path, output: Path | None) -> None:
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     if check:
         if current != text:
+            # the change itself, so that the check's log shows which alerts would change
+            diff = difflib.unified_diff((current or "").splitlines(keepends=True),
+                                        text.splitlines(keepends=True),
+                                        f"{shown} (committed)", f"{shown} (generated)")
+            click.echo("".join(diff), err=True, nl=False)
             raise SlacodeError(f"{shown} is out of date with the agreements in {settings.slas}/; "
                                "run `slacode alerts` and commit the result")
         click.echo(f"{shown} is up to date")
