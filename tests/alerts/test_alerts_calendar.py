@@ -12,7 +12,8 @@ from alerts_support import dump, have_promtool, promtool
 
 from slacode.alerts import calendar
 
-pytestmark = pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")
+pytestmark = [pytest.mark.prometheus,
+              pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")]
 
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Sydney",
          "Asia/Shanghai")

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import fleetgen  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")
+pytestmark = [pytest.mark.prometheus,
+              pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")]
 DAY = 86400
 START = 1_767_225_600  # 2026-01-01T00:00Z: only the agreements' effective date
 

@@ -20,7 +20,8 @@ from slacode.alerts import alert_rules
 from slacode.durations import Duration
 from slacode.model import Objective, PrometheusQuery, Source
 
-pytestmark = pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")
+pytestmark = [pytest.mark.prometheus,
+              pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")]
 
 SLICES = replace(events(job="sliced"), id="slices", method="slices", slice=Duration(5, "m"),
                  slice_threshold=5.0, target=99.5)

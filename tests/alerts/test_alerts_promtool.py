@@ -27,7 +27,8 @@ from slacode.alerts import alert_rules
 from slacode.durations import Duration
 from slacode.model import Maintenance, MaintenancePolicy
 
-pytestmark = pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")
+pytestmark = [pytest.mark.prometheus,
+              pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")]
 
 BURN, CREDIT = "SLAErrorBudgetBurn", "SLACreditAtRisk"
 #: announced a month ahead, one hour from 02:00

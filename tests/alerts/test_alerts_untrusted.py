@@ -9,7 +9,8 @@ import pytest
 from alerts_support import agreement, counter, events, find_alerts, have_promtool
 from test_alerts_promtool import BURN, rules, run
 
-pytestmark = pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")
+pytestmark = [pytest.mark.prometheus,
+              pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")]
 
 NAME = 'Pay{{ .Foo }}ments" }}\n- alert: Evil\n  expr: vector(1)\n{'
 OBJECTIVE = '}}{{ template "x" }}{{ $value }} or vector(1) #'
