@@ -23,7 +23,8 @@ availability, latency, time slices) the file holds, in one group per agreement:
 
 Announced maintenance that evaluation excludes also silences the alerts for exactly
 its window (a rule condition); late or over-cap maintenance counts as downtime, so it
-neither silences nor leaves data out.
+neither silences nor leaves data out. After the last day of ``contract.end`` nothing is
+promised, and nothing alerts.
 
 Text from agreements (names) only reaches annotations and is made literal for
 Prometheus' templates (``literal``); ids are restricted by the schema; the file is
@@ -35,7 +36,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slacode.alerts import calendar
 from slacode.model import Agreement, Objective, maintenance_account
@@ -190,6 +193,16 @@ def agreement_group(a: Agreement, objectives: list[Objective], site_url: str) ->
     return {"name": f"slacode-alerts-{a.id}", "interval": INTERVAL, "rules": rules}
 
 
+def _contract_end(a: Agreement) -> int | None:
+    """The local midnight after ``contract.end`` (its last day, as evaluation counts it)."""
+    end = a.contract.end
+    if end is None:
+        return None
+    after = end + timedelta(days=1)
+    return int(datetime(after.year, after.month, after.day,
+                        tzinfo=ZoneInfo(a.timezone or "UTC")).timestamp())
+
+
 def _objective_rules(a: Agreement, obj: Objective, excluded: tuple[tuple[int, int], ...],
                      page: str) -> list[dict[str, Any]]:
     labels = {"slacode_service": a.id, "slacode_objective": obj.id}
@@ -198,6 +211,9 @@ def _objective_rules(a: Agreement, obj: Objective, excluded: tuple[tuple[int, in
     reach = slice_rule(obj).slice if obj.method == "slices" else STEP
     mask = f" unless on() ({_during(excluded, reach)})" if excluded else ""
     silence = f" unless on() ({_during(excluded)})" if excluded else ""
+    ended = _contract_end(a)
+    if ended is not None:  # no promise after the contract's last day: nothing to warn of
+        silence += f" unless on() (vector(time()) >= {ended})"
     out: list[dict[str, Any]] = [
         {"record": "slacode:sli_bad:5m", "expr": f"({bad}){mask}", "labels": dict(labels)},
         {"record": "slacode:sli_total:5m", "expr": f"({total}){mask}", "labels": dict(labels)},

@@ -34,6 +34,8 @@ def fleet(tmp_path: Path) -> Path:
 
 
 def test_the_fleet_rules_pass_promtool_and_list_what_has_no_alerts(fleet: Path) -> None:
+    (fleet / "mkdocs.yml").write_text("site_name: Fleet\nsite_url: https://status.example.org/sla/\n"
+                                      "plugins:\n  - slacode\n", encoding="utf-8")
     r = alerts(fleet)
     assert r.exit_code == 0, r.output
     # three services: events month and 28 days, slices, latency; a credit on the month
@@ -43,6 +45,8 @@ def test_the_fleet_rules_pass_promtool_and_list_what_has_no_alerts(fleet: Path) 
     assert out.returncode == 0 and "SUCCESS" in out.stdout, out.stdout + out.stderr
     text = path.read_text(encoding="utf-8")
     assert "#   svc-0001/p1-response: response-time is not a ratio of events" in text
+    # the link in every alert is the service's page on the site named in mkdocs.yml
+    assert "sla_page: https://status.example.org/sla/services/svc-0001/\n" in text
     assert alerts(fleet, "--check").exit_code == 0
 
 

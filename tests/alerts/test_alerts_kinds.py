@@ -76,3 +76,23 @@ def test_objectives_without_a_ratio_from_this_server_are_listed_not_alerted() ->
                if "alert" in r}
     assert alerted == {"availability"}
     assert out.count[1] == 4  # three burn-rate pairs and the credit at risk
+
+
+@pytest.mark.parametrize("tz", ["UTC", "Asia/Kolkata"])
+def test_quarters_years_and_rolling_windows_with_credits_pass_promtool(tz, tmp_path) -> None:
+    from alerts_support import dump, promtool
+
+    from slacode.model import Window
+
+    kinds = [agreement(f"w-{w.kind}", replace(events(job=w.kind), window=w), tz=tz)
+             for w in (Window("quarter"), Window("year"), Window("rolling", 28))]
+    doc = rules(kinds)
+    dump(doc, tmp_path / "alerts.yml")
+    out = promtool("check", "rules", "alerts.yml", cwd=tmp_path)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert len(find_alerts(doc, "w-rolling", "availability", "SLACreditAtRisk")) == 1
+    # a zone half an hour off the hour sums the period in quarter hours, so a step never
+    # straddles its local midnight
+    step = "15m" if tz == "Asia/Kolkata" else "1h"
+    assert any(r.get("record") == f"slacode:sli_bad:{step}"
+               for g in doc["groups"] for r in g["rules"])

@@ -6,7 +6,8 @@ cap), and a month boundary in a timezone west of UTC."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from alerts_support import (
 
 from slacode.alerts import alert_rules
 from slacode.durations import Duration
-from slacode.model import Maintenance, MaintenancePolicy
+from slacode.model import Contract, Maintenance, MaintenancePolicy
 
 pytestmark = [pytest.mark.prometheus,
               pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")]
@@ -177,4 +178,17 @@ def test_the_month_ends_at_local_midnight_west_of_utc(tmp_path) -> None:
             at(290, CREDIT, []),
         ]},
     ]
+    run(tmp_path, doc, cases)
+
+
+def test_nothing_alerts_after_the_last_day_of_the_contract(tmp_path) -> None:
+    """The contract's last day is 1969-12-31 in New York, which ends at 05:00Z: the
+    burn that paged before is no promise broken after."""
+    ended = replace(agreement("ended", events(job="ended"), tz="America/New_York"),
+                    contract=Contract(end=date(1969, 12, 31)))
+    doc = rules([ended])
+    cases = [{"input_series": series("ended", [(0, 0), (60, 20)], 400), "alert_rule_test": [
+        at(80, BURN, burns(doc, "ended", "1h", "6h", "3d")),
+        at(330, BURN, []), at(330, CREDIT, []),
+    ]}]
     run(tmp_path, doc, cases)
