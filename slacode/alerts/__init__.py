@@ -157,6 +157,10 @@ def _sel(a: Agreement, obj: Objective) -> str:
     return f'{{slacode_service="{a.id}",slacode_objective="{obj.id}"}}'
 
 
+def _period_sel(a: Agreement, kind: str) -> str:
+    return f'{{slacode_service="{a.id}",window="calendar-{kind}"}}'
+
+
 def _words(window: str) -> str:
     n, unit = int(window[:-1]), {"m": "minute", "h": "hour", "d": "day"}[window[-1]]
     return f"{n} {unit}{'' if n == 1 else 's'}"
@@ -188,6 +192,14 @@ def agreement_group(a: Agreement, objectives: list[Objective], site_url: str) ->
         labels = {**svc, "window": f"calendar-{kind}"}
         rules.append({"record": "slacode:period_start", "expr": start, "labels": labels})
         rules.append({"record": "slacode:period_end", "expr": end, "labels": dict(labels)})
+        pl = _period_sel(a, kind)
+        rules.append({"record": "slacode:period_seconds",
+                      "expr": f"slacode:period_end{pl} - slacode:period_start{pl}",
+                      "labels": dict(labels)})
+        rules.append({"record": "slacode:period_elapsed:ratio",
+                      "expr": f"(vector(time()) - on() slacode:period_start{pl}) / on() "
+                              f"slacode:period_seconds{pl}",
+                      "labels": dict(labels)})
     for obj in objectives:
         rules.extend(_objective_rules(a, obj, acc.excluded, page))
     return {"name": f"slacode-alerts-{a.id}", "interval": INTERVAL, "rules": rules}
@@ -233,7 +245,7 @@ def _objective_rules(a: Agreement, obj: Objective, excluded: tuple[tuple[int, in
         # "the period's end" of a rolling window: a day from now, one day of it new
         elapsed = f"vector({1 - 1 / win.days!r})"
     else:
-        pl = f'{{slacode_service="{a.id}",window="calendar-{win.kind}"}}'
+        pl = _period_sel(a, win.kind)
         step = calendar.step(a.timezone or "UTC")
         hours = "1h" if step == 3600 else f"{step // 60}m"
         for part in ("bad", "total"):
@@ -247,15 +259,18 @@ def _objective_rules(a: Agreement, obj: Objective, excluded: tuple[tuple[int, in
                             f"[{rng}:{hours}]) / sum_over_time((slacode:sli_total:{hours}{sel}"
                             f" and on() ({since}))[{rng}:{hours}])",
                     "labels": dict(labels)})
-        length = f"(slacode:period_end{pl} - on() slacode:period_start{pl})"
-        elapsed = f"((vector(time()) - on() slacode:period_start{pl}) / on() {length})"
-    budget = 1 - obj.target / 100.0
+        length = f"slacode:period_seconds{pl}"
+        elapsed = f"slacode:period_elapsed:ratio{pl}"
+    budget = float(f"{1 - obj.target / 100.0:.10g}")  # 0.001, not 0.0009999999999999432
     base = {"service": a.id, "objective": obj.id, "agreement_version": str(a.version)}
     who = f"{literal(a.name)}: {literal(obj.name or obj.id)}"
     for share, long, short, severity in BURN_PAIRS:
-        k = share * budget / seconds(long)
-        threshold = f"on() ({length} * {k!r})" if win.kind != "rolling" else \
-            f"{float(length) * k!r}"
+        # the error ratio that spends ``share`` of the period's budget in ``long``
+        hours = f"{length} / {seconds(long)}"
+        if win.kind == "rolling":
+            threshold = f"{float(f'{int(length) / seconds(long) * share * budget:.10g}')!r}"
+        else:
+            threshold = f"on() ({hours} * {share!r} * {budget!r})"
         expr = (f"slacode:error_ratio:{long}{sel} > {threshold} and on() "
                 f"slacode:error_ratio:{short}{sel} > {threshold}{silence}")
         out.append({

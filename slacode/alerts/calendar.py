@@ -103,6 +103,9 @@ def period_bounds(kind: str, tz: str, local: str) -> tuple[str, str]:
         first, length, starts, following = year_start, f"(365 + {leap})", "1", "1"
     else:
         raise ValueError(f"not a calendar period: {kind}")
-    start = f"{first} - {_offset_of(starts, tz)}"
-    end = f"{first} + {length} * {DAY} - {_offset_of(following, tz)}"
-    return start, end
+    return (_minus(first, _offset_of(starts, tz)),
+            _minus(f"{first} + {length} * {DAY}", _offset_of(following, tz)))
+
+
+def _minus(expr: str, offset: str) -> str:
+    return expr if offset == "0" else f"{expr} - {offset}"
