@@ -71,8 +71,11 @@ def test_the_pull_request_check_runs_it_beside_codeowners() -> None:
 
     wf = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "pr.yml").read_text())
     runs = [s.get("run", "") for s in wf["jobs"]["check"]["steps"]]
-    assert "slacode alerts --check" in runs
-    assert runs.index("slacode alerts --check") == runs.index("slacode codeowners --check") + 1
+    at = runs.index("slacode codeowners --check") + 1
+    assert runs[at].startswith("slacode alerts --check\n")
+    # a pull request's summary shows how the committed rules change
+    assert 'git diff "origin/$BASE_REF" HEAD -- alerts/' in runs[at]
+    assert '>> "$GITHUB_STEP_SUMMARY"' in runs[at]
 
 
 def test_check_fails_on_a_changed_target_and_shows_the_change(fleet: Path) -> None:
