@@ -7,11 +7,17 @@ error, 2 for a usage error (a path that does not exist, no agreement files).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from slacode.problems import Problem, SlacodeError
+
+if TYPE_CHECKING:
+    from slacode.config import Settings
+    from slacode.load import LoadResult
 
 
 def _project(paths: tuple[Path, ...]) -> Path | None:
@@ -19,6 +25,39 @@ def _project(paths: tuple[Path, ...]) -> Path | None:
     mkdocs.yml), which their data file paths are relative to; None outside a project."""
     start = Path(paths[0]).resolve()
     return next((f for f in (start, *start.parents) if (f / "mkdocs.yml").is_file()), None)
+
+
+def _stale_codeowners(
+    settings: Settings, paths: tuple[Path, ...], result: LoadResult
+) -> Problem | None:
+    """A warning when .github/CODEOWNERS no longer matches the agreements' owners: the
+    pull-request check fails on it (`slacode codeowners --check`), so say it here first,
+    with the command that mends it. Only in a git repository, over all agreements of the
+    project (pre-commit passes only the changed files), and only when they all load."""
+    from slacode.cli.codeowners import codeowners
+    from slacode.history import gitlog
+    from slacode.load import load_agreements
+
+    try:
+        gitlog.toplevel(settings.root)
+    except gitlog.GitError:
+        return None
+    folder = settings.path(settings.slas)
+    whole = result if tuple(Path(p).resolve() for p in paths) == (folder.resolve(),) else \
+        load_agreements([folder], root=settings.root)
+    if not whole.ok:
+        return None
+    try:
+        state = codeowners(settings, whole.agreements)
+    except SlacodeError:  # a name CODEOWNERS cannot hold: load already says so
+        return None
+    if not state.stale:
+        return None
+    return Problem(state.shown, 1 if state.current is not None else 0,
+                   1 if state.current is not None else 0, "warning",
+                   f"out of date with the owners in {settings.slas}/: run `slacode codeowners` "
+                   "and commit it (the pull-request check fails until then)",
+                   "codeowners.stale")
 
 
 def _summary(problems: tuple[Problem, ...], files: int) -> str:
@@ -59,6 +98,9 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str
         raise click.UsageError(str(exc)) from None
     result = load_agreements(paths, root=root, today=settings.today(),
                              data_root=_project(paths))
+    stale = _stale_codeowners(settings, paths, result) if _project(paths) else None
+    problems = (*result.problems, *([stale] if stale else []))
+    result = replace(result, problems=tuple(problems))
     if fmt == "json":
         click.echo(json.dumps({
             "ok": result.ok,
