@@ -13,10 +13,18 @@ from __future__ import annotations
 import difflib
 import io
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from slacode.cli.committed import CommittedFile
 from slacode.problems import SlacodeError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from slacode.config import Settings
+    from slacode.model import Agreement
 
 DEFAULT_OUTPUT = "alerts/slacode.rules.yml"
 
@@ -53,6 +61,35 @@ def _site_url(root: Path) -> str:
     return url if isinstance(url, str) else ""
 
 
+def alerts_file(settings: Settings, agreements: Sequence[Agreement], server: str = "default",
+                output: Path | None = None) -> CommittedFile:
+    """What ``slacode alerts`` writes for ``agreements``, beside what the file holds:
+    ``--check`` fails with it and validate warns with it."""
+    from ruamel.yaml import YAML
+
+    from slacode.alerts import alert_rules
+
+    if settings.server(server) is None:
+        names = ", ".join(sv.name for sv in settings.servers)
+        raise SlacodeError(f"no Prometheus server named {server!r} in the plugin settings "
+                           f"(there are: {names})")
+    rules = alert_rules(agreements, server, settings.site_url or _site_url(settings.root))
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.width = 4096  # one expression per line
+    buf = io.StringIO()
+    yaml.dump(rules.doc, buf)
+    text = header(rules.skipped, server) + buf.getvalue()
+    target = output or settings.root / DEFAULT_OUTPUT
+    shown = target.relative_to(settings.root) if target.is_relative_to(settings.root) else target
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    command = "slacode alerts" + (f" --server {server}" if server != "default" else "")
+    recording, alerting = rules.count
+    return CommittedFile(target, str(shown), current, text, command,
+                         f"{alerting} alerting and {recording} recording rules for server "
+                         f"{server!r}")
+
+
 @click.command("alerts")
 @click.option("--check", is_flag=True, help="Exit 1 when the file is out of date.")
 @click.option("--server", default="default", show_default=True,
@@ -70,36 +107,19 @@ def command(check: bool, server: str, root: Path, output: Path | None) -> None:
     a credit-at-risk alert on the objective the credits name, silenced during
     maintenance that evaluation excludes.
     """
-    from ruamel.yaml import YAML
-
-    from slacode.alerts import alert_rules
     from slacode.config import load_settings
     from slacode.load import load_agreements
 
     settings = load_settings(root)
-    if settings.server(server) is None:
-        names = ", ".join(sv.name for sv in settings.servers)
-        raise SlacodeError(f"no Prometheus server named {server!r} in the plugin settings "
-                           f"(there are: {names})")
     result = load_agreements([settings.path(settings.slas)], root=settings.root)
     if not result.ok:
         raise SlacodeError("cannot write alerting rules: agreements have errors",
                            tuple(p for p in result.problems if p.severity == "error"))
-    rules = alert_rules(result.agreements, server,
-                        settings.site_url or _site_url(settings.root))
-    yaml = YAML()
-    yaml.default_flow_style = False
-    yaml.width = 4096  # one expression per line
-    buf = io.StringIO()
-    yaml.dump(rules.doc, buf)
-    text = header(rules.skipped, server) + buf.getvalue()
-    recording, alerting = rules.count
     if output is not None and str(output) == "-":
-        click.echo(text, nl=False)
+        click.echo(alerts_file(settings, result.agreements, server).expected, nl=False)
         return
-    target = output or settings.root / DEFAULT_OUTPUT
-    shown = target.relative_to(settings.root) if target.is_relative_to(settings.root) else target
-    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    state = alerts_file(settings, result.agreements, server, output)
+    target, shown, current, text = state.target, state.shown, state.current, state.expected
     if check:
         if current != text:
             # the change itself, so that the check's log shows which alerts would change
@@ -114,7 +134,6 @@ def command(check: bool, server: str, root: Path, output: Path | None) -> None:
     if current != text:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
-        click.echo(f"wrote {shown}: {alerting} alerting and {recording} recording rules "
-                   f"for server {server!r}")
+        click.echo(f"wrote {shown}: {state.summary}")
     else:
         click.echo(f"{shown} is up to date")

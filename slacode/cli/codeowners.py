@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from slacode.cli.committed import CommittedFile
 from slacode.model import Agreement, unsafe_path
 from slacode.problems import SlacodeError, printable
 
@@ -68,22 +69,8 @@ def render(agreements: Iterable[Agreement], prefix: str = "", org: str = "") -> 
     return "".join(lines)
 
 
-@dataclass(frozen=True)
-class Codeowners:
-    """The CODEOWNERS file of a project: where it is, what it holds, what it should."""
-
-    target: Path
-    shown: str  # as the user sees it: relative to the repository's top
-    current: str | None
-    expected: str
-
-    @property
-    def stale(self) -> bool:
-        return self.current != self.expected
-
-
 def codeowners(settings: Settings, agreements: Iterable[Agreement],
-               org: str | None = None) -> Codeowners:
+               org: str | None = None) -> CommittedFile:
     """What ``slacode codeowners`` would write for ``agreements`` (``org`` defaults to the
     ``codeowners_org`` setting), beside what the file holds: validate warns with it, and
     ``--check`` fails with it, so that both agree on what "up to date" means."""
@@ -97,7 +84,8 @@ def codeowners(settings: Settings, agreements: Iterable[Agreement],
     target = top / ".github" / "CODEOWNERS"
     current = target.read_text(encoding="utf-8") if target.is_file() else None
     text = render(agreements, prefix, settings.codeowners_org if org is None else org)
-    return Codeowners(target, str(target.relative_to(top)), current, text)
+    return CommittedFile(target, str(target.relative_to(top)), current, text,
+                         "slacode codeowners")
 
 
 @click.command("codeowners")

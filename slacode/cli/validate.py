@@ -27,13 +27,16 @@ def _project(paths: tuple[Path, ...]) -> Path | None:
     return next((f for f in (start, *start.parents) if (f / "mkdocs.yml").is_file()), None)
 
 
-def _stale_codeowners(
+def _stale_files(
     settings: Settings, paths: tuple[Path, ...], result: LoadResult
-) -> Problem | None:
-    """A warning when .github/CODEOWNERS no longer matches the agreements' owners: the
-    pull-request check fails on it (`slacode codeowners --check`), so say it here first,
-    with the command that mends it. Only in a git repository, over all agreements of the
-    project (pre-commit passes only the changed files), and only when they all load."""
+) -> list[Problem]:
+    """Warnings for the generated files the repository commits (.github/CODEOWNERS, the
+    alerting rules) that no longer match the agreements: the pull-request check fails on
+    them (``--check``), so say it here first, with the command that mends each. Only in a
+    git repository, over all agreements of the project (pre-commit passes only the
+    changed files), and only when they all load; the alerting rules only where the
+    project commits them."""
+    from slacode.cli.alerts import DEFAULT_OUTPUT, alerts_file
     from slacode.cli.codeowners import codeowners
     from slacode.history import gitlog
     from slacode.load import load_agreements
@@ -41,23 +44,28 @@ def _stale_codeowners(
     try:
         gitlog.toplevel(settings.root)
     except gitlog.GitError:
-        return None
+        return []
     folder = settings.path(settings.slas)
     whole = result if tuple(Path(p).resolve() for p in paths) == (folder.resolve(),) else \
         load_agreements([folder], root=settings.root)
     if not whole.ok:
-        return None
-    try:
-        state = codeowners(settings, whole.agreements)
-    except SlacodeError:  # a name CODEOWNERS cannot hold: load already says so
-        return None
-    if not state.stale:
-        return None
-    return Problem(state.shown, 1 if state.current is not None else 0,
-                   1 if state.current is not None else 0, "warning",
-                   f"out of date with the owners in {settings.slas}/: run `slacode codeowners` "
-                   "and commit it (the pull-request check fails until then)",
-                   "codeowners.stale")
+        return []
+    makers = [lambda: codeowners(settings, whole.agreements)]
+    if (settings.root / DEFAULT_OUTPUT).is_file():
+        makers.append(lambda: alerts_file(settings, whole.agreements))
+    out = []
+    for make in makers:
+        try:
+            state = make()
+        except SlacodeError:  # a name CODEOWNERS cannot hold: load already says so
+            continue
+        if state.stale:
+            at = 1 if state.current is not None else 0
+            out.append(Problem(
+                state.shown, at, at, "warning",
+                f"out of date with the agreements in {settings.slas}/: run `{state.command}` "
+                "and commit it (the pull-request check fails until then)", "generated.stale"))
+    return out
 
 
 def _summary(problems: tuple[Problem, ...], files: int) -> str:
@@ -98,9 +106,8 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str
         raise click.UsageError(str(exc)) from None
     result = load_agreements(paths, root=root, today=settings.today(),
                              data_root=_project(paths))
-    stale = _stale_codeowners(settings, paths, result) if _project(paths) else None
-    problems = (*result.problems, *([stale] if stale else []))
-    result = replace(result, problems=tuple(problems))
+    stale = _stale_files(settings, paths, result) if _project(paths) else []
+    result = replace(result, problems=(*result.problems, *stale))
     if fmt == "json":
         click.echo(json.dumps({
             "ok": result.ok,

@@ -99,7 +99,7 @@ def test_validate_warns_of_a_stale_codeowners_with_the_command_that_mends_it(
         assert r.exit_code == 0, r.output  # a warning: the agreement itself is fine
         return r.output
 
-    warning = (".github/CODEOWNERS:0:0: warning: out of date with the owners in slas/: run "
+    warning = (".github/CODEOWNERS:0:0: warning: out of date with the agreements in slas/: run "
                "`slacode codeowners` and commit it (the pull-request check fails until then)")
     assert warning in validate() and warning in validate("slas/payments-api.yaml")
     assert CliRunner().invoke(cli, ["codeowners"]).exit_code == 0
@@ -115,6 +115,7 @@ def test_the_pre_commit_hooks_validate_and_regenerate_codeowners() -> None:
 
     hooks = {h["id"]: h for h in YAML(typ="safe").load(ROOT / ".pre-commit-hooks.yaml")}
     assert hooks["slacode-validate"]["entry"] == "slacode validate"
-    regen = hooks["slacode-codeowners"]
-    assert regen["entry"] == "slacode codeowners" and regen["pass_filenames"] is False
-    assert regen["files"] == hooks["slacode-validate"]["files"]
+    for name in ("codeowners", "alerts"):
+        regen = hooks[f"slacode-{name}"]
+        assert regen["entry"] == f"slacode {name}" and regen["pass_filenames"] is False
+        assert regen["files"] == hooks["slacode-validate"]["files"]
