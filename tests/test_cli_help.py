@@ -8,7 +8,7 @@ from slacode.cli import COMMANDS, cli
 
 
 def test_the_top_level_help_lists_every_command_with_its_whole_first_line() -> None:
-    out = CliRunner().invoke(cli, ["--help"], terminal_width=80).output
+    out = CliRunner().invoke(cli, ["--help"]).output
     listed = out.split("Commands:", 1)[1].splitlines()
     assert sorted(line.split()[0] for line in listed if line.strip()) == sorted(COMMANDS)
     assert not any(line.rstrip().endswith("...") for line in listed), out
