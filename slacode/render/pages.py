@@ -216,15 +216,25 @@ def current_periods(agreement: Agreement, results: ServiceResults | None) -> lis
     return out
 
 
+#: budgets counted in things that happen whole: a fraction of an incident says nothing
+_WHOLE = frozenset({"incidents", "responses"})
+
+
 def budget_share(p: PeriodResult) -> float | None:
+    """The share of the error budget left, in percent; None without a budget. Budgets of
+    whole things (incidents, survey responses) count whole, as they are worded: with
+    fewer than one incident allowed there is no budget (one miss misses the target),
+    and the bar agrees with "1 of 3 incidents may still miss"."""
     b = p.budget
     if b is None or b.allowed <= 0:
         return None
-    return max(0.0, min(100.0, 100.0 * b.remaining / b.allowed))
-
-
-#: budgets counted in things that happen whole: a fraction of an incident says nothing
-_WHOLE = frozenset({"incidents", "responses"})
+    allowed, remaining = b.allowed, b.remaining
+    if b.unit in _WHOLE:
+        allowed = math.floor(allowed + 1e-9)
+        remaining = math.floor(remaining + 1e-9) if remaining >= 0 else remaining
+        if allowed <= 0:
+            return None
+    return max(0.0, min(100.0, 100.0 * remaining / allowed))
 
 
 def budget_phrase(p: PeriodResult, language: str) -> str | None:
@@ -452,7 +462,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                     else T["common.clause_sep"]
                     + words.t("svc.burn", rate=fmt.number(b.burn_rate, 2))
                 )
-                out.append(f'{svg.budget_bar(b, blabel)}\n<p class="slc-meta">{blabel}{burn}</p>\n')
+                out.append(f'{svg.budget_bar(budget_share(p), blabel)}\n'
+                           f'<p class="slc-meta">{blabel}{burn}</p>\n')
             else:
                 out.append(f'<p class="slc-meta">{T["svc.budget_none"]}</p>\n')
             meta = []

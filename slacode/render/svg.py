@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from slacode.evaluate.results import Budget, DailyValue, PeriodResult
+from slacode.evaluate.results import DailyValue, PeriodResult
 from slacode.render import escape, fmt
 
 VERDICT_CLASSES = ("met", "at-risk", "breached", "no-data", "insufficient-data")
@@ -30,13 +30,12 @@ def verdict_class(verdict: str) -> str:
     return verdict if verdict in VERDICT_CLASSES else "no-data"
 
 
-def budget_bar(budget: Budget | None, label: str) -> Markup:
-    """A horizontal bar: the share of the error budget still left."""
-    share = 0.0
-    if budget is not None and budget.allowed > 0:
-        share = max(0.0, min(1.0, budget.remaining / budget.allowed))
+def budget_bar(percent: float | None, label: str) -> Markup:
+    """A horizontal bar: the share of the error budget still left (``percent``, as
+    :func:`slacode.render.pages.budget_share` counts it, so bar and words agree)."""
+    share = 0.0 if percent is None else max(0.0, min(1.0, percent / 100))
     cls = "met" if share > 0.25 else ("at-risk" if share > 0 else "breached")
-    if budget is None:
+    if percent is None:
         cls = "no-data"
     width = round(200 * share, 2)
     lab = _label(label)
