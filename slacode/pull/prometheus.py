@@ -638,6 +638,18 @@ class PrometheusClient:
             return f"{name}: invalid URL"
         return f"{name} unreachable: {type(exc).__name__}"
 
+    def _server_words(self, doc: object) -> str:
+        """What a failed answer says, as a published reason may carry it: the API's fixed
+        error type only. The server's own message may name series of other agreements
+        (internal metrics among them) and goes to the run's log, redacted."""
+        if not isinstance(doc, dict) or not (doc.get("error") or doc.get("errorType")):
+            return ""
+        kind = str(doc.get("errorType") or "")
+        log.warning("%s answered: %s", self._name(),
+                    public_text(f"{kind} {doc.get('error', '')!s}".strip()))
+        kind = kind if kind in API_ERROR_TYPES else "error"
+        return f": {kind} (the server's message is in the run's log)"
+
     def _parse(self, resp: requests.Response, body: bytes | None, result_type: str) -> Answer:
         name = self._name()
         try:
@@ -645,9 +657,7 @@ class PrometheusClient:
         except (ValueError, RecursionError):  # RecursionError: nested beyond belief
             doc = None
         if resp.status_code >= 400:
-            detail = ""
-            if isinstance(doc, dict) and doc.get("error"):
-                detail = f": {doc.get('errorType', '')!s} {doc['error']!s}".rstrip()
+            detail = self._server_words(doc)
             what = {429: " (too many requests)"}.get(resp.status_code, "")
             retried = (
                 f" after {self.server.retries} retries"
@@ -661,8 +671,8 @@ class PrometheusClient:
             return Answer(error=f"{name} answered with a {ctype} body instead of the API's JSON")
         warnings = tuple(str(w) for w in doc.get("warnings") or ())
         if doc.get("status") != "success":
-            detail = f"{doc.get('errorType', 'error')}: {doc.get('error', '')!s}"
-            return Answer(error=f"{name} query failed: {detail}", warnings=warnings)
+            return Answer(error=f"{name} query failed{self._server_words(doc) or ''}",
+                          warnings=warnings)
         try:
             payload = doc["data"]
             rtype = payload["resultType"]
@@ -696,6 +706,9 @@ class PrometheusClient:
 # --- query plans ----------------------------------------------------------------------------
 
 Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, str]]
+#: the ``errorType`` values of the Prometheus HTTP API: fixed words, safe to publish
+API_ERROR_TYPES = frozenset({"timeout", "canceled", "execution", "bad_data", "internal",
+                             "unavailable", "not_found", "not_acceptable"})
 NO_SAMPLES = "no samples in this interval"
 NAN = "the server returned NaN for this interval"
 INF = "the server returned an infinite value for this interval"

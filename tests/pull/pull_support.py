@@ -99,6 +99,9 @@ class FakePrometheus:
         if mode == "status-error":
             return send(200, '{"status":"error","errorType":"execution",'
                              '"error":"too many samples"}')
+        if mode == "error-names-a-series":  # a server's own words, quoting another's metric
+            return send(422, '{"status":"error","errorType":"<b>SECRET_internal_metric</b>",'
+                             '"error":"SECRET_internal_metric{team=\\"x\\"}: too many points"}')
         start, end, step = (int(float(form.get(k, 0))) for k in ("start", "end", "step"))
         if "time" not in form and (end - start) // max(step, 1) + 1 > 11_000:
             return send(400, '{"status":"error","errorType":"bad_data","error":"exceeded '

@@ -41,11 +41,13 @@ def fake(request: pytest.FixtureRequest):
 @pytest.mark.parametrize(
     ("fake", "reason"),
     [
-        ("503", "answered HTTP 503 after 1 retries: unavailable overloaded"),
+        ("503", "answered HTTP 503 after 1 retries: unavailable (the server's message is in "
+                "the run's log)"),
         ("429", "answered HTTP 429 (too many requests) after 1 retries"),
         ("html", "answered with a text/html body instead of the API's JSON"),
         ("truncated", "answered with invalid or truncated JSON"),
-        ("status-error", "query failed: execution: too many samples"),
+        ("status-error", "query failed: execution (the server's message is in the run's "
+                         "log)"),
         ("nan", "the server returned NaN for this interval"),
         ("empty", "no samples in this interval"),
     ],
@@ -174,3 +176,18 @@ def test_exceptions_in_logs_are_redacted_too(monkeypatch, caplog) -> None:
     assert "Traceback" in text and "ConnectionError" in text  # the exception is still there
     assert "hunter2" not in text and "tok-3f9c-secret" not in text
     assert "http://***@prom.example:9090/api/v1/query" in text
+
+
+@pytest.mark.parametrize("fake", ["error-names-a-series"], indirect=True)
+def test_a_servers_error_text_reaches_the_log_not_the_published_reason(
+    fake, tmp_path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Its message (and an error type that is not one of the API's words) may quote
+    series of other agreements: the reason a page shows says only what failed."""
+    with caplog.at_level(logging.WARNING, logger="slacode"):
+        m = pull_from(fake, tmp_path, retries=0)
+    assert not any(p.has_data for p in m.points)
+    reason = m.gaps[0].reason
+    assert reason.endswith("answered HTTP 422: error (the server's message is in the run's log)")
+    assert "SECRET" not in reason
+    assert "SECRET_internal_metric" in caplog.text and "too many points" in caplog.text

@@ -61,10 +61,12 @@ def test_a_healthy_answer_is_met(fake, tmp_path) -> None:
 @pytest.mark.parametrize(
     ("fake", "reason"),
     [
-        ("status-error", f"{NAME} query failed: execution: too many samples"),
+        ("status-error", f"{NAME} query failed: execution (the server's message is in the "
+                         "run's log)"),
         ("html", f"{NAME} answered with a text/html body instead of the API's JSON"),
         ("truncated", f"{NAME} answered with invalid or truncated JSON"),
-        ("503", f"{NAME} answered HTTP 503 after 0 retries: unavailable overloaded"),
+        ("503", f"{NAME} answered HTTP 503 after 0 retries: unavailable (the server's "
+                "message is in the run's log)"),
         ("warnings", f"{NAME} warned that its answer to this query may be partial"),
     ],
     indirect=["fake"],
