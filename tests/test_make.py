@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -13,8 +14,9 @@ def planned(target: str, tmp_path: Path) -> str:
     """What ``make TARGET`` would run in a clone that has no venv yet."""
     for name in ("Makefile", "pyproject.toml"):
         shutil.copy(ROOT / name, tmp_path / name)
-    r = subprocess.run(["make", "-n", target], cwd=tmp_path, capture_output=True, text=True,
-                       check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MAKE", "MFLAGS"))}
+    r = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, check=True)
     return r.stdout
 
 
@@ -27,7 +29,7 @@ def test_the_demo_installs_only_what_it_runs(tmp_path: Path) -> None:
 def test_the_tests_run_twice_the_second_time_400_days_ahead(tmp_path: Path) -> None:
     plan = planned("test", tmp_path)
     assert "pip install --quiet -e '.[test]'" in plan and "ruff check ." in plan
-    runs = [line for line in plan.splitlines() if "pytest" in line]
+    runs = [line for line in plan.splitlines() if "bin/pytest" in line]
     assert len(runs) == 2, runs
     assert "faketime" not in runs[0] and "faketime -f +400d" in runs[1]
     assert "faketime" in plan.split("pytest", 1)[0]  # installed before the first run
