@@ -29,7 +29,7 @@ from slacode.durations import PATTERN as DURATION_PATTERN
 from slacode.durations import Duration
 from slacode.load.yamlsafe import Document, pointer_join, where
 from slacode.model import FIRST_YEAR, LAST_YEAR, Position
-from slacode.problems import Problem
+from slacode.problems import InstallError, Problem
 
 SCHEMA_FILE = "sla.schema.json"
 MAX_SCHEMA_PROBLEMS = 100  # per file; a list of 100 000 wrong items must not print 100 000 lines
@@ -76,12 +76,13 @@ _FORMATS = {
 
 
 def schema_dir() -> Path:
-    """The folder of ``sla.schema.json``: a packaged copy first, else the project's schemas/."""
+    """The folder of ``sla.schema.json``: the copy a wheel carries (``slacode/schemas``,
+    put there by ``setup.py``), else the checkout's ``schemas/`` (an editable install)."""
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "schemas", here.parent / "schemas"):
         if (candidate / SCHEMA_FILE).is_file():
             return candidate
-    raise FileNotFoundError(f"{SCHEMA_FILE} not found next to the slacode package")
+    raise InstallError(f"{here / 'schemas' / SCHEMA_FILE} missing")
 
 
 def _read(path: Path) -> dict[str, Any]:
