@@ -26,6 +26,7 @@ COMMANDS = {
     "render": "render",
     "build": "build",
     "demo": "demo",
+    "init": "init",
     "diff": "diff",
     "codeowners": "codeowners",
     "rules": "rules",
