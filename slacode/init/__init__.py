@@ -29,8 +29,11 @@ IGNORED = frozenset({".git"})
 
 def substitutions() -> dict[str, str]:
     """The words filled into the template, for this version of slacode."""
+    from slacode.load.schema import schema_version
+
     tag = f"v{__version__}"
     return {
+        "@@SCHEMA_VERSION@@": str(schema_version()),
         "@@VERSION@@": __version__,
         "@@REPOSITORY_URL@@": f"https://github.com/{REPOSITORY}",
         "@@ACTION@@": f"{REPOSITORY}@{tag}",
