@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -73,6 +74,9 @@ class Settings:
     whole_days: bool = True
     servers: tuple[PrometheusServer, ...] = (PrometheusServer(),)
     site_url: str = ""
+    # GitHub organisation of owners given as team names (`slacode codeowners` writes
+    # ``team-payments`` as ``@ORG/team-payments``; validate checks CODEOWNERS with it)
+    codeowners_org: str = ""
 
     def path(self, rel: str) -> Path:
         p = Path(rel)
@@ -145,12 +149,20 @@ def check_settings(s: Settings) -> Settings:
         raise SlacodeError(f"mkdocs.yml: slacode option 'language' must be en or zh, "
                            f"got {s.language!r}")
     check_audience(s.audience)
+    if s.codeowners_org and not GITHUB_ORG.fullmatch(s.codeowners_org):
+        raise SlacodeError(f"mkdocs.yml: slacode option 'codeowners_org' must be a GitHub "
+                           f"organisation name, got {s.codeowners_org!r}")
     return s
+
+
+#: a GitHub organisation name: what ``@ORG/team`` in CODEOWNERS may start with
+GITHUB_ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 
 
 _SCALARS = {
     "slas": str, "ledger": str, "cache": str, "audience": str, "language": str, "now": str,
     "history_months": int, "strict": bool, "site_url": str, "whole_days": bool,
+    "codeowners_org": str,
 }
 
 

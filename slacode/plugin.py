@@ -73,6 +73,7 @@ class SlacodeConfig(Config):
     strict = c.Optional(c.Type(bool))
     whole_days = c.Optional(c.Type(bool))
     site_url = c.Optional(c.Type(str))
+    codeowners_org = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
 
 

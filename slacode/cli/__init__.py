@@ -30,6 +30,7 @@ COMMANDS = {
     "diff": "diff",
     "codeowners": "codeowners",
     "rules": "rules",
+    "alerts": "alerts",
 }
 
 
@@ -46,7 +47,10 @@ class _LazyGroup(click.Group):
         return importlib.import_module(f"slacode.cli.{module}").command
 
 
-@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_LazyGroup, context_settings={
+    "help_option_names": ["-h", "--help"],
+    # each command's first line whole in `slacode --help`, whatever the terminal says
+    "terminal_width": 100, "max_content_width": 100})
 @click.version_option(__version__, prog_name="slacode")
 def cli() -> None:
     """Service-level agreements as code: validate, pull, evaluate, publish."""

@@ -7,11 +7,17 @@ error, 2 for a usage error (a path that does not exist, no agreement files).
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from slacode.problems import Problem, SlacodeError
+
+if TYPE_CHECKING:
+    from slacode.config import Settings
+    from slacode.load import LoadResult
 
 
 def _project(paths: tuple[Path, ...]) -> Path | None:
@@ -19,6 +25,47 @@ def _project(paths: tuple[Path, ...]) -> Path | None:
     mkdocs.yml), which their data file paths are relative to; None outside a project."""
     start = Path(paths[0]).resolve()
     return next((f for f in (start, *start.parents) if (f / "mkdocs.yml").is_file()), None)
+
+
+def _stale_files(
+    settings: Settings, paths: tuple[Path, ...], result: LoadResult
+) -> list[Problem]:
+    """Warnings for the generated files the repository commits (.github/CODEOWNERS, the
+    alerting rules) that no longer match the agreements: the pull-request check fails on
+    them (``--check``), so say it here first, with the command that mends each. Only in a
+    git repository, over all agreements of the project (pre-commit passes only the
+    changed files), and only when they all load; the alerting rules only where the
+    project commits them."""
+    from slacode.cli.alerts import DEFAULT_OUTPUT, alerts_file
+    from slacode.cli.codeowners import codeowners
+    from slacode.history import gitlog
+    from slacode.load import load_agreements
+
+    try:
+        gitlog.toplevel(settings.root)
+    except gitlog.GitError:
+        return []
+    folder = settings.path(settings.slas)
+    whole = result if tuple(Path(p).resolve() for p in paths) == (folder.resolve(),) else \
+        load_agreements([folder], root=settings.root)
+    if not whole.ok:
+        return []
+    makers = [lambda: codeowners(settings, whole.agreements)]
+    if (settings.root / DEFAULT_OUTPUT).is_file():
+        makers.append(lambda: alerts_file(settings, whole.agreements))
+    out = []
+    for make in makers:
+        try:
+            state = make()
+        except SlacodeError:  # a name CODEOWNERS cannot hold: load already says so
+            continue
+        if state.stale:
+            at = 1 if state.current is not None else 0
+            out.append(Problem(
+                state.shown, at, at, "warning",
+                f"out of date with the agreements in {settings.slas}/: run `{state.command}` "
+                "and commit it (the pull-request check fails until then)", "generated.stale"))
+    return out
 
 
 def _summary(problems: tuple[Problem, ...], files: int) -> str:
@@ -59,6 +106,8 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str
         raise click.UsageError(str(exc)) from None
     result = load_agreements(paths, root=root, today=settings.today(),
                              data_root=_project(paths))
+    stale = _stale_files(settings, paths, result) if _project(paths) else []
+    result = replace(result, problems=(*result.problems, *stale))
     if fmt == "json":
         click.echo(json.dumps({
             "ok": result.ok,

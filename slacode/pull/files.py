@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import csv
+import difflib
 import gzip
 import io
 import itertools
@@ -55,6 +56,8 @@ INCIDENT_FIELDS = (
     "customer_visible",
 )
 SURVEY_FIELDS = ("time", "score")
+#: the incident column each objective kind reads
+_NEEDED = {"response-time": "first_response", "resolution-time": "resolved"}
 _TRUE = {"true", "yes", "1", "y", ""}
 #: UNIX seconds as text: ASCII digits only (``str.isdigit`` also takes ``²`` and ``٣``)
 _UNIX_SECONDS = re.compile(r"-?[0-9]{1,15}")
@@ -259,13 +262,23 @@ def _csv_rows(
     As ``csv.DictReader``: blank lines skipped, extra fields dropped, missing ones ``None``."""
     lines = _Lines(f)
     reader = csv.reader(lines)
-    header = [h.strip() for h in next(reader, [])]
+    cells = next(reader, [])
+    header = [h.strip() for h in cells]
     missing = [c for c in required if c not in header]
     if missing:
         raise FileFault(
             f"{rel}:1: header must name the columns {', '.join(fields)}; "
             f"missing {', '.join(missing)}"
         )
+    for i, name in enumerate(header):
+        if name not in fields:
+            # a misspelt column ("responded") would read as a column nobody filled in:
+            # every incident unanswered, every response objective breached
+            col = sum(len(c) + 1 for c in cells[:i]) + 1 + len(cells[i]) - len(cells[i].lstrip())
+            close = _closest(name, fields)
+            hint = f"did you mean {close!r}? " if close else ""
+            raise FileFault(f"{rel}:1:{col}: unknown column {name!r}: {hint}the columns are "
+                            f"{', '.join(fields)}")
     n = len(lines.take()) + 1  # the line the next record starts on
     width = len(header)
     while True:
@@ -287,6 +300,17 @@ def _csv_rows(
         row = dict(zip(header, values, strict=False))
         row.update(_bad_bytes(text, first) or {})  # still read: its start says where it was
         yield first, Row(row, text, first, header)
+
+
+def _closest(name: str, fields: tuple[str, ...]) -> str:
+    """The known column ``name`` was most likely meant as, by the whole name or by one
+    of its words ("responded" is ``first_response``, not ``resolved``); "" when none is
+    near."""
+    words = {f: f for f in fields}
+    for f in fields:
+        words.update({w: f for w in f.split("_") if len(w) > 3 and w not in words})
+    near = difflib.get_close_matches(name.lower(), words, n=1, cutoff=0.6)
+    return words[near[0]] if near else ""
 
 
 def _bad_bytes(lines: list[str], first: int) -> dict[str, object] | None:
@@ -609,6 +633,14 @@ class IncidentSource(_FileBase):
         obj, agr = request.objective, request.agreement
         end = min(request.end, request.now)
         path, rel, rows = self._records(obj, INCIDENT_FIELDS, ("id", "priority", "opened"))
+        needed = _NEEDED.get(obj.kind, "")
+        header = (rows[0][1].header if isinstance(rows, list) and rows
+                  and isinstance(rows[0][1], Row) else None)
+        if header is not None and needed not in header:
+            # without the column every incident reads as unanswered or unresolved: a
+            # breach made by the file's shape, not by what happened
+            rows = (f"{rel}:1: no {needed!r} column, which {obj.kind} objectives read; "
+                    f"the columns are {', '.join(INCIDENT_FIELDS)}")
         if isinstance(rows, str):
             return IncidentRecords(agr.id, obj.id, (), request.start, end,
                                    (Gap(request.start, end, rows, fault=True),))

@@ -18,7 +18,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from slacode.evaluate.periods import local_date
+from slacode.evaluate.periods import iso, local_date
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.heap import long_lived
 from slacode.history import for_audience, in_force, upcoming
@@ -131,7 +131,9 @@ def render(
         r = res.get(a.id)
         files[f"api/{a.id}.csv"] = data.service_csv(r.periods if r else ())
         files.update(data.badges(a, r, language))
-    files["api/services.json"] = data.services_json(shown, res, fmt.iso_utc(now_dt))
+    # one form for every time in the JSON: ISO 8601 with its offset, as evaluation writes
+    files["api/services.json"] = data.services_json(shown, res,
+                                                    iso(int(now_dt.timestamp()), "UTC"))
     files.update(reports.files(shown, res, language, built, now=now_dt))
     items = feeds.entries(shown, res, hist, rest, language, now=fmt.iso_utc(now_dt))
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)

@@ -185,6 +185,11 @@ def service_json(
     return dumps(data)
 
 
+def _round2(x: float | None) -> float | None:
+    """A percentage of a budget: two decimals, as documented (the README's JSON notes)."""
+    return None if x is None else round(x, 2)
+
+
 def services_json(
     agreements: Sequence[Agreement], results: Mapping[str, ServiceResults], evaluated_at: str
 ) -> str:
@@ -210,7 +215,7 @@ def services_json(
                         "target": p.target,
                         "unit": p.unit,
                         "verdict": p.verdict,
-                        "budget_remaining_percent": budget_share(p),
+                        "budget_remaining_percent": _round2(budget_share(p)),
                     }
                     for p in cur
                 ],

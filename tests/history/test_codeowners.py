@@ -78,3 +78,44 @@ def test_an_owner_that_would_add_lines_or_owners_is_refused(tmp_path: Path, slac
     r = slacode(tmp_path)
     assert r.returncode == 1 and "is not a valid owner" in r.stderr
     assert not (tmp_path / ".github" / "CODEOWNERS").exists()
+
+
+def test_validate_warns_of_a_stale_codeowners_with_the_command_that_mends_it(
+    repo: Repo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first agreement passed validate and then failed the pull-request check, which
+    runs `codeowners --check`: validate says so first, also for the files pre-commit
+    passes, and the org setting is the one both use."""
+    from click.testing import CliRunner
+
+    from slacode.cli import cli
+
+    repo.write("mkdocs.yml", "plugins:\n  - slacode:\n      codeowners_org: example\n")
+    repo.write("slas/payments-api.yaml", sla(owners=("team-payments",)))
+    monkeypatch.chdir(repo.path)
+
+    def validate(*args: str) -> str:
+        r = CliRunner().invoke(cli, ["validate", *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output  # a warning: the agreement itself is fine
+        return r.output
+
+    warning = (".github/CODEOWNERS:0:0: warning: out of date with the agreements in slas/: run "
+               "`slacode codeowners` and commit it (the pull-request check fails until then)")
+    assert warning in validate() and warning in validate("slas/payments-api.yaml")
+    assert CliRunner().invoke(cli, ["codeowners"]).exit_code == 0
+    text = (repo.path / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
+    assert "/slas/payments-api.yaml @example/team-payments" in text
+    assert "CODEOWNERS" not in validate()
+    repo.write("slas/status-web.yaml", sla(id="status-web", owners=("team-web",)))
+    assert ".github/CODEOWNERS:1:1: warning: out of date" in validate()
+
+
+def test_the_pre_commit_hooks_validate_and_regenerate_codeowners() -> None:
+    from ruamel.yaml import YAML
+
+    hooks = {h["id"]: h for h in YAML(typ="safe").load(ROOT / ".pre-commit-hooks.yaml")}
+    assert hooks["slacode-validate"]["entry"] == "slacode validate"
+    for name in ("codeowners", "alerts"):
+        regen = hooks[f"slacode-{name}"]
+        assert regen["entry"] == f"slacode {name}" and regen["pass_filenames"] is False
+        assert regen["files"] == hooks["slacode-validate"]["files"]

@@ -12,7 +12,8 @@ from pull_support import make_agreement
 
 from slacode.config import Settings
 from slacode.durations import Duration
-from slacode.model import Objective, Source, Window
+from slacode.evaluate import evaluate
+from slacode.model import Objective, Priority, Source, Window
 from slacode.pull import pull
 from slacode.pull.base import CountSeries, IncidentRecords, SurveyRecords
 
@@ -271,8 +272,8 @@ def test_demo_data_reads_without_problems() -> None:
 def test_an_incident_of_a_priority_the_matrix_lacks_is_a_warning(tmp_path) -> None:
     from slacode.model import Priority
 
-    write(tmp_path, "i.csv", "id,service,priority,opened\n"
-          "A,api,P1,2026-09-21T01:00:00Z\nB,api,P7,2026-09-21T02:00:00Z\n")
+    write(tmp_path, "i.csv", "id,service,priority,opened,first_response\n"
+          "A,api,P1,2026-09-21T01:00:00Z,\nB,api,P7,2026-09-21T02:00:00Z,\n")
     o = obj("i.csv", kind="incidents", okind="response-time", priority="P1")
     ag = replace(make_agreement(o), priorities=(Priority("P1"), Priority("P2")))
     res = pull([ag], Settings(root=tmp_path, cache="cache"), NOW, start=DAY0)
@@ -374,3 +375,39 @@ def test_an_unreadable_incident_row_of_another_service_leaves_this_one_alone(tmp
     (results,) = evaluate([agreement], res.measurements, now, history_months=1)
     october = next(p for p in results.periods if p.period == "2026-10")
     assert (october.verdict, october.value) == ("met", 100.0)  # billing's row is not api's
+
+
+def test_an_unknown_column_is_an_error_naming_the_one_meant(tmp_path) -> None:
+    """``responded`` for ``first_response`` was accepted, and every response objective
+    read 0 % breached: now the file gives no data, with the column and the likely name."""
+    write(tmp_path, "i.csv", "id,service,priority,opened, responded,resolved\n"
+          "A,api,P1,2026-09-21T01:00:00Z,2026-09-21T01:05:00Z,2026-09-21T02:00:00Z\n")
+    o = obj("i.csv", kind="incidents", okind="response-time", priority="P1")
+    ag = replace(make_agreement(o), priorities=(Priority("P1"),))
+    res = pull([ag], Settings(root=tmp_path, cache="cache"), NOW, start=DAY0)
+    (m,) = res.measurements.values()
+    assert m.incidents == () and all(g.fault for g in m.gaps)
+    assert m.gaps[0].reason == (
+        "i.csv:1:29: unknown column 'responded': did you mean 'first_response'? the columns "
+        "are id, service, priority, opened, first_response, resolved, title, customer_visible")
+    results = evaluate([ag], res.measurements, NOW, history_months=1)
+    assert {p.verdict for r in results for p in r.periods} == {"no-data"}
+
+
+def test_a_column_an_objective_needs_is_missing_so_it_has_no_data(tmp_path) -> None:
+    """A file without ``resolved`` still answers response objectives; resolution ones
+    get no data with the reason, never a breach of every incident "unresolved"."""
+    write(tmp_path, "i.csv", "id,service,priority,opened,first_response\n"
+          "A,api,P1,2026-09-21T01:00:00Z,2026-09-21T01:05:00Z\n")
+    resp = obj("i.csv", kind="incidents", okind="response-time", priority="P1", id="resp")
+    res_ = obj("i.csv", kind="incidents", okind="resolution-time", priority="P1", id="res")
+    ag = replace(make_agreement(resp, res_), priorities=(Priority("P1"),))
+    pulled = pull([ag], Settings(root=tmp_path, cache="cache"), NOW, start=DAY0)
+    by = {k[1]: m for k, m in pulled.measurements.items()}
+    assert len(by["resp"].incidents) == 1 and not by["resp"].gaps
+    assert by["res"].gaps[0].reason == (
+        "i.csv:1: no 'resolved' column, which resolution-time objectives read; the columns "
+        "are id, service, priority, opened, first_response, resolved, title, customer_visible")
+    verdicts = {p.objective: p.verdict for r in evaluate([ag], pulled.measurements, NOW,
+                                                         history_months=1) for p in r.periods}
+    assert verdicts["res"] == "no-data"

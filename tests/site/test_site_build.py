@@ -65,6 +65,36 @@ def test_the_site_states_the_policy_it_implements(demo_site: Path) -> None:
             assert b"../" + b"shared/" not in (ROOT / rel).read_bytes(), rel
 
 
+def test_the_json_api_writes_times_one_way_and_figures_rounded(demo_site: Path) -> None:
+    """ISO 8601 with a numeric offset everywhere (period bounds in the agreement's zone,
+    the rest in UTC as +00:00, never "Z" beside it); figures at most 6 decimals, a
+    budget's remaining percentage 2, as the README documents."""
+    import json
+    import re
+
+    def leaves(x: object, key: str = ""):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                yield from leaves(v, k)
+        elif isinstance(x, list):
+            for v in x:
+                yield from leaves(v, key)
+        else:
+            yield key, x
+
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+    seen = 0
+    for f in (demo_site / "api").glob("*.json"):
+        for key, v in leaves(json.loads(f.read_text(encoding="utf-8"))):
+            if isinstance(v, str) and stamp.match(v):
+                seen += 1
+                assert re.fullmatch(r".*T\d\d:\d\d:\d\d[+-]\d\d:\d\d", v), (f.name, key, v)
+            if isinstance(v, float):
+                places = 2 if key == "budget_remaining_percent" else 6
+                assert v == round(v, places), (f.name, key, v)
+    assert seen > 100
+
+
 def test_customer_build_adds_the_customer_and_is_reproducible(project: Path) -> None:
     a, b = project / "site" / "a", project / "site" / "b"
     for out in (a, b):
