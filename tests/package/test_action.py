@@ -4,6 +4,7 @@ slacode installed from the action's own files with hash-locked dependencies."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -105,3 +106,106 @@ def test_check_and_nightly_modes_run_what_they_promise() -> None:
         asks = any(c in s.get("run", "") for c in ("slacode pull", "slacode evaluate",
                                                    "slacode build"))
         assert ("SLACODE_PROMETHEUS_TOKEN" in env) == asks, s.get("name")
+
+
+# --- the action's scripts, run as the runner runs them, on a repository from `slacode init`
+
+BIN = Path(sys.executable).parent
+WHEN = "2026-03-31T09:00:00+00:00"  # commits of the test repository, before the sample's now
+
+
+def _git(repo: Path, *args: str) -> str:
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("GIT_")},
+           "GIT_AUTHOR_NAME": "New User", "GIT_AUTHOR_EMAIL": "new@example.com",
+           "GIT_COMMITTER_NAME": "New User", "GIT_COMMITTER_EMAIL": "new@example.com",
+           "GIT_AUTHOR_DATE": WHEN, "GIT_COMMITTER_DATE": WHEN,
+           "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _run_mode(repo: Path, mode: str, tmp: Path, base: str = "") -> dict[str, str]:
+    """Every ``run:`` step of ``mode`` in order (the install apart: slacode is this venv's),
+    under ``bash -e -o pipefail`` as composite steps run; returns the step outputs.
+
+    The step's own ``env`` is used with its expressions given test values; ``now`` is the
+    sample's pinned time, never the clock (the action's ``SLACODE_NOW: clock`` is what
+    the nightly wants on a runner, not in a test)."""
+    from slacode.init import SAMPLE_NOW
+
+    given = {"MODE": mode, "BASE": base, "SLACODE_NOW": SAMPLE_NOW,
+             "SLACODE_PROMETHEUS_URL": "", "SLACODE_PROMETHEUS_TOKEN": ""}
+    outputs: dict[str, str] = {}
+    for step in _action()["runs"]["steps"]:
+        cond = str(step.get("if", ""))
+        if "run" not in step or "pip install" in step["run"] or (
+                cond and not cond.startswith(f"inputs.mode == '{mode}'")):
+            continue
+        out = tmp / "output"
+        out.write_text("", encoding="utf-8")
+        env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        env.update({k: given[k] for k in step.get("env", {})})
+        env.update(PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}", SLACODE_NOW=SAMPLE_NOW,
+                   GITHUB_OUTPUT=str(out), GITHUB_STEP_SUMMARY=str(tmp / "summary.md"),
+                   RUNNER_TEMP=str(tmp))
+        r = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c",
+                            step["run"]], cwd=repo, env=env, capture_output=True, text=True,
+                           timeout=300, check=False)
+        assert r.returncode == 0, f"{step['name']}:\n{r.stdout}\n{r.stderr}"
+        for line in out.read_text(encoding="utf-8").splitlines():
+            key, _, value = line.partition("=")
+            outputs[f"{step.get('id', '')}.{key}"] = value
+    return outputs
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    where = tmp_path / "sla"
+    r = subprocess.run([str(BIN / "slacode"), "init", str(where)], capture_output=True,
+                       text=True, check=False)
+    assert r.returncode == 0, r.stderr
+    _git(where, "init", "-q", "-b", "main")
+    _git(where, "add", "-A")
+    _git(where, "commit", "-q", "-m", "slacode init")
+    return where
+
+
+def test_check_mode_passes_a_new_agreement_and_summarises_it(repo: Path, tmp_path: Path) -> None:
+    _git(repo, "checkout", "-q", "-b", "second")
+    text = (repo / "slas" / "example-api.yaml").read_text(encoding="utf-8")
+    (repo / "slas" / "second-api.yaml").write_text(
+        text.replace("id: example-api", "id: second-api")
+            .replace("name: Example API", "name: Second API")
+            .replace("effective: 2026-01-01", "effective: 2026-05-01"), encoding="utf-8")
+    subprocess.run([str(BIN / "slacode"), "codeowners"], cwd=repo, check=True,
+                   capture_output=True)  # as the pre-commit hook does
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "second-api")
+    work = tmp_path / "runner"
+    work.mkdir()
+    _run_mode(repo, "check", work, base="main")
+    assert "second-api" in (work / "summary.md").read_text(encoding="utf-8")
+
+
+def test_check_mode_fails_on_a_stale_codeowners(repo: Path, tmp_path: Path) -> None:
+    _git(repo, "checkout", "-q", "-b", "owners")
+    path = repo / "slas" / "example-api.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("team-example", "team-other"),
+                    encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "new owner, CODEOWNERS forgotten")
+    work = tmp_path / "runner"
+    work.mkdir()
+    stale = r"(?s)^CODEOWNERS is up to date.*CODEOWNERS is out of date"  # that step, that reason
+    with pytest.raises(AssertionError, match=stale):
+        _run_mode(repo, "check", work, base="main")
+
+
+def test_nightly_mode_freezes_closed_periods_and_builds(repo: Path, tmp_path: Path) -> None:
+    work = tmp_path / "runner"
+    work.mkdir()
+    outputs = _run_mode(repo, "nightly", work)
+    assert outputs.get("frozen.frozen") == "true"
+    assert "build.disputed" not in outputs
+    frozen = {p.parent.name + "/" + p.name for p in (repo / "ledger").rglob("*.json")}
+    assert any("2026-02" in f for f in frozen), frozen  # February closed, and final
+    assert (repo / "site" / "services" / "example-api" / "index.html").is_file()
