@@ -13,9 +13,11 @@ import click
               help="Write into a folder that is not empty (files of the same name are "
                    "replaced, others kept).")
 def command(folder: Path, force: bool) -> None:
-    """Write a new SLA repository into FOLDER (default: here): an example agreement with
-    sample data, mkdocs.yml, the pull-request and nightly workflows, pre-commit and
-    CODEOWNERS. It builds as it is: `slacode validate && slacode build`."""
+    """Start a repository of agreements in FOLDER that builds as it is.
+
+    Writes an example agreement with sample data, mkdocs.yml, the pull-request and
+    nightly workflows (which run the slacode action), pre-commit and CODEOWNERS into
+    FOLDER (default: here); then `slacode validate && slacode build` work."""
     from slacode.init import write_project
 
     written = write_project(folder, force=force)
