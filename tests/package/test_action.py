@@ -209,3 +209,18 @@ def test_nightly_mode_freezes_closed_periods_and_builds(repo: Path, tmp_path: Pa
     frozen = {p.parent.name + "/" + p.name for p in (repo / "ledger").rglob("*.json")}
     assert any("2026-02" in f for f in frozen), frozen  # February closed, and final
     assert (repo / "site" / "services" / "example-api" / "index.html").is_file()
+
+
+def test_this_repositorys_pull_requests_run_the_action_from_the_checkout() -> None:
+    """The action is exercised on every pull request here, as `slacode init` repositories
+    run it at a tag."""
+    wf = YAML(typ="safe", pure=True).load(
+        (ROOT / ".github" / "workflows" / "pr.yml").read_text(encoding="utf-8"))
+    ours = [(job, s) for job in wf["jobs"].values() for s in job["steps"]
+            if s.get("uses") == "./"]
+    assert len(ours) == 1
+    job, step = ours[0]
+    assert step["with"] == {"mode": "check"}
+    checkout = job["steps"][0]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"]["fetch-depth"] == 0  # slacode diff needs the base commit
