@@ -110,6 +110,7 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.language = options["language"]
         if self.language == "zh":
             _chinese_theme(config)
+        _add_assets(config)
         # Material's search skips heading permalinks; other indexers may keep their text.
         self.hide_permalinks = "material/search" in config.plugins
         if not self.config.generate:
@@ -210,6 +211,12 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
                     "generates it; rename or remove the hand-written file"
                 )
             files.append(File.generated(config, path, content=content))
+        if self.config.enabled:
+            from slacode.render.static import assets
+
+            for path, text in assets().items():  # a hand-written file of the name wins
+                if files.get_file_from_path(path) is None:
+                    files.append(File.generated(config, path, content=text))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
@@ -323,6 +330,19 @@ def disputed_message(disputes: list[Any]) -> str:
             "figures marked 'under review'. Restate each with `slacode evaluate --restate "
             "PERIOD --service ID --reason TEXT` or find why the data changed: "
             f"{first}{more}")
+
+
+def _add_assets(config: Any) -> None:
+    """Link the packaged stylesheet and script (:mod:`slacode.render.static`) from every
+    page, unless the configuration lists them already."""
+    from mkdocs.config.config_options import ExtraScriptValue
+
+    from slacode.render.static import SCRIPTS, STYLESHEETS
+
+    css = [str(x) for x in config.extra_css]
+    config.extra_css.extend(p for p in STYLESHEETS if p not in css)
+    js = [str(x) for x in config.extra_javascript]
+    config.extra_javascript.extend(ExtraScriptValue(p) for p in SCRIPTS if p not in js)
 
 
 def _chinese_theme(config: Any) -> None:

@@ -79,3 +79,13 @@ class SlacodeError(Exception):
     def __init__(self, message: str, problems: tuple[Problem, ...] = ()) -> None:
         super().__init__(message)
         self.problems = problems
+
+
+class InstallError(SlacodeError):
+    """A file of slacode itself (the schema, a template, a stylesheet) is missing or
+    unreadable: the installation is at fault, not the user's input, so the message says
+    which file and how to repair it instead of blaming an agreement or an output path."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"slacode is not installed correctly: {what}; reinstall it "
+                         "(pip install --force-reinstall slacode)")

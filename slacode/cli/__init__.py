@@ -9,12 +9,14 @@ a one-line message, never a traceback.
 from __future__ import annotations
 
 import importlib
+import importlib.util  # not implied by `import importlib`: find_spec lives here
 import sys
+from pathlib import Path
 
 import click
 
 from slacode import __version__
-from slacode.problems import SlacodeError
+from slacode.problems import InstallError, SlacodeError
 
 #: subcommand name -> module under slacode.cli
 COMMANDS = {
@@ -24,6 +26,7 @@ COMMANDS = {
     "render": "render",
     "build": "build",
     "demo": "demo",
+    "init": "init",
     "diff": "diff",
     "codeowners": "codeowners",
     "rules": "rules",
@@ -69,14 +72,37 @@ def main() -> None:
         for p in exc.problems:
             click.echo(str(p), err=True)
         sys.exit(getattr(exc, "exit_code", 1))  # 3: a strict build published, but disputed
+    except ImportError as exc:
+        # a dependency missing or broken in this environment: name it, not a traceback
+        what = f"module {exc.name} missing" if exc.name else str(exc)
+        click.echo(f"slacode: error: {InstallError(what)}", err=True)
+        sys.exit(1)
     except OSError as exc:
-        # one place for every command that writes: an output path that cannot be written
-        # (read-only, missing parent, /proc) is the user's to fix, not a traceback
-        where = exc.filename if exc.filename is not None else "output"
-        click.echo(f"slacode: error: cannot write {where}: {exc.strerror or exc}", err=True)
+        click.echo(f"slacode: error: {os_error(exc)}", err=True)
         sys.exit(1)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)
         sys.exit(130)
+
+
+def os_error(exc: OSError) -> str:
+    """What an :class:`OSError` that reached the command line says went wrong.
+
+    Reading the user's files (agreements, data, configuration, ledger) reports its own
+    errors, so what is left is either slacode's own files (the package installed without
+    its schema or templates) or an output path that cannot be written (read-only, missing
+    parent, /proc): each is named for what it is, and an error without a file name is
+    not passed off as a failed write.
+    """
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    where = Path(str(exc.filename))
+    package = Path(__file__).resolve().parent.parent
+    if package in where.absolute().parents:
+        what = (f"{where} missing" if isinstance(exc, FileNotFoundError)
+                else f"cannot read {where}: {reason}")
+        return str(InstallError(what))
+    return f"cannot write {where}: {reason}"

@@ -56,6 +56,7 @@ def command(out: Path, audience: str | None, language: str | None, generated_onl
     from slacode.config import load_settings
     from slacode.pipeline import run
     from slacode.render.output import refuse, replacing, write_tree
+    from slacode.render.static import assets
 
     refuse(out.absolute())  # before any work: the folder could never be written
     root = Path.cwd()
@@ -77,4 +78,6 @@ def command(out: Path, audience: str | None, language: str | None, generated_onl
             if clash:
                 raise SlacodeError(f"{hand / clash[0]} is written by hand but slacode generates it")
         write_tree(result.files, tmp)
+        # the packaged stylesheet and script, as the plugin adds them (one by hand wins)
+        write_tree({p: t for p, t in assets().items() if not (tmp / p).exists()}, tmp)
     click.echo(f"wrote {len(result.files)} generated files to {out}")

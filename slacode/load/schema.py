@@ -29,7 +29,7 @@ from slacode.durations import PATTERN as DURATION_PATTERN
 from slacode.durations import Duration
 from slacode.load.yamlsafe import Document, pointer_join, where
 from slacode.model import FIRST_YEAR, LAST_YEAR, Position
-from slacode.problems import Problem
+from slacode.problems import InstallError, Problem
 
 SCHEMA_FILE = "sla.schema.json"
 MAX_SCHEMA_PROBLEMS = 100  # per file; a list of 100 000 wrong items must not print 100 000 lines
@@ -76,12 +76,13 @@ _FORMATS = {
 
 
 def schema_dir() -> Path:
-    """The folder of ``sla.schema.json``: a packaged copy first, else the project's schemas/."""
+    """The folder of ``sla.schema.json``: the copy a wheel carries (``slacode/schemas``,
+    put there by ``setup.py``), else the checkout's ``schemas/`` (an editable install)."""
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "schemas", here.parent / "schemas"):
         if (candidate / SCHEMA_FILE).is_file():
             return candidate
-    raise FileNotFoundError(f"{SCHEMA_FILE} not found next to the slacode package")
+    raise InstallError(f"{here / 'schemas' / SCHEMA_FILE} missing")
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -191,9 +192,51 @@ def validator() -> Validator:
     return cls(root, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
+#: the key of the root schema that says which version of the format it describes
+VERSION_KEY = "x-slacode-schema-version"
+#: schema version N -> what to change in an agreement written for N to read it with N + 1;
+#: a version without entries changed nothing an existing agreement uses (CHANGELOG.md)
+UPGRADES: dict[int, tuple[str, ...]] = {}
+NEWER = "schema.version-newer"
+
+
+@lru_cache(maxsize=1)
+def schema_version() -> int:
+    """The version of the agreement format this slacode reads (the schema says it)."""
+    return int(_read(schema_dir() / SCHEMA_FILE)[VERSION_KEY])
+
+
+def version_problems(doc: Document, path: str) -> list[Problem]:
+    """What an agreement's ``schema_version`` asks of this slacode.
+
+    Written for a newer schema: one error saying to upgrade slacode (the fields it does
+    not know would only be noise). Written for an older one: accepted, or one error per
+    change to make, in order, from :data:`UPGRADES`. Without the field: nothing."""
+    wrote = doc.data.get("schema_version") if isinstance(doc.data, dict) else None
+    if type(wrote) is not int or wrote < 1:  # absent, or the schema's to report
+        return []
+    current = schema_version()
+    at = _position(doc, "/schema_version")
+
+    def error(message: str, code: str) -> Problem:
+        return Problem(path, at.line, at.col, "error", f"schema_version: {message}", code)
+
+    if wrote > current:
+        from slacode import __version__
+
+        return [error(f"written for schema version {wrote}, but slacode {__version__} reads "
+                      f"versions up to {current}: upgrade slacode (pip install --upgrade "
+                      "slacode)", NEWER)]
+    return [error(f"written for version {n}, read as version {n + 1} after this change: "
+                  f"{step}; then set schema_version: {current}", "schema.version-upgrade")
+            for n in range(wrote, current) for step in UPGRADES.get(n, ())]
+
+
 def validate(doc: Document, path: str) -> list[Problem]:
     """Every shape problem of one document, each at the node it concerns."""
-    problems: list[Problem] = []
+    problems: list[Problem] = version_problems(doc, path)
+    if any(p.code == NEWER for p in problems):
+        return problems  # its unknown fields would only be noise
     for error in islice(validator().iter_errors(doc.data), MAX_SCHEMA_PROBLEMS):
         problems.extend(_problems(error, doc, path))
     return sorted(set(problems))

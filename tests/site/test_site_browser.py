@@ -145,7 +145,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     from slacode.render import render
     from slacode.render.output import write_tree
+    from slacode.render.static import assets
 
+    write_tree(assets(), docs)  # what the plugin adds, as `slacode render --out` does
     write_tree(
         render(
             sample.agreements(hostile=True),
