@@ -12,6 +12,15 @@ pooled across objectives (``PrometheusSource.prefetch``): many expressions trave
 one query, told apart by a ``slacode_part`` label (``combined``). Counter resets are
 handled by ``increase``; an interval where the server has no samples has no data.
 
+Engines: every query is sent with ``nocache=1`` (:data:`NO_CACHE`: VictoriaMetrics'
+response cache otherwise moves a range query of 50 or more points onto multiples of its
+step), every value must be at an instant asked for (``_moved``: one elsewhere covers
+another interval, and the reason says so), a range query of time slices from raw
+samples spans at most :data:`SUBQUERY_POINTS` slices (VictoriaMetrics limits a
+subquery's inner points), and an answer marked ``"isPartial": true`` (VictoriaMetrics
+cluster) is a warning. Nothing else depends on the engine, and no engine is detected:
+each rule is harmless where it is not needed.
+
 Rules, per objective method:
 
 * events: ``good``/``total`` (or ``bad``/``total``, or ``good``/``bad``) selectors. An
@@ -44,7 +53,7 @@ Faults: an answer that is not the API's successful JSON (HTTP error, ``status: e
 an HTML page, truncated JSON, a redirect to another host, which is never followed: the
 query and the credentials stay with the configured server) and an answer with
 ``warnings`` (Thanos, Mimir and Cortex warn when a store did not answer and the result
-is partial) leave every interval the
+is partial; VictoriaMetrics cluster sets ``isPartial``) leave every interval the
 query covered without data, with the reason; they are never cached. A pooled query
 that fails or warns is asked again per objective, so a fault or a warning marks only the
 objectives it is about. The reason says that the server warned, not what: the server's
@@ -106,6 +115,13 @@ log = logging.getLogger(__name__)
 MAX_POINTS = 11_000
 #: points per range query we ask for (a margin under the server's limit)
 CHUNK_POINTS = 10_000
+#: inner points of a subquery per range query (a margin under VictoriaMetrics' default
+#: ``-search.maxPointsPerTimeseries=30000``, which it applies to the inner expression
+#: evaluated over the whole range: a year of days holding one-minute slices is 570,000
+#: and answered HTTP 422). A range query of time slices from raw samples spans at most
+#: this many slices: 17 days of one-minute slices, 86 days of five-minute ones. The
+#: server's work is the same in fewer or more requests, so every engine gets this bound.
+SUBQUERY_POINTS = 25_000
 #: version of how answers combine into points, part of the cache key: 2 keeps ``good``
 #: series absent from an interval apart (NO_GOOD) and refuses good above total; 3 tells
 #: an absent ``good`` next to counted events (NO_GOOD) from one without (NO_GOOD_IDLE),
@@ -456,6 +472,11 @@ class Answer:
     labels: list[dict[str, str]] = field(default_factory=list)
 
 
+#: sent with every query: VictoriaMetrics' response cache moves a range query of 50 or
+#: more points onto multiples of its step (Berlin midnights onto UTC ones); ``nocache=1``
+#: keeps the instants asked for. Prometheus, Thanos and Mimir ignore the parameter.
+NO_CACHE = {"nocache": 1}
+
 #: redirects followed within the configured server (a proxy moving its API path)
 MAX_REDIRECTS = 3
 _PORTS = {"http": 80, "https": 443}
@@ -495,10 +516,11 @@ class PrometheusClient:
         if (end - start) // step + 1 > MAX_POINTS:
             raise ValueError("range query over the server's points limit; split it")
         return self._post("/api/v1/query_range",
-                          {"query": expr, "start": start, "end": end, "step": step}, "matrix")
+                          {"query": expr, "start": start, "end": end, "step": step,
+                           **NO_CACHE}, "matrix")
 
     def query(self, expr: str, time: int) -> Answer:
-        return self._post("/api/v1/query", {"query": expr, "time": time}, "vector")
+        return self._post("/api/v1/query", {"query": expr, "time": time, **NO_CACHE}, "vector")
 
     def _name(self) -> str:
         return f"Prometheus server {self.server.name!r}"
@@ -660,6 +682,10 @@ class PrometheusClient:
                 return Answer(error=f"{name} answered with invalid or truncated JSON")
             return Answer(error=f"{name} answered with a {ctype} body instead of the API's JSON")
         warnings = tuple(str(w) for w in doc.get("warnings") or ())
+        if doc.get("isPartial") is True:
+            # VictoriaMetrics cluster: a storage node did not answer, and it says so with
+            # this flag instead of ``warnings``; the same partial answer, the same handling
+            warnings += (PARTIAL_FLAG,)
         if doc.get("status") != "success":
             detail = f"{doc.get('errorType', 'error')}: {doc.get('error', '')!s}"
             return Answer(error=f"{name} query failed: {detail}", warnings=warnings)
@@ -697,6 +723,8 @@ class PrometheusClient:
 
 Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, str]]
 NO_SAMPLES = "no samples in this interval"
+#: the warning an answer marked ``"isPartial": true`` stands for (VictoriaMetrics cluster)
+PARTIAL_FLAG = "the answer is marked partial (isPartial: true)"
 NAN = "the server returned NaN for this interval"
 INF = "the server returned an infinite value for this interval"
 NEGATIVE = "the server returned a negative count for this interval"
@@ -746,6 +774,10 @@ class Plan:
     # what one expression weighs in a pooled query (``SUBQUERY_WEIGHT`` for time slices
     # evaluated from raw samples, which cost the server one evaluation per slice)
     weight: int = 1
+    # the step of a subquery (seconds; 0 = none): a range query evaluates its inner
+    # expression at every step over the whole range, which bounds the range
+    # (``SUBQUERY_POINTS``)
+    inner_step: int = 0
 
 
 _WINDOW = re.compile(r"\[__R__((?::\d+s)?)\]")
@@ -970,7 +1002,8 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
 
     # ranges one second short (see _range): a sample at an interval's start belongs to
     # the interval before, for subqueries and recorded samples alike
-    return Plan(exprs, combine, subquery=True, weight=1 if recorded else SUBQUERY_WEIGHT)
+    return Plan(exprs, combine, subquery=True, weight=1 if recorded else SUBQUERY_WEIGHT,
+                inner_step=0 if recorded else s)
 
 
 def plan_for(obj: Objective, recorded: bool = False) -> Plan:
@@ -1239,9 +1272,12 @@ def _pooled(jobs: list[_Job]) -> list[tuple[bool, list[_Item]]]:
             if len(run) == 1:
                 odd.setdefault(cid, []).append((job, run))
                 continue
-            for i in range(0, len(run), CHUNK_POINTS):
-                chunk = run[i:i + CHUNK_POINTS]
-                length = chunk[0][1] - chunk[0][0]
+            length = run[0][1] - run[0][0]
+            size = CHUNK_POINTS
+            if job.plan.inner_step:
+                size = min(size, max(1, SUBQUERY_POINTS * job.plan.inner_step // length))
+            for i in range(0, len(run), size):
+                chunk = run[i:i + size]
                 runs.setdefault((cid, chunk[0][0], chunk[-1][1], length), []).append((job, chunk))
     asks: list[tuple[bool, list[_Item]]] = []
     for items in runs.values():
@@ -1307,11 +1343,16 @@ def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
     if uniform:
         s0, e0 = items[0][1][0]
         ans = client.query_range(query, e0, items[0][1][-1][1], e0 - s0)
+        asked = {e for _s, e in items[0][1]}  # the items share one run of intervals
     else:
-        ans = client.query(query, max(spans[-1][1] for _, spans in items))
+        at_time = max(spans[-1][1] for _, spans in items)
+        ans = client.query(query, at_time)
+        asked = {at_time}
     reason = ans.error or _unattributed(client, ans, {name for name, _ in parts})
     if pooled and (reason or ans.warnings) and not client.down:
         return _alone(uniform, items)
+    # asked alone, a server that moves instants would move them again: not asked again
+    reason = reason or _moved(client, ans, asked)
     out: list[_Answered] = []
     for k, (job, spans) in enumerate(items):
         got: dict[str, dict[int, float]] = {}
@@ -1358,6 +1399,27 @@ def _unattributed(client: PrometheusClient, ans: Answer, names: set[str]) -> str
         return (f"{client._name()} answered a series that no expression of the query "
                 "produces: not counted")
     return ""
+
+
+def _moved(client: PrometheusClient, ans: Answer, asked: set[int]) -> str:
+    """Why the values of ``ans`` are not at the instants asked for, or "".
+
+    A value stands for the interval that ends at its timestamp: one at another instant
+    covers another interval (VictoriaMetrics' response cache, without ``nocache``, moves
+    a range query onto multiples of its step, Berlin midnights onto UTC ones). Such an
+    answer is not counted, and the reason says what happened, not "no samples"."""
+    for values in ans.parts.values():
+        extra = sorted(set(values) - asked)
+        if extra:
+            near = min(asked, key=lambda t: abs(t - extra[0]))
+            return (f"{client._name()} answered for other instants than those asked for "
+                    f"({_utc(extra[0])} where {_utc(near)} was asked): not counted, since "
+                    "such a value covers another interval")
+    return ""
+
+
+def _utc(t: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 def _safe_url(url: str) -> str:

@@ -66,6 +66,7 @@ def test_a_healthy_answer_is_met(fake, tmp_path) -> None:
         ("truncated", f"{NAME} answered with invalid or truncated JSON"),
         ("503", f"{NAME} answered HTTP 503 after 0 retries: unavailable overloaded"),
         ("warnings", f"{NAME} warned that its answer to this query may be partial"),
+        ("is-partial", f"{NAME} warned that its answer to this query may be partial"),
     ],
     indirect=["fake"],
 )
@@ -89,6 +90,16 @@ def test_partial_data_is_marked_on_the_measurement_and_not_cached(fake, tmp_path
     fake.mode = "ok"  # the store is back: the next run counts the month
     period, _ = september(fake, tmp_path)
     assert period.verdict == "met"
+
+
+@pytest.mark.parametrize("fake", ["is-partial"], indirect=True)
+def test_an_answer_marked_partial_is_a_warning_like_any_other(fake, tmp_path) -> None:
+    """VictoriaMetrics cluster marks an answer that lacks a storage node's data with
+    ``"isPartial": true`` and sends no warning: it is treated as one."""
+    _, pulled = september(fake, tmp_path)
+    m = pulled.measurements[("api", "availability")]
+    assert m.warnings == ("the answer is marked partial (isPartial: true)",)
+    assert all(g.fault for g in m.gaps) and not any(p.has_data for p in m.points)
 
 
 @pytest.mark.parametrize("fake", ["nan"], indirect=True)

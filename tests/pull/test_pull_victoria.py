@@ -4,16 +4,22 @@ and what slacode does about it. The figure tests themselves run against both eng
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pull_synthetic as ps
 import pytest
 from pull_support import make_agreement, make_settings
-from test_pull_prometheus import EVENTS, series
+from test_pull_prometheus import BERLIN, EVENTS, NOW, SLICES, series
 
+from slacode.durations import Duration
 from slacode.pull import pull
 
 pytestmark = pytest.mark.prometheus
 
 UTC_DAYS = (ps.ts("2026-10-22T00:00:00"), ps.ts("2026-10-27T00:00:00"))
+#: a run of Berlin days long enough (50 points or more) for VictoriaMetrics' response cache
+#: to move a range query onto UTC midnights, unless asked not to (``nocache=1``)
+SUMMER = ps.ts("2026-06-30T22:00:00")  # 1 July 2026 00:00 in Berlin
 
 
 def test_the_engine_holds_every_imported_sample_and_counts_as_prometheus_does(
@@ -30,3 +36,43 @@ def test_the_engine_holds_every_imported_sample_and_counts_as_prometheus_does(
     assert got["vm"].points == got["prometheus"].points
     for p in got["vm"].points:
         assert (p.good, p.total) == truth.events(p.start, p.end)
+
+
+def test_instants_the_server_moved_are_no_data_with_the_true_reason(
+    victoria_metrics, tmp_path, monkeypatch
+) -> None:
+    """Asked without ``nocache=1``, VictoriaMetrics' response cache answers a long run of
+    Berlin days at UTC midnights. Those values cover other intervals: none is counted,
+    and the reason says what happened, not "no samples"."""
+    import slacode.pull.prometheus as prom_mod
+
+    monkeypatch.setattr(prom_mod, "NO_CACHE", {})
+    settings = make_settings(tmp_path, victoria_metrics.url, whole_days=True)
+    m = series(pull([make_agreement(EVENTS, tz=BERLIN)], settings, NOW, start=SUMMER),
+               "availability")
+    moved = [g for g in m.gaps if "other instants" in g.reason]
+    assert moved and all(g.fault for g in moved)
+    assert ("answered for other instants than those asked for (2026-10-22T00:00:00Z where "
+            "2026-10-21T22:00:00Z was asked)") in moved[0].reason
+    # the run of summer days is the range query the cache moved: none of it is counted
+    assert not any(p.has_data for p in m.points if p.end <= ps.ts("2026-10-24T22:00:00"))
+
+
+def test_one_minute_slices_over_months_are_asked_in_ranges_under_the_points_limit(
+    victoria_metrics, tmp_path
+) -> None:
+    """A range query of one-minute slices evaluates 1,440 inner points a day: months of
+    Berlin days in one query exceed VictoriaMetrics' 30,000 and are refused (HTTP 422),
+    so they are asked in runs of at most 17 days."""
+    from slacode.pull.prometheus import SUBQUERY_POINTS
+
+    one_minute = replace(SLICES, slice=Duration(1, "m"))
+    settings = make_settings(tmp_path, victoria_metrics.url, whole_days=True)
+    res = pull([make_agreement(one_minute, tz=BERLIN)], settings, NOW, start=SUMMER)
+    m = series(res, "slices")
+    days = len(m.points)
+    assert days == 118 and SUBQUERY_POINTS * 60 // 86400 == 17
+    # runs of 17 summer days (one range query each), then the days after the DST change
+    assert res.queries >= -(-115 // 17) + 1
+    assert not any(g.fault for g in m.gaps)
+    assert [p.has_data for p in m.points[-4:]] == [True] * 4
