@@ -12,6 +12,12 @@ pooled across objectives (``PrometheusSource.prefetch``): many expressions trave
 one query, told apart by a ``slacode_part`` label (``combined``). Counter resets are
 handled by ``increase``; an interval where the server has no samples has no data.
 
+Measurable windows, alike on every engine: an interval (or a slice) counts only where a
+``total`` series has a sample in it and one in the :data:`LIVE` seconds up to its start
+(``measured_increase``, ``_live``). Below that, engines disagree (Prometheus answers
+nothing, VictoriaMetrics 0, or the requests of a whole scrape gap in the window after
+it), so a gap would read as zero traffic on one engine and not on another.
+
 Engines: every query is sent with ``nocache=1`` (:data:`NO_CACHE`: VictoriaMetrics'
 response cache otherwise moves a range query of 50 or more points onto multiples of its
 step), every value must be at an instant asked for (``_moved``: one elsewhere covers
@@ -39,7 +45,7 @@ Rules, per objective method:
   the threshold is no bucket boundary: no data in that interval, not 0 fast requests.
 * slices: a slice of length S is bad when ``bad/total > slice_threshold`` over
   ``(t-S, t]``; per interval the server counts, with subqueries ``[STEP:S]``, slices with
-  data (``count_over_time`` of ``sum(increase(total[S]))``), bad slices
+  data (``count_over_time`` of the measurable ``sum(increase(total[S]))``), bad slices
   (``sum_over_time((ratio > bool thr)[STEP:S])``) and, if needed, slices with traffic.
   A 0/0 slice counts by the objective's ``zero_traffic``: good (default), bad, or not
   at all (no-data). A slice without samples is not counted; an interval with none has
@@ -128,8 +134,11 @@ SUBQUERY_POINTS = 25_000
 #: for ``good``/``bad`` selectors and time slices too; 4 refuses negative counts (3 read
 #: them as 0, and cached such points as figures); 5: an answer's series are credited
 #: only to the part that produced them (one series per part, never summed), so points a
-#: pooled query's rewritten text may have forged before are asked for again
-RULES = 5
+#: pooled query's rewritten text may have forged before are asked for again; 6: a window
+#: (interval or slice) counts only where a total series has a sample in it and one in the
+#: five minutes before it, on every engine (``_total``), so points VictoriaMetrics
+#: answered 0 (or a scrape gap's requests) for are asked for again
+RULES = 6
 
 
 # --- secrets --------------------------------------------------------------------------------
@@ -722,7 +731,13 @@ class PrometheusClient:
 # --- query plans ----------------------------------------------------------------------------
 
 Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, str]]
-NO_SAMPLES = "no samples in this interval"
+#: seconds before a window in which a ``total`` series must have a sample for the window
+#: to count (Prometheus's default lookback): its start is then observed, see :func:`_live`
+LIVE = 300
+#: an interval without a measurable ``total`` (see :func:`_total`): no samples in it, or
+#: none just before it (after a scrape gap)
+NO_SAMPLES = ("not enough samples to measure this interval (a total series needs one in "
+              f"it and one in the {LIVE // 60} minutes before it)")
 #: the warning an answer marked ``"isPartial": true`` stands for (VictoriaMetrics cluster)
 PARTIAL_FLAG = "the answer is marked partial (isPartial: true)"
 NAN = "the server returned NaN for this interval"
@@ -801,6 +816,7 @@ def _range(tmpl: str, seconds: int, subquery: bool, at: int | None = None) -> st
     3.x does not, and ``[3599s:300s]`` has 12 points in both."""
     length = f"{seconds - 1}s" if subquery else f"{seconds}s"
     pin = f" @ {at}" if at is not None else ""
+    tmpl = tmpl.replace(f"[{LIVE}s] offset __LIVE__", f"[{LIVE}s]{pin} offset {seconds}s")
     return _WINDOW.sub(lambda m: f"[{length}{m.group(1)}]{pin}", tmpl)
 
 
@@ -813,8 +829,46 @@ def combined(parts: list[tuple[str, str]]) -> str:
                        for name, expr in parts)
 
 
+def measured_increase(selector: str, window: str) -> str:
+    """``increase`` of each series of ``selector`` over ``window`` where the series has a
+    sample in the window.
+
+    An increase needs two samples: one in the window, and one at its start. Engines
+    find the second differently: Prometheus 2 takes the samples in ``[start, end]``, so
+    one exactly at the start counts; VictoriaMetrics takes the samples in ``(start,
+    end]`` and the last one before them. Without a sample in the window, Prometheus
+    answers nothing and VictoriaMetrics 0 (the difference of that earlier sample to
+    itself), so the first window of a scrape gap would read as zero traffic there, and
+    a time slice in it as a slice with data. With the condition asked explicitly, such a
+    window is "no data" on every engine, and Prometheus's figures stay as they were (a
+    series without samples in the window adds nothing there). The sample at the start
+    is :func:`_live`'s condition, asked of ``total``."""
+    sel = selector.strip()
+    return f"(increase({sel}[{window}]) and count_over_time({sel}[{window}]))"
+
+
+def _live(selector: str, offset: str) -> str:
+    """1 where ``selector`` has a sample in the :data:`LIVE` seconds before the window
+    that ends ``offset`` earlier: the window's start is observed.
+
+    After a scrape gap the engines part again: Prometheus counts the first window from
+    its own samples, VictoriaMetrics from the last sample before the gap, so the gap's
+    requests land in that window on one and nowhere on the other. Neither is the
+    window's count, so on every engine such a window has no data (a day that holds the
+    whole gap still counts its requests, on both). ``__LIVE__`` is the pinned window,
+    see :func:`_range`."""
+    return f"count(count_over_time({selector.strip()}[{LIVE}s] offset {offset}))"
+
+
 def _inc(selector: str) -> str:
-    return f"sum(increase({selector.strip()}[__R__]))"
+    return f"sum{measured_increase(selector, '__R__')}"
+
+
+def _total(selector: str) -> str:
+    """``sum(increase(...))`` of the total selector where the window is measurable: a
+    series with two samples in it (:func:`measured_increase`) and its start observed
+    (:func:`_live`). Every other count of an interval is read next to this one."""
+    return f"{_inc(selector)} and {_live(selector, '__LIVE__')}"
 
 
 def _le_regex(seconds: float) -> str:
@@ -839,13 +893,15 @@ def _histogram_selectors(histogram: str, seconds: float) -> tuple[str, str]:
 
 def _events(q: PrometheusQuery) -> Plan:
     if q.total and (q.good or q.bad):
-        exprs = {"total": _inc(q.total)}
+        exprs = {"total": _total(q.total)}
         if q.good:
             exprs["good"] = _inc(q.good)
         else:
             exprs["bad"] = _inc(q.bad)
     elif q.good and q.bad:
-        exprs = {"good": _inc(q.good), "bad": _inc(q.bad)}
+        # total is good + bad: the window's start is observed when either has a sample
+        live = f"({_live(q.good, '__LIVE__')} or {_live(q.bad, '__LIVE__')})"
+        exprs = {"good": f"{_inc(q.good)} and {live}", "bad": f"{_inc(q.bad)} and {live}"}
     else:
         raise ValueError("needs good and total, bad and total, or good and bad selectors")
 
@@ -930,13 +986,16 @@ def slice_rule(obj: Objective) -> SliceRule:
     thr = obj.slice_threshold / 100.0
     if not q.total or not (q.good or q.bad):
         raise ValueError("time slices need total and good or bad selectors")
-    tot = f"sum(increase({q.total.strip()}[{s}s]))"
+    # a slice has data where a total series is measurable (``measured_increase``) and
+    # its start observed (``_live``), as an interval has
+    tot = f"(sum{measured_increase(q.total, f'{s}s')} and {_live(q.total, f'{s}s')})"
     if q.bad:
-        errors = f"sum(increase({q.bad.strip()}[{s}s]))"
+        errors = f"sum{measured_increase(q.bad, f'{s}s')}"
         bad = f"({errors} or 0 * {tot}) / {tot}"
         summed = f"{errors} / {tot} > bool {thr!r}"
     else:
-        bad = f"({tot} - (sum(increase({q.good.strip()}[{s}s])) or 0 * {tot})) / {tot}"
+        good = f"sum{measured_increase(q.good, f'{s}s')}"
+        bad = f"({tot} - ({good} or 0 * {tot})) / {tot}"
         summed = f"{bad} > bool {thr!r}"
     flag = f"{bad} > bool {thr!r}"
     traffic = f"{tot} > bool 0" if obj.zero_traffic != "good" else ""

@@ -70,12 +70,21 @@ class Truth:
         i, j = (a - T0) // 60, (b - T0) // 60
         return sum(1 for k in range(max(i, 0), min(j, MINUTES) + 1) if self.scraped[k])
 
+    def measurable(self, a: int, b: int) -> bool:
+        """Whether the window ``(a, b]`` can be measured on any engine: a scrape in it and
+        one in the five minutes up to its start (its start observed; not so right after
+        the scrape gap)."""
+        after = (a - T0) // 60 + 1  # the first scrape after a
+        return (self.samples_in(T0 + 60 * after, b) >= 1
+                and self.samples_in(a - 300, a) >= 1)
+
     def slices(self, a: int, b: int, size: int, threshold: float) -> tuple[int, int] | None:
         """(good, total) slices of ``size`` seconds ending in ``(a, b]``; a slice is bad when
-        bad/total > threshold, 0/0 is good, a slice with under two scrapes has no data."""
+        bad/total > threshold, 0/0 is good, a slice that is not :meth:`measurable` has no
+        data."""
         good = total = 0
         for end in range(a + size, b + 1, size):
-            if self.samples_in(end - size, end) < 2:
+            if not self.measurable(end - size, end):
                 continue
             g, t = self.events(end - size, end)
             total += 1

@@ -47,7 +47,7 @@ def fake(request: pytest.FixtureRequest):
         ("truncated", "answered with invalid or truncated JSON"),
         ("status-error", "query failed: execution: too many samples"),
         ("nan", "the server returned NaN for this interval"),
-        ("empty", "no samples in this interval"),
+        ("empty", "not enough samples to measure this interval"),
     ],
     indirect=["fake"],
 )

@@ -116,7 +116,7 @@ def test_a_series_present_for_part_of_the_month_is_no_data(fake, tmp_path) -> No
     # the last five days are perfect; the month is not judged on them
     assert period.verdict == "no-data" and period.coverage == round(5 / 30, 6)
     assert period.reasons[0] == "data for 16.7% of the period, below the 90% needed"
-    assert any("no samples in this interval" in r for r in period.reasons)
+    assert any("not enough samples to measure this interval" in r for r in period.reasons)
     assert period.value is None  # no figure beside "no data", in the JSON too
     assert period.credit is None
 
