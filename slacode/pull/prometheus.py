@@ -136,7 +136,7 @@ SUBQUERY_POINTS = 25_000
 #: only to the part that produced them (one series per part, never summed), so points a
 #: pooled query's rewritten text may have forged before are asked for again; 6: a window
 #: (interval or slice) counts only where a total series has a sample in it and one in the
-#: five minutes before it, on every engine (``_total``), so points VictoriaMetrics
+#: ten minutes before it, on every engine (``_total``), so points VictoriaMetrics
 #: answered 0 (or a scrape gap's requests) for are asked for again
 RULES = 6
 
@@ -732,8 +732,10 @@ class PrometheusClient:
 
 Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, str]]
 #: seconds before a window in which a ``total`` series must have a sample for the window
-#: to count (Prometheus's default lookback): its start is then observed, see :func:`_live`
-LIVE = 300
+#: to count: its start is then observed, see :func:`_live`. Twice Prometheus's lookback of
+#: 5 minutes, so that a series scraped every 5 minutes always has one, jitter included; a
+#: gap shorter than this is bridged as the engine bridges it
+LIVE = 600
 #: an interval without a measurable ``total`` (see :func:`_total`): no samples in it, or
 #: none just before it (after a scrape gap)
 NO_SAMPLES = ("not enough samples to measure this interval (a total series needs one in "

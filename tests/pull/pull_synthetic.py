@@ -72,11 +72,11 @@ class Truth:
 
     def measurable(self, a: int, b: int) -> bool:
         """Whether the window ``(a, b]`` can be measured on any engine: a scrape in it and
-        one in the five minutes up to its start (its start observed; not so right after
+        one in the ten minutes up to its start (its start observed; not so right after
         the scrape gap)."""
         after = (a - T0) // 60 + 1  # the first scrape after a
         return (self.samples_in(T0 + 60 * after, b) >= 1
-                and self.samples_in(a - 300, a) >= 1)
+                and self.samples_in(a - 600, a) >= 1)
 
     def slices(self, a: int, b: int, size: int, threshold: float) -> tuple[int, int] | None:
         """(good, total) slices of ``size`` seconds ending in ``(a, b]``; a slice is bad when

@@ -71,8 +71,8 @@ PHRASES = [
      "该数值无法反映这次故障"),
     ("and 4 more gaps without data", "另有 4 段无数据"),
     ("not enough samples to measure this interval (a total series needs one in it and one "
-     "in the 5 minutes before it)",
-     "样本不足，无法计量该时段（总量序列需在时段内有一个样本，且在时段开始前 5 分钟内有一个）"),
+     "in the 10 minutes before it)",
+     "样本不足，无法计量该时段（总量序列需在时段内有一个样本，且在时段开始前 10 分钟内有一个）"),
 ]
 
 
