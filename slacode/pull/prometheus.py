@@ -868,7 +868,7 @@ def _inc(selector: str) -> str:
 
 def _total(selector: str) -> str:
     """``sum(increase(...))`` of the total selector where the window is measurable: a
-    series with two samples in it (:func:`measured_increase`) and its start observed
+    series with a sample in it (:func:`measured_increase`) and its start observed
     (:func:`_live`). Every other count of an interval is read next to this one."""
     return f"{_inc(selector)} and {_live(selector, '__LIVE__')}"
 
