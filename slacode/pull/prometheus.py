@@ -12,11 +12,12 @@ pooled across objectives (``PrometheusSource.prefetch``): many expressions trave
 one query, told apart by a ``slacode_part`` label (``combined``). Counter resets are
 handled by ``increase``; an interval where the server has no samples has no data.
 
-Measurable windows, alike on every engine: an interval (or a slice) counts only where a
-``total`` series has a sample in it and one in the :data:`LIVE` seconds up to its start
-(``measured_increase``, ``_live``). Below that, engines disagree (Prometheus answers
-nothing, VictoriaMetrics 0, or the requests of a whole scrape gap in the window after
-it), so a gap would read as zero traffic on one engine and not on another.
+Measurable windows, alike on every engine: an interval (or a slice) counts only where
+``total`` is observed at both its edges, with a sample in the :data:`LIVE` seconds (or
+the window's length, if shorter) up to its start and up to its end (``_edges``). Short
+of that, engines disagree (Prometheus answers nothing, VictoriaMetrics 0, or the
+requests of a whole scrape gap in the window after it), so a gap would read as zero
+traffic on one engine and not on another.
 
 Engines: every query is sent with ``nocache=1`` (:data:`NO_CACHE`: VictoriaMetrics'
 response cache otherwise moves a range query of 50 or more points onto multiples of its
@@ -135,9 +136,9 @@ SUBQUERY_POINTS = 25_000
 #: them as 0, and cached such points as figures); 5: an answer's series are credited
 #: only to the part that produced them (one series per part, never summed), so points a
 #: pooled query's rewritten text may have forged before are asked for again; 6: a window
-#: (interval or slice) counts only where a total series has a sample in it and one in the
-#: ten minutes before it, on every engine (``_total``), so points VictoriaMetrics
-#: answered 0 (or a scrape gap's requests) for are asked for again
+#: (interval or slice) counts only where total is observed at both its edges, on every
+#: engine (``_edges``), so points VictoriaMetrics answered 0 (or a scrape gap's requests)
+#: for are asked for again
 RULES = 6
 
 
@@ -731,15 +732,15 @@ class PrometheusClient:
 # --- query plans ----------------------------------------------------------------------------
 
 Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, str]]
-#: seconds before a window in which a ``total`` series must have a sample for the window
-#: to count: its start is then observed, see :func:`_live`. Twice Prometheus's lookback of
-#: 5 minutes, so that a series scraped every 5 minutes always has one, jitter included; a
-#: gap shorter than this is bridged as the engine bridges it
+#: seconds up to each edge of a window in which ``total`` must have a sample for the
+#: window to count (:func:`_edges`). Twice Prometheus's lookback of 5 minutes, so that a
+#: series scraped every 5 minutes always has one, jitter included; a shorter gap is
+#: bridged as each engine bridges it
 LIVE = 600
-#: an interval without a measurable ``total`` (see :func:`_total`): no samples in it, or
-#: none just before it (after a scrape gap)
-NO_SAMPLES = ("not enough samples to measure this interval (a total series needs one in "
-              f"it and one in the {LIVE // 60} minutes before it)")
+#: an interval whose ``total`` is not observed at both edges (:func:`_edges`): no
+#: samples, or a scrape gap at its start or end
+NO_SAMPLES = ("not enough samples to measure this interval (total needs one in the "
+              f"{LIVE // 60} minutes up to its start and one in those up to its end)")
 #: the warning an answer marked ``"isPartial": true`` stands for (VictoriaMetrics cluster)
 PARTIAL_FLAG = "the answer is marked partial (isPartial: true)"
 NAN = "the server returned NaN for this interval"
@@ -818,7 +819,9 @@ def _range(tmpl: str, seconds: int, subquery: bool, at: int | None = None) -> st
     3.x does not, and ``[3599s:300s]`` has 12 points in both."""
     length = f"{seconds - 1}s" if subquery else f"{seconds}s"
     pin = f" @ {at}" if at is not None else ""
-    tmpl = tmpl.replace(f"[{LIVE}s] offset __LIVE__", f"[{LIVE}s]{pin} offset {seconds}s")
+    edge = f"[{min(seconds, LIVE)}s]{pin}"
+    tmpl = tmpl.replace("[__EDGE__] offset __R__", f"{edge} offset {seconds}s")
+    tmpl = tmpl.replace("[__EDGE__]", edge)
     return _WINDOW.sub(lambda m: f"[{length}{m.group(1)}]{pin}", tmpl)
 
 
@@ -831,46 +834,35 @@ def combined(parts: list[tuple[str, str]]) -> str:
                        for name, expr in parts)
 
 
-def measured_increase(selector: str, window: str) -> str:
-    """``increase`` of each series of ``selector`` over ``window`` where the series has a
-    sample in the window.
+def _edges(selector: str, window: str, offset: str) -> str:
+    """1 where ``selector`` is observed at both edges of the window: a sample in the
+    ``window`` up to its end, and one in the ``window`` up to its start (``offset``
+    earlier). ``window`` is :data:`LIVE`, or the window's own length when shorter.
 
-    An increase needs two samples: one in the window, and one at its start. Engines
-    find the second differently: Prometheus 2 takes the samples in ``[start, end]``, so
-    one exactly at the start counts; VictoriaMetrics takes the samples in ``(start,
-    end]`` and the last one before them. Without a sample in the window, Prometheus
-    answers nothing and VictoriaMetrics 0 (the difference of that earlier sample to
-    itself), so the first window of a scrape gap would read as zero traffic there, and
-    a time slice in it as a slice with data. With the condition asked explicitly, such a
-    window is "no data" on every engine, and Prometheus's figures stay as they were (a
-    series without samples in the window adds nothing there). The sample at the start
-    is :func:`_live`'s condition, asked of ``total``."""
+    An increase over a window is the window's count only between a sample at (or just
+    before) its start and one at (or just before) its end. Short of that the engines
+    part: without a sample in the window Prometheus answers nothing and VictoriaMetrics
+    0 (the difference of the last earlier sample to itself), so a scrape gap reads as
+    zero traffic there and a time slice in it as a slice with data; in the first window
+    after a gap Prometheus extrapolates the window's own samples and VictoriaMetrics
+    counts from the last sample before the gap, the whole gap's requests. Asked on every
+    engine, such a window is "no data" on both, and a day that holds the whole gap still
+    counts its requests, on both. Two short reads of ``total`` per window (or slice):
+    ``good`` and ``bad`` are read as before, their series adding what the engine
+    counts. In templates, ``__EDGE__`` is the pinned edge window, see :func:`_range`."""
     sel = selector.strip()
-    return f"(increase({sel}[{window}]) and count_over_time({sel}[{window}]))"
-
-
-def _live(selector: str, offset: str) -> str:
-    """1 where ``selector`` has a sample in the :data:`LIVE` seconds before the window
-    that ends ``offset`` earlier: the window's start is observed.
-
-    After a scrape gap the engines part again: Prometheus counts the first window from
-    its own samples, VictoriaMetrics from the last sample before the gap, so the gap's
-    requests land in that window on one and nowhere on the other. Neither is the
-    window's count, so on every engine such a window has no data (a day that holds the
-    whole gap still counts its requests, on both). ``__LIVE__`` is the pinned window,
-    see :func:`_range`."""
-    return f"count(count_over_time({selector.strip()}[{LIVE}s] offset {offset}))"
+    return (f"count(count_over_time({sel}[{window}])) and "
+            f"count(count_over_time({sel}[{window}] offset {offset}))")
 
 
 def _inc(selector: str) -> str:
-    return f"sum{measured_increase(selector, '__R__')}"
+    return f"sum(increase({selector.strip()}[__R__]))"
 
 
 def _total(selector: str) -> str:
-    """``sum(increase(...))`` of the total selector where the window is measurable: a
-    series with a sample in it (:func:`measured_increase`) and its start observed
-    (:func:`_live`). Every other count of an interval is read next to this one."""
-    return f"{_inc(selector)} and {_live(selector, '__LIVE__')}"
+    """``sum(increase(...))`` of the total selector where the window is observed at both
+    edges (:func:`_edges`): every other count of an interval is read next to this one."""
+    return f"{_inc(selector)} and {_edges(selector, '__EDGE__', '__R__')}"
 
 
 def _le_regex(seconds: float) -> str:
@@ -901,9 +893,10 @@ def _events(q: PrometheusQuery) -> Plan:
         else:
             exprs["bad"] = _inc(q.bad)
     elif q.good and q.bad:
-        # total is good + bad: the window's start is observed when either has a sample
-        live = f"({_live(q.good, '__LIVE__')} or {_live(q.bad, '__LIVE__')})"
-        exprs = {"good": f"{_inc(q.good)} and {live}", "bad": f"{_inc(q.bad)} and {live}"}
+        # total is good + bad: the window is observed when either is, at both edges
+        seen = (f"(({_edges(q.good, '__EDGE__', '__R__')}) or "
+                f"({_edges(q.bad, '__EDGE__', '__R__')}))")
+        exprs = {"good": f"{_inc(q.good)} and {seen}", "bad": f"{_inc(q.bad)} and {seen}"}
     else:
         raise ValueError("needs good and total, bad and total, or good and bad selectors")
 
@@ -988,19 +981,20 @@ def slice_rule(obj: Objective) -> SliceRule:
     thr = obj.slice_threshold / 100.0
     if not q.total or not (q.good or q.bad):
         raise ValueError("time slices need total and good or bad selectors")
-    # a slice has data where a total series is measurable (``measured_increase``) and
-    # its start observed (``_live``), as an interval has
-    tot = f"(sum{measured_increase(q.total, f'{s}s')} and {_live(q.total, f'{s}s')})"
+    plain = f"sum(increase({q.total.strip()}[{s}s]))"
+    # a slice has data where total is observed at both its edges, as an interval has
+    # (``_edges``); the condition is asked once per slice expression, outermost
+    seen = f"({_edges(q.total, f'{min(s, LIVE)}s', f'{s}s')})"
+    tot = f"({plain} and {seen})"
     if q.bad:
-        errors = f"sum{measured_increase(q.bad, f'{s}s')}"
-        bad = f"({errors} or 0 * {tot}) / {tot}"
-        summed = f"{errors} / {tot} > bool {thr!r}"
+        errors = f"sum(increase({q.bad.strip()}[{s}s]))"
+        bad = f"({errors} or 0 * {plain}) / {plain}"
+        summed = f"({errors} / {plain} > bool {thr!r}) and {seen}"
     else:
-        good = f"sum{measured_increase(q.good, f'{s}s')}"
-        bad = f"({tot} - ({good} or 0 * {tot})) / {tot}"
-        summed = f"{bad} > bool {thr!r}"
-    flag = f"{bad} > bool {thr!r}"
-    traffic = f"{tot} > bool 0" if obj.zero_traffic != "good" else ""
+        bad = f"({plain} - (sum(increase({q.good.strip()}[{s}s])) or 0 * {plain})) / {plain}"
+        summed = f"({bad} > bool {thr!r}) and {seen}"
+    flag = f"({bad} > bool {thr!r}) and {seen}"
+    traffic = f"({plain} > bool 0) and {seen}" if obj.zero_traffic != "good" else ""
     digest = hashlib.sha256(f"{s}\n{flag}\n{traffic}".encode()).hexdigest()[:16]
     return SliceRule(s, flag, traffic, digest, tot, summed)
 

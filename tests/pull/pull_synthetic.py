@@ -71,12 +71,12 @@ class Truth:
         return sum(1 for k in range(max(i, 0), min(j, MINUTES) + 1) if self.scraped[k])
 
     def measurable(self, a: int, b: int) -> bool:
-        """Whether the window ``(a, b]`` can be measured on any engine: a scrape in it and
-        one in the ten minutes up to its start (its start observed; not so right after
-        the scrape gap)."""
-        after = (a - T0) // 60 + 1  # the first scrape after a
-        return (self.samples_in(T0 + 60 * after, b) >= 1
-                and self.samples_in(a - 600, a) >= 1)
+        """Whether the window ``(a, b]`` can be measured on any engine: a scrape in the ten
+        minutes (or the window, if shorter) up to its start and one in those up to its
+        end. Not so right after the scrape gap, nor in it."""
+        edge = min(600, b - a)
+        after = b - edge + 60 - (b - edge - T0) % 60  # the first scrape after b - edge
+        return self.samples_in(a - edge, a) >= 1 and self.samples_in(after, b) >= 1
 
     def slices(self, a: int, b: int, size: int, threshold: float) -> tuple[int, int] | None:
         """(good, total) slices of ``size`` seconds ending in ``(a, b]``; a slice is bad when

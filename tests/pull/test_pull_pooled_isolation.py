@@ -51,10 +51,6 @@ def test_a_forged_part_for_another_objective_is_not_credited(
     """Even when the pooled query's text check is bypassed too, the answer's series are
     credited only to the part that asked for them."""
     monkeypatch.setattr(prom, "pooled_problem", lambda *args: "")
-    # the attack fits the plain ``sum(increase(SEL[R]))``: slacode's expressions name
-    # the selector twice now (``measured_increase``), at two depths, which one injected
-    # text cannot close both; the plain shape keeps this second line of defence tested
-    monkeypatch.setattr(prom, "_inc", lambda sel: f"sum(increase({sel.strip()}[__R__]))")
     evil, victim = victim_and_attacker()
     res = pull([evil, victim], make_settings(tmp_path / "both", prometheus.url, whole_days=True),
                NOW, start=START)
