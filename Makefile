@@ -31,12 +31,13 @@ demo: $(RUN)
 serve: $(RUN)
 	$(BIN)/mkdocs serve --livereload -a 127.0.0.1:$(PORT)
 
-# The integration tests use a real Prometheus and a real headless Chromium (Debian packages).
+# The integration tests use a real Prometheus, a real VictoriaMetrics (the same figures on a
+# second Prometheus-compatible engine) and a real headless Chromium (Debian packages).
 # faketime moves the clock of the suite's second run (libfaketime; Prometheus, a Go program,
 # keeps the real clock, which the tests' pinned data does not depend on).
-SYSTEM_PACKAGES := prometheus chromium chromium-driver faketime
+SYSTEM_PACKAGES := prometheus victoria-metrics chromium chromium-driver faketime
 system-deps:
-	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || [ ! -x /usr/bin/chromium ] || ! command -v faketime >/dev/null; then \
+	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! command -v victoria-metrics >/dev/null || [ ! -x /usr/bin/chromium ] || ! command -v faketime >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages: $(SYSTEM_PACKAGES)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \

@@ -33,3 +33,4 @@ def test_the_tests_run_twice_the_second_time_400_days_ahead(tmp_path: Path) -> N
     assert len(runs) == 2, runs
     assert "faketime" not in runs[0] and "faketime -f +400d" in runs[1]
     assert "faketime" in plan.split("pytest", 1)[0]  # installed before the first run
+    assert "victoria-metrics" in plan.split("pytest", 1)[0]  # the second engine too

@@ -348,6 +348,11 @@ class _Service:
             reasons.insert(
                 0, f"data for {coverage:.1%} of the period, below the {o.min_coverage:.0%} needed"
             )
+        if verdict == "no-data":
+            # no figure beside "no data", in the results themselves (JSON, CSV, ledger):
+            # a reader of the value who skips the verdict would take a figure from part
+            # of the period, or from before an unseen outage, for the period's
+            value = budget = projection = None
         misses = list(t.misses)
         if o.kind in COUNT_KINDS and verdict in ("breached", "at-risk"):
             misses += self.bad_days(v, o, p.start, c)

@@ -12,6 +12,22 @@ pooled across objectives (``PrometheusSource.prefetch``): many expressions trave
 one query, told apart by a ``slacode_part`` label (``combined``). Counter resets are
 handled by ``increase``; an interval where the server has no samples has no data.
 
+Measurable windows, alike on every engine: an interval (or a slice) counts only where
+``total`` is observed at both its edges, with a sample in the :data:`LIVE` seconds (or
+the window's length, if shorter) up to its start and up to its end (``_edges``). Short
+of that, engines disagree (Prometheus answers nothing, VictoriaMetrics 0, or the
+requests of a whole scrape gap in the window after it), so a gap would read as zero
+traffic on one engine and not on another.
+
+Engines: every query is sent with ``nocache=1`` (:data:`NO_CACHE`: VictoriaMetrics'
+response cache otherwise moves a range query of 50 or more points onto multiples of its
+step), every value must be at an instant asked for (``_moved``: one elsewhere covers
+another interval, and the reason says so), a range query of time slices from raw
+samples spans at most :data:`SUBQUERY_POINTS` slices (VictoriaMetrics limits a
+subquery's inner points), and an answer marked ``"isPartial": true`` (VictoriaMetrics
+cluster) is a warning. Nothing else depends on the engine, and no engine is detected:
+each rule is harmless where it is not needed.
+
 Rules, per objective method:
 
 * events: ``good``/``total`` (or ``bad``/``total``, or ``good``/``bad``) selectors. An
@@ -30,7 +46,7 @@ Rules, per objective method:
   the threshold is no bucket boundary: no data in that interval, not 0 fast requests.
 * slices: a slice of length S is bad when ``bad/total > slice_threshold`` over
   ``(t-S, t]``; per interval the server counts, with subqueries ``[STEP:S]``, slices with
-  data (``count_over_time`` of ``sum(increase(total[S]))``), bad slices
+  data (``count_over_time`` of the measurable ``sum(increase(total[S]))``), bad slices
   (``sum_over_time((ratio > bool thr)[STEP:S])``) and, if needed, slices with traffic.
   A 0/0 slice counts by the objective's ``zero_traffic``: good (default), bad, or not
   at all (no-data). A slice without samples is not counted; an interval with none has
@@ -44,7 +60,7 @@ Faults: an answer that is not the API's successful JSON (HTTP error, ``status: e
 an HTML page, truncated JSON, a redirect to another host, which is never followed: the
 query and the credentials stay with the configured server) and an answer with
 ``warnings`` (Thanos, Mimir and Cortex warn when a store did not answer and the result
-is partial) leave every interval the
+is partial; VictoriaMetrics cluster sets ``isPartial``) leave every interval the
 query covered without data, with the reason; they are never cached. A pooled query
 that fails or warns is asked again per objective, so a fault or a warning marks only the
 objectives it is about. The reason says that the server warned, not what: the server's
@@ -106,14 +122,24 @@ log = logging.getLogger(__name__)
 MAX_POINTS = 11_000
 #: points per range query we ask for (a margin under the server's limit)
 CHUNK_POINTS = 10_000
+#: inner points of a subquery per range query (a margin under VictoriaMetrics' default
+#: ``-search.maxPointsPerTimeseries=30000``, which it applies to the inner expression
+#: evaluated over the whole range: a year of days holding one-minute slices is 570,000
+#: and answered HTTP 422). A range query of time slices from raw samples spans at most
+#: this many slices: 17 days of one-minute slices, 86 days of five-minute ones. The
+#: server's work is the same in fewer or more requests, so every engine gets this bound.
+SUBQUERY_POINTS = 25_000
 #: version of how answers combine into points, part of the cache key: 2 keeps ``good``
 #: series absent from an interval apart (NO_GOOD) and refuses good above total; 3 tells
 #: an absent ``good`` next to counted events (NO_GOOD) from one without (NO_GOOD_IDLE),
 #: for ``good``/``bad`` selectors and time slices too; 4 refuses negative counts (3 read
 #: them as 0, and cached such points as figures); 5: an answer's series are credited
 #: only to the part that produced them (one series per part, never summed), so points a
-#: pooled query's rewritten text may have forged before are asked for again
-RULES = 5
+#: pooled query's rewritten text may have forged before are asked for again; 6: a window
+#: (interval or slice) counts only where total is observed at both its edges, on every
+#: engine (``_edges``), so points VictoriaMetrics answered 0 (or a scrape gap's requests)
+#: for are asked for again
+RULES = 6
 
 
 # --- secrets --------------------------------------------------------------------------------
@@ -456,6 +482,11 @@ class Answer:
     labels: list[dict[str, str]] = field(default_factory=list)
 
 
+#: sent with every query: VictoriaMetrics' response cache moves a range query of 50 or
+#: more points onto multiples of its step (Berlin midnights onto UTC ones); ``nocache=1``
+#: keeps the instants asked for. Prometheus, Thanos and Mimir ignore the parameter.
+NO_CACHE = {"nocache": 1}
+
 #: redirects followed within the configured server (a proxy moving its API path)
 MAX_REDIRECTS = 3
 _PORTS = {"http": 80, "https": 443}
@@ -495,10 +526,11 @@ class PrometheusClient:
         if (end - start) // step + 1 > MAX_POINTS:
             raise ValueError("range query over the server's points limit; split it")
         return self._post("/api/v1/query_range",
-                          {"query": expr, "start": start, "end": end, "step": step}, "matrix")
+                          {"query": expr, "start": start, "end": end, "step": step,
+                           **NO_CACHE}, "matrix")
 
     def query(self, expr: str, time: int) -> Answer:
-        return self._post("/api/v1/query", {"query": expr, "time": time}, "vector")
+        return self._post("/api/v1/query", {"query": expr, "time": time, **NO_CACHE}, "vector")
 
     def _name(self) -> str:
         return f"Prometheus server {self.server.name!r}"
@@ -670,6 +702,10 @@ class PrometheusClient:
                 return Answer(error=f"{name} answered with invalid or truncated JSON")
             return Answer(error=f"{name} answered with a {ctype} body instead of the API's JSON")
         warnings = tuple(str(w) for w in doc.get("warnings") or ())
+        if doc.get("isPartial") is True:
+            # VictoriaMetrics cluster: a storage node did not answer, and it says so with
+            # this flag instead of ``warnings``; the same partial answer, the same handling
+            warnings += (PARTIAL_FLAG,)
         if doc.get("status") != "success":
             return Answer(error=f"{name} query failed{self._server_words(doc) or ''}",
                           warnings=warnings)
@@ -709,7 +745,17 @@ Combine = Callable[[dict[str, float | None]], tuple[float | None, float | None, 
 #: the ``errorType`` values of the Prometheus HTTP API: fixed words, safe to publish
 API_ERROR_TYPES = frozenset({"timeout", "canceled", "execution", "bad_data", "internal",
                              "unavailable", "not_found", "not_acceptable"})
-NO_SAMPLES = "no samples in this interval"
+#: seconds up to each edge of a window in which ``total`` must have a sample for the
+#: window to count (:func:`_edges`). Twice Prometheus's lookback of 5 minutes, so that a
+#: series scraped every 5 minutes always has one, jitter included; a shorter gap is
+#: bridged as each engine bridges it
+LIVE = 600
+#: an interval whose ``total`` is not observed at both edges (:func:`_edges`): no
+#: samples, or a scrape gap at its start or end
+NO_SAMPLES = ("not enough samples to measure this interval (total needs one in the "
+              f"{LIVE // 60} minutes up to its start and one in those up to its end)")
+#: the warning an answer marked ``"isPartial": true`` stands for (VictoriaMetrics cluster)
+PARTIAL_FLAG = "the answer is marked partial (isPartial: true)"
 NAN = "the server returned NaN for this interval"
 INF = "the server returned an infinite value for this interval"
 NEGATIVE = "the server returned a negative count for this interval"
@@ -759,6 +805,10 @@ class Plan:
     # what one expression weighs in a pooled query (``SUBQUERY_WEIGHT`` for time slices
     # evaluated from raw samples, which cost the server one evaluation per slice)
     weight: int = 1
+    # the step of a subquery (seconds; 0 = none): a range query evaluates its inner
+    # expression at every step over the whole range, which bounds the range
+    # (``SUBQUERY_POINTS``)
+    inner_step: int = 0
 
 
 _WINDOW = re.compile(r"\[__R__((?::\d+s)?)\]")
@@ -782,6 +832,9 @@ def _range(tmpl: str, seconds: int, subquery: bool, at: int | None = None) -> st
     3.x does not, and ``[3599s:300s]`` has 12 points in both."""
     length = f"{seconds - 1}s" if subquery else f"{seconds}s"
     pin = f" @ {at}" if at is not None else ""
+    edge = f"[{min(seconds, LIVE)}s]{pin}"
+    tmpl = tmpl.replace("[__EDGE__] offset __R__", f"{edge} offset {seconds}s")
+    tmpl = tmpl.replace("[__EDGE__]", edge)
     return _WINDOW.sub(lambda m: f"[{length}{m.group(1)}]{pin}", tmpl)
 
 
@@ -794,8 +847,35 @@ def combined(parts: list[tuple[str, str]]) -> str:
                        for name, expr in parts)
 
 
+def _edges(selector: str, window: str, offset: str) -> str:
+    """1 where ``selector`` is observed at both edges of the window: a sample in the
+    ``window`` up to its end, and one in the ``window`` up to its start (``offset``
+    earlier). ``window`` is :data:`LIVE`, or the window's own length when shorter.
+
+    An increase over a window is the window's count only between a sample at (or just
+    before) its start and one at (or just before) its end. Short of that the engines
+    part: without a sample in the window Prometheus answers nothing and VictoriaMetrics
+    0 (the difference of the last earlier sample to itself), so a scrape gap reads as
+    zero traffic there and a time slice in it as a slice with data; in the first window
+    after a gap Prometheus extrapolates the window's own samples and VictoriaMetrics
+    counts from the last sample before the gap, the whole gap's requests. Asked on every
+    engine, such a window is "no data" on both, and a day that holds the whole gap still
+    counts its requests, on both. Two short reads of ``total`` per window (or slice):
+    ``good`` and ``bad`` are read as before, their series adding what the engine
+    counts. In templates, ``__EDGE__`` is the pinned edge window, see :func:`_range`."""
+    sel = selector.strip()
+    return (f"count(count_over_time({sel}[{window}])) and "
+            f"count(count_over_time({sel}[{window}] offset {offset}))")
+
+
 def _inc(selector: str) -> str:
     return f"sum(increase({selector.strip()}[__R__]))"
+
+
+def _total(selector: str) -> str:
+    """``sum(increase(...))`` of the total selector where the window is observed at both
+    edges (:func:`_edges`): every other count of an interval is read next to this one."""
+    return f"{_inc(selector)} and {_edges(selector, '__EDGE__', '__R__')}"
 
 
 def _le_regex(seconds: float) -> str:
@@ -820,13 +900,16 @@ def _histogram_selectors(histogram: str, seconds: float) -> tuple[str, str]:
 
 def _events(q: PrometheusQuery) -> Plan:
     if q.total and (q.good or q.bad):
-        exprs = {"total": _inc(q.total)}
+        exprs = {"total": _total(q.total)}
         if q.good:
             exprs["good"] = _inc(q.good)
         else:
             exprs["bad"] = _inc(q.bad)
     elif q.good and q.bad:
-        exprs = {"good": _inc(q.good), "bad": _inc(q.bad)}
+        # total is good + bad: the window is observed when either is, at both edges
+        seen = (f"(({_edges(q.good, '__EDGE__', '__R__')}) or "
+                f"({_edges(q.bad, '__EDGE__', '__R__')}))")
+        exprs = {"good": f"{_inc(q.good)} and {seen}", "bad": f"{_inc(q.bad)} and {seen}"}
     else:
         raise ValueError("needs good and total, bad and total, or good and bad selectors")
 
@@ -911,16 +994,20 @@ def slice_rule(obj: Objective) -> SliceRule:
     thr = obj.slice_threshold / 100.0
     if not q.total or not (q.good or q.bad):
         raise ValueError("time slices need total and good or bad selectors")
-    tot = f"sum(increase({q.total.strip()}[{s}s]))"
+    plain = f"sum(increase({q.total.strip()}[{s}s]))"
+    # a slice has data where total is observed at both its edges, as an interval has
+    # (``_edges``); the condition is asked once per slice expression, outermost
+    seen = f"({_edges(q.total, f'{min(s, LIVE)}s', f'{s}s')})"
+    tot = f"({plain} and {seen})"
     if q.bad:
         errors = f"sum(increase({q.bad.strip()}[{s}s]))"
-        bad = f"({errors} or 0 * {tot}) / {tot}"
-        summed = f"{errors} / {tot} > bool {thr!r}"
+        bad = f"({errors} or 0 * {plain}) / {plain}"
+        summed = f"({errors} / {plain} > bool {thr!r}) and {seen}"
     else:
-        bad = f"({tot} - (sum(increase({q.good.strip()}[{s}s])) or 0 * {tot})) / {tot}"
-        summed = f"{bad} > bool {thr!r}"
-    flag = f"{bad} > bool {thr!r}"
-    traffic = f"{tot} > bool 0" if obj.zero_traffic != "good" else ""
+        bad = f"({plain} - (sum(increase({q.good.strip()}[{s}s])) or 0 * {plain})) / {plain}"
+        summed = f"({bad} > bool {thr!r}) and {seen}"
+    flag = f"({bad} > bool {thr!r}) and {seen}"
+    traffic = f"({plain} > bool 0) and {seen}" if obj.zero_traffic != "good" else ""
     digest = hashlib.sha256(f"{s}\n{flag}\n{traffic}".encode()).hexdigest()[:16]
     return SliceRule(s, flag, traffic, digest, tot, summed)
 
@@ -983,7 +1070,8 @@ def _slices(obj: Objective, recorded: bool) -> Plan:
 
     # ranges one second short (see _range): a sample at an interval's start belongs to
     # the interval before, for subqueries and recorded samples alike
-    return Plan(exprs, combine, subquery=True, weight=1 if recorded else SUBQUERY_WEIGHT)
+    return Plan(exprs, combine, subquery=True, weight=1 if recorded else SUBQUERY_WEIGHT,
+                inner_step=0 if recorded else s)
 
 
 def plan_for(obj: Objective, recorded: bool = False) -> Plan:
@@ -1252,9 +1340,12 @@ def _pooled(jobs: list[_Job]) -> list[tuple[bool, list[_Item]]]:
             if len(run) == 1:
                 odd.setdefault(cid, []).append((job, run))
                 continue
-            for i in range(0, len(run), CHUNK_POINTS):
-                chunk = run[i:i + CHUNK_POINTS]
-                length = chunk[0][1] - chunk[0][0]
+            length = run[0][1] - run[0][0]
+            size = CHUNK_POINTS
+            if job.plan.inner_step:
+                size = min(size, max(1, SUBQUERY_POINTS * job.plan.inner_step // length))
+            for i in range(0, len(run), size):
+                chunk = run[i:i + size]
                 runs.setdefault((cid, chunk[0][0], chunk[-1][1], length), []).append((job, chunk))
     asks: list[tuple[bool, list[_Item]]] = []
     for items in runs.values():
@@ -1320,11 +1411,16 @@ def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
     if uniform:
         s0, e0 = items[0][1][0]
         ans = client.query_range(query, e0, items[0][1][-1][1], e0 - s0)
+        asked = {e for _s, e in items[0][1]}  # the items share one run of intervals
     else:
-        ans = client.query(query, max(spans[-1][1] for _, spans in items))
+        at_time = max(spans[-1][1] for _, spans in items)
+        ans = client.query(query, at_time)
+        asked = {at_time}
     reason = ans.error or _unattributed(client, ans, {name for name, _ in parts})
     if pooled and (reason or ans.warnings) and not client.down:
         return _alone(uniform, items)
+    # asked alone, a server that moves instants would move them again: not asked again
+    reason = reason or _moved(client, ans, asked)
     out: list[_Answered] = []
     for k, (job, spans) in enumerate(items):
         got: dict[str, dict[int, float]] = {}
@@ -1371,6 +1467,27 @@ def _unattributed(client: PrometheusClient, ans: Answer, names: set[str]) -> str
         return (f"{client._name()} answered a series that no expression of the query "
                 "produces: not counted")
     return ""
+
+
+def _moved(client: PrometheusClient, ans: Answer, asked: set[int]) -> str:
+    """Why the values of ``ans`` are not at the instants asked for, or "".
+
+    A value stands for the interval that ends at its timestamp: one at another instant
+    covers another interval (VictoriaMetrics' response cache, without ``nocache``, moves
+    a range query onto multiples of its step, Berlin midnights onto UTC ones). Such an
+    answer is not counted, and the reason says what happened, not "no samples"."""
+    for values in ans.parts.values():
+        extra = sorted(set(values) - asked)
+        if extra:
+            near = min(asked, key=lambda t: abs(t - extra[0]))
+            return (f"{client._name()} answered for other instants than those asked for "
+                    f"({_utc(extra[0])} where {_utc(near)} was asked): not counted, since "
+                    "such a value covers another interval")
+    return ""
+
+
+def _utc(t: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
 
 def _safe_url(url: str) -> str:

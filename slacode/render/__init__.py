@@ -8,8 +8,9 @@ outside the audience can reach a page, a data file, a badge or the feed.
 
 A period judged "no data" (e.g. a series present for only part of the month) shows no
 figure, budget, margin or projection anywhere: a figure from a fraction of the period
-would look like compliance. Its coverage and reasons are shown instead; the partial
-figure stays available from ``slacode evaluate --format json``.
+would look like compliance. Its coverage and reasons are shown instead. Evaluation
+gives no figure for such a period either; a record frozen before it stopped doing so
+may hold one, which is not shown.
 """
 
 from __future__ import annotations

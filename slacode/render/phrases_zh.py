@@ -79,6 +79,11 @@ _PHRASES: list[_Phrase] = [
     _Phrase(re.compile(r"no data (\S+) to (\S+): (.+)"),
             lambda m: f"{m[1]} 至 {m[2]} 无数据：{say(m[3], 'zh')}", times=(1, 2)),
     _Phrase(re.compile(r"and (\d+) more gaps without data"), lambda m: f"另有 {m[1]} 段无数据"),
+    # the Prometheus source's reason for an interval without a measurable total
+    _Phrase(re.compile(r"not enough samples to measure this interval \(total needs one in "
+                       r"the (\d+) minutes up to its start and one in those up to its end\)"),
+            lambda m: f"样本不足，无法计量该时段（总量需在时段开始前和结束前的 {m[1]} 分钟内"
+                      "各有一个样本）"),
     _Phrase(re.compile(r"no samples in this interval"), lambda m: "该时段没有样本"),
 ]
 

@@ -197,7 +197,10 @@ def test_missing_data_is_no_data_never_met() -> None:
     data = CountSeries("svc", "availability", HOUR, pts, (gap,), as_of=start + 10 * DAY)
     (out,) = evaluate([agreement()], {("svc", "availability"): data}, now, history_months=1)
     nov = periods(out)["2026-11"]
-    assert nov.verdict == "no-data" and nov.value == 100.0
+    # the ten days measured were all good, yet no figure stands beside "no data"
+    assert (nov.verdict, nov.value, nov.margin, nov.budget) == ("no-data", None, None, None)
+    assert nov.as_dict()["value"] is None
+    assert nov.reasons[0] == "data for 33.3% of the period, below the 90% needed"
     assert nov.coverage == round(10 / 30, 6)
     assert any("connection refused" in r for r in nov.reasons)
     assert nov.as_of == "2026-11-11T00:00:00+00:00"

@@ -1,5 +1,6 @@
-"""Fixtures of the pull tests: a real Prometheus backfilled once per session, and helpers
-to build small agreements and settings by hand."""
+"""Fixtures of the pull tests: a real Prometheus backfilled once per session, a real
+VictoriaMetrics holding the same samples, and helpers to build small agreements and
+settings by hand."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from prometheus_server import (
     have_prometheus,
     write_openmetrics_by_day,
 )
+from victoria_server import VictoriaMetricsProcess, have_victoria_metrics
+
+#: the engines the figure tests run against (``engine`` fixture), with the same data
+ENGINES = ("prometheus", "victoria-metrics")
 
 
 @pytest.fixture(scope="session")
@@ -57,3 +62,25 @@ def disposable_prometheus(prom_tsdb: Path, tmp_path: Path) -> Iterator[Prometheu
         yield prom.start()
     finally:
         prom.stop()
+
+
+@pytest.fixture(scope="session")
+def victoria_metrics(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VictoriaMetricsProcess]:
+    """One VictoriaMetrics for the session, holding the samples the Prometheus fixture
+    backfills (imported once, with millisecond timestamps)."""
+    missing = have_victoria_metrics()
+    if missing:
+        pytest.skip(f"needs a real VictoriaMetrics: {missing}")
+    work = tmp_path_factory.mktemp("victoria-metrics")
+    series, _types, _ = pull_synthetic.generate()
+    with VictoriaMetricsProcess(work / "data") as vm:
+        vm.import_series(series)
+        yield vm
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> PrometheusProcess | VictoriaMetricsProcess:
+    """Each Prometheus-compatible engine in turn, serving the same synthetic samples: a
+    test of figures run against both proves slacode does not depend on one engine."""
+    return request.getfixturevalue("prometheus" if request.param == "prometheus"
+                                   else "victoria_metrics")

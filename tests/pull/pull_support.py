@@ -43,7 +43,8 @@ class FakePrometheus:
     no traffic), ``partial`` (the series exists only for the last ``partial_from`` seconds
     of the asked range), ``negative`` (the parts named in ``negative`` answer -10, the
     others 10). Like Prometheus, a range query of more than 11,000 points gets a
-    400. Records every request's headers in ``requests``.
+    400. Records every request's headers in ``requests``. ``is-partial``: a healthy
+    answer marked ``"isPartial": true``, as VictoriaMetrics cluster marks a partial one.
     """
 
     def __init__(self, mode: str) -> None:
@@ -132,6 +133,8 @@ class FakePrometheus:
                "data": {"resultType": "vector" if "time" in form else "matrix", "result": result}}
         if mode == "warnings":
             doc["warnings"] = ["partial data: store eu-1 unavailable"]
+        if mode == "is-partial":
+            doc["isPartial"] = True
         return send(200, json.dumps(doc))
 
     def close(self) -> None:

@@ -70,12 +70,21 @@ class Truth:
         i, j = (a - T0) // 60, (b - T0) // 60
         return sum(1 for k in range(max(i, 0), min(j, MINUTES) + 1) if self.scraped[k])
 
+    def measurable(self, a: int, b: int) -> bool:
+        """Whether the window ``(a, b]`` can be measured on any engine: a scrape in the ten
+        minutes (or the window, if shorter) up to its start and one in those up to its
+        end. Not so right after the scrape gap, nor in it."""
+        edge = min(600, b - a)
+        after = b - edge + 60 - (b - edge - T0) % 60  # the first scrape after b - edge
+        return self.samples_in(a - edge, a) >= 1 and self.samples_in(after, b) >= 1
+
     def slices(self, a: int, b: int, size: int, threshold: float) -> tuple[int, int] | None:
         """(good, total) slices of ``size`` seconds ending in ``(a, b]``; a slice is bad when
-        bad/total > threshold, 0/0 is good, a slice with under two scrapes has no data."""
+        bad/total > threshold, 0/0 is good, a slice that is not :meth:`measurable` has no
+        data."""
         good = total = 0
         for end in range(a + size, b + 1, size):
-            if self.samples_in(end - size, end) < 2:
+            if not self.measurable(end - size, end):
                 continue
             g, t = self.events(end - size, end)
             total += 1

@@ -49,7 +49,7 @@ def fake(request: pytest.FixtureRequest):
         ("status-error", "query failed: execution (the server's message is in the run's "
                          "log)"),
         ("nan", "the server returned NaN for this interval"),
-        ("empty", "no samples in this interval"),
+        ("empty", "not enough samples to measure this interval"),
     ],
     indirect=["fake"],
 )

@@ -68,6 +68,7 @@ def test_a_healthy_answer_is_met(fake, tmp_path) -> None:
         ("503", f"{NAME} answered HTTP 503 after 0 retries: unavailable (the server's "
                 "message is in the run's log)"),
         ("warnings", f"{NAME} warned that its answer to this query may be partial"),
+        ("is-partial", f"{NAME} warned that its answer to this query may be partial"),
     ],
     indirect=["fake"],
 )
@@ -93,6 +94,16 @@ def test_partial_data_is_marked_on_the_measurement_and_not_cached(fake, tmp_path
     assert period.verdict == "met"
 
 
+@pytest.mark.parametrize("fake", ["is-partial"], indirect=True)
+def test_an_answer_marked_partial_is_a_warning_like_any_other(fake, tmp_path) -> None:
+    """VictoriaMetrics cluster marks an answer that lacks a storage node's data with
+    ``"isPartial": true`` and sends no warning: it is treated as one."""
+    _, pulled = september(fake, tmp_path)
+    m = pulled.measurements[("api", "availability")]
+    assert m.warnings == ("the answer is marked partial (isPartial: true)",)
+    assert all(g.fault for g in m.gaps) and not any(p.has_data for p in m.points)
+
+
 @pytest.mark.parametrize("fake", ["nan"], indirect=True)
 def test_nan_samples_are_no_data(fake, tmp_path) -> None:
     period, pulled = september(fake, tmp_path)
@@ -107,7 +118,8 @@ def test_a_series_present_for_part_of_the_month_is_no_data(fake, tmp_path) -> No
     # the last five days are perfect; the month is not judged on them
     assert period.verdict == "no-data" and period.coverage == round(5 / 30, 6)
     assert period.reasons[0] == "data for 16.7% of the period, below the 90% needed"
-    assert any("no samples in this interval" in r for r in period.reasons)
+    assert any("not enough samples to measure this interval" in r for r in period.reasons)
+    assert period.value is None  # no figure beside "no data", in the JSON too
     assert period.credit is None
 
 

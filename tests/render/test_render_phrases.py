@@ -70,6 +70,9 @@ PHRASES = [
      "2026-11-20 01:00 UTC 至 2026-11-20 03:30 UTC 无数据，期间有事件未解决："
      "该数值无法反映这次故障"),
     ("and 4 more gaps without data", "另有 4 段无数据"),
+    ("not enough samples to measure this interval (total needs one in the 10 minutes up to "
+     "its start and one in those up to its end)",
+     "样本不足，无法计量该时段（总量需在时段开始前和结束前的 10 分钟内各有一个样本）"),
 ]
 
 
