@@ -42,7 +42,13 @@ from zoneinfo import ZoneInfo
 
 from slacode.alerts import calendar
 from slacode.model import Agreement, Objective, maintenance_account
-from slacode.pull.prometheus import RECORDED_BAD, RECORDED_TRAFFIC, plan_for, slice_rule
+from slacode.pull.prometheus import (
+    RECORDED_BAD,
+    RECORDED_TRAFFIC,
+    plan_for,
+    range_expr,
+    slice_rule,
+)
 from slacode.pull.rules import recording_rules
 
 #: (share of the period's budget, long window, short window, severity), SRE workbook
@@ -121,7 +127,9 @@ def _why_not(obj: Objective, server: str) -> str:
 def _events(obj: Objective) -> tuple[str, str]:
     """PromQL for bad and all events of the last 5 minutes (label-free vectors), from the
     expressions the pull sends."""
-    exprs = {k: v.replace("[__R__]", "[5m]") for k, v in plan_for(obj).exprs.items()}
+    # each in parentheses: the pull's ``total`` is ``increase(...) and <observed>``, and
+    # ``and`` binds looser than the arithmetic below
+    exprs = {k: f"({range_expr(v, 300)})" for k, v in plan_for(obj).exprs.items()}
     good, bad, total = exprs.get("good"), exprs.get("bad"), exprs.get("total")
     if total and good:
         return f"clamp_min({total} - ({good} or 0 * {total}), 0)", total

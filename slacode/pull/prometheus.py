@@ -825,7 +825,7 @@ RANGE_PARTS = 16
 SUBQUERY_WEIGHT = 8
 
 
-def _range(tmpl: str, seconds: int, subquery: bool, at: int | None = None) -> str:
+def range_expr(tmpl: str, seconds: int, subquery: bool = False, at: int | None = None) -> str:
     """Put the interval length in, and with ``at`` pin the window's end with ``@``.
 
     Subquery ranges are one second short: Prometheus 2.x includes a subquery's start,
@@ -862,7 +862,7 @@ def _edges(selector: str, window: str, offset: str) -> str:
     engine, such a window is "no data" on both, and a day that holds the whole gap still
     counts its requests, on both. Two short reads of ``total`` per window (or slice):
     ``good`` and ``bad`` are read as before, their series adding what the engine
-    counts. In templates, ``__EDGE__`` is the pinned edge window, see :func:`_range`."""
+    counts. In templates, ``__EDGE__`` is the pinned edge window, see :func:`range_expr`."""
     sel = selector.strip()
     return (f"count(count_over_time({sel}[{window}])) and "
             f"count(count_over_time({sel}[{window}] offset {offset}))")
@@ -1400,7 +1400,7 @@ def _ask(uniform: bool, items: list[_Item]) -> list[_Answered]:
         for name, tmpl in job.plan.exprs.items():
             s, e = spans[0]
             at = None if uniform else e
-            parts.append((f"{tag}.{k}.{name}", _range(tmpl, e - s, job.plan.subquery, at)))
+            parts.append((f"{tag}.{k}.{name}", range_expr(tmpl, e - s, job.plan.subquery, at)))
     query = combined(parts)
     pooled = len({id(job) for job, _ in items}) > 1
     if pooled:
