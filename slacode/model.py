@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 from slacode.durations import Duration
 
 ObjectiveKind = Literal[
-    "availability", "latency", "response-time", "resolution-time", "satisfaction"
+    "availability", "latency", "response-time", "resolution-time", "satisfaction",
+    "complaint-response", "complaint-resolution",
 ]
 WindowKind = Literal["month", "quarter", "year", "rolling"]
-SourceKind = Literal["prometheus", "file", "incidents", "survey"]
+SourceKind = Literal["prometheus", "file", "incidents", "survey", "complaints"]
 
 #: The clock id every agreement has without declaring it: all hours of all days, UTC.
 CLOCK_24X7 = "24x7"
@@ -122,7 +123,7 @@ class PrometheusQuery:
 class Source:
     kind: SourceKind
     prometheus: PrometheusQuery | None = None
-    path: str = ""  # file, incidents, survey: path relative to the project root
+    path: str = ""  # file, incidents, survey, complaints: path relative to the project root
     format: Literal["csv", "jsonl", ""] = ""  # "" means: from the file name
 
 
@@ -151,7 +152,7 @@ class Objective:
     zero_traffic: Literal["good", "bad", "no-data"] = "good"  # how a 0/0 interval counts
     # latency
     threshold: Duration | None = None  # a request is good when faster than this, e.g. 300ms
-    # response-time / resolution-time
+    # response-time / resolution-time; complaint-response / complaint-resolution (no priority)
     priority: str = ""
     within: Duration | None = None
     #: CLOCK_24X7 or a calendar id; when the YAML gives none, load takes the clock of the

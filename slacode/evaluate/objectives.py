@@ -18,11 +18,12 @@ Rules documented here because the figures depend on them:
   objective says ``no-data``; a range whose total is 0 reads 100% (``good``) or 0% (``bad``).
 * **Coverage**: seconds with data divided by the seconds of the range that had passed at
   the evaluation time, less excluded maintenance.
-* **Incidents** count in the period they were opened. One with its response (or
-  resolution) after the target, or still without it when its deadline has passed, is
-  missed; one still within its deadline is pending and not counted yet. A range
-  without counted incidents reads 100%: nothing was missed. A closed period with a
-  pending incident is not final until that incident's deadline (see ``evaluate``).
+* **Incidents** (and **complaints**, judged the same way) count in the period they were
+  opened. One with its response (or resolution) after the target, or still without it
+  when its deadline has passed, is missed; one still within its deadline is pending and
+  not counted yet. A range without counted incidents reads 100%: nothing was missed. A
+  closed period with a pending incident is not final until that incident's deadline
+  (see ``evaluate``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ from slacode.evaluate.clock import Clock, make_clock
 from slacode.evaluate.periods import iso
 from slacode.evaluate.results import Miss
 from slacode.model import CLOCK_24X7, Agreement, Objective, Span, merge, overlap
-from slacode.pull.base import CountSeries, Gap, IncidentRecords, SurveyRecords
+from slacode.pull.base import (
+    ComplaintRecords,
+    CountSeries,
+    Gap,
+    IncidentRecords,
+    SurveyRecords,
+)
 
 
 @dataclass
@@ -215,7 +222,6 @@ def incident_outcomes(
     clocks: dict[str, Clock],
 ) -> list[Outcome]:
     """Each relevant incident's outcome at ``now``, sorted by opening time."""
-    tz = ag.timezone
     out: list[Outcome] = []
     what = "first response" if objective.kind == "response-time" else "resolution"
     for inc in records.incidents:
@@ -226,38 +232,69 @@ def incident_outcomes(
         within, clock_id = incident_target(ag, objective, inc.priority)
         if within is None or inc.opened > now:
             continue
-        if clock_id not in clocks:
-            clocks[clock_id] = make_clock(ag.calendar(clock_id))
-        clock = clocks[clock_id]
-        limit = clock.span(within)
         done = inc.first_response if objective.kind == "response-time" else inc.resolved
-        hours = "" if clock_id == CLOCK_24X7 else f" of {clock_id} working time"
-        goal = within.words()
-        if hours and within.unit not in ("h", "m", "s", "ms"):
-            goal += f": {_words(limit, False)} of working time"
-        label = f"{inc.priority} incident {inc.id}"
-        if done is not None and done <= now:
-            took = clock.elapsed(inc.opened, done)
-            if took <= limit:
-                out.append(Outcome(inc.id, inc.opened, "met"))
-                continue
-            text = f"{label} {what} after {_words(took, not hours)}{hours} (target {goal})"
-            miss = Miss(text, iso(inc.opened, tz), iso(done, tz), inc.id)
-            out.append(Outcome(inc.id, inc.opened, "missed", miss))
-            continue
-        due = clock.deadline(inc.opened, limit)
-        if due is not None and now > due:
-            text = f"{label} no {what} by its deadline {iso(due, tz)} (target {goal})"
-            out.append(
-                Outcome(inc.id, inc.opened, "missed", Miss(text, iso(inc.opened, tz), "", inc.id))
-            )
-        else:
-            out.append(Outcome(inc.id, inc.opened, "pending", due=due))
+        out.append(_timed(ag, f"{inc.priority} incident {inc.id}", inc.id, inc.opened, done,
+                          what, within, clock_id, now, clocks))
     out.sort(key=lambda o: (o.opened, o.id))
     return out
 
 
-def record_coverage(rec: IncidentRecords | SurveyRecords | None, a: int, c: int) -> float:
+def complaint_outcomes(
+    ag: Agreement,
+    objective: Objective,
+    records: ComplaintRecords,
+    now: int,
+    clocks: dict[str, Clock],
+) -> list[Outcome]:
+    """Each complaint's outcome at ``now`` (acknowledged, or resolved, within the
+    objective's time on its clock), sorted by opening time: judged exactly as incidents
+    are, so a complaint still without an answer after its deadline is missed."""
+    if objective.within is None:
+        return []
+    out: list[Outcome] = []
+    ack = objective.kind == "complaint-response"
+    what = "acknowledgement" if ack else "resolution"
+    for c in records.complaints:
+        if c.opened > now:
+            continue
+        done = c.acknowledged if ack else c.resolved
+        out.append(_timed(ag, f"complaint {c.id}", c.id, c.opened, done, what,
+                          objective.within, objective.clock, now, clocks))
+    out.sort(key=lambda o: (o.opened, o.id))
+    return out
+
+
+def _timed(
+    ag: Agreement, label: str, rid: str, opened: int, done: int | None, what: str,
+    within: Duration, clock_id: str, now: int, clocks: dict[str, Clock],
+) -> Outcome:
+    """Whether ``what`` (done at ``done``, or not yet) came within ``within`` of
+    ``opened`` on the clock ``clock_id``: met, missed, or pending until its deadline."""
+    tz = ag.timezone
+    if clock_id not in clocks:
+        clocks[clock_id] = make_clock(ag.calendar(clock_id))
+    clock = clocks[clock_id]
+    limit = clock.span(within)
+    hours = "" if clock_id == CLOCK_24X7 else f" of {clock_id} working time"
+    goal = within.words()
+    if hours and within.unit not in ("h", "m", "s", "ms"):
+        goal += f": {_words(limit, False)} of working time"
+    if done is not None and done <= now:
+        took = clock.elapsed(opened, done)
+        if took <= limit:
+            return Outcome(rid, opened, "met")
+        text = f"{label} {what} after {_words(took, not hours)}{hours} (target {goal})"
+        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), iso(done, tz), rid))
+    due = clock.deadline(opened, limit)
+    if due is not None and now > due:
+        text = f"{label} no {what} by its deadline {iso(due, tz)} (target {goal})"
+        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), "", rid))
+    return Outcome(rid, opened, "pending", due=due)
+
+
+def record_coverage(
+    rec: IncidentRecords | SurveyRecords | ComplaintRecords | None, a: int, c: int
+) -> float:
     """Seconds of ``[a, c)`` the records cover, less their gaps."""
     if rec is None:
         return 0.0
@@ -270,14 +307,16 @@ def record_coverage(rec: IncidentRecords | SurveyRecords | None, a: int, c: int)
 def incident_tally(
     outcomes: list[Outcome] | None,
     opened: list[int],
-    rec: IncidentRecords | None,
+    rec: IncidentRecords | ComplaintRecords | None,
     a: int,
     c: int,
     tz: str,
+    noun: str = "incident",
 ) -> Tally:
+    """Met of counted ``noun``s (incidents or complaints) opened in ``[a, c)``."""
     tally = Tally(expected=max(0, c - a), covered=record_coverage(rec, a, c))
     if outcomes is None or rec is None:
-        tally.reasons = ["no incident records for this objective"]
+        tally.reasons = [f"no {noun} records for this objective"]
         return tally
     lo, hi = bisect_left(opened, a), bisect_left(opened, c)
     pending = 0
@@ -293,10 +332,10 @@ def incident_tally(
     if tally.covered > 0:
         tally.value = 100.0 * tally.good / tally.total if tally.total else 100.0
     if tally.total == 0 and tally.covered > 0:
-        tally.reasons.append("no incidents counted in this period")
+        tally.reasons.append(f"no {noun}s counted in this period")
     if pending:
         tally.reasons.append(
-            f"{pending} incident(s) still within their target time, not counted yet"
+            f"{pending} {noun}(s) still within their target time, not counted yet"
         )
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
     _void(tally, rec.gaps, a, c)

@@ -58,7 +58,7 @@ class Restatement:
     reason: str
 
 
-HoldKind = Literal["late-data", "no-data", "incident", "survey"]
+HoldKind = Literal["late-data", "no-data", "incident", "survey", "complaint"]
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,10 @@ class Hold:
     ``late-data``: measurements of the period's last hours may still arrive; ``no-data``:
     an objective has no data, which a failed pull would also give; ``incident``:
     ``count`` incidents opened in the period are still within their target time, so
-    their outcome is not known; ``survey``: responses dated in the period may still be
-    recorded. ``until`` is an ISO time, or "" when no deadline is in sight (an incident
-    whose business-hours clock finds no working time within its horizon).
+    their outcome is not known (``complaint``: the same for complaints); ``survey``:
+    responses dated in the period may still be recorded. ``until`` is an ISO time, or ""
+    when no deadline is in sight (an incident whose business-hours clock finds no
+    working time within its horizon).
     """
 
     kind: HoldKind

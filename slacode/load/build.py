@@ -80,9 +80,12 @@ def _source(d: dict[str, Any]) -> Source:
     return Source(kind, path=body.get("path", ""), format=body.get("format", ""))
 
 
-def _objective(d: dict[str, Any], pos: Position | None, priorities: dict[str, Any]) -> Objective:
+def _objective(
+    d: dict[str, Any], pos: Position | None, priorities: dict[str, Any], support_hours: str
+) -> Objective:
     """An objective; an incident objective without ``clock`` counts time on the clock of
-    its priority's matrix row (what the matrix promises), not on 24x7."""
+    its priority's matrix row (what the matrix promises), not on 24x7, and a complaint
+    objective on the support hours (when complaints are handled)."""
     scale = d.get("scale") or {}
     kind = d["kind"]
     method = d.get("method", "")
@@ -105,7 +108,9 @@ def _objective(d: dict[str, Any], pos: Position | None, priorities: dict[str, An
         threshold=duration(d.get("threshold")),
         priority=d.get("priority", ""),
         within=duration(d.get("within")),
-        clock=d.get("clock") or _row_clock(priorities, d.get("priority")),
+        clock=d.get("clock") or (
+            support_hours if kind.startswith("complaint-")
+            else _row_clock(priorities, d.get("priority"))),
         scale_min=float(scale.get("min", 1)),
         scale_max=float(scale.get("max", 5)),
         at_least=_float(d.get("at_least")),
@@ -200,7 +205,8 @@ def build_agreement(
         ),
         calendars=tuple(_calendar(k, v) for k, v in (data.get("calendars") or {}).items()),
         objectives=tuple(
-            _objective(o, positions.get(f"/objectives/{i}"), priorities)
+            _objective(o, positions.get(f"/objectives/{i}"), priorities,
+                       support.get("hours", CLOCK_24X7))
             for i, o in enumerate(data["objectives"])
         ),
         priorities=tuple(

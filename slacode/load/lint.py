@@ -20,7 +20,10 @@ from slacode.model import CLOCK_24X7, Agreement, Objective, maintenance_account,
 from slacode.problems import Problem, Severity
 from slacode.promql import selector_problem
 
-PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time")
+PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time",
+                 "complaint-response", "complaint-resolution")
+#: objectives judged on a clock (24x7 or a calendar): incidents and complaints
+CLOCK_KINDS = ("response-time", "resolution-time", "complaint-response", "complaint-resolution")
 _COMMON_FIELDS = {"id", "name", "description", "kind", "target", "window", "source", "resolution",
                   "min_coverage", "internal_notes"}
 _KIND_FIELDS = {
@@ -29,6 +32,8 @@ _KIND_FIELDS = {
     "response-time": {"priority", "within", "clock"},
     "resolution-time": {"priority", "within", "clock"},
     "satisfaction": {"method", "scale", "at_least", "min_responses"},
+    "complaint-response": {"within", "clock"},
+    "complaint-resolution": {"within", "clock"},
 }
 _KIND_METHODS = {"availability": ("events", "slices"), "satisfaction": ("mean", "share")}
 _KIND_SOURCES = {
@@ -37,6 +42,8 @@ _KIND_SOURCES = {
     "response-time": ("incidents",),
     "resolution-time": ("incidents",),
     "satisfaction": ("survey",),
+    "complaint-response": ("complaints",),
+    "complaint-resolution": ("complaints",),
 }
 
 
@@ -145,7 +152,7 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
                   "duplicate-objective")
         seen.setdefault(o.id, i)
         _objective(r, o, base)
-        if o.kind in ("response-time", "resolution-time"):
+        if o.kind in CLOCK_KINDS:
             check_clock(f"{base}/clock", o.clock)
     _credits(r)
     _maintenance(r)

@@ -1,4 +1,5 @@
-"""File sources: interval counts (CSV / JSON lines, optionally gzip), incidents, surveys.
+"""File sources: interval counts (CSV / JSON lines, optionally gzip), incidents, surveys,
+complaints.
 
 The embedded default the demo runs on; formats are documented in ``data/README.md``.
 Bad rows become ``path:line:col`` problems and are skipped, and the intervals a bad row
@@ -38,6 +39,8 @@ from slacode.problems import Problem
 from slacode.pull.align import request_spans
 from slacode.pull.base import (
     MAX_COUNT,
+    Complaint,
+    ComplaintRecords,
     Counts,
     CountSeries,
     Gap,
@@ -55,6 +58,9 @@ INCIDENT_FIELDS = (
     "customer_visible",
 )
 SURVEY_FIELDS = ("time", "score")
+COMPLAINT_FIELDS = (
+    "id", "service", "customer", "opened", "acknowledged", "resolved", "channel", "category",
+)
 _TRUE = {"true", "yes", "1", "y", ""}
 #: UNIX seconds as text: ASCII digits only (``str.isdigit`` also takes ``²`` and ``٣``)
 _UNIX_SECONDS = re.compile(r"-?[0-9]{1,15}")
@@ -477,6 +483,22 @@ class _FileBase:
         rows = self._once(rel, fmt, lambda: list(read_rows(path, rel, fmt, fields, required)))
         return path, rel, rows
 
+    def _rows_of(
+        self, rel: str, rows: list[tuple[int, dict[str, object]]], service: str
+    ) -> list[tuple[int, dict[str, object]]]:
+        """The rows of ``service`` and the rows of no service (and unreadable ones), in
+        file order: the file is split by service once, not scanned again per agreement
+        (a fleet's shared incidents file was 1 M row visits per pull)."""
+        index = self._by_service.get(rel)
+        if index is None:
+            index = {}
+            for line, raw in rows:
+                key = "" if "__error__" in raw else str(raw.get("service") or "").strip()
+                index.setdefault(key, []).append((line, raw))
+            self._by_service[rel] = index
+        mine, common = index.get(service, []), index.get("", [])
+        return sorted(common + mine, key=lambda r: r[0]) if mine and common else mine or common
+
 
 class FileSource(_FileBase):
     """``kind: file``: interval counts for events, latency and time-slice objectives."""
@@ -669,22 +691,6 @@ class IncidentSource(_FileBase):
                                as_of=_mtime(path, request.now))
 
 
-    def _rows_of(
-        self, rel: str, rows: list[tuple[int, dict[str, object]]], service: str
-    ) -> list[tuple[int, dict[str, object]]]:
-        """The rows of ``service`` and the rows of no service (and unreadable ones), in
-        file order: the file is split by service once, not scanned again per agreement
-        (a fleet's shared incidents file was 1 M row visits per pull)."""
-        index = self._by_service.get(rel)
-        if index is None:
-            index = {}
-            for line, raw in rows:
-                key = "" if "__error__" in raw else str(raw.get("service") or "").strip()
-                index.setdefault(key, []).append((line, raw))
-            self._by_service[rel] = index
-        mine, common = index.get(service, []), index.get("", [])
-        return sorted(common + mine, key=lambda r: r[0]) if mine and common else mine or common
-
 
 def _void(rel: str, line: int, at: int | None, start: int, end: int) -> Gap:
     """Where a refused incident or survey row may lie: at its time when that could be
@@ -751,3 +757,70 @@ class SurveySource(_FileBase):
         return SurveyRecords(agr.id, obj.id, tuple(out), request.start, end,
                              _void_gaps(void, request.start, end),
                              as_of=_mtime(path, request.now))
+
+
+class ComplaintSource(_FileBase):
+    """``kind: complaints``: complaints about the agreement's service opened in the range.
+
+    The file is read as the incident file is (and shares its rules): a ``service`` column
+    may name another agreement's rows, which are skipped; a bad row is a ``path:line:col``
+    problem and leaves the periods it may fall in without a figure; times after ``now``
+    have not happened yet.
+    """
+
+    kind = "complaints"
+
+    def fetch(self, request: PullRequest) -> ComplaintRecords:
+        obj, agr = request.objective, request.agreement
+        end = min(request.end, request.now)
+        path, rel, rows = self._records(obj, COMPLAINT_FIELDS, ("id", "opened"))
+        if isinstance(rows, str):
+            return ComplaintRecords(agr.id, obj.id, (), request.start, end,
+                                    (Gap(request.start, end, rows, fault=True),))
+        out: list[Complaint] = []
+        seen: set[str] = set()
+        void: list[Gap] = []
+        for line, raw in self._rows_of(rel, rows, agr.id):
+            opened: int | None = None
+            try:
+                if "__error__" in raw:
+                    raise RowError(str(raw["__error__"]))
+                service = str(raw.get("service") or "").strip()
+                if service and service != agr.id:
+                    continue
+                cid = str(raw.get("id") or "").strip()
+                if not cid:
+                    raise RowError("id: missing", "id")
+                opened = parse_time(raw.get("opened"), "opened")
+                acknowledged = _opt_time(raw.get("acknowledged"), "acknowledged")
+                resolved = _opt_time(raw.get("resolved"), "resolved")
+                for name, t in (("acknowledged", acknowledged), ("resolved", resolved)):
+                    if t is not None and t < opened:
+                        raise RowError(f"{name} is before opened", name)
+                if cid in seen:
+                    raise RowError(f"id: duplicate complaint {cid!r}", "id")
+            except RowError as exc:
+                self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if str(raw.get("service") or "").strip() not in ("", agr.id):
+                    continue  # an unreadable row of another service: not this one's doubt
+                if opened is None:
+                    with contextlib.suppress(RowError):
+                        opened = parse_time(raw.get("opened"), "opened")
+                void.append(_void(rel, line, opened, request.start, end))
+                continue
+            seen.add(cid)
+            if not request.start <= opened < end:
+                continue
+            out.append(Complaint(
+                id=cid, opened=opened,
+                acknowledged=acknowledged if acknowledged is not None
+                and acknowledged <= request.now else None,
+                resolved=resolved if resolved is not None and resolved <= request.now else None,
+                customer=str(raw.get("customer") or "").strip(),
+                channel=str(raw.get("channel") or "").strip(),
+                category=str(raw.get("category") or "").strip(),
+            ))
+        out.sort(key=lambda c: (c.opened, c.id))
+        return ComplaintRecords(agr.id, obj.id, tuple(out), request.start, end,
+                                _void_gaps(void, request.start, end),
+                                as_of=_mtime(path, request.now))

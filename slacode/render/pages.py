@@ -146,7 +146,8 @@ class Words:
             return t("obj.availability.events", lang)
         if o.kind == "latency":
             return t("obj.latency", lang, threshold=self.dur(o.threshold))
-        if o.kind in ("response-time", "resolution-time"):
+        if o.kind in ("response-time", "resolution-time", "complaint-response",
+                      "complaint-resolution"):
             return t(
                 "obj." + o.kind,
                 lang,
@@ -224,7 +225,7 @@ def budget_share(p: PeriodResult) -> float | None:
 
 
 #: budgets counted in things that happen whole: a fraction of an incident says nothing
-_WHOLE = frozenset({"incidents", "responses"})
+_WHOLE = frozenset({"incidents", "responses", "complaints"})
 
 
 def budget_phrase(p: PeriodResult, language: str) -> str | None:
@@ -282,6 +283,8 @@ class Page:
     dependencies: list[Agreement]
     history: Sequence[Any] = ()  # slacode.history.ChangeEntry, newest first
     incidents: Sequence[Any] = ()
+    #: complaint records (``slacode.pull.base.Complaint``); only their monthly counts show
+    complaints: Sequence[Any] = ()
     restatements: Sequence[Any] = ()
     internal: bool = False
     coming: Sequence[Coming] = ()  # versions merged for later, soonest first
@@ -645,6 +648,32 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             for i in incidents
         ))
 
+    def complaint_rows(complaints: Sequence[Any]) -> Markup:
+        """How many complaints came in each month of the agreement's timezone (newest
+        first), and by which channel and about what: the count the policy asks to show.
+        Who complained is never shown; the records stay with the provider."""
+        months: dict[str, list[Any]] = {}
+        for c in complaints:
+            month = datetime.fromtimestamp(c.opened, tz=zone).strftime("%Y-%m")
+            months.setdefault(month, []).append(c)
+        def tally(values: list[str]) -> str:
+            """One line per channel (category) with its count: a list of them joined by
+            commas wrapped into an unreadable column on a phone."""
+            counts: dict[str, int] = {}
+            for v in values:
+                if v:
+                    counts[v] = counts.get(v, 0) + 1
+            return "<br>".join(f"{escape.text(k)}&nbsp;{n}"
+                               for k, n in sorted(counts.items())) or "—"
+
+        return Markup("".join(
+            f'<tr data-period="{escape.text(m)}"><th scope="row">{escape.text(m)}</th>'
+            f'<td class="slc-num">{len(cs)}</td>'
+            f"<td>{tally([c.channel for c in cs])}</td>"
+            f"<td>{tally([c.category for c in cs])}</td></tr>\n"
+            for m, cs in sorted(months.items(), reverse=True)[:13]
+        ))
+
     def maint_table(windows: Sequence[Maintenance]) -> Markup:
         head = "".join(
             f'<th scope="col">{escape.text(t(k, language))}</th>'
@@ -732,6 +761,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             credit_text=credit_text,
             period_rows=period_rows,
             incident_rows=incident_rows,
+            complaint_rows=complaint_rows,
             maint_table=maint_table,
             calendar_text=calendar_text,
             hours_text=hours_text,

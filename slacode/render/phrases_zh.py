@@ -37,7 +37,7 @@ def _label(priority: str, incident: str) -> str:
     return f"{priority} 事件 {'（未公开）' if incident == '(not public)' else incident}"
 
 
-_WHAT = {"first response": "首次响应", "resolution": "解决"}
+_WHAT = {"first response": "首次响应", "resolution": "解决", "acknowledgement": "确认受理"}
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,17 @@ _PHRASES: list[_Phrase] = [
                        r"(\S+) \(target (.+)\)"),
             lambda m: f"{_label(m[1], m[2])} 未在截止时间 {m[4]} 前完成{_WHAT[m[3]]}"
                       f"（目标 {_span(m[5])}）", times=(4,)),
+    _Phrase(re.compile(r"complaint (.+?) (acknowledgement|resolution) after (.+) \(target (.+)\)"),
+            lambda m: f"投诉 {m[1]} {_WHAT[m[2]]}用时 {_span(m[3])}（目标 {_span(m[4])}）"),
+    _Phrase(re.compile(r"complaint (.+?) no (acknowledgement|resolution) by its deadline "
+                       r"(\S+) \(target (.+)\)"),
+            lambda m: f"投诉 {m[1]} 未在截止时间 {m[3]} 前完成{_WHAT[m[2]]}"
+                      f"（目标 {_span(m[4])}）", times=(3,)),
     _Phrase(re.compile(r"no incidents counted in this period"), lambda m: "本周期没有计入的事件"),
+    _Phrase(re.compile(r"no complaints counted in this period"), lambda m: "本周期没有计入的投诉"),
+    _Phrase(re.compile(r"no complaint records for this objective"), lambda m: "该指标没有投诉记录"),
+    _Phrase(re.compile(r"(\d+) complaint\(s\) still within their target time, not counted yet"),
+            lambda m: f"{m[1]} 件投诉仍在目标时间内，尚未计入"),
     _Phrase(re.compile(r"no measurements for this objective"), lambda m: "该指标没有度量数据"),
     _Phrase(re.compile(r"no incident records for this objective"), lambda m: "该指标没有事件记录"),
     _Phrase(re.compile(r"no survey records for this objective"), lambda m: "该指标没有调查记录"),
@@ -135,6 +145,7 @@ _PERIOD_ZH = {"monthly": "月度", "quarterly": "季度", "yearly": "年度"}
 _KIND_ZH = {"availability": "可用性", "latency": "延迟", "response": "响应",
             "resolution": "解决", "satisfaction": "满意度"}
 _MEASURE_ZH = {"availability": "可用性", "latency": "延迟", "response-time": "响应时间",
+               "complaint-response": "投诉受理时间", "complaint-resolution": "投诉解决时间",
                "resolution-time": "解决时间", "satisfaction": "满意度"}
 _METHOD_ZH = {"events": "按请求计", "slices": "按时间片计", "mean": "平均分",
               "share": "达标占比", "default": "默认"}

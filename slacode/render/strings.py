@@ -125,6 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "budget_unit.slices": {"en": "slices", "zh": "个时间片"},
     "budget_unit.responses": {"en": "responses", "zh": "份回复"},
     "budget_unit.incidents": {"en": "incidents", "zh": "个事件"},
+    "budget_unit.complaints": {"en": "complaints", "zh": "件投诉"},
     "svc.budget_none": {"en": "No error budget for this period", "zh": "本周期无错误预算"},
     "svc.burn": {"en": "burn rate {rate}", "zh": "消耗速率 {rate}"},
     "common.clause_sep": {"en": ", ", "zh": "，"},  # between parts of one sentence
@@ -156,6 +157,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.inc_response": {"en": "First response", "zh": "首次响应"},
     "svc.inc_resolved": {"en": "Resolved", "zh": "解决时间"},
     "svc.inc_title": {"en": "Summary", "zh": "摘要"},
+    "svc.complaints_received": {"en": "Complaints received", "zh": "收到的投诉"},
+    "svc.cmp_count": {"en": "Complaints", "zh": "投诉数"},
+    "svc.cmp_channel": {"en": "By channel", "zh": "按渠道"},
+    "svc.cmp_category": {"en": "By category", "zh": "按类别"},
     "svc.maintenance": {"en": "Maintenance", "zh": "维护"},
     "svc.maint_upcoming": {"en": "Upcoming maintenance", "zh": "即将进行的维护"},
     "svc.maint_past": {"en": "Past maintenance windows", "zh": "历史维护窗口"},
@@ -290,6 +295,8 @@ STRINGS: dict[str, dict[str, str]] = {
                          "zh": "尚无数据，迟到的数据仍可能改变结果"},
     "svc.hold.incident": {"en": "{n} incident(s) still within their target time",
                           "zh": "{n} 个事件仍在目标时间内"},
+    "svc.hold.complaint": {"en": "{n} complaint(s) still within their target time",
+                           "zh": "{n} 件投诉仍在目标时间内"},
     "svc.hold.survey": {"en": "survey responses for it may still be recorded",
                         "zh": "该周期的满意度调查回复仍可能被记录"},
     "svc.hold.sep": {"en": "; ", "zh": "；"},
@@ -332,6 +339,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "obj.resolution-time": {
         "en": "{priority} incidents resolved within {within} ({clock})",
         "zh": "{priority} 事件在 {within} 内解决（{clock}）",
+    },
+    "obj.complaint-response": {
+        "en": "Complaints acknowledged within {within} ({clock})",
+        "zh": "投诉在 {within} 内确认受理（{clock}）",
+    },
+    "obj.complaint-resolution": {
+        "en": "Complaints resolved within {within} ({clock})",
+        "zh": "投诉在 {within} 内解决（{clock}）",
     },
     "obj.satisfaction.mean": {
         "en": "Mean satisfaction score ({min}–{max}), at least {n} responses",

@@ -70,6 +70,16 @@ PHRASES = [
      "2026-11-20 01:00 UTC 至 2026-11-20 03:30 UTC 无数据，期间有事件未解决："
      "该数值无法反映这次故障"),
     ("and 4 more gaps without data", "另有 4 段无数据"),
+    ("complaint CMP-112 acknowledgement after 14 hours 25 minutes of de-business working "
+     "time (target 1 day: 8 hours of working time)",
+     "投诉 CMP-112 确认受理用时 14 小时 25 分钟（de-business 工作时间）"
+     "（目标 1 天，即 8 小时 工作时间）"),
+    ("complaint CMP-3 no resolution by its deadline 2026-11-20T10:00:00+01:00 (target 2 weeks)",
+     "投诉 CMP-3 未在截止时间 2026-11-20 10:00 UTC+01:00 前完成解决（目标 2 周）"),
+    ("no complaints counted in this period", "本周期没有计入的投诉"),
+    ("no complaint records for this objective", "该指标没有投诉记录"),
+    ("1 complaint(s) still within their target time, not counted yet",
+     "1 件投诉仍在目标时间内，尚未计入"),
 ]
 
 
@@ -84,6 +94,8 @@ SHOWN_IN_ENGLISH = {
         ("no data from 2026-11-20T09", "no data from 2026-11-20 09:00 UTC+08:00 to 2026-11-20 "
                                        "11:30 UTC+08:00 while a P1 incident was open: the "
                                        "figure cannot show that outage"),
+        ("complaint CMP-3", "complaint CMP-3 no resolution by its deadline 2026-11-20 10:00 "
+                            "UTC+01:00 (target 2 weeks)"),
         ("no data from 2026-11-20T01", "no data from 2026-11-20 01:00 UTC to 2026-11-20 03:30 "
                                        "UTC while an incident was open: the figure cannot "
                                        "show that outage"),
