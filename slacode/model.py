@@ -19,7 +19,7 @@ from slacode.durations import Duration
 
 ObjectiveKind = Literal[
     "availability", "latency", "response-time", "resolution-time", "satisfaction",
-    "complaint-response", "complaint-resolution",
+    "complaint-response", "complaint-resolution", "recovery-time", "recovery-point",
 ]
 WindowKind = Literal["month", "quarter", "year", "rolling"]
 SourceKind = Literal["prometheus", "file", "incidents", "survey", "complaints"]
@@ -240,6 +240,9 @@ class Continuity:
     rpo: Duration | None = None
     contacts: tuple[Contact, ...] = ()
     plans: tuple[str, ...] = ()
+    #: priorities (keys of the matrix) whose incidents count as disasters: each is judged
+    #: against ``rto`` and ``rpo`` by the recovery-time and recovery-point objectives
+    priorities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from slacode.evaluate.objectives import (
     incident_outcomes,
     incident_tally,
     ratio_value,
+    recovery_outcomes,
     survey_method,
     survey_tally,
 )
@@ -72,6 +73,7 @@ from slacode.evaluate.results import (
     DailyValue,
     Hold,
     HoldKind,
+    IncidentVerdict,
     Miss,
     PeriodResult,
     ServiceResults,
@@ -102,6 +104,8 @@ RECENT = 7 * DAY
 COUNT_KINDS = ("availability", "latency")
 #: judged per complaint, as incident objectives are per incident
 COMPLAINT_KINDS = ("complaint-response", "complaint-resolution")
+#: judged per incident of ``continuity.priorities`` against the RTO and RPO
+RECOVERY_KINDS = ("recovery-time", "recovery-point")
 #: every closed period is final no sooner than this after its end (late measurements)
 LATE_DATA_GRACE = DAY
 #: a closed period with no data is final no sooner than this after its end
@@ -282,6 +286,8 @@ class _Service:
             clocks = self._clocks.setdefault((v.version, o.id), {})
             if isinstance(m, ComplaintRecords):
                 outs = complaint_outcomes(v, o, m, self.now, clocks)
+            elif o.kind in RECOVERY_KINDS:
+                outs = recovery_outcomes(v, o, m, self.now, clocks)
             else:
                 outs = incident_outcomes(v, o, m, self.now, clocks)
             self._outcomes[key] = (outs, [x.opened for x in outs])
@@ -528,12 +534,15 @@ class _Service:
         daily: dict[str, tuple[DailyValue, ...]] = {}
         now_version = self.in_force(self.now)
         as_ofs = []
+        verdicts: list[IncidentVerdict] = []
         for order, oid in enumerate(self.objective_ids()):
             for p, v, o in self.plan(oid):
                 rows.append(_Row(self.period_result(p, v, o), v.depends_on, o.kind, order))
             o_now = now_version.objective(oid)
             if o_now is not None:
                 daily[oid] = self.daily(now_version, o_now)
+            if o_now is not None and o_now.kind in RECOVERY_KINDS:
+                verdicts += self.incident_verdicts(now_version, o_now)
             m = self.measurement(oid)
             a = getattr(m, "as_of", None)
             if a is not None:
@@ -545,8 +554,16 @@ class _Service:
             evaluated_at=iso(self.now, self.tz),
             periods=(),
             daily=daily,
+            incident_verdicts=tuple(verdicts),
         )
         return res, rows
+
+    def incident_verdicts(self, v: Agreement, o: Objective) -> list[IncidentVerdict]:
+        """Each judged incident's verdict under ``o``, for the page's incident table."""
+        outs, _opened, _rec = self.outcomes(v, o)
+        return [IncidentVerdict(o.id, o.kind, x.id, x.status,
+                                x.miss.what if x.miss is not None else x.reason)
+                for x in outs or ()]
 
 
 def _day_figures(

@@ -184,9 +184,10 @@ def count_tally(
 class Outcome:
     id: str
     opened: int
-    status: str  # met | missed | pending
+    status: str  # met | missed | pending | unknown (a fact it is judged by was not recorded)
     miss: Miss | None = None
     due: int | None = None  # pending: the deadline, when its outcome will be known at the latest
+    reason: str = ""  # unknown: what was not recorded
 
 
 def _words(seconds: float, days: bool = True) -> str:
@@ -264,6 +265,57 @@ def complaint_outcomes(
     return out
 
 
+def recovery_outcomes(
+    ag: Agreement,
+    objective: Objective,
+    records: IncidentRecords,
+    now: int,
+    clocks: dict[str, Clock],
+) -> list[Outcome]:
+    """Each incident of ``continuity.priorities`` judged against the RTO (restored within,
+    on the objective's clock; an incident resolved without a restoration time was
+    restored by then at the latest) or the RPO (data lost at most). Data loss not recorded
+    once service is back (or once the RTO has passed without restoration) is ``unknown``:
+    the period gets no figure, since "not recorded" is not "nothing lost"."""
+    rto = objective.within if objective.kind == "recovery-time" else None
+    rto = rto or ag.continuity.rto
+    out: list[Outcome] = []
+    for inc in records.incidents:
+        if inc.service not in ("", ag.id) or inc.priority not in ag.continuity.priorities:
+            continue
+        if inc.opened > now:
+            continue
+        label = f"{inc.priority} incident {inc.id}"
+        back = inc.restored if inc.restored is not None else inc.resolved
+        if objective.kind == "recovery-time":
+            if rto is not None and not rto.is_calendar:
+                out.append(_timed(ag, label, inc.id, inc.opened, back, "service restoration",
+                                  rto, objective.clock, now, clocks))
+            continue
+        rpo = objective.within or ag.continuity.rpo
+        if rpo is None or rpo.is_calendar:
+            continue
+        tz = ag.timezone
+        if inc.data_lost is not None:
+            if inc.data_lost <= rpo.seconds:
+                out.append(Outcome(inc.id, inc.opened, "met"))
+            else:
+                text = (f"{label} lost {_words(inc.data_lost)} of data "
+                        f"(target at most {rpo.words()})")
+                end = "" if back is None else iso(back, tz)
+                out.append(Outcome(inc.id, inc.opened, "missed",
+                                   Miss(text, iso(inc.opened, tz), end, inc.id)))
+            continue
+        due = None if rto is None or rto.is_calendar else int(inc.opened + rto.seconds)
+        if back is not None or (due is not None and now > due):
+            out.append(Outcome(inc.id, inc.opened, "unknown",
+                               reason=f"{label}: no data loss recorded"))
+        else:
+            out.append(Outcome(inc.id, inc.opened, "pending", due=due))
+    out.sort(key=lambda o: (o.opened, o.id))
+    return out
+
+
 def _timed(
     ag: Agreement, label: str, rid: str, opened: int, done: int | None, what: str,
     within: Duration, clock_id: str, now: int, clocks: dict[str, Clock],
@@ -320,9 +372,13 @@ def incident_tally(
         return tally
     lo, hi = bisect_left(opened, a), bisect_left(opened, c)
     pending = 0
+    unknown: list[str] = []
     for o in outcomes[lo:hi]:
         if o.status == "pending":
             pending += 1
+            continue
+        if o.status == "unknown":
+            unknown.append(o.reason)
             continue
         tally.total += 1
         if o.status == "met":
@@ -339,6 +395,9 @@ def incident_tally(
         )
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
     _void(tally, rec.gaps, a, c)
+    if unknown:  # a fact not recorded is never counted as met
+        tally.value = None
+        tally.reasons[:0] = unknown
     return tally
 
 

@@ -237,6 +237,7 @@ def build_agreement(
             contacts=tuple(Contact(c["name"], c.get("contact", ""), c.get("role", ""))
                            for c in continuity.get("contacts", ())),
             plans=tuple(continuity.get("plans", ())),
+            priorities=tuple(continuity.get("priorities", ())),
         ),
         contract=Contract(
             reference=contract.get("reference", ""),

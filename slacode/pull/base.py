@@ -83,6 +83,8 @@ class Incident:
     title: str = ""
     customer_visible: bool = True
     service: str = ""  # records files may hold several services; "" = the objective's own
+    restored: int | None = None  # when service was restored (recovery-time); None = not said
+    data_lost: float | None = None  # seconds of data lost (recovery-point); None = not said
 
 
 @dataclass(frozen=True)

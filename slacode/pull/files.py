@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from slacode.config import Settings
+from slacode.durations import Duration
 from slacode.model import FIRST_YEAR, LAST_YEAR, TIME_RANGE, Objective
 from slacode.problems import Problem
 from slacode.pull.align import request_spans
@@ -55,7 +56,7 @@ from slacode.pull.prometheus import add_gap
 COUNT_FIELDS = ("start", "good", "total")
 INCIDENT_FIELDS = (
     "id", "service", "priority", "opened", "first_response", "resolved", "title",
-    "customer_visible",
+    "customer_visible", "restored", "data_lost",
 )
 SURVEY_FIELDS = ("time", "score")
 COMPLAINT_FIELDS = (
@@ -617,6 +618,23 @@ def _bool(value: object, name: str) -> bool:
     raise RowError(f"{name}: {value!r} is not true or false", name)
 
 
+def _data_lost(value: object) -> float | None:
+    """Seconds of data an incident lost: a duration (``0s``, ``15m``, ``2h``; ``0`` for
+    none), or None when the field is empty (not known, which is never "none lost")."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if text == "0":
+        return 0.0
+    try:
+        d = Duration.parse(text)
+        if d.is_calendar:
+            raise ValueError(f"{d} has no fixed length")
+        return d.seconds
+    except ValueError as exc:
+        raise RowError(f"data_lost: {exc}", "data_lost") from None
+
+
 class IncidentSource(_FileBase):
     """``kind: incidents``: incident records of the agreement's service opened in the range.
 
@@ -654,9 +672,12 @@ class IncidentSource(_FileBase):
                 opened = parse_time(raw.get("opened"), "opened")
                 first = _opt_time(raw.get("first_response"), "first_response")
                 resolved = _opt_time(raw.get("resolved"), "resolved")
-                for name, t in (("first_response", first), ("resolved", resolved)):
+                restored = _opt_time(raw.get("restored"), "restored")
+                for name, t in (("first_response", first), ("resolved", resolved),
+                                ("restored", restored)):
                     if t is not None and t < opened:
                         raise RowError(f"{name} is before opened", name)
+                lost = _data_lost(raw.get("data_lost"))
                 visible = _bool(raw.get("customer_visible"), "customer_visible")
                 if iid in seen:
                     raise RowError(f"id: duplicate incident {iid!r}", "id")
@@ -684,6 +705,8 @@ class IncidentSource(_FileBase):
                 first_response=first if first is not None and first <= request.now else None,
                 resolved=resolved if resolved is not None and resolved <= request.now else None,
                 title=str(raw.get("title") or ""), customer_visible=visible, service=service,
+                restored=restored if restored is not None and restored <= request.now else None,
+                data_lost=lost,
             ))
         out.sort(key=lambda i: (i.opened, i.id))
         return IncidentRecords(agr.id, obj.id, tuple(out), request.start, end,

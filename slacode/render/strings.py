@@ -157,6 +157,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.inc_response": {"en": "First response", "zh": "首次响应"},
     "svc.inc_resolved": {"en": "Resolved", "zh": "解决时间"},
     "svc.inc_title": {"en": "Summary", "zh": "摘要"},
+    "svc.recovery.recovery-time": {"en": "RTO", "zh": "RTO"},
+    "svc.recovery.recovery-point": {"en": "RPO", "zh": "RPO"},
+    "svc.outcome.met": {"en": "met", "zh": "达成"},
+    "svc.outcome.missed": {"en": "missed", "zh": "未达成"},
+    "svc.outcome.pending": {"en": "pending", "zh": "待定"},
+    "svc.outcome.unknown": {"en": "not recorded", "zh": "未记录"},
     "svc.complaints_received": {"en": "Complaints received", "zh": "收到的投诉"},
     "svc.cmp_count": {"en": "Complaints", "zh": "投诉数"},
     "svc.cmp_channel": {"en": "By channel", "zh": "按渠道"},
@@ -347,6 +353,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "obj.complaint-resolution": {
         "en": "Complaints resolved within {within} ({clock})",
         "zh": "投诉在 {within} 内解决（{clock}）",
+    },
+    "obj.recovery-time": {
+        "en": "{priority} incidents: service restored within {within} (RTO)",
+        "zh": "{priority} 事件：在 {within} 内恢复服务（RTO）",
+    },
+    "obj.recovery-point": {
+        "en": "{priority} incidents: at most {within} of data lost (RPO)",
+        "zh": "{priority} 事件：数据丢失不超过 {within}（RPO）",
     },
     "obj.satisfaction.mean": {
         "en": "Mean satisfaction score ({min}–{max}), at least {n} responses",

@@ -80,6 +80,11 @@ PHRASES = [
     ("no complaint records for this objective", "该指标没有投诉记录"),
     ("1 complaint(s) still within their target time, not counted yet",
      "1 件投诉仍在目标时间内，尚未计入"),
+    ("P1 incident ACME-INC-8 service restoration after 4 hours 45 minutes (target 4 hours)",
+     "P1 事件 ACME-INC-8 恢复服务用时 4 小时 45 分钟（目标 4 小时）"),
+    ("P1 incident ACME-INC-8 lost 40 minutes of data (target at most 15 minutes)",
+     "P1 事件 ACME-INC-8 丢失 40 分钟 的数据（目标不超过 15 分钟）"),
+    ("P1 incident INC-8: no data loss recorded", "P1 事件 INC-8：未记录数据丢失量"),
 ]
 
 
