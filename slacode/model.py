@@ -20,6 +20,7 @@ from slacode.durations import Duration
 ObjectiveKind = Literal[
     "availability", "latency", "response-time", "resolution-time", "satisfaction",
     "complaint-response", "complaint-resolution", "recovery-time", "recovery-point",
+    "escalation",
 ]
 WindowKind = Literal["month", "quarter", "year", "rolling"]
 SourceKind = Literal["prometheus", "file", "incidents", "survey", "complaints"]

@@ -53,6 +53,7 @@ from slacode.evaluate.objectives import (
     Tally,
     complaint_outcomes,
     count_tally,
+    escalation_outcomes,
     incident_outcomes,
     incident_tally,
     ratio_value,
@@ -106,6 +107,8 @@ COUNT_KINDS = ("availability", "latency")
 COMPLAINT_KINDS = ("complaint-response", "complaint-resolution")
 #: judged per incident of ``continuity.priorities`` against the RTO and RPO
 RECOVERY_KINDS = ("recovery-time", "recovery-point")
+#: objectives whose verdict per incident the page shows beside the incident
+PER_INCIDENT_KINDS = (*RECOVERY_KINDS, "escalation")
 #: every closed period is final no sooner than this after its end (late measurements)
 LATE_DATA_GRACE = DAY
 #: a closed period with no data is final no sooner than this after its end
@@ -288,6 +291,8 @@ class _Service:
                 outs = complaint_outcomes(v, o, m, self.now, clocks)
             elif o.kind in RECOVERY_KINDS:
                 outs = recovery_outcomes(v, o, m, self.now, clocks)
+            elif o.kind == "escalation":
+                outs = escalation_outcomes(v, o, m, self.now, clocks)
             else:
                 outs = incident_outcomes(v, o, m, self.now, clocks)
             self._outcomes[key] = (outs, [x.opened for x in outs])
@@ -541,7 +546,7 @@ class _Service:
             o_now = now_version.objective(oid)
             if o_now is not None:
                 daily[oid] = self.daily(now_version, o_now)
-            if o_now is not None and o_now.kind in RECOVERY_KINDS:
+            if o_now is not None and o_now.kind in PER_INCIDENT_KINDS:
                 verdicts += self.incident_verdicts(now_version, o_now)
             m = self.measurement(oid)
             a = getattr(m, "as_of", None)

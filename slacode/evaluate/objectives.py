@@ -316,6 +316,69 @@ def recovery_outcomes(
     return out
 
 
+def escalation_outcomes(
+    ag: Agreement,
+    objective: Objective,
+    records: IncidentRecords,
+    now: int,
+    clocks: dict[str, Clock],
+) -> list[Outcome]:
+    """Each incident (of the objective's priority, or all) checked against every
+    escalation level with an ``after``: an incident still unresolved that long after it
+    opened (on the objective's clock) must have reached the level by then. Reaching it
+    later is a late escalation, not reaching it at all a missing one; either misses the
+    incident (the first such level is named). A level whose time is still ahead while the
+    incident is open leaves the incident pending until then."""
+    levels = sorted((e for e in ag.escalation if e.after is not None and not e.after.is_calendar),
+                    key=lambda e: e.level)
+    if not levels:
+        return []
+    tz = ag.timezone
+    if objective.clock not in clocks:
+        clocks[objective.clock] = make_clock(ag.calendar(objective.clock))
+    clock = clocks[objective.clock]
+    out: list[Outcome] = []
+    for inc in records.incidents:
+        if inc.service not in ("", ag.id) or inc.opened > now:
+            continue
+        if objective.priority and inc.priority != objective.priority:
+            continue
+        reached = dict(inc.escalations)
+        label = f"{inc.priority} incident {inc.id}"
+        miss: Miss | None = None
+        due_next: int | None = None
+        for e in levels:
+            due = clock.deadline(inc.opened, clock.span(e.after))  # type: ignore[arg-type]
+            if due is None or (inc.resolved is not None and inc.resolved <= due):
+                continue  # resolved in time: this level was never needed
+            name = f"level {e.level}" + (f" ({e.name})" if e.name else "")
+            goal = e.after.words()  # type: ignore[union-attr]
+            at = reached.get(e.level)
+            if at is not None and at <= due:
+                continue
+            if at is not None:
+                took = clock.elapsed(inc.opened, at)
+                hours = "" if objective.clock == CLOCK_24X7 else (
+                    f" of {objective.clock} working time")
+                text = (f"{label} escalated to {name} after {_words(took, not hours)}{hours} "
+                        f"(target {goal})")
+                miss = Miss(text, iso(inc.opened, tz), iso(at, tz), inc.id)
+                break
+            if now > due:
+                text = f"{label} not escalated to {name} by {iso(due, tz)} (target {goal})"
+                miss = Miss(text, iso(inc.opened, tz), "", inc.id)
+                break
+            due_next = due if due_next is None else min(due_next, due)
+        if miss is not None:
+            out.append(Outcome(inc.id, inc.opened, "missed", miss))
+        elif due_next is not None:
+            out.append(Outcome(inc.id, inc.opened, "pending", due=due_next))
+        else:
+            out.append(Outcome(inc.id, inc.opened, "met"))
+    out.sort(key=lambda o: (o.opened, o.id))
+    return out
+
+
 def _timed(
     ag: Agreement, label: str, rid: str, opened: int, done: int | None, what: str,
     within: Duration, clock_id: str, now: int, clocks: dict[str, Clock],

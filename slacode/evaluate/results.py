@@ -155,11 +155,12 @@ class DailyValue:
 
 @dataclass(frozen=True)
 class IncidentVerdict:
-    """How one incident fared against one per-incident objective (recovery time or point):
+    """How one incident fared against one per-incident objective (recovery time or point,
+    escalation):
     what the page shows beside the incident, met ones included."""
 
     objective: str
-    kind: str  # the objective's kind: recovery-time (RTO) or recovery-point (RPO)
+    kind: str  # the objective's kind: recovery-time (RTO), recovery-point (RPO), escalation
     incident: str
     status: str  # met | missed | pending | unknown (what it is judged by was not recorded)
     what: str = ""  # missed: what was missed; unknown: what was not recorded
@@ -173,7 +174,7 @@ class ServiceResults:
     periods: tuple[PeriodResult, ...]  # every objective, every period, oldest first
     daily: dict[str, tuple[DailyValue, ...]]  # objective id -> last 90 days
     current: tuple[PeriodResult, ...] = ()  # each objective's open period
-    #: per incident, under the recovery objectives of the version in force now
+    #: per incident, under the recovery and escalation objectives of the version in force now
     incident_verdicts: tuple[IncidentVerdict, ...] = ()
 
     def for_objective(self, objective: str) -> tuple[PeriodResult, ...]:

@@ -21,9 +21,11 @@ from slacode.problems import Problem, Severity
 from slacode.promql import selector_problem
 
 PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time",
-                 "complaint-response", "complaint-resolution", "recovery-time", "recovery-point")
+                 "complaint-response", "complaint-resolution", "recovery-time", "recovery-point",
+                 "escalation")
 #: objectives judged on a clock (24x7 or a calendar): incidents and complaints
-CLOCK_KINDS = ("response-time", "resolution-time", "complaint-response", "complaint-resolution")
+CLOCK_KINDS = ("response-time", "resolution-time", "complaint-response", "complaint-resolution",
+               "escalation")
 _COMMON_FIELDS = {"id", "name", "description", "kind", "target", "window", "source", "resolution",
                   "min_coverage", "internal_notes"}
 _KIND_FIELDS = {
@@ -36,6 +38,7 @@ _KIND_FIELDS = {
     "complaint-resolution": {"within", "clock"},
     "recovery-time": {"within"},
     "recovery-point": {"within"},
+    "escalation": {"priority", "clock"},
 }
 _KIND_METHODS = {"availability": ("events", "slices"), "satisfaction": ("mean", "share")}
 _KIND_SOURCES = {
@@ -48,6 +51,7 @@ _KIND_SOURCES = {
     "complaint-resolution": ("complaints",),
     "recovery-time": ("incidents",),
     "recovery-point": ("incidents",),
+    "escalation": ("incidents",),
 }
 
 
@@ -190,11 +194,12 @@ def _unmeasured_promises(r: _Report) -> None:
 
 
 def _recovery(r: _Report) -> None:
-    """Recovery objectives judge the incidents of ``continuity.priorities`` against the
-    RTO and RPO: without those priorities no incident is judged (every period would read
-    as met on nothing), and without a time or amount there is nothing to judge by. An
-    RTO or RPO promised for named priorities that no objective measures is a warning,
-    as an unmeasured matrix time is."""
+    """Recovery and escalation objectives. Recovery objectives judge the incidents of
+    ``continuity.priorities`` against the RTO and RPO: without those priorities no
+    incident is judged (every period would read as met on nothing), and without a time
+    or amount there is nothing to judge by. An RTO or RPO promised for named priorities
+    that no objective measures is a warning, as an unmeasured matrix time is. An
+    escalation objective needs a level with ``after`` to check."""
     a = r.a
     ids = [p.id for p in a.priorities]
     for i, pid in enumerate(a.continuity.priorities):
@@ -214,6 +219,15 @@ def _recovery(r: _Report) -> None:
         if o.within is None and getattr(a.continuity, what) is None:
             r.add(f"/objectives/{i}", f"{_a(o.kind)} objective needs within or "
                   f"continuity.{what}", "recovery-target")
+    timed = any(e.after is not None for e in a.escalation)
+    for i, o in enumerate(a.objectives):
+        if o.kind == "escalation" and not timed:
+            r.add(f"/objectives/{i}/kind", "an escalation objective checks the `after` of the "
+                  "escalation levels, and no level has one", "escalation-untimed")
+        if o.kind == "escalation" and o.priority and o.priority not in ids:
+            known = f"declared: {', '.join(ids)}" if ids else "no priorities are declared"
+            r.add(f"/objectives/{i}/priority", f"priority '{o.priority}' is not in the priority "
+                  f"matrix ({known}){_suggest(o.priority, ids)}", "unknown-priority")
     if a.continuity.priorities:
         for what, kind in (("rto", "recovery-time"), ("rpo", "recovery-point")):
             promise = getattr(a.continuity, what)

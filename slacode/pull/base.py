@@ -85,6 +85,8 @@ class Incident:
     service: str = ""  # records files may hold several services; "" = the objective's own
     restored: int | None = None  # when service was restored (recovery-time); None = not said
     data_lost: float | None = None  # seconds of data lost (recovery-point); None = not said
+    #: (level, when it was reached) of each escalation level the incident reached
+    escalations: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

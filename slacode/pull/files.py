@@ -56,7 +56,7 @@ from slacode.pull.prometheus import add_gap
 COUNT_FIELDS = ("start", "good", "total")
 INCIDENT_FIELDS = (
     "id", "service", "priority", "opened", "first_response", "resolved", "title",
-    "customer_visible", "restored", "data_lost",
+    "customer_visible", "restored", "data_lost", "escalations",
 )
 SURVEY_FIELDS = ("time", "score")
 COMPLAINT_FIELDS = (
@@ -635,6 +635,28 @@ def _data_lost(value: object) -> float | None:
         raise RowError(f"data_lost: {exc}", "data_lost") from None
 
 
+def _escalations(value: object, opened: int) -> tuple[tuple[int, int], ...]:
+    """``2=2026-11-19T04:05:00+01:00;3=...``: when the incident reached each escalation
+    level, as (level, time), sorted by level; empty when the field is."""
+    text = "" if value is None else str(value).strip()
+    out: dict[int, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        level, sep, when = part.partition("=")
+        if not sep or not level.strip().isdigit() or not 1 <= int(level) <= 20:
+            raise RowError(f"escalations: {part!r} is not LEVEL=TIME (e.g. "
+                           "2=2026-11-19T04:05:00+01:00; levels 1 to 20)", "escalations")
+        try:
+            at = parse_time(when.strip(), "escalations")
+        except RowError as exc:
+            raise RowError(str(exc), "escalations") from None
+        if at < opened:
+            raise RowError(f"escalations: level {int(level)} is before opened", "escalations")
+        if int(level) in out:
+            raise RowError(f"escalations: level {int(level)} is given twice", "escalations")
+        out[int(level)] = at
+    return tuple(sorted(out.items()))
+
+
 class IncidentSource(_FileBase):
     """``kind: incidents``: incident records of the agreement's service opened in the range.
 
@@ -678,6 +700,7 @@ class IncidentSource(_FileBase):
                     if t is not None and t < opened:
                         raise RowError(f"{name} is before opened", name)
                 lost = _data_lost(raw.get("data_lost"))
+                escalations = _escalations(raw.get("escalations"), opened)
                 visible = _bool(raw.get("customer_visible"), "customer_visible")
                 if iid in seen:
                     raise RowError(f"id: duplicate incident {iid!r}", "id")
@@ -707,6 +730,7 @@ class IncidentSource(_FileBase):
                 title=str(raw.get("title") or ""), customer_visible=visible, service=service,
                 restored=restored if restored is not None and restored <= request.now else None,
                 data_lost=lost,
+                escalations=tuple(e for e in escalations if e[1] <= request.now),
             ))
         out.sort(key=lambda i: (i.opened, i.id))
         return IncidentRecords(agr.id, obj.id, tuple(out), request.start, end,

@@ -161,6 +161,9 @@ class Words:
                 within=self.dur(o.within),
                 clock=self.clock(o.clock),
             )
+        if o.kind == "escalation":
+            key = "obj.escalation" if o.priority else "obj.escalation.all"
+            return t(key, lang, priority=o.priority, clock=self.clock(o.clock))
         if o.kind in ("recovery-time", "recovery-point"):
             ct = agreement.continuity if agreement is not None else None
             fallback = None if ct is None else (ct.rto if o.kind == "recovery-time" else ct.rpo)
@@ -652,7 +655,8 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
         verdicts.setdefault(v.incident, []).append(v)
 
     def recovery(incident: str) -> str:
-        """The incident's verdicts under the recovery objectives ("RTO met RPO missed"),
+        """The incident's verdicts under the recovery and escalation objectives ("RTO met",
+        "RPO missed", "Escalation met", one a line),
         each with what was missed (or not recorded) as its tooltip, as a line under the
         summary: a seventh column pushed the table past the page's width."""
         out = []
@@ -663,7 +667,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             chip = (f'<span class="slc-chip slc-chip-{cls}">'
                     f'{escape.text(t("svc.outcome." + v.status, language))}</span>')
             out.append(f'<span class="slc-recovery"{tip}>{escape.text(label)}&nbsp;{chip}</span>')
-        return f'<br><span class="slc-meta">{" ".join(out)}</span>' if out else ""
+        return f'<br><span class="slc-meta">{"<br>".join(out)}</span>' if out else ""
 
     def incident_rows(incidents: Sequence[Any]) -> Markup:
         """The rows of the incident table (up to 50 a page), built here for the same reason

@@ -73,6 +73,14 @@ _PHRASES: list[_Phrase] = [
     _Phrase(re.compile(r"(\S+) incident (.+?) lost (.+) of data \(target at most (.+)\)"),
             lambda m: f"{_label(m[1], m[2])} 丢失 {_span(m[3])} 的数据"
                       f"（目标不超过 {_span(m[4])}）"),
+    _Phrase(re.compile(r"(\S+) incident (.+?) escalated to level (\d+)(?: \((.+?)\))? after "
+                       r"(.+) \(target (.+)\)"),
+            lambda m: f"{_label(m[1], m[2])} 升级到第 {m[3]} 级{f'（{m[4]}）' if m[4] else ''}"
+                      f"用时 {_span(m[5])}（目标 {_span(m[6])}）"),
+    _Phrase(re.compile(r"(\S+) incident (.+?) not escalated to level (\d+)(?: \((.+?)\))? by "
+                       r"(\S+) \(target (.+)\)"),
+            lambda m: f"{_label(m[1], m[2])} 未在 {m[5]} 前升级到第 {m[3]} 级"
+                      f"{f'（{m[4]}）' if m[4] else ''}（目标 {_span(m[6])}）", times=(5,)),
     _Phrase(re.compile(r"(\S+) incident (.+?): no data loss recorded"),
             lambda m: f"{_label(m[1], m[2])}：未记录数据丢失量"),
     _Phrase(re.compile(r"no incidents counted in this period"), lambda m: "本周期没有计入的事件"),
@@ -153,14 +161,15 @@ _PERIOD_ZH = {"monthly": "月度", "quarterly": "季度", "yearly": "年度"}
 _KIND_ZH = {"availability": "可用性", "latency": "延迟", "response": "响应",
             "resolution": "解决", "satisfaction": "满意度",
             "complaint-response": "投诉受理", "complaint-resolution": "投诉解决",
-            "recovery-time": "恢复时间（RTO）", "recovery-point": "恢复点（RPO）"}
+            "recovery-time": "恢复时间（RTO）", "recovery-point": "恢复点（RPO）",
+            "escalation": "升级时效"}
 #: the kinds a change names an objective by (semdiff's words), longest first
-_KINDS = ("complaint-response|complaint-resolution|recovery-time|recovery-point|"
+_KINDS = ("complaint-response|complaint-resolution|recovery-time|recovery-point|escalation|"
           "availability|latency|response|resolution|satisfaction")
 _MEASURE_ZH = {"availability": "可用性", "latency": "延迟", "response-time": "响应时间",
                "complaint-response": "投诉受理时间", "complaint-resolution": "投诉解决时间",
                "recovery-time": "恢复时间（RTO）", "recovery-point": "恢复点（RPO）",
-               "resolution-time": "解决时间", "satisfaction": "满意度"}
+               "escalation": "升级时效", "resolution-time": "解决时间", "satisfaction": "满意度"}
 _METHOD_ZH = {"events": "按请求计", "slices": "按时间片计", "mean": "平均分",
               "share": "达标占比", "default": "默认"}
 _TRAFFIC_ZH = {"good": "达标", "bad": "不达标", "no-data": "无数据"}

@@ -159,6 +159,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.inc_title": {"en": "Summary", "zh": "摘要"},
     "svc.recovery.recovery-time": {"en": "RTO", "zh": "RTO"},
     "svc.recovery.recovery-point": {"en": "RPO", "zh": "RPO"},
+    "svc.recovery.escalation": {"en": "Escalation", "zh": "升级"},
     "svc.outcome.met": {"en": "met", "zh": "达成"},
     "svc.outcome.missed": {"en": "missed", "zh": "未达成"},
     "svc.outcome.pending": {"en": "pending", "zh": "待定"},
@@ -361,6 +362,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "obj.recovery-point": {
         "en": "{priority} incidents: at most {within} of data lost (RPO)",
         "zh": "{priority} 事件：数据丢失不超过 {within}（RPO）",
+    },
+    "obj.escalation": {
+        "en": "{priority} incidents escalated to each level within its time ({clock})",
+        "zh": "{priority} 事件在规定时间内升级到各级别（{clock}）",
+    },
+    "obj.escalation.all": {
+        "en": "Incidents escalated to each level within its time ({clock})",
+        "zh": "事件在规定时间内升级到各级别（{clock}）",
     },
     "obj.satisfaction.mean": {
         "en": "Mean satisfaction score ({min}–{max}), at least {n} responses",

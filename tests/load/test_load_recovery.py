@@ -77,3 +77,36 @@ def test_an_rto_promised_for_named_priorities_that_nothing_measures_is_a_warning
     assert problems == ["slas/platform.yaml:14:8: warning: continuity.rpo: the RPO 15m is "
                         "promised for P1 incidents but no objective measures it: add an "
                         "objective of kind recovery-point"]
+
+
+ESCALATING = PLATFORM + """\
+  - id: escalation
+    kind: escalation
+    priority: P1
+    target: 100
+    window: calendar-month
+    source:
+      incidents: {path: data/incidents.csv}
+escalation:
+  - {level: 1, contact: oncall@example.com}
+  - {level: 2, contact: lead@example.com, after: 1h}
+"""
+
+
+def test_an_escalation_objective_checks_the_timed_levels() -> None:
+    agreement, problems = _load(ESCALATING)
+    assert problems == []
+    assert agreement.objective("escalation").priority == "P1"  # type: ignore[attr-defined]
+
+
+def test_an_escalation_objective_without_a_timed_level_is_an_error_at_its_kind() -> None:
+    _a, problems = _load(ESCALATING.replace(", after: 1h", ""))
+    assert problems == ["slas/platform.yaml:30:11: error: objectives[2].kind: an escalation "
+                        "objective checks the `after` of the escalation levels, and no level "
+                        "has one"]
+
+
+def test_an_escalation_objective_of_an_unknown_priority_is_an_error_at_it() -> None:
+    _a, problems = _load(ESCALATING.replace("priority: P1", "priority: P9"))
+    assert problems == ["slas/platform.yaml:31:15: error: objectives[2].priority: priority "
+                        "'P9' is not in the priority matrix (declared: P1)"]

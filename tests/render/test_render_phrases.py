@@ -85,6 +85,13 @@ PHRASES = [
     ("P1 incident ACME-INC-8 lost 40 minutes of data (target at most 15 minutes)",
      "P1 事件 ACME-INC-8 丢失 40 分钟 的数据（目标不超过 15 分钟）"),
     ("P1 incident INC-8: no data loss recorded", "P1 事件 INC-8：未记录数据丢失量"),
+    ("P1 incident INC-2 escalated to level 2 (Team lead) after 1 hour 30 minutes "
+     "(target 1 hour)",
+     "P1 事件 INC-2 升级到第 2 级（Team lead）用时 1 小时 30 分钟（目标 1 小时）"),
+    ("P1 incident ACME-INC-8 not escalated to level 3 (Director of customer success) by "
+     "2026-11-19T07:20:00+01:00 (target 4 hours)",
+     "P1 事件 ACME-INC-8 未在 2026-11-19 07:20 UTC+01:00 前升级到第 3 级"
+     "（Director of customer success）（目标 4 小时）"),
 ]
 
 
@@ -99,6 +106,9 @@ SHOWN_IN_ENGLISH = {
         ("no data from 2026-11-20T09", "no data from 2026-11-20 09:00 UTC+08:00 to 2026-11-20 "
                                        "11:30 UTC+08:00 while a P1 incident was open: the "
                                        "figure cannot show that outage"),
+        ("P1 incident ACME-INC-8 not", "P1 incident ACME-INC-8 not escalated to level 3 "
+                                       "(Director of customer success) by 2026-11-19 07:20 "
+                                       "UTC+01:00 (target 4 hours)"),
         ("complaint CMP-3", "complaint CMP-3 no resolution by its deadline 2026-11-20 10:00 "
                             "UTC+01:00 (target 2 weeks)"),
         ("no data from 2026-11-20T01", "no data from 2026-11-20 01:00 UTC to 2026-11-20 03:30 "

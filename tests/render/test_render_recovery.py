@@ -34,7 +34,7 @@ def test_each_incident_shows_its_rto_and_rpo_verdicts() -> None:
     page = _page()
     row = _row(page, "INC-1")
     assert ('<br><span class="slc-meta"><span class="slc-recovery">RTO&nbsp;<span '
-            'class="slc-chip slc-chip-met">met</span></span> ') in row
+            'class="slc-chip slc-chip-met">met</span></span><br>') in row
     # the project's escaper writes parentheses as character references, in attributes too
     assert ('<span class="slc-recovery" title="P1 incident INC-1 lost 40 minutes of data '
             '&#40;target at most 15 minutes&#41;">RPO&nbsp;<span class="slc-chip '
