@@ -255,6 +255,15 @@ class Contract:
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """Who at the customer accepted a version of the agreement, and when."""
+
+    by: str
+    date: date
+    reference: str = ""
+
+
+@dataclass(frozen=True)
 class Review:
     every: Duration | None = None
     last: date | None = None
@@ -309,6 +318,8 @@ class Agreement:
     complaints: str = ""  # complaint channel
     continuity: Continuity = Continuity()
     contract: Contract = Contract()
+    #: the customer's acceptance of this version (None: not recorded)
+    acceptance: Acceptance | None = None
     review: Review = Review()
     depends_on: tuple[str, ...] = ()  # agreement ids this service depends on (serial chain)
     underpins: tuple[str, ...] = ()  # agreement ids this one supports (supplier/OLA side)
@@ -331,6 +342,12 @@ class Agreement:
     def calendar(self, clock: str) -> Calendar | None:
         """The calendar a clock id names; ``None`` for 24x7."""
         return next((c for c in self.calendars if c.id == clock), None)
+
+    @property
+    def customer_name(self) -> str:
+        """``NAME`` of a ``customer:NAME`` visibility; "" for public and internal ones."""
+        return self.visibility.removeprefix("customer:") if self.visibility.startswith(
+            "customer:") else ""
 
     def objective(self, objective_id: str) -> Objective | None:
         return next((o for o in self.objectives if o.id == objective_id), None)

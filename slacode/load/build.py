@@ -12,6 +12,7 @@ from typing import Any
 from slacode.durations import Duration
 from slacode.model import (
     CLOCK_24X7,
+    Acceptance,
     Agreement,
     Bonus,
     Calendar,
@@ -120,6 +121,13 @@ def _objective(
         internal_notes=d.get("internal_notes", ""),
         pos=pos,
     )
+
+
+def _acceptance(d: dict[str, Any] | None) -> Acceptance | None:
+    if not d:
+        return None
+    return Acceptance(by=d["by"], date=date.fromisoformat(d["date"]),
+                      reference=d.get("reference", ""))
 
 
 def _row_clock(priorities: dict[str, Any], priority: str | None) -> str:
@@ -245,6 +253,7 @@ def build_agreement(
             end=parse_date(contract.get("end")),
             renewal=contract.get("renewal", ""),
         ),
+        acceptance=_acceptance(data.get("acceptance")),
         review=Review(every=duration(review.get("every")), last=parse_date(review.get("last"))),
         depends_on=tuple(data.get("depends_on", ())),
         underpins=tuple(data.get("underpins", ())),

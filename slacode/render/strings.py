@@ -267,6 +267,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.term_ahead": {"en": "This agreement takes effect on {date}; nothing is judged before.",
                        "zh": "本协议自 {date} 起生效，此前不作评判。"},
     # a version merged for later: announced, not yet the promise
+    "svc.accepted": {"en": "accepted by {by} on {date}", "zh": "已由 {by} 于 {date} 验收"},
+    "svc.not_accepted": {"en": "not yet accepted by the customer", "zh": "客户尚未验收"},
     "svc.coming": {"en": "Version {version} takes effect on {date}.",
                    "zh": "第 {version} 版将于 {date} 生效。"},
     "svc.coming_changes": {"en": "Until then version {current} applies. What changes:",

@@ -86,3 +86,4 @@ def test_a_complaint_source_without_a_path_is_a_schema_error() -> None:
                                       "complaint-fix", "complaints: {}\n  - id: complaint-fix"))
     assert problems == ["slas/desk.yaml:22:19: error: objectives[0].source.complaints: missing "
                         "required field 'path'"]
+
