@@ -174,7 +174,8 @@ _METHOD_ZH = {"events": "按请求计", "slices": "按时间片计", "mean": "�
               "share": "达标占比", "default": "默认"}
 _TRAFFIC_ZH = {"good": "达标", "bad": "不达标", "no-data": "无数据"}
 _LIST_ZH = {"scope": "服务范围", "exclusion": "排除项", "provider responsibility": "服务方职责",
-            "customer responsibility": "客户职责", "contingency plan": "应急预案"}
+            "customer responsibility": "客户职责", "contingency plan": "应急预案",
+            "disaster priority": "按 RTO/RPO 考核的事件优先级"}
 _LABEL = (r"(?:rolling \d+-day|monthly|quarterly|yearly) (?:\S+ )?"
           rf"(?:{_KINDS})(?: \([^\s()]+\))?")
 _LABEL_PARTS = re.compile(r"(rolling (\d+)-day|monthly|quarterly|yearly) (?:(\S+) )?"
@@ -347,9 +348,10 @@ _CHANGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] = 
     (re.compile(r"plan (.+) (added|removed|reworded)"),
      lambda m: f"套餐 {m[1]} " + {"added": "已新增", "removed": "已移除",
                                    "reworded": "已改写"}[m[2]]),
-    # lists of text (scope, exclusions, responsibilities, contingency plans)
+    # lists of text (scope, exclusions, responsibilities, contingency plans, the priorities
+    # judged against the RTO and RPO)
     (re.compile(r"(scope|exclusion|provider responsibility|customer responsibility|"
-                r"contingency plan) (added|removed): (.*)"),
+                r"contingency plan|disaster priority) (added|removed): (.*)"),
      lambda m: f"{_LIST_ZH[m[1]]}{_ADDED[m[2]]}：{m[3]}"),
     # support
     (re.compile(r"support hours now (.+) \(was (.+)\)"),
