@@ -18,10 +18,12 @@ from zoneinfo import ZoneInfo
 from slacode.durations import Duration
 
 ObjectiveKind = Literal[
-    "availability", "latency", "response-time", "resolution-time", "satisfaction"
+    "availability", "latency", "response-time", "resolution-time", "satisfaction",
+    "complaint-response", "complaint-resolution", "recovery-time", "recovery-point",
+    "escalation",
 ]
 WindowKind = Literal["month", "quarter", "year", "rolling"]
-SourceKind = Literal["prometheus", "file", "incidents", "survey"]
+SourceKind = Literal["prometheus", "file", "incidents", "survey", "complaints"]
 
 #: The clock id every agreement has without declaring it: all hours of all days, UTC.
 CLOCK_24X7 = "24x7"
@@ -122,7 +124,7 @@ class PrometheusQuery:
 class Source:
     kind: SourceKind
     prometheus: PrometheusQuery | None = None
-    path: str = ""  # file, incidents, survey: path relative to the project root
+    path: str = ""  # file, incidents, survey, complaints: path relative to the project root
     format: Literal["csv", "jsonl", ""] = ""  # "" means: from the file name
 
 
@@ -151,7 +153,7 @@ class Objective:
     zero_traffic: Literal["good", "bad", "no-data"] = "good"  # how a 0/0 interval counts
     # latency
     threshold: Duration | None = None  # a request is good when faster than this, e.g. 300ms
-    # response-time / resolution-time
+    # response-time / resolution-time; complaint-response / complaint-resolution (no priority)
     priority: str = ""
     within: Duration | None = None
     #: CLOCK_24X7 or a calendar id; when the YAML gives none, load takes the clock of the
@@ -239,6 +241,9 @@ class Continuity:
     rpo: Duration | None = None
     contacts: tuple[Contact, ...] = ()
     plans: tuple[str, ...] = ()
+    #: priorities (keys of the matrix) whose incidents count as disasters: each is judged
+    #: against ``rto`` and ``rpo`` by the recovery-time and recovery-point objectives
+    priorities: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -247,6 +252,15 @@ class Contract:
     start: date | None = None
     end: date | None = None
     renewal: str = ""  # free text, e.g. "automatic, 12 months"
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    """Who at the customer accepted a version of the agreement, and when."""
+
+    by: str
+    date: date
+    reference: str = ""
 
 
 @dataclass(frozen=True)
@@ -304,6 +318,8 @@ class Agreement:
     complaints: str = ""  # complaint channel
     continuity: Continuity = Continuity()
     contract: Contract = Contract()
+    #: the customer's acceptance of this version (None: not recorded)
+    acceptance: Acceptance | None = None
     review: Review = Review()
     depends_on: tuple[str, ...] = ()  # agreement ids this service depends on (serial chain)
     underpins: tuple[str, ...] = ()  # agreement ids this one supports (supplier/OLA side)
@@ -326,6 +342,12 @@ class Agreement:
     def calendar(self, clock: str) -> Calendar | None:
         """The calendar a clock id names; ``None`` for 24x7."""
         return next((c for c in self.calendars if c.id == clock), None)
+
+    @property
+    def customer_name(self) -> str:
+        """``NAME`` of a ``customer:NAME`` visibility; "" for public and internal ones."""
+        return self.visibility.removeprefix("customer:") if self.visibility.startswith(
+            "customer:") else ""
 
     def objective(self, objective_id: str) -> Objective | None:
         return next((o for o in self.objectives if o.id == objective_id), None)

@@ -67,6 +67,16 @@ def incidents_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[st
     return {k: list(v.values()) for k, v in out.items()}
 
 
+def complaints_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[str, list[Any]]:
+    """Complaint records per service, each complaint once (two objectives, acknowledge
+    and resolve, usually read the same file)."""
+    out: dict[str, dict[str, Any]] = {}
+    for (service, _objective), m in sorted(measurements.items()):
+        for c in getattr(m, "complaints", ()) or ():
+            out.setdefault(service, {})[c.id] = c
+    return {k: list(v.values()) for k, v in out.items()}
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """Load, pull and evaluate, before the ledger: what ``slacode evaluate`` and ``run`` share."""
@@ -226,6 +236,8 @@ def run(
         history=ev.changes,
         incidents=incidents_in_view(incidents_by_service(ev.measurements), ev.agreements,
                                     ev.versions, audience),
+        complaints=incidents_in_view(complaints_by_service(ev.measurements), ev.agreements,
+                                     ev.versions, audience),
         restatements=restatements,
         site_title=site_title,
         site_url=settings.site_url,

@@ -10,7 +10,7 @@ rows in data files are errors (exit 1) with ``path:line``.
     {"now": "...", "queries": 12,
      "objectives": [{"service", "objective", "source", "intervals", "with_data", "as_of",
                      "gaps": [{"start", "end", "reason", "fault"}], "warnings",
-                     "incidents" | "responses"}, ...],
+                     "incidents" | "responses" | "complaints"}, ...],
      "problems": [{"path", "line", "col", "severity", "message", "code"}, ...]}
 
 A gap's ``fault`` is true when the source failed (server down, an error or partial
@@ -74,7 +74,7 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
     from slacode.config import load_settings
     from slacode.pipeline import past_versions
     from slacode.pull import pull, summary
-    from slacode.pull.base import CountSeries, IncidentRecords, SurveyRecords
+    from slacode.pull.base import ComplaintRecords, CountSeries, IncidentRecords, SurveyRecords
 
     _setup_logging(verbose)
     settings = load_settings(root, now=now_text)
@@ -127,6 +127,8 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
             row["incidents"] = len(m.incidents)
         elif isinstance(m, SurveyRecords):
             row["responses"] = len(m.responses)
+        elif isinstance(m, ComplaintRecords):
+            row["complaints"] = len(m.complaints)
         row["summary"] = summary(m)
         rows.append(row)
     problems = [p if p.severity == "error" or not strict or p.code not in GAP_CODES

@@ -26,7 +26,7 @@ each with its end; ``final_at`` is the latest end. The rules:
   failed pull must not freeze "no data";
 * an incident objective waits for every incident opened in the period that is still
   within its target time, until that incident's deadline (its outcome is known then
-  at the latest, met or missed);
+  at the latest, met or missed); a complaint objective likewise for each complaint;
 * a satisfaction objective waits :data:`SURVEY_WINDOW` after the period's end:
   responses dated in the period may still be recorded.
 
@@ -51,10 +51,13 @@ from slacode.evaluate.objectives import (
     Span,
     SurveyIndex,
     Tally,
+    complaint_outcomes,
     count_tally,
+    escalation_outcomes,
     incident_outcomes,
     incident_tally,
     ratio_value,
+    recovery_outcomes,
     survey_method,
     survey_tally,
 )
@@ -71,6 +74,7 @@ from slacode.evaluate.results import (
     DailyValue,
     Hold,
     HoldKind,
+    IncidentVerdict,
     Miss,
     PeriodResult,
     ServiceResults,
@@ -78,7 +82,13 @@ from slacode.evaluate.results import (
 from slacode.heap import long_lived
 from slacode.history import in_force
 from slacode.model import Agreement, Maintenance, MaintenanceAccount, Objective, maintenance_account
-from slacode.pull.base import CountSeries, IncidentRecords, Measurement, SurveyRecords
+from slacode.pull.base import (
+    ComplaintRecords,
+    CountSeries,
+    IncidentRecords,
+    Measurement,
+    SurveyRecords,
+)
 
 __all__ = [
     "LATE_DATA_GRACE",
@@ -93,6 +103,12 @@ __all__ = [
 #: how far back the projection of an open period looks for the recent rate
 RECENT = 7 * DAY
 COUNT_KINDS = ("availability", "latency")
+#: judged per complaint, as incident objectives are per incident
+COMPLAINT_KINDS = ("complaint-response", "complaint-resolution")
+#: judged per incident of ``continuity.priorities`` against the RTO and RPO
+RECOVERY_KINDS = ("recovery-time", "recovery-point")
+#: objectives whose verdict per incident the page shows beside the incident
+PER_INCIDENT_KINDS = (*RECOVERY_KINDS, "escalation")
 #: every closed period is final no sooner than this after its end (late measurements)
 LATE_DATA_GRACE = DAY
 #: a closed period with no data is final no sooner than this after its end
@@ -263,14 +279,22 @@ class _Service:
 
     def outcomes(
         self, v: Agreement, o: Objective
-    ) -> tuple[list[Outcome] | None, list[int], IncidentRecords | None]:
+    ) -> tuple[list[Outcome] | None, list[int], IncidentRecords | ComplaintRecords | None]:
         m = self.measurement(o.id)
-        if not isinstance(m, IncidentRecords):
+        complaints = o.kind in COMPLAINT_KINDS
+        if not isinstance(m, ComplaintRecords if complaints else IncidentRecords):
             return None, [], None
         key = (o.id, v.version)
         if key not in self._outcomes:
             clocks = self._clocks.setdefault((v.version, o.id), {})
-            outs = incident_outcomes(v, o, m, self.now, clocks)
+            if isinstance(m, ComplaintRecords):
+                outs = complaint_outcomes(v, o, m, self.now, clocks)
+            elif o.kind in RECOVERY_KINDS:
+                outs = recovery_outcomes(v, o, m, self.now, clocks)
+            elif o.kind == "escalation":
+                outs = escalation_outcomes(v, o, m, self.now, clocks)
+            else:
+                outs = incident_outcomes(v, o, m, self.now, clocks)
             self._outcomes[key] = (outs, [x.opened for x in outs])
         outs, opened = self._outcomes[key]
         return outs, opened, m
@@ -283,7 +307,8 @@ class _Service:
             sindex, srec = self.survey_index(o)
             return survey_tally(sindex, srec, o, a, c, self.tz)
         outs, opened, rec = self.outcomes(v, o)
-        return incident_tally(outs, opened, rec, a, c, self.tz)
+        noun = "complaint" if o.kind in COMPLAINT_KINDS else "incident"
+        return incident_tally(outs, opened, rec, a, c, self.tz, noun)
 
     # -- periods ----------------------------------------------------------------------
 
@@ -414,7 +439,8 @@ class _Service:
             if pending:
                 dues = [x.due for x in pending]
                 last = None if None in dues else max(d for d in dues if d is not None)
-                ends.append(("incident", last, len(pending)))
+                kind: HoldKind = "complaint" if o.kind in COMPLAINT_KINDS else "incident"
+                ends.append((kind, last, len(pending)))
         known = [e for _k, e, _n in ends]
         final_at = "" if None in known else iso(max(e for e in known if e is not None), self.tz)
         holds = tuple(Hold(kind, "" if end is None else iso(end, self.tz), n)
@@ -501,8 +527,8 @@ class _Service:
         for d, s, e in days:
             t = self.tally(v, o, s, e)
             has = t.covered > 0 and t.value is not None
-            if o.kind in ("response-time", "resolution-time") and t.total == 0:
-                has = False  # a day without counted incidents shows no figure
+            if o.kind not in ("satisfaction",) and t.total == 0:
+                has = False  # a day without counted incidents or complaints shows no figure
             out.append(
                 DailyValue(
                     date=d.isoformat(),
@@ -518,12 +544,15 @@ class _Service:
         daily: dict[str, tuple[DailyValue, ...]] = {}
         now_version = self.in_force(self.now)
         as_ofs = []
+        verdicts: list[IncidentVerdict] = []
         for order, oid in enumerate(self.objective_ids()):
             for p, v, o in self.plan(oid):
                 rows.append(_Row(self.period_result(p, v, o), v.depends_on, o.kind, order))
             o_now = now_version.objective(oid)
             if o_now is not None:
                 daily[oid] = self.daily(now_version, o_now)
+            if o_now is not None and o_now.kind in PER_INCIDENT_KINDS:
+                verdicts += self.incident_verdicts(now_version, o_now)
             m = self.measurement(oid)
             a = getattr(m, "as_of", None)
             if a is not None:
@@ -535,8 +564,16 @@ class _Service:
             evaluated_at=iso(self.now, self.tz),
             periods=(),
             daily=daily,
+            incident_verdicts=tuple(verdicts),
         )
         return res, rows
+
+    def incident_verdicts(self, v: Agreement, o: Objective) -> list[IncidentVerdict]:
+        """Each judged incident's verdict under ``o``, for the page's incident table."""
+        outs, _opened, _rec = self.outcomes(v, o)
+        return [IncidentVerdict(o.id, o.kind, x.id, x.status,
+                                x.miss.what if x.miss is not None else x.reason)
+                for x in outs or ()]
 
 
 def _day_figures(
@@ -561,6 +598,8 @@ def _budget_unit(o: Objective) -> str:
         return "requests"
     if o.kind == "satisfaction":
         return "responses"
+    if o.kind in COMPLAINT_KINDS:
+        return "complaints"
     return "incidents"
 
 

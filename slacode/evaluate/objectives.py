@@ -18,11 +18,12 @@ Rules documented here because the figures depend on them:
   objective says ``no-data``; a range whose total is 0 reads 100% (``good``) or 0% (``bad``).
 * **Coverage**: seconds with data divided by the seconds of the range that had passed at
   the evaluation time, less excluded maintenance.
-* **Incidents** count in the period they were opened. One with its response (or
-  resolution) after the target, or still without it when its deadline has passed, is
-  missed; one still within its deadline is pending and not counted yet. A range
-  without counted incidents reads 100%: nothing was missed. A closed period with a
-  pending incident is not final until that incident's deadline (see ``evaluate``).
+* **Incidents** (and **complaints**, judged the same way) count in the period they were
+  opened. One with its response (or resolution) after the target, or still without it
+  when its deadline has passed, is missed; one still within its deadline is pending and
+  not counted yet. A range without counted incidents reads 100%: nothing was missed. A
+  closed period with a pending incident is not final until that incident's deadline
+  (see ``evaluate``).
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ from slacode.evaluate.clock import Clock, make_clock
 from slacode.evaluate.periods import iso
 from slacode.evaluate.results import Miss
 from slacode.model import CLOCK_24X7, Agreement, Objective, Span, merge, overlap
-from slacode.pull.base import CountSeries, Gap, IncidentRecords, SurveyRecords
+from slacode.pull.base import (
+    ComplaintRecords,
+    CountSeries,
+    Gap,
+    IncidentRecords,
+    SurveyRecords,
+)
 
 
 @dataclass
@@ -177,9 +184,10 @@ def count_tally(
 class Outcome:
     id: str
     opened: int
-    status: str  # met | missed | pending
+    status: str  # met | missed | pending | unknown (a fact it is judged by was not recorded)
     miss: Miss | None = None
     due: int | None = None  # pending: the deadline, when its outcome will be known at the latest
+    reason: str = ""  # unknown: what was not recorded
 
 
 def _words(seconds: float, days: bool = True) -> str:
@@ -215,7 +223,6 @@ def incident_outcomes(
     clocks: dict[str, Clock],
 ) -> list[Outcome]:
     """Each relevant incident's outcome at ``now``, sorted by opening time."""
-    tz = ag.timezone
     out: list[Outcome] = []
     what = "first response" if objective.kind == "response-time" else "resolution"
     for inc in records.incidents:
@@ -226,38 +233,183 @@ def incident_outcomes(
         within, clock_id = incident_target(ag, objective, inc.priority)
         if within is None or inc.opened > now:
             continue
-        if clock_id not in clocks:
-            clocks[clock_id] = make_clock(ag.calendar(clock_id))
-        clock = clocks[clock_id]
-        limit = clock.span(within)
         done = inc.first_response if objective.kind == "response-time" else inc.resolved
-        hours = "" if clock_id == CLOCK_24X7 else f" of {clock_id} working time"
-        goal = within.words()
-        if hours and within.unit not in ("h", "m", "s", "ms"):
-            goal += f": {_words(limit, False)} of working time"
-        label = f"{inc.priority} incident {inc.id}"
-        if done is not None and done <= now:
-            took = clock.elapsed(inc.opened, done)
-            if took <= limit:
-                out.append(Outcome(inc.id, inc.opened, "met"))
-                continue
-            text = f"{label} {what} after {_words(took, not hours)}{hours} (target {goal})"
-            miss = Miss(text, iso(inc.opened, tz), iso(done, tz), inc.id)
-            out.append(Outcome(inc.id, inc.opened, "missed", miss))
+        out.append(_timed(ag, f"{inc.priority} incident {inc.id}", inc.id, inc.opened, done,
+                          what, within, clock_id, now, clocks))
+    out.sort(key=lambda o: (o.opened, o.id))
+    return out
+
+
+def complaint_outcomes(
+    ag: Agreement,
+    objective: Objective,
+    records: ComplaintRecords,
+    now: int,
+    clocks: dict[str, Clock],
+) -> list[Outcome]:
+    """Each complaint's outcome at ``now`` (acknowledged, or resolved, within the
+    objective's time on its clock), sorted by opening time: judged exactly as incidents
+    are, so a complaint still without an answer after its deadline is missed."""
+    if objective.within is None:
+        return []
+    out: list[Outcome] = []
+    ack = objective.kind == "complaint-response"
+    what = "acknowledgement" if ack else "resolution"
+    for c in records.complaints:
+        if c.opened > now:
             continue
-        due = clock.deadline(inc.opened, limit)
-        if due is not None and now > due:
-            text = f"{label} no {what} by its deadline {iso(due, tz)} (target {goal})"
-            out.append(
-                Outcome(inc.id, inc.opened, "missed", Miss(text, iso(inc.opened, tz), "", inc.id))
-            )
+        done = c.acknowledged if ack else c.resolved
+        out.append(_timed(ag, f"complaint {c.id}", c.id, c.opened, done, what,
+                          objective.within, objective.clock, now, clocks))
+    out.sort(key=lambda o: (o.opened, o.id))
+    return out
+
+
+def recovery_outcomes(
+    ag: Agreement,
+    objective: Objective,
+    records: IncidentRecords,
+    now: int,
+    clocks: dict[str, Clock],
+) -> list[Outcome]:
+    """Each incident of ``continuity.priorities`` judged against the RTO (restored within,
+    on the objective's clock; an incident resolved without a restoration time was
+    restored by then at the latest) or the RPO (data lost at most). Data loss not recorded
+    once service is back (or once the RTO has passed without restoration) is ``unknown``:
+    the period gets no figure, since "not recorded" is not "nothing lost"."""
+    rto = objective.within if objective.kind == "recovery-time" else None
+    rto = rto or ag.continuity.rto
+    out: list[Outcome] = []
+    for inc in records.incidents:
+        if inc.service not in ("", ag.id) or inc.priority not in ag.continuity.priorities:
+            continue
+        if inc.opened > now:
+            continue
+        label = f"{inc.priority} incident {inc.id}"
+        back = inc.restored if inc.restored is not None else inc.resolved
+        if objective.kind == "recovery-time":
+            if rto is not None and not rto.is_calendar:
+                out.append(_timed(ag, label, inc.id, inc.opened, back, "service restoration",
+                                  rto, objective.clock, now, clocks))
+            continue
+        rpo = objective.within or ag.continuity.rpo
+        if rpo is None or rpo.is_calendar:
+            continue
+        tz = ag.timezone
+        if inc.data_lost is not None:
+            if inc.data_lost <= rpo.seconds:
+                out.append(Outcome(inc.id, inc.opened, "met"))
+            else:
+                text = (f"{label} lost {_words(inc.data_lost)} of data "
+                        f"(target at most {rpo.words()})")
+                end = "" if back is None else iso(back, tz)
+                out.append(Outcome(inc.id, inc.opened, "missed",
+                                   Miss(text, iso(inc.opened, tz), end, inc.id)))
+            continue
+        due = None if rto is None or rto.is_calendar else int(inc.opened + rto.seconds)
+        if back is not None or (due is not None and now > due):
+            out.append(Outcome(inc.id, inc.opened, "unknown",
+                               reason=f"{label}: no data loss recorded"))
         else:
             out.append(Outcome(inc.id, inc.opened, "pending", due=due))
     out.sort(key=lambda o: (o.opened, o.id))
     return out
 
 
-def record_coverage(rec: IncidentRecords | SurveyRecords | None, a: int, c: int) -> float:
+def escalation_outcomes(
+    ag: Agreement,
+    objective: Objective,
+    records: IncidentRecords,
+    now: int,
+    clocks: dict[str, Clock],
+) -> list[Outcome]:
+    """Each incident (of the objective's priority, or all) checked against every
+    escalation level with an ``after``: an incident still unresolved that long after it
+    opened (on the objective's clock) must have reached the level by then. Reaching it
+    later is a late escalation, not reaching it at all a missing one; either misses the
+    incident (the first such level is named). A level whose time is still ahead while the
+    incident is open leaves the incident pending until then."""
+    levels = sorted((e for e in ag.escalation if e.after is not None and not e.after.is_calendar),
+                    key=lambda e: e.level)
+    if not levels:
+        return []
+    tz = ag.timezone
+    if objective.clock not in clocks:
+        clocks[objective.clock] = make_clock(ag.calendar(objective.clock))
+    clock = clocks[objective.clock]
+    out: list[Outcome] = []
+    for inc in records.incidents:
+        if inc.service not in ("", ag.id) or inc.opened > now:
+            continue
+        if objective.priority and inc.priority != objective.priority:
+            continue
+        reached = dict(inc.escalations)
+        label = f"{inc.priority} incident {inc.id}"
+        miss: Miss | None = None
+        due_next: int | None = None
+        for e in levels:
+            due = clock.deadline(inc.opened, clock.span(e.after))  # type: ignore[arg-type]
+            if due is None or (inc.resolved is not None and inc.resolved <= due):
+                continue  # resolved in time: this level was never needed
+            name = f"level {e.level}" + (f" ({e.name})" if e.name else "")
+            goal = e.after.words()  # type: ignore[union-attr]
+            at = reached.get(e.level)
+            if at is not None and at <= due:
+                continue
+            if at is not None:
+                took = clock.elapsed(inc.opened, at)
+                hours = "" if objective.clock == CLOCK_24X7 else (
+                    f" of {objective.clock} working time")
+                text = (f"{label} escalated to {name} after {_words(took, not hours)}{hours} "
+                        f"(target {goal})")
+                miss = Miss(text, iso(inc.opened, tz), iso(at, tz), inc.id)
+                break
+            if now > due:
+                text = f"{label} not escalated to {name} by {iso(due, tz)} (target {goal})"
+                miss = Miss(text, iso(inc.opened, tz), "", inc.id)
+                break
+            due_next = due if due_next is None else min(due_next, due)
+        if miss is not None:
+            out.append(Outcome(inc.id, inc.opened, "missed", miss))
+        elif due_next is not None:
+            out.append(Outcome(inc.id, inc.opened, "pending", due=due_next))
+        else:
+            out.append(Outcome(inc.id, inc.opened, "met"))
+    out.sort(key=lambda o: (o.opened, o.id))
+    return out
+
+
+def _timed(
+    ag: Agreement, label: str, rid: str, opened: int, done: int | None, what: str,
+    within: Duration, clock_id: str, now: int, clocks: dict[str, Clock],
+) -> Outcome:
+    """Whether ``what`` (done at ``done``, or not yet) came within ``within`` of
+    ``opened`` on the clock ``clock_id``: met, missed, or pending until its deadline."""
+    tz = ag.timezone
+    if clock_id not in clocks:
+        clocks[clock_id] = make_clock(ag.calendar(clock_id))
+    clock = clocks[clock_id]
+    limit = clock.span(within)
+    hours = "" if clock_id == CLOCK_24X7 else f" of {clock_id} working time"
+    goal = within.words()
+    if hours and within.unit not in ("h", "m", "s", "ms"):
+        goal += f": {_words(limit, False)} of working time"
+    if done is not None and done <= now:
+        took = clock.elapsed(opened, done)
+        if took <= limit:
+            return Outcome(rid, opened, "met")
+        text = f"{label} {what} after {_words(took, not hours)}{hours} (target {goal})"
+        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), iso(done, tz), rid))
+    due = clock.deadline(opened, limit)
+    if due is not None and now > due:
+        text = f"{label} no {what} by its deadline {iso(due, tz)} (target {goal})"
+        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), "", rid))
+    return Outcome(rid, opened, "pending", due=due)
+
+
+def record_coverage(
+    rec: IncidentRecords | SurveyRecords | ComplaintRecords | None, a: int, c: int
+) -> float:
     """Seconds of ``[a, c)`` the records cover, less their gaps."""
     if rec is None:
         return 0.0
@@ -270,20 +422,26 @@ def record_coverage(rec: IncidentRecords | SurveyRecords | None, a: int, c: int)
 def incident_tally(
     outcomes: list[Outcome] | None,
     opened: list[int],
-    rec: IncidentRecords | None,
+    rec: IncidentRecords | ComplaintRecords | None,
     a: int,
     c: int,
     tz: str,
+    noun: str = "incident",
 ) -> Tally:
+    """Met of counted ``noun``s (incidents or complaints) opened in ``[a, c)``."""
     tally = Tally(expected=max(0, c - a), covered=record_coverage(rec, a, c))
     if outcomes is None or rec is None:
-        tally.reasons = ["no incident records for this objective"]
+        tally.reasons = [f"no {noun} records for this objective"]
         return tally
     lo, hi = bisect_left(opened, a), bisect_left(opened, c)
     pending = 0
+    unknown: list[str] = []
     for o in outcomes[lo:hi]:
         if o.status == "pending":
             pending += 1
+            continue
+        if o.status == "unknown":
+            unknown.append(o.reason)
             continue
         tally.total += 1
         if o.status == "met":
@@ -293,13 +451,16 @@ def incident_tally(
     if tally.covered > 0:
         tally.value = 100.0 * tally.good / tally.total if tally.total else 100.0
     if tally.total == 0 and tally.covered > 0:
-        tally.reasons.append("no incidents counted in this period")
+        tally.reasons.append(f"no {noun}s counted in this period")
     if pending:
         tally.reasons.append(
-            f"{pending} incident(s) still within their target time, not counted yet"
+            f"{pending} {noun}(s) still within their target time, not counted yet"
         )
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
     _void(tally, rec.gaps, a, c)
+    if unknown:  # a fact not recorded is never counted as met
+        tally.value = None
+        tally.reasons[:0] = unknown
     return tally
 
 

@@ -58,7 +58,7 @@ class Restatement:
     reason: str
 
 
-HoldKind = Literal["late-data", "no-data", "incident", "survey"]
+HoldKind = Literal["late-data", "no-data", "incident", "survey", "complaint"]
 
 
 @dataclass(frozen=True)
@@ -69,9 +69,10 @@ class Hold:
     ``late-data``: measurements of the period's last hours may still arrive; ``no-data``:
     an objective has no data, which a failed pull would also give; ``incident``:
     ``count`` incidents opened in the period are still within their target time, so
-    their outcome is not known; ``survey``: responses dated in the period may still be
-    recorded. ``until`` is an ISO time, or "" when no deadline is in sight (an incident
-    whose business-hours clock finds no working time within its horizon).
+    their outcome is not known (``complaint``: the same for complaints); ``survey``:
+    responses dated in the period may still be recorded. ``until`` is an ISO time, or ""
+    when no deadline is in sight (an incident whose business-hours clock finds no
+    working time within its horizon).
     """
 
     kind: HoldKind
@@ -153,6 +154,19 @@ class DailyValue:
 
 
 @dataclass(frozen=True)
+class IncidentVerdict:
+    """How one incident fared against one per-incident objective (recovery time or point,
+    escalation):
+    what the page shows beside the incident, met ones included."""
+
+    objective: str
+    kind: str  # the objective's kind: recovery-time (RTO), recovery-point (RPO), escalation
+    incident: str
+    status: str  # met | missed | pending | unknown (what it is judged by was not recorded)
+    what: str = ""  # missed: what was missed; unknown: what was not recorded
+
+
+@dataclass(frozen=True)
 class ServiceResults:
     service: str
     as_of: str  # newest data across the service's objectives; "" = none
@@ -160,6 +174,8 @@ class ServiceResults:
     periods: tuple[PeriodResult, ...]  # every objective, every period, oldest first
     daily: dict[str, tuple[DailyValue, ...]]  # objective id -> last 90 days
     current: tuple[PeriodResult, ...] = ()  # each objective's open period
+    #: per incident, under the recovery and escalation objectives of the version in force now
+    incident_verdicts: tuple[IncidentVerdict, ...] = ()
 
     def for_objective(self, objective: str) -> tuple[PeriodResult, ...]:
         return tuple(p for p in self.periods if p.objective == objective)

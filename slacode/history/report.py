@@ -440,9 +440,36 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
                     "judged by it, even those already closed",
                     "history.retroactive",
                 ))
+    out += _acceptance_problems(d)
     failed = {p.path for p in out if p.code in ("history.version-bump", "history.effective-date")}
     out += _commit_problems(d, failed)
     return tuple(sorted(set(out)))
+
+
+def _acceptance_problems(d: RevisionDiff) -> list[Problem]:
+    """A warning for each new version (or new agreement) of a customer agreement that the
+    customer has not accepted yet, naming the customer: the policy asks that targets be
+    agreed with them. An acceptance carried over unchanged from the version before is
+    that version's, not this one's."""
+    out = []
+    for ad in d.diffs:
+        a, b = ad.old, ad.new
+        if b is None or not b.customer_name or (a is not None and b.version <= a.version):
+            continue
+        who = b.customer_name + (f" ({b.customer.name})" if b.customer.name else "")
+        stale = a is not None and b.acceptance is not None and b.acceptance == a.acceptance
+        if b.acceptance is not None and not stale:
+            continue
+        pos = b.pos("/acceptance") if stale else b.pos("/version")
+        why = (f"its acceptance is the one of version {a.version}" if stale and a is not None
+               else "it records no acceptance")
+        out.append(Problem(
+            b.path, pos.line, pos.col, "warning",
+            f"{b.id}: version {b.version} is for customer {who}, and {why}: record who at "
+            "the customer accepted it and when (acceptance: {by, date}) once they have",
+            "history.unaccepted",
+        ))
+    return out
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|#>~$])")  # "<" becomes &lt; (any renderer)

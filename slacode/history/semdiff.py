@@ -567,6 +567,9 @@ def _continuity(old: Agreement, new: Agreement, out: list[Change]) -> None:
                               pointer=f"/continuity/{attr}"))
     _set_diff(a.plans, b.plans, out, "contingency plan", "/continuity/plans",
               removal_weakens=True)
+    # incidents of a priority no longer named are no longer judged against the RTO/RPO
+    _set_diff(a.priorities, b.priorities, out, "disaster priority", "/continuity/priorities",
+              removal_weakens=True)
     if a.contacts != b.contacts:
         out.append(Change("emergency contacts updated", promise=False,
                           pointer="/continuity/contacts"))

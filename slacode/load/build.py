@@ -12,6 +12,7 @@ from typing import Any
 from slacode.durations import Duration
 from slacode.model import (
     CLOCK_24X7,
+    Acceptance,
     Agreement,
     Bonus,
     Calendar,
@@ -80,9 +81,12 @@ def _source(d: dict[str, Any]) -> Source:
     return Source(kind, path=body.get("path", ""), format=body.get("format", ""))
 
 
-def _objective(d: dict[str, Any], pos: Position | None, priorities: dict[str, Any]) -> Objective:
+def _objective(
+    d: dict[str, Any], pos: Position | None, priorities: dict[str, Any], support_hours: str
+) -> Objective:
     """An objective; an incident objective without ``clock`` counts time on the clock of
-    its priority's matrix row (what the matrix promises), not on 24x7."""
+    its priority's matrix row (what the matrix promises), not on 24x7, and a complaint
+    objective on the support hours (when complaints are handled)."""
     scale = d.get("scale") or {}
     kind = d["kind"]
     method = d.get("method", "")
@@ -105,7 +109,9 @@ def _objective(d: dict[str, Any], pos: Position | None, priorities: dict[str, An
         threshold=duration(d.get("threshold")),
         priority=d.get("priority", ""),
         within=duration(d.get("within")),
-        clock=d.get("clock") or _row_clock(priorities, d.get("priority")),
+        clock=d.get("clock") or (
+            support_hours if kind.startswith("complaint-")
+            else _row_clock(priorities, d.get("priority"))),
         scale_min=float(scale.get("min", 1)),
         scale_max=float(scale.get("max", 5)),
         at_least=_float(d.get("at_least")),
@@ -115,6 +121,13 @@ def _objective(d: dict[str, Any], pos: Position | None, priorities: dict[str, An
         internal_notes=d.get("internal_notes", ""),
         pos=pos,
     )
+
+
+def _acceptance(d: dict[str, Any] | None) -> Acceptance | None:
+    if not d:
+        return None
+    return Acceptance(by=d["by"], date=date.fromisoformat(d["date"]),
+                      reference=d.get("reference", ""))
 
 
 def _row_clock(priorities: dict[str, Any], priority: str | None) -> str:
@@ -200,7 +213,8 @@ def build_agreement(
         ),
         calendars=tuple(_calendar(k, v) for k, v in (data.get("calendars") or {}).items()),
         objectives=tuple(
-            _objective(o, positions.get(f"/objectives/{i}"), priorities)
+            _objective(o, positions.get(f"/objectives/{i}"), priorities,
+                       support.get("hours", CLOCK_24X7))
             for i, o in enumerate(data["objectives"])
         ),
         priorities=tuple(
@@ -231,6 +245,7 @@ def build_agreement(
             contacts=tuple(Contact(c["name"], c.get("contact", ""), c.get("role", ""))
                            for c in continuity.get("contacts", ())),
             plans=tuple(continuity.get("plans", ())),
+            priorities=tuple(continuity.get("priorities", ())),
         ),
         contract=Contract(
             reference=contract.get("reference", ""),
@@ -238,6 +253,7 @@ def build_agreement(
             end=parse_date(contract.get("end")),
             renewal=contract.get("renewal", ""),
         ),
+        acceptance=_acceptance(data.get("acceptance")),
         review=Review(every=duration(review.get("every")), last=parse_date(review.get("last"))),
         depends_on=tuple(data.get("depends_on", ())),
         underpins=tuple(data.get("underpins", ())),

@@ -20,7 +20,12 @@ from slacode.model import CLOCK_24X7, Agreement, Objective, maintenance_account,
 from slacode.problems import Problem, Severity
 from slacode.promql import selector_problem
 
-PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time")
+PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time",
+                 "complaint-response", "complaint-resolution", "recovery-time", "recovery-point",
+                 "escalation")
+#: objectives judged on a clock (24x7 or a calendar): incidents and complaints
+CLOCK_KINDS = ("response-time", "resolution-time", "complaint-response", "complaint-resolution",
+               "escalation")
 _COMMON_FIELDS = {"id", "name", "description", "kind", "target", "window", "source", "resolution",
                   "min_coverage", "internal_notes"}
 _KIND_FIELDS = {
@@ -29,6 +34,11 @@ _KIND_FIELDS = {
     "response-time": {"priority", "within", "clock"},
     "resolution-time": {"priority", "within", "clock"},
     "satisfaction": {"method", "scale", "at_least", "min_responses"},
+    "complaint-response": {"within", "clock"},
+    "complaint-resolution": {"within", "clock"},
+    "recovery-time": {"within"},
+    "recovery-point": {"within"},
+    "escalation": {"priority", "clock"},
 }
 _KIND_METHODS = {"availability": ("events", "slices"), "satisfaction": ("mean", "share")}
 _KIND_SOURCES = {
@@ -37,6 +47,11 @@ _KIND_SOURCES = {
     "response-time": ("incidents",),
     "resolution-time": ("incidents",),
     "satisfaction": ("survey",),
+    "complaint-response": ("complaints",),
+    "complaint-resolution": ("complaints",),
+    "recovery-time": ("incidents",),
+    "recovery-point": ("incidents",),
+    "escalation": ("incidents",),
 }
 
 
@@ -61,7 +76,8 @@ def label_of(pointer: str) -> str:
     parts: list[str | int] = []
     for token in pointer.split("/")[1:]:
         token = token.replace("~1", "/").replace("~0", "~")
-        parts.append(int(token) if token.isdigit() and parts and parts[-1] in _LISTS else token)
+        listed = parts and (parts[-1] in _LISTS or parts[-2:] == ["continuity", "priorities"])
+        parts.append(int(token) if token.isdigit() and listed else token)
     return where(parts)
 
 
@@ -136,6 +152,7 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
             r.add(f"{base}/resolution", f"resolution time {p.resolution} is shorter than the "
                   f"response time {p.response}", "priority-order")
     _unmeasured_promises(r)
+    _recovery(r)
     seen: dict[str, int] = {}
     for i, o in enumerate(a.objectives):
         base = f"/objectives/{i}"
@@ -145,7 +162,7 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
                   "duplicate-objective")
         seen.setdefault(o.id, i)
         _objective(r, o, base)
-        if o.kind in ("response-time", "resolution-time"):
+        if o.kind in CLOCK_KINDS:
             check_clock(f"{base}/clock", o.clock)
     _credits(r)
     _maintenance(r)
@@ -174,6 +191,51 @@ def _unmeasured_promises(r: _Report) -> None:
             r.add(f"{base}/{what}", f"{p.id} {what} within {promise} is promised but no "
                   f"objective measures it: add an objective of kind {what}-time with priority "
                   f"{p.id}, or remove the promise", "unmeasured-promise", "warning")
+
+
+def _recovery(r: _Report) -> None:
+    """Recovery and escalation objectives. Recovery objectives judge the incidents of
+    ``continuity.priorities`` against the RTO and RPO: without those priorities no
+    incident is judged (every period would read as met on nothing), and without a time
+    or amount there is nothing to judge by. An RTO or RPO promised for named priorities
+    that no objective measures is a warning, as an unmeasured matrix time is. An
+    escalation objective needs a level with ``after`` to check."""
+    a = r.a
+    ids = [p.id for p in a.priorities]
+    for i, pid in enumerate(a.continuity.priorities):
+        if pid not in ids:
+            known = f"declared: {', '.join(ids)}" if ids else "no priorities are declared"
+            r.add(f"/continuity/priorities/{i}", f"priority '{pid}' is not in the priority "
+                  f"matrix ({known}){_suggest(pid, ids)}", "unknown-priority")
+    kinds = {o.kind for o in a.objectives}
+    for i, o in enumerate(a.objectives):
+        if o.kind not in ("recovery-time", "recovery-point"):
+            continue
+        what = "rto" if o.kind == "recovery-time" else "rpo"
+        if not a.continuity.priorities:
+            r.add(f"/objectives/{i}/kind", f"{_a(o.kind)} objective judges the incidents of "
+                  "continuity.priorities, and none are named: add continuity.priorities "
+                  "(e.g. [P1])", "recovery-priorities")
+        if o.within is None and getattr(a.continuity, what) is None:
+            r.add(f"/objectives/{i}", f"{_a(o.kind)} objective needs within or "
+                  f"continuity.{what}", "recovery-target")
+    timed = any(e.after is not None for e in a.escalation)
+    for i, o in enumerate(a.objectives):
+        if o.kind == "escalation" and not timed:
+            r.add(f"/objectives/{i}/kind", "an escalation objective checks the `after` of the "
+                  "escalation levels, and no level has one", "escalation-untimed")
+        if o.kind == "escalation" and o.priority and o.priority not in ids:
+            known = f"declared: {', '.join(ids)}" if ids else "no priorities are declared"
+            r.add(f"/objectives/{i}/priority", f"priority '{o.priority}' is not in the priority "
+                  f"matrix ({known}){_suggest(o.priority, ids)}", "unknown-priority")
+    if a.continuity.priorities:
+        for what, kind in (("rto", "recovery-time"), ("rpo", "recovery-point")):
+            promise = getattr(a.continuity, what)
+            if promise is not None and kind not in kinds:
+                r.add(f"/continuity/{what}", f"the {what.upper()} {promise} is promised for "
+                      f"{', '.join(a.continuity.priorities)} incidents but no objective "
+                      f"measures it: add an objective of kind {kind}", "unmeasured-promise",
+                      "warning")
 
 
 def _calendars(r: _Report) -> None:

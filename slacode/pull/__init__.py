@@ -23,6 +23,7 @@ from slacode.problems import Problem
 from slacode.pull.align import local_midnight, month_start
 from slacode.pull.base import (
     MAX_COUNT,
+    ComplaintRecords,
     Counts,
     CountSeries,
     Gap,
@@ -52,6 +53,7 @@ SOURCES: dict[str, str] = {
     "file": "slacode.pull.files:FileSource",
     "incidents": "slacode.pull.files:IncidentSource",
     "survey": "slacode.pull.files:SurveySource",
+    "complaints": "slacode.pull.files:ComplaintSource",
 }
 
 
@@ -270,6 +272,8 @@ def _failed(req: PullRequest, reason: str) -> Measurement:
         return IncidentRecords(req.agreement.id, req.objective.id, (), req.start, req.end, gap)
     if kind == "survey":
         return SurveyRecords(req.agreement.id, req.objective.id, (), req.start, req.end, gap)
+    if kind == "complaints":
+        return ComplaintRecords(req.agreement.id, req.objective.id, (), req.start, req.end, gap)
     from slacode.pull.align import intervals
 
     spans = intervals(req.start, req.end, req.step, req.agreement.timezone)
@@ -306,6 +310,8 @@ def summary(m: Measurement) -> str:
         text = f"{len(m.points)} intervals, {missing} without data"
     elif isinstance(m, IncidentRecords):
         text = f"{len(m.incidents)} incidents"
+    elif isinstance(m, ComplaintRecords):
+        text = f"{len(m.complaints)} complaints"
     else:
         text = f"{len(m.responses)} responses"
     if m.gaps:

@@ -83,6 +83,10 @@ class Incident:
     title: str = ""
     customer_visible: bool = True
     service: str = ""  # records files may hold several services; "" = the objective's own
+    restored: int | None = None  # when service was restored (recovery-time); None = not said
+    data_lost: float | None = None  # seconds of data lost (recovery-point); None = not said
+    #: (level, when it was reached) of each escalation level the incident reached
+    escalations: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,33 @@ class SurveyRecords:
     as_of: int | None = None
 
 
-Measurement = CountSeries | IncidentRecords | SurveyRecords
+@dataclass(frozen=True)
+class Complaint:
+    """One complaint about the service (``kind: complaints``). ``customer`` names who
+    complained, so it is shown only in internal builds; ``channel`` and ``category``
+    say how it came in and what it was about."""
+
+    id: str
+    opened: int
+    acknowledged: int | None = None
+    resolved: int | None = None
+    customer: str = ""
+    channel: str = ""
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class ComplaintRecords:
+    service: str
+    objective: str
+    complaints: tuple[Complaint, ...]
+    start: int  # range the records cover
+    end: int
+    gaps: tuple[Gap, ...] = ()
+    as_of: int | None = None
+
+
+Measurement = CountSeries | IncidentRecords | SurveyRecords | ComplaintRecords
 
 
 @dataclass(frozen=True)

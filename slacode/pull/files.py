@@ -1,4 +1,5 @@
-"""File sources: interval counts (CSV / JSON lines, optionally gzip), incidents, surveys.
+"""File sources: interval counts (CSV / JSON lines, optionally gzip), incidents, surveys,
+complaints.
 
 The embedded default the demo runs on; formats are documented in ``data/README.md``.
 Bad rows become ``path:line:col`` problems and are skipped, and the intervals a bad row
@@ -34,11 +35,14 @@ from pathlib import Path
 from typing import Any
 
 from slacode.config import Settings
+from slacode.durations import Duration
 from slacode.model import FIRST_YEAR, LAST_YEAR, TIME_RANGE, Objective
 from slacode.problems import Problem
 from slacode.pull.align import request_spans
 from slacode.pull.base import (
     MAX_COUNT,
+    Complaint,
+    ComplaintRecords,
     Counts,
     CountSeries,
     Gap,
@@ -53,11 +57,15 @@ from slacode.pull.prometheus import add_gap
 COUNT_FIELDS = ("start", "good", "total")
 INCIDENT_FIELDS = (
     "id", "service", "priority", "opened", "first_response", "resolved", "title",
-    "customer_visible",
+    "customer_visible", "restored", "data_lost", "escalations",
 )
 SURVEY_FIELDS = ("time", "score")
 #: the incident column each objective kind reads
-_NEEDED = {"response-time": "first_response", "resolution-time": "resolved"}
+_NEEDED = {"response-time": "first_response", "resolution-time": "resolved",
+           "recovery-point": "data_lost", "escalation": "escalations"}
+COMPLAINT_FIELDS = (
+    "id", "service", "customer", "opened", "acknowledged", "resolved", "channel", "category",
+)
 _TRUE = {"true", "yes", "1", "y", ""}
 #: UNIX seconds as text: ASCII digits only (``str.isdigit`` also takes ``²`` and ``٣``)
 _UNIX_SECONDS = re.compile(r"-?[0-9]{1,15}")
@@ -501,6 +509,22 @@ class _FileBase:
         rows = self._once(rel, fmt, lambda: list(read_rows(path, rel, fmt, fields, required)))
         return path, rel, rows
 
+    def _rows_of(
+        self, rel: str, rows: list[tuple[int, dict[str, object]]], service: str
+    ) -> list[tuple[int, dict[str, object]]]:
+        """The rows of ``service`` and the rows of no service (and unreadable ones), in
+        file order: the file is split by service once, not scanned again per agreement
+        (a fleet's shared incidents file was 1 M row visits per pull)."""
+        index = self._by_service.get(rel)
+        if index is None:
+            index = {}
+            for line, raw in rows:
+                key = "" if "__error__" in raw else str(raw.get("service") or "").strip()
+                index.setdefault(key, []).append((line, raw))
+            self._by_service[rel] = index
+        mine, common = index.get(service, []), index.get("", [])
+        return sorted(common + mine, key=lambda r: r[0]) if mine and common else mine or common
+
 
 class FileSource(_FileBase):
     """``kind: file``: interval counts for events, latency and time-slice objectives."""
@@ -619,6 +643,45 @@ def _bool(value: object, name: str) -> bool:
     raise RowError(f"{name}: {value!r} is not true or false", name)
 
 
+def _data_lost(value: object) -> float | None:
+    """Seconds of data an incident lost: a duration (``0s``, ``15m``, ``2h``; ``0`` for
+    none), or None when the field is empty (not known, which is never "none lost")."""
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    if text == "0":
+        return 0.0
+    try:
+        d = Duration.parse(text)
+        if d.is_calendar:
+            raise ValueError(f"{d} has no fixed length")
+        return d.seconds
+    except ValueError as exc:
+        raise RowError(f"data_lost: {exc}", "data_lost") from None
+
+
+def _escalations(value: object, opened: int) -> tuple[tuple[int, int], ...]:
+    """``2=2026-11-19T04:05:00+01:00;3=...``: when the incident reached each escalation
+    level, as (level, time), sorted by level; empty when the field is."""
+    text = "" if value is None else str(value).strip()
+    out: dict[int, int] = {}
+    for part in filter(None, (p.strip() for p in text.split(";"))):
+        level, sep, when = part.partition("=")
+        if not sep or not level.strip().isdigit() or not 1 <= int(level) <= 20:
+            raise RowError(f"escalations: {part!r} is not LEVEL=TIME (e.g. "
+                           "2=2026-11-19T04:05:00+01:00; levels 1 to 20)", "escalations")
+        try:
+            at = parse_time(when.strip(), "escalations")
+        except RowError as exc:
+            raise RowError(str(exc), "escalations") from None
+        if at < opened:
+            raise RowError(f"escalations: level {int(level)} is before opened", "escalations")
+        if int(level) in out:
+            raise RowError(f"escalations: level {int(level)} is given twice", "escalations")
+        out[int(level)] = at
+    return tuple(sorted(out.items()))
+
+
 class IncidentSource(_FileBase):
     """``kind: incidents``: incident records of the agreement's service opened in the range.
 
@@ -664,9 +727,13 @@ class IncidentSource(_FileBase):
                 opened = parse_time(raw.get("opened"), "opened")
                 first = _opt_time(raw.get("first_response"), "first_response")
                 resolved = _opt_time(raw.get("resolved"), "resolved")
-                for name, t in (("first_response", first), ("resolved", resolved)):
+                restored = _opt_time(raw.get("restored"), "restored")
+                for name, t in (("first_response", first), ("resolved", resolved),
+                                ("restored", restored)):
                     if t is not None and t < opened:
                         raise RowError(f"{name} is before opened", name)
+                lost = _data_lost(raw.get("data_lost"))
+                escalations = _escalations(raw.get("escalations"), opened)
                 visible = _bool(raw.get("customer_visible"), "customer_visible")
                 if iid in seen:
                     raise RowError(f"id: duplicate incident {iid!r}", "id")
@@ -694,28 +761,15 @@ class IncidentSource(_FileBase):
                 first_response=first if first is not None and first <= request.now else None,
                 resolved=resolved if resolved is not None and resolved <= request.now else None,
                 title=str(raw.get("title") or ""), customer_visible=visible, service=service,
+                restored=restored if restored is not None and restored <= request.now else None,
+                data_lost=lost,
+                escalations=tuple(e for e in escalations if e[1] <= request.now),
             ))
         out.sort(key=lambda i: (i.opened, i.id))
         return IncidentRecords(agr.id, obj.id, tuple(out), request.start, end,
                                _void_gaps(void, request.start, end),
                                as_of=_mtime(path, request.now))
 
-
-    def _rows_of(
-        self, rel: str, rows: list[tuple[int, dict[str, object]]], service: str
-    ) -> list[tuple[int, dict[str, object]]]:
-        """The rows of ``service`` and the rows of no service (and unreadable ones), in
-        file order: the file is split by service once, not scanned again per agreement
-        (a fleet's shared incidents file was 1 M row visits per pull)."""
-        index = self._by_service.get(rel)
-        if index is None:
-            index = {}
-            for line, raw in rows:
-                key = "" if "__error__" in raw else str(raw.get("service") or "").strip()
-                index.setdefault(key, []).append((line, raw))
-            self._by_service[rel] = index
-        mine, common = index.get(service, []), index.get("", [])
-        return sorted(common + mine, key=lambda r: r[0]) if mine and common else mine or common
 
 
 def _void(rel: str, line: int, at: int | None, start: int, end: int) -> Gap:
@@ -783,3 +837,70 @@ class SurveySource(_FileBase):
         return SurveyRecords(agr.id, obj.id, tuple(out), request.start, end,
                              _void_gaps(void, request.start, end),
                              as_of=_mtime(path, request.now))
+
+
+class ComplaintSource(_FileBase):
+    """``kind: complaints``: complaints about the agreement's service opened in the range.
+
+    The file is read as the incident file is (and shares its rules): a ``service`` column
+    may name another agreement's rows, which are skipped; a bad row is a ``path:line:col``
+    problem and leaves the periods it may fall in without a figure; times after ``now``
+    have not happened yet.
+    """
+
+    kind = "complaints"
+
+    def fetch(self, request: PullRequest) -> ComplaintRecords:
+        obj, agr = request.objective, request.agreement
+        end = min(request.end, request.now)
+        path, rel, rows = self._records(obj, COMPLAINT_FIELDS, ("id", "opened"))
+        if isinstance(rows, str):
+            return ComplaintRecords(agr.id, obj.id, (), request.start, end,
+                                    (Gap(request.start, end, rows, fault=True),))
+        out: list[Complaint] = []
+        seen: set[str] = set()
+        void: list[Gap] = []
+        for line, raw in self._rows_of(rel, rows, agr.id):
+            opened: int | None = None
+            try:
+                if "__error__" in raw:
+                    raise RowError(str(raw["__error__"]))
+                service = str(raw.get("service") or "").strip()
+                if service and service != agr.id:
+                    continue
+                cid = str(raw.get("id") or "").strip()
+                if not cid:
+                    raise RowError("id: missing", "id")
+                opened = parse_time(raw.get("opened"), "opened")
+                acknowledged = _opt_time(raw.get("acknowledged"), "acknowledged")
+                resolved = _opt_time(raw.get("resolved"), "resolved")
+                for name, t in (("acknowledged", acknowledged), ("resolved", resolved)):
+                    if t is not None and t < opened:
+                        raise RowError(f"{name} is before opened", name)
+                if cid in seen:
+                    raise RowError(f"id: duplicate complaint {cid!r}", "id")
+            except RowError as exc:
+                self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if str(raw.get("service") or "").strip() not in ("", agr.id):
+                    continue  # an unreadable row of another service: not this one's doubt
+                if opened is None:
+                    with contextlib.suppress(RowError):
+                        opened = parse_time(raw.get("opened"), "opened")
+                void.append(_void(rel, line, opened, request.start, end))
+                continue
+            seen.add(cid)
+            if not request.start <= opened < end:
+                continue
+            out.append(Complaint(
+                id=cid, opened=opened,
+                acknowledged=acknowledged if acknowledged is not None
+                and acknowledged <= request.now else None,
+                resolved=resolved if resolved is not None and resolved <= request.now else None,
+                customer=str(raw.get("customer") or "").strip(),
+                channel=str(raw.get("channel") or "").strip(),
+                category=str(raw.get("category") or "").strip(),
+            ))
+        out.sort(key=lambda c: (c.opened, c.id))
+        return ComplaintRecords(agr.id, obj.id, tuple(out), request.start, end,
+                                _void_gaps(void, request.start, end),
+                                as_of=_mtime(path, request.now))

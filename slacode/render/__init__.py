@@ -42,6 +42,7 @@ def render(
     history: Mapping[str, Sequence[Any]] | None = None,
     incidents: Mapping[str, Sequence[Any]] | None = None,
     restatements: Sequence[Any] = (),
+    complaints: Mapping[str, Sequence[Any]] | None = None,
     site_title: str = "Service levels",
     site_url: str = "",
     built_at: int | None = None,
@@ -53,7 +54,9 @@ def render(
 
     ``history`` maps a service id to its change log (``slacode.history.ChangeEntry``,
     newest first). ``incidents`` maps a service id to its incident records
-    (``slacode.pull.base.Incident``). ``restatements`` are the ledger's ``Restated``
+    (``slacode.pull.base.Incident``), ``complaints`` to its complaint records
+    (``slacode.pull.base.Complaint``; pages show only how many came in each month, never
+    who complained). ``restatements`` are the ledger's ``Restated``
     records (``service``, ``objective``, ``period``, ``reason``, ``restated_at``).
     ``built_at`` (UNIX seconds) is the build time shown on pages; it defaults to
     ``now`` so that the same inputs give the same files. ``versions`` maps a service
@@ -117,6 +120,7 @@ def render(
             dependencies=[by_id[d] for d in a.depends_on if d in by_id],
             history=hist.get(a.id, ()),
             incidents=incs,
+            complaints=(complaints or {}).get(a.id, ()),
             restatements=[r for r in rest if r.service == a.id],
             internal=internal,
             disputed=frozenset((o, p) for s, o, p in disputed if s == a.id),

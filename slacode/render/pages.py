@@ -75,6 +75,10 @@ def _chip(verdict: str, language: str) -> Markup:
     return Markup(f'<span class="slc-chip slc-chip-{cls}">{words}</span>')
 
 
+#: an incident's outcome (met, missed, pending, unknown) -> the chip colour of a verdict
+_INCIDENT_CHIP = {"met": "met", "missed": "breached", "pending": "at-risk", "unknown": "no-data"}
+
+
 @dataclass
 class Words:
     """Template helpers bound to one language."""
@@ -133,7 +137,9 @@ class Words:
             return t("clock.24x7", self.language)
         return t("clock.calendar", self.language, id=clock)
 
-    def measured(self, o: Objective) -> str:
+    def measured(self, o: Objective, agreement: Agreement | None = None) -> str:
+        """What ``o`` measures, in words; recovery objectives name the agreement's
+        disaster priorities and take its RTO or RPO when they give no ``within``."""
         lang = self.language
         if o.kind == "availability":
             if o.method == "slices":
@@ -146,7 +152,8 @@ class Words:
             return t("obj.availability.events", lang)
         if o.kind == "latency":
             return t("obj.latency", lang, threshold=self.dur(o.threshold))
-        if o.kind in ("response-time", "resolution-time"):
+        if o.kind in ("response-time", "resolution-time", "complaint-response",
+                      "complaint-resolution"):
             return t(
                 "obj." + o.kind,
                 lang,
@@ -154,6 +161,14 @@ class Words:
                 within=self.dur(o.within),
                 clock=self.clock(o.clock),
             )
+        if o.kind == "escalation":
+            key = "obj.escalation" if o.priority else "obj.escalation.all"
+            return t(key, lang, priority=o.priority, clock=self.clock(o.clock))
+        if o.kind in ("recovery-time", "recovery-point"):
+            ct = agreement.continuity if agreement is not None else None
+            fallback = None if ct is None else (ct.rto if o.kind == "recovery-time" else ct.rpo)
+            prios = t("common.list_sep", lang).join(ct.priorities) if ct is not None else ""
+            return t("obj." + o.kind, lang, priority=prios, within=self.dur(o.within or fallback))
         if o.kind == "satisfaction":
             if o.method == "share":
                 return t(
@@ -217,7 +232,7 @@ def current_periods(agreement: Agreement, results: ServiceResults | None) -> lis
 
 
 #: budgets counted in things that happen whole: a fraction of an incident says nothing
-_WHOLE = frozenset({"incidents", "responses"})
+_WHOLE = frozenset({"incidents", "responses", "complaints"})
 
 
 def budget_share(p: PeriodResult) -> float | None:
@@ -292,6 +307,8 @@ class Page:
     dependencies: list[Agreement]
     history: Sequence[Any] = ()  # slacode.history.ChangeEntry, newest first
     incidents: Sequence[Any] = ()
+    #: complaint records (``slacode.pull.base.Complaint``); only their monthly counts show
+    complaints: Sequence[Any] = ()
     restatements: Sequence[Any] = ()
     internal: bool = False
     coming: Sequence[Coming] = ()  # versions merged for later, soonest first
@@ -564,7 +581,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
                             for m in later_targets.get(o.id, ()))
             rows.append(
                 f'<tr data-objective="{text(o.id)}"><th scope="row">{text(objective_name(o))}'
-                f"{desc}</th><td>{text(words.measured(o))}</td>"
+                f"{desc}</th><td>{text(words.measured(o, a))}</td>"
                 f'<td class="slc-num">{text(target_text(o))}{later}</td>'
                 f"<td>{text(words.window(o))}</td></tr>\n"
             )
@@ -644,6 +661,25 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
     def local_when(ts: int) -> str:
         return escape.text(fmt.when(datetime.fromtimestamp(ts, tz=zone)))
 
+    verdicts: dict[str, list[Any]] = {}
+    for v in (page.results.incident_verdicts if page.results else ()):
+        verdicts.setdefault(v.incident, []).append(v)
+
+    def recovery(incident: str) -> str:
+        """The incident's verdicts under the recovery and escalation objectives ("RTO met",
+        "RPO missed", "Escalation met", one a line),
+        each with what was missed (or not recorded) as its tooltip, as a line under the
+        summary: a seventh column pushed the table past the page's width."""
+        out = []
+        for v in verdicts.get(incident, ()):
+            label = t(f"svc.recovery.{v.kind}", language)
+            tip = f' title="{escape.text(say(v.what, language))}"' if v.what else ""
+            cls = _INCIDENT_CHIP.get(v.status, "no-data")
+            chip = (f'<span class="slc-chip slc-chip-{cls}">'
+                    f'{escape.text(t("svc.outcome." + v.status, language))}</span>')
+            out.append(f'<span class="slc-recovery"{tip}>{escape.text(label)}&nbsp;{chip}</span>')
+        return f'<br><span class="slc-meta">{"<br>".join(out)}</span>' if out else ""
+
     def incident_rows(incidents: Sequence[Any]) -> Markup:
         """The rows of the incident table (up to 50 a page), built here for the same reason
         as :func:`period_rows`."""
@@ -652,8 +688,34 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             f"<td>{local_when(i.opened)}</td>"
             f"<td>{'—' if i.first_response is None else local_when(i.first_response)}</td>"
             f"<td>{'—' if i.resolved is None else local_when(i.resolved)}</td>"
-            f"<td>{escape.text(i.title)}</td></tr>\n"
+            f"<td>{escape.text(i.title)}{recovery(i.id)}</td></tr>\n"
             for i in incidents
+        ))
+
+    def complaint_rows(complaints: Sequence[Any]) -> Markup:
+        """How many complaints came in each month of the agreement's timezone (newest
+        first), and by which channel and about what: the count the policy asks to show.
+        Who complained is never shown; the records stay with the provider."""
+        months: dict[str, list[Any]] = {}
+        for c in complaints:
+            month = datetime.fromtimestamp(c.opened, tz=zone).strftime("%Y-%m")
+            months.setdefault(month, []).append(c)
+        def tally(values: list[str]) -> str:
+            """One line per channel (category) with its count: a list of them joined by
+            commas wrapped into an unreadable column on a phone."""
+            counts: dict[str, int] = {}
+            for v in values:
+                if v:
+                    counts[v] = counts.get(v, 0) + 1
+            return "<br>".join(f"{escape.text(k)}&nbsp;{n}"
+                               for k, n in sorted(counts.items())) or "—"
+
+        return Markup("".join(
+            f'<tr data-period="{escape.text(m)}"><th scope="row">{escape.text(m)}</th>'
+            f'<td class="slc-num">{len(cs)}</td>'
+            f"<td>{tally([c.channel for c in cs])}</td>"
+            f"<td>{tally([c.category for c in cs])}</td></tr>\n"
+            for m, cs in sorted(months.items(), reverse=True)[:13]
         ))
 
     def maint_table(windows: Sequence[Maintenance]) -> Markup:
@@ -743,6 +805,7 @@ def service(page: Page, now: datetime, language: str, built: str, history_months
             credit_text=credit_text,
             period_rows=period_rows,
             incident_rows=incident_rows,
+            complaint_rows=complaint_rows,
             maint_table=maint_table,
             calendar_text=calendar_text,
             hours_text=hours_text,

@@ -37,7 +37,8 @@ def _label(priority: str, incident: str) -> str:
     return f"{priority} 事件 {'（未公开）' if incident == '(not public)' else incident}"
 
 
-_WHAT = {"first response": "首次响应", "resolution": "解决"}
+_WHAT = {"first response": "首次响应", "resolution": "解决", "acknowledgement": "确认受理",
+         "service restoration": "恢复服务"}
 
 
 @dataclass(frozen=True)
@@ -53,15 +54,40 @@ class _Phrase:
 _PHRASES: list[_Phrase] = [
     _Phrase(re.compile(r"(\d{4}-\d{2}-\d{2}): ([\d.]+)% \(target ([\d.]+)%\)"),
             lambda m: f"{m[1]}：{m[2]}%（目标 {m[3]}%）"),
-    _Phrase(re.compile(r"(\S+) incident (.+?) (first response|resolution) after (.+) "
+    _Phrase(re.compile(r"(\S+) incident (.+?) (first response|resolution|service restoration) "
+                       r"after (.+) "
                        r"\(target (.+)\)"),
             lambda m: f"{_label(m[1], m[2])} {_WHAT[m[3]]}用时 {_span(m[4])}"
                       f"（目标 {_span(m[5])}）"),
-    _Phrase(re.compile(r"(\S+) incident (.+?) no (first response|resolution) by its deadline "
+    _Phrase(re.compile(r"(\S+) incident (.+?) no (first response|resolution|service restoration) "
+                       r"by its deadline "
                        r"(\S+) \(target (.+)\)"),
             lambda m: f"{_label(m[1], m[2])} 未在截止时间 {m[4]} 前完成{_WHAT[m[3]]}"
                       f"（目标 {_span(m[5])}）", times=(4,)),
+    _Phrase(re.compile(r"complaint (.+?) (acknowledgement|resolution) after (.+) \(target (.+)\)"),
+            lambda m: f"投诉 {m[1]} {_WHAT[m[2]]}用时 {_span(m[3])}（目标 {_span(m[4])}）"),
+    _Phrase(re.compile(r"complaint (.+?) no (acknowledgement|resolution) by its deadline "
+                       r"(\S+) \(target (.+)\)"),
+            lambda m: f"投诉 {m[1]} 未在截止时间 {m[3]} 前完成{_WHAT[m[2]]}"
+                      f"（目标 {_span(m[4])}）", times=(3,)),
+    _Phrase(re.compile(r"(\S+) incident (.+?) lost (.+) of data \(target at most (.+)\)"),
+            lambda m: f"{_label(m[1], m[2])} 丢失 {_span(m[3])} 的数据"
+                      f"（目标不超过 {_span(m[4])}）"),
+    _Phrase(re.compile(r"(\S+) incident (.+?) escalated to level (\d+)(?: \((.+?)\))? after "
+                       r"(.+) \(target (.+)\)"),
+            lambda m: f"{_label(m[1], m[2])} 升级到第 {m[3]} 级{f'（{m[4]}）' if m[4] else ''}"
+                      f"用时 {_span(m[5])}（目标 {_span(m[6])}）"),
+    _Phrase(re.compile(r"(\S+) incident (.+?) not escalated to level (\d+)(?: \((.+?)\))? by "
+                       r"(\S+) \(target (.+)\)"),
+            lambda m: f"{_label(m[1], m[2])} 未在 {m[5]} 前升级到第 {m[3]} 级"
+                      f"{f'（{m[4]}）' if m[4] else ''}（目标 {_span(m[6])}）", times=(5,)),
+    _Phrase(re.compile(r"(\S+) incident (.+?): no data loss recorded"),
+            lambda m: f"{_label(m[1], m[2])}：未记录数据丢失量"),
     _Phrase(re.compile(r"no incidents counted in this period"), lambda m: "本周期没有计入的事件"),
+    _Phrase(re.compile(r"no complaints counted in this period"), lambda m: "本周期没有计入的投诉"),
+    _Phrase(re.compile(r"no complaint records for this objective"), lambda m: "该指标没有投诉记录"),
+    _Phrase(re.compile(r"(\d+) complaint\(s\) still within their target time, not counted yet"),
+            lambda m: f"{m[1]} 件投诉仍在目标时间内，尚未计入"),
     _Phrase(re.compile(r"no measurements for this objective"), lambda m: "该指标没有度量数据"),
     _Phrase(re.compile(r"no incident records for this objective"), lambda m: "该指标没有事件记录"),
     _Phrase(re.compile(r"no survey records for this objective"), lambda m: "该指标没有调查记录"),
@@ -138,18 +164,27 @@ _HOURS = r"\d\d:\d\d–\d\d:\d\d"
 _DUR = r"(?:none|\d+ (?:millisecond|second|minute|hour|day|week|month|year)s?)"
 _PERIOD_ZH = {"monthly": "月度", "quarterly": "季度", "yearly": "年度"}
 _KIND_ZH = {"availability": "可用性", "latency": "延迟", "response": "响应",
-            "resolution": "解决", "satisfaction": "满意度"}
+            "resolution": "解决", "satisfaction": "满意度",
+            "complaint-response": "投诉受理", "complaint-resolution": "投诉解决",
+            "recovery-time": "恢复时间（RTO）", "recovery-point": "恢复点（RPO）",
+            "escalation": "升级时效"}
+#: the kinds a change names an objective by (semdiff's words), longest first
+_KINDS = ("complaint-response|complaint-resolution|recovery-time|recovery-point|escalation|"
+          "availability|latency|response|resolution|satisfaction")
 _MEASURE_ZH = {"availability": "可用性", "latency": "延迟", "response-time": "响应时间",
-               "resolution-time": "解决时间", "satisfaction": "满意度"}
+               "complaint-response": "投诉受理时间", "complaint-resolution": "投诉解决时间",
+               "recovery-time": "恢复时间（RTO）", "recovery-point": "恢复点（RPO）",
+               "escalation": "升级时效", "resolution-time": "解决时间", "satisfaction": "满意度"}
 _METHOD_ZH = {"events": "按请求计", "slices": "按时间片计", "mean": "平均分",
               "share": "达标占比", "default": "默认"}
 _TRAFFIC_ZH = {"good": "达标", "bad": "不达标", "no-data": "无数据"}
 _LIST_ZH = {"scope": "服务范围", "exclusion": "排除项", "provider responsibility": "服务方职责",
-            "customer responsibility": "客户职责", "contingency plan": "应急预案"}
+            "customer responsibility": "客户职责", "contingency plan": "应急预案",
+            "disaster priority": "按 RTO/RPO 考核的事件优先级"}
 _LABEL = (r"(?:rolling \d+-day|monthly|quarterly|yearly) (?:\S+ )?"
-          r"(?:availability|latency|response|resolution|satisfaction)(?: \([^\s()]+\))?")
+          rf"(?:{_KINDS})(?: \([^\s()]+\))?")
 _LABEL_PARTS = re.compile(r"(rolling (\d+)-day|monthly|quarterly|yearly) (?:(\S+) )?"
-                          r"(availability|latency|response|resolution|satisfaction)"
+                          rf"({_KINDS})"
                           r"(?: \(([^\s()]+)\))?")
 _CAL = r"support hours|business hours of calendar \S+"
 _CAL_DAYS = r"support days|business days of calendar \S+"
@@ -318,9 +353,10 @@ _CHANGES: list[tuple[re.Pattern[str], Callable[[re.Match[str]], str | None]]] = 
     (re.compile(r"plan (.+) (added|removed|reworded)"),
      lambda m: f"套餐 {m[1]} " + {"added": "已新增", "removed": "已移除",
                                    "reworded": "已改写"}[m[2]]),
-    # lists of text (scope, exclusions, responsibilities, contingency plans)
+    # lists of text (scope, exclusions, responsibilities, contingency plans, the priorities
+    # judged against the RTO and RPO)
     (re.compile(r"(scope|exclusion|provider responsibility|customer responsibility|"
-                r"contingency plan) (added|removed): (.*)"),
+                r"contingency plan|disaster priority) (added|removed): (.*)"),
      lambda m: f"{_LIST_ZH[m[1]]}{_ADDED[m[2]]}：{m[3]}"),
     # support
     (re.compile(r"support hours now (.+) \(was (.+)\)"),

@@ -125,6 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "budget_unit.slices": {"en": "slices", "zh": "个时间片"},
     "budget_unit.responses": {"en": "responses", "zh": "份回复"},
     "budget_unit.incidents": {"en": "incidents", "zh": "个事件"},
+    "budget_unit.complaints": {"en": "complaints", "zh": "件投诉"},
     "svc.budget_none": {"en": "No error budget for this period", "zh": "本周期无错误预算"},
     "svc.burn": {"en": "burn rate {rate}", "zh": "消耗速率 {rate}"},
     "common.clause_sep": {"en": ", ", "zh": "，"},  # between parts of one sentence
@@ -156,6 +157,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.inc_response": {"en": "First response", "zh": "首次响应"},
     "svc.inc_resolved": {"en": "Resolved", "zh": "解决时间"},
     "svc.inc_title": {"en": "Summary", "zh": "摘要"},
+    "svc.recovery.recovery-time": {"en": "RTO", "zh": "RTO"},
+    "svc.recovery.recovery-point": {"en": "RPO", "zh": "RPO"},
+    "svc.recovery.escalation": {"en": "Escalation", "zh": "升级"},
+    "svc.outcome.met": {"en": "met", "zh": "达成"},
+    "svc.outcome.missed": {"en": "missed", "zh": "未达成"},
+    "svc.outcome.pending": {"en": "pending", "zh": "待定"},
+    "svc.outcome.unknown": {"en": "not recorded", "zh": "未记录"},
+    "svc.complaints_received": {"en": "Complaints received", "zh": "收到的投诉"},
+    "svc.cmp_count": {"en": "Complaints", "zh": "投诉数"},
+    "svc.cmp_channel": {"en": "By channel", "zh": "按渠道"},
+    "svc.cmp_category": {"en": "By category", "zh": "按类别"},
     "svc.maintenance": {"en": "Maintenance", "zh": "维护"},
     "svc.maint_upcoming": {"en": "Upcoming maintenance", "zh": "即将进行的维护"},
     "svc.maint_past": {"en": "Past maintenance windows", "zh": "历史维护窗口"},
@@ -255,6 +267,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.term_ahead": {"en": "This agreement takes effect on {date}; nothing is judged before.",
                        "zh": "本协议自 {date} 起生效，此前不作评判。"},
     # a version merged for later: announced, not yet the promise
+    "svc.accepted": {"en": "accepted by {by} on {date}", "zh": "已由 {by} 于 {date} 验收"},
+    "svc.not_accepted": {"en": "not yet accepted by the customer", "zh": "客户尚未验收"},
     "svc.coming": {"en": "Version {version} takes effect on {date}.",
                    "zh": "第 {version} 版将于 {date} 生效。"},
     "svc.coming_changes": {"en": "Until then version {current} applies. What changes:",
@@ -290,6 +304,8 @@ STRINGS: dict[str, dict[str, str]] = {
                          "zh": "尚无数据，迟到的数据仍可能改变结果"},
     "svc.hold.incident": {"en": "{n} incident(s) still within their target time",
                           "zh": "{n} 个事件仍在目标时间内"},
+    "svc.hold.complaint": {"en": "{n} complaint(s) still within their target time",
+                           "zh": "{n} 件投诉仍在目标时间内"},
     "svc.hold.survey": {"en": "survey responses for it may still be recorded",
                         "zh": "该周期的满意度调查回复仍可能被记录"},
     "svc.hold.sep": {"en": "; ", "zh": "；"},
@@ -332,6 +348,30 @@ STRINGS: dict[str, dict[str, str]] = {
     "obj.resolution-time": {
         "en": "{priority} incidents resolved within {within} ({clock})",
         "zh": "{priority} 事件在 {within} 内解决（{clock}）",
+    },
+    "obj.complaint-response": {
+        "en": "Complaints acknowledged within {within} ({clock})",
+        "zh": "投诉在 {within} 内确认受理（{clock}）",
+    },
+    "obj.complaint-resolution": {
+        "en": "Complaints resolved within {within} ({clock})",
+        "zh": "投诉在 {within} 内解决（{clock}）",
+    },
+    "obj.recovery-time": {
+        "en": "{priority} incidents: service restored within {within} (RTO)",
+        "zh": "{priority} 事件：在 {within} 内恢复服务（RTO）",
+    },
+    "obj.recovery-point": {
+        "en": "{priority} incidents: at most {within} of data lost (RPO)",
+        "zh": "{priority} 事件：数据丢失不超过 {within}（RPO）",
+    },
+    "obj.escalation": {
+        "en": "{priority} incidents escalated to each level within its time ({clock})",
+        "zh": "{priority} 事件在规定时间内升级到各级别（{clock}）",
+    },
+    "obj.escalation.all": {
+        "en": "Incidents escalated to each level within its time ({clock})",
+        "zh": "事件在规定时间内升级到各级别（{clock}）",
     },
     "obj.satisfaction.mean": {
         "en": "Mean satisfaction score ({min}–{max}), at least {n} responses",

@@ -125,10 +125,19 @@ def one(old: Agreement, new: Agreement) -> Change:
      "maintenance notice 7 days → 2 weeks", False),
     (replace(BASE, continuity=Continuity(rto=D("1d"))),
      "recovery time objective 4 hours → 1 day", True),
+    (replace(BASE, continuity=Continuity(rto=D("4h"), priorities=("P1",))),
+     "disaster priority added: P1", False),
 ])
 def test_change_in_words_and_whether_it_weakens(new: Agreement, what: str, weakens: bool) -> None:
     c = one(BASE, new)
     assert (c.what, c.weakens) == (what, weakens)
+
+
+def test_no_longer_judging_a_priority_against_the_rto_is_a_weaker_promise() -> None:
+    before = replace(BASE, continuity=Continuity(rto=D("4h"), priorities=("P1",)))
+    c = one(before, BASE)
+    assert (c.what, c.weakens, c.pointer) == ("disaster priority removed: P1", True,
+                                              "/continuity/priorities")
 
 
 @pytest.mark.parametrize(("before", "after", "weakens"), [

@@ -73,6 +73,28 @@ PHRASES = [
     ("not enough samples to measure this interval (total needs one in the 10 minutes up to "
      "its start and one in those up to its end)",
      "样本不足，无法计量该时段（总量需在时段开始前和结束前的 10 分钟内各有一个样本）"),
+    ("complaint CMP-112 acknowledgement after 14 hours 25 minutes of de-business working "
+     "time (target 1 day: 8 hours of working time)",
+     "投诉 CMP-112 确认受理用时 14 小时 25 分钟（de-business 工作时间）"
+     "（目标 1 天，即 8 小时 工作时间）"),
+    ("complaint CMP-3 no resolution by its deadline 2026-11-20T10:00:00+01:00 (target 2 weeks)",
+     "投诉 CMP-3 未在截止时间 2026-11-20 10:00 UTC+01:00 前完成解决（目标 2 周）"),
+    ("no complaints counted in this period", "本周期没有计入的投诉"),
+    ("no complaint records for this objective", "该指标没有投诉记录"),
+    ("1 complaint(s) still within their target time, not counted yet",
+     "1 件投诉仍在目标时间内，尚未计入"),
+    ("P1 incident ACME-INC-8 service restoration after 4 hours 45 minutes (target 4 hours)",
+     "P1 事件 ACME-INC-8 恢复服务用时 4 小时 45 分钟（目标 4 小时）"),
+    ("P1 incident ACME-INC-8 lost 40 minutes of data (target at most 15 minutes)",
+     "P1 事件 ACME-INC-8 丢失 40 分钟 的数据（目标不超过 15 分钟）"),
+    ("P1 incident INC-8: no data loss recorded", "P1 事件 INC-8：未记录数据丢失量"),
+    ("P1 incident INC-2 escalated to level 2 (Team lead) after 1 hour 30 minutes "
+     "(target 1 hour)",
+     "P1 事件 INC-2 升级到第 2 级（Team lead）用时 1 小时 30 分钟（目标 1 小时）"),
+    ("P1 incident ACME-INC-8 not escalated to level 3 (Director of customer success) by "
+     "2026-11-19T07:20:00+01:00 (target 4 hours)",
+     "P1 事件 ACME-INC-8 未在 2026-11-19 07:20 UTC+01:00 前升级到第 3 级"
+     "（Director of customer success）（目标 4 小时）"),
 ]
 
 
@@ -87,6 +109,11 @@ SHOWN_IN_ENGLISH = {
         ("no data from 2026-11-20T09", "no data from 2026-11-20 09:00 UTC+08:00 to 2026-11-20 "
                                        "11:30 UTC+08:00 while a P1 incident was open: the "
                                        "figure cannot show that outage"),
+        ("P1 incident ACME-INC-8 not", "P1 incident ACME-INC-8 not escalated to level 3 "
+                                       "(Director of customer success) by 2026-11-19 07:20 "
+                                       "UTC+01:00 (target 4 hours)"),
+        ("complaint CMP-3", "complaint CMP-3 no resolution by its deadline 2026-11-20 10:00 "
+                            "UTC+01:00 (target 2 weeks)"),
         ("no data from 2026-11-20T01", "no data from 2026-11-20 01:00 UTC to 2026-11-20 03:30 "
                                        "UTC while an incident was open: the figure cannot "
                                        "show that outage"),
