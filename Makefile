@@ -64,4 +64,4 @@ test: $(STAMP) system-deps lint
 	SLACODE_REQUIRE_INTEGRATION=1 faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider
 
 clean:
-	rm -rf site/public site/generated .slacode build
+	rm -rf site/public site/internal site/customers site/generated .slacode build

@@ -62,7 +62,7 @@ class Settings:
     slas: str = "slas"
     ledger: str = "ledger"
     cache: str = ".slacode/cache"
-    audience: str = "public"  # public | internal | customer:NAME
+    audience: str = "public"  # public | internal | customer:NAME | all (slacode build)
     language: str = "en"  # en | zh
     now: str = ""  # pinned evaluation time (ISO 8601); "" = SOURCE_DATE_EPOCH or the clock
     history_months: int = 13  # how far back periods are evaluated and shown
@@ -144,7 +144,8 @@ def check_settings(s: Settings) -> Settings:
     if s.language not in ("en", "zh"):
         raise SlacodeError(f"mkdocs.yml: slacode option 'language' must be en or zh, "
                            f"got {s.language!r}")
-    check_audience(s.audience)
+    if s.audience != ALL:
+        check_audience(s.audience)
     return s
 
 
@@ -285,6 +286,10 @@ def warn(message: str) -> None:
         logger.warning(message)
     else:
         print(f"slacode: warning: {message}", file=sys.stderr)
+
+
+#: the audience setting (and ``slacode build --audience``) that builds every audience's site
+ALL = "all"
 
 
 def check_audience(audience: str) -> str:

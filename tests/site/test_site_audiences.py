@@ -1,0 +1,83 @@
+"""`slacode build --audience all`: one evaluation, a site per audience, nothing crossing over.
+
+The demo has two customers (acme, globex), an internal agreement and public ones. Each
+folder of an all-audience build must be byte for byte the site ``--audience X`` builds
+alone, and no folder may hold a word of what its audience may not see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from site_support import BIN, copy_project, run, texts, tree
+
+#: audience -> its folder, beside the public site
+FOLDERS = {"public": "public", "internal": "internal", "customer:acme": "customers/acme",
+           "customer:globex": "customers/globex"}
+
+#: words only some audiences may read: the internal notes of three agreements, and each
+#: customer's agreement (name, id, contract reference, an incident id)
+INTERNAL = ("INTERNAL-MARKER-7f3a", "GLOBEX-INTERNAL-3c9e", "Renewal discount of 5%")
+ACME = ("ACME Analytics Platform", "acme-analytics", "ACME-2025-ANL-07")
+GLOBEX = ("Globex Data Exports", "globex-exports", "GLX-2026-EXP-01", "GLX-4")
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("audiences"))
+    r = run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root)
+    for audience, folder in FOLDERS.items():
+        assert f"{audience} site written to {root / 'site' / folder}" in r.stdout
+    return root
+
+
+def test_every_folder_is_what_its_audience_alone_builds(project: Path) -> None:
+    site = project / "site"
+    for audience, folder in FOLDERS.items():
+        alone = site / "alone" / folder
+        run(BIN / "slacode", "build", "--strict", "--audience", audience, "--site-dir", alone,
+            cwd=project)
+        assert tree(site / folder) == tree(alone), audience
+    assert (site / "customers" / "acme" / "services" / "acme-analytics" / "index.html").is_file()
+    assert (site / "customers" / "globex" / "services" / "globex-exports" / "index.html").is_file()
+    assert (site / "internal" / "services" / "auth-internal" / "index.html").is_file()
+
+
+def test_no_audience_folder_holds_what_it_may_not_see(project: Path) -> None:
+    site = project / "site"
+    forbidden = {
+        "public": INTERNAL + ACME + GLOBEX,
+        "customer:acme": INTERNAL + GLOBEX,
+        "customer:globex": INTERNAL + ACME,
+    }
+    for audience, words in forbidden.items():
+        files = texts(site / FOLDERS[audience])
+        # the scan reads the search index, the sitemap and its .gz, the feed and the API
+        assert {"search/search_index.json", "sitemap.xml.gz", "feed.xml",
+                "api/services.json"} <= set(files), audience
+        hits = sorted((path, w) for path, text in files.items() for w in words if w in text)
+        assert hits == [], audience
+    # each customer does read its own agreement (the scan would find it), and only the
+    # internal site reads every note
+    acme = texts(site / "customers" / "acme")["search/search_index.json"]
+    globex = texts(site / "customers" / "globex")["search/search_index.json"]
+    assert "ACME Analytics Platform" in acme and "Globex Data Exports" in globex
+    inside = "\n".join(texts(site / "internal").values())
+    assert all(w in inside for w in INTERNAL + ACME + GLOBEX)
+
+
+def test_the_audience_setting_all_builds_every_site(project: Path) -> None:
+    """``audience: all`` in the plugin block: a plain ``slacode build`` (the nightly's) then
+    writes every audience's site, the same as ``--audience all``."""
+    cfg = project / "mkdocs.yml"
+    before = cfg.read_text(encoding="utf-8")
+    out = project / "again" / "public"
+    try:
+        cfg.write_text(before.replace("  - slacode:\n", "  - slacode:\n      audience: all\n", 1),
+                       encoding="utf-8")
+        run(BIN / "slacode", "build", "--strict", "--site-dir", out, cwd=project)
+    finally:
+        cfg.write_text(before, encoding="utf-8")
+    for folder in FOLDERS.values():
+        assert tree(out.parent / folder) == tree(project / "site" / folder), folder
