@@ -34,9 +34,11 @@ serve: $(RUN)
 # The integration tests use a real Prometheus and a real headless Chromium (Debian packages).
 # faketime moves the clock of the suite's second run (libfaketime; Prometheus, a Go program,
 # keeps the real clock, which the tests' pinned data does not depend on).
-SYSTEM_PACKAGES := prometheus chromium chromium-driver faketime
+# poppler-utils (pdftotext, pdftoppm) reads the customer reports' PDFs back in the tests;
+# fonts-noto-cjk lets Chromium print a Chinese report.
+SYSTEM_PACKAGES := prometheus chromium chromium-driver faketime poppler-utils fonts-noto-cjk
 system-deps:
-	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || [ ! -x /usr/bin/chromium ] || ! command -v faketime >/dev/null; then \
+	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || [ ! -x /usr/bin/chromium ] || ! command -v faketime >/dev/null || ! command -v pdftotext >/dev/null || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages: $(SYSTEM_PACKAGES)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \

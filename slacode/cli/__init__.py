@@ -27,6 +27,7 @@ COMMANDS = {
     "diff": "diff",
     "codeowners": "codeowners",
     "rules": "rules",
+    "report": "report",
 }
 
 
