@@ -55,7 +55,7 @@ lint: $(STAMP)
 # fails while the lock no longer covers them).
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps \
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps --extra report \
 	  --no-header --no-emit-index-url --no-emit-find-links -o requirements/nightly.txt pyproject.toml
 
 # The second run proves the suite does not age: no test may depend on the day it runs.

@@ -35,6 +35,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @click.command("report")
+@click.argument("records", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--customer", default=None, metavar="NAME", help="The customer of customer:NAME.")
 @click.option("--period", default=None, metavar="YYYY-MM", help="The month to report on.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
@@ -47,41 +48,125 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @click.option("--verify", "verify_file", type=click.Path(dir_okay=False, path_type=Path),
               default=None, metavar="FILE",
               help="Check a report (HTML) against the ledger instead of writing one.")
-def command(customer: str | None, period: str | None, out: Path, now_text: str | None,
-            language: str | None, no_pdf: bool, verify_file: Path | None) -> None:
-    """Write a customer's monthly report, or check one against the ledger."""
+@click.option("--print", "print_files", is_flag=True,
+              help="Print the report HTML files given as arguments to PDF beside them.")
+def command(records: tuple[Path, ...], customer: str | None, period: str | None, out: Path,
+            now_text: str | None, language: str | None, no_pdf: bool,
+            verify_file: Path | None, print_files: bool) -> None:
+    """Write a customer's monthly report, or check one against the ledger.
+
+    RECORDS (ledger record files, e.g. the night's newly frozen ones) stand for the
+    customers and months they belong to: a report is written for each such month whose
+    periods are all frozen, and the others are named and skipped."""
     from slacode.config import load_settings
 
+    if print_files:
+        for html_file in records:
+            pdf = html_file.with_suffix(".pdf")
+            print_pdf(html_file.read_text(encoding="utf-8"), pdf, _embedded(html_file))
+            click.echo(f"report written to {pdf}")
+        return
     settings = load_settings(Path.cwd(), now=now_text)
     if verify_file is not None:
         said = verify(verify_file, settings.path(settings.ledger))
         click.echo(said)
         return
-    if not customer or not period:
+    wanted = [(customer, period)] if customer or period else []
+    if records:
+        wanted += months_of(records, settings)
+    elif not (customer and period):
         raise click.UsageError("give --customer NAME and --period YYYY-MM (or --verify FILE)")
-    if not _NAME.fullmatch(customer):
-        raise SlacodeError(f"--customer {customer!r}: a customer name is lower-case letters, "
-                           "digits and dashes, as in visibility: customer:NAME")
-    m = _MONTH.fullmatch(period)
-    if m is None:
-        raise SlacodeError(f"--period {period!r}: give a month as YYYY-MM, e.g. 2026-10")
+    for name, month in wanted:
+        if not name or not month or not _NAME.fullmatch(name):
+            raise SlacodeError(f"--customer {name!r}: a customer name is lower-case letters, "
+                               "digits and dashes, as in visibility: customer:NAME")
+        if _MONTH.fullmatch(month) is None:
+            raise SlacodeError(f"--period {month!r}: give a month as YYYY-MM, e.g. 2026-10")
     from slacode.cli.render import _mkdocs
 
     _docs, title, _url, site_language = _mkdocs(Path.cwd())
     lang = language or site_language  # the plugin block's language, else the theme's
-    report = build_report(replace(settings, language=lang), customer, period, title)
+    for name, month in wanted:
+        try:
+            report = build_report(replace(settings, language=lang), name, month, title)
+        except NotFrozen as exc:
+            if not records:
+                raise
+            click.echo(f"skipped: {exc}", err=True)
+            continue
+        write_report(report, out, pdf=not no_pdf)
+
+
+class NotFrozen(SlacodeError):
+    """A period the report would show is still open or provisional."""
+
+
+def months_of(records: tuple[Path, ...], settings: Any) -> list[tuple[str, str]]:
+    """(customer NAME, month) of each ledger record of a customer: a monthly record's month,
+    the last month of a quarter's or a year's; in order, each once. A record frozen before
+    records kept their visibility is taken as its agreement's."""
+    from slacode.ledger import read_record
+    from slacode.load import load_agreements
+
+    out: list[tuple[str, str]] = []
+    current: dict[str, str] | None = None
+    for path in records:
+        rec = read_record(path.parent.parent, path.parent.name, path.stem)
+        if rec is None:
+            raise SlacodeError(f"{path}: no such ledger record")
+        visibility = str(rec.get("visibility") or "")
+        if not visibility:
+            if current is None:
+                loaded = load_agreements([settings.path(settings.slas)], root=settings.root)
+                current = {a.id: a.visibility for a in loaded.agreements}
+            visibility = current.get(path.parent.name, "")
+        if not visibility.startswith("customer:"):
+            continue
+        period = path.stem
+        if re.fullmatch(r"\d{4}-Q[1-4]", period):
+            period = f"{period[:4]}-{3 * int(period[-1]):02d}"
+        elif re.fullmatch(r"\d{4}", period):
+            period = f"{period}-12"
+        elif _MONTH.fullmatch(period) is None:
+            continue  # a rolling window is never a month's
+        pair = (visibility.partition(":")[2], period)
+        if pair not in out:
+            out.append(pair)
+    return out
+
+
+def write_report(report: Any, out: Path, *, pdf: bool) -> None:
     from slacode.render.customer_report import html, report_file_name
 
     text = html(report)
     out.mkdir(parents=True, exist_ok=True)
-    stem = report_file_name(customer, period)
+    stem = report_file_name(report.customer, report.period)
     html_path = out / f"{stem}.html"
     html_path.write_text(text, encoding="utf-8", newline="\n")
     click.echo(f"report written to {html_path}")
-    if not no_pdf:
+    if pdf:
         pdf_path = out / f"{stem}.pdf"
-        print_pdf(text, pdf_path, report)
+        print_pdf(text, pdf_path, footer_data(report))
         click.echo(f"report written to {pdf_path}")
+
+
+def footer_data(report: Any) -> dict[str, str]:
+    return {"language": report.language, "period": report.period,
+            "customer_name": report.sections[0].agreement.customer.name or report.customer,
+            "fingerprint": report.fingerprint}
+
+
+def _embedded(path: Path) -> dict[str, str]:
+    import json
+
+    parser = _Tagged()
+    try:
+        parser.feed(path.read_text(encoding="utf-8"))
+        data = json.loads(parser.data)
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise SlacodeError(f"{path}: not a slacode report (no readable report data)") from None
+    return {k: str(data.get(k) or "") for k in ("language", "period", "customer_name",
+                                               "fingerprint")}
 
 
 def build_report(settings: Any, customer: str, period: str, site_title: str) -> Any:
@@ -143,7 +228,7 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
         p = min(waiting, key=lambda p: (p.final_at or "9", p.service, p.objective))
         why = (f"it is still open (it ends {p.end})" if not p.closed else
                f"it is provisional until {p.final_at}" if p.final_at else "it is provisional")
-        raise SlacodeError(
+        raise NotFrozen(
             f"{p.service} {p.period} {p.objective} is not frozen yet: {why}. A report shows "
             "frozen figures only; make it once the period is frozen (slacode evaluate "
             "--freeze)")
@@ -161,7 +246,7 @@ def _epoch(day: date, zone: str) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone or "UTC")).timestamp())
 
 
-def print_pdf(text: str, path: Path, report: Any) -> None:
+def print_pdf(text: str, path: Path, about: dict[str, str]) -> None:
     """``text`` printed to ``path`` on A4 by headless Chromium, with the customer, the
     period, the fingerprint and the page number in the footer of every page."""
     from slacode.render import escape
@@ -176,15 +261,16 @@ def print_pdf(text: str, path: Path, report: Any) -> None:
     if not Path(chromium).is_file():
         raise SlacodeError(f"the PDF needs Chromium at {chromium} (Debian package chromium, or "
                            "set SLACODE_CHROMIUM); the HTML was written, or pass --no-pdf")
-    page_words = t("report.page", report.language, page='<span class="pageNumber"></span>',
+    language = about["language"]
+    page_words = t("report.page", language, page='<span class="pageNumber"></span>',
                    pages='<span class="totalPages"></span>')
     footer = (
         '<div style="font-size:7pt;width:100%;padding:0 16mm;color:#555;'
         'font-family:\'Noto Sans\',\'Noto Sans CJK SC\',sans-serif;display:flex;'
         'justify-content:space-between;gap:4mm">'
-        f"<span>{escape.text(t('report.title', report.language, period=report.period))} · "
-        f"{escape.text(report.sections[0].agreement.customer.name or report.customer)}</span>"
-        f"<span style=\"font-family:monospace\">{escape.text(report.fingerprint)}</span>"
+        f"<span>{escape.text(t('report.title', language, period=about['period']))} · "
+        f"{escape.text(about['customer_name'])}</span>"
+        f"<span style=\"font-family:monospace\">{escape.text(about['fingerprint'])}</span>"
         f"<span style=\"white-space:nowrap\">{page_words}</span></div>")
     try:
         with sync_playwright() as p:

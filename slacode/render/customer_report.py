@@ -108,6 +108,7 @@ def html(report: CustomerReport) -> str:
                       f"{escape.text(text)}</span>")
 
     data = {"customer": report.customer, "period": report.period, "language": lang,
+            "customer_name": report.sections[0].agreement.customer.name or report.customer,
             "generated": report.generated, "fingerprint": report.fingerprint,
             "records": list(report.records)}
     # inside <script>: no "<" at all, so no "</script>" can end the block early

@@ -48,3 +48,23 @@ def test_only_the_public_site_goes_to_pages_and_every_other_site_is_its_own_arti
     # the Pages deployment takes only the Pages artifact (site/public)
     deploy = jobs["deploy"]
     assert [s["uses"].split("@")[0] for s in deploy["steps"]] == ["actions/deploy-pages"]
+
+
+def test_the_nights_customer_reports_are_printed_without_credentials_and_kept() -> None:
+    jobs = _nightly()["jobs"]
+    update = jobs["update"]
+    write = next(s for s in update["steps"] if "slacode report" in s.get("run", ""))
+    assert "git status --porcelain --untracked-files=all -- ledger" in write["run"]
+    assert "--no-pdf" in write["run"] and write["if"] == "steps.frozen.outputs.frozen == 'true'"
+    assert write.get("continue-on-error") is True  # a failed report keeps tonight's sites
+    assert update["outputs"]["reports"] == "${{ steps." + write["id"] + ".outputs.written }}"
+    printer = jobs["customer-reports"]
+    assert printer["needs"] == "update" and printer["permissions"] == {"contents": "read"}
+    assert "needs.update.outputs.reports == 'true'" in printer["if"]
+    assert "secrets" not in str(printer)
+    runs = "\n".join(s.get("run", "") for s in printer["steps"])
+    assert "slacode report --print reports/*.html" in runs
+    assert "--require-hashes -r requirements/nightly.txt" in runs
+    (kept,) = [s for s in _uploads(printer)]
+    assert kept["with"] == {"name": "customer-reports", "path": "reports",
+                            "retention-days": 90, "if-no-files-found": "error"}

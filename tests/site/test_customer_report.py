@@ -136,3 +136,22 @@ def test_a_chinese_report_prints_in_chinese(tmp_path: Path, globex: Path) -> Non
     text = _pdf_text(tmp_path / "report-globex-2026-10.pdf")
     assert "2026-10 服务报告" in text and "未达标" in text and "750.00 EUR" in text
     assert "申请方式" in text and "第 1 页" in text
+
+
+def test_the_nights_new_records_give_their_customers_reports_printed_apart(
+        tmp_path: Path) -> None:
+    """The nightly passes the newly frozen records: a customer's record stands for its
+    month (public ones for none); the PDFs are printed afterwards from the HTML alone,
+    in a job without the credentials."""
+    _report(tmp_path, "--no-pdf", "ledger/globex-exports/2026-10.json",
+            "ledger/payments-api/2026-10.json", "ledger/acme-analytics/2026-10.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "report-acme-2026-10.html", "report-globex-2026-10.html"]
+    r = subprocess.run([str(BIN / "slacode"), "report", "--print",
+                        str(tmp_path / "report-acme-2026-10.html")], cwd=tmp_path,
+                       capture_output=True, text=True, env=real_clock(env()), timeout=120)
+    assert r.returncode == 0, r.stderr
+    text = _pdf_text(tmp_path / "report-acme-2026-10.pdf")
+    assert "ACME Analytics Platform" in text and "99.997%" in text and "bonus" in text.lower()
+    html = (tmp_path / "report-acme-2026-10.html").read_text(encoding="utf-8")
+    assert unescape(html.split("data-fingerprint>")[1].split("<")[0]) in text
