@@ -350,12 +350,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "weekdays": {"en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun", "zh": "周一,周二,周三,周四,周五,周六,周日"},
     # feed
     "feed.title": {
-        "en": "{site}: breaches, restatements, maintenance and changes",
-        "zh": "{site}：违约、重述、维护与变更",
+        "en": "{site}: breaches, credits, restatements, maintenance and changes",
+        "zh": "{site}：违约、赔偿、重述、维护与变更",
     },
     "feed.breach": {
         "en": "{service}: {objective} breached in {period} ({value}, target {target})",
         "zh": "{service}：{objective} 在 {period} 未达标（{value}，目标 {target}）",
+    },
+    "feed.credit": {
+        "en": "{service}: credit of {credit} owed for {objective} in {period}",
+        "zh": "{service}：{objective} 在 {period} 应付赔偿 {credit}",
     },
     "feed.restatement": {
         "en": "{service}: {objective} for {period} restated",

@@ -81,3 +81,28 @@ def test_the_audience_setting_all_builds_every_site(project: Path) -> None:
         cfg.write_text(before, encoding="utf-8")
     for folder in FOLDERS.values():
         assert tree(out.parent / folder) == tree(project / "site" / folder), folder
+
+
+def test_each_customer_site_has_its_own_feed_of_breaches_credits_maintenance_and_changes(
+        project: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+
+    def entries(folder: str) -> dict[str, tuple[str, str]]:
+        root = ET.parse(project / "site" / folder / "feed.xml").getroot()
+        return {e.find(atom + "id").text: (e.find(atom + "title").text,
+                                           getattr(e.find(atom + "summary"), "text", ""))
+                for e in root.iter(atom + "entry")}
+
+    globex = entries("customers/globex")
+    title, summary = globex["urn:slacode:credit:globex-exports:availability:2026-10"]
+    assert title == ("Globex Data Exports: credit of 25% (750.00 EUR) owed for Monthly "
+                     "availability in 2026-10") and summary == "claim by 2026-11-30"
+    assert "urn:slacode:breach:globex-exports:availability:2026-10" in globex
+    assert ("urn:slacode:maintenance:globex-exports:2026-10-24T01:00:00Z" in globex)
+    # the public agreements' entries are in every site's feed; a customer's only in its own
+    public, acme = entries("public"), entries("customers/acme")
+    assert not [i for i in (*public, *acme) if "globex" in i]
+    assert not [i for i in (*public, *entries("customers/globex")) if "acme" in i]
+    assert set(public) <= set(acme) and set(public) <= set(globex)
