@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,7 +74,8 @@ def build_site(
 
 
 def build_all(
-    config_file: Path, *, strict: bool = False, site_dir: Path | None = None
+    config_file: Path, *, strict: bool = False, site_dir: Path | None = None,
+    seconds: dict[str, float] | None = None,
 ) -> dict[str, Path]:
     """Every audience's site from one pull and evaluation: audience -> published folder.
 
@@ -91,8 +93,11 @@ def build_all(
     settings = load_settings(config_file.parent, on_warning=lambda _text: None)
     out: dict[str, Path] = {}
     plugins = []
+    took = seconds if seconds is not None else {}
     with _source_date_epoch(settings.now_epoch()):
+        t0 = time.perf_counter()
         public, plugin = _build(config_file, "public", strict, site_dir)
+        took["public"] = time.perf_counter() - t0
         out["public"], evaluation = public, getattr(plugin, "evaluated", None)
         plugins.append(plugin)
         if plugin is None:
@@ -101,8 +106,10 @@ def build_all(
         for audience in ["internal", *customers(evaluation)]:
             name = audience.partition(":")[2]
             folder = root / "customers" / name if name else root / audience
+            t0 = time.perf_counter()
             out[audience], plugin = _build(config_file, audience, strict, folder,
                                            evaluation=evaluation)
+            took[audience] = time.perf_counter() - t0
             plugins.append(plugin)
     _fail_on_disputes(strict, plugins, "sites written to " + ", ".join(map(str, out.values())))
     return out
