@@ -1,0 +1,67 @@
+"""The customer report's HTML: everything from an agreement or a data file is text, the
+embedded report data cannot end its script block, and the figures it prints are the
+texts ``--verify`` makes of the records."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import replace
+from datetime import date
+
+import render_sample as sample
+
+from slacode.model import Maintenance
+from slacode.render import fmt
+from slacode.render.customer_report import (
+    CustomerReport,
+    Section,
+    figures,
+    in_month,
+)
+from slacode.render.customer_report import (
+    html as report_html,
+)
+
+
+def _report(hostile: bool) -> tuple[CustomerReport, str]:
+    pay = sample.agreements(hostile=hostile)[0]
+    bad = sample.HOSTILE if hostile else "Database upgrade"
+    window = Maintenance(fmt.parse_time("2026-10-11T02:00:00Z"),
+                         fmt.parse_time("2026-10-11T03:00:00Z"),
+                         fmt.parse_time("2026-09-28T09:00:00Z"), bad)
+    pay = replace(pay, maintenance=(window,), visibility="customer:acme")
+    res = sample.results()[0]
+    october = tuple(replace(p, frozen_at="2026-11-02T00:00:00+00:00") for p in res.periods
+                    if in_month(p, date(2026, 10, 1), date(2026, 10, 31)))
+    assert october
+    incidents = tuple(replace(i, opened=int(fmt.parse_time("2026-10-05T10:00:00Z").timestamp()),
+                              first_response=None, resolved=None, title=bad)
+                      for i in sample.incidents()["payments-api"][:1])
+    r = CustomerReport("acme", "2026-10", date(2026, 10, 1), date(2026, 10, 31), "en",
+                       sample.NOW, "sha256:" + "0" * 64, ("payments-api/2026-10.json",),
+                       (Section(pay, (pay,), october, incidents, (), res),))
+    return r, report_html(r)
+
+
+def test_hostile_text_is_literal_text_and_the_data_block_stays_closed() -> None:
+    _r, text = _report(hostile=True)
+    assert "<script>window" not in text and "<img" not in text and "javascript:" not in text
+    assert html.unescape(sample.HOSTILE) in html.unescape(text)  # shown, as text
+    assert text.count("<script") == 1 and text.count("</script>") == 1
+    block = re.search(r'<script type="application/json" id="slacode-report">(.*?)</script>',
+                      text, re.S)
+    assert block is not None
+    assert json.loads(block.group(1))["records"] == ["payments-api/2026-10.json"]
+
+
+def test_each_printed_figure_is_tagged_with_its_record_field() -> None:
+    r, text = _report(hostile=False)
+    tagged = dict(re.findall(r'<span data-ledger="([^"]+)">([^<]*)</span>', text))
+    p = r.sections[0].results[0]
+    shown = figures(p, "en")
+    assert {"value", "target", "verdict", "coverage"} <= set(shown)
+    for field, words in shown.items():
+        assert html.unescape(tagged[f"{p.service}/{p.period}/{p.objective}/{field}"]) == words
+    assert "Database upgrade" in text and "INC-1" in text
