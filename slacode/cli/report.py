@@ -334,6 +334,8 @@ def verify(path: Path, ledger_dir: Path) -> str:
     from slacode.ledger.fingerprint import fingerprint, records
     from slacode.render.customer_report import figures
 
+    if path.suffix.lower() == ".pdf":
+        return _verify_pdf(path, ledger_dir)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -375,3 +377,38 @@ def verify(path: Path, ledger_dir: Path) -> str:
                                f"({ledger_dir / service / (period + '.json')})")
     return (f"{path}: matches the ledger: {len(parser.found)} figures from "
             f"{len(found)} frozen records, fingerprint {claimed}")
+
+
+_FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
+_RECORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*/(?:\d{4}(?:-\d{2}|-Q[1-4])?)\.json")
+
+
+def _verify_pdf(path: Path, ledger_dir: Path) -> str:
+    """A PDF report: its fingerprint against the records it names (poppler's pdftotext
+    reads the text). That the figures printed are those of the records is checked on
+    the HTML, which tags each one with its record."""
+    import shutil
+    import subprocess
+
+    from slacode.ledger.fingerprint import fingerprint, records
+
+    tool = shutil.which("pdftotext")
+    if tool is None:
+        raise SlacodeError("checking a PDF needs pdftotext (Debian package poppler-utils); "
+                           "or check the report's HTML")
+    r = subprocess.run([tool, str(path), "-"], capture_output=True, text=True,
+                       timeout=60)
+    if r.returncode != 0:
+        raise SlacodeError(f"{path}: cannot read the PDF: {r.stderr.strip()[:200]}")
+    claimed = _FINGERPRINT.search(r.stdout)
+    names = sorted(set(_RECORD.findall(r.stdout)))
+    if claimed is None or not names:
+        raise SlacodeError(f"{path}: not a slacode report (no fingerprint or records named)")
+    keys = [(n.partition("/")[0], n.partition("/")[2].removesuffix(".json")) for n in names]
+    now = fingerprint(records(ledger_dir, keys))
+    if now != claimed.group(0):
+        raise SlacodeError(f"{path}: the ledger records it names do not give its fingerprint "
+                           f"({claimed.group(0)}; the ledger gives {now}): a record was "
+                           "restated or edited since, or the report was")
+    return (f"{path}: its fingerprint matches the {len(names)} ledger records it names "
+            f"({now}); check the HTML for each figure")

@@ -423,6 +423,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.no_changes": {"en": "The agreement did not change in this period.",
                           "zh": "本周期协议未发生变更。"},
     "report.changed_on": {"en": "Changed on", "zh": "变更日期"},
+    "report.records": {"en": "Ledger records", "zh": "账本记录"},
     "report.colon": {"en": ": ", "zh": "："},  # after a label, before what it labels
     "report.page": {"en": "page {page} of {pages}", "zh": "第 {page} 页，共 {pages} 页"},
     # badges

@@ -155,3 +155,26 @@ def test_the_nights_new_records_give_their_customers_reports_printed_apart(
     assert "ACME Analytics Platform" in text and "99.997%" in text and "bonus" in text.lower()
     html = (tmp_path / "report-acme-2026-10.html").read_text(encoding="utf-8")
     assert unescape(html.split("data-fingerprint>")[1].split("<")[0]) in text
+
+
+def test_a_restated_or_edited_record_makes_both_files_fail_verification(
+        globex: Path, tmp_path: Path) -> None:
+    """The PDF names its records and carries their fingerprint: it verifies against the
+    ledger as it was, and not once a figure of a record it shows has changed."""
+    def verify(file: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(BIN / "slacode"), "report", "--verify", str(file)],
+                              cwd=cwd, capture_output=True, text=True, env=env())
+
+    pdf, page = globex / "report-globex-2026-10.pdf", globex / "report-globex-2026-10.html"
+    r = verify(pdf, ROOT)
+    assert r.returncode == 0 and "its fingerprint matches the 1 ledger records it names" \
+        in r.stdout, r.stderr
+    shutil.copytree(ROOT / "ledger", tmp_path / "ledger")
+    record = tmp_path / "ledger" / "globex-exports" / "2026-10.json"
+    record.write_text(record.read_text(encoding="utf-8").replace(
+        '"value": 98.550329', '"value": 98.650329', 1), encoding="utf-8")
+    for file in (pdf, page):
+        r = verify(file, tmp_path)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, file
+        assert "sha256:" in r.stderr and ("have changed since" in r.stderr
+                                          or "do not give its fingerprint" in r.stderr)
