@@ -20,6 +20,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,16 +93,14 @@ def build_all(
     config_file = config_file.resolve()
     settings = load_settings(config_file.parent, on_warning=lambda _text: None)
     out: dict[str, Path] = {}
-    plugins = []
+    plugins = []  # only their disputes are kept: a plugin holds its site's generated files
     took = seconds if seconds is not None else {}
     with _source_date_epoch(settings.now_epoch()):
         t0 = time.perf_counter()
         public, plugin = _build(config_file, "public", strict, site_dir)
         took["public"] = time.perf_counter() - t0
         out["public"], evaluation = public, getattr(plugin, "evaluated", None)
-        plugins.append(plugin)
-        if plugin is None:
-            raise SlacodeError(f"{config_file}: the slacode plugin is not enabled")
+        plugins.append(_Disputes(getattr(plugin, "disputes", None)))
         root = public.parent
         for audience in ["internal", *customers(evaluation)]:
             name = audience.partition(":")[2]
@@ -110,7 +109,7 @@ def build_all(
             out[audience], plugin = _build(config_file, audience, strict, folder,
                                            evaluation=evaluation)
             took[audience] = time.perf_counter() - t0
-            plugins.append(plugin)
+            plugins.append(_Disputes(getattr(plugin, "disputes", None)))
     _fail_on_disputes(strict, plugins, "sites written to " + ", ".join(map(str, out.values())))
     return out
 
@@ -126,6 +125,11 @@ def customers(evaluation: Any) -> list[str]:
         return []
     every = [*evaluation.agreements, *(v for vs in evaluation.versions.values() for v in vs)]
     return sorted({a.visibility for a in every if _CUSTOMER.fullmatch(a.visibility)})
+
+
+@dataclass(frozen=True)
+class _Disputes:
+    disputes: Any
 
 
 def _fail_on_disputes(strict: bool, plugins: list[Any], where: str) -> None:

@@ -106,3 +106,30 @@ def test_each_customer_site_has_its_own_feed_of_breaches_credits_maintenance_and
     assert not [i for i in (*public, *acme) if "globex" in i]
     assert not [i for i in (*public, *entries("customers/globex")) if "acme" in i]
     assert set(public) <= set(acme) and set(public) <= set(globex)
+
+
+def test_a_dispute_publishes_every_audience_then_fails_and_a_failed_source_publishes_none(
+        tmp_path: Path) -> None:
+    """globex's frozen October disagrees with its data: every site is still published
+    (globex's with the frozen figure under review) and the build exits 3. A data file
+    gone missing fails the first build: nothing of any audience is replaced."""
+    import json
+
+    root = copy_project(tmp_path / "project")
+    record = root / "ledger" / "globex-exports" / "2026-10.json"
+    doc = json.loads(record.read_text(encoding="utf-8"))
+    doc["results"]["availability"]["value"] = 42.0
+    record.write_text(json.dumps(doc), encoding="utf-8")
+    r = run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root, check=False)
+    assert r.returncode == 3, r.stderr
+    assert "disputed: " in r.stderr and "globex-exports 2026-10 availability" in r.stderr
+    site = root / "site"
+    page = (site / "customers" / "globex" / "services" / "globex-exports" / "index.html"
+            ).read_text(encoding="utf-8")
+    row = page.split('data-period="2026-10"', 1)[1].split("</tr>", 1)[0]
+    assert "42%" in row and "Under review" in row
+    before = {folder: tree(site / folder) for folder in FOLDERS.values()}
+    (root / "data" / "status-web" / "requests.csv").unlink()
+    r = run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root, check=False)
+    assert r.returncode == 1 and "previous site kept" in r.stderr and "Traceback" not in r.stderr
+    assert {folder: tree(site / folder) for folder in FOLDERS.values()} == before
