@@ -221,7 +221,9 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
         changes = tuple(c for c in for_audience(ev.changes.get(a.id, ()), audience)
                         if first <= c.date.date() <= last
                         or (c.effective is not None and first <= c.effective <= last))
-        sections.append(Section(during[-1], tuple(during), shown, incs, changes, res))
+        hidden = frozenset(i.id for i in incidents.get(a.id, ())
+                           if not getattr(i, "customer_visible", True))
+        sections.append(Section(during[-1], tuple(during), shown, incs, changes, res, hidden))
     if not sections:
         raise SlacodeError(f"no agreement of {audience} was in force in {period}")
     if waiting:
@@ -361,7 +363,7 @@ def verify(path: Path, ledger_dir: Path) -> str:
         raise SlacodeError(f"{path}: the ledger records it shows have changed since it was "
                            f"made (fingerprint {claimed}, the ledger now gives {now}): a "
                            "restatement, or an edited record")
-    if not parser.found:
+    if not parser.found and found:
         raise SlacodeError(f"{path}: no figures to check")
     for name, shown in parser.found:
         service, period, objective, field = [*name.split("/"), "", "", ""][:4]

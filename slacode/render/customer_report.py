@@ -25,7 +25,7 @@ from markupsafe import Markup
 from slacode.evaluate.objectives import incident_target
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement
-from slacode.render import escape, fmt, svg
+from slacode.render import _public_miss, escape, fmt, svg
 from slacode.render.pages import (
     Words,
     _late_windows,
@@ -54,6 +54,8 @@ class Section:
     incidents: tuple[Any, ...] = ()  # slacode.pull.base.Incident opened in the month
     changes: tuple[Any, ...] = ()  # slacode.history.ChangeEntry committed or effective then
     shown: ServiceResults | None = None  # all its results as shown (maintenance accounting)
+    #: ids of the service's incidents kept from customers: never named in what was missed
+    hidden: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,17 @@ class CustomerReport:
 def figures(p: PeriodResult, language: str) -> dict[str, str]:
     """The texts a report prints of one frozen result, by field: what ``--verify``
     compares the report's tagged texts with."""
+    no_data = t("common.no_data_mark", language)
+    # a period judged "no data" shows no figure and owes no credit, as on the site: a
+    # figure from part of the period would look like compliance
+    judged = p.verdict != "no-data"
     out = {
-        "value": fmt.figure(p.value, p.unit, t("common.no_data_mark", language)),
+        "value": fmt.figure(p.value if judged else None, p.unit, no_data),
         "target": fmt.figure(p.target, p.unit),
         "verdict": t("verdict." + svg.verdict_class(p.verdict), language),
         "coverage": fmt.percent(p.coverage * 100, 1),
     }
-    c = p.credit
+    c = p.credit if judged else None
     if c is not None and c.percent:
         out["credit"] = fmt.percent(c.percent, 2)
         if c.amount is not None:
@@ -125,12 +131,12 @@ def html(report: CustomerReport) -> str:
         objective_of=lambda s, p: s.agreement.objective(p.objective) or next(
             (o for v in s.versions if (o := v.objective(p.objective))), None),
         version_of=_version_of,
-        credited=lambda s: [p for p in s.results if p.credit and (
+        credited=lambda s: [p for p in s.results if p.credit and p.verdict != "no-data" and (
             p.credit.percent or p.credit.bonus_percent)],
         incident_rows=lambda s: _incident_rows(s, lang),
         maintenance_rows=lambda s: _maintenance_rows(s, report, lang),
         change_rows=lambda s: _change_rows(s, lang),
-        misses=lambda p: [say(m.what, lang) for m in p.misses],
+        misses=lambda s, p: [say(_public_miss(m, set(s.hidden)).what, lang) for m in p.misses],
         claim=lambda s, p: t("report.how_to_claim", lang,
                              contact=s.agreement.provider.contact or s.agreement.provider.name,
                              ref=s.agreement.contract.reference or s.agreement.id,

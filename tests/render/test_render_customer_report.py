@@ -65,3 +65,20 @@ def test_each_printed_figure_is_tagged_with_its_record_field() -> None:
     for field, words in shown.items():
         assert html.unescape(tagged[f"{p.service}/{p.period}/{p.objective}/{field}"]) == words
     assert "Database upgrade" in text and "INC-1" in text
+
+
+def test_no_data_shows_no_figure_nor_credit_and_a_hidden_incident_is_not_named() -> None:
+    from slacode.evaluate.results import Credit, Miss
+
+    r, _ = _report(hostile=False)
+    s = r.sections[0]
+    first = replace(s.results[0], verdict="no-data", value=99.1234,
+                    credit=Credit(10.0, 500.0, "USD", 99.95, "2026-11-30"),
+                    misses=(Miss("P2 incident INC-2 first response after 2 hours "
+                                 "(target 1 hour)", incident="INC-2"),))
+    text = report_html(replace(r, sections=(replace(
+        s, results=(first, *s.results[1:]), hidden=frozenset({"INC-2"})),)))
+    assert "99.123" not in text and "500.00 USD" not in text
+    assert figures(first, "en")["value"] == "no data" and "credit" not in figures(first, "en")
+    assert "INC-2" not in text
+    assert "incident (not public) first response" in html.unescape(text)
