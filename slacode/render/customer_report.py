@@ -25,7 +25,7 @@ from markupsafe import Markup
 from slacode.evaluate.objectives import incident_target
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement
-from slacode.render import _public_miss, escape, fmt, svg
+from slacode.render import _internal_changes_out, _public_miss, escape, fmt, svg
 from slacode.render.pages import (
     Words,
     _late_windows,
@@ -206,9 +206,12 @@ def _maintenance_rows(s: Section, r: CustomerReport, lang: str) -> list[dict[str
 
 
 def _change_rows(s: Section, lang: str) -> list[dict[str, Any]]:
+    """The month's changes as a customer's site shows them: without what only an internal
+    build may say (owners)."""
     return [{"date": fmt.day(c.date), "version": "—" if c.version is None else c.version,
              "effective": fmt.day(c.effective),
-             "what": [say_change(x.what, lang) for x in c.changes]} for c in s.changes]
+             "what": [say_change(x.what, lang) for x in c.changes]}
+            for c in _internal_changes_out(s.changes, False)]
 
 
 def report_file_name(customer: str, period: str) -> str:

@@ -82,3 +82,27 @@ def test_no_data_shows_no_figure_nor_credit_and_a_hidden_incident_is_not_named()
     assert figures(first, "en")["value"] == "no data" and "credit" not in figures(first, "en")
     assert "INC-2" not in text
     assert "incident (not public) first response" in html.unescape(text)
+
+
+def test_the_months_changes_are_listed_without_who_owns_the_service() -> None:
+    from datetime import UTC, datetime
+
+    from slacode.history import Change, ChangeEntry
+
+    def entry(commit: str, *changes: Change) -> ChangeEntry:
+        return ChangeEntry(service="payments-api", path="slas/payments-api.yaml", commit=commit,
+                           author="someone", date=datetime(2026, 10, 9, tzinfo=UTC),
+                           subject="internal subject", pr=None, version=4,
+                           effective=date(2026, 10, 15), changes=changes)
+
+    owners = Change("owners: team-payments → team-core")
+    owners = replace(owners, pointer="/owners")
+    target = replace(Change("monthly availability target 99.9% → 99.95%"),
+                     pointer="/objectives/0/target")
+    r, _ = _report(hostile=False)
+    s = r.sections[0]
+    text = html.unescape(report_html(replace(r, sections=(replace(
+        s, changes=(entry("a1", owners, target), entry("b2", owners)),),))))
+    assert "monthly availability target 99.9% → 99.95%" in text
+    assert "team-core" not in text and "internal subject" not in text and "someone" not in text
+    assert text.count("2026-10-09") == 1  # the owners-only commit is not news outside
