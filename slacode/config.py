@@ -73,6 +73,13 @@ class Settings:
     whole_days: bool = True
     servers: tuple[PrometheusServer, ...] = (PrometheusServer(),)
     site_url: str = ""
+    #: (audience, language) pairs: a site (and a customer's reports) in another language
+    #: than ``language``, e.g. ``languages: {"customer:globex": zh}``
+    languages: tuple[tuple[str, str], ...] = ()
+
+    def language_for(self, audience: str) -> str:
+        """The language of ``audience``'s site and reports."""
+        return dict(self.languages).get(audience, self.language)
 
     def path(self, rel: str) -> Path:
         p = Path(rel)
@@ -146,6 +153,17 @@ def check_settings(s: Settings) -> Settings:
                            f"got {s.language!r}")
     if s.audience != ALL:
         check_audience(s.audience)
+    for audience, language in s.languages:
+        if audience == ALL or audience == "public":
+            raise SlacodeError(f"mkdocs.yml: slacode option 'languages' names {audience!r}: "
+                               "the public site's language is 'language'")
+        try:
+            check_audience(audience)
+        except SlacodeError as exc:
+            raise SlacodeError(f"mkdocs.yml: slacode option 'languages': {exc}") from None
+        if language not in ("en", "zh"):
+            raise SlacodeError(f"mkdocs.yml: slacode option 'languages' for {audience}: must "
+                               f"be en or zh, got {language!r}")
     return s
 
 
@@ -167,6 +185,14 @@ def settings_from_mapping(
     for key, value in data.items():
         if key == "prometheus":
             kwargs["servers"] = _servers(value, on_warning or warn)
+        elif key == "languages":
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                raise SlacodeError("mkdocs.yml: slacode option 'languages' must map audiences "
+                                   "to en or zh, e.g. customer:globex: zh")
+            kwargs["languages"] = tuple(sorted((str(k), v if isinstance(v, str) else repr(v))
+                                               for k, v in value.items()))
         elif key in _SCALARS:
             if value is None:
                 continue

@@ -230,7 +230,7 @@ def run(
         results,
         now=ev.now,
         audience=audience,
-        language=language or settings.language,
+        language=language or settings.language_for(audience),
         history=ev.changes,
         incidents=incidents_in_view(incidents_by_service(ev.measurements), ev.agreements,
                                     ev.versions, audience),

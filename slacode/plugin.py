@@ -74,6 +74,7 @@ class SlacodeConfig(Config):
     whole_days = c.Optional(c.Type(bool))
     site_url = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
+    languages = c.Optional(c.Type(dict))
 
 
 class SlacodePlugin(BasePlugin[SlacodeConfig]):
@@ -111,6 +112,13 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         if "language" not in options:
             theme_lang = str(config.theme.get("language") or "en")
             options["language"] = "zh" if theme_lang.startswith("zh") else "en"
+        own = (options.get("languages") or {}) if isinstance(options.get("languages"), dict) else {}
+        if options.get("audience") in own:  # this audience's site has a language of its own
+            options["language"] = own[options["audience"]]
+            if config.theme.name == "material" and options["language"] in ("en", "zh"):
+                # the theme's words (search, navigation, dates) too, whatever it says for
+                # the other sites
+                config.theme["language"] = options["language"]
         self.language = options["language"]
         if self.language == "zh":
             _chinese_theme(config)

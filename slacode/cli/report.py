@@ -85,8 +85,10 @@ def command(records: tuple[Path, ...], customer: str | None, period: str | None,
     from slacode.cli.render import _mkdocs
 
     _docs, title, _url, site_language = _mkdocs(Path.cwd())
-    lang = language or site_language  # the plugin block's language, else the theme's
     for name, month in wanted:
+        # the customer site's language: its own (languages:), else the site's
+        own = dict(settings.languages).get(f"customer:{name}")
+        lang = language or own or site_language
         try:
             report = build_report(replace(settings, language=lang), name, month, title)
         except NotFrozen as exc:

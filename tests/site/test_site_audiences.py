@@ -133,3 +133,32 @@ def test_a_dispute_publishes_every_audience_then_fails_and_a_failed_source_publi
     r = run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root, check=False)
     assert r.returncode == 1 and "previous site kept" in r.stderr and "Traceback" not in r.stderr
     assert {folder: tree(site / folder) for folder in FOLDERS.values()} == before
+
+
+def test_a_customer_site_in_a_language_of_its_own(tmp_path: Path) -> None:
+    """``languages: {customer:globex: zh}``: globex's site (and its monthly report) is in
+    Chinese, the others keep the site's English; the all-audience build still equals the
+    single one."""
+    root = copy_project(tmp_path / "project")
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace(
+        "  - slacode:\n", '  - slacode:\n      languages: {"customer:globex": zh}\n', 1),
+        encoding="utf-8")
+    run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root)
+    run(BIN / "slacode", "build", "--strict", "--audience", "customer:globex", "--site-dir",
+        root / "alone", cwd=root)
+    site = root / "site"
+    assert tree(site / "customers" / "globex") == tree(root / "alone")
+    globex = (site / "customers" / "globex" / "index.html").read_text(encoding="utf-8")
+    acme = (site / "customers" / "acme" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="zh"' in globex and "服务状态" in globex
+    assert '<html lang="en"' in acme and "Service status" in acme
+    run(BIN / "slacode", "report", "--customer", "globex", "--period", "2026-10", "--no-pdf",
+        "--out", root / "reports", cwd=root)
+    report = (root / "reports" / "report-globex-2026-10.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in report and "服务报告" in report
+    bad = cfg.read_text(encoding="utf-8").replace('"customer:globex": zh', '"customer:globex": fr')
+    cfg.write_text(bad, encoding="utf-8")
+    r = run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root, check=False)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "slacode option 'languages' for customer:globex: must be en or zh, got 'fr'" in r.stderr
