@@ -35,9 +35,11 @@ serve: $(RUN)
 # second Prometheus-compatible engine) and a real headless Chromium (Debian packages).
 # faketime moves the clock of the suite's second run (libfaketime; Prometheus, a Go program,
 # keeps the real clock, which the tests' pinned data does not depend on).
-SYSTEM_PACKAGES := prometheus victoria-metrics chromium chromium-driver faketime
+# poppler-utils (pdftotext, pdftoppm) reads the customer reports' PDFs back in the tests;
+# fonts-noto-cjk lets Chromium print a Chinese report.
+SYSTEM_PACKAGES := prometheus victoria-metrics chromium chromium-driver faketime poppler-utils fonts-noto-cjk
 system-deps:
-	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! command -v victoria-metrics >/dev/null || [ ! -x /usr/bin/chromium ] || ! command -v faketime >/dev/null; then \
+	@if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null || ! command -v victoria-metrics >/dev/null || [ ! -x /usr/bin/chromium ] || ! command -v faketime >/dev/null || ! command -v pdftotext >/dev/null || [ ! -d /usr/share/fonts/opentype/noto ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages: $(SYSTEM_PACKAGES)"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
@@ -54,7 +56,7 @@ lint: $(STAMP)
 # fails while the lock no longer covers them).
 lock: $(STAMP)
 	$(BIN)/pip install --quiet pip-tools
-	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps \
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --all-build-deps --extra report \
 	  --no-header --no-emit-index-url --no-emit-find-links -o requirements/nightly.txt pyproject.toml
 
 # The second run proves the suite does not age: no test may depend on the day it runs.
@@ -65,4 +67,4 @@ test: $(STAMP) system-deps lint
 	SLACODE_REQUIRE_INTEGRATION=1 faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider
 
 clean:
-	rm -rf site/public site/generated .slacode build
+	rm -rf site/public site/internal site/customers site/generated .slacode build

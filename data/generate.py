@@ -25,6 +25,10 @@ The story (UTC unless noted; now = 2026-11-26T00:00:00Z):
   and resolved 2026-02-25 12:00 +08:00: twelve calendar days, but within three business
   days on the cn-business clock.
 * support-desk survey: a mean under 4.2 in 2026-02, fewer than 20 responses in 2026-10.
+* globex-exports (the second customer; its own seed, so the files above stay as they
+  were): a six-hour outage on 2026-10-07 breaches October (10% credit); the maintenance
+  of 2026-10-17 is excluded, the one of 2026-10-24 (two days' notice) counts; P1
+  incidents GLX-3 (2026-06-12) and GLX-5 (2026-10-24) get their first response late.
 """
 
 from __future__ import annotations
@@ -227,6 +231,28 @@ def survey(rnd: random.Random) -> list[tuple[str, int]]:
     return rows
 
 
+GLOBEX_OUTAGES = [
+    (t("2026-10-07T08:00"), t("2026-10-07T14:00"), 1.00),
+    (t("2026-10-17T02:00"), t("2026-10-17T03:00"), 1.00),  # maintenance, announced in time
+    (t("2026-10-24T01:00"), t("2026-10-24T01:30"), 1.00),  # maintenance, announced late
+]
+
+
+def globex() -> tuple[list, list]:
+    """The second customer's requests and incidents, from a seed of their own."""
+    rnd = random.Random(SEED + 1)
+    rows = requests_file(rnd, 200, 11, 0.0003, GLOBEX_OUTAGES)
+    # (id, opened, first response after minutes, resolved after minutes)
+    p1 = [("GLX-1", "2026-02-03T10:20", 8, 150), ("GLX-2", "2026-03-19T22:05", 21, 300),
+          ("GLX-3", "2026-06-12T06:40", 45, 200), ("GLX-4", "2026-10-07T08:04", 12, 365),
+          ("GLX-5", "2026-10-24T01:02", 41, 55)]
+    titles = ["Nightly export failed", "Export API returns errors", "Exports stalled"]
+    incs = [(iid, "globex-exports", "P1", iso(t(o)), iso(t(o) + timedelta(minutes=r)),
+             iso(t(o) + timedelta(minutes=d)), titles[k % 3], "true")
+            for k, (iid, o, r, d) in enumerate(p1)]
+    return rows, incs
+
+
 def main(argv: list[str]) -> int:
     rnd = random.Random(SEED)
     pay, lat = payments(rnd)
@@ -247,9 +273,15 @@ def main(argv: list[str]) -> int:
     write_csv(HERE / "incidents.csv", ["id", "service", "priority", "opened", "first_response",
                                        "resolved", "title", "customer_visible"], incidents(rnd))
     write_csv(HERE / "support-desk/survey.csv", ["time", "score"], survey(rnd))
+    glx, glx_incidents = globex()
+    write_csv(HERE / "globex-exports/requests.csv", ["start", "good", "total"], glx)
+    write_csv(HERE / "globex-exports/incidents.csv", ["id", "service", "priority", "opened",
+                                                      "first_response", "resolved", "title",
+                                                      "customer_visible"], glx_incidents)
     if "--summary" in argv:
         for name, rows in (("payments-api", pay), ("payments-api latency", lat),
-                           ("acme-analytics", acme), ("status-web", web)):
+                           ("acme-analytics", acme), ("status-web", web),
+                           ("globex-exports", glx)):
             months: dict[str, list[int]] = {}
             for start, good, total in rows:
                 m = months.setdefault(start[:7], [0, 0])

@@ -63,7 +63,7 @@ class Settings:
     slas: str = "slas"
     ledger: str = "ledger"
     cache: str = ".slacode/cache"
-    audience: str = "public"  # public | internal | customer:NAME
+    audience: str = "public"  # public | internal | customer:NAME | all (slacode build)
     language: str = "en"  # en | zh
     now: str = ""  # pinned evaluation time (ISO 8601); "" = SOURCE_DATE_EPOCH or the clock
     history_months: int = 13  # how far back periods are evaluated and shown
@@ -77,6 +77,13 @@ class Settings:
     # GitHub organisation of owners given as team names (`slacode codeowners` writes
     # ``team-payments`` as ``@ORG/team-payments``; validate checks CODEOWNERS with it)
     codeowners_org: str = ""
+    #: (audience, language) pairs: a site (and a customer's reports) in another language
+    #: than ``language``, e.g. ``languages: {"customer:globex": zh}``
+    languages: tuple[tuple[str, str], ...] = ()
+
+    def language_for(self, audience: str) -> str:
+        """The language of ``audience``'s site and reports."""
+        return dict(self.languages).get(audience, self.language)
 
     def path(self, rel: str) -> Path:
         p = Path(rel)
@@ -148,10 +155,22 @@ def check_settings(s: Settings) -> Settings:
     if s.language not in ("en", "zh"):
         raise SlacodeError(f"mkdocs.yml: slacode option 'language' must be en or zh, "
                            f"got {s.language!r}")
-    check_audience(s.audience)
+    if s.audience != ALL:
+        check_audience(s.audience)
     if s.codeowners_org and not GITHUB_ORG.fullmatch(s.codeowners_org):
         raise SlacodeError(f"mkdocs.yml: slacode option 'codeowners_org' must be a GitHub "
                            f"organisation name, got {s.codeowners_org!r}")
+    for audience, language in s.languages:
+        if audience == ALL or audience == "public":
+            raise SlacodeError(f"mkdocs.yml: slacode option 'languages' names {audience!r}: "
+                               "the public site's language is 'language'")
+        try:
+            check_audience(audience)
+        except SlacodeError as exc:
+            raise SlacodeError(f"mkdocs.yml: slacode option 'languages': {exc}") from None
+        if language not in ("en", "zh"):
+            raise SlacodeError(f"mkdocs.yml: slacode option 'languages' for {audience}: must "
+                               f"be en or zh, got {language!r}")
     return s
 
 
@@ -178,6 +197,14 @@ def settings_from_mapping(
     for key, value in data.items():
         if key == "prometheus":
             kwargs["servers"] = _servers(value, on_warning or warn)
+        elif key == "languages":
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                raise SlacodeError("mkdocs.yml: slacode option 'languages' must map audiences "
+                                   "to en or zh, e.g. customer:globex: zh")
+            kwargs["languages"] = tuple(sorted((str(k), v if isinstance(v, str) else repr(v))
+                                               for k, v in value.items()))
         elif key in _SCALARS:
             if value is None:
                 continue
@@ -297,6 +324,10 @@ def warn(message: str) -> None:
         logger.warning(message)
     else:
         print(f"slacode: warning: {message}", file=sys.stderr)
+
+
+#: the audience setting (and ``slacode build --audience``) that builds every audience's site
+ALL = "all"
 
 
 def check_audience(audience: str) -> str:

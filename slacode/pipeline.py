@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from slacode.config import Settings, check_audience
+from slacode.config import ALL, Settings, check_audience
 from slacode.evaluate.results import ServiceResults
 from slacode.heap import long_lived
 from slacode.model import Agreement
@@ -211,13 +211,21 @@ def run(
     language: str | None = None,
     site_title: str = "Service levels",
     progress: Callable[[str], None] | None = None,
+    evaluation: Evaluation | None = None,
 ) -> PipelineResult:
-    """Run every stage for ``settings`` and render the site tree for ``audience``."""
+    """Run every stage for ``settings`` and render the site tree for ``audience``.
+
+    ``evaluation`` is an earlier :func:`evaluate_project` of the same settings: a build
+    of every audience (``slacode build --audience all``) pulls and evaluates once and
+    gives each audience's render that one evaluation, so an extra audience costs only
+    its ledger view, render and site build. The setting ``audience: all`` renders the
+    public site here (one MkDocs build writes one site; ``slacode build`` writes all)."""
     from slacode import ledger
     from slacode.render import render
 
-    audience = check_audience(audience or settings.audience)
-    ev = evaluate_project(settings, progress=progress)
+    chosen = audience or settings.audience
+    audience = check_audience("public" if chosen == ALL else chosen)
+    ev = evaluation if evaluation is not None else evaluate_project(settings, progress=progress)
     watch = _watch_paths(settings, ev.agreements)
     if not ev.ok:
         return PipelineResult({}, ev.problems, ev.agreements, now=ev.now, audience=audience,
@@ -232,7 +240,7 @@ def run(
         results,
         now=ev.now,
         audience=audience,
-        language=language or settings.language,
+        language=language or settings.language_for(audience),
         history=ev.changes,
         incidents=incidents_in_view(incidents_by_service(ev.measurements), ev.agreements,
                                     ev.versions, audience),

@@ -75,6 +75,7 @@ class SlacodeConfig(Config):
     site_url = c.Optional(c.Type(str))
     codeowners_org = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
+    languages = c.Optional(c.Type(dict))
 
 
 class SlacodePlugin(BasePlugin[SlacodeConfig]):
@@ -92,6 +93,11 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.disputes: list[Any] = []
         #: set by ``slacode build``, which publishes first and then fails on disputes itself
         self.defer_disputes = False
+        #: set by ``slacode build --audience all``: the one evaluation every audience's
+        #: site is rendered from (``None``: this build pulls and evaluates itself)
+        self.evaluation: Any = None
+        #: the evaluation this build rendered from (read by ``slacode build --audience all``)
+        self.evaluated: Any = None
         self.strict = False
 
     @event_priority(50)  # before Material's search plugin reads the theme's language
@@ -107,6 +113,13 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         if "language" not in options:
             theme_lang = str(config.theme.get("language") or "en")
             options["language"] = "zh" if theme_lang.startswith("zh") else "en"
+        own = (options.get("languages") or {}) if isinstance(options.get("languages"), dict) else {}
+        if options.get("audience") in own:  # this audience's site has a language of its own
+            options["language"] = own[options["audience"]]
+            if config.theme.name == "material" and options["language"] in ("en", "zh"):
+                # the theme's words (search, navigation, dates) too, whatever it says for
+                # the other sites
+                config.theme["language"] = options["language"]
         self.language = options["language"]
         if self.language == "zh":
             _chinese_theme(config)
@@ -133,16 +146,17 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.strict = bool(config.strict)
         if not self.config.enabled or self.settings is None:
             return
-        from slacode.pipeline import run
+        from slacode.pipeline import evaluate_project, run
 
         if self.settings.now and "SOURCE_DATE_EPOCH" not in os.environ:
             # a pinned evaluation time pins the sitemap's dates too, as `slacode build` does
             os.environ["SOURCE_DATE_EPOCH"] = str(self.settings.now_epoch())
             self.pinned_epoch = True
         try:
-            result = run(
-                self.settings, site_title=config.site_name, progress=lambda line: log.debug(line)
-            )
+            evaluated = self.evaluation if self.evaluation is not None else evaluate_project(
+                self.settings, progress=lambda line: log.debug(line))
+            self.evaluated = evaluated  # for the next audience of `slacode build --audience all`
+            result = run(self.settings, site_title=config.site_name, evaluation=evaluated)
         except SlacodeError as exc:
             raise PluginError(f"slacode: {exc}") from None
         self.watch = result.watch

@@ -31,6 +31,7 @@ COMMANDS = {
     "codeowners": "codeowners",
     "rules": "rules",
     "alerts": "alerts",
+    "report": "report",
 }
 
 

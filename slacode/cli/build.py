@@ -17,7 +17,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
+import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,14 +59,85 @@ def build_site(
     strict: bool = False,
     site_dir: Path | None = None,
 ) -> Path:
-    """Build the site of ``config_file`` for ``audience``; returns the published folder."""
-    from slacode.config import load_settings
+    """Build the site of ``config_file`` for ``audience``; returns the published folder
+    (for ``all``, the public one: see :func:`build_all`)."""
+    from slacode.config import ALL, load_settings
 
     config_file = config_file.resolve()
     # its warnings are the plugin's to give, in MkDocs' log (where --strict counts them)
     settings = load_settings(config_file.parent, on_warning=lambda _text: None)
+    if (audience or settings.audience) == ALL:
+        return build_all(config_file, strict=strict, site_dir=site_dir)["public"]
     with _source_date_epoch(settings.now_epoch()):
-        return _build(config_file, audience, strict, site_dir)
+        target, plugin = _build(config_file, audience, strict, site_dir)
+    _fail_on_disputes(strict, [plugin], f"site written to {target}")
+    return target
+
+
+def build_all(
+    config_file: Path, *, strict: bool = False, site_dir: Path | None = None,
+    seconds: dict[str, float] | None = None,
+) -> dict[str, Path]:
+    """Every audience's site from one pull and evaluation: audience -> published folder.
+
+    The public site goes where a public build puts it (``site_dir``, e.g. ``site/public``);
+    beside it go ``internal/`` and ``customers/NAME/`` for every customer an agreement
+    (or a past version of one) names. The first build (public) pulls and evaluates; the
+    others are rendered from that evaluation, so an extra audience costs its render and
+    its MkDocs build only. Each folder is swapped in on its own, as a single-audience
+    build does, and is byte for byte what ``--audience X`` alone writes. A failed
+    source fails the first build, so a strict run then publishes nothing at all.
+    """
+    from slacode.config import load_settings
+
+    config_file = config_file.resolve()
+    settings = load_settings(config_file.parent, on_warning=lambda _text: None)
+    out: dict[str, Path] = {}
+    plugins = []  # only their disputes are kept: a plugin holds its site's generated files
+    took = seconds if seconds is not None else {}
+    with _source_date_epoch(settings.now_epoch()):
+        t0 = time.perf_counter()
+        public, plugin = _build(config_file, "public", strict, site_dir)
+        took["public"] = time.perf_counter() - t0
+        out["public"], evaluation = public, getattr(plugin, "evaluated", None)
+        plugins.append(_Disputes(getattr(plugin, "disputes", None)))
+        root = public.parent
+        for audience in ["internal", *customers(evaluation)]:
+            name = audience.partition(":")[2]
+            folder = root / "customers" / name if name else root / audience
+            t0 = time.perf_counter()
+            out[audience], plugin = _build(config_file, audience, strict, folder,
+                                           evaluation=evaluation)
+            took[audience] = time.perf_counter() - t0
+            plugins.append(_Disputes(getattr(plugin, "disputes", None)))
+    _fail_on_disputes(strict, plugins, "sites written to " + ", ".join(map(str, out.values())))
+    return out
+
+
+#: a customer name as the schema allows it: also safe as a folder name
+_CUSTOMER = re.compile(r"customer:[a-z0-9][a-z0-9-]{0,62}")
+
+
+def customers(evaluation: Any) -> list[str]:
+    """Every ``customer:NAME`` an agreement or a past version names, sorted: each gets a
+    site of its own."""
+    if evaluation is None:
+        return []
+    every = [*evaluation.agreements, *(v for vs in evaluation.versions.values() for v in vs)]
+    return sorted({a.visibility for a in every if _CUSTOMER.fullmatch(a.visibility)})
+
+
+@dataclass(frozen=True)
+class _Disputes:
+    disputes: Any
+
+
+def _fail_on_disputes(strict: bool, plugins: list[Any], where: str) -> None:
+    disputes = next((d for p in plugins if (d := getattr(p, "disputes", None))), None)
+    if strict and disputes:
+        from slacode.plugin import disputed_message
+
+        raise DisputedError(f"{disputed_message(disputes)} ({where})")
 
 
 @contextlib.contextmanager
@@ -79,7 +153,10 @@ def _source_date_epoch(default: int) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path | None) -> Path:
+def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path | None,
+           evaluation: Any = None) -> tuple[Path, Any]:
+    """One site; returns its folder and the slacode plugin that built it (``None`` when
+    the config does not enable it)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -94,6 +171,7 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
         plugin.config.audience = check_audience(audience)
     if plugin is not None:
         plugin.defer_disputes = True  # published first, failed below
+        plugin.evaluation = evaluation
     target = Path(site_dir) if site_dir else Path(cfg.site_dir)
     _log_to_stderr()
     errors = _LastError()
@@ -116,12 +194,7 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
                                    f"{missing}")
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
-    disputes = getattr(plugin, "disputes", None)
-    if strict and disputes:
-        from slacode.plugin import disputed_message
-
-        raise DisputedError(f"{disputed_message(disputes)} (site written to {target})")
-    return target
+    return target, plugin
 
 
 def missing_page(site: Path, site_url: str | None = None) -> str:
@@ -173,7 +246,9 @@ def _log_to_stderr() -> None:
 
 
 @click.command()
-@click.option("--audience", default=None, help="public (default), internal or customer:NAME.")
+@click.option("--audience", default=None,
+              help="public (default), internal, customer:NAME, or all: every audience's site "
+                   "from one evaluation (internal/ and customers/NAME/ beside the public one).")
 @click.option("--strict", is_flag=True,
               help="Fail on any MkDocs warning or failed source (nothing is published, "
                    "exit 1); on disputed frozen figures, publish and then exit 3.")
@@ -188,9 +263,19 @@ def _log_to_stderr() -> None:
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Publish here instead of the config's site_dir.",
+    help="Publish here instead of the config's site_dir (with --audience all: the public "
+         "site; the others go beside it).",
 )
 def command(audience: str | None, strict: bool, config_file: Path, site_dir: Path | None) -> None:
     """Run the pipeline and publish the site atomically."""
+    from slacode.config import ALL, load_settings
+
+    if audience is None and config_file.is_file():
+        audience = load_settings(config_file.resolve().parent,
+                                 on_warning=lambda _text: None).audience
+    if audience == ALL:
+        for name, out in build_all(config_file, strict=strict, site_dir=site_dir).items():
+            click.echo(f"{name} site written to {out}")
+        return
     out = build_site(config_file, audience=audience, strict=strict, site_dir=site_dir)
     click.echo(f"site written to {out}")

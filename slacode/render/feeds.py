@@ -1,9 +1,10 @@
-"""The Atom feed: breaches, restatements, maintenance windows and agreement changes.
+"""The Atom feed: breaches, credits owed, restatements, maintenance windows and agreement
+changes. Every audience's site has its own (only what that audience may see is given).
 
 Each entry is dated when its fact became known, never later than the build's "now"
 (what a reader of the feed on that day could have known):
 
-* a breach when its figures were frozen (the ledger record's ``frozen_at``: a
+* a breach, and a credit owed, when its figures were frozen (the ledger record's ``frozen_at``: a
   restatement that made or changed the breach dates it anew); a closed period not in
   the ledger when it became final (``final_at``), and not at all while it is still
   provisional: its verdict may still change;
@@ -24,7 +25,7 @@ from typing import Any
 from slacode.evaluate.results import ServiceResults
 from slacode.model import Agreement
 from slacode.render import escape, fmt
-from slacode.render.pages import objective_name, objectives_by_id
+from slacode.render.pages import money, objective_name, objectives_by_id
 from slacode.render.phrases_zh import say, say_change
 from slacode.render.strings import t
 
@@ -58,19 +59,23 @@ def entries(
         res = results.get(a.id)
         objs = objectives_by_id(a)
         for p in res.periods if res else ():
-            if not p.closed or p.verdict != "breached":
+            owed = p.credit is not None and p.credit.percent > 0
+            if not p.closed or (p.verdict != "breached" and not owed):
                 continue
             o = objs.get(p.objective)
             known = _known(p)
             if o is None or known is None:
                 continue
-            out.append(
-                (
-                    fmt.iso_utc(known),
-                    f"urn:slacode:breach:{a.id}:{p.objective}:{p.period}",
-                    (a, o, p),
+            if p.verdict == "breached":
+                out.append(
+                    (
+                        fmt.iso_utc(known),
+                        f"urn:slacode:breach:{a.id}:{p.objective}:{p.period}",
+                        (a, o, p),
+                    )
                 )
-            )
+            if owed:
+                _add(out, _credit(fmt.iso_utc(known), a, o, p, language))
         for m in a.maintenance:
             title = t(
                 "feed.maintenance",
@@ -170,6 +175,20 @@ def _breach(updated: str, id: str, a: Agreement, o: Any, p: Any, language: str) 
     )
     summary = "; ".join(say(m.what, language) for m in p.misses)
     return Entry(id, title, updated, f"services/{a.id}/", summary)
+
+
+def _credit(updated: str, a: Agreement, o: Any, p: Any, language: str) -> Entry:
+    """A credit owed for a closed period, dated as its breach: what a customer claims, and
+    by when (an entry of its own, so that a reader of the feed can follow claims)."""
+    c = p.credit
+    credit = fmt.percent(c.percent, 2)
+    if c.amount is not None:
+        credit += f" ({money(c.amount, c.currency)})"
+    title = t("feed.credit", language, service=a.name, objective=objective_name(o),
+              period=p.period, credit=credit)
+    summary = t("svc.claim_by", language, date=fmt.day(c.claim_by)) if c.claim_by else ""
+    return Entry(f"urn:slacode:credit:{a.id}:{p.objective}:{p.period}", title, updated,
+                 f"services/{a.id}/", summary)
 
 
 def atom(

@@ -390,12 +390,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "weekdays": {"en": "Mon,Tue,Wed,Thu,Fri,Sat,Sun", "zh": "周一,周二,周三,周四,周五,周六,周日"},
     # feed
     "feed.title": {
-        "en": "{site}: breaches, restatements, maintenance and changes",
-        "zh": "{site}：违约、重述、维护与变更",
+        "en": "{site}: breaches, credits, restatements, maintenance and changes",
+        "zh": "{site}：违约、赔偿、重述、维护与变更",
     },
     "feed.breach": {
         "en": "{service}: {objective} breached in {period} ({value}, target {target})",
         "zh": "{service}：{objective} 在 {period} 未达标（{value}，目标 {target}）",
+    },
+    "feed.credit": {
+        "en": "{service}: credit of {credit} owed for {objective} in {period}",
+        "zh": "{service}：{objective} 在 {period} 应付赔偿 {credit}",
     },
     "feed.restatement": {
         "en": "{service}: {objective} for {period} restated",
@@ -409,6 +413,59 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{service}: agreement changed (version {version}, effective {date})",
         "zh": "{service}：协议变更（版本 {version}，{date} 生效）",
     },
+    # the monthly customer report (slacode report)
+    "report.title": {"en": "Service report {period}", "zh": "{period} 服务报告"},
+    "report.prepared": {"en": "Prepared by {provider} for {customer}",
+                        "zh": "{provider} 为 {customer} 编制"},
+    "report.span": {"en": "Period: {first} to {last}", "zh": "报告周期：{first} 至 {last}"},
+    "report.generated": {
+        "en": "Made {when} from the frozen figures of the ledger: closed periods only, which "
+              "no later evaluation changes without a stated restatement.",
+        "zh": "于 {when} 根据账本中冻结的数据生成：仅包含已结束的周期，"
+              "之后的评估不会在未说明重述的情况下改变这些数据。",
+    },
+    "report.fingerprint": {
+        "en": "Fingerprint (SHA-256 over the {n} frozen ledger records shown)",
+        "zh": "指纹（对所示 {n} 条冻结账本记录计算的 SHA-256）",
+    },
+    "report.verify": {
+        "en": "Either side can check this report against the ledger with "
+              "slacode report --verify FILE.",
+        "zh": "双方均可使用 slacode report --verify 文件 对照账本核验本报告。",
+    },
+    "report.agreement": {"en": "Agreement", "zh": "协议"},
+    "report.in_force": {"en": "Version in force", "zh": "适用版本"},
+    "report.objectives": {"en": "Objectives", "zh": "服务指标"},
+    "report.coverage": {"en": "Data coverage", "zh": "数据覆盖率"},
+    "report.nothing_judged": {"en": "No period of this agreement ends in this month.",
+                              "zh": "本协议没有在本月结束的周期。"},
+    "report.credits": {"en": "Credits and bonuses", "zh": "赔偿与奖励"},
+    "report.no_credits": {"en": "No credit is owed for this period.",
+                          "zh": "本周期无应付赔偿。"},
+    "report.amount": {"en": "Amount", "zh": "金额"},
+    "report.claim_by": {"en": "Claim by", "zh": "申请截止"},
+    "report.bonus": {"en": "Bonus", "zh": "奖励"},
+    "report.how_to_claim": {
+        "en": "How to claim: write to {contact} by the claim date, naming contract {ref} "
+              "and period {period}.",
+        "zh": "申请方式：请在申请截止日期前联系 {contact}，注明合同 {ref} 和周期 {period}。",
+    },
+    "report.incidents": {"en": "Incidents", "zh": "事件"},
+    "report.no_incidents": {"en": "No incidents were opened in this period.",
+                            "zh": "本周期未发生事件。"},
+    "report.took": {"en": "after {took}; target {target}", "zh": "用时 {took}；目标 {target}"},
+    "report.inc_met": {"en": "met", "zh": "达标"},
+    "report.inc_missed": {"en": "missed", "zh": "未达标"},
+    "report.maintenance": {"en": "Maintenance", "zh": "维护"},
+    "report.no_maintenance": {"en": "No maintenance in this period.",
+                              "zh": "本周期无维护。"},
+    "report.changes": {"en": "Changes to the agreement", "zh": "协议变更"},
+    "report.no_changes": {"en": "The agreement did not change in this period.",
+                          "zh": "本周期协议未发生变更。"},
+    "report.changed_on": {"en": "Changed on", "zh": "变更日期"},
+    "report.records": {"en": "Ledger records", "zh": "账本记录"},
+    "report.colon": {"en": ": ", "zh": "："},  # after a label, before what it labels
+    "report.page": {"en": "page {page} of {pages}", "zh": "第 {page} 页，共 {pages} 页"},
     # badges
     "badge.status": {"en": "SLA", "zh": "SLA"},
 }

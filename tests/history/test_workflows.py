@@ -180,7 +180,7 @@ def test_nightly_credentials_and_write_token_never_meet() -> None:
     assert places, "the nightly pulls from Prometheus with the repository's secrets"
     allowed = {f"/jobs/update/steps/{i}/env/{k}" for i, s in enumerate(steps)
                if any(c in s.get("run", "") for c in ("slacode pull", "slacode evaluate",
-                                                      "slacode build"))
+                                                      "slacode build", "slacode report"))
                for k in s.get("env", {})}
     assert set(places) <= allowed, set(places) - allowed  # no workflow- or job-wide secret
     for name in ("slacode pull", "slacode evaluate --freeze", "slacode build --strict"):

@@ -14,7 +14,7 @@ def test_the_samples_validate_with_exit_0() -> None:
     proc = run_cli("validate")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "error" not in proc.stdout
-    assert "5 agreement files checked: 0 errors" in proc.stderr
+    assert "6 agreement files checked: 0 errors" in proc.stderr
 
 
 def _bomb() -> str:

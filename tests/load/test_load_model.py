@@ -21,10 +21,11 @@ def _get(result: LoadResult, agreement_id: str):
     return next(a for a in result.agreements if a.id == agreement_id)
 
 
-def test_all_five_samples_load_without_errors(samples: LoadResult) -> None:
+def test_all_six_samples_load_without_errors(samples: LoadResult) -> None:
     assert samples.ok, [str(p) for p in samples.problems]
     assert sorted(a.id for a in samples.agreements) == [
-        "acme-analytics", "auth-internal", "payments-api", "status-web", "support-desk"]
+        "acme-analytics", "auth-internal", "globex-exports", "payments-api", "status-web",
+        "support-desk"]
 
 
 def test_payments_api_objectives_credits_and_maintenance_are_typed(samples: LoadResult) -> None:

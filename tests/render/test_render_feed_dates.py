@@ -70,3 +70,24 @@ def test_nothing_dated_after_now_is_in_the_feed() -> None:
     assert BREACH not in feed
     assert not any(":restatement:" in k for k in feed)
     assert all(v <= "2026-11-26T00:00:00Z" for v in feed.values())
+
+
+def test_a_credit_owed_is_an_entry_dated_as_its_breach_and_says_when_to_claim() -> None:
+    from slacode.evaluate.results import Credit
+
+    credit = Credit(10.0, 500.0, "USD", 99.95, "2026-10-30")
+    frozen = _august(lambda p: replace(p, credit=credit, frozen_at="2026-11-11T02:17:00+00:00"))
+    files = render(sample.agreements(), frozen, now=sample.NOW)
+    entry = next(e for e in ET.fromstring(files["feed.xml"]).iter(ATOM + "entry")
+                 if e.find(ATOM + "id").text == CREDIT)
+    assert entry.find(ATOM + "updated").text == "2026-11-11T02:17:00Z"
+    assert "credit of 10% (500.00 USD) owed" in entry.find(ATOM + "title").text
+    assert entry.find(ATOM + "summary").text == "claim by 2026-10-30"
+    zh = render(sample.agreements(), frozen, now=sample.NOW, language="zh")["feed.xml"]
+    assert "应付赔偿 10% (500.00 USD)" in zh and "申请截止 2026-10-30" in zh
+    # while the period may still change, no credit is announced
+    hold = Hold("incident", "2026-11-30T00:00:00+00:00", 1)
+    assert CREDIT not in _feed(_august(lambda p: replace(p, credit=credit, holds=(hold,))))
+
+
+CREDIT = "urn:slacode:credit:payments-api:availability:2026-08"

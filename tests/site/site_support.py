@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import subprocess
@@ -71,3 +72,13 @@ def tree(root: Path) -> dict[str, bytes]:
         for p in sorted(root.rglob("*"))
         if p.is_file()
     }
+
+
+def texts(root: Path) -> dict[str, str]:
+    """Every file under ``root`` as text, ``.gz`` files unpacked: what a marker scan reads."""
+    out = {}
+    for path, data in tree(root).items():
+        if path.endswith(".gz"):
+            data = gzip.decompress(data)
+        out[path] = data.decode("utf-8", errors="replace")
+    return out

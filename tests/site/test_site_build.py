@@ -181,7 +181,7 @@ def test_a_misspelt_customer_stops_a_strict_build(project: Path) -> None:
             project / "site" / "acne", cwd=project, check=False)
     assert r.returncode == 1
     assert ("mkdocs.yml:0:0: warning: no agreement is for customer:acne (customers with "
-            "agreements: customer:acme)") in r.stderr
+            "agreements: customer:acme, customer:globex)") in r.stderr
     assert not (project / "site" / "acne").exists()
 
 
