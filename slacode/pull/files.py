@@ -699,7 +699,7 @@ class IncidentSource(_FileBase):
         needed = _NEEDED.get(obj.kind, "")
         header = (rows[0][1].header if isinstance(rows, list) and rows
                   and isinstance(rows[0][1], Row) else None)
-        if header is not None and needed not in header:
+        if needed and header is not None and needed not in header:
             # without the column every incident reads as unanswered or unresolved: a
             # breach made by the file's shape, not by what happened
             rows = (f"{rel}:1: no {needed!r} column, which {obj.kind} objectives read; "

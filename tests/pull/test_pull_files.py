@@ -389,7 +389,8 @@ def test_an_unknown_column_is_an_error_naming_the_one_meant(tmp_path) -> None:
     assert m.incidents == () and all(g.fault for g in m.gaps)
     assert m.gaps[0].reason == (
         "i.csv:1:29: unknown column 'responded': did you mean 'first_response'? the columns "
-        "are id, service, priority, opened, first_response, resolved, title, customer_visible")
+        "are id, service, priority, opened, first_response, resolved, title, customer_visible, "
+        "restored, data_lost, escalations")
     results = evaluate([ag], res.measurements, NOW, history_months=1)
     assert {p.verdict for r in results for p in r.periods} == {"no-data"}
 
@@ -407,7 +408,8 @@ def test_a_column_an_objective_needs_is_missing_so_it_has_no_data(tmp_path) -> N
     assert len(by["resp"].incidents) == 1 and not by["resp"].gaps
     assert by["res"].gaps[0].reason == (
         "i.csv:1: no 'resolved' column, which resolution-time objectives read; the columns "
-        "are id, service, priority, opened, first_response, resolved, title, customer_visible")
+        "are id, service, priority, opened, first_response, resolved, title, customer_visible, "
+        "restored, data_lost, escalations")
     verdicts = {p.objective: p.verdict for r in evaluate([ag], pulled.measurements, NOW,
                                                          history_months=1) for p in r.periods}
     assert verdicts["res"] == "no-data"
