@@ -50,7 +50,7 @@ def test_versioned_change_passes_and_weaker_promises_come_first(slacode, branche
                               "slas/new.yaml": sla(id="new-service")})
     branched.git("rm", "-q", "slas/old.yaml")
     branched.git("commit", "-q", "-m", "Drop old")
-    r = slacode(branched, "diff", "main", "HEAD", "--pr")
+    r = slacode(branched, "diff", "main", "HEAD", "--pr", "--now", TODAY)
     assert r.returncode == 0, r.stderr
     md = r.stdout
     assert md.index("### ⚠️ Weaker promises for customers") < md.index("### Other changes")
