@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from slacode.config import Settings
 from slacode.durations import Duration
-from slacode.model import FIRST_YEAR, LAST_YEAR, TIME_RANGE, Objective
+from slacode.model import FIRST_YEAR, LAST_YEAR, TIME_RANGE, Agreement, Objective
 from slacode.problems import Problem
 from slacode.pull.align import request_spans
 from slacode.pull.base import (
@@ -53,6 +53,8 @@ from slacode.pull.base import (
     SurveyResponse,
 )
 from slacode.pull.prometheus import add_gap
+
+T = TypeVar("T")
 
 COUNT_FIELDS = ("start", "good", "total")
 INCIDENT_FIELDS = (
@@ -509,6 +511,45 @@ class _FileBase:
         rows = self._once(rel, fmt, lambda: list(read_rows(path, rel, fmt, fields, required)))
         return path, rel, rows
 
+    def _records_of(
+        self, rel: str, rows: list[tuple[int, dict[str, object]]], agr: Agreement,
+        noun: str, parse: Callable[[dict[str, object]], tuple[int, T]], void: list[Gap],
+        start: int, end: int,
+    ) -> list[tuple[int, dict[str, object], str, int, T]]:
+        """``(line, raw, id, opened, parsed)`` of each readable record (incident,
+        complaint) of ``agr``, in file order. ``parse`` reads what the kind adds and
+        returns ``(opened, parsed)``, raising :class:`RowError` for a bad field. A bad
+        row is a problem at its field and a void gap where it may lie; a row of another
+        service is skipped, its errors too (not this service's doubt); an id seen before
+        is a bad row."""
+        out: list[tuple[int, dict[str, object], str, int, T]] = []
+        seen: set[str] = set()
+        for line, raw in self._rows_of(rel, rows, agr.id):
+            try:
+                if "__error__" in raw:
+                    raise RowError(str(raw["__error__"]))
+                service = str(raw.get("service") or "").strip()
+                if service and service != agr.id:
+                    continue
+                rid = str(raw.get("id") or "").strip()
+                if not rid:
+                    raise RowError("id: missing", "id")
+                opened, parsed = parse(raw)
+                if rid in seen:
+                    raise RowError(f"id: duplicate {noun} {rid!r}", "id")
+            except RowError as exc:
+                self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
+                if str(raw.get("service") or "").strip() not in ("", agr.id):
+                    continue  # an unreadable row of another service: not this one's doubt
+                at: int | None = None
+                with contextlib.suppress(RowError):  # where the bad row lies, when it says
+                    at = parse_time(raw.get("opened"), "opened")
+                void.append(_void(rel, line, at, start, end))
+                continue
+            seen.add(rid)
+            out.append((line, raw, rid, opened, parsed))
+        return out
+
     def _rows_of(
         self, rel: str, rows: list[tuple[int, dict[str, object]]], service: str
     ) -> list[tuple[int, dict[str, object]]]:
@@ -707,62 +748,45 @@ class IncidentSource(_FileBase):
         if isinstance(rows, str):
             return IncidentRecords(agr.id, obj.id, (), request.start, end,
                                    (Gap(request.start, end, rows, fault=True),))
+        def parse(raw: dict[str, object]) -> tuple[int, tuple]:
+            priority = str(raw.get("priority") or "").strip()
+            if not priority:
+                raise RowError("priority: missing", "priority")
+            opened = parse_time(raw.get("opened"), "opened")
+            first = _opt_time(raw.get("first_response"), "first_response")
+            resolved = _opt_time(raw.get("resolved"), "resolved")
+            restored = _opt_time(raw.get("restored"), "restored")
+            for name, t in (("first_response", first), ("resolved", resolved),
+                            ("restored", restored)):
+                if t is not None and t < opened:
+                    raise RowError(f"{name} is before opened", name)
+            lost = _data_lost(raw.get("data_lost"))
+            escalations = _escalations(raw.get("escalations"), opened)
+            visible = _bool(raw.get("customer_visible"), "customer_visible")
+            return opened, (priority, first, resolved, restored, lost, escalations, visible)
+
+        def known(t: int | None) -> int | None:  # a time after ``now`` has not happened
+            return t if t is not None and t <= request.now else None
+
         out: list[Incident] = []
-        seen: set[str] = set()
         void: list[Gap] = []
-        for line, raw in self._rows_of(rel, rows, agr.id):
-            opened: int | None = None
-            try:
-                if "__error__" in raw:
-                    raise RowError(str(raw["__error__"]))
-                service = str(raw.get("service") or "").strip()
-                if service and service != agr.id:
-                    continue
-                iid = str(raw.get("id") or "").strip()
-                if not iid:
-                    raise RowError("id: missing", "id")
-                priority = str(raw.get("priority") or "").strip()
-                if not priority:
-                    raise RowError("priority: missing", "priority")
-                opened = parse_time(raw.get("opened"), "opened")
-                first = _opt_time(raw.get("first_response"), "first_response")
-                resolved = _opt_time(raw.get("resolved"), "resolved")
-                restored = _opt_time(raw.get("restored"), "restored")
-                for name, t in (("first_response", first), ("resolved", resolved),
-                                ("restored", restored)):
-                    if t is not None and t < opened:
-                        raise RowError(f"{name} is before opened", name)
-                lost = _data_lost(raw.get("data_lost"))
-                escalations = _escalations(raw.get("escalations"), opened)
-                visible = _bool(raw.get("customer_visible"), "customer_visible")
-                if iid in seen:
-                    raise RowError(f"id: duplicate incident {iid!r}", "id")
-            except RowError as exc:
-                self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
-                if str(raw.get("service") or "").strip() not in ("", agr.id):
-                    continue  # an unreadable row of another service: not this one's doubt
-                if opened is None:  # where the bad row lies, when it says
-                    with contextlib.suppress(RowError):
-                        opened = parse_time(raw.get("opened"), "opened")
-                void.append(_void(rel, line, opened, request.start, end))
-                continue
-            seen.add(iid)
-            known = [pr.id for pr in agr.priorities]
-            if known and priority not in known:
+        matrix = [pr.id for pr in agr.priorities]
+        for line, raw, iid, opened, got in self._records_of(rel, rows, agr, "incident", parse,
+                                                            void, request.start, end):
+            priority, first, resolved, restored, lost, escalations, visible = got
+            if matrix and priority not in matrix:
                 # counted by no objective: say so rather than leave the incident out quietly
                 self.problems.append(_problem(
                     rel, line, f"priority: {priority!r} is not in the priority matrix of "
-                    f"{agr.id} ({', '.join(known)}); incident {iid} is not counted", "warning",
+                    f"{agr.id} ({', '.join(matrix)}); incident {iid} is not counted", "warning",
                     raw, "priority"))
             if not request.start <= opened < end:
                 continue
             out.append(Incident(
-                id=iid, priority=priority, opened=opened,
-                first_response=first if first is not None and first <= request.now else None,
-                resolved=resolved if resolved is not None and resolved <= request.now else None,
-                title=str(raw.get("title") or ""), customer_visible=visible, service=service,
-                restored=restored if restored is not None and restored <= request.now else None,
-                data_lost=lost,
+                id=iid, priority=priority, opened=opened, first_response=known(first),
+                resolved=known(resolved), title=str(raw.get("title") or ""),
+                customer_visible=visible, service=str(raw.get("service") or "").strip(),
+                restored=known(restored), data_lost=lost,
                 escalations=tuple(e for e in escalations if e[1] <= request.now),
             ))
         out.sort(key=lambda i: (i.opened, i.id))
@@ -857,45 +881,26 @@ class ComplaintSource(_FileBase):
         if isinstance(rows, str):
             return ComplaintRecords(agr.id, obj.id, (), request.start, end,
                                     (Gap(request.start, end, rows, fault=True),))
+        def parse(raw: dict[str, object]) -> tuple[int, tuple[int | None, int | None]]:
+            opened = parse_time(raw.get("opened"), "opened")
+            acknowledged = _opt_time(raw.get("acknowledged"), "acknowledged")
+            resolved = _opt_time(raw.get("resolved"), "resolved")
+            for name, t in (("acknowledged", acknowledged), ("resolved", resolved)):
+                if t is not None and t < opened:
+                    raise RowError(f"{name} is before opened", name)
+            return opened, (acknowledged, resolved)
+
+        def known(t: int | None) -> int | None:  # a time after ``now`` has not happened
+            return t if t is not None and t <= request.now else None
+
         out: list[Complaint] = []
-        seen: set[str] = set()
         void: list[Gap] = []
-        for line, raw in self._rows_of(rel, rows, agr.id):
-            opened: int | None = None
-            try:
-                if "__error__" in raw:
-                    raise RowError(str(raw["__error__"]))
-                service = str(raw.get("service") or "").strip()
-                if service and service != agr.id:
-                    continue
-                cid = str(raw.get("id") or "").strip()
-                if not cid:
-                    raise RowError("id: missing", "id")
-                opened = parse_time(raw.get("opened"), "opened")
-                acknowledged = _opt_time(raw.get("acknowledged"), "acknowledged")
-                resolved = _opt_time(raw.get("resolved"), "resolved")
-                for name, t in (("acknowledged", acknowledged), ("resolved", resolved)):
-                    if t is not None and t < opened:
-                        raise RowError(f"{name} is before opened", name)
-                if cid in seen:
-                    raise RowError(f"id: duplicate complaint {cid!r}", "id")
-            except RowError as exc:
-                self.problems.append(_problem(rel, line, str(exc), raw=raw, field=exc.field))
-                if str(raw.get("service") or "").strip() not in ("", agr.id):
-                    continue  # an unreadable row of another service: not this one's doubt
-                if opened is None:
-                    with contextlib.suppress(RowError):
-                        opened = parse_time(raw.get("opened"), "opened")
-                void.append(_void(rel, line, opened, request.start, end))
-                continue
-            seen.add(cid)
+        for _line, raw, cid, opened, (acknowledged, resolved) in self._records_of(
+                rel, rows, agr, "complaint", parse, void, request.start, end):
             if not request.start <= opened < end:
                 continue
             out.append(Complaint(
-                id=cid, opened=opened,
-                acknowledged=acknowledged if acknowledged is not None
-                and acknowledged <= request.now else None,
-                resolved=resolved if resolved is not None and resolved <= request.now else None,
+                id=cid, opened=opened, acknowledged=known(acknowledged), resolved=known(resolved),
                 customer=str(raw.get("customer") or "").strip(),
                 channel=str(raw.get("channel") or "").strip(),
                 category=str(raw.get("category") or "").strip(),
