@@ -14,7 +14,7 @@ from alerts_support import (
     find_alerts,
     have_promtool,
 )
-from test_alerts_promtool import BURN, rules, run
+from test_alerts_promtool import BURN, check_with_promtool, rules
 
 from slacode.alerts import alert_rules
 from slacode.durations import Duration
@@ -60,7 +60,7 @@ def test_time_slices_and_latency_page_on_a_fast_burn(tmp_path) -> None:
                                                        long_window=w)])},
         ]},
     ]
-    run(tmp_path, doc, cases)
+    check_with_promtool(tmp_path, doc, cases)
 
 
 def test_objectives_without_a_ratio_from_this_server_are_listed_not_alerted() -> None:

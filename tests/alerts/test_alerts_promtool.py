@@ -49,7 +49,7 @@ def rules(agreements) -> dict[str, Any]:
     return alert_rules(agreements, site_url="https://sla.example.com/").doc
 
 
-def run(tmp_path: Path, doc: dict[str, Any], cases: list[dict[str, Any]]) -> None:
+def check_with_promtool(tmp_path: Path, doc: dict[str, Any], cases: list[dict[str, Any]]) -> None:
     """``promtool check rules`` on the whole file, then ``promtool test rules`` with each
     case beside only the group of its service (named by the input's ``job``), which
     keeps promtool from evaluating every other service minute by minute."""
@@ -109,7 +109,7 @@ def test_fast_burn_pages_slow_burn_tickets_healthy_stays_silent(tmp_path) -> Non
             at(m, name, []) for m in (30, 120, 420) for name in (BURN, CREDIT)
         ]},
     ]
-    run(tmp_path, doc, cases)
+    check_with_promtool(tmp_path, doc, cases)
 
 
 def test_a_burst_during_announced_maintenance_stays_silent_unless_late_or_over_cap(
@@ -144,7 +144,7 @@ def test_a_burst_during_announced_maintenance_stays_silent_unless_late_or_over_c
             at(190, CREDIT, credit(doc, "capped")),
         ]},
     ]
-    run(tmp_path, doc, cases)
+    check_with_promtool(tmp_path, doc, cases)
 
 
 def test_the_month_ends_at_local_midnight_west_of_utc(tmp_path) -> None:
@@ -178,7 +178,7 @@ def test_the_month_ends_at_local_midnight_west_of_utc(tmp_path) -> None:
             at(290, CREDIT, []),
         ]},
     ]
-    run(tmp_path, doc, cases)
+    check_with_promtool(tmp_path, doc, cases)
 
 
 def test_nothing_alerts_after_the_last_day_of_the_contract(tmp_path) -> None:
@@ -191,4 +191,4 @@ def test_nothing_alerts_after_the_last_day_of_the_contract(tmp_path) -> None:
         at(80, BURN, burns(doc, "ended", "1h", "6h", "3d")),
         at(330, BURN, []), at(330, CREDIT, []),
     ]}]
-    run(tmp_path, doc, cases)
+    check_with_promtool(tmp_path, doc, cases)

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 from alerts_support import agreement, counter, events, find_alerts, have_promtool
-from test_alerts_promtool import BURN, rules, run
+from test_alerts_promtool import BURN, check_with_promtool, rules
 
 pytestmark = [pytest.mark.prometheus,
               pytest.mark.skipif(not have_promtool(), reason="promtool not on PATH")]
@@ -40,4 +40,4 @@ def test_template_syntax_in_names_is_printed_as_written(tmp_path) -> None:
     for g in doc["groups"]:
         g["rules"] = [r for r in g["rules"] if r.get("labels", {}).get("long_window") in
                       (None, "1h")]
-    run(tmp_path, doc, cases)
+    check_with_promtool(tmp_path, doc, cases)
