@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 DAY = 86400
 
@@ -113,8 +114,85 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class PrometheusProcess:
+def real_clock(env: dict[str, str]) -> dict[str, str]:
+    """``env`` without libfaketime (the suite's second run moves the clock 400 days): for a
+    real component that must keep the real clock, or that hangs under a moved one."""
+    out = {k: v for k, v in env.items() if not k.startswith("FAKETIME")}
+    kept = [lib for lib in env.get("LD_PRELOAD", "").split(":") if lib and "faketime" not in lib]
+    out.pop("LD_PRELOAD", None)
+    if kept:
+        out["LD_PRELOAD"] = ":".join(kept)
+    return out
+
+
+class ServerProcess:
+    """A server process on 127.0.0.1 that tests start and stop: what Prometheus and
+    VictoriaMetrics share (readiness, stopping, counting the queries they answered)."""
+
+    name = ""  # for messages
+    ready_path = ""  # answers 200 once the server serves queries
+    #: the server's own request counter, and the label naming the API path in it
+    requests_metric, path_label = "", ""
+
+    url: str
+    log_path: Path
+    proc: subprocess.Popen[bytes] | None
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"{self.name} exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + self.ready_path, timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{self.name} not ready after {timeout}s at {self.url}")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+
+    def api_queries(self) -> float:
+        """Queries the server has answered (``/api/v1/query`` and ``query_range``), read from
+        its own ``/metrics`` so that counting does not add a query."""
+        with urllib.request.urlopen(self.url + "/metrics", timeout=5) as r:
+            text = r.read().decode()
+        total = 0.0
+        for line in text.splitlines():
+            if line.startswith(self.requests_metric + "{") and (
+                f'{self.path_label}="/api/v1/query"' in line
+                or f'{self.path_label}="/api/v1/query_range"' in line
+            ):
+                total += float(line.rsplit(" ", 1)[1])
+        return total
+
+    def start(self, timeout: float = 60.0) -> Self:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class PrometheusProcess(ServerProcess):
     """``prometheus`` on a free 127.0.0.1 port over a backfilled TSDB folder."""
+
+    name, ready_path = "prometheus", "/-/ready"
+    requests_metric, path_label = "prometheus_http_requests_total", "handler"
 
     def __init__(self, tsdb: Path, workdir: Path | None = None, port: int | None = None) -> None:
         self.tsdb = tsdb
@@ -143,48 +221,3 @@ class PrometheusProcess:
         log.close()
         self.wait_ready(timeout)
         return self
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(f"prometheus exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/-/ready", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"prometheus not ready after {timeout}s at {self.url}")
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-
-    def api_queries(self) -> float:
-        """Queries the server has answered (``/api/v1/query`` and ``query_range``), read from
-        its own ``/metrics`` so that counting does not add a query."""
-        with urllib.request.urlopen(self.url + "/metrics", timeout=5) as r:
-            text = r.read().decode()
-        total = 0.0
-        for line in text.splitlines():
-            if line.startswith("prometheus_http_requests_total{") and (
-                'handler="/api/v1/query"' in line or 'handler="/api/v1/query_range"' in line
-            ):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
-
-    def __enter__(self) -> PrometheusProcess:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

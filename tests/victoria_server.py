@@ -26,7 +26,7 @@ import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
 
-from prometheus_server import Series, free_port
+from prometheus_server import Series, ServerProcess, free_port, real_clock
 
 BINARY = "victoria-metrics"
 
@@ -48,8 +48,11 @@ def exposition_lines(series: Iterable[Series]) -> Iterable[str]:
             yield f"{head} {float(v)!r} {ts * 1000}\n"
 
 
-class VictoriaMetricsProcess:
+class VictoriaMetricsProcess(ServerProcess):
     """``victoria-metrics`` on a free 127.0.0.1 port over a data folder of its own."""
+
+    name, ready_path = "victoria-metrics", "/health"
+    requests_metric, path_label = "vm_http_requests_total", "path"
 
     def __init__(self, data: Path, port: int | None = None) -> None:
         self.data = data
@@ -63,8 +66,7 @@ class VictoriaMetricsProcess:
         log = open(self.log_path, "wb")  # noqa: SIM115 - kept open for the process's life
         # the real clock, whatever the suite runs under: VictoriaMetrics checks samples
         # and retention against it
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE")}
+        env = real_clock(dict(os.environ))
         self.proc = subprocess.Popen(
             [
                 BINARY,
@@ -79,21 +81,6 @@ class VictoriaMetricsProcess:
         log.close()
         self.wait_ready(timeout)
         return self
-
-    def wait_ready(self, timeout: float = 60.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc is not None and self.proc.poll() is not None:
-                raise RuntimeError(
-                    f"victoria-metrics exited: {self.log_path.read_text()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"victoria-metrics not ready after {timeout}s at {self.url}")
 
     def import_series(self, series: Iterable[Series], timeout: float = 60.0) -> int:
         """Import ``series`` and wait until every sample is searchable; returns the number
@@ -133,34 +120,3 @@ class VictoriaMetricsProcess:
             doc = json.load(r)
         result = doc["data"]["result"]
         return float(result[0]["value"][1]) if result else 0.0
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        self.proc = None
-
-    def api_queries(self) -> float:
-        """Queries the server has answered (``/api/v1/query`` and ``query_range``), read
-        from its own ``/metrics`` so that counting does not add a query."""
-        with urllib.request.urlopen(self.url + "/metrics", timeout=5) as r:
-            text = r.read().decode()
-        total = 0.0
-        for line in text.splitlines():
-            if line.startswith("vm_http_requests_total{") and (
-                'path="/api/v1/query"' in line or 'path="/api/v1/query_range"' in line
-            ):
-                total += float(line.rsplit(" ", 1)[1])
-        return total
-
-    def __enter__(self) -> VictoriaMetricsProcess:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

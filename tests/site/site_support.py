@@ -32,17 +32,6 @@ def env(**extra: str) -> dict[str, str]:
     return e
 
 
-def real_clock(e: dict[str, str]) -> dict[str, str]:
-    """``e`` without libfaketime (the suite's second run moves the clock 400 days): for a
-    real component that hangs under a moved clock, whose output must not depend on it."""
-    out = {k: v for k, v in e.items() if not k.startswith("FAKETIME")}
-    kept = [lib for lib in e.get("LD_PRELOAD", "").split(":") if lib and "faketime" not in lib]
-    out.pop("LD_PRELOAD", None)
-    if kept:
-        out["LD_PRELOAD"] = ":".join(kept)
-    return out
-
-
 def run(
     *args: str | Path, cwd: Path = ROOT, check: bool = True
 ) -> subprocess.CompletedProcess[str]:

@@ -15,7 +15,8 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from site_support import BIN, CHROMIUM, ROOT, env, real_clock
+from prometheus_server import real_clock
+from site_support import BIN, CHROMIUM, ROOT, env
 
 from slacode.render import fmt
 from slacode.render.strings import t

@@ -10,7 +10,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from site_support import ARTIFACTS, BIN, ROOT, env, real_clock, run
+from prometheus_server import real_clock
+from site_support import ARTIFACTS, BIN, ROOT, env, run
 
 from slacode.render import fmt
 from slacode.render.pages import SEVERITY
