@@ -26,7 +26,7 @@ from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement
 from slacode.problems import SlacodeError
-from slacode.render import data, escape, feeds, fmt, pages, reports
+from slacode.render import data, escape, feeds, fmt, pages, reports, service_page
 
 __all__ = ["render"]
 
@@ -126,7 +126,8 @@ def render(
             disputed=frozenset((o, p) for s, o, p in disputed if s == a.id),
             coming=coming.get(a.id, ()),
         )
-        files[f"services/{a.id}.md"] = pages.service(page, now_dt, language, built, history_months)
+        files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language, built,
+                                                           history_months)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:
