@@ -167,7 +167,7 @@ def ensure_rules(workdir: Path, tsdb: Path, meta: dict, log: Any) -> None:
     from slacode.config import PrometheusServer
     from slacode.durations import Duration
     from slacode.load import load_agreements
-    from slacode.pull.prometheus import PrometheusClient
+    from slacode.pull.client import PrometheusClient
     from slacode.pull.rules import recording_rules
 
     folder = tsdb.parent
@@ -323,7 +323,7 @@ class _InFlight:
         self._lock = threading.Lock()
 
     def __enter__(self) -> _InFlight:
-        from slacode.pull.prometheus import PrometheusClient
+        from slacode.pull.client import PrometheusClient
 
         self._orig = post = PrometheusClient._post
         spans, lock = self.spans, self._lock
@@ -340,7 +340,7 @@ class _InFlight:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from slacode.pull.prometheus import PrometheusClient
+        from slacode.pull.client import PrometheusClient
 
         PrometheusClient._post = self._orig  # type: ignore[method-assign]
 

@@ -45,7 +45,7 @@ _HANDLER: logging.Handler | None = None
 
 
 def _setup_logging(verbose: bool) -> None:
-    from slacode.pull.prometheus import install_redaction
+    from slacode.redact import install_redaction
 
     global _HANDLER
     root = logging.getLogger()

@@ -51,8 +51,8 @@ from slacode.pull.base import (
     PullRequest,
     SurveyRecords,
     SurveyResponse,
+    add_gap,
 )
-from slacode.pull.prometheus import add_gap
 
 T = TypeVar("T")
 
