@@ -23,7 +23,7 @@ from slacode.config import ALL, Settings, check_audience
 from slacode.evaluate.results import ServiceResults
 from slacode.heap import long_lived
 from slacode.model import Agreement
-from slacode.problems import Problem
+from slacode.problems import Code, Problem
 
 if TYPE_CHECKING:
     from slacode.pull import PullResult
@@ -286,7 +286,7 @@ def audience_problems(audience: str, agreements: Sequence[Agreement],
     known = ", ".join(named) or "none"
     return (Problem("mkdocs.yml", 0, 0, "warning",
                     f"no agreement is for {audience} (customers with agreements: {known}); "
-                    "the site holds the public agreements only", "config.audience"),)
+                    "the site holds the public agreements only", Code.CONFIG_AUDIENCE),)
 
 
 def judged_in_view(results: Sequence[ServiceResults],
@@ -416,7 +416,7 @@ def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement
             f"{service} {period} {objective}: a fresh evaluation disagrees with the ledger "
             f"({'; '.join(said)}); the site keeps the frozen figures: restate them with a reason "
             f"(slacode evaluate --restate {period} --service {service} --reason ...) or find "
-            "why the data changed", "ledger.candidate"))
+            "why the data changed", Code.LEDGER_CANDIDATE))
     return tuple(out)
 
 
@@ -438,7 +438,7 @@ def orphan_problems(ledger_name: str, frozen: Mapping[str, int],
             "but no agreement has that id any more: its page, past breaches and feed entries "
             "are gone from the site. Restore the agreement (to retire a service, keep its file "
             "and set contract.end), or give it back its id if it was renamed",
-            "ledger.orphan"))
+            Code.LEDGER_ORPHAN))
     return tuple(out)
 
 

@@ -29,10 +29,7 @@ from pathlib import Path
 
 import click
 
-from slacode.problems import SlacodeError
-
-#: problem codes of intervals without data: the source failed, or the data is absent
-GAP_CODES = ("pull.gap", "pull.fault")
+from slacode.problems import GAP_CODES, SlacodeError, as_errors
 
 
 def _iso(ts: int | None) -> str | None:
@@ -131,8 +128,7 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
             row["complaints"] = len(m.complaints)
         row["summary"] = summary(m)
         rows.append(row)
-    problems = [p if p.severity == "error" or not strict or p.code not in GAP_CODES
-                else _as_error(p) for p in result.problems]
+    problems = as_errors(result.problems, gaps=True) if strict else result.problems
     if fmt == "json":
         click.echo(json.dumps({
             "now": _iso(now), "queries": result.queries, "objectives": rows,
@@ -149,9 +145,3 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
         gaps = sum(1 for p in errs if p.code in GAP_CODES)
         what = f"{gaps} data gap(s) with --strict" if gaps == len(errs) else f"{len(errs)} error(s)"
         raise SlacodeError(f"pull: {what}")
-
-
-def _as_error(p):
-    from dataclasses import replace
-
-    return replace(p, severity="error")

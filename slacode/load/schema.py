@@ -29,7 +29,7 @@ from slacode.durations import PATTERN as DURATION_PATTERN
 from slacode.durations import Duration
 from slacode.load.yamlsafe import Document, pointer_join, where
 from slacode.model import FIRST_YEAR, LAST_YEAR, Position
-from slacode.problems import InstallError, Problem
+from slacode.problems import Code, InstallError, Problem
 
 SCHEMA_FILE = "sla.schema.json"
 MAX_SCHEMA_PROBLEMS = 100  # per file; a list of 100 000 wrong items must not print 100 000 lines
@@ -197,7 +197,7 @@ VERSION_KEY = "x-slacode-schema-version"
 #: schema version N -> what to change in an agreement written for N to read it with N + 1;
 #: a version without entries changed nothing an existing agreement uses (CHANGELOG.md)
 UPGRADES: dict[int, tuple[str, ...]] = {}
-NEWER = "schema.version-newer"
+NEWER = Code.SCHEMA_VERSION_NEWER
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +218,7 @@ def version_problems(doc: Document, path: str) -> list[Problem]:
     current = schema_version()
     at = _position(doc, "/schema_version")
 
-    def error(message: str, code: str) -> Problem:
+    def error(message: str, code: Code) -> Problem:
         return Problem(path, at.line, at.col, "error", f"schema_version: {message}", code)
 
     if wrote > current:
@@ -228,7 +228,7 @@ def version_problems(doc: Document, path: str) -> list[Problem]:
                       f"versions up to {current}: upgrade slacode (pip install --upgrade "
                       "slacode)", NEWER)]
     return [error(f"written for version {n}, read as version {n + 1} after this change: "
-                  f"{step}; then set schema_version: {current}", "schema.version-upgrade")
+                  f"{step}; then set schema_version: {current}", Code.SCHEMA_VERSION_UPGRADE)
             for n in range(wrote, current) for step in UPGRADES.get(n, ())]
 
 
@@ -270,6 +270,16 @@ def _pointer(parts: Any) -> str:
     return pointer
 
 
+def keyword_code(keyword: str | None) -> Code:
+    """The code of a problem found by a schema keyword (``schema.minLength``): one per
+    keyword, so that tools can tell a missing field from a wrong type. ``schema.other``
+    for a keyword a later JSON Schema draft may add."""
+    try:
+        return Code(f"schema.{keyword}")
+    except ValueError:
+        return Code.SCHEMA_OTHER
+
+
 def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]:
     parts = list(error.absolute_path)
     pointer = _pointer(parts)
@@ -279,7 +289,7 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
     kw, value, inst = error.validator, error.validator_value, error.instance
 
     def one(message: str, at: Position = pos) -> list[Problem]:
-        return [Problem(path, at.line, at.col, "error", message, f"schema.{kw}")]
+        return [Problem(path, at.line, at.col, "error", message, keyword_code(kw))]
 
     if "propertyNames" in error.schema_path:
         key_pos = doc.key_positions.get(pointer_join(pointer, str(inst)), pos)
@@ -289,7 +299,8 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
         extra = [k for k in inst if k not in known]
         return [
             Problem(path, p.line, p.col, "error",
-                    f"{prefix}unknown field '{k}'{_did_you_mean(k, known)}", "schema.unknown-field")
+                    f"{prefix}unknown field '{k}'{_did_you_mean(k, known)}",
+                    Code.SCHEMA_UNKNOWN_FIELD)
             for k in extra
             for p in [doc.key_positions.get(pointer_join(pointer, k), pos)]
         ]

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from slacode.config import Settings
 from slacode.model import Agreement, Objective, maintenance_account
-from slacode.problems import Problem
+from slacode.problems import Code, Problem, as_errors
 from slacode.pull.align import local_midnight, month_start
 from slacode.pull.base import (
     MAX_COUNT,
@@ -71,7 +71,8 @@ REMOTE_KINDS = frozenset({"prometheus"})
 class PullResult:
     measurements: dict[tuple[str, str], Measurement]  # (service id, objective id) -> data
     queries: int  # HTTP queries sent (0 for file sources and fully cached ranges)
-    # gaps (code pull.gap) and source faults (pull.fault), as warnings (errors with strict)
+    # gaps (code pull.gap) and source faults (pull.fault), as warnings (errors with
+    # ``strict: true``: :func:`slacode.problems.as_errors`)
     problems: tuple[Problem, ...]
 
     @property
@@ -135,12 +136,12 @@ def pull(
                 step = step_of(obj)
             except ValueError as exc:
                 problems.append(Problem(agr.path, pos.line, pos.col, "error",
-                                        f"{agr.id}/{obj.id}: {exc}", "pull.resolution"))
+                                        f"{agr.id}/{obj.id}: {exc}", Code.PULL_RESOLUTION))
                 continue
             if obj.source.kind not in SOURCES:
                 problems.append(Problem(agr.path, pos.line, pos.col, "error",
                                         f"{agr.id}/{obj.id}: unknown source kind "
-                                        f"{obj.source.kind!r}", "pull.source-kind"))
+                                        f"{obj.source.kind!r}", Code.PULL_SOURCE_KIND))
                 continue
             if obj.source.kind not in sources:
                 sources[obj.source.kind] = source_factory(obj.source.kind)(settings, cache)
@@ -219,10 +220,12 @@ def pull(
     for n, (req, idx) in enumerate(jobs):
         m = results[n]
         measurements[(req.agreement.id, req.objective.id)] = m
-        problems.extend(_gap_problems(req, idx, m, settings.strict))
+        problems.extend(_gap_problems(req, idx, m))
     for src in sources.values():
         problems.extend(getattr(src, "problems", ()))
     queries = sum(getattr(s, "queries", 0) for s in sources.values())
+    if settings.strict:  # every interval without data is an error (the one rule)
+        problems = list(as_errors(problems, gaps=True))
     return PullResult(measurements, queries, tuple(sorted(set(problems))))
 
 
@@ -319,10 +322,9 @@ def summary(m: Measurement) -> str:
     return text
 
 
-def _gap_problems(req: PullRequest, idx: int, m: Measurement, strict: bool) -> list[Problem]:
+def _gap_problems(req: PullRequest, idx: int, m: Measurement) -> list[Problem]:
     agr, obj = req.agreement, req.objective
     pos = agr.pos(f"/objectives/{idx}/source")
-    severity = "error" if strict else "warning"
     by_reason: dict[tuple[str, bool], list[Gap]] = {}
     for g in m.gaps:
         by_reason.setdefault((g.reason, g.fault), []).append(g)
@@ -337,11 +339,11 @@ def _gap_problems(req: PullRequest, idx: int, m: Measurement, strict: bool) -> l
         where = f"from {_iso(gaps[0].start)} to {_iso(gaps[0].end)}"
         if len(gaps) > 1:
             where += f" and {len(gaps) - 1} more stretch{'es' if len(gaps) > 2 else ''}"
-        out.append(Problem(agr.path, pos.line, pos.col, severity,  # type: ignore[arg-type]
+        out.append(Problem(agr.path, pos.line, pos.col, "warning",
                            f"{agr.id}/{obj.id}: {what} {where}: {reason}",
-                           "pull.fault" if fault else "pull.gap"))
+                           Code.PULL_FAULT if fault else Code.PULL_GAP))
     if isinstance(m, CountSeries):
         for w in m.warnings:
             out.append(Problem(agr.path, pos.line, pos.col, "warning",
-                               f"{agr.id}/{obj.id}: server warning: {w}", "pull.warning"))
+                               f"{agr.id}/{obj.id}: server warning: {w}", Code.PULL_WARNING))
     return out
