@@ -109,7 +109,7 @@ def evaluate_project(
     from slacode.load import agreement_files, load_agreements
 
     now = settings.now_epoch()
-    clock = _Clock()
+    clock = _Stopwatch()
     agreement_files([settings.path(settings.slas)])
     loaded = load_agreements([settings.path(settings.slas)], root=settings.root,
                              today=datetime.fromtimestamp(now, UTC).date(),
@@ -146,7 +146,7 @@ def pull_and_evaluate(
     *,
     versions: Mapping[str, Sequence[Agreement]] | None = None,
     progress: Callable[[str], None] | None = None,
-    clock: _Clock | None = None,
+    clock: _Stopwatch | None = None,
 ) -> tuple[PullResult, tuple[ServiceResults, ...]]:
     """Pull, and evaluate each agreement in a second thread as soon as its measurements
     are in. On a fleet the evaluation then runs while the data source answers the other
@@ -155,7 +155,7 @@ def pull_and_evaluate(
     from slacode.evaluate import Partial, combine, evaluate_one
     from slacode.pull import pull
 
-    clock = clock or _Clock()
+    clock = clock or _Stopwatch()
     ready: queue.SimpleQueue[tuple[Agreement, Mapping[Any, Any]] | None] = queue.SimpleQueue()
     partials: dict[int, Partial] = {}
     failed: list[BaseException] = []
@@ -191,7 +191,7 @@ def pull_and_evaluate(
         return pulled, results
 
 
-class _Clock:
+class _Stopwatch:
     """Wall seconds per stage, for ``PipelineResult.seconds`` (and the benchmark)."""
 
     def __init__(self) -> None:
@@ -230,7 +230,7 @@ def run(
     if not ev.ok:
         return PipelineResult({}, ev.problems, ev.agreements, now=ev.now, audience=audience,
                               watch=watch, seconds=ev.seconds, queries=ev.queries)
-    clock = _Clock()
+    clock = _Stopwatch()
     report = ledger.apply(ev.results, settings.path(settings.ledger), audience=audience)
     results = judged_in_view(report.results, ev.versions, audience, ev.agreements)
     restatements = ledger.restated(results)

@@ -309,7 +309,7 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
                 continue
             item.title = t("nav.services", self.language)
             if len(services) > GROUP_ABOVE:
-                _group_by_owner(item, services, t("overview.no_owner", self.language))
+                group_by_owner(item, services, t("overview.no_owner", self.language))
                 features = config.theme.get("features")
                 if isinstance(features, list) and not {
                     "navigation.expand",
@@ -415,7 +415,7 @@ def _front(file: File) -> tuple[str, str]:
     return str(meta.get("slacode_group") or ""), str(meta.get("title") or "")
 
 
-def _group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
+def group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
     """Groups by owner (only internal pages name one); a group still larger than
     :data:`GROUP_ABOVE`, such as a public build's single one, is split into runs named
     by their first and last service."""

@@ -183,13 +183,13 @@ class _Row:
     order: int
 
 
-def _span(w: Maintenance) -> tuple[int, int]:
+def _bounds(w: Maintenance) -> tuple[int, int]:
     return int(w.start.timestamp()), int(w.end.timestamp())
 
 
 def _named(ws: list[Maintenance], tz: str) -> list[_Window]:
     """Distinct spans of ``ws`` in order, each with its "start/end" text."""
-    return [(s, e, f"{iso(s, tz)}/{iso(e, tz)}") for s, e in sorted({_span(w) for w in ws})]
+    return [(s, e, f"{iso(s, tz)}/{iso(e, tz)}") for s, e in sorted({_bounds(w) for w in ws})]
 
 
 def _as_of(found: list[tuple[bool, int]]) -> int:
@@ -351,7 +351,7 @@ class _Service:
         coverage = r6(t.coverage) or 0.0
         budget = None
         if not mean and t.value is not None:
-            budget = error_budget(_budget_unit(o), t.good, t.total, o.target, elapsed)
+            budget = error_budget(budget_unit(o), t.good, t.total, o.target, elapsed)
         projection = None
         if not complete and t.value is not None:
             projection = value
@@ -591,7 +591,9 @@ def _day_figures(
     return out
 
 
-def _budget_unit(o: Objective) -> str:
+def budget_unit(o: Objective) -> str:
+    """What an objective's error budget is counted in (events, slices, minutes, ...):
+    the unit a page names next to the budget's figures."""
     if o.kind == "availability":
         return "slices" if o.method == "slices" else "events"
     if o.kind == "latency":

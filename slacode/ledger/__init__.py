@@ -295,7 +295,7 @@ def _dump(record: dict[str, Any]) -> str:
     return json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def _plain(result: PeriodResult) -> dict[str, Any]:
+def _stored_form(result: PeriodResult) -> dict[str, Any]:
     """The JSON form of a result as a record stores it (no ledger bookkeeping)."""
     d = json.loads(json.dumps(result.as_dict()))
     for k in _UNSTORED:
@@ -421,7 +421,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _compare(fresh: PeriodResult, frozen: dict[str, Any]) -> list[Candidate]:
-    new = _plain(fresh)
+    new = _stored_form(fresh)
     out = []
     for k in sorted(set(new) & set(frozen)):  # a field added to the format later is no change
         if k in _IGNORED or _same(new[k], frozen[k]):
@@ -469,7 +469,7 @@ def _apply(results: Sequence[ServiceResults], records: _Records,
             frozen = rec["results"].get(pr.objective)
             if frozen is None:
                 candidates.append(Candidate(pr.service, pr.period, pr.objective, "result",
-                                            None, _plain(pr).get("value")))
+                                            None, _stored_form(pr).get("value")))
                 if admitted:
                     periods.append(pr)
                 continue
@@ -539,7 +539,7 @@ def freeze(
             "period": period,
             "frozen_at": _utc(now),
             "reason": "",
-            "results": {pr.objective: _plain(pr) for pr in prs},
+            "results": {pr.objective: _stored_form(pr) for pr in prs},
             "history": [],
         }
         if visibility is not None:
@@ -603,7 +603,7 @@ def restate(
         "frozen_at": at,
         "reason": reason,
         "restated": changed,
-        "results": {pr.objective: _plain(pr) for pr in prs},
+        "results": {pr.objective: _stored_form(pr) for pr in prs},
         "history": [*old.get("history", []), previous],
     }
     if "visibility" in old:  # restated figures are still those of the same time

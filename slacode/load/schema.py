@@ -121,7 +121,7 @@ _PATTERN_EACH = Draft202012Validator.VALIDATORS["pattern"]
 _Base: Any = extend(Draft202012Validator, {"pattern": _pattern})
 
 
-def _validator_class() -> Any:
+def validator_class() -> Any:
     """Draft 2020-12 as jsonschema checks it, minus work whose outcome is already known.
 
     Profiling a fleet showed jsonschema spending most of an agreement's ~5 ms on two
@@ -179,7 +179,7 @@ def validator() -> Validator:
     """A validator with formats checked and every ``$ref`` resolved from local files.
 
     Built once per process: the schema files are read once, and what the validator
-    learns (see :func:`_validator_class`) serves every later file of the run.
+    learns (see :func:`validator_class`) serves every later file of the run.
     """
     folder = schema_dir()
     root = _read(folder / SCHEMA_FILE)
@@ -188,7 +188,7 @@ def validator() -> Validator:
     registry: Registry = Registry().with_resources(resources)
     cls: Any = _Base
     if "$dynamicRef" not in json.dumps([root, definitions]):  # dynamic scope: no shortcuts
-        cls = _validator_class()
+        cls = validator_class()
     return cls(root, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -238,7 +238,7 @@ def validate(doc: Document, path: str) -> list[Problem]:
     if any(p.code == NEWER for p in problems):
         return problems  # its unknown fields would only be noise
     for error in islice(validator().iter_errors(doc.data), MAX_SCHEMA_PROBLEMS):
-        problems.extend(_problems(error, doc, path))
+        problems.extend(problems_of(error, doc, path))
     return sorted(set(problems))
 
 
@@ -280,7 +280,9 @@ def keyword_code(keyword: str | None) -> Code:
         return Code.SCHEMA_OTHER
 
 
-def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]:
+def problems_of(error: ValidationError, doc: Document, path: str) -> list[Problem]:
+    """One schema error as problems at the nodes it concerns, in the words an author
+    reads (an unknown field with the nearest known one, a missing field by name)."""
     parts = list(error.absolute_path)
     pointer = _pointer(parts)
     pos = _position(doc, pointer)

@@ -80,6 +80,36 @@ class PullResult:
         """Number of objectives with at least one gap."""
         return sum(1 for m in self.measurements.values() if m.gaps)
 
+    def rows(self) -> list[dict[str, object]]:
+        """Each objective's measurement as ``slacode pull --format json`` lists it, with
+        stable keys: what was pulled, how much of it has data, and each gap's reason."""
+        rows = []
+        for (service, oid), m in self.measurements.items():
+            row: dict[str, object] = {
+                "service": service, "objective": oid, "as_of": utc_text(m.as_of),
+                "gaps": [{"start": utc_text(g.start), "end": utc_text(g.end),
+                          "reason": g.reason, "fault": g.fault} for g in m.gaps],
+            }
+            if isinstance(m, CountSeries):
+                row.update(intervals=len(m.points), with_data=sum(p.has_data for p in m.points),
+                           step=m.step, warnings=list(m.warnings))
+            elif isinstance(m, IncidentRecords):
+                row["incidents"] = len(m.incidents)
+            elif isinstance(m, SurveyRecords):
+                row["responses"] = len(m.responses)
+            elif isinstance(m, ComplaintRecords):
+                row["complaints"] = len(m.complaints)
+            row["summary"] = summary(m)
+            rows.append(row)
+        return rows
+
+
+def utc_text(ts: int | None) -> str | None:
+    """A time as the JSON outputs give it (``2026-11-26T00:00:00Z``); None stays None."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
 
 def step_of(objective: Objective) -> int:
     """Seconds per interval: the objective's ``resolution``, default one hour."""
@@ -96,7 +126,8 @@ def step_of(objective: Objective) -> int:
     return step
 
 
-def _iso(ts: int) -> str:
+def _minute(ts: int) -> str:
+    """A time as a gap's message says it, to the minute (``2026-08-12T01:00Z``)."""
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
@@ -336,7 +367,7 @@ def _gap_problems(req: PullRequest, idx: int, m: Measurement) -> list[Problem]:
             what = f"{n} interval{'s' if n != 1 else ''} without data"
         else:
             what = "no data"
-        where = f"from {_iso(gaps[0].start)} to {_iso(gaps[0].end)}"
+        where = f"from {_minute(gaps[0].start)} to {_minute(gaps[0].end)}"
         if len(gaps) > 1:
             where += f" and {len(gaps) - 1} more stretch{'es' if len(gaps) > 2 else ''}"
         out.append(Problem(agr.path, pos.line, pos.col, "warning",

@@ -137,13 +137,13 @@ def test_the_first_services_are_complete_while_later_queries_are_still_to_be_sen
     from slacode.pull.client import PrometheusClient
 
     sent: list[int] = []
-    post = PrometheusClient._post
+    post = PrometheusClient.post
 
     def counted(client, *args, **kwargs):
         sent.append(1)
         return post(client, *args, **kwargs)
 
-    monkeypatch.setattr(PrometheusClient, "_post", counted)
+    monkeypatch.setattr(PrometheusClient, "post", counted)
     handed: dict[str, int] = {}
     agreements = fleet(12)
     settings = make_settings(tmp_path, prometheus.url, whole_days=True, concurrency=1)
@@ -172,7 +172,7 @@ def test_a_service_read_from_files_is_complete_before_the_server_has_answered(
                   Source("incidents", path="incidents.csv"), priority="P1"),
         tz=BERLIN, id="desk")
     answered: list[int] = []
-    post = PrometheusClient._post
+    post = PrometheusClient.post
 
     def counted(client, *args, **kwargs):
         try:
@@ -180,7 +180,7 @@ def test_a_service_read_from_files_is_complete_before_the_server_has_answered(
         finally:
             answered.append(1)
 
-    monkeypatch.setattr(PrometheusClient, "_post", counted)
+    monkeypatch.setattr(PrometheusClient, "post", counted)
     handed: dict[str, int] = {}
     proxy = DelayProxy(prometheus.port, delay=1.0)
     try:

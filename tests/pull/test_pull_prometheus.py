@@ -193,7 +193,7 @@ def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
     # whole days: a range query for the days of 24 hours, then one for the odd ones
     settings = make_settings(tmp_path, disposable_prometheus.url, concurrency=1, retries=1,
                              whole_days=True)
-    post = PrometheusClient._post
+    post = PrometheusClient.post
 
     def post_then_stop(self, *args, **kwargs):
         answer = post(self, *args, **kwargs)
@@ -201,7 +201,7 @@ def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
             disposable_prometheus.stop()
         return answer
 
-    monkeypatch.setattr(PrometheusClient, "_post", post_then_stop)
+    monkeypatch.setattr(PrometheusClient, "post", post_then_stop)
     waits: list[float] = []  # what the client asks to wait between tries, not slept
     monkeypatch.setattr(prom_client, "retry_wait", waits.append)
     res = pull([agr], settings, NOW, start=START)
