@@ -25,8 +25,11 @@ from slacode.heap import long_lived
 from slacode.model import Agreement
 from slacode.problems import Code, Problem
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the stages' types, without importing the stages themselves at start-up
+    from slacode.history.versions import ChangeEntry
+    from slacode.ledger import Candidate, Restated
     from slacode.pull import PullResult
+    from slacode.pull.base import Complaint, Incident, Measurement
 
 
 @dataclass(frozen=True)
@@ -35,8 +38,8 @@ class PipelineResult:
     problems: tuple[Problem, ...]
     agreements: tuple[Agreement, ...] = ()  # every loaded agreement, all audiences
     results: tuple[ServiceResults, ...] = ()  # every agreement's results, ledger applied
-    restatements: tuple[Any, ...] = ()  # slacode.ledger.Restated, shown on pages and the feed
-    candidates: tuple[Any, ...] = ()  # slacode.ledger.Candidate: fresh figures differ from frozen
+    restatements: tuple[Restated, ...] = ()  # shown on pages and the feed
+    candidates: tuple[Candidate, ...] = ()  # fresh figures that differ from frozen ones
     now: int = 0
     audience: str = "public"
     watch: tuple[str, ...] = field(default=())  # files and folders the run read
@@ -57,9 +60,10 @@ def build_time(now: int) -> int:
     return int(sde) if sde.isdigit() else now
 
 
-def incidents_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[str, list[Any]]:
+def incidents_by_service(measurements: Mapping[tuple[str, str], Measurement]
+                         ) -> dict[str, list[Incident]]:
     """Incident records per service, each incident once, from the pulled measurements."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, Incident]] = {}
     for (service, _objective), m in sorted(measurements.items()):
         for inc in getattr(m, "incidents", ()) or ():
             owner = getattr(inc, "service", "") or service
@@ -67,10 +71,11 @@ def incidents_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[st
     return {k: list(v.values()) for k, v in out.items()}
 
 
-def complaints_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[str, list[Any]]:
+def complaints_by_service(measurements: Mapping[tuple[str, str], Measurement]
+                          ) -> dict[str, list[Complaint]]:
     """Complaint records per service, each complaint once (two objectives, acknowledge
     and resolve, usually read the same file)."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, Complaint]] = {}
     for (service, _objective), m in sorted(measurements.items()):
         for c in getattr(m, "complaints", ()) or ():
             out.setdefault(service, {})[c.id] = c
@@ -84,9 +89,9 @@ class Evaluation:
     agreements: tuple[Agreement, ...]
     problems: tuple[Problem, ...]
     now: int
-    measurements: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    measurements: Mapping[tuple[str, str], Measurement] = field(default_factory=dict)
     results: tuple[ServiceResults, ...] = ()  # fresh figures; the ledger is not applied yet
-    changes: Mapping[str, Any] = field(default_factory=dict)  # change log from git
+    changes: Mapping[str, Sequence[ChangeEntry]] = field(default_factory=dict)  # git's log
     queries: int = 0
     # wall time per stage: load, history (git), pull (evaluation runs inside it),
     # evaluate (what is left of it once the pull is done)
@@ -391,7 +396,7 @@ class _InView:
         return self.days(service, first, max(first, last))
 
 
-def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement]
+def candidate_problems(candidates: Sequence[Candidate], agreements: Sequence[Agreement]
                        ) -> tuple[Problem, ...]:
     """A warning per frozen period a fresh evaluation disagrees with (one per objective,
     at the objective): the site keeps the frozen figures, so the change must not stay

@@ -208,7 +208,7 @@ class Strict(Enum):
 
 #: the warnings a strict run does not let pass; every other code passes (in this order:
 #: the first kind found names why a strict build stopped)
-_STRICT: dict[Code, Strict] = {
+_STRICT: dict[str, Strict] = {
     Code.PULL_FAULT: Strict.STOPS,
     Code.LEDGER_ORPHAN: Strict.STOPS,
     Code.CONFIG_AUDIENCE: Strict.STOPS,
@@ -217,7 +217,7 @@ _STRICT: dict[Code, Strict] = {
     Code.PULL_GAP: Strict.GAPS,
 }
 #: the codes a strict build stops on before publishing, in the order its message names them
-STOPS: tuple[Code, ...] = tuple(c for c, s in _STRICT.items() if s is Strict.STOPS)
+STOPS: tuple[Code, ...] = tuple(Code(c) for c, s in _STRICT.items() if s is Strict.STOPS)
 #: codes of intervals without data: the source failed, or the data is absent
 GAP_CODES = frozenset({Code.PULL_GAP, Code.PULL_FAULT})
 

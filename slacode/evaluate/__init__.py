@@ -329,14 +329,14 @@ class _Service:
         chosen: dict[str, tuple[Period, Agreement, Objective]] = {}
         for w in windows:
             for p in periods_for(w, self.tz, self.now, self.history_months):
-                v = self.promised(p.start)
-                if p.kind == "rolling" and v is not None:  # judged by today's promise
-                    v = now_version
-                if v is None:  # nothing was promised then: no verdict, no credit
+                judge = self.promised(p.start)
+                if p.kind == "rolling" and judge is not None:  # judged by today's promise
+                    judge = now_version
+                if judge is None:  # nothing was promised then: no verdict, no credit
                     continue
-                o = by_version[v.version]
+                o = by_version[judge.version]
                 if o is not None and o.window == w and p.id not in chosen:
-                    chosen[p.id] = (p, v, o)
+                    chosen[p.id] = (p, judge, o)
         return sorted(chosen.values(), key=lambda x: (x[0].start, x[0].end, x[0].id))
 
     def period_result(self, p: Period, v: Agreement, o: Objective) -> PeriodResult:
@@ -456,9 +456,9 @@ class _Service:
             return (), (), ()
         if v.version not in self._windows:
             account = self.maintenance(v)
-            ok = [w for w in v.maintenance if w.end > w.start and w not in account.late]
+            kept = [w for w in v.maintenance if w.end > w.start and w not in account.late]
             self._windows[v.version] = (
-                _named(ok, self.tz), _named(list(account.late), self.tz),
+                _named(kept, self.tz), _named(list(account.late), self.tz),
                 [(s, e, f"{iso(s, self.tz)}/{iso(e, self.tz)}") for s, e in account.over_cap],
             )
 

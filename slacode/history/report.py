@@ -302,7 +302,7 @@ def diff_revisions(
             changes = (Change(f"file renamed from {a.path} to {b.path}", promise=False),
                        *changes)
         found = retroactive_windows(a, b, as_of) if b is not None else ()
-        if found:
+        if found and b is not None:
             changes = _with_retroactive(changes, a, b, found)
         if changes:
             diffs.append(AgreementDiff(ident, a, b, changes, found))

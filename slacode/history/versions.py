@@ -23,6 +23,10 @@ from slacode.problems import Code, Problem, printable
 Loader = Callable[[str | bytes, str], tuple[Agreement | None, tuple[Problem, ...]]]
 
 
+#: ``date`` by another name: :class:`ChangeEntry` has a field called ``date`` (a datetime)
+Day = date
+
+
 @dataclass(frozen=True)
 class ChangeEntry:
     """One commit that changed one agreement file, with what it changed in words."""
@@ -35,7 +39,7 @@ class ChangeEntry:
     subject: str
     pr: int | None  # pull request that brought the commit in, when the history says so
     version: int | None  # None when the file could not be read at this commit
-    effective: date | None
+    effective: Day | None
     changes: tuple[Change, ...]  # against the file as it was before this commit
     renamed_from: str = ""  # previous path when this commit renamed the file
     problems: tuple[Problem, ...] = ()  # why the file could not be read at this commit

@@ -252,7 +252,7 @@ def _too_deep(data: Any, limit: int) -> str | None:
 
 @cache
 def _record_validator() -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs
 
     return Draft202012Validator(RECORD_SCHEMA)
 
@@ -324,7 +324,7 @@ def _expect(v: Any, hint: Any, where: str) -> None:
         for n, item in enumerate(v):
             _expect(item, args[0], f"{where}[{n}]")
         return
-    if dataclasses.is_dataclass(hint):
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         if not isinstance(v, dict):
             raise SlacodeError(f"{where}: {json.dumps(v)[:60]} is not an object")
         for name, field_hint in _hints(hint).items():

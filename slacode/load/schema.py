@@ -20,9 +20,10 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.protocols import Validator
-from jsonschema.validators import extend
+# jsonschema ships no type information (its stubs are a separate package, not installed)
+from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped]
+from jsonschema.protocols import Validator  # type: ignore[import-untyped]
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 
 from slacode.durations import PATTERN as DURATION_PATTERN
@@ -312,7 +313,7 @@ def problems_of(error: ValidationError, doc: Document, path: str) -> list[Proble
         return one(f"{prefix}missing required field '{missing}'")
     if kw == "type":
         expected = value if isinstance(value, list) else [value]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
         return one(f"{prefix}expected {words}, got {show(inst)}")
     if kw == "not" and isinstance(value, dict) and "enum" in value:  # reserved values
         return one(f"{prefix}{show(inst)} is reserved: it names a page or file slacode "
@@ -341,8 +342,13 @@ def problems_of(error: ValidationError, doc: Document, path: str) -> list[Proble
     if kw == "maxLength":
         return one(f"{prefix}is longer than the limit of {value} characters")
     if kw == "uniqueItems":
-        seen: list[Any] = []
-        dup = next((v for v in inst if v in seen or seen.append(v)), None)
+        seen: list[Any] = []  # a list: items may be mappings, which do not hash
+        dup = None
+        for item in inst:
+            if item in seen:
+                dup = item
+                break
+            seen.append(item)
         return one(f"{prefix}{show(dup)} appears more than once")
     if kw in ("minProperties", "maxProperties"):
         props = list(error.schema.get("properties", {}))

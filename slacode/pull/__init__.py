@@ -220,10 +220,10 @@ def pull(
     # sources that can pool many requests into few queries get them all at once, in a
     # thread of their own, and report each measurement as it is ready; meanwhile files are
     # read here, so a service with a file objective is not complete only after the last query
-    remote, local = [], []
+    remote: list[int] = []
+    local: list[int] = []
     for n, (req, _) in enumerate(jobs):
-        kind = req.objective.source.kind
-        (remote if kind in REMOTE_KINDS else local).append(n)
+        (remote if req.objective.source.kind in REMOTE_KINDS else local).append(n)
     pooling = []
     for kind, src in sources.items():
         prefetch = getattr(src, "prefetch", None)

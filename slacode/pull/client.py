@@ -20,6 +20,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import requests
@@ -35,6 +36,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     ResponseError,
 )
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from slacode.config import PrometheusServer
@@ -113,14 +115,14 @@ class _Watched:
         self._join()
         super().connect()  # type: ignore[misc]
 
-    def request(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def request(self, *args: Any, **kwargs: Any) -> None:
         self._join()  # a kept-alive connection serves several queries
         super().request(*args, **kwargs)  # type: ignore[misc]
 
     def _join(self) -> None:
         budget = getattr(_current, "budget", None)
         if budget is not None and self not in budget.connections:
-            budget.connections.append(self)  # type: ignore[arg-type]
+            budget.connections.append(self)
 
 
 class _HTTPConnection(_Watched, HTTPConnection):
@@ -142,11 +144,11 @@ class _HTTPSPool(HTTPSConnectionPool):
 class _Adapter(HTTPAdapter):
     """requests' adapter with connections a query's deadline can end (:class:`_Budget`)."""
 
-    def init_poolmanager(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _HTTPPool, "https": _HTTPSPool}
 
-    def proxy_manager_for(self, proxy, **kwargs):  # type: ignore[no-untyped-def]
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
         """Through an HTTP proxy (``HTTPS_PROXY``) too; SOCKS proxies keep their own pools."""
         manager = super().proxy_manager_for(proxy, **kwargs)
         if not proxy.lower().startswith("socks"):
@@ -160,7 +162,7 @@ class _Retry(Retry):
     tomorrow" is not waited for, nor cut short and asked again), and so does a wait that
     would pass the query's deadline. Waits go through :data:`retry_wait`."""
 
-    def sleep(self, response=None) -> None:  # type: ignore[no-untyped-def]
+    def sleep(self, response: BaseHTTPResponse | None = None) -> None:
         budget: _Budget | None = getattr(_current, "budget", None)
         wait = None
         if self.respect_retry_after_header and response is not None:

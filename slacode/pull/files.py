@@ -307,7 +307,7 @@ def _csv_rows(
             continue
         if len(values) < width:
             values = values + [None] * (width - len(values))  # type: ignore[list-item]
-        row = dict(zip(header, values, strict=False))
+        row: dict[str, object] = dict(zip(header, values, strict=False))
         row.update(_bad_bytes(text, first) or {})  # still read: its start says where it was
         yield first, Row(row, text, first, header)
 
