@@ -17,13 +17,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slacode.config import ALL, Settings, check_audience
 from slacode.evaluate.results import ServiceResults
 from slacode.heap import long_lived
 from slacode.model import Agreement
 from slacode.problems import Code, Problem
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:  # the stages' types, without importing the stages themselves at start-up
     from slacode.history.versions import ChangeEntry
@@ -447,7 +449,7 @@ def orphan_problems(ledger_name: str, frozen: Mapping[str, int],
     return tuple(out)
 
 
-def past_versions(settings: Settings) -> dict[str, Any]:
+def past_versions(settings: Settings) -> dict[str, tuple[Agreement, ...]]:
     """Past versions from git (agreement id -> versions); none when history is
     unavailable. Pull needs them (their maintenance windows cut days) and evaluate too."""
     from slacode import history
@@ -455,7 +457,7 @@ def past_versions(settings: Settings) -> dict[str, Any]:
     return _from_git(history.versions, settings)
 
 
-def change_log(settings: Settings) -> dict[str, Any]:
+def change_log(settings: Settings) -> dict[str, tuple[ChangeEntry, ...]]:
     """The agreements' change log from git; none when history is unavailable."""
     from slacode import history
 
@@ -482,7 +484,7 @@ def _history_lost(settings: Settings, exc: Exception) -> Problem:
                    HISTORY_ERROR)
 
 
-def _from_git(read: Callable[[Path, str], Any], settings: Settings) -> dict[str, Any]:
+def _from_git(read: Callable[[Path, str], Mapping[str, T]], settings: Settings) -> dict[str, T]:
     """``read(root, slas)``. The history functions turn a failing git command into a
     problem (:func:`history_problems` returns them); this is a last guard only."""
     from slacode.history import GitError
