@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 
-from slacode.history import gitlog
+from slacode.history import gitlog, store
 from slacode.history.semdiff import Change, diff_agreements
 from slacode.model import Agreement, visible
 from slacode.problems import Problem, printable
@@ -107,6 +107,37 @@ class _Walked:
 
     files: dict[str, tuple[str, list[_State]]]
     problems: dict[str, Problem]  # by message: history and versions may add the same
+    #: :func:`history`'s answer and the pull-request numbers it used, once asked
+    changes: tuple[dict[str, int], dict[str, tuple[ChangeEntry, ...]]] | None = None
+    #: :func:`versions`' answer, once asked
+    versions: dict[str, tuple[Agreement, ...]] | None = None
+    #: where the answers are stored (cache folder, root, folder walked, commit)
+    stored: tuple[Path, Path, str, str] | None = None
+    #: whether ``files`` was read (False for answers taken from the store)
+    read: bool = True
+
+    def save(self) -> None:
+        """Store both answers for the next build (:mod:`slacode.history.store`): they
+        are what a build asks, and far smaller than the walk (one agreement per version,
+        not per text)."""
+        if self.stored is None or self.problems or self.changes is None \
+                or self.versions is None:
+            return
+        folder, root, slas_dir, commit = self.stored
+        store.save(folder, root, slas_dir, {"commit": commit, "versions": self.versions,
+                                            "changes": self.changes})
+
+    def ensure_read(self, root: Path, slas_dir: str, commit: str, load: Loader) -> None:
+        """Read the walk itself, when only stored answers were taken and one of them no
+        longer holds."""
+        if self.read:
+            return
+        self.read = True
+        try:
+            _walk_files(root, slas_dir, commit, load, self)
+        except gitlog.GitError as exc:
+            p = _lost(slas_dir, exc, "every agreement's change log and past versions")
+            self.files, self.problems, self.stored = {}, {p.message: p}, None
 
 
 def _lost(path: str, exc: Exception, what: str = "its change log and past versions") -> Problem:
@@ -118,7 +149,8 @@ def _lost(path: str, exc: Exception, what: str = "its change log and past versio
 _WALKS: dict[tuple[str, str, str, int], _Walked] = {}
 
 
-def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None) -> _Walked:
+def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
+          cache: Path | None = None) -> _Walked:
     """Every agreement file's states at ``rev``. Never raises for git: a git command that
     fails is a :data:`HISTORY_ERROR` problem naming what lost its history (one file, or
     the whole folder), never silence. (History that is simply not there, outside a
@@ -136,23 +168,36 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None) -> _Walked
     if key not in _WALKS:
         if len(_WALKS) >= 4:
             _WALKS.pop(next(iter(_WALKS)))
-        walked = _Walked({}, {})
-        try:
-            _walk_files(root, slas_dir, commit, load, walked)
-        except gitlog.GitError as exc:
-            p = _lost(slas_dir, exc, "every agreement's change log and past versions")
-            walked = _Walked({}, {p.message: p})
+        # the last build's walk, when nothing under the folder changed since (only with
+        # the default loader: another one may read the same texts differently)
+        keep = cache is not None and loader is None
+        entry = store.load(cache, root, slas_dir, commit) if cache is not None and keep \
+            else None
+        if entry is not None and isinstance(entry.get("versions"), dict) \
+                and isinstance(entry.get("changes"), tuple):
+            walked = _Walked({}, {}, changes=entry["changes"], versions=entry["versions"],
+                             read=False)
+        else:
+            walked = _Walked({}, {})
+            try:
+                _walk_files(root, slas_dir, commit, load, walked)
+            except gitlog.GitError as exc:
+                p = _lost(slas_dir, exc, "every agreement's change log and past versions")
+                walked = _Walked({}, {p.message: p})
+        if cache is not None and keep and not walked.problems:
+            walked.stored = (cache, root, slas_dir, commit)
         _WALKS[key] = walked
     return _WALKS[key]
 
 
 def problems(
-    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> tuple[Problem, ...]:
     """Why part of the history of ``slas_dir`` could not be read (see :func:`_walk`): a
     build shows these and a strict build fails on them, so that no agreement loses its
     history quietly. Reads git only when :func:`history` or :func:`versions` has not."""
-    return tuple(sorted(_walk(Path(root), slas_dir, rev, loader).problems.values()))
+    return tuple(sorted(_walk(Path(root), slas_dir, rev, loader, cache).problems.values()))
 
 
 def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked) -> None:
@@ -210,13 +255,16 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
 
 
 def history(
-    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> dict[str, tuple[ChangeEntry, ...]]:
     """Agreement id -> every commit that changed its file, newest first, with the
-    semantic diff against the file before that commit. Empty when history is unavailable."""
+    semantic diff against the file before that commit. Empty when history is unavailable.
+    ``cache``: the folder where the walk is kept for the next build (see
+    :mod:`slacode.history.store`)."""
     root = Path(root)
-    walked = _walk(root, slas_dir, rev, loader)
-    if not walked.files:
+    walked = _walk(root, slas_dir, rev, loader, cache)
+    if walked.read and not walked.files:
         return {}
     try:
         prs = gitlog.pr_numbers(root, rev)
@@ -230,6 +278,11 @@ def history(
         p = _lost(slas_dir, exc, "the change log of every agreement")
         walked.problems[p.message] = p
         return {}
+    if walked.changes is not None and walked.changes[0] == prs:
+        return dict(walked.changes[1])  # the answer already made, for the same numbers
+    if not walked.read:
+        walked.ensure_read(root, slas_dir, gitlog.resolve(root, rev), loader or _default_loader())
+        walked.versions = None
     out: dict[str, tuple[ChangeEntry, ...]] = {}
     for ident, all_states in walked.files.values():
         entries = []
@@ -260,7 +313,9 @@ def history(
                 previous_visibility=st.previous.visibility if st.previous else "",
             ))
         out[ident] = (*out.get(ident, ()), *entries)
-    return out
+    walked.changes = (prs, out)
+    walked.save()
+    return dict(out)
 
 
 def _main_line(states: Sequence[_State]) -> list[_State]:
@@ -313,7 +368,8 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
 
 
 def versions(
-    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> dict[str, tuple[Agreement, ...]]:
     """Agreement id -> every distinct version of it in the history, by effective date.
 
@@ -325,15 +381,20 @@ def versions(
     Old versions carry the id the file has at ``rev``, so they line up with today's
     results. Empty when history is unavailable.
     """
+    walked = _walk(Path(root), slas_dir, rev, loader, cache)
+    if walked.versions is not None:
+        return dict(walked.versions)
     out: dict[str, tuple[Agreement, ...]] = {}
-    for ident, states in _walk(Path(root), slas_dir, rev, loader).files.values():
+    for ident, states in walked.files.values():
         seen: dict[int, Agreement] = {}
         for st in _main_line(states):  # newest first: the first state of a version wins
             a = st.agreement
             if a is not None and a.version not in seen:
                 seen[a.version] = a if a.id == ident else replace(a, id=ident)
         out[ident] = tuple(sorted(seen.values(), key=lambda a: (a.effective, a.version)))
-    return out
+    walked.versions = out
+    walked.save()
+    return dict(out)
 
 
 def in_force(versions: Sequence[Agreement], day: date) -> Agreement | None:
