@@ -758,7 +758,8 @@ def main(argv: list[str] | None = None) -> int:
                          "wait, no raw-sample pull; the rolling figures of a cold run and a "
                          "nightly one are compared even without slo-generator")
     ap.add_argument("--synthetic", type=int, default=0, help=argparse.SUPPRESS)
-    ap.add_argument("--now", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--now", type=int, default=0,
+                    help="epoch seconds the run takes as now (default: the clock)")
     ap.add_argument("--site", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--build", default="", help=argparse.SUPPRESS)
     ap.add_argument("--rolling", type=int, default=0, help=argparse.SUPPRESS)
@@ -792,7 +793,7 @@ def main(argv: list[str] | None = None) -> int:
     SETTLE = not args.smoke
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    now = int(time.time())
+    now = args.now or int(time.time())
     t = time.perf_counter()
     tsdb, meta = ensure_tsdb(workdir, args.services, args.months, now, log)
     if not args.no_rules:
@@ -819,7 +820,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.big and not args.compare_only:
         # pairs, alternating, each run in its own process: the growth factor is the ratio
         # of the median run of each size, which a shared machine's noise moves least
-        now_syn = int(time.time())
+        now_syn = args.now or int(time.time())
         smalls, bigs = [], []
         for _ in range(SYNTHETIC_RUNS):
             smalls.append(run_synthetic(args.services, args.months, now_syn, args.pool, False))
@@ -842,7 +843,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
                meta: dict, report: dict[str, Any], log: Any) -> None:
-    now = int(time.time())
+    now = args.now or int(time.time())
     root = run_dir / "project"
     profs = fleetgen.write_project(root, args.services, meta["start"], meta["end"], now + DAY)
     report["agreements"] = len(profs)
