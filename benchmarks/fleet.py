@@ -695,6 +695,15 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
         t = time.perf_counter()
         mkdocs_build(load_config(config_file=str(root / "mkdocs.yml")))
         stages["site"] = time.perf_counter() - t
+        out["site_pages"], out["site_bytes"] = _tree_size(root / "site", ".html")
+        out["site_files"], out["site_all_bytes"] = _tree_size(root / "site")
+        index = root / "site" / "search" / "search_index.json"
+        if index.is_file():
+            import gzip
+
+            raw = index.read_bytes()
+            out["search_index_bytes"] = len(raw)
+            out["search_index_gzip_bytes"] = len(gzip.compress(raw, 6))
     out["stages"] = stages
     out["generated_files"] = len(files)
     out["generated_bytes"] = sum(len(v.encode()) for v in files.values())

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from slacode.history import gitlog, store
@@ -69,10 +70,35 @@ class _State:
     previous_mainline: bool = True
 
 
-def _default_loader() -> Loader:
+def _default_loader(cache: Path | None = None) -> Loader:
+    """:func:`slacode.load.load_text`; with a cache folder, one that remembers the texts
+    that passed the schema by their hash (:mod:`slacode.load.memo`), so that a walk after
+    a new commit loads only the new texts. One loader per folder in a process: the walks
+    of one build are found again by it."""
     from slacode.load import load_text
 
-    return load_text
+    return _memo_loader(cache) if cache is not None else load_text
+
+
+@lru_cache(maxsize=4)
+def _memo_loader(cache: Path) -> Loader:
+    from slacode.load import load_text
+    from slacode.load.memo import HISTORY_FILE, Validated
+
+    memo = Validated(cache, HISTORY_FILE)
+
+    def load(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
+        return load_text(text, path, memo)
+
+    load.save = memo.save  # type: ignore[attr-defined]
+    return load
+
+
+def _save(load: Loader) -> None:
+    """Write what a remembering loader learnt (nothing for another loader)."""
+    save = getattr(load, "save", None)
+    if save is not None:
+        save()
 
 
 class _Cache:
@@ -163,7 +189,7 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
     except gitlog.GitError as exc:
         p = _lost(slas_dir, exc, "every agreement's change log and past versions")
         return _Walked({}, {p.message: p})
-    load = loader or _default_loader()
+    load = loader or _default_loader(cache)
     key = (str(root.resolve()), slas_dir, commit, id(load))
     if key not in _WALKS:
         if len(_WALKS) >= 4:
@@ -252,6 +278,7 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
         head = states[0].agreement if states else None
         ident = head.id if head else PurePosixPath(path).stem
         out[path] = (ident, states)
+    _save(load)
 
 
 def history(
@@ -281,7 +308,8 @@ def history(
     if walked.changes is not None and walked.changes[0] == prs:
         return dict(walked.changes[1])  # the answer already made, for the same numbers
     if not walked.read:
-        walked.ensure_read(root, slas_dir, gitlog.resolve(root, rev), loader or _default_loader())
+        walked.ensure_read(root, slas_dir, gitlog.resolve(root, rev),
+                           loader or _default_loader(cache))
         walked.versions = None
     out: dict[str, tuple[ChangeEntry, ...]] = {}
     for ident, all_states in walked.files.values():
@@ -429,25 +457,29 @@ def upcoming(versions: Sequence[Agreement], today: date) -> tuple[Agreement, ...
 
 
 def agreements_at(
-    root: Path, rev: str, slas_dir: str = "slas", loader: Loader | None = None
+    root: Path, rev: str, slas_dir: str = "slas", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> tuple[dict[str, Agreement], dict[str, tuple[Problem, ...]]]:
     """The agreements of ``slas_dir`` at ``rev``: path -> agreement, path -> problems
-    (paths relative to ``root``). Raises :class:`gitlog.GitError` when git cannot tell."""
+    (paths relative to ``root``). Raises :class:`gitlog.GitError` when git cannot tell.
+    ``cache``: a folder where texts that passed the schema are remembered by hash."""
     root = Path(root)
     commit = gitlog.resolve(root, rev)
     pre = gitlog.prefix(root)
     files = gitlog.tracked_files(root, commit, slas_dir)
     blobs = gitlog.read_blobs(root, [f"{commit}:{f}" for f in files])
-    cache = _Cache(loader or _default_loader())
+    load = loader or _default_loader(cache)
+    texts = _Cache(load)
     good: dict[str, Agreement] = {}
     bad: dict[str, tuple[Problem, ...]] = {}
     for f, blob in zip(files, blobs, strict=True):
         rel = _rel(f, pre)
         if blob is None:
             continue
-        ag, problems = cache.load(blob, rel)
+        ag, problems = texts.load(blob, rel)
         if ag is not None:
             good[rel] = ag
         if any(p.severity == "error" for p in problems):
             bad[rel] = problems
+    _save(load)
     return good, bad

@@ -264,11 +264,14 @@ def _missing_data_files(agreements: Sequence[Agreement], root: Path) -> list[Pro
     return out
 
 
-def load_text(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
+def load_text(text: str | bytes, path: str, memo: Validated | None = None
+              ) -> tuple[Agreement | None, tuple[Problem, ...]]:
     """Load one agreement from text (e.g. a file's content at an old git commit).
 
     ``path`` is used in messages only. Returns ``(None, problems)`` when it has errors.
     Cross-file checks (unique ids, dependencies exist) are not run here.
+    ``memo`` remembers the texts that passed the schema by their hash (see
+    :mod:`slacode.load.memo`).
     """
-    item = _load(text, path, None)
+    item = _load(text, path, None, memo)
     return item.agreement, item.problems

@@ -41,6 +41,9 @@ log = logging.getLogger(__name__)
 
 #: the cache file under the project's cache folder
 FILE = "validated.json"
+#: the one of the texts in the git history (many more, and read by builds and
+#: ``slacode diff``, not by the pre-commit loop, which should not load them)
+HISTORY_FILE = "validated-history.json"
 #: bump when the stored entry's shape changes
 FORMAT = 1
 #: entries kept at most (a project's files, with room for a few branches' worth)
@@ -93,8 +96,8 @@ class Validated:
     when something was added, keeping the entries this run used (files removed from the
     project drop out)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / FILE
+    def __init__(self, folder: Path, name: str = FILE) -> None:
+        self.path = folder / name
         self._old: dict[str, Any] = {}
         self._used: dict[str, Any] = {}
         self._added = False
@@ -141,6 +144,7 @@ class Validated:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".validated-", dir=self.path.parent)
+            self._added = False
             with os.fdopen(fd, "w", encoding="utf-8") as f:
                 json.dump({"stamp": stamp(), "files": self._used}, f, separators=(",", ":"))
             os.replace(tmp, self.path)

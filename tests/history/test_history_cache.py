@@ -23,7 +23,7 @@ def _fresh() -> None:
 
 @pytest.fixture
 def cached(repo: Repo) -> tuple[Repo, Path]:
-    repo.commit("Add payments API agreement", {PATH: sla()})
+    repo.commit("Add payments API agreement", {PATH: sla(), ".gitignore": ".slacode/\n"})
     cache = repo.path / ".slacode" / "cache"
     _fresh()
     assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1]
