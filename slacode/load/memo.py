@@ -12,7 +12,7 @@ It can never answer for a text it has not seen: an entry is found by the SHA-256
 file's bytes, so an edited file is a new text and is parsed and validated again. The
 whole cache is also keyed by a stamp of everything that decides the outcome (slacode's
 version, the Python version, the YAML reader and schema checker's sources, every schema
-file, the versions of ruamel.yaml and jsonschema): any change there starts it empty.
+file, the installed ruamel.yaml, jsonschema and referencing): any change there starts it empty.
 Files with errors are never stored (they are rare in the loop, and their messages name
 their path).
 
@@ -59,17 +59,22 @@ def stamp() -> str:
     """What every entry depends on besides the file itself: a change in any of it
     (upgrading slacode or a library, editing the schema or the checker in a checkout)
     gives another stamp, and the cache starts empty."""
-    from importlib import metadata
+    from importlib.util import find_spec
 
     from slacode import __version__
 
     h = hashlib.sha256()
     h.update(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
-    for dist in ("jsonschema", "referencing", "ruamel.yaml"):
+    # the libraries that parse and check, by where they are and when they were written
+    # (an upgrade rewrites them); ``importlib.metadata`` would cost more than the cache saves
+    for name in ("jsonschema", "referencing", "ruamel.yaml", "_ruamel_yaml"):
         try:
-            h.update(f"{dist}={metadata.version(dist)}\0".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist}=none\0".encode())
+            spec = find_spec(name)
+            origin = spec.origin if spec else None
+            st = os.stat(origin) if origin else None
+            h.update(f"{name}={origin}:{st.st_mtime_ns if st else 0}\0".encode())
+        except (ImportError, ValueError, OSError):
+            h.update(f"{name}=none\0".encode())
     files = [_PACKAGE / s for s in _SOURCES]
     for folder in (_PACKAGE / "schemas", _PACKAGE.parent / "schemas"):
         if (folder / "sla.schema.json").is_file():
