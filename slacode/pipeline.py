@@ -114,7 +114,7 @@ def evaluate_project(
     agreement_files([settings.path(settings.slas)])
     loaded = load_agreements([settings.path(settings.slas)], root=settings.root,
                              today=datetime.fromtimestamp(now, UTC).date(),
-                             data_root=settings.root, cache=settings.path(settings.cache))
+                             data_root=settings.root)
     clock.lap("load")
     if not loaded.ok:
         return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now,
