@@ -8,10 +8,12 @@ commits. Between two builds it rarely changes: this keeps what the last walk fou
 
 * the stamp matches: the folder walked, slacode's version and the loader's stamp (the
   schema and the code that reads agreements, :func:`slacode.load.memo.stamp`), and
-* the commit is the one walked, or a later one on the same first-parent line, with no
-  commit between them that changed anything under the folder (``git rev-list
-  --full-history``, merges included). A rewritten branch, a checkout of an older commit,
-  or one new commit under ``slas/`` reads the history again.
+* the commit is the one walked, or one before or after it on the same first-parent
+  line, with no commit between them that changed anything under the folder (``git
+  rev-list --full-history``, merges included). A rewritten branch, a commit of another
+  line, or one commit under ``slas/`` between them reads the history again. (The
+  change log also names pull requests, which later merges may add: it is answered from
+  the store only while those numbers are the same.)
 
 The walk holds loaded agreements, which only :mod:`pickle` stores whole; and loading a
 pickle runs whatever code it names. So the file is signed (HMAC-SHA256) with a key that
@@ -104,15 +106,19 @@ def load(folder: Path, root: Path, slas_dir: str, commit: str) -> dict[str, Any]
 
 
 def _unchanged(root: Path, slas_dir: str, old: Any, new: str) -> bool:
-    """Whether ``new`` follows ``old`` on its first-parent line and no commit between
-    them changed anything under ``slas_dir``."""
+    """Whether one of ``old`` and ``new`` lies on the other's first-parent line and no
+    commit between them changed anything under ``slas_dir`` (either way: the base of a
+    pull request is often an ancestor of the commit the last build read)."""
     if not isinstance(old, str) or not old:
         return False
     try:
-        line = gitlog.git(root, "rev-list", "--first-parent", new).decode().split()
-        if old not in line:
+        if old in gitlog.git(root, "rev-list", "--first-parent", new).decode().split():
+            first, last = old, new
+        elif new in gitlog.git(root, "rev-list", "--first-parent", old).decode().split():
+            first, last = new, old
+        else:
             return False
-        touched = gitlog.git(root, "rev-list", "-n1", "--full-history", f"{old}..{new}",
+        touched = gitlog.git(root, "rev-list", "-n1", "--full-history", f"{first}..{last}",
                              "--", f":(literal){slas_dir}").strip()
     except gitlog.GitError:
         return False
