@@ -45,11 +45,22 @@ def test_a_new_commit_under_slas_reads_the_history_again(cached: tuple[Repo, Pat
     assert h[0].pr == 7
 
 
-def test_commits_elsewhere_reuse_the_stored_history(cached: tuple[Repo, Path]) -> None:
+def _no_walk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on, reading a file's git log fails the test: the answers must come from
+    the store."""
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the history was read again")
+
+    monkeypatch.setattr("slacode.history.gitlog.file_log", refuse)
+
+
+def test_commits_elsewhere_reuse_the_stored_history(cached: tuple[Repo, Path],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     repo, cache = cached
     stored = (cache / history_store.FILE).read_bytes()
     repo.commit("Docs only", {"README.md": "hello\n"})
     _fresh()
+    _no_walk(monkeypatch)
     assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1]
     assert [e.subject for e in history(repo.path, cache=cache)["payments-api"]] == [
         "Add payments API agreement"]
@@ -87,3 +98,25 @@ def test_a_cache_file_from_elsewhere_is_never_loaded(cached: tuple[Repo, Path],
     _fresh()
     assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1, 2]
     assert not marker.exists()
+
+
+def test_a_pull_request_base_before_the_stored_commit_reuses_it(
+        cached: tuple[Repo, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``slacode diff --pr`` reads the versions at the pull request's base, often a commit
+    before the one the last build read: with nothing under slas/ between, it is served
+    from the store; with an agreement changed between, it is read again."""
+    repo, cache = cached
+    base = repo.git("rev-parse", "HEAD")
+    repo.commit("Docs only", {"README.md": "hello\n"})
+    _fresh()
+    assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1]
+    _fresh()
+    with monkeypatch.context() as m:
+        _no_walk(m)
+        assert [a.version for a in versions(repo.path, rev=base, cache=cache)[
+            "payments-api"]] == [1]
+    repo.commit("Version 2", {PATH: sla(version=2, effective="2026-03-01", target=99.95)})
+    _fresh()
+    assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1, 2]
+    _fresh()
+    assert [a.version for a in versions(repo.path, rev=base, cache=cache)["payments-api"]] == [1]
