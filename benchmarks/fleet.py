@@ -333,10 +333,7 @@ class _InFlight:
     def __enter__(self) -> _InFlight:
         from slacode.pull.prometheus import PrometheusClient
 
-        # the client's one HTTP method: ``post`` since the pull's seams were split
-        # (``_post`` before)
-        self._name = "post" if hasattr(PrometheusClient, "post") else "_post"
-        self._orig = post = getattr(PrometheusClient, self._name)
+        self._orig = post = PrometheusClient._post
         spans, lock = self.spans, self._lock
 
         def timed(client: Any, *args: Any, **kwargs: Any) -> Any:
@@ -347,13 +344,13 @@ class _InFlight:
                 with lock:
                     spans.append((t, time.perf_counter()))
 
-        setattr(PrometheusClient, self._name, timed)
+        PrometheusClient._post = timed  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
         from slacode.pull.prometheus import PrometheusClient
 
-        setattr(PrometheusClient, self._name, self._orig)
+        PrometheusClient._post = self._orig  # type: ignore[method-assign]
 
     def seconds(self) -> float:
         """Length of the union of the stretches (parallel queries count once)."""
