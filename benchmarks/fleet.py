@@ -77,9 +77,15 @@ def _metric(url: str, pattern: str) -> float:
                if not line.startswith("#") and rx.match(line))
 
 
+#: the smoke run (``--smoke``) skips the compaction wait: it times nothing
+SETTLE = True
+
+
 def _settle(tsdb: Path, log: Any) -> None:
     """Let Prometheus compact the backfilled blocks once, so that later runs do not pay
     for compaction while they are timed (its first compaction starts after a minute)."""
+    if not SETTLE:
+        return
     with PrometheusProcess(tsdb) as prom:
         t0 = time.monotonic()
         last, stable_since = None, time.monotonic()
@@ -196,7 +202,9 @@ def ensure_rules(workdir: Path, tsdb: Path, meta: dict, log: Any) -> None:
                 ans = client.query_range(rule["expr"], c + step, min(c + 9000 * step, b), step)
                 if ans.error:
                     raise SystemExit(f"recording {rule['labels']}: {ans.error}")
-                values.update(ans.values)
+                # one series per rule (no ``slacode_part`` label): the answer's one part
+                for part in ans.parts.values():
+                    values.update(part)
             labels = tuple(sorted(rule["labels"].items()))
             return Series(rule["record"], labels, sorted(values.items()))
 
@@ -687,6 +695,15 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
         t = time.perf_counter()
         mkdocs_build(load_config(config_file=str(root / "mkdocs.yml")))
         stages["site"] = time.perf_counter() - t
+        out["site_pages"], out["site_bytes"] = _tree_size(root / "site", ".html")
+        out["site_files"], out["site_all_bytes"] = _tree_size(root / "site")
+        index = root / "site" / "search" / "search_index.json"
+        if index.is_file():
+            import gzip
+
+            raw = index.read_bytes()
+            out["search_index_bytes"] = len(raw)
+            out["search_index_gzip_bytes"] = len(gzip.compress(raw, 6))
     out["stages"] = stages
     out["generated_files"] = len(files)
     out["generated_bytes"] = sum(len(v.encode()) for v in files.values())
@@ -745,8 +762,13 @@ def main(argv: list[str] | None = None) -> int:
                     help="only the slo-generator comparison (no builds, no scaling run)")
     ap.add_argument("--workdir", type=Path, default=ROOT / ".slacode" / "bench")
     ap.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    ap.add_argument("--smoke", action="store_true",
+                    help="a check that the benchmark runs (the test suite's): no compaction "
+                         "wait, no raw-sample pull; the rolling figures of a cold run and a "
+                         "nightly one are compared even without slo-generator")
     ap.add_argument("--synthetic", type=int, default=0, help=argparse.SUPPRESS)
-    ap.add_argument("--now", type=int, default=0, help=argparse.SUPPRESS)
+    ap.add_argument("--now", type=int, default=0,
+                    help="epoch seconds the run takes as now (default: the clock)")
     ap.add_argument("--site", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--build", default="", help=argparse.SUPPRESS)
     ap.add_argument("--rolling", type=int, default=0, help=argparse.SUPPRESS)
@@ -776,9 +798,11 @@ def main(argv: list[str] | None = None) -> int:
     if why:
         log(f"cannot run: {why}")
         return 1
+    global SETTLE
+    SETTLE = not args.smoke
     workdir = args.workdir.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    now = int(time.time())
+    now = args.now or int(time.time())
     t = time.perf_counter()
     tsdb, meta = ensure_tsdb(workdir, args.services, args.months, now, log)
     if not args.no_rules:
@@ -805,7 +829,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.big and not args.compare_only:
         # pairs, alternating, each run in its own process: the growth factor is the ratio
         # of the median run of each size, which a shared machine's noise moves least
-        now_syn = int(time.time())
+        now_syn = args.now or int(time.time())
         smalls, bigs = [], []
         for _ in range(SYNTHETIC_RUNS):
             smalls.append(run_synthetic(args.services, args.months, now_syn, args.pool, False))
@@ -828,7 +852,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
                meta: dict, report: dict[str, Any], log: Any) -> None:
-    now = int(time.time())
+    now = args.now or int(time.time())
     root = run_dir / "project"
     profs = fleetgen.write_project(root, args.services, meta["start"], meta["end"], now + DAY)
     report["agreements"] = len(profs)
@@ -846,7 +870,7 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         log(f"  {warm['total']:.1f}s: {_fmt_stages(warm)}; {warm['queries']} queries")
         colds.append(cold)
         warms.append(warm)
-    if colds and rules:
+    if colds and rules and not args.smoke:
         # the same cold pull with every slice evaluated from raw samples, for comparison
         from slacode.load import load_agreements
         from slacode.pull import pull
@@ -869,6 +893,8 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         report["cold_runs"] = [round(c["total"], 2) for c in colds]
         report["warm_runs"] = [round(w["total"], 2) for w in warms]
 
+    if args.smoke or args.no_slo_generator:
+        _self_check(root, run_dir, prom.url, now, profs, report, log)
     if args.no_slo_generator:
         return
     exe, why = slo_generator_bin(workdir, log)
@@ -920,6 +946,33 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         "nightly_compute_seconds": nightly["compute_seconds"],
         "slacode_load_seconds": ours["load_seconds"],
     }
+
+
+def _self_check(root: Path, run_dir: Path, url: str, now: int, profs: list[Any],
+                report: dict[str, Any], log: Any) -> None:
+    """The rolling 28-day figures of a cold run against those of a nightly run over the
+    previous night's cache (they must be equal) and against the exact figures of the
+    generated data: what the slo-generator comparison checks, without slo-generator."""
+    log("slacode: rolling 28-day figures, cold and nightly (self check) ...")
+    at = now - 600
+    cold = run_slacode_rolling(root, run_dir / "cache-self", url, at)
+    run_slacode_rolling(root, run_dir / "cache-self-nightly", url, at - DAY)
+    nightly = run_slacode_rolling(root, run_dir / "cache-self-nightly", url, at)
+    by_id = {p.id: p for p in profs}
+    truth = {sid: fleetgen.true_availability(by_id[sid], at - 28 * DAY, at)
+             for sid in cold["figures"] if sid in by_id}
+    report["self_check"] = {
+        "figures": len(cold["figures"]), "nightly_figures": len(nightly["figures"]),
+        "services": len(profs), "queries": cold["queries"],
+        "nightly_queries": nightly["queries"],
+        "nightly_max_diff_pp": max((abs(nightly["figures"].get(k, -1e9) - v)
+                                    for k, v in cold["figures"].items()), default=None),
+        "max_error_pp": max((abs(cold["figures"][k] - v) for k, v in truth.items()),
+                            default=None),
+    }
+    sc = report["self_check"]
+    log(f"  {sc['figures']} figures; nightly - cold {sc['nightly_max_diff_pp']} pp; "
+        f"largest distance from the exact figure {sc['max_error_pp']} pp")
 
 
 def _print(report: dict[str, Any], args: Any, log: Any) -> None:

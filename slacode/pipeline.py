@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -454,14 +455,14 @@ def past_versions(settings: Settings) -> dict[str, tuple[Agreement, ...]]:
     unavailable. Pull needs them (their maintenance windows cut days) and evaluate too."""
     from slacode import history
 
-    return _from_git(history.versions, settings)
+    return _from_git(partial(history.versions, cache=_history_cache(settings)), settings)
 
 
 def change_log(settings: Settings) -> dict[str, tuple[ChangeEntry, ...]]:
     """The agreements' change log from git; none when history is unavailable."""
     from slacode import history
 
-    return _from_git(history.history, settings)
+    return _from_git(partial(history.history, cache=_history_cache(settings)), settings)
 
 
 def history_problems(settings: Settings) -> tuple[Problem, ...]:
@@ -471,9 +472,15 @@ def history_problems(settings: Settings) -> tuple[Problem, ...]:
     from slacode import history
 
     try:
-        return history.problems(settings.root, settings.slas)
+        return history.problems(settings.root, settings.slas, cache=_history_cache(settings))
     except (history.GitError, OSError) as exc:
         return (_history_lost(settings, exc),)
+
+
+def _history_cache(settings: Settings) -> Path:
+    """Where the history walk is kept between builds (keyed by commit, see
+    :mod:`slacode.history.store`): the project's cache folder."""
+    return settings.path(settings.cache)
 
 
 def _history_lost(settings: Settings, exc: Exception) -> Problem:

@@ -63,7 +63,8 @@ def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str,
     now = _check_time(now_text) if pr_mode else None
     try:
         d = diff_revisions(settings.root, base, head, settings.slas, now=now,
-                           each_commit=pr_mode, ledger_dir=settings.ledger)
+                           each_commit=pr_mode, ledger_dir=settings.ledger,
+                           cache=settings.path(settings.cache))
     except GitError as exc:
         raise SlacodeError(str(exc)) from None
     rule = pr_problems(d) if pr_mode else ()

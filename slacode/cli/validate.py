@@ -28,7 +28,7 @@ def _project(paths: tuple[Path, ...]) -> Path | None:
 
 
 def _stale_files(
-    settings: Settings, paths: tuple[Path, ...], result: LoadResult
+    settings: Settings, paths: tuple[Path, ...], result: LoadResult, cache: Path | None = None
 ) -> list[Problem]:
     """Warnings for the generated files the repository commits (.github/CODEOWNERS, the
     alerting rules) that no longer match the agreements: the pull-request check fails on
@@ -47,7 +47,7 @@ def _stale_files(
         return []
     folder = settings.path(settings.slas)
     whole = result if tuple(Path(p).resolve() for p in paths) == (folder.resolve(),) else \
-        load_agreements([folder], root=settings.root)
+        load_agreements([folder], root=settings.root, cache=cache)
     if not whole.ok:
         return []
     makers = [lambda: codeowners(settings, whole.agreements)]
@@ -104,9 +104,13 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str
         files = agreement_files(paths)
     except SlacodeError as exc:
         raise click.UsageError(str(exc)) from None
+    project = _project(paths)
+    # unchanged files skip the parse and the schema (slacode.load.memo); only in a
+    # project, whose cache folder git ignores
+    cache = settings.path(settings.cache) if project else None
     result = load_agreements(paths, root=root, today=settings.today(),
-                             data_root=_project(paths))
-    stale = _stale_files(settings, paths, result) if _project(paths) else []
+                             data_root=project, cache=cache)
+    stale = _stale_files(settings, paths, result, cache) if project else []
     result = replace(result, problems=(*result.problems, *stale))
     if fmt == "json":
         click.echo(json.dumps({

@@ -18,7 +18,15 @@ from pathlib import Path, PurePosixPath
 
 from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements, weakening_first, window_span
-from slacode.history.versions import Loader, _Cache, _default_loader, _rel, agreements_at, versions
+from slacode.history.versions import (
+    Loader,
+    _Cache,
+    _default_loader,
+    _rel,
+    _save,
+    agreements_at,
+    versions,
+)
 from slacode.model import Agreement, Maintenance, maintenance_account
 from slacode.problems import Code, Problem
 
@@ -174,18 +182,19 @@ def _with_retroactive(changes: tuple[Change, ...], old: Agreement | None, new: A
     return (*weaker, *kept)
 
 
-def _published(root: Path, base_c: str, slas_dir: str, loader: Loader | None
-               ) -> dict[tuple[str, int], Agreement]:
+def _published(root: Path, base_c: str, slas_dir: str, loader: Loader | None,
+               cache: Path | None = None) -> dict[tuple[str, int], Agreement]:
     """(agreement id, version) -> that version's text as BASE's history holds it."""
     out = {(a.id, a.version): a
-           for vs in versions(root, slas_dir, base_c, loader).values() for a in vs}
-    for a in agreements_at(root, base_c, slas_dir, loader)[0].values():
+           for vs in versions(root, slas_dir, base_c, loader, cache).values() for a in vs}
+    for a in agreements_at(root, base_c, slas_dir, loader, cache)[0].values():
         out.setdefault((a.id, a.version), a)
     return out
 
 
 def commit_diffs(
-    root: Path, base_c: str, head_c: str, slas_dir: str = "slas", loader: Loader | None = None
+    root: Path, base_c: str, head_c: str, slas_dir: str = "slas", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> tuple[CommitDiff, ...]:
     """Each commit of ``base_c..head_c`` (merges aside) whose text of an agreement claims a
     version BASE already has, but promises something else than that version did.
@@ -198,9 +207,10 @@ def commit_diffs(
     is fine: the newest text of a version counts.
     """
     root = Path(root)
-    published = _published(root, base_c, slas_dir, loader)
+    published = _published(root, base_c, slas_dir, loader, cache)
     pre = gitlog.prefix(root)
-    cache = _Cache(loader or _default_loader())
+    load = loader or _default_loader(cache)
+    texts = _Cache(load)
     out: list[CommitDiff] = []
     listing = gitlog.git(root, "rev-list", "--reverse", "--topo-order", "--no-merges",
                          "--parents", f"{base_c}..{head_c}").decode().splitlines()
@@ -220,13 +230,14 @@ def commit_diffs(
                               strict=True):
             if blob is None:
                 continue  # deleted here: the check against BASE reports a removal
-            b = cache.load(blob, _rel(path, pre))[0]
+            b = texts.load(blob, _rel(path, pre))[0]
             a = published.get((b.id, b.version)) if b is not None else None
             if a is None or b is None:
                 continue
             changes = tuple(c for c in diff_agreements(a, b) if c.promise)
             if changes:
                 out.append(CommitDiff(commit, subject, AgreementDiff(b.id, a, b, changes)))
+    _save(load)
     return tuple(out)
 
 
@@ -260,7 +271,7 @@ def _uncommitted(root: Path, head_c: str, slas_dir: str) -> tuple[str, ...]:
 def diff_revisions(
     root: Path, base: str, head: str = "HEAD", slas_dir: str = "slas",
     loader: Loader | None = None, now: datetime | None = None, *,
-    each_commit: bool = False, ledger_dir: str = "ledger",
+    each_commit: bool = False, ledger_dir: str = "ledger", cache: Path | None = None,
 ) -> RevisionDiff:
     """Compare the agreements at the merge base of ``base`` and ``head`` with those at
     ``head`` (what a pull request from ``head`` into ``base`` changes), paired by id.
@@ -270,6 +281,8 @@ def diff_revisions(
     With ``each_commit``, every commit of the range is also checked (:func:`commit_diffs`).
     A removed agreement's frozen records under ``ledger_dir`` are counted. HEAD is a
     commit: uncommitted edits are not compared, only listed (``uncommitted``).
+    ``cache``: the project's cache folder (the stored history walk, the texts that
+    passed the schema, see :mod:`slacode.history.store`).
 
     Raises :class:`gitlog.GitError` when git cannot tell (not a repository, unknown revision).
     """
@@ -280,8 +293,8 @@ def diff_revisions(
     head_c = _commit(root, head, "HEAD")
     base_c = _commit(root, base, "BASE")
     base_c = gitlog.merge_base(root, base_c, head_c) or base_c
-    old, _ = agreements_at(root, base_c, slas_dir, loader)
-    new, bad = agreements_at(root, head_c, slas_dir, loader)
+    old, _ = agreements_at(root, base_c, slas_dir, loader, cache)
+    new, bad = agreements_at(root, head_c, slas_dir, loader, cache)
     olds = {a.id: a for a in old.values()}
     news = {a.id: a for a in new.values()}
     committed = _utc(gitlog.commit_date(root, head_c))
@@ -315,7 +328,7 @@ def diff_revisions(
                 frozen[ad.id] = n
     return RevisionDiff(base_c, head_c, tuple(diffs), problems,
                         committed.date(), tuple(uncompared), as_of,
-                        commit_diffs(root, base_c, head_c, slas_dir, loader)
+                        commit_diffs(root, base_c, head_c, slas_dir, loader, cache)
                         if each_commit else (),
                         frozen, _uncommitted(root, head_c, slas_dir), ledger_dir.rstrip("/"))
 

@@ -9,12 +9,15 @@ has there, and renames of the file are followed back. When history cannot be rea
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from slacode.history import gitlog
+from slacode.history import gitlog, store
 from slacode.history.semdiff import Change, diff_agreements
 from slacode.model import Agreement, visible
 from slacode.problems import Code, Problem, printable
@@ -73,10 +76,35 @@ class _State:
     previous_mainline: bool = True
 
 
-def _default_loader() -> Loader:
+def _default_loader(cache: Path | None = None) -> Loader:
+    """:func:`slacode.load.load_text`; with a cache folder, one that remembers the texts
+    that passed the schema by their hash (:mod:`slacode.load.memo`), so that a walk after
+    a new commit loads only the new texts. One loader per folder in a process: the walks
+    of one build are found again by it."""
     from slacode.load import load_text
 
-    return load_text
+    return _memo_loader(cache) if cache is not None else load_text
+
+
+@lru_cache(maxsize=4)
+def _memo_loader(cache: Path) -> Loader:
+    from slacode.load import load_text
+    from slacode.load.memo import HISTORY_FILE, Validated
+
+    memo = Validated(cache, HISTORY_FILE)
+
+    def load(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
+        return load_text(text, path, memo)
+
+    load.save = memo.save  # type: ignore[attr-defined]
+    return load
+
+
+def _save(load: Loader) -> None:
+    """Write what a remembering loader learnt (nothing for another loader)."""
+    save = getattr(load, "save", None)
+    if save is not None:
+        save()
 
 
 class _Cache:
@@ -112,6 +140,37 @@ class _Walked:
 
     files: dict[str, tuple[str, list[_State]]]
     problems: dict[str, Problem]  # by message: history and versions may add the same
+    #: :func:`history`'s answer and the pull-request numbers it used, once asked
+    changes: tuple[dict[str, int], dict[str, tuple[ChangeEntry, ...]]] | None = None
+    #: :func:`versions`' answer, once asked
+    versions: dict[str, tuple[Agreement, ...]] | None = None
+    #: where the answers are stored (cache folder, root, folder walked, commit)
+    stored: tuple[Path, Path, str, str] | None = None
+    #: whether ``files`` was read (False for answers taken from the store)
+    read: bool = True
+
+    def save(self) -> None:
+        """Store both answers for the next build (:mod:`slacode.history.store`): they
+        are what a build asks, and far smaller than the walk (one agreement per version,
+        not per text)."""
+        if self.stored is None or self.problems or self.changes is None \
+                or self.versions is None:
+            return
+        folder, root, slas_dir, commit = self.stored
+        store.save(folder, root, slas_dir, {"commit": commit, "versions": self.versions,
+                                            "changes": self.changes})
+
+    def ensure_read(self, root: Path, slas_dir: str, commit: str, load: Loader) -> None:
+        """Read the walk itself, when only stored answers were taken and one of them no
+        longer holds."""
+        if self.read:
+            return
+        self.read = True
+        try:
+            _walk_files(root, slas_dir, commit, load, self)
+        except gitlog.GitError as exc:
+            p = _lost(slas_dir, exc, "every agreement's change log and past versions")
+            self.files, self.problems, self.stored = {}, {p.message: p}, None
 
 
 def _lost(path: str, exc: Exception, what: str = "its change log and past versions") -> Problem:
@@ -123,7 +182,8 @@ def _lost(path: str, exc: Exception, what: str = "its change log and past versio
 _WALKS: dict[tuple[str, str, str, int], _Walked] = {}
 
 
-def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None) -> _Walked:
+def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
+          cache: Path | None = None) -> _Walked:
     """Every agreement file's states at ``rev``. Never raises for git: a git command that
     fails is a :data:`HISTORY_ERROR` problem naming what lost its history (one file, or
     the whole folder), never silence. (History that is simply not there, outside a
@@ -136,28 +196,41 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None) -> _Walked
     except gitlog.GitError as exc:
         p = _lost(slas_dir, exc, "every agreement's change log and past versions")
         return _Walked({}, {p.message: p})
-    load = loader or _default_loader()
+    load = loader or _default_loader(cache)
     key = (str(root.resolve()), slas_dir, commit, id(load))
     if key not in _WALKS:
         if len(_WALKS) >= 4:
             _WALKS.pop(next(iter(_WALKS)))
-        walked = _Walked({}, {})
-        try:
-            _walk_files(root, slas_dir, commit, load, walked)
-        except gitlog.GitError as exc:
-            p = _lost(slas_dir, exc, "every agreement's change log and past versions")
-            walked = _Walked({}, {p.message: p})
+        # the last build's walk, when nothing under the folder changed since (only with
+        # the default loader: another one may read the same texts differently)
+        keep = cache is not None and loader is None
+        entry = store.load(cache, root, slas_dir, commit) if cache is not None and keep \
+            else None
+        if entry is not None and isinstance(entry.get("versions"), dict) \
+                and isinstance(entry.get("changes"), tuple):
+            walked = _Walked({}, {}, changes=entry["changes"], versions=entry["versions"],
+                             read=False)
+        else:
+            walked = _Walked({}, {})
+            try:
+                _walk_files(root, slas_dir, commit, load, walked)
+            except gitlog.GitError as exc:
+                p = _lost(slas_dir, exc, "every agreement's change log and past versions")
+                walked = _Walked({}, {p.message: p})
+        if cache is not None and keep and not walked.problems:
+            walked.stored = (cache, root, slas_dir, commit)
         _WALKS[key] = walked
     return _WALKS[key]
 
 
 def problems(
-    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> tuple[Problem, ...]:
     """Why part of the history of ``slas_dir`` could not be read (see :func:`_walk`): a
     build shows these and a strict build fails on them, so that no agreement loses its
     history quietly. Reads git only when :func:`history` or :func:`versions` has not."""
-    return tuple(sorted(_walk(Path(root), slas_dir, rev, loader).problems.values()))
+    return tuple(sorted(_walk(Path(root), slas_dir, rev, loader, cache).problems.values()))
 
 
 def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked) -> None:
@@ -168,18 +241,34 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
     cache = _Cache(load)
     out = walked.files
     logs: dict[str, list[gitlog.FileCommit]] = {}
-    for path in gitlog.tracked_files(root, commit, slas_dir):
+
+    def log_of(path: str) -> list[gitlog.FileCommit] | gitlog.GitError:
         try:
-            logs[path] = gitlog.file_log(root, path, commit)
+            return gitlog.file_log(root, path, commit)
         except gitlog.GitError as exc:
-            p = _lost(_rel(path, pre), exc)
-            walked.problems[p.message] = p
+            return exc
+
+    # one ``git log --follow`` per file (git follows one file's renames at a time): the
+    # processes run side by side, a long history costs about 0.1 s of git per file
+    files = gitlog.tracked_files(root, commit, slas_dir)
+    with ThreadPoolExecutor(max_workers=min(4, (os.cpu_count() or 1) + 1)) as pool:
+        for path, got in zip(files, pool.map(log_of, files), strict=True):
+            if isinstance(got, gitlog.GitError):
+                p = _lost(_rel(path, pre), got)
+                walked.problems[p.message] = p
+            else:
+                logs[path] = got
     # a pull request merged with a merge commit keeps its own commits beside the main
     # line; their intermediate texts were never what the branch held
     merged = bool(gitlog.git(root, "rev-list", "--merges", "-n1", commit).strip())
-    main = gitlog.mainline_blobs(root, commit, [p for log in logs.values() for fc in log
-                                                for p in (fc.path, fc.old_path)]
-                                 ) if merged else set()
+    # the folder as one path (git matches 200 file names on every commit 15 times slower),
+    # and the names outside it that a file had before a rename. The set grows by the texts
+    # of the folder's other files: two agreement files never hold the same bytes (the id
+    # differs), so no text is taken for the main line's that was not there.
+    folder = f"{pre}{slas_dir.strip('/')}"
+    names = {p for log in logs.values() for fc in log for p in (fc.path, fc.old_path)}
+    main = gitlog.mainline_blobs(root, commit, [folder, *sorted(
+        p for p in names if not p.startswith(f"{folder}/"))]) if merged else set()
     for path, log in logs.items():
         specs: list[str] = []
         for fc in log:
@@ -213,16 +302,20 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
         head = states[0].agreement if states else None
         ident = head.id if head else PurePosixPath(path).stem
         out[path] = (ident, states)
+    _save(load)
 
 
 def history(
-    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> dict[str, tuple[ChangeEntry, ...]]:
     """Agreement id -> every commit that changed its file, newest first, with the
-    semantic diff against the file before that commit. Empty when history is unavailable."""
+    semantic diff against the file before that commit. Empty when history is unavailable.
+    ``cache``: the folder where the walk is kept for the next build (see
+    :mod:`slacode.history.store`)."""
     root = Path(root)
-    walked = _walk(root, slas_dir, rev, loader)
-    if not walked.files:
+    walked = _walk(root, slas_dir, rev, loader, cache)
+    if walked.read and not walked.files:
         return {}
     try:
         prs = gitlog.pr_numbers(root, rev)
@@ -236,6 +329,12 @@ def history(
         p = _lost(slas_dir, exc, "the change log of every agreement")
         walked.problems[p.message] = p
         return {}
+    if walked.changes is not None and walked.changes[0] == prs:
+        return dict(walked.changes[1])  # the answer already made, for the same numbers
+    if not walked.read:
+        walked.ensure_read(root, slas_dir, gitlog.resolve(root, rev),
+                           loader or _default_loader(cache))
+        walked.versions = None
     out: dict[str, tuple[ChangeEntry, ...]] = {}
     for ident, all_states in walked.files.values():
         entries = []
@@ -266,7 +365,9 @@ def history(
                 previous_visibility=st.previous.visibility if st.previous else "",
             ))
         out[ident] = (*out.get(ident, ()), *entries)
-    return out
+    walked.changes = (prs, out)
+    walked.save()
+    return dict(out)
 
 
 def _main_line(states: Sequence[_State]) -> list[_State]:
@@ -319,7 +420,8 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
 
 
 def versions(
-    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None
+    root: Path, slas_dir: str = "slas", rev: str = "HEAD", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> dict[str, tuple[Agreement, ...]]:
     """Agreement id -> every distinct version of it in the history, by effective date.
 
@@ -331,15 +433,20 @@ def versions(
     Old versions carry the id the file has at ``rev``, so they line up with today's
     results. Empty when history is unavailable.
     """
+    walked = _walk(Path(root), slas_dir, rev, loader, cache)
+    if walked.versions is not None:
+        return dict(walked.versions)
     out: dict[str, tuple[Agreement, ...]] = {}
-    for ident, states in _walk(Path(root), slas_dir, rev, loader).files.values():
+    for ident, states in walked.files.values():
         seen: dict[int, Agreement] = {}
         for st in _main_line(states):  # newest first: the first state of a version wins
             a = st.agreement
             if a is not None and a.version not in seen:
                 seen[a.version] = a if a.id == ident else replace(a, id=ident)
         out[ident] = tuple(sorted(seen.values(), key=lambda a: (a.effective, a.version)))
-    return out
+    walked.versions = out
+    walked.save()
+    return dict(out)
 
 
 def in_force(versions: Sequence[Agreement], day: date) -> Agreement | None:
@@ -374,25 +481,29 @@ def upcoming(versions: Sequence[Agreement], today: date) -> tuple[Agreement, ...
 
 
 def agreements_at(
-    root: Path, rev: str, slas_dir: str = "slas", loader: Loader | None = None
+    root: Path, rev: str, slas_dir: str = "slas", loader: Loader | None = None,
+    cache: Path | None = None,
 ) -> tuple[dict[str, Agreement], dict[str, tuple[Problem, ...]]]:
     """The agreements of ``slas_dir`` at ``rev``: path -> agreement, path -> problems
-    (paths relative to ``root``). Raises :class:`gitlog.GitError` when git cannot tell."""
+    (paths relative to ``root``). Raises :class:`gitlog.GitError` when git cannot tell.
+    ``cache``: a folder where texts that passed the schema are remembered by hash."""
     root = Path(root)
     commit = gitlog.resolve(root, rev)
     pre = gitlog.prefix(root)
     files = gitlog.tracked_files(root, commit, slas_dir)
     blobs = gitlog.read_blobs(root, [f"{commit}:{f}" for f in files])
-    cache = _Cache(loader or _default_loader())
+    load = loader or _default_loader(cache)
+    texts = _Cache(load)
     good: dict[str, Agreement] = {}
     bad: dict[str, tuple[Problem, ...]] = {}
     for f, blob in zip(files, blobs, strict=True):
         rel = _rel(f, pre)
         if blob is None:
             continue
-        ag, problems = cache.load(blob, rel)
+        ag, problems = texts.load(blob, rel)
         if ag is not None:
             good[rel] = ag
         if any(p.severity == "error" for p in problems):
             bad[rel] = problems
+    _save(load)
     return good, bad

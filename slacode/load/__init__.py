@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from slacode.load.memo import Validated, digest
 from slacode.model import Agreement, unsafe_path
 from slacode.problems import Code, Problem, SlacodeError
 
@@ -90,20 +91,32 @@ class _Loaded:
     raw_id: str | None  # the id the file claims, even when it has other errors
 
 
-def _load(data: str | bytes, path: str, today: date | None) -> _Loaded:
-    from slacode.load import yamlsafe
+def _load(data: str | bytes, path: str, today: date | None,
+          memo: Validated | None = None) -> _Loaded:
+    key = digest(data) if memo is not None else ""
+    known = memo.get(key) if memo is not None else None
+    if known is not None:  # this very text parsed and passed the schema before
+        values, positions = known[0], known[1]
+    else:
+        from slacode.load import yamlsafe
 
-    doc, problems = yamlsafe.parse(data, path)
-    if doc is None:
-        return _Loaded(None, tuple(problems), None)
-    from slacode.load import build, lint, schema  # only for files that parse: keeps refusals fast
+        doc, problems = yamlsafe.parse(data, path)
+        if doc is None:
+            return _Loaded(None, tuple(problems), None)
+        from slacode.load import schema  # only for files that parse: keeps refusals fast
 
-    raw_id = doc.data.get("id") if isinstance(doc.data.get("id"), str) else None
-    problems = schema.validate(doc, path)
-    if problems:
-        return _Loaded(None, tuple(problems), raw_id)
+        raw_id = doc.data.get("id") if isinstance(doc.data.get("id"), str) else None
+        problems = schema.validate(doc, path)
+        if problems:
+            return _Loaded(None, tuple(problems), raw_id)
+        if memo is not None:
+            memo.put(key, doc.data, doc.positions)
+        values, positions = doc.data, doc.positions
+    from slacode.load import build, lint
+
+    raw_id = values.get("id") if isinstance(values.get("id"), str) else None
     try:
-        agreement = build.build_agreement(doc.data, path, doc.positions)
+        agreement = build.build_agreement(values, path, positions)
     except ValueError as exc:  # a value the schema let through but Python cannot parse
         return _Loaded(None, (Problem(path, 1, 1, "error", f"cannot read the agreement: {exc}",
                                       Code.BUILD),), raw_id)
@@ -176,6 +189,7 @@ def load_agreements(
     root: Path | None = None,
     today: date | None = None,
     data_root: Path | None = None,
+    cache: Path | None = None,
 ) -> LoadResult:
     """Load every ``*.yaml``/``*.yml`` file under ``paths`` (files or folders).
 
@@ -187,12 +201,16 @@ def load_agreements(
     ``today`` dates the review-overdue check (default: the current date).
     ``data_root`` is the project folder data file paths are relative to: given, a data
     file that is not there is a warning.
+    ``cache`` is a folder where the texts that passed the schema are remembered by their
+    hash (:mod:`slacode.load.memo`): an unchanged file skips parsing and the schema, and
+    is judged by the rest of the checks as on every call.
     """
     from slacode.load import lint
 
     root = root or Path.cwd()
     real_root = root.resolve()
     searched: dict[Path, list[tuple[Path, Path]]] = {}
+    memo = Validated(cache) if cache is not None else None
     targets = _find(paths, searched)
     neighbours = _find(sorted({f.parent for f in targets.values() if f.parent.is_dir()}),
                        searched)
@@ -212,7 +230,9 @@ def load_agreements(
         if isinstance(data, Problem):
             loaded[real] = (shown, _Loaded(None, (data,), None))
         else:
-            loaded[real] = (shown, _load(data, shown, today))
+            loaded[real] = (shown, _load(data, shown, today, memo))
+    if memo is not None:
+        memo.save()
     index: dict[str, list[str]] = {}
     for shown, item in loaded.values():
         if item.raw_id is not None:
@@ -247,11 +267,14 @@ def _missing_data_files(agreements: Sequence[Agreement], root: Path) -> list[Pro
     return out
 
 
-def load_text(text: str | bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
+def load_text(text: str | bytes, path: str, memo: Validated | None = None
+              ) -> tuple[Agreement | None, tuple[Problem, ...]]:
     """Load one agreement from text (e.g. a file's content at an old git commit).
 
     ``path`` is used in messages only. Returns ``(None, problems)`` when it has errors.
     Cross-file checks (unique ids, dependencies exist) are not run here.
+    ``memo`` remembers the texts that passed the schema by their hash (see
+    :mod:`slacode.load.memo`).
     """
-    item = _load(text, path, None)
+    item = _load(text, path, None, memo)
     return item.agreement, item.problems
