@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import CLOCK_24X7, Agreement
-from slacode.render import escape, fmt, svg
+from slacode.render import escape, fmt, svg, tables
 from slacode.render.pages import (
     Page,
     Words,
@@ -213,7 +213,7 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
     notes = [("", a.internal_notes)] if a.internal_notes else []
     notes += [(objective_name(o), o.internal_notes) for o in a.objectives if o.internal_notes]
     hours = a.support.hours
-    return (
+    return tables.labelled(
         environment()
         .get_template("service.md.j2")
         .render(
