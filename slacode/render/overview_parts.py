@@ -57,6 +57,24 @@ def period_name(period: str, language: str, kind: bool = True) -> str:
     return period
 
 
+def short_labels(periods: list[str], language: str) -> list[tuple[str, str]]:
+    """Labels under a chart's bars: a month's short name ("Nov") with its year under the
+    first bar and under each January; "Q4" with the year likewise; a year as itself."""
+    months = t("period.month_short", language).split(",")
+    out: list[tuple[str, str]] = []
+    last_year = ""
+    for period in periods:
+        if m := _MONTH.fullmatch(period):
+            first, year = months[int(m[2]) - 1], m[1]
+        elif m := _QUARTER.fullmatch(period):
+            first, year = f"Q{m[2]}", m[1]
+        else:
+            first, year = period, ""
+        out.append((first, year if year and year != last_year else ""))
+        last_year = year or last_year
+    return out
+
+
 @dataclass(frozen=True)
 class CreditNote:
     """A credit the overview shows: owed for a closed period, or projected for an open one."""

@@ -31,7 +31,8 @@ def recovery(v: ServiceView, incident: str) -> str:
     out = []
     for verdict in v.verdicts.get(incident, ()):
         label = t(f"svc.recovery.{verdict.kind}", language)
-        tip = f' title="{escape.text(say(verdict.what, language))}"' if verdict.what else ""
+        what = say(v.plain(verdict.what), language) if verdict.what else ""
+        tip = f' title="{escape.text(what)}"' if what else ""
         cls = _INCIDENT_CHIP.get(verdict.status, "no-data")
         chip = (f'<span class="slc-chip slc-chip-{cls}">'
                 f'{escape.text(t("svc.outcome." + verdict.status, language))}</span>')
