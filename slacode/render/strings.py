@@ -527,6 +527,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "pages.inc_duration": {"en": "Duration", "zh": "持续时间"},
     "pages.inc_open": {"en": "still open", "zh": "仍未解决"},
     "pages.misses_more": {"en": "{n} more misses", "zh": "另外 {n} 项未达标"},
+    "pages.misses_more_one": {"en": "1 more miss", "zh": "另外 1 项未达标"},
     "pages.misses_older": {"en": "Older periods with misses ({n})",
                            "zh": "更早的有未达标项的周期（{n}）"},
 }

@@ -191,9 +191,10 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
         return round(chart - max(0.0, min(1.0, (v - lo) / (hi - lo))) * chart, 2)
 
     lab = _label(label)
+    # its own size (scaled down to fit, never up): four quarters are four bars, not a wall
     parts = [
-        f'<svg class="slc-trend" viewBox="0 0 {width} {height}" '
-        f'role="group" aria-label="{lab}"><title>{lab}</title>'
+        f'<svg class="slc-trend" viewBox="0 0 {width} {height}" width="{width * 1.6:g}" '
+        f'height="{height * 1.6:g}" role="group" aria-label="{lab}"><title>{lab}</title>'
     ]
     for i, p in enumerate(shown):
         x = i * (bar + gap)

@@ -281,6 +281,7 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             credit_text=v.credit_text,
             period_rows=partial(periods.period_rows, v),
             incident_rows=partial(incidents.incident_rows, v),
+            incident_history=partial(incidents.incident_history, v),
             complaint_rows=partial(incidents.complaint_rows, v),
             maint_table=partial(maintenance.maint_table, v),
             calendar_text=partial(calendar_text, v),

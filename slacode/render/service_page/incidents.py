@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from slacode.render import escape, fmt
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import _INCIDENT_CHIP
 from slacode.render.phrases_zh import say
 from slacode.render.strings import t
@@ -40,16 +41,60 @@ def recovery(v: ServiceView, incident: str) -> str:
     return f'<br><span class="slc-meta">{"<br>".join(out)}</span>' if out else ""
 
 
+#: how many months of incidents show open; older months are collapsed
+OPEN_MONTHS = 2
+
+
 def incident_rows(v: ServiceView, incidents: Sequence[Any]) -> Markup:
-    """The rows of the incident table (up to 50 a page), built in Python as the cards are."""
-    return Markup("".join(
-        f'<tr><th scope="row">{escape.text(i.id)}</th><td>{escape.text(i.priority)}</td>'
-        f"<td>{local_when(v, i.opened)}</td>"
-        f"<td>{'—' if i.first_response is None else local_when(v, i.first_response)}</td>"
-        f"<td>{'—' if i.resolved is None else local_when(v, i.resolved)}</td>"
-        f"<td>{escape.text(i.title)}{recovery(v, i.id)}</td></tr>\n"
-        for i in incidents
-    ))
+    """The rows of one incident table, built in Python as the cards are: id, priority,
+    opened, first response, resolved, how long it took, and what it was."""
+    still_open = escape.text(v.words.t("pages.inc_open"))
+    rows = []
+    for i in incidents:
+        took = (still_open if i.resolved is None
+                else escape.text(fmt.elapsed(max(0, i.resolved - i.opened), v.language)))
+        rows.append(
+            f'<tr data-incident="{escape.text(i.id)}"><th scope="row">{escape.text(i.id)}</th>'
+            f"<td>{escape.text(i.priority)}</td>"
+            f"<td>{local_when(v, i.opened)}</td>"
+            f"<td>{'—' if i.first_response is None else local_when(v, i.first_response)}</td>"
+            f"<td>{'—' if i.resolved is None else local_when(v, i.resolved)}</td>"
+            f'<td class="slc-num">{took}</td>'
+            f"<td>{escape.text(i.title)}{recovery(v, i.id)}</td></tr>\n"
+        )
+    return Markup("".join(rows))
+
+
+def incident_history(v: ServiceView, incidents: Sequence[Any]) -> Markup:
+    """The incidents grouped by the month they opened in (the agreement's zone), the
+    latest first, each month a disclosure with its count; the newest months open, older
+    ones collapsed, so fifty tickets do not make the page a scroll of tables."""
+    T = v.T
+    months: dict[str, list[Any]] = {}
+    for i in sorted(incidents, key=lambda i: (i.opened, i.id), reverse=True):
+        month = datetime.fromtimestamp(i.opened, tz=v.zone).strftime("%Y-%m")
+        months.setdefault(month, []).append(i)
+    head = (
+        f'<thead><tr><th scope="col">{T["svc.inc_id"]}</th>'
+        f'<th scope="col">{T["svc.inc_priority"]}</th>'
+        f'<th scope="col">{T["svc.inc_opened"]}</th>'
+        f'<th scope="col">{T["svc.inc_response"]}</th>'
+        f'<th scope="col">{T["svc.inc_resolved"]}</th>'
+        f'<th scope="col">{T["pages.inc_duration"]}</th>'
+        f'<th scope="col">{T["svc.inc_title"]}</th></tr></thead>'
+    )
+    out = []
+    for n, (month, found) in enumerate(months.items()):
+        name = period_name(month, v.language, kind=False)
+        summary = (v.words.t("pages.inc_month_one", month=name) if len(found) == 1
+                   else v.words.t("pages.inc_month", month=name, n=len(found)))
+        out.append(
+            f'<details class="slc-month" data-month="{escape.text(month)}"'
+            f'{" open" if n < OPEN_MONTHS else ""}><summary>{summary}</summary>\n'
+            f'<div class="slc-table-wrap">\n<table data-table="incidents">\n{head}\n'
+            f"<tbody>\n{incident_rows(v, found)}</tbody>\n</table>\n</div>\n</details>\n"
+        )
+    return Markup("".join(out))
 
 
 def complaint_rows(v: ServiceView, complaints: Sequence[Any]) -> Markup:

@@ -54,8 +54,9 @@ def miss_items(v: ServiceView, misses: Sequence[tuple[Objective, PeriodResult, l
         more = ""
         if len(ms) > 1:
             rest = "".join(f"<li>{said(m)}</li>" for m in ms[1:])
-            more = (f'<details class="slc-more"><summary>'
-                    f'{words.t("pages.misses_more", n=len(ms) - 1)}</summary>'
+            label = (words.t("pages.misses_more", n=len(ms) - 1) if len(ms) > 2
+                     else words.t("pages.misses_more_one"))
+            more = (f'<details class="slc-more"><summary>{label}</summary>'
                     f"<ul>{rest}</ul></details>")
         items.append(
             f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
