@@ -45,21 +45,38 @@ def recovery(v: ServiceView, incident: str) -> str:
 OPEN_MONTHS = 2
 
 
+def _short(v: ServiceView, ts: int) -> str:
+    """An epoch time in the agreement's zone without the zone ("2026-11-25 12:47"): the
+    incident history names its zone once, above its months."""
+    return datetime.fromtimestamp(ts, tz=v.zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _after(v: ServiceView, start: int, end: int | None) -> str:
+    """How long after ``start`` ``end`` came, escaped; "—" without an end."""
+    if end is None:
+        return "—"
+    return escape.text(fmt.elapsed(max(0, end - start), v.language))
+
+
 def incident_rows(v: ServiceView, incidents: Sequence[Any]) -> Markup:
     """The rows of one incident table, built in Python as the cards are: id, priority,
-    opened, first response, resolved, how long it took, and what it was."""
+    when it opened, how long until the first response, how long it lasted (the resolution
+    time as its tooltip), and what it was. Durations rather than three timestamps keep
+    the table narrow enough to read on a phone and in print."""
     still_open = escape.text(v.words.t("pages.inc_open"))
     rows = []
     for i in incidents:
-        took = (still_open if i.resolved is None
-                else escape.text(fmt.elapsed(max(0, i.resolved - i.opened), v.language)))
+        if i.resolved is None:
+            took = still_open
+        else:
+            took = (f'<span title="{local_when(v, i.resolved)}">'
+                    f"{_after(v, i.opened, i.resolved)}</span>")
         rows.append(
             f'<tr data-incident="{escape.text(i.id)}"><th scope="row">{escape.text(i.id)}</th>'
             f"<td>{escape.text(i.priority)}</td>"
-            f"<td>{local_when(v, i.opened)}</td>"
-            f"<td>{'—' if i.first_response is None else local_when(v, i.first_response)}</td>"
-            f"<td>{'—' if i.resolved is None else local_when(v, i.resolved)}</td>"
-            f'<td class="slc-num">{took}</td>'
+            f'<td class="slc-num">{_short(v, i.opened)}</td>'
+            f"<td>{_after(v, i.opened, i.first_response)}</td>"
+            f"<td>{took}</td>"
             f"<td>{escape.text(i.title)}{recovery(v, i.id)}</td></tr>\n"
         )
     return Markup("".join(rows))
@@ -78,12 +95,15 @@ def incident_history(v: ServiceView, incidents: Sequence[Any]) -> Markup:
         f'<thead><tr><th scope="col">{T["svc.inc_id"]}</th>'
         f'<th scope="col">{T["svc.inc_priority"]}</th>'
         f'<th scope="col">{T["svc.inc_opened"]}</th>'
-        f'<th scope="col">{T["svc.inc_response"]}</th>'
-        f'<th scope="col">{T["svc.inc_resolved"]}</th>'
+        f'<th scope="col">{T["pages.inc_response_after"]}</th>'
         f'<th scope="col">{T["pages.inc_duration"]}</th>'
         f'<th scope="col">{T["svc.inc_title"]}</th></tr></thead>'
     )
     out = []
+    if incidents:
+        offset = datetime.fromtimestamp(incidents[0].opened, tz=v.zone).strftime("%z")
+        zone = f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("", "+0000") else "UTC"
+        out.append(f'<p class="slc-meta">{v.words.t("pages.inc_zone", zone=zone)}</p>\n')
     for n, (month, found) in enumerate(months.items()):
         name = period_name(month, v.language, kind=False)
         summary = (v.words.t("pages.inc_month_one", month=name) if len(found) == 1
