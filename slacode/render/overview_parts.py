@@ -46,8 +46,7 @@ def period_name(period: str, language: str, kind: bool = True) -> str:
     suffix = "" if kind else "_bare"
     if m := _MONTH.fullmatch(period):
         months = t("period.month_names", language).split(",")
-        return t("period.month" + suffix, language, month=months[int(m[2]) - 1],
-                 m=int(m[2]), year=m[1])
+        return t("period.month" + suffix, language, month=months[int(m[2]) - 1], year=m[1])
     if m := _QUARTER.fullmatch(period):
         return t("period.quarter" + suffix, language, q=m[2], year=m[1])
     if _YEAR.fullmatch(period):

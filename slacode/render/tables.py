@@ -5,9 +5,8 @@ figures. ``slacode.css`` turns every table in a ``.slc-table-wrap`` into stacked
 a width, each cell introduced by its column's header, which it reads from the cell's
 ``data-label``. :func:`labelled` writes those labels into the generated HTML once, from
 each table's own ``<thead>`` (minding ``rowspan`` and ``colspan``), so no template has to
-repeat its headers and no label depends on JavaScript. It also states the table roles
-explicitly (``role="table"``, ``row``, ``cell``...): a browser that lays a table out as
-blocks may stop telling a screen reader it is a table, and the roles keep it one.
+repeat its headers and no label depends on JavaScript. The tables stay ``<table>``
+elements with their headers (hidden from sight, not from screen readers, when stacked).
 """
 
 from __future__ import annotations
@@ -18,8 +17,6 @@ _TAG = re.compile(r"<(/?)(table|thead|tbody|tr|td|th)\b([^>]*)>", re.IGNORECASE)
 _SPAN = re.compile(r'\b(rowspan|colspan)="(\d+)"')
 _TEXT_TAG = re.compile(r"<[^>]*>")
 
-_ROLES = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tr": "row"}
-
 
 def _header_text(html: str) -> str:
     """A header cell's words for an attribute: tags dropped, spaces collapsed (the cell's
@@ -27,20 +24,10 @@ def _header_text(html: str) -> str:
     return " ".join(_TEXT_TAG.sub(" ", html).split())
 
 
-def _role(name: str, attrs: str) -> str:
-    if "role=" in attrs:
-        return ""
-    if name == "th":
-        return ' role="rowheader"' if 'scope="row"' in attrs else ' role="columnheader"'
-    if name == "td":
-        return ' role="cell"'
-    return f' role="{_ROLES[name]}"'
-
-
 def labelled(html: str) -> str:
     """``html`` with every body cell of every table given its column's header as
-    ``data-label``, and the table roles stated; tables without a ``<thead>`` get roles
-    only. Text outside tables is left as it is."""
+    ``data-label`` (tables without a ``<thead>`` are left as they are). Only the cells'
+    opening tags change; text outside tables is left as it is."""
     out: list[str] = []
     pos = 0
     headers: list[str] = []
@@ -87,8 +74,6 @@ def labelled(html: str) -> str:
                 if headers and col < len(headers) and "data-label=" not in attrs:
                     attrs += f' data-label="{headers[col]}"'
                 col += width
-        self_close = attrs.endswith("/")
-        body = attrs[:-1] if self_close else attrs
-        out.append(f"<{m.group(2)}{body}{_role(name, attrs)}{'/' if self_close else ''}>")
+        out.append(f"<{m.group(2)}{attrs}>")
     out.append(html[pos:])
     return "".join(out)

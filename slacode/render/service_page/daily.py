@@ -65,6 +65,7 @@ def daily_blocks(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup
                     for d in x["days"])
         groups.setdefault(key, []).append(x)
     legend = f'<p class="slc-meta slc-strip-legend">{T["pages.strip_legend"]}</p>\n'
+    first = True
     for same in groups.values():
         x = same[0]
         o, daily, days = x["o"], x["daily"], x["days"]
@@ -82,6 +83,7 @@ def daily_blocks(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup
                     f'{words.t("pages.strip_same", objectives=Markup(names))}</p>\n')
         ids = " ".join(text(y["o"].id) for y in same)
         out.append(passthrough.block(
+            (legend if first else "") +
             f'<div class="slc-chart" data-objective="{text(o.id)}" data-objectives="{ids}">\n'
             f'<p class="slc-chart-title"><strong>{text(name)}</strong> '
             f'<span class="slc-meta">{text(fmt.day(daily[0].date))} – '
@@ -90,6 +92,5 @@ def daily_blocks(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup
             f"{svg.daily_strip(days, o.target, label, T['common.no_data_mark'], marks)}\n"
             f"{head}{words.day_rows(days)}</tbody></table></div>\n</details>\n</div>\n\n"
         ))
-    if out:
-        out.insert(0, passthrough.block(legend))
+        first = False
     return Markup("".join(out))
