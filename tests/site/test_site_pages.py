@@ -82,28 +82,36 @@ def test_narrow_tables_stack_with_each_cell_named_by_its_column(
     assert page.locator('table[data-table="overview"] thead th').count() == 7
 
 
-def _axe_bad(page) -> list:
+def _axe_bad(page, only: list[str] | None = None) -> list:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    options: dict = {"resultTypes": ["violations"]}
+    if only:
+        options["runOnly"] = {"type": "rule", "values": only}
+    results = Axe().run(page, options=options)
     bad = [x for x in results.response["violations"] if x["impact"] in ("serious", "critical")]
     return [(x["id"], x["impact"], [n["target"] for n in x["nodes"]][:5]) for x in bad]
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_axe_finds_nothing_serious_on_any_page_or_width(
-    bases: dict[str, str], visit, language: str, scheme: str
+def test_axe_finds_nothing_serious_in_either_colour_scheme(
+    bases: dict[str, str], visit, language: str
 ) -> None:
-    """Each page at 1280 px; the stacked tables at 390 px on the pages that have the most."""
-    wide, narrow = visit(scheme), visit(scheme, width=390)
+    """Every rule on every page in the light scheme at 1280 px, and on the overview (the
+    widest table) stacked at 390 px; in the dark scheme, the rules a colour scheme can
+    break (contrast) on the overview, the desk's page (every kind of section) and a
+    report: the rest is the same markup in both schemes, and axe on a service page takes
+    seconds."""
+    light, dark, narrow = visit(), visit("dark"), visit(width=390)
     for name, path in PAGES:
-        page = wide.goto(bases[language] + path)
-        assert _axe_bad(page) == [], (name, language, scheme, 1280)
-    for name, path in PAGES[:3]:
-        page = narrow.goto(bases[language] + path)
-        assert _axe_bad(page) == [], (name, language, scheme, 390)
-    assert wide.errors == narrow.errors == [] and wide.foreign == narrow.foreign == []
+        assert _axe_bad(light.goto(bases[language] + path)) == [], (name, language, "light")
+    for name, path in (PAGES[0], PAGES[2], PAGES[3]):
+        contrast = _axe_bad(dark.goto(bases[language] + path),
+                            ["color-contrast", "link-in-text-block"])
+        assert contrast == [], (name, language, "dark")
+    assert _axe_bad(narrow.goto(bases[language])) == [], ("overview", language, 390)
+    for v in (light, dark, narrow):
+        assert v.errors == [] and v.foreign == []
 
 
 def _projected(agreement: dict, p: dict) -> float | None:
@@ -182,7 +190,7 @@ def test_chart_bars_are_reached_from_the_keyboard_and_mark_incident_days(
     assert page.evaluate("getComputedStyle(document.activeElement).strokeWidth") == "2px"
     # past periods: every closed month labelled under its bar, a breach visibly shorter
     trend = page.locator('.slc-trend-wrap svg.slc-trend').first
-    assert "Mar" in trend.locator("text").all_inner_texts()
+    assert "Mar" in trend.locator("text").all_text_contents()
     heights = {r.get_attribute("class"): float(r.get_attribute("height"))
                for r in trend.locator("rect").all()}
     assert heights["slc-fill-breached"] < heights["slc-fill-met"] / 2
@@ -196,17 +204,18 @@ def test_a_page_prints_on_a4_without_navigation_and_with_every_section_open(
     v = visit()
     page = v.goto(bases["en"] + path)
     page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    months = page.locator("details.slc-month")
+    # every incident month opens for print, the oldest (collapsed on screen) included
+    assert months.count() == months.and_(page.locator("[open]")).count()
     pdf = tmp_path / "page.pdf"
     page.pdf(path=str(pdf), format="A4", print_background=True)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "Table of contents" not in text and "Made with" not in text
-    if "support-desk" in path:
-        # the oldest incident month is collapsed on screen and open on paper
-        oldest = page.locator("details.slc-month").last
-        assert oldest.get_attribute("open") is not None
-        month = oldest.get_attribute("data-month")
-        assert period_name(month, "en", kind=False) in text
+    if months.count():
+        oldest = months.last.get_attribute("data-month")
+        assert period_name(oldest, "en", kind=False) in text
+        assert months.last.locator("tbody th").first.inner_text() in text
     # no table wider than the paper: its last column's words are on the page
     assert t("common.credit") in text or t("pages.inc_duration") in text
     out = subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
