@@ -97,7 +97,7 @@ def daily_strip(days: Sequence[DayText], target: float, label: str, no_data: str
             cls, figure = "no-data", missing
         else:
             cls = "met" if d.value >= target else "breached"
-            figure = d.figure
+            figure = d.figure or missing
         mark = marks.get(d.date, "")
         tip = f"{d.date}{sep}{figure}" + (f" · {mark}" if mark else "")
         if mark:
