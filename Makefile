@@ -9,7 +9,7 @@ RUN    := $(VENV)/.installed-run
 STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 
-.PHONY: demo test setup system-deps lint lock serve clean
+.PHONY: demo test setup system-deps lint lock serve clean screenshots
 
 # The demo installs only what it runs; the tests add their toolchain (Playwright, axe,
 # Zensical, actionlint, ruff) on top.
@@ -70,6 +70,12 @@ test: $(STAMP) system-deps lint
 	@echo "== the same suite with the clock 400 days ahead (faketime -f +400d) =="
 	SLACODE_REQUIRE_INTEGRATION=1 faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider \
 	  -m "not browser" --ignore=tests/package
+
+# PNGs of the pages a customer reads (overview, a service of each kind, a period report,
+# the reports index, the change history) at 1280 and 390 px, English and Chinese, light
+# and dark, for review; written to screenshots/ (not committed). Needs Chromium.
+screenshots: $(STAMP) system-deps
+	$(BIN)/python tools/screenshots.py screenshots
 
 clean:
 	rm -rf site/public site/internal site/customers site/generated .slacode build

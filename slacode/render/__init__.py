@@ -118,7 +118,8 @@ def render(
             if (internal or getattr(i, "customer_visible", True))
             and getattr(i, "service", "") in ("", a.id)
         ]
-        incs = sorted(incs, key=lambda i: (i.opened, i.id), reverse=True)[:50]
+        # the page groups them by month, older months collapsed: all of them can show
+        incs = sorted(incs, key=lambda i: (i.opened, i.id), reverse=True)[:500]
         page = pages.Page(
             agreement=a,
             results=res.get(a.id),

@@ -326,6 +326,8 @@ def overview(
 ) -> str:
     """The index: every service's status. Grouped by owner only in an internal build:
     owners (addresses, team handles) are for routing inside, not for customers."""
+    from slacode.render import overview_parts, tables
+
     words = Words(language)
     groups: dict[str, list[dict[str, Any]]] = {}
     counts = dict.fromkeys(SEVERITY, 0)
@@ -333,7 +335,8 @@ def overview(
         res = results.get(a.id)
         cur = current_periods(a, res)
         status = status_of(cur)
-        counts[status] += 1
+        for p in cur:  # the chips count objectives, as the period reports do
+            counts[svg.verdict_class(p.verdict)] += 1
         owner = a.owners[0] if internal and a.owners else ""
         objs = objectives_by_id(a)
         groups.setdefault(owner, []).append(
@@ -343,12 +346,14 @@ def overview(
                 "current": [(objs[p.objective], p) for p in cur if objs.get(p.objective)],
                 "as_of": res.as_of if res else "",
                 "maintenance": next_maintenance(a, now),
+                "credit": overview_parts.credit_text(
+                    overview_parts.credit_notes(a, res, claim_today(a, now)), language),
             }
         )
     # owners head sections: heading text (see escape.heading), made safe before Words.t
     ordered = [(Markup(escape.heading(owner)) if owner else "", rows)
                for owner, rows in sorted(groups.items(), key=lambda kv: (kv[0] == "", kv[0]))]
-    return (
+    return tables.labelled(
         environment()
         .get_template("overview.md.j2")
         .render(
@@ -362,6 +367,7 @@ def overview(
             objective_name=objective_name,
             budget_share=budget_share,
             evaluated=fmt.when(now),
+            period_name=lambda period: overview_parts.period_name(period, language),
         )
     )
 

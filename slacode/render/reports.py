@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement, Objective
-from slacode.render import escape, fmt, svg
+from slacode.render import escape, fmt, svg, tables
 from slacode.render.pages import (
     SEVERITY,
     Words,
@@ -212,7 +212,7 @@ def rows_html(r: Report, words: Words, language: str,
             f'<span class="slc-target">/ {text(fmt.figure(p.target, p.unit))}</span></td>'
             f"<td>{words.chip(p.verdict)}</td>"
             f'<td class="slc-num">{change_text(words, row.change, p.unit)}</td>'
-            f'<td class="slc-num">{period_credit(p, language, today.get(a.id))}</td></tr>\n'
+            f'<td class="slc-credit">{period_credit(p, language, today.get(a.id))}</td></tr>\n'
         )
     return Markup("".join(out))
 
@@ -311,12 +311,12 @@ def files(
     words = Words(language)
     common = {"w": words, "T": phrases(language), "built": built, "fmt": fmt,
               "objective_name": objective_name, "money": money, "kinds": [k for k, _ in KINDS]}
-    out = {"reports/index.md": env.get_template("reports.md.j2").render(
-        reports=reports, **common)}
+    out = {"reports/index.md": tables.labelled(env.get_template("reports.md.j2").render(
+        reports=reports, **common))}
     page = env.get_template("report.md.j2")
     cells: dict[Any, Any] = {}
     for r in reports:
-        out[f"reports/{r.period}.md"] = page.render(
+        out[f"reports/{r.period}.md"] = tables.labelled(page.render(
             r=r, rows=rows_html(r, words, language, today),
-            rollups=rollup_html(r, words, language, today, cells), **common)
+            rollups=rollup_html(r, words, language, today, cells), **common))
     return out

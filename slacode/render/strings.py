@@ -468,6 +468,71 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.page": {"en": "page {page} of {pages}", "zh": "第 {page} 页，共 {pages} 页"},
     # badges
     "badge.status": {"en": "SLA", "zh": "SLA"},
+    # --- pages: overview, tables, charts, incidents ---
+    "pages.overview_title": {"en": "Service level report", "zh": "服务级别报告"},
+    "pages.overview_intro": {
+        "en": "How each service is doing against its agreement in its current period, as "
+        "measured up to the time below: a report, not a live status page. Select a service "
+        "for its full agreement, history and credits.",
+        "zh": "各项服务在其当前周期内相对协议的表现，数据截至下方时间：这是一份报告，而非实时"
+        "状态页。选择一项服务查看完整协议、历史和赔偿。",
+    },
+    "pages.counted": {"en": "Objectives in their current period:",
+                      "zh": "各目标在当前周期的结果："},
+    "pages.counted_reports": {"en": "Counted per objective.", "zh": "按目标计数。"},
+    "pages.period": {"en": "Period", "zh": "周期"},
+    "pages.figure_target": {"en": "Figure / target", "zh": "实际值 / 目标"},
+    "pages.verdict": {"en": "Verdict", "zh": "结论"},
+    "pages.credit": {"en": "Credit", "zh": "赔偿"},
+    "period.month_names": {
+        "en": "January,February,March,April,May,June,July,August,September,October,"
+        "November,December",
+        "zh": "1月,2月,3月,4月,5月,6月,7月,8月,9月,10月,11月,12月",
+    },
+    "period.month_short": {"en": "Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec",
+                           "zh": "1月,2月,3月,4月,5月,6月,7月,8月,9月,10月,11月,12月"},
+    "period.month": {"en": "{month} {year} (month)", "zh": "{year}年{month}（月度）"},
+    "period.month_bare": {"en": "{month} {year}", "zh": "{year}年{month}"},
+    "period.quarter": {"en": "Q{q} {year} (quarter)", "zh": "{year}年第{q}季度（季度）"},
+    "period.quarter_bare": {"en": "Q{q} {year}", "zh": "{year}年第{q}季度"},
+    "period.year": {"en": "{year} (year)", "zh": "{year}年（年度）"},
+    "period.year_bare": {"en": "{year}", "zh": "{year}年"},
+    "period.rolling": {"en": "last {days} days (rolling)", "zh": "最近{days}天（滚动）"},
+    "period.rolling_bare": {"en": "last {days} days", "zh": "最近{days}天"},
+    "overview.credit_owed": {"en": "{credit} owed for {period}", "zh": "{period}应付 {credit}"},
+    "overview.credit_projected": {
+        "en": "projected {credit} if {period} ends as it goes",
+        "zh": "若{period}按当前趋势结束，预计 {credit}",
+    },
+    "overview.credit_claim_by": {"en": ", claim by {date}", "zh": "，请于 {date} 前申请"},
+    "pages.chart_periods": {"en": "Axis from {low} to {high}.",
+                            "zh": "纵轴 {low} 至 {high}。"},
+    "pages.strip_overall": {"en": "{figure} over these {days} days",
+                            "zh": "这 {days} 天合计 {figure}"},
+    "pages.strip_same": {"en": "The same daily figures as: {objectives}",
+                         "zh": "每日数值与以下目标相同：{objectives}"},
+    "pages.strip_incident": {"en": "incident", "zh": "事件"},
+    "pages.strip_legend": {
+        "en": "Each bar is a day: green met the target, red did not, grey outline: no data; "
+              "a dot above a bar marks an incident that day.",
+        "zh": "每根柱代表一天：绿色达标，红色未达标，灰色边框：无数据；"
+              "柱上方的圆点表示当天有事件。",
+    },
+    "pages.calendar_hours": {"en": "{days} {start}–{end} {tz}{holidays}",
+                             "zh": "{days} {start}–{end} {tz}{holidays}"},
+    "pages.calendar": {"en": "Business hours: {hours}", "zh": "工作时间：{hours}"},
+    "pages.clock_calendar": {"en": "business hours ({hours})", "zh": "工作时间（{hours}）"},
+    "pages.inc_month": {"en": "{month}: {n} incidents", "zh": "{month}：{n} 个事件"},
+    "pages.inc_month_one": {"en": "{month}: 1 incident", "zh": "{month}：1 个事件"},
+    "pages.inc_duration": {"en": "Resolved after", "zh": "解决用时"},
+    "pages.inc_response_after": {"en": "First response after", "zh": "首次响应用时"},
+    "pages.inc_zone": {"en": "Times in {zone}; durations in elapsed time.",
+                       "zh": "时间为 {zone}；用时按实际经过时间计。"},
+    "pages.inc_open": {"en": "still open", "zh": "仍未解决"},
+    "pages.misses_more": {"en": "{n} more misses", "zh": "另外 {n} 项未达标"},
+    "pages.misses_more_one": {"en": "1 more miss", "zh": "另外 1 项未达标"},
+    "pages.misses_older": {"en": "Older periods with misses ({n})",
+                           "zh": "更早的有未达标项的周期（{n}）"},
 }
 
 

@@ -9,7 +9,7 @@ reach, so they use fixed colours with enough contrast.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -72,13 +72,20 @@ def day_texts(days: Sequence[DailyValue], unit: str) -> list[DayText]:
     ]
 
 
-def daily_strip(days: Sequence[DayText], target: float, label: str, no_data: str) -> Markup:
-    """One bar per day, coloured by whether the day met the target; the day's figure on hover."""
-    bar, gap, height = 6, 2, 34
+def daily_strip(days: Sequence[DayText], target: float, label: str, no_data: str,
+                marks: Mapping[str, str] | None = None) -> Markup:
+    """One bar per day, coloured by whether the day met the target; the day's figure (and
+    its incidents) as each bar's tooltip and accessible name. A day without data is an
+    outlined bar, never a short grey one that reads as a low figure. ``marks`` maps a
+    day's escaped date to the escaped words on its incidents: such a day gets a dot above
+    its bar. Every bar takes keyboard focus, so its details are not for mouse users only
+    (the chart is a ``group`` of ``img`` bars: focusable parts may not sit in an image)."""
+    marks = marks or {}
+    bar, gap, top, height = 6, 2, 8, 42
     width = max(1, len(days)) * (bar + gap) - gap
     lab = _label(label)
     parts = [
-        f'<svg class="slc-strip" viewBox="0 0 {width} {height}" role="img" '
+        f'<svg class="slc-strip" viewBox="0 0 {width} {height}" role="group" '
         f'aria-label="{lab}"><title>{lab}</title>'
     ]
     # the hover text is "DATE: FIGURE"; escaping works character by character (no CR LF
@@ -87,16 +94,32 @@ def daily_strip(days: Sequence[DayText], target: float, label: str, no_data: str
     for i, d in enumerate(days):
         x = i * (bar + gap)
         if d.value is None:
-            cls, y, h, figure = "no-data", height - 10, 10, missing
+            cls, figure = "no-data", missing
         else:
             cls = "met" if d.value >= target else "breached"
-            y, h, figure = 0, height, d.figure or missing  # a day with a value has a figure
+            figure = d.figure or missing  # a day with a value has a figure
+        mark = marks.get(d.date, "")
+        tip = f"{d.date}{sep}{figure}" + (f" · {mark}" if mark else "")
+        if mark:
+            parts.append(f'<circle class="slc-mark" cx="{x + bar / 2}" cy="3" r="2.5"/>')
         parts.append(
-            f'<rect class="slc-fill-{cls}" x="{x}" y="{y}" width="{bar}" height="{h}" rx="1">'
-            f"<title>{d.date}{sep}{figure}</title></rect>"
+            f'<rect class="slc-fill-{cls}" x="{x}" y="{top}" width="{bar}" '
+            f'height="{height - top}" rx="1" tabindex="0" role="img" aria-label="{tip}">'
+            f"<title>{tip}</title></rect>"
         )
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def overall(days: Sequence[DailyValue]) -> float | None:
+    """The figure over all ``days``: good over total where the days count events, else
+    the mean of the days with data; None without any."""
+    counted = [d for d in days if d.good is not None and d.total]
+    if counted and len(counted) == len([d for d in days if d.value is not None]):
+        total = sum(d.total or 0.0 for d in counted)
+        return 100.0 * sum(d.good or 0.0 for d in counted) / total if total else None
+    values = [d.value for d in days if d.value is not None]
+    return sum(values) / len(values) if values else None
 
 
 # Badge colours: white text on these meets WCAG AA (4.5:1).
@@ -130,47 +153,77 @@ def badge(label: str, value: str, verdict: str) -> str:
     )
 
 
-def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data: str) -> Markup:
-    """Closed periods oldest first as bars against the target line; each bar's figure on hover."""
-    shown = [p for p in periods if p.closed]
-    if not shown:
-        return Markup("")
-    values = [p.value for p in shown if p.value is not None]
-    targets = [p.target for p in shown]
-    top = max([*values, *targets])
-    bottom = min([*values, *targets])
+def axis(values: Sequence[float], target: float, unit: str) -> tuple[float, float]:
+    """The span of a period chart's axis. For percentages it is relative to the target:
+    from ``target - 4 x budget`` (the budget being ``100 - target``) to 100 %, so a breach
+    by a tenth of a point is a visibly short bar, not nearly as tall as a met one; a
+    figure below the axis is drawn as a stub. Otherwise: the figures and target, padded."""
+    if unit == "%" and target < 100:
+        return max(0.0, target - 4 * (100 - target)), 100.0
+    top = max([*values, target])
+    bottom = min([*values, target])
     pad = max((top - bottom) * 0.25, 0.01 if unit == "%" else 0.05)
     lo, hi = bottom - pad, top + pad * 0.5
     if unit == "%":
         hi = min(hi, 100.0) if top < 100 else 100.0
         lo = max(lo, 0.0)
-    bar, gap, height = 24, 8, 60
+    return lo, hi
+
+
+def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data: str,
+                 labels: Sequence[tuple[str, str]] = ()) -> Markup:
+    """Closed periods oldest first as bars against the target line, each labelled under
+    it (``labels``: a short name and a second line such as the year, per closed period)
+    and with its figure as tooltip and accessible name; bars take keyboard focus. A
+    period without data is an outlined, dashed bar; a figure below the axis is a short
+    bar in its verdict's colour."""
+    shown = [p for p in periods if p.closed]
+    if not shown:
+        return Markup("")
+    values = [p.value for p in shown if p.value is not None]
+    lo, hi = axis(values, shown[-1].target, unit)
+    bar, gap, chart, height = 28, 6, 60, 84
     width = len(shown) * (bar + gap) - gap
 
     def y(v: float) -> float:
-        return round(height - (v - lo) / (hi - lo) * height, 2) if hi > lo else 0.0
+        if hi <= lo:
+            return 0.0
+        return round(chart - max(0.0, min(1.0, (v - lo) / (hi - lo))) * chart, 2)
 
     lab = _label(label)
+    # its own size (scaled down to fit, never up): four quarters are four bars, not a wall
     parts = [
-        f'<svg class="slc-trend" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
-        f'role="img" aria-label="{lab}"><title>{lab}</title>'
+        f'<svg class="slc-trend" viewBox="0 0 {width} {height}" width="{width * 1.6:g}" '
+        f'height="{height * 1.6:g}" role="group" aria-label="{lab}"><title>{lab}</title>'
     ]
     for i, p in enumerate(shown):
         x = i * (bar + gap)
         if p.value is None:
-            tip = f"{p.period}: {no_data}"
+            tip = escape.text(f"{p.period}: {no_data}")
             parts.append(
-                f'<rect class="slc-fill-no-data" x="{x}" y="{height - 4}" width="{bar}" '
-                f'height="4"><title>{escape.text(tip)}</title></rect>'
+                f'<rect class="slc-fill-no-data" x="{x + 0.5}" y="0.5" width="{bar - 1}" '
+                f'height="{chart - 1}" tabindex="0" role="img" aria-label="{tip}">'
+                f"<title>{tip}</title></rect>"
             )
-            continue
-        top_y = y(p.value)
-        cls = verdict_class(p.verdict)
-        tip = f"{p.period}: {fmt.figure(p.value, unit)} ({fmt.figure(p.target, unit)})"
-        parts.append(
-            f'<rect class="slc-fill-{cls}" x="{x}" y="{top_y}" width="{bar}" '
-            f'height="{round(max(height - top_y, 1), 2)}"><title>{escape.text(tip)}</title></rect>'
-        )
-    ty = y(targets[-1])
+        else:
+            top_y = min(y(p.value), chart - 3)  # a figure below the axis: a 3-unit stub
+            cls = verdict_class(p.verdict)
+            tip = escape.text(
+                f"{p.period}: {fmt.figure(p.value, unit)} ({fmt.figure(p.target, unit)})")
+            parts.append(
+                f'<rect class="slc-fill-{cls}" x="{x}" y="{top_y}" width="{bar}" '
+                f'height="{round(chart - top_y, 2)}" tabindex="0" role="img" '
+                f'aria-label="{tip}"><title>{tip}</title></rect>'
+            )
+        if i < len(labels):
+            first, second = labels[i]
+            cx = x + bar / 2
+            parts.append(f'<text class="slc-axis" x="{cx}" y="{chart + 11}" '
+                         f'text-anchor="middle" aria-hidden="true">{escape.text(first)}</text>')
+            if second:
+                parts.append(f'<text class="slc-axis" x="{cx}" y="{chart + 22}" '
+                             f'text-anchor="middle" aria-hidden="true">'
+                             f"{escape.text(second)}</text>")
+    ty = y(shown[-1].target)
     parts.append(f'<line class="slc-target-line" x1="0" x2="{width}" y1="{ty}" y2="{ty}"/></svg>')
     return Markup("".join(parts))

@@ -29,7 +29,7 @@ COMPLAINTS = {"payments-api": (
 def _page(language: str = "en", audience: str = "public") -> str:
     files = render(sample.agreements(), sample.results(), now=sample.NOW, audience=audience,
                    language=language, incidents=sample.incidents(), complaints=COMPLAINTS)
-    return files["services/payments-api.md"]
+    return sample.unlabelled(files["services/payments-api.md"])
 
 
 def _rows(page: str) -> list[str]:

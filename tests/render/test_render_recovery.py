@@ -23,11 +23,12 @@ def _page(language: str = "en", verdicts: tuple[IncidentVerdict, ...] = VERDICTS
                     else r for r in sample.results())
     files = render(sample.agreements(), results, now=sample.NOW, language=language,
                    incidents=sample.incidents())
-    return files["services/payments-api.md"]
+    return sample.unlabelled(files["services/payments-api.md"])
 
 
 def _row(page: str, incident: str) -> str:
-    return page.split(f'<tr><th scope="row">{incident}</th>', 1)[1].split("</tr>", 1)[0]
+    start = f'<tr data-incident="{incident}"><th scope="row">{incident}</th>'
+    return page.split(start, 1)[1].split("</tr>", 1)[0]
 
 
 def test_each_incident_shows_its_rto_and_rpo_verdicts() -> None:

@@ -21,8 +21,13 @@ def _page(service: str = "payments-api") -> str:
 
 
 def test_daily_strip_and_table_show_the_same_figure_for_each_day() -> None:
-    page = _page()
-    strip = dict(re.findall(r"<title>(\d{4}-\d\d-\d\d)&#58; ([^<]*)</title>", page))
+    page = sample.unlabelled(_page())
+    tips = dict(re.findall(r"<title>(\d{4}-\d\d-\d\d)&#58; ([^<]*)</title>", page))
+    # a day with an incident says so after its figure ("99.99% · INC-1 P1 ..., 2 hours")
+    strip = {day: tip.split(" · ")[0] for day, tip in tips.items()}
+    marked = {day: tip for day, tip in tips.items() if " · " in tip}
+    assert list(marked) == ["2026-11-16"] and "INC-1 P1" in marked["2026-11-16"]
+    assert marked["2026-11-16"].endswith(", 2 hours")
     rows = dict(re.findall(r"<tr><td>(\d{4}-\d\d-\d\d)</td><td>(.*?)</td></tr>", page))
     assert len(strip) == 90 and strip.keys() == rows.keys()
     for day, figure in strip.items():
@@ -46,8 +51,12 @@ def test_incident_rows_escape_titles_and_mark_missing_times() -> None:
     page = _page()
     assert "Card payments <b>failing</b>" not in page
     assert escape.text("Card payments <b>failing</b>") in page
-    row = re.search(r'<tr><th scope="row">INC-1</th>(.*?)</tr>', page)
-    assert row and row.group(1).count("UTC") == 3  # opened, first response, resolved
+    page = sample.unlabelled(page)
+    # the opening time (its zone said once, above), then how long until the first response
+    # and until resolution
+    row = re.search(r'<tr data-incident="INC-1"><th scope="row">INC-1</th>(.*?)</tr>', page)
+    assert row and "<td>10 minutes</td>" in row.group(1) and ">2 hours</span>" in row.group(1)
+    assert "Times in UTC" in page
 
 
 def test_text_escapes_line_breaks_controls_and_markup_in_one_pass() -> None:
@@ -80,5 +89,8 @@ def test_cards_objective_table_and_misses_escape_names_descriptions_and_reasons(
     assert escape.text(bad) in cards and 'class="slc-reason"' in cards
     table = page.split('data-table="objectives"')[1].split("</table>")[0]
     assert table.count(escape.text(bad)) == 2 * len(objs)  # name and description
-    misses = page.split('<ul class="slc-misses">')[1].split("</ul>")[0]
-    assert escape.text(bad) in misses and "(and 1 more)" in misses
+    misses = page.split('<ul class="slc-misses">')[1].split("</ul>\n")[0]
+    assert escape.text(bad) in misses and "2 more misses" in misses
+    # every miss is reachable: per period its objective's name and its three misses
+    periods = misses.count("<li><strong>")
+    assert periods > 8 and misses.count(escape.text(bad)) == 4 * periods

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from site_support import BIN, CHROMIUM, CHROMIUM_ARGS, ROOT, run
+from site_support import BIN, CHROMIUM, CHROMIUM_ARGS, ROOT, copy_project, run
 
 
 @pytest.fixture(scope="session")
@@ -84,9 +84,9 @@ def browser() -> Iterator:
 class Visit:
     """A page whose console errors and requests to other hosts are recorded (and blocked)."""
 
-    def __init__(self, browser, color_scheme: str = "light") -> None:
+    def __init__(self, browser, color_scheme: str = "light", width: int = 1280) -> None:
         self.context = browser.new_context(
-            viewport={"width": 1280, "height": 900}, color_scheme=color_scheme
+            viewport={"width": width, "height": 900}, color_scheme=color_scheme
         )
         self.errors: list[str] = []
         self.foreign: list[str] = []
@@ -122,11 +122,31 @@ class Visit:
 def visit(browser) -> Iterator:
     opened: list[Visit] = []
 
-    def open_(color_scheme: str = "light") -> Visit:
-        v = Visit(browser, color_scheme)
+    def open_(color_scheme: str = "light", width: int = 1280) -> Visit:
+        v = Visit(browser, color_scheme, width)
         opened.append(v)
         return v
 
     yield open_
     for v in opened:
         v.close()
+
+
+@pytest.fixture(scope="session")
+def chinese_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo built with ``language: zh`` in the slacode plugin block, with this
+    repository's git history (the agreements' versions in force come from it): the Chinese
+    twin of ``demo_site``, for the browser checks."""
+    import re
+
+    root = copy_project(tmp_path_factory.mktemp("zh-demo") / "project")
+    cfg = root / "mkdocs.yml"
+    text = re.sub(r"\n  language: en[^\n]*", "", cfg.read_text(encoding="utf-8"), count=1)
+    cfg.write_text(text.replace("  - slacode:\n", "  - slacode:\n      language: zh\n", 1),
+                   encoding="utf-8")
+    for args in (["init", "-q"], ["fetch", "-q", str(ROOT), "HEAD"],
+                 ["update-ref", "HEAD", "FETCH_HEAD"], ["reset", "-q"]):
+        subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+    out = root / "site" / "public"
+    run(BIN / "mkdocs", "build", "--strict", "-d", out, cwd=root)
+    return out

@@ -151,8 +151,8 @@ def test_a_customer_site_in_a_language_of_its_own(tmp_path: Path) -> None:
     assert tree(site / "customers" / "globex") == tree(root / "alone")
     globex = (site / "customers" / "globex" / "index.html").read_text(encoding="utf-8")
     acme = (site / "customers" / "acme" / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="zh"' in globex and "服务状态" in globex
-    assert '<html lang="en"' in acme and "Service status" in acme
+    assert '<html lang="zh"' in globex and "服务级别报告" in globex
+    assert '<html lang="en"' in acme and "Service level report" in acme
     run(BIN / "slacode", "report", "--customer", "globex", "--period", "2026-10", "--no-pdf",
         "--out", root / "reports", cwd=root)
     report = (root / "reports" / "report-globex-2026-10.html").read_text(encoding="utf-8")

@@ -14,3 +14,18 @@
     nameSearch();
   }
 })();
+/* slacode: a printed page shows every disclosure open (incident months, misses, daily
+   tables); they close again after printing. */
+(function () {
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (d) {
+      d.setAttribute("open", "");
+      opened.push(d);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (d) { d.removeAttribute("open"); });
+    opened = [];
+  });
+})();

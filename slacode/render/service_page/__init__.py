@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import CLOCK_24X7, Agreement
-from slacode.render import escape, fmt, svg
+from slacode.render import escape, fmt, svg, tables
 from slacode.render.pages import (
     Page,
     Words,
@@ -73,6 +73,13 @@ class ServiceView:
     def res(self) -> ServiceResults | None:
         return self.page.results
 
+    def plain(self, what: str) -> str:
+        """Evaluation's English words on a miss without calendar ids ("of cn-business
+        working time" -> "of working time"): the page names a calendar by its hours."""
+        for c in self.a.calendars:
+            what = what.replace(f" of {c.id} working time", " of working time")
+        return what
+
     def credit_text(self, p: PeriodResult) -> Markup:
         return period_credit(p, self.language, self.claims_today)
 
@@ -80,7 +87,7 @@ class ServiceView:
 def view_of(page: Page, now: datetime, language: str) -> ServiceView:
     """The shared part of a service page (see :class:`ServiceView`)."""
     a, res = page.agreement, page.results
-    words = Words(language)
+    words = PageWords(language, {c.id: calendar_hours(c, language) for c in a.calendars})
     restated = {(getattr(r, "objective", ""), getattr(r, "period", "")) for r in page.restatements}
     restated |= {(p.objective, p.period) for p in (res.periods if res else ()) if p.restatements}
     verdicts: dict[str, list[Any]] = {}
@@ -168,23 +175,44 @@ def objective_views(v: ServiceView, history_months: int) -> list[dict[str, Any]]
     return out
 
 
-def calendar_text(v: ServiceView, c: Any) -> str:
-    """A business calendar in words: its days, hours, zone and holidays."""
-    language = v.language
-    words_days = t("weekdays", language).split(",")
-    days = t("common.list_sep", language).join(
-        words_days[d] for d in c.weekdays if 0 <= d < 7)
+def calendar_hours(c: Any, language: str) -> str:
+    """A business calendar's hours in words, without its id (an internal name such as
+    ``cn-business`` means nothing to a customer): "Mon–Fri, 09:00–18:00 (Asia/Shanghai),
+    except public holidays (CN)". Three or more days in a row read as a range."""
+    names = t("weekdays", language).split(",")
+    days = sorted(d for d in c.weekdays if 0 <= d < 7)
+    if len(days) >= 3 and days == list(range(days[0], days[-1] + 1)):
+        day_words = f"{names[days[0]]}–{names[days[-1]]}"
+    else:
+        day_words = t("common.list_sep", language).join(names[d] for d in days)
     hol = t("svc.holidays", language, country=c.holidays) if c.holidays else ""
     return t(
-        "svc.calendar",
+        "pages.calendar_hours",
         language,
-        id=c.id,
-        days=days,
+        days=day_words,
         start=c.start.strftime("%H:%M"),
         end="24:00" if c.end.hour == 23 and c.end.minute == 59 else c.end.strftime("%H:%M"),
         tz=c.timezone,
         holidays=hol,
     )
+
+
+def calendar_text(v: ServiceView, c: Any) -> str:
+    """A business calendar in words: its days, hours, zone and holidays (not its id)."""
+    return t("pages.calendar", v.language, hours=calendar_hours(c, v.language))
+
+
+@dataclass
+class PageWords(Words):
+    """The page's words, with each business-hours clock named by its hours rather than
+    by the calendar's id."""
+
+    calendars: dict[str, str] = field(default_factory=dict)
+
+    def clock(self, clock: str) -> str:
+        if clock in self.calendars:
+            return t("pages.clock_calendar", self.language, hours=self.calendars[clock])
+        return super().clock(clock)
 
 
 def render(page: Page, now: datetime, language: str, built: str, history_months: int = 13) -> str:
@@ -213,7 +241,7 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
     notes = [("", a.internal_notes)] if a.internal_notes else []
     notes += [(objective_name(o), o.internal_notes) for o in a.objectives if o.internal_notes]
     hours = a.support.hours
-    return (
+    return tables.labelled(
         environment()
         .get_template("service.md.j2")
         .render(
@@ -253,10 +281,11 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             credit_text=v.credit_text,
             period_rows=partial(periods.period_rows, v),
             incident_rows=partial(incidents.incident_rows, v),
+            incident_history=partial(incidents.incident_history, v),
             complaint_rows=partial(incidents.complaint_rows, v),
             maint_table=partial(maintenance.maint_table, v),
             calendar_text=partial(calendar_text, v),
-            hours_text=t("svc.24x7", language) if hours == CLOCK_24X7 else hours,
+            hours_text=t("svc.24x7", language) if hours == CLOCK_24X7 else v.words.clock(hours),
             money=money,
             internal_notes=notes,
             r_period=lambda r: getattr(r, "period", ""),

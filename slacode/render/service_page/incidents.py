@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from slacode.render import escape, fmt
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import _INCIDENT_CHIP
 from slacode.render.phrases_zh import say
 from slacode.render.strings import t
@@ -31,7 +32,8 @@ def recovery(v: ServiceView, incident: str) -> str:
     out = []
     for verdict in v.verdicts.get(incident, ()):
         label = t(f"svc.recovery.{verdict.kind}", language)
-        tip = f' title="{escape.text(say(verdict.what, language))}"' if verdict.what else ""
+        what = say(v.plain(verdict.what), language) if verdict.what else ""
+        tip = f' title="{escape.text(what)}"' if what else ""
         cls = _INCIDENT_CHIP.get(verdict.status, "no-data")
         chip = (f'<span class="slc-chip slc-chip-{cls}">'
                 f'{escape.text(t("svc.outcome." + verdict.status, language))}</span>')
@@ -39,16 +41,80 @@ def recovery(v: ServiceView, incident: str) -> str:
     return f'<br><span class="slc-meta">{"<br>".join(out)}</span>' if out else ""
 
 
+#: how many months of incidents show open; older months are collapsed
+OPEN_MONTHS = 2
+
+
+def _short(v: ServiceView, ts: int) -> str:
+    """An epoch time in the agreement's zone without the zone ("2026-11-25 12:47"): the
+    incident history names its zone once, above its months."""
+    return datetime.fromtimestamp(ts, tz=v.zone).strftime("%Y-%m-%d %H:%M")
+
+
+def _after(v: ServiceView, start: int, end: int | None) -> str:
+    """How long after ``start`` ``end`` came, escaped; "—" without an end."""
+    if end is None:
+        return "—"
+    return escape.text(fmt.elapsed(max(0, end - start), v.language))
+
+
 def incident_rows(v: ServiceView, incidents: Sequence[Any]) -> Markup:
-    """The rows of the incident table (up to 50 a page), built in Python as the cards are."""
-    return Markup("".join(
-        f'<tr><th scope="row">{escape.text(i.id)}</th><td>{escape.text(i.priority)}</td>'
-        f"<td>{local_when(v, i.opened)}</td>"
-        f"<td>{'—' if i.first_response is None else local_when(v, i.first_response)}</td>"
-        f"<td>{'—' if i.resolved is None else local_when(v, i.resolved)}</td>"
-        f"<td>{escape.text(i.title)}{recovery(v, i.id)}</td></tr>\n"
-        for i in incidents
-    ))
+    """The rows of one incident table, built in Python as the cards are: id, priority,
+    when it opened, how long until the first response, how long it lasted (the resolution
+    time as its tooltip), and what it was. Durations rather than three timestamps keep
+    the table narrow enough to read on a phone and in print."""
+    still_open = escape.text(v.words.t("pages.inc_open"))
+    rows = []
+    for i in incidents:
+        if i.resolved is None:
+            took = still_open
+        else:
+            took = (f'<span title="{local_when(v, i.resolved)}">'
+                    f"{_after(v, i.opened, i.resolved)}</span>")
+        rows.append(
+            f'<tr data-incident="{escape.text(i.id)}"><th scope="row">{escape.text(i.id)}</th>'
+            f"<td>{escape.text(i.priority)}</td>"
+            f'<td class="slc-num">{_short(v, i.opened)}</td>'
+            f"<td>{_after(v, i.opened, i.first_response)}</td>"
+            f"<td>{took}</td>"
+            f"<td>{escape.text(i.title)}{recovery(v, i.id)}</td></tr>\n"
+        )
+    return Markup("".join(rows))
+
+
+def incident_history(v: ServiceView, incidents: Sequence[Any]) -> Markup:
+    """The incidents grouped by the month they opened in (the agreement's zone), the
+    latest first, each month a disclosure with its count; the newest months open, older
+    ones collapsed, so fifty tickets do not make the page a scroll of tables."""
+    T = v.T
+    months: dict[str, list[Any]] = {}
+    for i in sorted(incidents, key=lambda i: (i.opened, i.id), reverse=True):
+        month = datetime.fromtimestamp(i.opened, tz=v.zone).strftime("%Y-%m")
+        months.setdefault(month, []).append(i)
+    head = (
+        f'<thead><tr><th scope="col">{T["svc.inc_id"]}</th>'
+        f'<th scope="col">{T["svc.inc_priority"]}</th>'
+        f'<th scope="col">{T["svc.inc_opened"]}</th>'
+        f'<th scope="col">{T["pages.inc_response_after"]}</th>'
+        f'<th scope="col">{T["pages.inc_duration"]}</th>'
+        f'<th scope="col">{T["svc.inc_title"]}</th></tr></thead>'
+    )
+    out = []
+    if incidents:
+        offset = datetime.fromtimestamp(incidents[0].opened, tz=v.zone).strftime("%z")
+        zone = f"UTC{offset[:3]}:{offset[3:]}" if offset not in ("", "+0000") else "UTC"
+        out.append(f'<p class="slc-meta">{v.words.t("pages.inc_zone", zone=zone)}</p>\n')
+    for n, (month, found) in enumerate(months.items()):
+        name = period_name(month, v.language, kind=False)
+        summary = (v.words.t("pages.inc_month_one", month=name) if len(found) == 1
+                   else v.words.t("pages.inc_month", month=name, n=len(found)))
+        out.append(
+            f'<details class="slc-month" data-month="{escape.text(month)}"'
+            f'{" open" if n < OPEN_MONTHS else ""}><summary>{summary}</summary>\n'
+            f'<div class="slc-table-wrap">\n<table data-table="incidents">\n{head}\n'
+            f"<tbody>\n{incident_rows(v, found)}</tbody>\n</table>\n</div>\n</details>\n"
+        )
+    return Markup("".join(out))
 
 
 def complaint_rows(v: ServiceView, complaints: Sequence[Any]) -> Markup:

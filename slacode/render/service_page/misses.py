@@ -1,4 +1,8 @@
-"""What was missed: the newest periods' misses, each named with its period and objective."""
+"""What was missed: every period's misses, each named with its period and objective.
+
+Every miss is reachable: a period's first miss shows, the rest open under it; the
+newest periods show, older ones open under a disclosure at the end (print opens both).
+"(and 10 more)" with no way to see them told a customer there was more and hid it."""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ from slacode.render.phrases_zh import say
 if TYPE_CHECKING:
     from slacode.render.service_page import ServiceView
 
-#: how many (objective, period) pairs with misses the page lists
-SHOWN = 24
+#: how many (objective, period) pairs with misses show before "older periods" opens
+SHOWN = 8
 
 
 def missed(v: ServiceView) -> list[tuple[Objective, PeriodResult, list[Any]]]:
@@ -29,13 +33,13 @@ def missed(v: ServiceView) -> list[tuple[Objective, PeriodResult, list[Any]]]:
         for p in (res.for_objective(o.id) if res else ())
         if p.misses
     ]
-    return sorted(found, key=lambda x: (x[1].start, x[0].id), reverse=True)[:SHOWN]
+    return sorted(found, key=lambda x: (x[1].start, x[0].id), reverse=True)
 
 
 def miss_items(v: ServiceView, misses: Sequence[tuple[Objective, PeriodResult, list[Any]]]
                ) -> Markup:
     """The list items of what was missed."""
-    words, T, language = v.words, v.T, v.language
+    words, language = v.words, v.language
     text, items = escape.text, []
 
     def said(m: Any) -> str:
@@ -43,17 +47,26 @@ def miss_items(v: ServiceView, misses: Sequence[tuple[Objective, PeriodResult, l
         # names it already)
         during = m.incident and m.incident not in m.what
         # Markup into f-strings: str + Markup would escape the str a second time
-        return text(say(m.what, language)) + (
+        return text(say(v.plain(m.what), language)) + (
             f"{words.t('svc.miss_during', incidents=m.incident)}" if during else "")
 
     for o, p, ms in misses:
         more = ""
         if len(ms) > 1:
-            more = f"{T['svc.miss_sep']}{said(ms[1])}"
-        if len(ms) > 2:
-            more += f"{words.t('svc.more_misses', n=len(ms) - 2)}"
+            rest = "".join(f"<li>{said(m)}</li>" for m in ms[1:])
+            label = (words.t("pages.misses_more", n=len(ms) - 1) if len(ms) > 2
+                     else words.t("pages.misses_more_one"))
+            more = (f'<details class="slc-more"><summary>{label}</summary>'
+                    f"<ul>{rest}</ul></details>")
         items.append(
             f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
             f"{said(ms[0])}{more}</li>\n"
         )
+    if len(items) > SHOWN:
+        older = "".join(items[SHOWN:])
+        items[SHOWN:] = [
+            f'<li class="slc-older"><details class="slc-more"><summary>'
+            f'{words.t("pages.misses_older", n=len(items) - SHOWN)}</summary>'
+            f"<ul>\n{older}</ul></details></li>\n"
+        ]
     return Markup("".join(items))

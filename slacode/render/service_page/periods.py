@@ -10,6 +10,7 @@ from markupsafe import Markup
 from slacode.evaluate.results import PeriodResult
 from slacode.model import Objective
 from slacode.render import escape, fmt, passthrough, svg
+from slacode.render.overview_parts import short_labels
 from slacode.render.pages import objective_name, provisional_note, target_text
 from slacode.render.phrases_zh import say
 
@@ -36,15 +37,22 @@ def period_sections(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Mar
             out.append(f'<p class="slc-nodata">{T["common.no_data_mark"]}</p>\n\n')
             continue
         target = target_text(o)
+        oldest_first = list(reversed(periods))
+        closed = [p for p in oldest_first if p.closed]
         chart = svg.period_chart(
-            list(reversed(periods)),
+            oldest_first,
             x["unit"],
             words.t("svc.trend_chart", objective=name, target=target),
             T["common.no_data_mark"],
+            short_labels([p.period for p in closed], v.language),
         )
         trend = ""
         if chart:
-            legend = words.t("svc.trend_legend", target=target)
+            lo, hi = svg.axis([p.value for p in closed if p.value is not None],
+                              closed[-1].target, x["unit"])
+            legend = words.t("svc.trend_legend", target=target) + Markup(" ") + words.t(
+                "pages.chart_periods", low=fmt.figure(lo, x["unit"]),
+                high=fmt.figure(hi, x["unit"]), target=target)
             trend = (f'<div class="slc-chart slc-trend-wrap">{chart}'
                      f'<p class="slc-meta">{legend}</p></div>')
         out.append(passthrough.block(

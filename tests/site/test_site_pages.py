@@ -1,0 +1,223 @@
+"""The pages a customer reads, in real headless Chromium: at 1280 px and 390 px, in
+English and Chinese, nothing scrolls sideways, axe finds nothing serious in either
+colour scheme, the overview says what the JSON API says, charts can be reached from the
+keyboard, and a service page prints on A4 without navigation or closed sections."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from slacode.render import fmt
+from slacode.render.overview_parts import period_name
+from slacode.render.strings import t
+
+pytestmark = pytest.mark.browser
+
+#: (name, path): the overview, a 24x7 API, a business-hours desk, a period report, the
+#: reports index; the change history is a section of the service pages (checked there)
+PAGES = (
+    ("overview", ""),
+    ("api", "services/payments-api/"),
+    ("desk", "services/support-desk/"),
+    ("report", "reports/2026-03/"),
+    ("reports", "reports/"),
+)
+WIDTHS = (1280, 390)
+LANGUAGES = ("en", "zh")
+
+#: the page, every table and the box that would scroll it (Material wraps each table in a
+#: scrolling ``.md-typeset__scrollwrap``): those whose content is wider than they are
+OVERFLOW = """() => {
+  const out = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) out.push(["page", root.scrollWidth, root.clientWidth]);
+  for (const table of document.querySelectorAll("article table")) {
+    const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
+    for (const el of [box, table]) {
+      if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== "inline") {
+        const id = table.dataset.table || table.closest("[data-objective]")?.dataset.objective;
+        out.push([el.tagName + ":" + (id || "table"), el.scrollWidth, el.clientWidth]);
+      }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture(scope="module")
+def bases(demo_site: Path, chinese_demo: Path, serve) -> dict[str, str]:
+    """The English and the Chinese demo, each served once for the whole module."""
+    return {"en": serve(demo_site), "zh": serve(chinese_demo)}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_page_scrolls_sideways_and_no_table_hides_a_figure(
+    bases: dict[str, str], visit, language: str, width: int
+) -> None:
+    v = visit(width=width)
+    for name, path in PAGES:
+        page = v.goto(bases[language] + path)
+        # the older incident months and misses open too: what they hold must fit as well
+        page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+        assert page.evaluate(OVERFLOW) == [], (name, language, width)
+    assert v.errors == [] and v.foreign == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_narrow_tables_stack_with_each_cell_named_by_its_column(
+    bases: dict[str, str], visit, language: str
+) -> None:
+    v = visit(width=390)
+    page = v.goto(bases[language])
+    cell = page.locator('table[data-table="overview"] td[data-verdict]').first
+    assert cell.evaluate("e => getComputedStyle(e).display") == "block"
+    label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+    assert label == json.dumps(t("pages.verdict", language), ensure_ascii=False)
+    # the headers are still there for a screen reader, out of sight
+    assert page.locator('table[data-table="overview"] thead th').count() == 7
+
+
+def _axe_bad(page, only: list[str] | None = None) -> list:
+    from axe_playwright_python.sync_playwright import Axe
+
+    options: dict = {"resultTypes": ["violations"]}
+    if only:
+        options["runOnly"] = {"type": "rule", "values": only}
+    results = Axe().run(page, options=options)
+    bad = [x for x in results.response["violations"] if x["impact"] in ("serious", "critical")]
+    return [(x["id"], x["impact"], [n["target"] for n in x["nodes"]][:5]) for x in bad]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_axe_finds_nothing_serious_in_either_colour_scheme(
+    bases: dict[str, str], visit, language: str
+) -> None:
+    """Every rule on every page in the light scheme at 1280 px, and on the overview (the
+    widest table) stacked at 390 px; in the dark scheme, the rules a colour scheme can
+    break (contrast) on the overview, the desk's page (every kind of section) and a
+    report: the rest is the same markup in both schemes, and axe on a service page takes
+    seconds."""
+    light, dark, narrow = visit(), visit("dark"), visit(width=390)
+    for name, path in PAGES:
+        assert _axe_bad(light.goto(bases[language] + path)) == [], (name, language, "light")
+    for name, path in (PAGES[0], PAGES[2], PAGES[3]):
+        contrast = _axe_bad(dark.goto(bases[language] + path),
+                            ["color-contrast", "link-in-text-block"])
+        assert contrast == [], (name, language, "dark")
+    assert _axe_bad(narrow.goto(bases[language])) == [], ("overview", language, 390)
+    for v in (light, dark, narrow):
+        assert v.errors == [] and v.foreign == []
+
+
+def _projected(agreement: dict, p: dict) -> float | None:
+    """The credit percent the agreement's tiers give an open period at its projection."""
+    cr = agreement.get("credits")
+    figure = p["projection"] if p["projection"] is not None else p["value"]
+    if not cr or p["closed"] or figure is None or p["objective"] != cr["objective"]:
+        return None
+    hits = [tier for tier in cr["tiers"] if figure < tier["below"]]
+    return min(min(hits, key=lambda x: x["below"])["credit"], cr["cap"]) if hits else None
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_overview_says_what_the_json_api_says(
+    bases: dict[str, str], demo_site: Path, visit, language: str, width: int
+) -> None:
+    api = json.loads((demo_site / "api" / "services.json").read_text(encoding="utf-8"))
+    v = visit(width=width)
+    page = v.goto(bases[language])
+    assert page.locator("article h1").inner_text().rstrip("¶") == t("pages.overview_title",
+                                                                    language)
+    counted = {}
+    for s in api["services"]:
+        detail = json.loads((demo_site / s["json"]).read_text(encoding="utf-8"))
+        assert page.locator(f'tr[data-service="{s["id"]}"] td[data-status]').inner_text() \
+            == t("verdict." + s["status"], language)
+        for p in s["current"]:
+            row = page.locator(f'tr[data-service="{s["id"]}"][data-objective="{p["objective"]}"]')
+            assert row.get_attribute("data-period") == p["period"]
+            figure = fmt.figure(p["value"], p["unit"], t("common.no_data_mark", language))
+            assert row.locator("td[data-figure]").inner_text() == \
+                f'{figure} / {fmt.figure(p["target"], p["unit"])}'
+            assert row.locator("td[data-verdict]").inner_text() == t("verdict." + p["verdict"],
+                                                                      language)
+            assert period_name(p["period"], language) in row.inner_text()
+            counted[p["verdict"]] = counted.get(p["verdict"], 0) + 1
+        credit = page.locator(f'tr[data-service="{s["id"]}"] td[data-credit]').inner_text()
+        periods = [p for p in detail["periods"]
+                   if detail["agreement"].get("credits")
+                   and p["objective"] == detail["agreement"]["credits"]["objective"]]
+        closed = [p for p in periods if p["closed"]]
+        owed = closed[-1]["credit"] if closed else None
+        expected = []
+        if owed and owed["percent"] and owed["claim_by"] >= api["evaluated_at"][:10]:
+            expected.append(fmt.percent(owed["percent"], 2))
+        opened = [p for p in periods if not p["closed"]]
+        projected = _projected(detail["agreement"], opened[-1]) if opened else None
+        if projected:
+            expected.append(fmt.percent(projected, 2))
+        if expected:
+            assert all(x in credit for x in expected), (s["id"], credit, expected)
+        else:
+            assert credit == "—", s["id"]
+    # the chips count objectives, one each, as the period reports do
+    chips = page.locator(".slc-lede .slc-summary .slc-chip").all_inner_texts()
+    assert sorted(chips) == sorted(f"{n} × {t('verdict.' + verdict, language)}"
+                                   for verdict, n in counted.items())
+    # a breached service shows its credit: the demo's payments are below their first tier
+    assert "10%" in page.locator('tr[data-service="payments-api"] td[data-credit]').inner_text()
+    assert v.errors == [] and v.foreign == []
+
+
+def test_chart_bars_are_reached_from_the_keyboard_and_mark_incident_days(
+    bases: dict[str, str], visit
+) -> None:
+    v = visit()
+    page = v.goto(bases["en"] + "services/payments-api/")
+    strip = page.locator('.slc-chart[data-objective="availability"] svg.slc-strip')
+    # the day of PAY-118 "Card payments failing" has a dot and says so on its bar
+    bar = strip.locator("rect", has=page.locator("title", has_text="PAY-118"))
+    assert bar.count() == 1 and strip.locator("circle.slc-mark").count() >= 1
+    bar.focus()
+    name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert "PAY-118" in name and "Card payments failing" in name
+    assert page.evaluate("getComputedStyle(document.activeElement).strokeWidth") == "2px"
+    # past periods: every closed month labelled under its bar, a breach visibly shorter
+    trend = page.locator('.slc-trend-wrap svg.slc-trend').first
+    assert "Mar" in trend.locator("text").all_text_contents()
+    heights = {r.get_attribute("class"): float(r.get_attribute("height"))
+               for r in trend.locator("rect").all()}
+    assert heights["slc-fill-breached"] < heights["slc-fill-met"] / 2
+    assert v.errors == [] and v.foreign == []
+
+
+@pytest.mark.parametrize("path", ["services/support-desk/", "reports/2026-03/"])
+def test_a_page_prints_on_a4_without_navigation_and_with_every_section_open(
+    bases: dict[str, str], visit, tmp_path: Path, path: str
+) -> None:
+    v = visit()
+    page = v.goto(bases["en"] + path)
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    months = page.locator("details.slc-month")
+    # every incident month opens for print, the oldest (collapsed on screen) included
+    assert months.count() == months.and_(page.locator("[open]")).count()
+    pdf = tmp_path / "page.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Table of contents" not in text and "Made with" not in text
+    if months.count():
+        oldest = months.last.get_attribute("data-month")
+        assert period_name(oldest, "en", kind=False) in text
+        assert months.last.locator("tbody th").first.inner_text() in text
+    # no table wider than the paper: its last column's words are on the page
+    assert t("common.credit") in text or t("pages.inc_duration") in text
+    out = subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
+                          str(tmp_path / "p")], capture_output=True)
+    assert out.returncode == 0 and list(tmp_path.glob("p*.png"))
