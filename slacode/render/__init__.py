@@ -26,7 +26,7 @@ from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement
 from slacode.problems import SlacodeError
-from slacode.render import data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render import contacts, data, escape, feeds, fmt, pages, reports, service_page
 
 __all__ = ["render"]
 
@@ -69,12 +69,19 @@ def render(
     internal = audience == "internal"
     now_dt = fmt.parse_time(now)
     coming: dict[str, list[pages.Coming]] = {}
+    hidden: dict[str, dict[str, str]] = {}
     shown = []
     for latest in agreements:
         if latest.visible_to(audience):
             a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
                                                int(now_dt.timestamp()), audience)
-            shown.append(a)
+            # contact addresses the audience may not see, in any version's words
+            hidden[a.id] = contacts.hidden_in(
+                (latest, *(versions or {}).get(latest.id, ())), audience)
+            coming[a.id] = [replace(c, changes=tuple(contacts.scrub(x, hidden[a.id])
+                                                     for x in c.changes))
+                            for c in coming[a.id]]
+            shown.append(contacts.for_audience(a, hidden[a.id]))
     for a in shown:
         try:
             escape.segment(a.id)
@@ -99,7 +106,8 @@ def render(
     res = {r.service: _as_shown(r, r.service in hidden_deps, hidden_incidents,
                                 current.get(r.service))
            for r in results if r.service in ids}
-    hist = {k: _internal_changes_out(for_audience(v, audience), internal)
+    hist = {k: contacts.scrub_changes(_internal_changes_out(for_audience(v, audience), internal),
+                                      hidden.get(k, {}))
             for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
     built = fmt.when(built_at if built_at is not None else now_dt)

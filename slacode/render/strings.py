@@ -468,6 +468,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.page": {"en": "page {page} of {pages}", "zh": "第 {page} 页，共 {pages} 页"},
     # badges
     "badge.status": {"en": "SLA", "zh": "SLA"},
+    # --- content: contacts, change history, version pages, feeds ---
+    "contacts.private": {"en": "not published", "zh": "不公开"},
 }
 
 
