@@ -285,6 +285,19 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
 
     on_page_context = CombinedEvent(_hide_permalinks, _restore_blocks)
 
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Announce the Atom feeds in the page's head (``<link rel="alternate">``), so that
+        a feed reader given any page finds the site's feed, and a service's page its own."""
+        if not self.config.enabled or "feed.xml" not in self.generated:
+            return output
+        from mkdocs.utils import get_relative_url
+
+        from slacode.render.feeds import head_links
+
+        links = head_links(page.file.src_uri, self.generated,
+                           lambda path: get_relative_url(path, page.url or "."))
+        return output.replace("</head>", links + "</head>", 1) if links else output
+
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         """Name the section of the service pages in the site's language; group a fleet.
 

@@ -149,8 +149,16 @@ def render(
     files["api/services.json"] = data.services_json(shown, res,
                                                     iso(int(now_dt.timestamp()), "UTC"))
     files.update(reports.files(shown, res, language, built, now=now_dt))
-    items = feeds.entries(shown, res, hist, rest, language, now=fmt.iso_utc(now_dt))
-    files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
+    now_iso = fmt.iso_utc(now_dt)
+    items = feeds.entries(shown, res, hist, rest, language, now=now_iso)
+    files["feed.xml"] = feeds.atom(items, site_title, feeds.newest(items, now_iso), site_url,
+                                   language)
+    for a in shown:  # each service's own feed, beside its page
+        mine = feeds.entries([a], res, hist, [r for r in rest if r.service == a.id], language,
+                             now=now_iso)
+        files[feeds.service_path(a.id)] = feeds.atom(
+            mine, site_title, feeds.newest(mine, now_iso), site_url, language,
+            path=feeds.service_path(a.id), page=f"services/{a.id}/", service=a.name)
     return dict(sorted(files.items()))
 
 

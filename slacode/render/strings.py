@@ -470,6 +470,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "badge.status": {"en": "SLA", "zh": "SLA"},
     # --- content: contacts, change history, version pages, feeds ---
     "contacts.private": {"en": "not published", "zh": "不公开"},
+    "feed.service_title": {
+        "en": "{service} ({site}): breaches, credits, restatements, maintenance and changes",
+        "zh": "{service}（{site}）：违约、赔偿、重述、维护与变更",
+    },
+    "svc.feed_service": {"en": "Atom feed of this service", "zh": "本服务的 Atom 订阅"},
+    "svc.feed_all": {"en": "Atom feed of all services", "zh": "全部服务的 Atom 订阅"},
 }
 
 
