@@ -38,6 +38,10 @@ class ChangeEntry:
     effective: date | None
     changes: tuple[Change, ...]  # against the file as it was before this commit
     renamed_from: str = ""  # previous path when this commit renamed the file
+    #: why, in the words of the change itself: the title of the pull request that brought
+    #: the commit in when the history records it, else the commit's subject (without the
+    #: "(#12)" of a squash merge)
+    reason: str = ""
     problems: tuple[Problem, ...] = ()  # why the file could not be read at this commit
     #: visibility of the version this commit made ("" when it could not be read) and of
     #: the one before ("" when there was none or it could not be read): which audiences
@@ -225,6 +229,10 @@ def history(
         p = _lost(slas_dir, exc, "the pull-request numbers of the change log")
         walked.problems[p.message] = p
     try:
+        titles = gitlog.pr_titles(root, rev)
+    except gitlog.GitError:
+        titles = {}  # the commit subjects stand in: nothing of the change log is lost
+    try:
         pre = gitlog.prefix(root)
     except gitlog.GitError as exc:
         p = _lost(slas_dir, exc, "the change log of every agreement")
@@ -248,10 +256,13 @@ def history(
             renamed = _rel(fc.old_path, pre) if fc.status == "R" and fc.old_path != fc.path else ""
             if renamed:
                 changes = (Change(f"file renamed from {renamed}", promise=False), *changes)
+            pr = gitlog.pr_from_subject(fc.subject) or prs.get(fc.commit)
             entries.append(ChangeEntry(
                 service=ident, path=_rel(fc.path, pre), commit=fc.commit, date=fc.date,
                 author=fc.author, subject=fc.subject,
-                pr=gitlog.pr_from_subject(fc.subject) or prs.get(fc.commit),
+                pr=pr,
+                reason=(titles.get(pr) if pr is not None else None)
+                or gitlog.reason_of(fc.subject),
                 version=st.agreement.version if st.agreement else None,
                 effective=st.agreement.effective if st.agreement else None,
                 changes=changes, renamed_from=renamed,
