@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +75,7 @@ class SlacodeConfig(Config):
     whole_days = c.Optional(c.Type(bool))
     site_url = c.Optional(c.Type(str))
     codeowners_org = c.Optional(c.Type(str))
+    repo_url = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
     languages = c.Optional(c.Type(dict))
 
@@ -130,6 +132,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             return config
         if "site_url" not in options and config.site_url:
             options["site_url"] = config.site_url
+        if "repo_url" not in options and config.repo_url:
+            options["repo_url"] = config.repo_url
         try:
             # settings warnings go to the MkDocs log, where --strict counts them
             self.settings = settings_from_mapping(options, root, on_warning=log.warning)
@@ -311,6 +315,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             return nav
         from slacode.render.strings import t
 
+        if _hide_version_pages(nav.items):
+            _link_in_order(nav)
         # the period reports: one entry, their index (which lists them newest first)
         for i, item in enumerate(nav.items):
             index = next((c for c in getattr(item, "children", None) or []
@@ -442,6 +448,32 @@ def _group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
                 page.parent = sub
             grouped.append(sub)
     section.children = [c for c in section.children if c not in services] + grouped
+
+
+#: a version page of a service (``services/<id>/vN.md``), see ``render.service_page.versions``
+_VERSION_PAGE = re.compile(r"services/[^/]+/v\d+\.md")
+
+
+def _hide_version_pages(items: list[Any]) -> bool:
+    """Take the pages of past versions out of the navigation (in place): each is reached
+    from its service's change history, and a fleet's navigation would list every version
+    of every service. Sections left empty go too. Whether anything was taken out."""
+    changed = False
+    kept = []
+    for item in items:
+        file = getattr(item, "file", None)
+        if isinstance(item, Page) and file is not None and _VERSION_PAGE.fullmatch(file.src_uri):
+            changed = True
+            continue
+        children = getattr(item, "children", None)
+        if isinstance(item, Section) and children:
+            changed |= _hide_version_pages(children)
+            if not children:
+                changed = True
+                continue
+        kept.append(item)
+    items[:] = kept
+    return changed
 
 
 def _link_in_order(nav: Any) -> None:

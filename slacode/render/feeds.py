@@ -109,7 +109,7 @@ def entries(
                     title,
                     fmt.iso_utc(h.date),
                     link,
-                    "; ".join(say_change(c.what, language) for c in h.changes),
+                    _change_summary(h, language),
                 ),
             )
     for r in restatements:
@@ -147,6 +147,16 @@ def entries(
         x if isinstance(x, Entry) else _breach(updated, id, *x, language)
         for updated, id, x in out[:200]
     ]
+
+
+def _change_summary(h: Any, language: str) -> str:
+    """An agreement change in the feed: why (the pull request's title or the commit's
+    subject), then what it changed."""
+    what = "; ".join(say_change(c.what, language) for c in h.changes
+                     if c.pointer not in ("/version", "/effective"))
+    reason = getattr(h, "reason", "")
+    why = t("hist.reason", language, reason=reason) if reason else ""
+    return " · ".join(x for x in (why, what) if x)
 
 
 def _known(p: Any) -> str | None:

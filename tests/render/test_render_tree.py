@@ -222,7 +222,8 @@ def test_change_history_and_restatements_are_shown_and_fed() -> None:
     )
     page = files["services/payments-api.md"]
     assert "monthly availability target 99.9% → 99.95%" in page.replace("&#58;", ":")
-    assert "raise target" not in page and "someone" not in page  # commit text is internal
+    # the change's reason (its commit subject here) is shown, who committed it is not
+    assert "Why: raise target · pull request #12" in page and "someone" not in page
     row = next(line for line in page.splitlines() if 'data-period="2026-09"' in line)
     assert "Restated" in row
     assert "late data" in page
