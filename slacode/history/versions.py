@@ -307,7 +307,8 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
     A version outside the audience (e.g. the agreement while it was internal) must not
     reach it, not even as the "before" side of a diff: an entry whose new version is
     outside is dropped, and one that makes the agreement visible (the version before was
-    outside) says only that it was published, with no old name, id, path or values.
+    outside) says only that it was published, with no old name, id, path or values, and
+    without its commit's subject or pull-request title (they may name the old version).
     """
     out = []
     for e in entries:
@@ -317,8 +318,9 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
             what = f"agreement {e.service} published"
             if e.version is not None and e.effective is not None:
                 what += f" (version {e.version}, effective {e.effective.isoformat()})"
+            # nor the commit's words, which may name what the audience may not see
             e = replace(e, changes=(Change(what, weakens=False, promise=True),),
-                        renamed_from="", previous_visibility="")
+                        renamed_from="", previous_visibility="", subject="", reason="")
         out.append(e)
     return tuple(out)
 

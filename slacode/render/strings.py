@@ -478,9 +478,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "svc.feed_all": {"en": "Atom feed of all services", "zh": "全部服务的 Atom 订阅"},
     "hist.after_now": {"en": "after {when}", "zh": "{when} 之后"},
     "hist.after_now_note": {
-        "en": "Changes marked “after {when}” were merged after the time this page describes "
+        "en": "Changes dated “after” were merged after the time this page describes "
               "({when}). They are listed so that the versions it announces can be traced.",
-        "zh": "标为“{when} 之后”的变更在本页所述时间（{when}）之后合并；列出它们，"
+        "zh": "标为“之后”的变更在本页所述时间（{when}）之后合并；列出它们，"
               "是为了让本页预告的版本有据可查。",
     },
     "hist.takes_effect": {"en": "Version {version} takes effect {date}",
@@ -503,7 +503,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "hist.reason": {"en": "Why: {reason}", "zh": "原因：{reason}"},
     "hist.pr": {"en": "pull request #{number}", "zh": "拉取请求 #{number}"},
     "hist.full_text": {"en": "full text of version {version}", "zh": "版本 {version} 全文"},
-    "hist.objective_added": {"en": "new objective “{name}”: target {target}",
+    "hist.objective_added": {"en": "new objective: {name}, target {target}",
                              "zh": "新增指标“{name}”：目标 {target}"},
     "version.title": {"en": "{service}, version {version}", "zh": "{service}（版本 {version}）"},
     "version.current": {

@@ -106,7 +106,7 @@ def change_lines(v: ServiceView, e: Any, names: dict[str, str]) -> list[str]:
         line = escape.text(v.words.change(c.what))
         if oid and oid in names and names[oid] != oid:
             name = escape.text(names[oid])
-            line = line.replace(f"objective {oid}", f"objective “{name}”", 1)
+            line = line.replace(f"objective {oid}", f"objective {name}", 1)
             line = line.replace(f"指标 {oid}", f"指标“{name}”", 1)
         out.append(line)
     return out
@@ -145,11 +145,13 @@ def history_section(v: ServiceView, entries: Sequence[Any]) -> Markup:
     rows = []
     for i, e in enumerate(entries):
         older = entries[i + 1] if i + 1 < len(entries) else None
+        # a date never breaks at its hyphens (the column is narrow beside the changes)
         if e.date > v.now:
             later = True
-            date = v.words.t("hist.after_now", when=when)
+            day = Markup(f'<span class="slc-num">{escape.text(fmt.day(v.now))}</span>')
+            date = v.words.t("hist.after_now", when=day)
         else:
-            date = Markup(escape.text(fmt.day(e.date)))
+            date = Markup(f'<span class="slc-num">{escape.text(fmt.day(e.date))}</span>')
         head = headline(v, e, older)
         if e.version is not None and e.version in v.page.versions:
             link = v.words.t("hist.full_text", version=e.version)
