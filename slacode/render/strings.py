@@ -528,6 +528,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "本页为该版本协议原文，仅供查阅；达成情况、事件与赔偿见服务页面。",
     },
     "version.back": {"en": "Current page of {service}", "zh": "{service} 的当前页面"},
+    "version.all": {"en": "All versions:", "zh": "全部版本："},
 }
 
 

@@ -112,6 +112,8 @@ def test_each_version_has_a_read_only_page_filtered_for_the_audience(project: Re
     assert "99.9%" in v3 and "P3" in v3  # its own targets and objectives
     assert "The version in force: effective 2026-03-01." in public["services/payments-api/v4.md"]
     assert "merged for later: it takes effect 2026-07-01" in public["services/payments-api/v5.md"]
+    assert 'All versions: <a href="../v3/">Version 3</a> · <strong>Version 4</strong> · ' \
+        '<a href="../v5/">Version 5</a>' in public["services/payments-api/v4.md"]
     history_ = _history(public["services/payments-api.md"])
     assert all(f'href="v{n}/"' in history_ for n in (3, 4, 5, 6))
     for text in public.values():  # internal notes and private contacts stay out

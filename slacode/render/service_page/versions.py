@@ -57,6 +57,11 @@ def render_version(page: Page, current: int, now: datetime, language: str, built
     status = status_line(a, page.versions, current, language)
     back = t("version.back", language, service=a.name)
     agreement = render(page, now, language, built, block="agreement")
+    # every version's page, this one unlinked: a reader compares them side by side
+    others = " · ".join(
+        f"<strong>{text(t('svc.version', language))} {int(n)}</strong>" if n == a.version
+        else f'<a href="../v{int(n)}/">{text(t("svc.version", language))} {int(n)}</a>'
+        for n in sorted(page.versions))
     return (
         f"---\ntitle: {escape.yaml_str(title)}\n---\n\n"
         f"# {text(title)}\n\n"
@@ -64,6 +69,7 @@ def render_version(page: Page, current: int, now: datetime, language: str, built
         f'<p class="slc-status"><strong>{text(status)}</strong></p>\n'
         f'<p class="slc-meta">{text(t("version.read_only", language))} '
         f'<a href="../">{text(back)}</a></p>\n'
+        f'<p class="slc-meta">{text(t("version.all", language))} {others}</p>\n'
         "</div>\n\n"
         f"{agreement}\n"
     )
