@@ -74,3 +74,22 @@ def test_an_address_published_elsewhere_or_by_a_later_version_is_not_private() -
 def test_scrub_replaces_the_longest_address_first() -> None:
     hidden = {"a@x.io": "", "ops-a@x.io": "Ops"}
     assert scrub("to ops-a@x.io and a@x.io", hidden) == "to Ops and —"
+
+
+def test_a_private_address_the_agreement_text_gives_anyway_is_a_warning_at_its_line() -> None:
+    from pathlib import Path
+
+    from slacode.load import load_text
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "slas" / "support-desk.yaml").read_text(encoding="utf-8")
+    assert "contact: cs-head@example.com, after: 1d, public: true}" in text
+    _, problems = load_text(text.replace(", after: 1d, public: true}", ", after: 1d}"),
+                            "slas/support-desk.yaml")
+    (warning,) = [p for p in problems if p.code == "lint.private-contact"]
+    line = next(i for i, x in enumerate(text.splitlines(), 1) if "cs-head@example.com, after" in x)
+    assert (warning.line, warning.severity) == (line, "warning")
+    assert "cs-head@example.com is private (public: true is not set), but complaints gives it" \
+        in warning.message
+    _, problems = load_text(text, "slas/support-desk.yaml")  # marked public: nothing to say
+    assert not [p for p in problems if p.code == "lint.private-contact"]
