@@ -134,3 +134,18 @@ def test_a_version_outside_the_audience_has_no_page(tmp_path) -> None:
     rows = _rows(public["services/payments-api.md"])
     assert len(rows) == 1 and "Version 2 published (effective 2026-02-01)" in rows[0]
     assert "services/payments-api/v1.md" in _build(repo, "internal")
+
+
+def test_pull_request_links_and_the_repo_url_setting(tmp_path) -> None:
+    from slacode.config import settings_from_mapping
+    from slacode.problems import SlacodeError
+    from slacode.render.service_page.history import pr_url
+
+    assert pr_url("https://github.com/example/slas.git", 12) == \
+        "https://github.com/example/slas/pull/12"
+    assert pr_url("https://gitlab.example.com/cloud/slas/", 7) == \
+        "https://gitlab.example.com/cloud/slas/-/merge_requests/7"
+    assert pr_url("javascript:alert(1)", 1) == "" and pr_url("", 1) == ""
+    assert settings_from_mapping({"repo_url": "https://github.com/x/y"}, tmp_path).repo_url
+    with pytest.raises(SlacodeError, match="option 'repo_url' must be an http"):
+        settings_from_mapping({"repo_url": "ftp://example.com/x"}, tmp_path)
