@@ -210,8 +210,13 @@ def newest(items: Sequence[Entry], now: str) -> str:
 
 
 def service_path(service: str) -> str:
-    """Where a service's own feed is, beside its page (``services/<id>/``)."""
-    return f"services/{service}/feed.xml"
+    """Where a service's own feed is: in the site's root folder, beside ``feed.xml``.
+
+    Not beside the service's page: Material for MkDocs reads every ``<link
+    rel="alternate">`` of a page as a translation of the site and fetches the
+    ``sitemap.xml`` of its folder, which only the root folder has (a feed in
+    ``services/<id>/`` made every service page request a missing file)."""
+    return f"feed-{service}.xml"
 
 
 def atom(

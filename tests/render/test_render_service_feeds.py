@@ -1,4 +1,4 @@
-"""Feeds a reader can subscribe to: one per service beside its page, plus the site-wide
+"""Feeds a reader can subscribe to: one per service (``feed-<id>.xml``), plus the site-wide
 one, each ``updated`` at its newest entry (never older than an entry, never after now)."""
 
 from __future__ import annotations
@@ -28,23 +28,23 @@ def _feed(text: str) -> tuple[str, list[tuple[str, str]]]:
 def test_each_service_has_its_own_feed_with_only_its_entries() -> None:
     files = _files()
     _, site_entries = _feed(files["feed.xml"])
-    _, own = _feed(files["services/payments-api/feed.xml"])
+    _, own = _feed(files["feed-payments-api.xml"])
     assert own and all(":payments-api:" in i for i, _ in own)
     assert set(own) <= set(site_entries)  # the same entries the site-wide feed has for it
     assert set(own) == {x for x in site_entries if ":payments-api:" in x[0]}
-    root = ET.fromstring(files["services/payments-api/feed.xml"])
-    assert root.find(ATOM + "id").text == "https://sla.example.com/services/payments-api/feed.xml"
+    root = ET.fromstring(files["feed-payments-api.xml"])
+    assert root.find(ATOM + "id").text == "https://sla.example.com/feed-payments-api.xml"
     assert "Payments API" in root.find(ATOM + "title").text
     links = {link.get("rel"): link.get("href") for link in root.findall(ATOM + "link")}
     assert links == {"alternate": "https://sla.example.com/services/payments-api/",
-                     "self": "https://sla.example.com/services/payments-api/feed.xml"}
+                     "self": "https://sla.example.com/feed-payments-api.xml"}
     # a service the audience may not see has no feed either
     assert not any("auth-internal" in p or "acme" in p for p in files)
 
 
 def test_updated_is_the_newest_entry_never_older_nor_after_now() -> None:
     files = _files()
-    for path in ("feed.xml", "services/payments-api/feed.xml", "services/support-desk/feed.xml"):
+    for path in ("feed.xml", "feed-payments-api.xml", "feed-support-desk.xml"):
         updated, entries = _feed(files[path])
         now = "2026-11-26T00:00:00Z"
         assert updated <= now, path
@@ -59,7 +59,7 @@ def test_updated_follows_an_entry_older_than_now() -> None:
                                       for p in r.periods)) for r in sample.results()]
     ags = [replace(a, maintenance=()) for a in sample.agreements()]
     files = render(ags, older, now=sample.NOW)
-    updated, entries = _feed(files["services/payments-api/feed.xml"])
+    updated, entries = _feed(files["feed-payments-api.xml"])
     assert entries and updated == "2026-09-02T03:00:00Z"
 
 
@@ -70,6 +70,6 @@ def test_newest_and_head_links() -> None:
     files = _files()
     links = feeds.head_links("services/payments-api.md", files, lambda p: "../../" + p)
     assert links.count('rel="alternate" type="application/atom+xml"') == 2
-    assert 'href="../../services/payments-api/feed.xml"' in links
+    assert 'href="../../feed-payments-api.xml"' in links
     assert 'href="../../feed.xml"' in links
     assert feeds.head_links("about.md", files, lambda p: p).count("<link") == 1

@@ -27,7 +27,7 @@ def test_every_page_links_the_feeds_a_reader_can_subscribe_to(demo_site: Path) -
     assert _feeds_of(demo_site, "") == ["feed.xml"]
     assert _feeds_of(demo_site, "about/") == ["feed.xml"]
     for service in ("payments-api", "status-web", "support-desk"):
-        own = f"services/{service}/feed.xml"
+        own = f"feed-{service}.xml"
         assert _feeds_of(demo_site, f"services/{service}/") == [own, "feed.xml"]
         root = ET.fromstring((demo_site / own).read_bytes())
         ids = [e.find(ATOM + "id").text for e in root.iter(ATOM + "entry")]
@@ -37,7 +37,7 @@ def test_every_page_links_the_feeds_a_reader_can_subscribe_to(demo_site: Path) -
         # the build's pinned now is 2026-11-26T00:00:00Z
         assert updated == max(entries, default="2026-11-26T00:00:00Z") <= "2026-11-26T00:00:00Z"
     page = (demo_site / "services" / "payments-api" / "index.html").read_text(encoding="utf-8")
-    assert 'href="../../services/payments-api/feed.xml"' in page  # and a link a person sees
+    assert 'href="../../feed-payments-api.xml"' in page  # and a link a person sees
 
 
 def test_the_change_history_is_in_words_and_links_each_versions_full_text(
