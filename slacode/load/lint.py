@@ -501,7 +501,7 @@ def _private_contacts_in_text(r: _Report) -> None:
             where = where if not where.startswith("text ") else "the agreement's text"
             r.add(pointer, f"{addr} is private (public: true is not set), but {where} gives it, "
                   "so the site shows it there: mark it public: true, or take it out of the text",
-                  "private-contact", "warning")
+                  Code.LINT_PRIVATE_CONTACT, "warning")
 
 
 def _contract_and_review(r: _Report, today: date) -> None:
