@@ -80,6 +80,9 @@ class Settings:
     #: (audience, language) pairs: a site (and a customer's reports) in another language
     #: than ``language``, e.g. ``languages: {"customer:globex": zh}``
     languages: tuple[tuple[str, str], ...] = ()
+    #: the repository's web address (MkDocs' ``repo_url`` unless given): pull-request
+    #: numbers in the change history link there
+    repo_url: str = ""
 
     def language_for(self, audience: str) -> str:
         """The language of ``audience``'s site and reports."""
@@ -152,6 +155,9 @@ def check_settings(s: Settings) -> Settings:
                            f"from {lo} to {hi}, got {s.history_months!r}")
     if s.now:
         parse_now(s.now)
+    if s.repo_url and not _is_http_url(s.repo_url):
+        raise SlacodeError(f"mkdocs.yml: slacode option 'repo_url' must be an http:// or "
+                           f"https:// URL, got {s.repo_url!r}")
     if s.language not in ("en", "zh"):
         raise SlacodeError(f"mkdocs.yml: slacode option 'language' must be en or zh, "
                            f"got {s.language!r}")
@@ -181,7 +187,7 @@ GITHUB_ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 _SCALARS = {
     "slas": str, "ledger": str, "cache": str, "audience": str, "language": str, "now": str,
     "history_months": int, "strict": bool, "site_url": str, "whole_days": bool,
-    "codeowners_org": str,
+    "codeowners_org": str, "repo_url": str,
 }
 
 

@@ -225,6 +225,8 @@ class Contact:
     name: str
     contact: str = ""
     role: str = ""
+    #: the address may be published (``slacode.render.contacts``); private by default
+    public: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,6 +235,8 @@ class EscalationLevel:
     contact: str
     after: Duration | None = None
     name: str = ""
+    #: the address may be published (``slacode.render.contacts``); private by default
+    public: bool = False
 
 
 @dataclass(frozen=True)

@@ -261,6 +261,7 @@ def run(
         history_months=settings.history_months,
         versions=ev.versions,
         disputed={(c.service, c.objective, c.period) for c in report.candidates},
+        repo_url=settings.repo_url,
     )
     clock.lap("render")
     return PipelineResult(

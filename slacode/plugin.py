@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,7 @@ class SlacodeConfig(Config):
     whole_days = c.Optional(c.Type(bool))
     site_url = c.Optional(c.Type(str))
     codeowners_org = c.Optional(c.Type(str))
+    repo_url = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
     languages = c.Optional(c.Type(dict))
 
@@ -138,6 +140,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             return config
         if "site_url" not in options and config.site_url:
             options["site_url"] = config.site_url
+        if "repo_url" not in options and config.repo_url:
+            options["repo_url"] = config.repo_url
         try:
             # settings warnings go to the MkDocs log, where --strict counts them
             self.settings = settings_from_mapping(options, root, on_warning=log.warning)
@@ -276,6 +280,19 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
 
     on_page_context = CombinedEvent(_hide_permalinks, _restore_blocks)
 
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Announce the Atom feeds in the page's head (``<link rel="alternate">``), so that
+        a feed reader given any page finds the site's feed, and a service's page its own."""
+        if not self.config.enabled or "feed.xml" not in self.generated:
+            return output
+        from mkdocs.utils import get_relative_url
+
+        from slacode.render.feeds import head_links
+
+        links = head_links(page.file.src_uri, self.generated,
+                           lambda path: get_relative_url(path, page.url or "."))
+        return output.replace("</head>", links + "</head>", 1) if links else output
+
     def on_nav(self, nav: Any, *, config: Any, files: Files) -> Any:
         """Name the section of the service pages in the site's language; group a fleet.
 
@@ -289,6 +306,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             return nav
         from slacode.render.strings import t
 
+        if _hide_version_pages(nav.items):
+            _link_in_order(nav)
         # the period reports: one entry, their index (which lists them newest first)
         for i, item in enumerate(nav.items):
             index = next((c for c in getattr(item, "children", None) or []
@@ -438,6 +457,32 @@ def group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
                 page.parent = sub
             grouped.append(sub)
     section.children = [c for c in section.children if c not in services] + grouped
+
+
+#: a version page of a service (``services/<id>/vN.md``), see ``render.service_page.versions``
+_VERSION_PAGE = re.compile(r"services/[^/]+/v\d+\.md")
+
+
+def _hide_version_pages(items: list[Any]) -> bool:
+    """Take the pages of past versions out of the navigation (in place): each is reached
+    from its service's change history, and a fleet's navigation would list every version
+    of every service. Sections left empty go too. Whether anything was taken out."""
+    changed = False
+    kept = []
+    for item in items:
+        file = getattr(item, "file", None)
+        if isinstance(item, Page) and file is not None and _VERSION_PAGE.fullmatch(file.src_uri):
+            changed = True
+            continue
+        children = getattr(item, "children", None)
+        if isinstance(item, Section) and children:
+            changed |= _hide_version_pages(children)
+            if not children:
+                changed = True
+                continue
+        kept.append(item)
+    items[:] = kept
+    return changed
 
 
 def _link_in_order(nav: Any) -> None:

@@ -137,6 +137,7 @@ class Code(StrEnum):
     LINT_METHOD_KIND = "lint.method-kind"
     LINT_PRIORITY_MISMATCH = "lint.priority-mismatch"
     LINT_PRIORITY_ORDER = "lint.priority-order"
+    LINT_PRIVATE_CONTACT = "lint.private-contact"
     LINT_RECOVERY_PRIORITIES = "lint.recovery-priorities"
     LINT_RECOVERY_TARGET = "lint.recovery-target"
     LINT_REVIEW = "lint.review"

@@ -228,6 +228,39 @@ def pr_from_subject(subject: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def reason_of(subject: str) -> str:
+    """A commit subject as the reason for a change: without the "(#12)" a squash merge
+    appends (the number is given as a link of its own)."""
+    return SQUASH_PR.sub("", subject).strip()
+
+
+def pr_titles(root: Path, rev: str) -> dict[int, str]:
+    """Pull-request number -> its title, as the main line of ``rev`` records it: the
+    squash commit's subject ("Title (#12)"), or the first line of the body of a merge
+    commit ("Merge pull request #12 from ..." on GitHub, "See merge request g/p!12" on
+    GitLab, both of which put the title there). One git call."""
+    out = git(root, "log", "--first-parent", "--format=%x1e%s%x1f%b", rev).decode(
+        "utf-8", "replace")
+    titles: dict[int, str] = {}
+    for rec in out.split("\x1e")[1:]:
+        subject, _, body = rec.partition("\x1f")
+        lines = [line.strip() for line in body.splitlines() if line.strip()]
+        m = MERGE_PR.match(subject)
+        gl = GITLAB_MR.search(body)
+        if m:
+            number, title = int(m.group(1)), lines[0] if lines else ""
+        elif gl:
+            number = int(gl.group(1))
+            title = lines[0] if lines and not GITLAB_MR.match(lines[0]) else ""
+        elif (sq := SQUASH_PR.search(subject)) is not None:
+            number, title = int(sq.group(1)), reason_of(subject)
+        else:
+            continue
+        if title:
+            titles.setdefault(number, title)  # newest first: a later reuse never wins
+    return titles
+
+
 def pr_numbers(root: Path, rev: str) -> dict[str, int]:
     """Commit -> number of the pull request that brought it into ``rev``'s first-parent line.
 

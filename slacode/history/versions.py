@@ -45,6 +45,10 @@ class ChangeEntry:
     effective: Day | None
     changes: tuple[Change, ...]  # against the file as it was before this commit
     renamed_from: str = ""  # previous path when this commit renamed the file
+    #: why, in the words of the change itself: the title of the pull request that brought
+    #: the commit in when the history records it, else the commit's subject (without the
+    #: "(#12)" of a squash merge)
+    reason: str = ""
     problems: tuple[Problem, ...] = ()  # why the file could not be read at this commit
     #: visibility of the version this commit made ("" when it could not be read) and of
     #: the one before ("" when there was none or it could not be read): which audiences
@@ -324,6 +328,10 @@ def history(
         p = _lost(slas_dir, exc, "the pull-request numbers of the change log")
         walked.problems[p.message] = p
     try:
+        titles = gitlog.pr_titles(root, rev)
+    except gitlog.GitError:
+        titles = {}  # the commit subjects stand in: nothing of the change log is lost
+    try:
         pre = gitlog.prefix(root)
     except gitlog.GitError as exc:
         p = _lost(slas_dir, exc, "the change log of every agreement")
@@ -353,10 +361,13 @@ def history(
             renamed = _rel(fc.old_path, pre) if fc.status == "R" and fc.old_path != fc.path else ""
             if renamed:
                 changes = (Change(f"file renamed from {renamed}", promise=False), *changes)
+            pr = gitlog.pr_from_subject(fc.subject) or prs.get(fc.commit)
             entries.append(ChangeEntry(
                 service=ident, path=_rel(fc.path, pre), commit=fc.commit, date=fc.date,
                 author=fc.author, subject=fc.subject,
-                pr=gitlog.pr_from_subject(fc.subject) or prs.get(fc.commit),
+                pr=pr,
+                reason=(titles.get(pr) if pr is not None else None)
+                or gitlog.reason_of(fc.subject),
                 version=st.agreement.version if st.agreement else None,
                 effective=st.agreement.effective if st.agreement else None,
                 changes=changes, renamed_from=renamed,
@@ -403,7 +414,8 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
     A version outside the audience (e.g. the agreement while it was internal) must not
     reach it, not even as the "before" side of a diff: an entry whose new version is
     outside is dropped, and one that makes the agreement visible (the version before was
-    outside) says only that it was published, with no old name, id, path or values.
+    outside) says only that it was published, with no old name, id, path or values, and
+    without its commit's subject or pull-request title (they may name the old version).
     """
     out = []
     for e in entries:
@@ -413,8 +425,9 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
             what = f"agreement {e.service} published"
             if e.version is not None and e.effective is not None:
                 what += f" (version {e.version}, effective {e.effective.isoformat()})"
+            # nor the commit's words, which may name what the audience may not see
             e = replace(e, changes=(Change(what, weakens=False, promise=True),),
-                        renamed_from="", previous_visibility="")
+                        renamed_from="", previous_visibility="", subject="", reason="")
         out.append(e)
     return tuple(out)
 

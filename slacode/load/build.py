@@ -238,14 +238,16 @@ def build_agreement(
         responsibilities_provider=tuple(responsibilities.get("provider", ())),
         responsibilities_customer=tuple(responsibilities.get("customer", ())),
         escalation=tuple(
-            EscalationLevel(e["level"], e["contact"], duration(e.get("after")), e.get("name", ""))
+            EscalationLevel(e["level"], e["contact"], duration(e.get("after")), e.get("name", ""),
+                            bool(e.get("public", False)))
             for e in data.get("escalation", ())
         ),
         complaints=data.get("complaints", ""),
         continuity=Continuity(
             rto=duration(continuity.get("rto")),
             rpo=duration(continuity.get("rpo")),
-            contacts=tuple(Contact(c["name"], c.get("contact", ""), c.get("role", ""))
+            contacts=tuple(Contact(c["name"], c.get("contact", ""), c.get("role", ""),
+                                   bool(c.get("public", False)))
                            for c in continuity.get("contacts", ())),
             plans=tuple(continuity.get("plans", ())),
             priorities=tuple(continuity.get("priorities", ())),

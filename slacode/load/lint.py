@@ -167,6 +167,7 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
     _credits(r)
     _maintenance(r)
     _escalation(r)
+    _private_contacts_in_text(r)
     _contract_and_review(r, today or date.today())
     for field in ("depends_on", "underpins"):
         for i, other in enumerate(getattr(a, field)):
@@ -471,6 +472,36 @@ def _escalation(r: _Report) -> None:
                 and cur.after.seconds < prev.after.seconds:
             r.add(f"/escalation/{i}/after", f"{cur.after} is earlier than the {prev.after} of "
                   "the level before", Code.LINT_ESCALATION)
+
+
+def _private_contacts_in_text(r: _Report) -> None:
+    """A warning at an escalation or emergency contact that is private (no ``public:
+    true``) while the agreement's own text gives the same address: the page shows the
+    text, so the address is published all the same (an internal agreement shows it to
+    no one else)."""
+    a = r.a
+    if a.visibility == "internal":
+        return
+    texts = {"complaints": a.complaints, "service.description": a.description,
+             "support.reporting": a.support.reporting, "contract.renewal": a.contract.renewal}
+    for i, item in enumerate((*a.scope, *a.exclusions, *a.responsibilities_provider,
+                              *a.responsibilities_customer)):
+        texts.setdefault(f"text {i}", item)
+    published = {a.provider.contact, a.customer.contact,
+                 *(ch.contact for ch in a.support.channels)}
+    named = [(f"/escalation/{i}/contact", e.contact, e.public)
+             for i, e in enumerate(a.escalation)]
+    named += [(f"/continuity/contacts/{i}/contact", c.contact, c.public)
+              for i, c in enumerate(a.continuity.contacts)]
+    for pointer, addr, public in named:
+        if public or not addr or addr in published:
+            continue
+        where = next((k for k, text in texts.items() if text and addr in text), "")
+        if where:
+            where = where if not where.startswith("text ") else "the agreement's text"
+            r.add(pointer, f"{addr} is private (public: true is not set), but {where} gives it, "
+                  "so the site shows it there: mark it public: true, or take it out of the text",
+                  Code.LINT_PRIVATE_CONTACT, "warning")
 
 
 def _contract_and_review(r: _Report, today: date) -> None:

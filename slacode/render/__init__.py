@@ -26,7 +26,8 @@ from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement
 from slacode.problems import SlacodeError
-from slacode.render import data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render import contacts, data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render.service_page import versions as service_versions
 
 if TYPE_CHECKING:  # the inputs' types only: render imports no ledger or pull code
     from slacode.history.versions import ChangeEntry
@@ -54,6 +55,7 @@ def render(
     history_months: int = 13,
     versions: Mapping[str, Sequence[Agreement]] | None = None,
     disputed: Collection[tuple[str, str, str]] = (),
+    repo_url: str = "",
 ) -> dict[str, str]:
     """The generated docs tree for ``audience``: ``{relative path: text}``.
 
@@ -69,17 +71,30 @@ def render(
     version in force at ``now`` and announces the ones merged for later.
     ``disputed`` holds ``(service, objective, period)`` of frozen periods a fresh
     evaluation disagrees with: their frozen figures are shown, marked "under review".
+    Each version from ``versions`` the audience may see gets a page of its own
+    (``services/<id>/vN.md``), linked from the change history; ``repo_url`` (the
+    repository's web address) makes the history's pull-request numbers links.
     """
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
     now_dt = fmt.parse_time(now)
     coming: dict[str, list[pages.Coming]] = {}
+    hidden: dict[str, dict[str, str]] = {}
+    archived: dict[str, dict[int, Agreement]] = {}
     shown = []
     for latest in agreements:
         if latest.visible_to(audience):
             a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
                                                int(now_dt.timestamp()), audience)
-            shown.append(a)
+            # contact addresses the audience may not see, in any version's words
+            hidden[a.id] = contacts.hidden_in(
+                (latest, *(versions or {}).get(latest.id, ())), audience)
+            coming[a.id] = [replace(c, changes=tuple(contacts.scrub(x, hidden[a.id])
+                                                     for x in c.changes))
+                            for c in coming[a.id]]
+            shown.append(contacts.for_audience(a, hidden[a.id]))
+            archived[a.id] = _versions_shown(latest, (versions or {}).get(latest.id, ()),
+                                             audience, hidden[a.id])
     for a in shown:
         try:
             escape.segment(a.id)
@@ -104,7 +119,8 @@ def render(
     res = {r.service: _as_shown(r, r.service in hidden_deps, hidden_incidents,
                                 current.get(r.service))
            for r in results if r.service in ids}
-    hist = {k: _internal_changes_out(for_audience(v, audience), internal)
+    hist = {k: contacts.scrub_changes(_internal_changes_out(for_audience(v, audience), internal),
+                                      hidden.get(k, {}))
             for k, v in (history or {}).items() if k in ids}
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
     built = fmt.when(built_at if built_at is not None else now_dt)
@@ -131,9 +147,16 @@ def render(
             internal=internal,
             disputed=frozenset((o, p) for s, o, p in disputed if s == a.id),
             coming=coming.get(a.id, ()),
+            versions=archived.get(a.id, {}),
+            repo_url=repo_url,
         )
         files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language, built,
                                                            history_months)
+        for number, old in page.versions.items():  # the full text of each version
+            files[service_versions.path(a.id, number)] = service_versions.render_version(
+                replace(page, agreement=old, results=None, history=(), incidents=[],
+                        complaints=(), restatements=[], coming=(), disputed=frozenset()),
+                a.version, now_dt, language, built)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:
@@ -147,9 +170,32 @@ def render(
     files["api/services.json"] = data.services_json(shown, res,
                                                     iso(int(now_dt.timestamp()), "UTC"))
     files.update(reports.files(shown, res, language, built, now=now_dt))
-    items = feeds.entries(shown, res, hist, rest, language, now=fmt.iso_utc(now_dt))
-    files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
+    now_iso = fmt.iso_utc(now_dt)
+    items = feeds.entries(shown, res, hist, rest, language, now=now_iso)
+    files["feed.xml"] = feeds.atom(items, site_title, feeds.newest(items, now_iso), site_url,
+                                   language)
+    for a in shown:  # each service's own feed, beside its page
+        mine = feeds.entries([a], res, hist, [r for r in rest if r.service == a.id], language,
+                             now=now_iso)
+        files[feeds.service_path(a.id)] = feeds.atom(
+            mine, site_title, feeds.newest(mine, now_iso), site_url, language,
+            path=feeds.service_path(a.id), page=f"services/{a.id}/", service=a.name)
     return dict(sorted(files.items()))
+
+
+def _versions_shown(latest: Agreement, past: Sequence[Agreement], audience: str,
+                    hidden: Mapping[str, str]) -> dict[int, Agreement]:
+    """Version number -> the text a version page shows: every version from git the
+    audience may see (and the file's own, when not committed yet), without the contact
+    addresses it may not see; owners are the latest file's, as on the service page.
+    Nothing without history: a project outside git has no past versions to show."""
+    mine = {v.version: v for v in past if v.id == latest.id}
+    if not mine:
+        return {}
+    mine.setdefault(latest.version, latest)
+    return {n: contacts.for_audience(v if v is latest else replace(v, owners=latest.owners),
+                                     hidden)
+            for n, v in sorted(mine.items()) if v.visible_to(audience)}
 
 
 def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience: str

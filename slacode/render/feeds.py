@@ -18,7 +18,7 @@ time) are left out.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,7 +109,7 @@ def entries(
                     title,
                     fmt.iso_utc(h.date),
                     link,
-                    "; ".join(say_change(c.what, language) for c in h.changes),
+                    _change_summary(h, language),
                 ),
             )
     for r in restatements:
@@ -147,6 +147,16 @@ def entries(
         x if isinstance(x, Entry) else _breach(updated, id, x[0], x[1], x[2], language)
         for updated, id, x in out[:200]
     ]
+
+
+def _change_summary(h: Any, language: str) -> str:
+    """An agreement change in the feed: why (the pull request's title or the commit's
+    subject), then what it changed."""
+    what = "; ".join(say_change(c.what, language) for c in h.changes
+                     if c.pointer not in ("/version", "/effective"))
+    reason = getattr(h, "reason", "")
+    why = t("hist.reason", language, reason=reason) if reason else ""
+    return " · ".join(x for x in (why, what) if x)
 
 
 def _known(p: Any) -> str | None:
@@ -191,19 +201,45 @@ def _credit(updated: str, a: Agreement, o: Any, p: Any, language: str) -> Entry:
                  f"services/{a.id}/", summary)
 
 
+def newest(items: Sequence[Entry], now: str) -> str:
+    """A feed's ``updated``: its newest entry's time (entries are never dated after the
+    build's ``now``), or ``now`` for a feed without entries. Never older than an entry,
+    never later than ``now``."""
+    latest = fmt.iso_utc(now)
+    return min(max((e.updated for e in items), default=latest), latest)
+
+
+def service_path(service: str) -> str:
+    """Where a service's own feed is: in the site's root folder, beside ``feed.xml``.
+
+    Not beside the service's page: Material for MkDocs reads every ``<link
+    rel="alternate">`` of a page as a translation of the site and fetches the
+    ``sitemap.xml`` of its folder, which only the root folder has (a feed in
+    ``services/<id>/`` made every service page request a missing file)."""
+    return f"feed-{service}.xml"
+
+
 def atom(
-    items: Sequence[Entry], site_title: str, updated: str, site_url: str, language: str
+    items: Sequence[Entry], site_title: str, updated: str, site_url: str, language: str,
+    *, path: str = "feed.xml", page: str = "", service: str = "",
 ) -> str:
+    """The Atom document of ``items``. The site-wide feed by default; a service's feed
+    with ``path`` (:func:`service_path`), ``page`` (its page, relative to the site root)
+    and ``service`` (its name, for the title)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
     x = escape.xml
+    title = t("feed.title", language, site=site_title)
+    if service:
+        title = t("feed.service_title", language, service=service, site=site_title)
+    ident = x(base + path) if base else ("urn:slacode:feed" + (f":{path}" if service else ""))
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="{x(language)}">',
-        f"<title>{x(t('feed.title', language, site=site_title))}</title>",
-        f"<id>{x(base + 'feed.xml') if base else 'urn:slacode:feed'}</id>",
+        f"<title>{x(title)}</title>",
+        f"<id>{ident}</id>",
         f"<updated>{x(fmt.iso_utc(updated))}</updated>",
-        f'<link rel="alternate" href="{x(base or "./")}"/>',
-        *([f'<link rel="self" href="{x(base + "feed.xml")}"/>'] if base else []),
+        f'<link rel="alternate" href="{x(base + page if base else "./")}"/>',
+        *([f'<link rel="self" href="{x(base + path)}"/>'] if base else []),
         "<author><name>slacode</name></author>",
     ]
     for e in items:
@@ -219,3 +255,27 @@ def atom(
         lines.append("</entry>")
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+def _feed_title(document: str) -> str:
+    """The ``<title>`` of an Atom document :func:`atom` wrote, still XML-escaped (which
+    is also a safe HTML attribute value)."""
+    start = document.find("<title>")
+    end = document.find("</title>", start)
+    return document[start + len("<title>"):end] if 0 <= start < end else ""
+
+
+def head_links(src_uri: str, files: Mapping[str, str], href: Callable[[str], str]) -> str:
+    """The ``<link rel="alternate">`` tags that let a feed reader discover the feeds of the
+    page generated from ``src_uri``: the site-wide feed on every page, and on a service's
+    page (and its version pages) that service's own. ``files`` is the generated tree;
+    ``href(path)`` makes a site path relative to the page."""
+    paths = ["feed.xml"] if "feed.xml" in files else []
+    parts = src_uri.split("/")
+    if len(parts) >= 2 and parts[0] == "services":
+        own = service_path(parts[1].removesuffix(".md"))
+        if own in files:
+            paths.insert(0, own)
+    return "".join(
+        f'<link rel="alternate" type="application/atom+xml" '
+        f'title="{_feed_title(files[p])}" href="{escape.xml(href(p))}">' for p in paths)

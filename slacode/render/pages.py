@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from typing import Any
@@ -314,6 +314,11 @@ class Page:
     coming: Sequence[Coming] = ()  # versions merged for later, soonest first
     #: (objective, period) of frozen periods a fresh evaluation disagrees with
     disputed: frozenset[tuple[str, str]] = frozenset()
+    #: every version of the agreement the audience may see, by version number (the change
+    #: history names objectives by them); each has a page of its own (``vN/``)
+    versions: Mapping[int, Agreement] = field(default_factory=dict)
+    #: the repository's web address: pull-request numbers in the history become links
+    repo_url: str = ""
 
 
 def overview(

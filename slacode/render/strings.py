@@ -533,6 +533,67 @@ STRINGS: dict[str, dict[str, str]] = {
     "pages.misses_more_one": {"en": "1 more miss", "zh": "另外 1 项未达标"},
     "pages.misses_older": {"en": "Older periods with misses ({n})",
                            "zh": "更早的有未达标项的周期（{n}）"},
+    # --- content: contacts, change history, version pages, feeds ---
+    "contacts.private": {"en": "not published", "zh": "不公开"},
+    "feed.service_title": {
+        "en": "{service} ({site}): breaches, credits, restatements, maintenance and changes",
+        "zh": "{service}（{site}）：违约、赔偿、重述、维护与变更",
+    },
+    "svc.feed_service": {"en": "Atom feed of this service", "zh": "本服务的 Atom 订阅"},
+    "svc.feed_all": {"en": "Atom feed of all services", "zh": "全部服务的 Atom 订阅"},
+    "hist.after_now": {"en": "after {when}", "zh": "{when} 之后"},
+    "hist.after_now_note": {
+        "en": "Changes dated “after” were merged after the time this page describes "
+              "({when}). They are listed so that the versions it announces can be traced.",
+        "zh": "标为“之后”的变更在本页所述时间（{when}）之后合并；列出它们，"
+              "是为了让本页预告的版本有据可查。",
+    },
+    "hist.takes_effect": {"en": "Version {version} takes effect {date}",
+                          "zh": "版本 {version} 将于 {date} 生效"},
+    "hist.took_effect": {"en": "Version {version} took effect {date}",
+                         "zh": "版本 {version} 已于 {date} 生效"},
+    "hist.first": {
+        "en": "Version {version} (effective {date}) is the first version in this "
+              "repository's history; earlier versions were agreed before it",
+        "zh": "版本 {version}（{date} 生效）是本仓库历史中的第一个版本；更早的版本在此之前已经约定",
+    },
+    "hist.first_v1": {"en": "Version 1, the agreement's first, effective {date}",
+                      "zh": "版本 1，协议的第一个版本，{date} 生效"},
+    "hist.edited": {"en": "Version {version} edited", "zh": "版本 {version} 已修订"},
+    "hist.no_promise": {"en": "No promise changed.", "zh": "承诺未变。"},
+    "hist.published": {"en": "Version {version} published (effective {date})",
+                       "zh": "版本 {version} 公开（{date} 生效）"},
+    "hist.unreadable": {"en": "The agreement's file could not be read at this change",
+                        "zh": "此次变更时协议文件无法读取"},
+    "hist.reason": {"en": "Why: {reason}", "zh": "原因：{reason}"},
+    "hist.pr": {"en": "pull request #{number}", "zh": "拉取请求 #{number}"},
+    "hist.full_text": {"en": "full text of version {version}", "zh": "版本 {version} 全文"},
+    "hist.objective_added": {"en": "new objective: {name}, target {target}",
+                             "zh": "新增指标“{name}”：目标 {target}"},
+    "version.title": {"en": "{service}, version {version}", "zh": "{service}（版本 {version}）"},
+    "version.current": {
+        "en": "The version in force: effective {start}.",
+        "zh": "现行版本：{start} 起生效。",
+    },
+    "version.past": {
+        "en": "A past version: in force from {start} to {end}, replaced by version {next}.",
+        "zh": "历史版本：{start} 至 {end} 有效，已由版本 {next} 取代。",
+    },
+    "version.never": {
+        "en": "A past version: replaced by version {next} before it took effect ({start}).",
+        "zh": "历史版本：在生效日（{start}）之前已由版本 {next} 取代。",
+    },
+    "version.coming": {
+        "en": "A version merged for later: it takes effect {start}.",
+        "zh": "已合并、尚未生效的版本：将于 {start} 生效。",
+    },
+    "version.read_only": {
+        "en": "The agreement as this version stated it, for reference. Its figures, "
+              "incidents and credits are on the service's page.",
+        "zh": "本页为该版本协议原文，仅供查阅；达成情况、事件与赔偿见服务页面。",
+    },
+    "version.back": {"en": "Current page of {service}", "zh": "{service} 的当前页面"},
+    "version.all": {"en": "All versions:", "zh": "全部版本："},
 }
 
 

@@ -68,9 +68,9 @@ def test_an_id_named_like_a_generated_file_is_refused_or_adds_only_its_own_files
     mine = replace(first, id=probe, name=f"Probe {probe}", depends_on=(), underpins=())
     files = _render((*sample.agreements(), mine))
     added = set(files) - set(BASE)
-    # its page, JSON, CSV and badge, and a badge per objective: none of them replaced a
-    # file of the fleet, and none is a folder's index page (a link to it would be dead)
-    assert len(added) == 4 + len(mine.objectives), sorted(added)
+    # its page, feed, JSON, CSV and badge, and a badge per objective: none of them replaced
+    # a file of the fleet, and none is a folder's index page (a link to it would be dead)
+    assert len(added) == 5 + len(mine.objectives), sorted(added)
     assert all(probe in p and PurePosixPath(p).stem != "index" for p in added), sorted(added)
     assert f"Probe {probe}" in files[f"services/{probe}.md"]
 

@@ -7,6 +7,7 @@ alone, and no folder may hold a word of what its audience may not see.
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,30 @@ def test_a_customer_site_in_a_language_of_its_own(tmp_path: Path) -> None:
     r = run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root, check=False)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "slacode option 'languages' for customer:globex: must be en or zh, got 'fr'" in r.stderr
+
+
+def test_a_public_build_publishes_no_private_contact_address(project: Path) -> None:
+    """Escalation and emergency addresses are private unless marked ``public: true``: none
+    reaches any file of the public site (pages, version pages, search index, feeds, JSON),
+    while the internal site shows them all and a customer's site its own agreement's."""
+    from slacode.load import load_agreements
+    from slacode.render.contacts import private_contacts
+
+    loaded = load_agreements([project / "slas"], root=project)
+    private = {a.id: set(private_contacts(a, "public")) for a in loaded.agreements}
+    assert {"vp-eng@example.com", "oncall@example.com", "+1-555-0199"} <= private["payments-api"]
+    # support-desk marks the addresses it publishes anyway (support, complaints) public
+    assert "cs-head@example.com" not in private["support-desk"]
+    everything = set().union(*private.values())
+    # pages write "@" as "&#64;" and JSON may write it as "\u0040": read them as text
+    files = {p: html.unescape(t.replace("\\u0040", "@"))
+             for p, t in texts(project / "site" / "public").items()}
+    assert {"search/search_index.json", "feed.xml", "api/services.json"} <= set(files)
+    hits = sorted((path, w) for path, text in files.items() for w in everything if w in text)
+    assert hits == []
+    page = files["services/support-desk/index.html"]
+    assert "cs-head@example.com" in page and "not published" in page
+    inside = html.unescape("\n".join(texts(project / "site" / "internal").values()))
+    assert all(w in inside for w in everything)
+    acme = html.unescape("\n".join(texts(project / "site" / "customers" / "acme").values()))
+    assert all(w in acme for w in private["acme-analytics"])

@@ -81,11 +81,16 @@ def test_the_change_history_of_a_chinese_site_is_in_chinese(chinese_site: Path) 
     history = page[page.index('data-table="history"'):]
     history = history[:history.index("</table>")]
     assert "月度可用性目标 99.95% → 99.9%" in history
-    assert "版本 3 → 4" in history and "生效日期 2025-10-01 → 2026-12-01" in history
-    assert "协议 payments-api 已创建（版本 3，2025-10-01 生效）" in history
-    assert not re.search(r"\b(target|agreement|added|monthly|availability)\b", history)
+    assert "版本 4 将于 2026-12-01 生效" in history  # in words, not "版本 3 → 4"
+    assert "版本 3（2025-10-01 生效）是本仓库历史中的第一个版本；更早的版本在此之前已经约定" \
+        in history
+    # the reason is the commit's own words, as written; everything else is Chinese
+    assert "原因：lower the target" in history
+    fixed = re.sub(r'<p class="slc-meta">.*?</p>', "", history)
+    assert not re.search(r"\b(target|agreement|added|monthly|availability|version)\b", fixed)
     feed = _text(chinese_site / "feed.xml")
     assert "月度可用性目标 99.95% → 99.9%" in feed
+    assert "协议 payments-api 已创建（版本 3，2025-10-01 生效）" in feed
 
 
 def test_materials_own_words_are_chinese_when_the_theme_names_no_language(

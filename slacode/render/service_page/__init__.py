@@ -215,11 +215,14 @@ class PageWords(Words):
         return super().clock(clock)
 
 
-def render(page: Page, now: datetime, language: str, built: str, history_months: int = 13) -> str:
-    """The Markdown of one service page."""
+def render(page: Page, now: datetime, language: str, built: str, history_months: int = 13,
+           *, block: str = "") -> str:
+    """The Markdown of one service page; with ``block``, only that block of the template
+    (``agreement``: the agreement's text, which a version page shows on its own)."""
     from slacode.render.service_page import (
         cards,
         daily,
+        history,
         incidents,
         maintenance,
         misses,
@@ -241,10 +244,8 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
     notes = [("", a.internal_notes)] if a.internal_notes else []
     notes += [(objective_name(o), o.internal_notes) for o in a.objectives if o.internal_notes]
     hours = a.support.hours
-    return tables.labelled(
-        environment()
-        .get_template("service.md.j2")
-        .render(
+    template = environment().get_template("service.md.j2")
+    context = dict(
             w=v.words,
             T=v.T,
             a=a,
@@ -292,5 +293,8 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             r_objective=lambda r: getattr(r, "objective", ""),
             r_reason=lambda r: getattr(r, "reason", ""),
             r_when=lambda r: fmt.day(getattr(r, "restated_at", "")),
-        )
+            history_section=partial(history.history_section, v),
     )
+    if block:
+        return tables.labelled("".join(template.blocks[block](template.new_context(context))))
+    return tables.labelled(template.render(context))
