@@ -81,6 +81,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.strict = False
         #: a command's own options (``slacode build --now``): they win over the block's
         self.overrides: dict[str, Any] = {}
+        #: this build's problems (the notes of the pipeline included)
+        self.problems: tuple[Any, ...] = ()
 
     @event_priority(50)  # before Material's search plugin reads the theme's language
     def on_config(self, config: Any) -> Any:
@@ -137,6 +139,7 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             result = run(self.settings, site_title=config.site_name, evaluation=evaluated)
         except SlacodeError as exc:
             raise PluginError(f"slacode: {exc}") from None
+        self.problems = result.problems  # what `slacode build` sums up at its end
         self.watch = result.watch
         faults = [p for p in result.problems if p.code == "pull.fault"]
         changed = [p for p in result.problems if p.code == "ledger.candidate"]
