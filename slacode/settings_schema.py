@@ -16,6 +16,7 @@ MkDocs prints it after ``Plugin 'slacode' option 'NAME':``.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -101,12 +102,15 @@ class Language(c.Choice[str]):
 
 
 class Now(Checked):
-    """A pinned evaluation time: ISO 8601 with a UTC offset, quoted in YAML."""
+    """A pinned evaluation time: ISO 8601 with a UTC offset. A time YAML read as a
+    timestamp (``!ENV`` gives one: it reads the variable as YAML) is taken as written."""
 
     def __init__(self) -> None:
         super().__init__(str, "text (quote a time)")
 
     def run_validation(self, value: object) -> Any:
+        if isinstance(value, datetime):
+            value = value.isoformat()
         text = super().run_validation(value)
         if text:
             try:
