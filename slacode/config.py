@@ -1,9 +1,11 @@
-"""Project settings, declared and validated in one place.
+"""Project settings: what the pipeline runs on, and how they are read.
 
-Settings live in ``mkdocs.yml`` under ``plugins: - slacode:`` (the MkDocs plugin
-declares the same options in ``slacode.plugin``); the CLI reads that block too, so
-``slacode build`` and ``mkdocs build`` agree. Secrets are never settings: a server
-names the environment variables that hold them.
+Settings live in ``mkdocs.yml`` under ``plugins: - slacode:``. Each option is declared
+once, in :mod:`slacode.settings_schema` (the plugin's config class, with MkDocs' option
+types); :func:`settings_from_options` maps the validated block to :class:`Settings` for
+the plugin and the command line alike, and :func:`load_settings` reads the file as MkDocs
+does (``!ENV``, ``INHERIT``), so ``slacode evaluate`` and ``mkdocs build`` agree.
+Secrets are never settings: a server names the environment variables that hold them.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config, ValidationError
+from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.exceptions import ConfigurationError
 
 from slacode.config import ALL, GITHUB_ORG, HISTORY_MONTHS, check_audience, parse_now
@@ -50,7 +50,7 @@ def _join(subject: str, message: str) -> str:
     return f"{subject}{sep}{message}"
 
 
-class Checked(c.BaseConfigOption[Any]):
+class Checked(BaseConfigOption[Any]):
     """A value of a Python type (``True`` is not a number here) that passes ``ok``; the
     error says what it ``must be``."""
 
@@ -188,7 +188,7 @@ class ServerConfig(Config):
 _SERVER_OPTIONS = frozenset(key for key, _option in ServerConfig._schema)
 
 
-class Servers(c.DictOfItems[dict[str, Any]]):
+class Servers(c.DictOfItems[Any]):
     """Server name -> :class:`ServerConfig`; an unknown option is an error, not a warning
     (a misspelt timeout would otherwise be the default in silence)."""
 
