@@ -189,7 +189,8 @@ def test_changed_figures_of_a_frozen_period_are_published_under_review_and_fail_
     # one dispute does not withhold the rest: the site is published, and the build fails
     # with its own exit status and message, unlike a failed source (exit 1, site kept)
     assert strict.returncode == 3, strict.stderr
-    assert strict.stderr.startswith("slacode: error: disputed: ")
+    # the last line (after the pipeline's notes, which name the dispute too)
+    assert strict.stderr.splitlines()[-1].startswith("slacode: error: disputed: ")
     assert "slacode evaluate --restate PERIOD --service ID --reason TEXT" in strict.stderr
     assert "status-web 2026-10 availability" in strict.stderr
     assert tree(site) != before
