@@ -34,8 +34,7 @@ from slacode.problems import SlacodeError
 @click.command("diff")
 @project_options(now_help="Here: the check's time with --pr (default SLACODE_NOW, else, or "
                           "with 'clock', the clock). A pinned `now` in the settings is not "
-                          "used: it dates demo data, not the check. The project must be "
-                          "inside a git work tree.")
+                          "used: it dates demo data, not the check.")
 @click.argument("base")
 @click.argument("head", default="HEAD")
 @click.option("--pr", "pr_mode", is_flag=True,
@@ -52,7 +51,8 @@ def command(base: str, head: str, pr_mode: bool, project: Project, fmt: str) -> 
     """Summarise what HEAD promises differently from BASE (Markdown on stdout).
 
     HEAD (default: HEAD, the last commit) and BASE are commits: uncommitted edits in the
-    work tree are not compared; commit them first.
+    work tree are not compared; commit them first. The project must be inside a git work
+    tree.
     """
     from slacode.config import load_settings
     from slacode.history.gitlog import GitError

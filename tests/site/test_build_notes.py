@@ -5,6 +5,7 @@ first five; every one with ``-v``."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -84,8 +85,11 @@ def test_a_build_names_the_gaps_with_their_count_and_the_first_five(project: Pat
 
 
 def test_demo_with_v_prints_every_note(project: Path, tmp_path: Path) -> None:
-    # demo builds the project of --root (here not the current folder)
-    r = run(BIN / "slacode", "demo", "--root", project, "-v", cwd=tmp_path)
+    # demo builds the project of --root (here not the current folder), at the --now given
+    r = run(BIN / "slacode", "demo", "--root", project, "-v", "--now", "2026-11-20T00:00:00Z",
+            cwd=tmp_path)
+    api = json.loads((project / "public" / "api" / "services.json").read_text("utf-8"))
+    assert api["evaluated_at"] == "2026-11-20T00:00:00+00:00"
     lines = r.stderr.splitlines()
     assert "slacode: 7 notes from the pipeline (7 data gaps):" in lines
     assert [line.split(": ")[2] for line in lines if GAP in line] == [
