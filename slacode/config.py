@@ -312,21 +312,26 @@ def load_settings(
 
 
 def read_mkdocs_yml(cfg: Path) -> dict[str, Any]:
-    """``mkdocs.yml`` as MkDocs reads it before validating: its own loader, so that
-    ``!ENV`` and ``INHERIT`` (and the tags of Markdown extensions) resolve as they do
-    in ``mkdocs build``."""
-    from mkdocs.config.defaults import MkDocsConfig
+    """``mkdocs.yml`` as MkDocs reads it before validating: its own loader and merge, so
+    that ``!ENV`` and ``INHERIT`` (and the tags of Markdown extensions) resolve as they
+    do in ``mkdocs build``."""
     from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
-    raw = MkDocsConfig(config_file_path=str(cfg))
+    loader = get_yaml_loader()
+    # MkDocs resolves ``!relative`` against its whole configuration (it names a folder of
+    # the docs); no setting is one, so its text is enough here
+    loader.add_constructor("!relative", lambda ld, node: ld.construct_scalar(node))
     try:
         with open(cfg, "rb") as f:
-            raw.load_file(f)
+            doc = yaml_load(f, loader)
     except ConfigurationError as exc:
         raise SlacodeError(f"{_shown(cfg)}: cannot read: {exc}") from None
     except OSError as exc:
         raise SlacodeError(f"{_shown(cfg)}: cannot read: {exc.strerror or exc}") from None
-    return dict(raw)
+    if not isinstance(doc, dict):
+        raise SlacodeError(f"{_shown(cfg)}: cannot read: not a mapping of settings")
+    return doc
 
 
 def plugin_block(doc: Mapping[str, Any]) -> tuple[Any, tuple[Any, ...]]:
