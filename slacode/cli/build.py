@@ -27,7 +27,7 @@ from typing import Any
 import click
 
 from slacode.cli.options import Project, project_options
-from slacode.problems import Problem, SlacodeError
+from slacode.problems import GAP_CODES, Problem, SlacodeError
 
 #: exit status of a strict build that published the site but found disputed frozen figures
 EXIT_DISPUTED = 3
@@ -280,8 +280,6 @@ class _Notes(logging.Handler):
         super().close()
 
 
-#: problem codes of intervals without data (the source failed, or the data is absent)
-_GAPS = ("pull.gap", "pull.fault")
 #: what the first part of a problem's code is about, as the summary counts it
 _KINDS = {"pull": "measurement note", "lint": "agreement warning",
           "schema": "agreement warning", "yaml": "agreement warning", "io": "agreement warning",
@@ -298,7 +296,7 @@ def notes_summary(notes: list[Problem], verbose: bool = False, first: int = 5) -
     counts: dict[str, int] = {}
     for p in notes:
         code = str(getattr(p.code, "value", p.code))
-        kind = "data gap" if code in _GAPS else _KINDS.get(code.partition(".")[0], "other note")
+        kind = "data gap" if code in GAP_CODES else _KINDS.get(code.partition(".")[0], "other note")
         counts[kind] = counts.get(kind, 0) + 1
     kinds = ", ".join(f"{n} {k}{'s' if n != 1 else ''}"
                       for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -91,6 +91,6 @@ def project_options(now_help: str = NOW_HELP) -> Callable[[F], F]:
         decorated: Any = wrapper
         for option in reversed(options):
             decorated = option(decorated)
-        return decorated  # type: ignore[no-any-return]
+        return decorated
 
     return decorate

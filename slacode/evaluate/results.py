@@ -116,14 +116,14 @@ class PeriodResult:
 
     def as_dict(self) -> dict[str, object]:
         """The documented JSON shape (``slacode evaluate --format json``)."""
-        return _plain(self)  # type: ignore[return-value]
+        return _as_plain_data(self)  # type: ignore[return-value]
 
 
-#: leaf types returned as they are (checked by exact type: the fast path of :func:`_plain`)
+#: leaf types returned as they are (checked by exact type: the fast path of :func:`_as_plain_data`)
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
-def _plain(x: object) -> object:
+def _as_plain_data(x: object) -> object:
     """``dataclasses.asdict`` without its deep copy of every leaf, which made it most of
     the cost of rendering a fleet's JSON; results are frozen, so nothing is shared.
     Leaves are recognised by exact type before anything else: most values are leaves."""
@@ -134,12 +134,12 @@ def _plain(x: object) -> object:
         out = {}
         for name in names:
             v = getattr(x, name)
-            out[name] = v if type(v) in _LEAVES else _plain(v)
+            out[name] = v if type(v) in _LEAVES else _as_plain_data(v)
         return out
     if isinstance(x, tuple | list):
-        return type(x)(_plain(v) for v in x)
+        return type(x)(_as_plain_data(v) for v in x)
     if isinstance(x, dict):
-        return {k: _plain(v) for k, v in x.items()}
+        return {k: _as_plain_data(v) for k, v in x.items()}
     return x
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slacode.evaluate.periods import iso, local_date
 from slacode.evaluate.results import PeriodResult, ServiceResults
@@ -26,7 +26,12 @@ from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement
 from slacode.problems import SlacodeError
-from slacode.render import data, escape, feeds, fmt, pages, reports
+from slacode.render import data, escape, feeds, fmt, pages, reports, service_page
+
+if TYPE_CHECKING:  # the inputs' types only: render imports no ledger or pull code
+    from slacode.history.versions import ChangeEntry
+    from slacode.ledger import Restated
+    from slacode.pull.base import Complaint, Incident
 
 __all__ = ["render"]
 
@@ -39,10 +44,10 @@ def render(
     now: int | str,
     audience: str = "public",
     language: str = "en",
-    history: Mapping[str, Sequence[Any]] | None = None,
-    incidents: Mapping[str, Sequence[Any]] | None = None,
-    restatements: Sequence[Any] = (),
-    complaints: Mapping[str, Sequence[Any]] | None = None,
+    history: Mapping[str, Sequence[ChangeEntry]] | None = None,
+    incidents: Mapping[str, Sequence[Incident]] | None = None,
+    restatements: Sequence[Restated] = (),
+    complaints: Mapping[str, Sequence[Complaint]] | None = None,
     site_title: str = "Service levels",
     site_url: str = "",
     built_at: int | None = None,
@@ -126,7 +131,8 @@ def render(
             disputed=frozenset((o, p) for s, o, p in disputed if s == a.id),
             coming=coming.get(a.id, ()),
         )
-        files[f"services/{a.id}.md"] = pages.service(page, now_dt, language, built, history_months)
+        files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language, built,
+                                                           history_months)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:

@@ -82,7 +82,7 @@ def parse_time(value: str | int | float | datetime) -> datetime:
 
 def when(value: str | int | float | datetime | None) -> str:
     """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in."""
-    if value in (None, ""):
+    if value is None or value == "":
         return "—"
     dt = parse_time(value)
     zone = _zone_label(dt.utcoffset() or _ZERO)

@@ -51,6 +51,11 @@ class _Phrase:
     times: tuple[int, ...] = ()
 
 
+def _say_zh(text: str) -> str:
+    """:func:`say` in Chinese, for a phrase that holds another (defined below it)."""
+    return say(text, "zh")
+
+
 _PHRASES: list[_Phrase] = [
     _Phrase(re.compile(r"(\d{4}-\d{2}-\d{2}): ([\d.]+)% \(target ([\d.]+)%\)"),
             lambda m: f"{m[1]}：{m[2]}%（目标 {m[3]}%）"),
@@ -103,7 +108,7 @@ _PHRASES: list[_Phrase] = [
             lambda m: f"{m[1]} 至 {m[2]} 无数据，期间有{f' {m[3]} ' if m[3] else ''}事件未解决："
                       "该数值无法反映这次故障", times=(1, 2)),
     _Phrase(re.compile(r"no data (\S+) to (\S+): (.+)"),
-            lambda m: f"{m[1]} 至 {m[2]} 无数据：{say(m[3], 'zh')}", times=(1, 2)),
+            lambda m: f"{m[1]} 至 {m[2]} 无数据：{_say_zh(m[3])}", times=(1, 2)),
     _Phrase(re.compile(r"and (\d+) more gaps without data"), lambda m: f"另有 {m[1]} 段无数据"),
     # the Prometheus source's reason for an interval without a measurable total
     _Phrase(re.compile(r"not enough samples to measure this interval \(total needs one in "

@@ -1,0 +1,59 @@
+"""What was missed: the newest periods' misses, each named with its period and objective."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from slacode.evaluate.results import PeriodResult
+from slacode.model import Objective
+from slacode.render import escape
+from slacode.render.pages import objective_name
+from slacode.render.phrases_zh import say
+
+if TYPE_CHECKING:
+    from slacode.render.service_page import ServiceView
+
+#: how many (objective, period) pairs with misses the page lists
+SHOWN = 24
+
+
+def missed(v: ServiceView) -> list[tuple[Objective, PeriodResult, list[Any]]]:
+    """(objective, period, its misses) for periods with misses, newest first."""
+    a, res = v.a, v.res
+    found = [
+        (o, p, list(p.misses))
+        for o in a.objectives
+        for p in (res.for_objective(o.id) if res else ())
+        if p.misses
+    ]
+    return sorted(found, key=lambda x: (x[1].start, x[0].id), reverse=True)[:SHOWN]
+
+
+def miss_items(v: ServiceView, misses: Sequence[tuple[Objective, PeriodResult, list[Any]]]
+               ) -> Markup:
+    """The list items of what was missed."""
+    words, T, language = v.words, v.T, v.language
+    text, items = escape.text, []
+
+    def said(m: Any) -> str:
+        # a day's miss names the incidents open that day (an incident's own miss
+        # names it already)
+        during = m.incident and m.incident not in m.what
+        # Markup into f-strings: str + Markup would escape the str a second time
+        return text(say(m.what, language)) + (
+            f"{words.t('svc.miss_during', incidents=m.incident)}" if during else "")
+
+    for o, p, ms in misses:
+        more = ""
+        if len(ms) > 1:
+            more = f"{T['svc.miss_sep']}{said(ms[1])}"
+        if len(ms) > 2:
+            more += f"{words.t('svc.more_misses', n=len(ms) - 2)}"
+        items.append(
+            f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
+            f"{said(ms[0])}{more}</li>\n"
+        )
+    return Markup("".join(items))
