@@ -1,9 +1,11 @@
-"""Project settings, declared and validated in one place.
+"""Project settings: what the pipeline runs on, and how they are read.
 
-Settings live in ``mkdocs.yml`` under ``plugins: - slacode:`` (the MkDocs plugin
-declares the same options in ``slacode.plugin``); the CLI reads that block too, so
-``slacode build`` and ``mkdocs build`` agree. Secrets are never settings: a server
-names the environment variables that hold them.
+Settings live in ``mkdocs.yml`` under ``plugins: - slacode:``. Each option is declared
+once, in :mod:`slacode.settings_schema` (the plugin's config class, with MkDocs' option
+types); :func:`settings_from_options` maps the validated block to :class:`Settings` for
+the plugin and the command line alike, and :func:`load_settings` reads the file as MkDocs
+does (``!ENV``, ``INHERIT``), so ``slacode evaluate`` and ``mkdocs build`` agree.
+Secrets are never settings: a server names the environment variables that hold them.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -142,163 +144,95 @@ def parse_now(text: str) -> int:
     return ts
 
 
-def check_settings(s: Settings) -> Settings:
-    """Every value of ``s`` in range, or one :class:`SlacodeError` naming the option.
-
-    Types are checked where the mapping is read; this checks what a type cannot say.
-    """
-    lo, hi = HISTORY_MONTHS
-    if isinstance(s.history_months, bool) or not isinstance(s.history_months, int) or not (
-        lo <= s.history_months <= hi
-    ):
-        raise SlacodeError(f"mkdocs.yml: slacode option 'history_months' must be a whole number "
-                           f"from {lo} to {hi}, got {s.history_months!r}")
-    if s.now:
-        parse_now(s.now)
-    if s.repo_url and not _is_http_url(s.repo_url):
-        raise SlacodeError(f"mkdocs.yml: slacode option 'repo_url' must be an http:// or "
-                           f"https:// URL, got {s.repo_url!r}")
-    if s.language not in ("en", "zh"):
-        raise SlacodeError(f"mkdocs.yml: slacode option 'language' must be en or zh, "
-                           f"got {s.language!r}")
-    if s.audience != ALL:
-        check_audience(s.audience)
-    if s.codeowners_org and not GITHUB_ORG.fullmatch(s.codeowners_org):
-        raise SlacodeError(f"mkdocs.yml: slacode option 'codeowners_org' must be a GitHub "
-                           f"organisation name, got {s.codeowners_org!r}")
-    for audience, language in s.languages:
-        if audience == ALL or audience == "public":
-            raise SlacodeError(f"mkdocs.yml: slacode option 'languages' names {audience!r}: "
-                               "the public site's language is 'language'")
-        try:
-            check_audience(audience)
-        except SlacodeError as exc:
-            raise SlacodeError(f"mkdocs.yml: slacode option 'languages': {exc}") from None
-        if language not in ("en", "zh"):
-            raise SlacodeError(f"mkdocs.yml: slacode option 'languages' for {audience}: must "
-                               f"be en or zh, got {language!r}")
-    return s
-
 
 #: a GitHub organisation name: what ``@ORG/team`` in CODEOWNERS may start with
 GITHUB_ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 
 
-_SCALARS = {
-    "slas": str, "ledger": str, "cache": str, "audience": str, "language": str, "now": str,
-    "history_months": int, "strict": bool, "site_url": str, "whole_days": bool,
-    "codeowners_org": str, "repo_url": str,
-}
-
-
-def settings_from_mapping(
-    data: dict[str, Any], root: Path, on_warning: Callable[[str], None] | None = None
+def settings_from_options(
+    options: Mapping[str, Any],
+    root: Path,
+    *,
+    site_url: str = "",
+    repo_url: str = "",
+    theme_language: str = "",
+    on_warning: Callable[[str], None] | None = None,
+    overrides: Mapping[str, Any] | None = None,
 ) -> Settings:
-    """Build settings from the plugin's config mapping; unknown keys are an error.
+    """The one mapping from the validated plugin block (see :mod:`slacode.settings_schema`)
+    to :class:`Settings`, for the MkDocs plugin and the command line alike.
 
-    Warnings (settings that work but should change) go to ``on_warning``, by default
-    :func:`warn`; the MkDocs plugin passes its logger's ``warning``, so a strict build
-    counts them."""
+    Unset options (``None``) keep the defaults of :class:`Settings`; the site's
+    ``site_url``, ``repo_url`` and theme language fill in for the block's own.
+    ``SLACODE_NOW`` (an ISO time, or "clock") replaces the block's pinned ``now``: a
+    nightly job runs on the clock in a project whose mkdocs.yml pins ``now`` for its demo data. ``overrides`` (a
+    command's own ``--now``, ``--audience``) win over both, checked as the block's
+    values are. Warnings (settings that work but should change) go to ``on_warning``, by
+    default :func:`warn`; the plugin passes its logger's ``warning``, so that a strict
+    build counts them."""
+    from slacode.settings_schema import SWITCHES, check_option
+
     kwargs: dict[str, Any] = {"root": root}
-    for key, value in data.items():
+    for key, value in options.items():
+        if value is None or key in SWITCHES:
+            continue
         if key == "prometheus":
             kwargs["servers"] = _servers(value, on_warning or warn)
         elif key == "languages":
-            if value is None:
-                continue
-            if not isinstance(value, dict):
-                raise SlacodeError("mkdocs.yml: slacode option 'languages' must map audiences "
-                                   "to en or zh, e.g. customer:globex: zh")
-            kwargs["languages"] = tuple(sorted((str(k), v if isinstance(v, str) else repr(v))
-                                               for k, v in value.items()))
-        elif key in _SCALARS:
-            if value is None:
-                continue
-            if not isinstance(value, _SCALARS[key]) or (
-                isinstance(value, bool) and _SCALARS[key] is not bool
-            ):
-                kind = {str: "text (quote a time)", int: "a whole number",
-                        bool: "true or false"}[_SCALARS[key]]
-                raise SlacodeError(f"mkdocs.yml: slacode option {key!r} must be {kind}, "
-                                   f"got {value!r}")
-            kwargs[key] = value
-        elif key in ("enabled", "generate"):  # the MkDocs plugin's own switches
-            continue
+            kwargs["languages"] = tuple(sorted((str(k), str(v)) for k, v in value.items()))
         else:
-            raise SlacodeError(f"mkdocs.yml: unknown slacode option {key!r}")
-    # SLACODE_NOW (an ISO time, or "clock") replaces the file's pinned ``now``: a nightly
-    # job runs on the clock in a project whose mkdocs.yml pins ``now`` for its demo data.
-    # A command's own --now still wins.
+            kwargs[key] = value
+    if "language" not in kwargs and theme_language:
+        kwargs["language"] = "zh" if theme_language.startswith("zh") else "en"
+    if "site_url" not in kwargs and site_url:
+        kwargs["site_url"] = site_url
+    if "repo_url" not in kwargs and repo_url:
+        kwargs["repo_url"] = repo_url
     env_now = os.environ.get("SLACODE_NOW", "").strip()
     if env_now:
-        kwargs["now"] = "" if env_now.lower() == "clock" else env_now
-    return check_settings(Settings(**kwargs))
+        kwargs["now"] = "" if env_now.lower() == "clock" else check_option(
+            "now", env_now, "SLACODE_NOW")
+    schema_keys = _option_names()
+    for key, value in (overrides or {}).items():
+        if value is None:
+            continue
+        given_as = f"--{key.replace('_', '-')}"
+        kwargs[key] = check_option(key, value, given_as) if key in schema_keys else value
+    return Settings(**kwargs)
 
 
-#: server option -> (kind, check, what it must be); "number" is an int or a float
-_SERVER_OPTIONS: dict[str, tuple[type | tuple[type, ...], Any, str]] = {
-    "url": (str, lambda v: v == "" or _is_http_url(v), "an http:// or https:// URL"),
-    "url_env": (str, None, "text"),
-    "token_env": (str, None, "text"),
-    "username_env": (str, None, "text"),
-    "password_env": (str, None, "text"),
-    "headers_env": (str, None, "text"),
-    "verify_tls": (bool, None, "true or false"),
-    "connect_timeout": ((int, float), lambda v: 0 < v <= 3600, "a number of seconds above 0"),
-    "read_timeout": ((int, float), lambda v: 0 < v <= 3600, "a number of seconds above 0"),
-    "retries": (int, lambda v: 0 <= v <= 20, "a whole number from 0 to 20"),
-    "concurrency": (int, lambda v: 1 <= v <= 64, "a whole number from 1 to 64"),
-    "query_timeout": ((int, float), lambda v: 0 < v <= 86400,
-                      "a number of seconds above 0, at most 86400"),
-    "run_timeout": ((int, float), lambda v: 0 < v <= 86400,
-                    "a number of seconds above 0, at most 86400"),
-    "max_body_mb": ((int, float), lambda v: 0 < v <= 4096,
-                    "a number of MiB above 0, at most 4096"),
-    "max_retry_after": ((int, float), lambda v: 0 <= v <= 3600,
-                        "a number of seconds from 0 to 3600"),
-    "recording_rules": (bool, None, "true or false"),
-}
+def _option_names() -> frozenset[str]:
+    from slacode.settings_schema import OPTIONS
+
+    return OPTIONS
 
 
-def _servers(value: Any, on_warning: Callable[[str], None]) -> tuple[PrometheusServer, ...]:
-    if value is None or value == {}:
+def settings_from_mapping(
+    data: Mapping[str, Any], root: Path, on_warning: Callable[[str], None] | None = None
+) -> Settings:
+    """Settings from a plugin block given as a plain mapping (as written in mkdocs.yml):
+    validated with the plugin's schema, then mapped; unknown keys are an error."""
+    from slacode.settings_schema import validate_block
+
+    return settings_from_options(validate_block(data), root, on_warning=on_warning)
+
+
+def _servers(value: Mapping[str, Any],
+             on_warning: Callable[[str], None]) -> tuple[PrometheusServer, ...]:
+    """Validated server blocks as :class:`PrometheusServer`; a password in a URL warns."""
+    if not value:
         return (PrometheusServer(),)
-    if not isinstance(value, dict):
-        raise SlacodeError(
-            "mkdocs.yml: slacode option 'prometheus' must map server names to settings"
-        )
     out = []
     for name, opts in value.items():
-        where = f"mkdocs.yml: prometheus server {str(name)!r}"
-        if opts is None:
-            opts = {}
-        if not isinstance(opts, dict):
-            raise SlacodeError(f"{where} must map option names to values, e.g. "
-                               "url: http://127.0.0.1:9090")
-        for key, v in opts.items():
-            spec = _SERVER_OPTIONS.get(key)
-            if spec is None:
-                raise SlacodeError(f"{where}: unknown option {key!r}")
-            kind, ok, what = spec
-            plain = kind is bool or not isinstance(v, bool)  # true is not a number here
-            if not (isinstance(v, kind) and plain and (ok is None or ok(v))):
-                raise SlacodeError(f"{where}: option {key!r} must be {what}, got {v!r}")
-        shown = _password_hidden(opts.get("url", ""))
+        given = {k: v for k, v in opts.items() if v is not None}
+        shown = _password_hidden(given.get("url", ""))
         if shown:
-            on_warning(f"{where}: its url holds a password ({shown}), and mkdocs.yml is not "
-                       "a place for secrets; give the URL in the variable named by url_env, "
-                       "or the password in the one named by password_env")
-        out.append(PrometheusServer(name=str(name), **opts))
+            on_warning(f"mkdocs.yml: prometheus server {str(name)!r}: its url holds a password "
+                       f"({shown}), and mkdocs.yml is not a place for secrets; give the URL in "
+                       "the variable named by url_env, or the password in the one named by "
+                       "password_env")
+        out.append(PrometheusServer(name=str(name), **given))
     return tuple(out)
-
-
-def _is_http_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-        return parts.scheme in ("http", "https") and bool(parts.hostname) and (
-            parts.port is None or parts.port > 0)
-    except ValueError:  # "http://[bad", a port that is not a number
-        return False
 
 
 def _password_hidden(url: str) -> str:
@@ -312,6 +246,7 @@ def _password_hidden(url: str) -> str:
     userinfo, _, host = parts.netloc.rpartition("@")
     user = userinfo.partition(":")[0]
     return parts._replace(netloc=f"{user}:***@{host}").geturl()
+
 
 
 _warned: set[str] = set()
@@ -332,6 +267,7 @@ def warn(message: str) -> None:
         print(f"slacode: warning: {message}", file=sys.stderr)
 
 
+
 #: the audience setting (and ``slacode build --audience``) that builds every audience's site
 ALL = "all"
 
@@ -346,37 +282,110 @@ def check_audience(audience: str) -> str:
     )
 
 
+
 def load_settings(
     root: Path | None = None,
     *,
+    config_file: Path | None = None,
     on_warning: Callable[[str], None] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Settings from ``ROOT/mkdocs.yml`` (the ``slacode`` plugin block), then overrides;
-    warnings as in :func:`settings_from_mapping`."""
-    root = (root or Path.cwd()).resolve()
-    data: dict[str, Any] = {}
-    cfg = root / "mkdocs.yml"
-    if cfg.is_file():
-        data = _plugin_block(cfg)
-    settings = settings_from_mapping(data, root, on_warning)
-    clean = {k: v for k, v in overrides.items() if v is not None}
-    return check_settings(replace(settings, **clean)) if clean else settings
+    """Settings of the project at ``root`` from its ``mkdocs.yml`` (or ``config_file``),
+    read as MkDocs reads it, then ``overrides`` (a command's own options).
+
+    ``root`` defaults to the folder of ``config_file``, else the current folder;
+    ``config_file`` to ``ROOT/mkdocs.yml``. A project without the file has the
+    defaults; a ``config_file`` named but missing is an error."""
+    if root is None:
+        root = config_file.parent if config_file is not None else Path.cwd()
+    root = root.resolve()
+    cfg = config_file if config_file is not None else root / "mkdocs.yml"
+    if not cfg.is_file():
+        if config_file is not None:
+            raise SlacodeError(f"{config_file}: no such file")
+        return settings_from_options({}, root, on_warning=on_warning, overrides=overrides)
+    doc = read_mkdocs_yml(cfg)
+    block, where = plugin_block(doc)
+    from slacode.settings_schema import validate_block
+
+    shown = _shown(cfg)
+    options = validate_block(block, shown, lambda path: _position(cfg, (*where, *path)))
+    theme = doc.get("theme")
+    language = theme.get("language") if isinstance(theme, dict) else None
+    return settings_from_options(
+        options, root, site_url=_site_url(doc.get("site_url")),
+        repo_url=str(doc.get("repo_url") or ""), theme_language=str(language or ""),
+        on_warning=on_warning, overrides=overrides)
 
 
-def _plugin_block(cfg: Path) -> dict[str, Any]:
+def read_mkdocs_yml(cfg: Path) -> dict[str, Any]:
+    """``mkdocs.yml`` as MkDocs reads it before validating: its own loader and merge, so
+    that ``!ENV`` and ``INHERIT`` (and the tags of Markdown extensions) resolve as they
+    do in ``mkdocs build``."""
+    from mkdocs.exceptions import ConfigurationError
+    from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+    loader = get_yaml_loader()
+    # MkDocs resolves ``!relative`` against its whole configuration (it names a folder of
+    # the docs); no setting is one, so its text is enough here
+    loader.add_constructor("!relative", lambda ld, node: ld.construct_scalar(node))
+    try:
+        with open(cfg, "rb") as f:
+            doc = yaml_load(f, loader)
+    except ConfigurationError as exc:
+        raise SlacodeError(f"{_shown(cfg)}: cannot read: {exc}") from None
+    except OSError as exc:
+        raise SlacodeError(f"{_shown(cfg)}: cannot read: {exc.strerror or exc}") from None
+    if not isinstance(doc, dict):
+        raise SlacodeError(f"{_shown(cfg)}: cannot read: not a mapping of settings")
+    return doc
+
+
+def plugin_block(doc: Mapping[str, Any]) -> tuple[Any, tuple[Any, ...]]:
+    """The ``slacode`` entry of ``plugins`` (a list or, as MkDocs also allows, a mapping),
+    and the keys that lead to it in the file; ``({}, ())`` when the plugin is not listed
+    with options."""
+    plugins = doc.get("plugins")
+    if isinstance(plugins, dict):
+        return (plugins["slacode"], ("plugins", "slacode")) if "slacode" in plugins else ({}, ())
+    for i, entry in enumerate(plugins or []):
+        if isinstance(entry, dict) and "slacode" in entry:
+            return entry["slacode"], ("plugins", i, "slacode")
+    return {}, ()
+
+
+def _site_url(value: Any) -> str:
+    """``site_url`` as MkDocs makes it (a folder's URL ends in ``/``); "" when unset or
+    not a URL, which MkDocs reports itself."""
+    if not isinstance(value, str) or not value:
+        return ""
+    return value if value.endswith("/") else value + "/"
+
+
+def _shown(cfg: Path) -> str:
+    """The configuration file as messages name it: relative to here when inside."""
+    try:
+        return cfg.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return str(cfg)
+
+
+def _position(cfg: Path, path: tuple[Any, ...]) -> str:
+    """``line:col`` of the value at ``path`` in ``cfg``; "" when the file does not hold
+    it (a value from a file it INHERITs). MkDocs' loader keeps no positions, so ruamel
+    finds them."""
     from ruamel.yaml import YAML
 
-    yaml = YAML(typ="safe", pure=True)
-    # mkdocs.yml may hold !!python/name tags (emoji, superfences); read them as plain text.
-    yaml.constructor.add_multi_constructor(
-        "", lambda loader, suffix, node: None
-    )
     try:
-        doc = yaml.load(cfg.read_text(encoding="utf-8")) or {}
-    except Exception as exc:
-        raise SlacodeError(f"{cfg}: cannot read: {exc}") from None
-    for entry in doc.get("plugins") or []:
-        if isinstance(entry, dict) and "slacode" in entry:
-            return dict(entry["slacode"] or {})
-    return {}
+        node = YAML(typ="rt", pure=True).load(cfg.read_text(encoding="utf-8"))
+    except Exception:  # only a hint: MkDocs' loader has read the file
+        return ""
+    found = ""
+    for key in path:
+        try:
+            line, col = node.lc.item(key) if isinstance(key, int) else node.lc.value(key)
+            node = node[key]
+        except (AttributeError, KeyError, IndexError, TypeError):
+            return ""
+        found = f"{line + 1}:{col + 1}"
+    return found

@@ -1,7 +1,8 @@
 """The MkDocs plugin: ``plugins: [slacode]`` runs the pipeline inside ``mkdocs build``/``serve``.
 
-Options mirror :class:`slacode.config.Settings` and are turned into settings by
-:func:`slacode.config.settings_from_mapping`, so the CLI and MkDocs read them alike.
+Its options are :class:`slacode.settings_schema.SlacodeConfig`, the one schema of the
+settings, which the command line validates ``mkdocs.yml`` with too; both turn them into
+settings with :func:`slacode.config.settings_from_options`, so they read them alike.
 The pipeline runs in ``on_pre_build``, before MkDocs empties ``site_dir``: an agreement
 or data error fails the build while the previous site is still there. ``on_files`` only
 adds the generated pages; nothing generated is written to ``docs_dir``.
@@ -40,8 +41,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
@@ -49,7 +48,7 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
-from slacode.config import Settings, settings_from_mapping
+from slacode.config import Settings, settings_from_options
 from slacode.problems import (
     STOPS,
     Code,
@@ -60,32 +59,12 @@ from slacode.problems import (
     strictness,
 )
 from slacode.render import passthrough
+from slacode.settings_schema import SWITCHES, SlacodeConfig
 
 log = logging.getLogger("mkdocs.plugins.slacode")
 
 #: A services section with more pages than this is grouped by owner in the navigation.
 GROUP_ABOVE = 30
-
-
-class SlacodeConfig(Config):
-    """One option per :class:`~slacode.config.Settings` field; unset means the default there."""
-
-    enabled = c.Type(bool, default=True)
-    generate = c.Type(bool, default=True)
-    slas = c.Optional(c.Type(str))
-    ledger = c.Optional(c.Type(str))
-    cache = c.Optional(c.Type(str))
-    audience = c.Optional(c.Type(str))
-    language = c.Optional(c.Type(str))
-    now = c.Optional(c.Type(str))
-    history_months = c.Optional(c.Type(int))
-    strict = c.Optional(c.Type(bool))
-    whole_days = c.Optional(c.Type(bool))
-    site_url = c.Optional(c.Type(str))
-    codeowners_org = c.Optional(c.Type(str))
-    repo_url = c.Optional(c.Type(str))
-    prometheus = c.Optional(c.Type(dict))
-    languages = c.Optional(c.Type(dict))
 
 
 class SlacodePlugin(BasePlugin[SlacodeConfig]):
@@ -109,17 +88,17 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         #: the evaluation this build rendered from (read by ``slacode build --audience all``)
         self.evaluated: Any = None
         self.strict = False
+        #: a command's own options (``slacode build --now``): they win over the block's
+        self.overrides: dict[str, Any] = {}
+        #: this build's problems (the notes of the pipeline included)
+        self.problems: tuple[Any, ...] = ()
 
     @event_priority(50)  # before Material's search plugin reads the theme's language
     def on_config(self, config: Any) -> Any:
         if not self.config.enabled:
             return config
         root = Path(config.config_file_path or ".").resolve().parent
-        options = {
-            k: v
-            for k, v in self.config.items()
-            if v is not None and k not in ("enabled", "generate")
-        }
+        options = {k: v for k, v in self.config.items() if v is not None and k not in SWITCHES}
         if "language" not in options:
             theme_lang = str(config.theme.get("language") or "en")
             options["language"] = "zh" if theme_lang.startswith("zh") else "en"
@@ -138,13 +117,12 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.hide_permalinks = "material/search" in config.plugins
         if not self.config.generate:
             return config
-        if "site_url" not in options and config.site_url:
-            options["site_url"] = config.site_url
-        if "repo_url" not in options and config.repo_url:
-            options["repo_url"] = config.repo_url
         try:
             # settings warnings go to the MkDocs log, where --strict counts them
-            self.settings = settings_from_mapping(options, root, on_warning=log.warning)
+            self.settings = settings_from_options(
+                options, root, site_url=config.site_url or "", repo_url=config.repo_url or "",
+                on_warning=log.warning,
+                overrides=self.overrides)
         except SlacodeError as exc:
             raise PluginError(str(exc)) from None
         self.language = self.settings.language
@@ -171,6 +149,7 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             result = run(self.settings, site_title=config.site_name, evaluation=evaluated)
         except SlacodeError as exc:
             raise PluginError(f"slacode: {exc}") from None
+        self.problems = result.problems  # what `slacode build` sums up at its end
         self.watch = result.watch
         # what a strict build does not let pass (slacode.problems.strict_failures, the one
         # rule): stopped before publishing, or (disputes) published and then failed

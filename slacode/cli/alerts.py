@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 
 from slacode.cli.committed import CommittedFile
+from slacode.cli.options import Project, project_options
 from slacode.problems import SlacodeError
 
 if TYPE_CHECKING:
@@ -44,23 +45,6 @@ def header(skipped: tuple, server: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _site_url(root: Path) -> str:
-    """``site_url`` of ``mkdocs.yml`` (the plugin reads it from there too)."""
-    from ruamel.yaml import YAML
-
-    cfg = root / "mkdocs.yml"
-    if not cfg.is_file():
-        return ""
-    yaml = YAML(typ="safe", pure=True)
-    yaml.constructor.add_multi_constructor("", lambda loader, suffix, node: None)
-    try:
-        doc = yaml.load(cfg.read_text(encoding="utf-8")) or {}
-    except Exception as exc:
-        raise SlacodeError(f"{cfg}: cannot read: {exc}") from None
-    url = doc.get("site_url") if isinstance(doc, dict) else None
-    return url if isinstance(url, str) else ""
-
-
 def alerts_file(settings: Settings, agreements: Sequence[Agreement], server: str = "default",
                 output: Path | None = None) -> CommittedFile:
     """What ``slacode alerts`` writes for ``agreements``, beside what the file holds:
@@ -73,7 +57,7 @@ def alerts_file(settings: Settings, agreements: Sequence[Agreement], server: str
         names = ", ".join(sv.name for sv in settings.servers)
         raise SlacodeError(f"no Prometheus server named {server!r} in the plugin settings "
                            f"(there are: {names})")
-    rules = alert_rules(agreements, server, settings.site_url or _site_url(settings.root))
+    rules = alert_rules(agreements, server, settings.site_url)
     yaml = YAML()
     yaml.default_flow_style = False
     yaml.width = 4096  # one expression per line
@@ -91,15 +75,14 @@ def alerts_file(settings: Settings, agreements: Sequence[Agreement], server: str
 
 
 @click.command("alerts")
+@project_options()
 @click.option("--check", is_flag=True, help="Exit 1 when the file is out of date.")
 @click.option("--server", default="default", show_default=True,
               help="Prometheus server (as named in the plugin settings) the rules are for.")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project folder.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"File to write or check (default: {DEFAULT_OUTPUT} in the project; "
                    "- for standard output).")
-def command(check: bool, server: str, root: Path, output: Path | None) -> None:
+def command(check: bool, server: str, project: Project, output: Path | None) -> None:
     """Write Prometheus alerting rules: burn-rate pages and tickets, credit at risk.
 
     For every ratio objective (events availability, time slices, latency) read from
@@ -107,10 +90,9 @@ def command(check: bool, server: str, root: Path, output: Path | None) -> None:
     a credit-at-risk alert on the objective the credits name, silenced during
     maintenance that evaluation excludes.
     """
-    from slacode.config import load_settings
     from slacode.load import load_agreements
 
-    settings = load_settings(root)
+    settings = project.settings()
     result = load_agreements([settings.path(settings.slas)], root=settings.root)
     if not result.ok:
         raise SlacodeError("cannot write alerting rules: agreements have errors",

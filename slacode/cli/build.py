@@ -26,7 +26,8 @@ from typing import Any
 
 import click
 
-from slacode.problems import SlacodeError
+from slacode.cli.options import Project, project_options
+from slacode.problems import GAP_CODES, Problem, SlacodeError
 
 #: exit status of a strict build that published the site but found disputed frozen figures
 EXIT_DISPUTED = 3
@@ -58,25 +59,36 @@ def build_site(
     audience: str | None = None,
     strict: bool = False,
     site_dir: Path | None = None,
+    root: Path | None = None,
+    now: str | None = None,
+    notes: list[Problem] | None = None,
 ) -> Path:
     """Build the site of ``config_file`` for ``audience``; returns the published folder
-    (for ``all``, the public one: see :func:`build_all`)."""
+    (for ``all``, the public one: see :func:`build_all`).
+
+    ``root`` and ``now`` are the command's project options (a project folder other than
+    the file's, the evaluation time); the pipeline's notes (what MkDocs logs at INFO:
+    data gaps, warnings about agreements) are added to ``notes``."""
     from slacode.config import ALL, load_settings
 
     config_file = config_file.resolve()
     # its warnings are the plugin's to give, in MkDocs' log (where --strict counts them)
-    settings = load_settings(config_file.parent, on_warning=lambda _text: None)
+    settings = load_settings(root, config_file=config_file, now=now,
+                             on_warning=lambda _text: None)
     if (audience or settings.audience) == ALL:
-        return build_all(config_file, strict=strict, site_dir=site_dir)["public"]
+        return build_all(config_file, strict=strict, site_dir=site_dir, root=root, now=now,
+                         notes=notes)["public"]
     with _source_date_epoch(settings.now_epoch()):
-        target, plugin = _build(config_file, audience, strict, site_dir)
+        target, plugin = _build(config_file, audience, strict, site_dir,
+                                overrides=_overrides(root, now), notes=notes)
     _fail_on_disputes(strict, [plugin], f"site written to {target}")
     return target
 
 
 def build_all(
     config_file: Path, *, strict: bool = False, site_dir: Path | None = None,
-    seconds: dict[str, float] | None = None,
+    seconds: dict[str, float] | None = None, root: Path | None = None, now: str | None = None,
+    notes: list[Problem] | None = None,
 ) -> dict[str, Path]:
     """Every audience's site from one pull and evaluation: audience -> published folder.
 
@@ -91,13 +103,17 @@ def build_all(
     from slacode.config import load_settings
 
     config_file = config_file.resolve()
-    settings = load_settings(config_file.parent, on_warning=lambda _text: None)
+    settings = load_settings(root, config_file=config_file, now=now,
+                             on_warning=lambda _text: None)
+    overrides = _overrides(root, now)
     out: dict[str, Path] = {}
     plugins = []  # only their disputes are kept: a plugin holds its site's generated files
     took = seconds if seconds is not None else {}
     with _source_date_epoch(settings.now_epoch()):
         t0 = time.perf_counter()
-        public, plugin = _build(config_file, "public", strict, site_dir)
+        # every audience's build has the one evaluation's notes: the first one's say it
+        public, plugin = _build(config_file, "public", strict, site_dir, overrides=overrides,
+                                notes=notes)
         took["public"] = time.perf_counter() - t0
         out["public"], evaluation = public, getattr(plugin, "evaluated", None)
         plugins.append(_Disputes(getattr(plugin, "disputes", None)))
@@ -107,7 +123,7 @@ def build_all(
             folder = root / "customers" / name if name else root / audience
             t0 = time.perf_counter()
             out[audience], plugin = _build(config_file, audience, strict, folder,
-                                           evaluation=evaluation)
+                                           evaluation=evaluation, overrides=overrides)
             took[audience] = time.perf_counter() - t0
             plugins.append(_Disputes(getattr(plugin, "disputes", None)))
     _fail_on_disputes(strict, plugins, "sites written to " + ", ".join(map(str, out.values())))
@@ -153,10 +169,21 @@ def _source_date_epoch(default: int) -> Iterator[None]:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
+def _overrides(root: Path | None, now: str | None) -> dict[str, Any]:
+    """The project options the plugin takes over from the command line."""
+    out: dict[str, Any] = {}
+    if root is not None:
+        out["root"] = root.resolve()
+    if now is not None:
+        out["now"] = now
+    return out
+
+
 def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path | None,
-           evaluation: Any = None) -> tuple[Path, Any]:
+           evaluation: Any = None, overrides: dict[str, Any] | None = None,
+           notes: list[Problem] | None = None) -> tuple[Path, Any]:
     """One site; returns its folder and the slacode plugin that built it (``None`` when
-    the config does not enable it)."""
+    the config does not enable it). The pipeline's notes go to ``notes``."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -172,10 +199,12 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
     if plugin is not None:
         plugin.defer_disputes = True  # published first, failed below
         plugin.evaluation = evaluation
+        plugin.overrides = dict(overrides or {})
     target = Path(site_dir) if site_dir else Path(cfg.site_dir)
     _log_to_stderr()
     errors = _LastError()
     logging.getLogger("mkdocs").addHandler(errors)
+    said = _Notes()
     try:
         with replacing(target) as tmp:
             cfg.site_dir = str(tmp)
@@ -194,6 +223,11 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
                                    f"{missing}")
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
+        said.close()
+        if notes is not None and plugin is not None:
+            known = {str(p) for p in notes}
+            notes.extend(p for p in getattr(plugin, "problems", ())
+                         if str(p) in said.lines and str(p) not in known)
     return target, plugin
 
 
@@ -223,6 +257,59 @@ def missing_page(site: Path, site_url: str | None = None) -> str:
     return ""
 
 
+class _Notes(logging.Handler):
+    """The lines the slacode plugin logs at INFO while it is attached: the pipeline's notes,
+    which MkDocs' own command prints and a ``slacode build`` sums up at its end (what the
+    plugin logs as a warning is printed as it happens)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: set[str] = set()
+        self.logger = logging.getLogger("mkdocs.plugins.slacode")
+        self.level_before = self.logger.level
+        self.logger.setLevel(logging.INFO)
+        self.logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.INFO:
+            self.lines.add(record.getMessage())
+
+    def close(self) -> None:
+        self.logger.removeHandler(self)
+        self.logger.setLevel(self.level_before)
+        super().close()
+
+
+#: what the first part of a problem's code is about, as the summary counts it
+_KINDS = {"pull": "measurement note", "lint": "agreement warning",
+          "schema": "agreement warning", "yaml": "agreement warning", "io": "agreement warning",
+          "history": "history note", "ledger": "ledger note", "generated": "generated file"}
+
+
+def notes_summary(notes: list[Problem], verbose: bool = False, first: int = 5) -> list[str]:
+    """The lines a build ends with about the pipeline's notes: how many of each kind,
+    the first ``first`` of them (all with ``verbose``), and how to see the rest. An
+    operator reads the gaps and warnings the pages show as "no data" here, not only in a
+    full ``mkdocs build`` log."""
+    if not notes:
+        return []
+    counts: dict[str, int] = {}
+    for p in notes:
+        code = str(getattr(p.code, "value", p.code))
+        kind = "data gap" if code in GAP_CODES else _KINDS.get(code.partition(".")[0], "other note")
+        counts[kind] = counts.get(kind, 0) + 1
+    kinds = ", ".join(f"{n} {k}{'s' if n != 1 else ''}"
+                      for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    n = len(notes)
+    shown = notes if verbose or n <= first else notes[:first]
+    head = f"slacode: {n} note{'s' if n != 1 else ''} from the pipeline ({kinds})"
+    lines = [head + (":" if len(shown) == n else f"; the first {len(shown)}:")]
+    lines += [f"  {p}" for p in shown]
+    if len(shown) < n:
+        lines.append(f"  ... {n - len(shown)} more: run with -v to see all {n}")
+    return lines
+
+
 class _LastError(logging.Handler):
     """Remembers the last error MkDocs logged (a plugin's reason for failing the build)."""
 
@@ -246,6 +333,7 @@ def _log_to_stderr() -> None:
 
 
 @click.command()
+@project_options()
 @click.option("--audience", default=None,
               help="public (default), internal, customer:NAME, or all: every audience's site "
                    "from one evaluation (internal/ and customers/NAME/ beside the public one).")
@@ -253,29 +341,34 @@ def _log_to_stderr() -> None:
               help="Fail on any MkDocs warning or failed source (nothing is published, "
                    "exit 1); on disputed frozen figures, publish and then exit 3.")
 @click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
-@click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Publish here instead of the config's site_dir (with --audience all: the public "
          "site; the others go beside it).",
 )
-def command(audience: str | None, strict: bool, config_file: Path, site_dir: Path | None) -> None:
+@click.option("-v", "--verbose", is_flag=True,
+              help="Print every note of the pipeline (data gaps, warnings about agreements), "
+                   "not only the count and the first few.")
+def command(project: Project, audience: str | None, strict: bool, site_dir: Path | None,
+            verbose: bool) -> None:
     """Run the pipeline and publish the site atomically."""
-    from slacode.config import ALL, load_settings
+    from slacode.config import ALL
 
+    config_file = project.mkdocs_yml
     if audience is None and config_file.is_file():
-        audience = load_settings(config_file.resolve().parent,
-                                 on_warning=lambda _text: None).audience
-    if audience == ALL:
-        for name, out in build_all(config_file, strict=strict, site_dir=site_dir).items():
-            click.echo(f"{name} site written to {out}")
-        return
-    out = build_site(config_file, audience=audience, strict=strict, site_dir=site_dir)
-    click.echo(f"site written to {out}")
+        audience = project.settings(on_warning=lambda _text: None).audience
+    notes: list[Problem] = []
+    try:
+        if audience == ALL:
+            for name, out in build_all(config_file, strict=strict, site_dir=site_dir,
+                                       root=project.root, now=project.now,
+                                       notes=notes).items():
+                click.echo(f"{name} site written to {out}")
+            return
+        out = build_site(config_file, audience=audience, strict=strict, site_dir=site_dir,
+                         root=project.root, now=project.now, notes=notes)
+        click.echo(f"site written to {out}")
+    finally:
+        for line in notes_summary(notes, verbose):
+            click.echo(line, err=True)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import click
 
 from slacode.cli.committed import CommittedFile
+from slacode.cli.options import Project, project_options
 from slacode.model import Agreement, unsafe_path
 from slacode.problems import SlacodeError, printable
 
@@ -89,27 +90,26 @@ def codeowners(settings: Settings, agreements: Iterable[Agreement],
 
 
 @click.command("codeowners")
+@project_options()
 @click.option("--check", is_flag=True, help="Exit 1 when the file is out of date.")
 @click.option("--org", default=None,
               help="GitHub organisation of owners given as team names (default: the "
                    "codeowners_org setting).")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project folder.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: .github/CODEOWNERS at the repository root).")
-def command(check: bool, org: str | None, root: Path, output: Path | None) -> None:
+def command(check: bool, org: str | None, project: Project, output: Path | None) -> None:
     """Generate .github/CODEOWNERS from the owners of each agreement.
 
     An owner that starts with @ (@org/team, @user) or is an e-mail address is written
     as is; any other is taken as a GitHub handle and gets an @ (team-payments becomes
     @team-payments), or with --org ORG becomes the team @ORG/team-payments.
     """
-    from slacode.config import GITHUB_ORG, load_settings
+    from slacode.config import GITHUB_ORG
     from slacode.load import load_agreements
 
     if org and not GITHUB_ORG.fullmatch(org):
         raise click.BadParameter(f"{org!r} is not a GitHub organisation name", param_hint="--org")
-    settings = load_settings(root)
+    settings = project.settings()
     result = load_agreements([settings.path(settings.slas)], root=settings.root)
     if not result.ok:
         raise SlacodeError("cannot generate CODEOWNERS: agreements have errors",

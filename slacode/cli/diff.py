@@ -22,15 +22,19 @@ stderr are plain text.
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 
+from slacode.cli.options import Project, project_options
 from slacode.problems import SlacodeError
 
 
 @click.command("diff")
+@project_options(now_help="Here: the check's time with --pr (default SLACODE_NOW, else, or "
+                          "with 'clock', the clock). A pinned `now` in the settings is not "
+                          "used: it dates demo data, not the check.")
 @click.argument("base")
 @click.argument("head", default="HEAD")
 @click.option("--pr", "pr_mode", is_flag=True,
@@ -40,26 +44,22 @@ from slacode.problems import SlacodeError
                    "promise weakened from a date before the check; an "
                    "agreement with frozen periods in the ledger may not be removed (set "
                    "contract.end instead).")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project folder (inside a git work tree).")
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text",
               show_default=True,
               help="How problems are printed on stderr; github adds annotations.")
-@click.option("--now", "now_text", default=None, metavar="ISO", envvar="SLACODE_NOW",
-              help="The check's time with --pr (default, or 'clock': the clock). A pinned "
-                   "`now` in mkdocs.yml is not used: it dates demo data, not the check.")
-def command(base: str, head: str, pr_mode: bool, root: Path, fmt: str,
-            now_text: str | None) -> None:
+def command(base: str, head: str, pr_mode: bool, project: Project, fmt: str) -> None:
     """Summarise what HEAD promises differently from BASE (Markdown on stdout).
 
     HEAD (default: HEAD, the last commit) and BASE are commits: uncommitted edits in the
-    work tree are not compared; commit them first.
+    work tree are not compared; commit them first. The project must be inside a git work
+    tree.
     """
     from slacode.config import load_settings
     from slacode.history.gitlog import GitError
     from slacode.history.report import diff_revisions, markdown, pr_problems
 
-    settings = load_settings(root)
+    settings = load_settings(project.root, config_file=project.config_file)
+    now_text = project.now if project.now is not None else os.environ.get("SLACODE_NOW")
     now = _check_time(now_text) if pr_mode else None
     try:
         d = diff_revisions(settings.root, base, head, settings.slas, now=now,

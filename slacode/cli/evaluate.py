@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from slacode.cli.options import Project, project_options
 from slacode.problems import SlacodeError
 
 if TYPE_CHECKING:
@@ -35,12 +36,9 @@ if TYPE_CHECKING:
 
 
 @click.command("evaluate")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project folder (holds mkdocs.yml and slas/).")
+@project_options()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="A table for people, or JSON with stable keys.")
-@click.option("--now", "now_text", default=None, metavar="ISO",
-              help="Evaluation time (default: the pinned `now`, SOURCE_DATE_EPOCH, the clock).")
 @click.option("--all", "show_all", is_flag=True,
               help="Text: every period, not only the last closed and the open one.")
 @click.option("--freeze", is_flag=True, help="Write ledger records for closed periods without one.")
@@ -48,18 +46,17 @@ if TYPE_CHECKING:
               help="Replace the frozen record of PERIOD (needs --service and --reason).")
 @click.option("--service", default=None, metavar="ID", help="Service of --restate.")
 @click.option("--reason", default=None, metavar="TEXT", help="Why --restate changes a record.")
-def command(root: Path, fmt: str, now_text: str | None, show_all: bool, freeze: bool,
+def command(project: Project, fmt: str, show_all: bool, freeze: bool,
             restate_period: str | None, service: str | None, reason: str | None) -> None:
     """Evaluate every agreement against its measurements."""
     from slacode import ledger
-    from slacode.config import load_settings
     from slacode.pipeline import evaluate_project, visibility_in_force
 
     if restate_period and not (service and reason and reason.strip()):
         raise SlacodeError("--restate needs --service ID and --reason TEXT")
     if (service or reason) and not restate_period:
         raise SlacodeError("--service and --reason go with --restate PERIOD")
-    settings = load_settings(root, now=now_text)
+    settings = project.settings()
     ev = evaluate_project(settings)
     if not ev.ok:  # agreement errors, bad data rows, or data gaps under `strict: true`
         errors = tuple(p for p in ev.problems if p.severity == "error")

@@ -24,10 +24,10 @@ import json
 import logging
 import sys
 import threading
-from pathlib import Path
 
 import click
 
+from slacode.cli.options import Project, project_options
 from slacode.problems import GAP_CODES, SlacodeError, as_errors
 
 _HANDLER: logging.Handler | None = None
@@ -49,23 +49,19 @@ def _setup_logging(verbose: bool) -> None:
 
 
 @click.command("pull")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project folder (holds mkdocs.yml and slas/).")
-@click.option("--now", "now_text", default=None, metavar="ISO",
-              help="Evaluation time (default: the pinned `now`, SOURCE_DATE_EPOCH, the clock).")
+@project_options()
 @click.option("--strict", is_flag=True, help="Exit 1 when any interval has no data.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True, help="Lines for people, or JSON with stable keys.")
 @click.option("-v", "--verbose", is_flag=True, help="Log every query (credentials redacted).")
-def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: bool) -> None:
+def command(project: Project, strict: bool, fmt: str, verbose: bool) -> None:
     """Pull measurements for every objective (cached; only new intervals are asked for)."""
     from slacode import load
-    from slacode.config import load_settings
     from slacode.pipeline import past_versions
     from slacode.pull import pull, utc_text
 
     _setup_logging(verbose)
-    settings = load_settings(root, now=now_text)
+    settings = project.settings()
     try:
         now = settings.now_epoch()
     except ValueError:

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import click
 
+from slacode.cli.options import Project, project_options
 from slacode.problems import SlacodeError
 
 
-def _mkdocs(root: Path) -> tuple[Path | None, str, str, str]:
-    """From ``ROOT/mkdocs.yml``: ``docs_dir`` (hand-written pages), ``site_name``,
-    ``site_url`` and the theme's language, so that the tree matches what the plugin adds."""
-    cfg = root / "mkdocs.yml"
+def _mkdocs(cfg: Path) -> tuple[Path | None, str, str, str]:
+    """From the project's ``mkdocs.yml`` (``cfg``): ``docs_dir`` (hand-written pages),
+    ``site_name``, ``site_url`` and the theme's language, so that the tree matches what
+    the plugin adds."""
     if not cfg.is_file():
         return None, "Service levels", "", "en"
     from slacode.cli.build import load_mkdocs_config
@@ -35,6 +36,7 @@ def _mkdocs(root: Path) -> tuple[Path | None, str, str, str]:
 
 
 @click.command()
+@project_options()
 @click.option(
     "--out",
     "out",
@@ -51,17 +53,16 @@ def _mkdocs(root: Path) -> tuple[Path | None, str, str, str]:
     help="Language of the generated words (default: from mkdocs.yml).",
 )
 @click.option("--generated-only", is_flag=True, help="Do not copy the hand-written pages.")
-def command(out: Path, audience: str | None, language: str | None, generated_only: bool) -> None:
+def command(project: Project, out: Path, audience: str | None, language: str | None,
+            generated_only: bool) -> None:
     """Render the site's pages, data files, badges and feed into OUT."""
-    from slacode.config import load_settings
     from slacode.pipeline import run
     from slacode.render.output import refuse, replacing, write_tree
     from slacode.render.static import assets
 
     refuse(out.absolute())  # before any work: the folder could never be written
-    root = Path.cwd()
-    hand, title, url, theme_language = _mkdocs(root)
-    settings = load_settings(root, audience=audience)
+    settings = project.settings(audience=audience)
+    hand, title, url, theme_language = _mkdocs(project.mkdocs_yml)
     settings = replace(
         settings, site_url=settings.site_url or url, language=language or theme_language
     )

@@ -26,6 +26,7 @@ from typing import Any
 
 import click
 
+from slacode.cli.options import Project, project_options
 from slacode.problems import SlacodeError
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
@@ -35,13 +36,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @click.command("report")
+@project_options()
 @click.argument("records", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--customer", default=None, metavar="NAME", help="The customer of customer:NAME.")
 @click.option("--period", default=None, metavar="YYYY-MM", help="The month to report on.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("reports"),
               show_default=True, help="Folder for report-NAME-PERIOD.html and .pdf.")
-@click.option("--now", "now_text", default=None, metavar="ISO",
-              help="Evaluation time (default: the pinned `now`, SOURCE_DATE_EPOCH, the clock).")
 @click.option("--language", type=click.Choice(["en", "zh"]), default=None,
               help="Language (default: the site's, from mkdocs.yml).")
 @click.option("--no-pdf", is_flag=True, help="Write the HTML only.")
@@ -50,23 +50,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
               help="Check a report (HTML) against the ledger instead of writing one.")
 @click.option("--print", "print_files", is_flag=True,
               help="Print the report HTML files given as arguments to PDF beside them.")
-def command(records: tuple[Path, ...], customer: str | None, period: str | None, out: Path,
-            now_text: str | None, language: str | None, no_pdf: bool,
+def command(project: Project, records: tuple[Path, ...], customer: str | None,
+            period: str | None, out: Path, language: str | None, no_pdf: bool,
             verify_file: Path | None, print_files: bool) -> None:
     """Write a customer's monthly report, or check one against the ledger.
 
     RECORDS (ledger record files, e.g. the night's newly frozen ones) stand for the
     customers and months they belong to: a report is written for each such month whose
     periods are all frozen, and the others are named and skipped."""
-    from slacode.config import load_settings
-
     if print_files:
         for html_file in records:
             pdf = html_file.with_suffix(".pdf")
             print_pdf(html_file.read_text(encoding="utf-8"), pdf, _embedded(html_file))
             click.echo(f"report written to {pdf}")
         return
-    settings = load_settings(Path.cwd(), now=now_text)
+    settings = project.settings()
     if verify_file is not None:
         said = verify(verify_file, settings.path(settings.ledger))
         click.echo(said)
@@ -86,7 +84,7 @@ def command(records: tuple[Path, ...], customer: str | None, period: str | None,
         checked.append((name, month))
     from slacode.cli.render import _mkdocs
 
-    _docs, title, _url, site_language = _mkdocs(Path.cwd())
+    _docs, title, _url, site_language = _mkdocs(project.mkdocs_yml)
     for name, month in checked:
         # the customer site's language: its own (languages:), else the site's
         own = dict(settings.languages).get(f"customer:{name}")

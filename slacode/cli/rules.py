@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from slacode.cli.options import Project, project_options
 from slacode.problems import SlacodeError
 
 HEADER = (
@@ -23,13 +24,12 @@ HEADER = (
 
 
 @click.command("rules")
+@project_options()
 @click.option("--server", default="default", show_default=True,
               help="Prometheus server (as named in the plugin settings) the rules are for.")
-@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="Project folder.")
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: standard output).")
-def command(server: str, root: Path, output: Path | None) -> None:
+def command(server: str, project: Project, output: Path | None) -> None:
     """Write Prometheus recording rules for the time-slice objectives.
 
     One rule per objective records, once per slice, whether the slice was bad
@@ -38,11 +38,10 @@ def command(server: str, root: Path, output: Path | None) -> None:
     """
     from ruamel.yaml import YAML
 
-    from slacode.config import load_settings
     from slacode.load import load_agreements
     from slacode.pull.rules import recording_rules
 
-    settings = load_settings(root)
+    settings = project.settings()
     if settings.server(server) is None:
         names = ", ".join(sv.name for sv in settings.servers)
         raise SlacodeError(f"no Prometheus server named {server!r} in the plugin settings "

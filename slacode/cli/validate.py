@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from slacode.cli.options import Project, project_options
 from slacode.problems import Code, Problem, SlacodeError
 
 if TYPE_CHECKING:
@@ -84,17 +85,19 @@ def _summary(problems: tuple[Problem, ...], files: int) -> str:
     help="text: path:line:col: severity: message; json: one document; "
     "github: workflow annotations.",
 )
-@click.option("--now", "now_text", default=None, metavar="ISO",
-              help="The date reviews and contract ends are checked at (default: the "
-                   "project's pinned `now`, SLACODE_NOW, SOURCE_DATE_EPOCH, the clock).")
+@project_options(now_help="The time reviews and contract ends are checked at; wins over "
+                          "SLACODE_NOW and the settings' pinned `now` (default: those, else "
+                          "SOURCE_DATE_EPOCH, else the clock).")
 @click.pass_context
-def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str | None) -> None:
+def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, project: Project) -> None:
     """Check agreements against the schema and for meaning (default: the slas/ folder)."""
-    from slacode.config import load_settings
     from slacode.load import agreement_files, load_agreements
 
     root = Path.cwd()
-    settings = load_settings((_project(paths) or root) if paths else root, now=now_text)
+    if project.explicit or not paths:
+        settings = project.settings()
+    else:  # the project of the agreements named
+        settings = Project(_project(paths) or root, now=project.now).settings()
     if not paths:
         default = settings.path(settings.slas)
         if not default.is_dir():
@@ -104,13 +107,14 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str
         files = agreement_files(paths)
     except SlacodeError as exc:
         raise click.UsageError(str(exc)) from None
-    project = _project(paths)
+    # data file paths are relative to the project, when there is one
+    data_root = settings.root if project.explicit else _project(paths)
     # unchanged files skip the parse and the schema (slacode.load.memo); only in a
     # project, whose cache folder git ignores
-    cache = settings.path(settings.cache) if project else None
+    cache = settings.path(settings.cache) if data_root else None
     result = load_agreements(paths, root=root, today=settings.today(),
-                             data_root=project, cache=cache)
-    stale = _stale_files(settings, paths, result, cache) if project else []
+                             data_root=data_root, cache=cache)
+    stale = _stale_files(settings, paths, result, cache) if data_root else []
     result = replace(result, problems=(*result.problems, *stale))
     if fmt == "json":
         click.echo(json.dumps({

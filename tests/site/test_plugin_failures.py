@@ -112,24 +112,32 @@ def project(built: Path, tmp_path: Path) -> Path:
     return root
 
 
-@pytest.mark.parametrize(("line", "message"), [
-    ("history_months: 100000", "'history_months' must be a whole number from 0 to 120"),
-    ('now: "9999-12-31T23:00:00Z"', "must be between 1970 and 2200"),
-    ("prometheus: {default: [1, 2]}", "prometheus server 'default' must map option names"),
-    ('prometheus: {default: {connect_timeout: "x"}}', "'connect_timeout' must be a number"),
+@pytest.mark.parametrize(("line", "option", "message"), [
+    ("history_months: 100000", "history_months", "must be a whole number from 0 to 120"),
+    ('now: "9999-12-31T23:00:00Z"', "now", "must be between 1970 and 2200"),
+    ("prometheus: {default: [1, 2]}", "prometheus",
+     "prometheus server 'default' must map option names"),
+    ('prometheus: {default: {connect_timeout: "x"}}', "prometheus",
+     "'connect_timeout' must be a number"),
 ])
 def test_bad_settings_stop_mkdocs_and_the_cli_with_one_message(
-    project: Path, line: str, message: str
+    project: Path, line: str, option: str, message: str
 ) -> None:
     _set_option(project, line)
     site = project / "site" / "public"
     before = tree(site)
     mk = run(BIN / "mkdocs", "build", "-d", site, cwd=project, check=False)
     assert mk.returncode == 1
+    # MkDocs validates the block with the plugin's schema and names the option itself
+    assert f"Plugin 'slacode' option '{option}': " in mk.stderr
     assert message in mk.stderr and "Traceback" not in mk.stderr
     cli = run(BIN / "slacode", "evaluate", cwd=project, check=False)
     assert cli.returncode == 1
-    assert cli.stderr.startswith("slacode: error: ") and message in cli.stderr
+    # the same schema, the same words, at the line and column of the value
+    written = (project / "mkdocs.yml").read_text(encoding="utf-8").splitlines()
+    at = next(i for i, text in enumerate(written, 1) if text.strip() == line.strip())
+    assert cli.stderr.startswith(f"slacode: error: mkdocs.yml:{at}:"), cli.stderr
+    assert message in cli.stderr
     assert "Traceback" not in cli.stderr
     assert tree(site) == before
 
@@ -181,7 +189,8 @@ def test_changed_figures_of_a_frozen_period_are_published_under_review_and_fail_
     # one dispute does not withhold the rest: the site is published, and the build fails
     # with its own exit status and message, unlike a failed source (exit 1, site kept)
     assert strict.returncode == 3, strict.stderr
-    assert strict.stderr.startswith("slacode: error: disputed: ")
+    # the last line (after the pipeline's notes, which name the dispute too)
+    assert strict.stderr.splitlines()[-1].startswith("slacode: error: disputed: ")
     assert "slacode evaluate --restate PERIOD --service ID --reason TEXT" in strict.stderr
     assert "status-web 2026-10 availability" in strict.stderr
     assert tree(site) != before
