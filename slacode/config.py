@@ -164,12 +164,12 @@ def settings_from_options(
 
     Unset options (``None``) keep the defaults of :class:`Settings`; the site's
     ``site_url``, ``repo_url`` and theme language fill in for the block's own.
-    ``SLACODE_NOW`` (an ISO time, or "clock") replaces the block's pinned ``now``: a
-    nightly job runs on the clock in a project whose mkdocs.yml pins ``now`` for its demo data. ``overrides`` (a
-    command's own ``--now``, ``--audience``) win over both, checked as the block's
-    values are. Warnings (settings that work but should change) go to ``on_warning``, by
-    default :func:`warn`; the plugin passes its logger's ``warning``, so that a strict
-    build counts them."""
+    ``SLACODE_NOW`` (an ISO time, or "clock") replaces the block's pinned ``now``: a nightly
+    job runs on the clock in a project whose mkdocs.yml pins ``now`` for its demo data.
+    ``overrides`` (a command's own ``--now``, ``--audience``) win over both, checked as the
+    block's values are. Warnings (settings that work but should change) go to
+    ``on_warning``, by default :func:`warn`; the plugin passes its logger's ``warning``, so
+    that a strict build counts them."""
     from slacode.settings_schema import SWITCHES, check_option
 
     kwargs: dict[str, Any] = {"root": root}
