@@ -42,7 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from slacode.evaluate.budget import error_budget, judge, projected_ratio, r6
+from slacode.evaluate.budget import best_case, error_budget, judge, projected_ratio, r6
 from slacode.evaluate.clock import Clock
 from slacode.evaluate.credits import credit_for
 from slacode.evaluate.objectives import (
@@ -71,6 +71,7 @@ from slacode.evaluate.periods import (
     periods_for,
 )
 from slacode.evaluate.results import (
+    KEPT,
     DailyValue,
     Hold,
     HoldKind,
@@ -115,6 +116,9 @@ LATE_DATA_GRACE = DAY
 NO_DATA_GRACE = 7 * DAY
 #: survey responses dated in a period may be recorded this long after its end
 SURVEY_WINDOW = 7 * DAY
+
+#: verdicts that judge nothing: no bad days are listed under them
+_NO_VERDICT = ("no-data", "insufficient-data")
 
 #: a maintenance window's span and its "start/end" text, as results name it
 _Window = tuple[int, int, str]
@@ -360,11 +364,14 @@ class _Service:
                 rate = recent.good / recent.total if recent.total > 0 else None
                 projection = r6(projected_ratio(t.good, t.total, rate, elapsed))
         insufficient = o.kind == "satisfaction" and (t.responses or 0) < o.min_responses
+        best = None
+        if not complete and t.value is not None:
+            best = best_case(t.good, t.total, elapsed, float(o.scale_max) if mean else 1.0)
         verdict = judge(
-            value, o.target, coverage, o.min_coverage, complete, projection, budget, insufficient
+            value, o.target, coverage, o.min_coverage, complete, projection, best, insufficient
         )
         reasons = list(t.reasons)
-        if verdict == "met" and o.kind in COUNT_KINDS:
+        if verdict in KEPT and o.kind in COUNT_KINDS:
             unseen = self.unseen_outage(v, o, p.start, c)
             if unseen:  # missing data is never compliance, least of all during an outage
                 verdict = "no-data"
@@ -379,7 +386,7 @@ class _Service:
             # of the period, or from before an unseen outage, for the period's
             value = budget = projection = None
         misses = list(t.misses)
-        if o.kind in COUNT_KINDS and verdict in ("breached", "at-risk"):
+        if o.kind in COUNT_KINDS and verdict not in KEPT and verdict not in _NO_VERDICT:
             misses += self.bad_days(v, o, p.start, c)
         credit = None
         if (

@@ -10,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Verdict = Literal["met", "at-risk", "breached", "no-data", "insufficient-data"]
+#: closed periods: met, breached; open periods: on-track, at-risk, below-target,
+#: cannot-recover (see :mod:`slacode.evaluate.budget`); either: no-data, insufficient-data
+Verdict = Literal["met", "breached", "on-track", "at-risk", "below-target", "cannot-recover",
+                  "no-data", "insufficient-data"]
+
+#: every verdict, worst first: a service's status is its worst objective's verdict
+SEVERITY: tuple[Verdict, ...] = ("breached", "cannot-recover", "below-target", "at-risk",
+                                 "no-data", "insufficient-data", "on-track", "met")
+#: verdicts of a period that keeps (or so far keeps) its promise
+KEPT: frozenset[str] = frozenset({"met", "on-track"})
+#: open-period verdicts (a closed period is met or breached)
+OPEN_STATES: tuple[Verdict, ...] = ("on-track", "at-risk", "below-target", "cannot-recover")
 
 
 @dataclass(frozen=True)

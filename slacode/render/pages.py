@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from slacode.evaluate.results import SEVERITY as _SEVERITY
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import (
     CLOCK_24X7,
@@ -35,8 +36,9 @@ from slacode.render import escape, fmt, svg
 from slacode.render.phrases_zh import say_change
 from slacode.render.strings import STRINGS, t
 
-#: Verdicts from worst to best: a service's status is its worst objective's verdict.
-SEVERITY = ("breached", "at-risk", "no-data", "insufficient-data", "met")
+#: Verdicts from worst to best: a service's status is its worst objective's verdict
+#: (defined beside the verdicts, in evaluation's results).
+SEVERITY = _SEVERITY
 
 
 def _finalize(value: Any) -> str:
@@ -49,7 +51,9 @@ def _finalize(value: Any) -> str:
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    """The templates' environment; ``severity`` (every verdict, worst first) is a global,
+    so that no template lists verdicts of its own."""
+    env = Environment(
         loader=PackageLoader("slacode.render", "templates"),
         autoescape=False,  # escaping is done by _finalize, for HTML and Markdown alike
         finalize=_finalize,
@@ -58,6 +62,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["severity"] = SEVERITY
+    return env
 
 
 @cache
@@ -70,8 +76,8 @@ def phrases(language: str) -> dict[str, Markup]:
 @lru_cache(maxsize=256)
 def _chip(verdict: str, language: str) -> Markup:
     """A verdict as a coloured chip: the same few on every row of a fleet's tables."""
-    cls = svg.verdict_class(verdict)
-    words = escape.text(t("verdict." + cls, language))
+    cls = svg.colour(verdict)
+    words = escape.text(t("verdict." + svg.verdict_class(verdict), language))
     return Markup(f'<span class="slc-chip slc-chip-{cls}">{words}</span>')
 
 
@@ -100,6 +106,14 @@ class Words:
 
     def chip(self, verdict: str) -> Markup:
         return _chip(verdict, self.language)
+
+    def colour(self, verdict: str) -> str:
+        """The chip colour of ``verdict`` (``slc-chip-{colour}``)."""
+        return svg.colour(verdict)
+
+    def define(self, verdict: str) -> str:
+        """What ``verdict`` means, as the About page defines it."""
+        return t("verdict_def." + svg.verdict_class(verdict), self.language)
 
     def fig(self, value: float | None, unit: str) -> Markup:
         if value is None:

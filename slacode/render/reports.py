@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from slacode.evaluate.results import PeriodResult, ServiceResults
+from slacode.evaluate.results import KEPT, PeriodResult, ServiceResults
 from slacode.model import Agreement, Objective
 from slacode.render import escape, fmt, svg
 from slacode.render.pages import (
@@ -248,7 +248,7 @@ def rollup_html(r: Report, words: Words, language: str,
             if cell is None:
                 period = text(p.period)
                 tag = "" if p.closed else open_tag
-                ok = svg.verdict_class(p.verdict) == "met"
+                ok = p.verdict in KEPT
                 credit = ""
                 if p.credit is not None and (p.credit.percent or p.credit.bonus_percent):
                     credit = f"{period}: {period_credit(p, language, today.get(a.id))}"

@@ -12,10 +12,49 @@ LANGUAGES = ("en", "zh")
 STRINGS: dict[str, dict[str, str]] = {
     # verdicts and statuses
     "verdict.met": {"en": "Met", "zh": "达标"},
-    "verdict.at-risk": {"en": "At risk", "zh": "有风险"},
     "verdict.breached": {"en": "Breached", "zh": "未达标"},
+    "verdict.on-track": {"en": "On track", "zh": "进展正常"},
+    "verdict.at-risk": {"en": "At risk", "zh": "有风险"},
+    "verdict.below-target": {"en": "Below target, recoverable", "zh": "低于目标，仍可挽回"},
+    "verdict.cannot-recover": {"en": "Cannot recover this period", "zh": "本周期已无法达标"},
     "verdict.no-data": {"en": "No data", "zh": "无数据"},
     "verdict.insufficient-data": {"en": "Insufficient data", "zh": "数据不足"},
+    # what each verdict means: the About page's definitions (slacode.evaluate.budget decides)
+    "verdict_def.met": {
+        "en": "The period has ended and the objective met its target.",
+        "zh": "周期已结束，指标达到了目标。"},
+    "verdict_def.breached": {
+        "en": "The period has ended and the objective missed its target. A breached "
+              "period may earn a service credit.",
+        "zh": "周期已结束，指标未达到目标。未达标的周期可能产生服务赔偿。"},
+    "verdict_def.on-track": {
+        "en": "The period is still open. The figure so far meets the target, and so does "
+              "the figure expected at the period's end at the recent rate.",
+        "zh": "周期尚未结束。目前的数值达到目标，按近期速度预计周期结束时也能达到。"},
+    "verdict_def.at-risk": {
+        "en": "The period is still open. The figure so far meets the target, but at the "
+              "recent rate the period ends below it.",
+        "zh": "周期尚未结束。目前的数值达到目标，但按近期速度周期结束时会低于目标。"},
+    "verdict_def.below-target": {
+        "en": "The period is still open and the figure so far is below the target. If the "
+              "rest of the period goes well, it can still end on target.",
+        "zh": "周期尚未结束，目前的数值低于目标。如果剩余时间表现良好，仍可在周期结束时达标。"},
+    "verdict_def.cannot-recover": {
+        "en": "The period is still open, but it will end below the target even if "
+              "everything still to come in it is good (counting as many requests, tickets "
+              "or answers in the rest of the period as its rate so far brings).",
+        "zh": "周期尚未结束，但即使剩余时间内的一切都正常（按目前的速度估算剩余的请求、"
+              "工单或回复数量），周期结束时仍会低于目标。"},
+    "verdict_def.no-data": {
+        "en": "There was not enough data to judge the period. Missing data is never "
+              "counted as good.",
+        "zh": "数据不足以评判该周期。缺失的数据绝不算作达标。"},
+    "verdict_def.insufficient-data": {
+        "en": "Too few survey responses were received to judge a satisfaction objective "
+              "for the period (the agreement sets the minimum). Like no data, it is never "
+              "counted as met.",
+        "zh": "收到的调查回复太少，无法评判该周期的满意度指标（最低数量由协议规定）。"
+              "与无数据一样，绝不算作达标。"},
     "nav.services": {"en": "Services", "zh": "服务"},
     "nav.reports": {"en": "Period reports", "zh": "周期报告"},
     # period reports

@@ -14,9 +14,9 @@ import pytest
 import render_sample as sample
 
 from slacode.durations import Duration
-from slacode.evaluate.results import Budget, Miss, PeriodResult, ServiceResults
+from slacode.evaluate.results import SEVERITY, Budget, Miss, PeriodResult, ServiceResults
 from slacode.model import Agreement, Maintenance, MaintenancePolicy
-from slacode.render import escape, fmt, render
+from slacode.render import escape, fmt, render, svg
 from slacode.render.strings import STRINGS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -188,11 +188,14 @@ def test_every_budget_unit_evaluation_uses_has_chinese() -> None:
 
 def test_the_about_page_explains_every_verdict_a_page_can_show() -> None:
     about = (ROOT / "site/docs/about.md").read_text(encoding="utf-8")
-    table = about.split("## Status")[1].split("\n\n")[1]
-    for key, words in STRINGS.items():
-        if key.startswith("verdict."):
-            cls = key.removeprefix("verdict.")
-            assert f'slc-chip-{cls}">{words["en"]}</span>' in table, key
+    table = about.split("| Status | Meaning |")[1].split("\n\n")[0]
+    rows = [r for r in table.splitlines() if r.startswith("| <span")]
+    assert len(rows) == len(SEVERITY)  # every state, and nothing else
+    for verdict in SEVERITY:  # the page's words and definition are the catalogue's
+        words = STRINGS["verdict." + verdict]["en"]
+        meaning = STRINGS["verdict_def." + verdict]["en"]
+        chip = f'<span class="slc-chip slc-chip-{svg.colour(verdict)}">{words}</span>'
+        assert f"| {chip} | {meaning} |" in rows, verdict
 
 
 @pytest.mark.parametrize(("language", "item"), [
