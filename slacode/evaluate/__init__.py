@@ -78,6 +78,7 @@ from slacode.evaluate.results import (
     IncidentVerdict,
     Miss,
     PeriodResult,
+    Reason,
     ServiceResults,
 )
 from slacode.heap import long_lived
@@ -312,7 +313,7 @@ class _Service:
             return survey_tally(sindex, srec, o, a, c, self.tz)
         outs, opened, rec = self.outcomes(v, o)
         noun = "complaint" if o.kind in COMPLAINT_KINDS else "incident"
-        return incident_tally(outs, opened, rec, a, c, self.tz, noun)
+        return incident_tally(outs, opened, rec, a, c, self.tz, noun, o.priority)
 
     # -- periods ----------------------------------------------------------------------
 
@@ -373,13 +374,13 @@ class _Service:
         reasons = list(t.reasons)
         if verdict in KEPT and o.kind in COUNT_KINDS:
             unseen = self.unseen_outage(v, o, p.start, c)
-            if unseen:  # missing data is never compliance, least of all during an outage
+            if unseen is not None:  # missing data is never compliance, least of all in an outage
                 verdict = "no-data"
                 reasons.insert(0, unseen)
         elif verdict == "no-data" and t.value is not None:
-            reasons.insert(
-                0, f"data for {coverage:.1%} of the period, below the {o.min_coverage:.0%} needed"
-            )
+            reasons.insert(0, Reason(
+                "low-coverage", {"coverage": coverage, "needed": o.min_coverage},
+                f"data for {coverage:.1%} of the period, below the {o.min_coverage:.0%} needed"))
         if verdict == "no-data":
             # no figure beside "no data", in the results themselves (JSON, CSV, ledger):
             # a reader of the value who skips the verdict would take a figure from part
@@ -483,7 +484,8 @@ class _Service:
         of_target = f"% (target {target:g}%)"
         return [
             Miss(f"{d.isoformat()}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz),
-                 ", ".join(self.incidents_between(s, e)))
+                 ", ".join(self.incidents_between(s, e)), "bad-day",
+                 {"date": d.isoformat(), "value": r6(val) or 0.0, "target": float(target)})
             for d, s, e, _g, _t, _cov, val in _day_figures(index, o, days_between(a, c, tz))
             if val is not None and val + 1e-9 < target
         ]
@@ -504,21 +506,24 @@ class _Service:
         return [i for o, r, i, pr in self._incidents
                 if o < end and r > start and priority in (None, pr)]
 
-    def unseen_outage(self, v: Agreement, o: Objective, start: int, end: int) -> str:
+    def unseen_outage(self, v: Agreement, o: Objective, start: int, end: int) -> Reason | None:
         """Why a "met" in ``[start, end)`` cannot be trusted: the source had no data while
         an incident of the most urgent priority (all incidents without a matrix) was
-        open, so the figure may not contain that outage. "" when there is no such gap."""
+        open, so the figure may not contain that outage. None when there is no such gap."""
         m = self.measurement(o.id)
         if not isinstance(m, CountSeries) or not m.gaps:
-            return ""
+            return None
         urgent = v.priorities[0].id if v.priorities else None
         for g in m.gaps:
             a, b = max(g.start, start), min(g.end, end)
             if a < b and self.incidents_between(a, b, urgent):
                 which = f"a {urgent} incident" if urgent else "an incident"
-                return (f"no data from {iso(a, self.tz)} to {iso(b, self.tz)} while {which} "
-                        "was open: the figure cannot show that outage")
-        return ""
+                start_at, end_at = iso(a, self.tz), iso(b, self.tz)
+                return Reason(
+                    "unseen-outage", {"start": start_at, "end": end_at, "priority": urgent or ""},
+                    f"no data from {start_at} to {end_at} while {which} "
+                    "was open: the figure cannot show that outage")
+        return None
 
     def daily(self, v: Agreement, o: Objective) -> tuple[DailyValue, ...]:
         days = last_days(self.now, self.tz, 90)
@@ -578,9 +583,15 @@ class _Service:
     def incident_verdicts(self, v: Agreement, o: Objective) -> list[IncidentVerdict]:
         """Each judged incident's verdict under ``o``, for the page's incident table."""
         outs, _opened, _rec = self.outcomes(v, o)
-        return [IncidentVerdict(o.id, o.kind, x.id, x.status,
-                                x.miss.what if x.miss is not None else x.reason)
-                for x in outs or ()]
+        out = []
+        for x in outs or ():
+            if x.miss is not None:
+                why = Reason(x.miss.code, x.miss.params, x.miss.what)
+            else:
+                why = x.reason or Reason()
+            out.append(IncidentVerdict(o.id, o.kind, x.id, x.status, why.text, why.code,
+                                       why.params))
+        return out
 
 
 def _day_figures(

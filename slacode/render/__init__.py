@@ -27,6 +27,7 @@ from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render.reasons import NOT_PUBLIC
 
 __all__ = ["render"]
 
@@ -212,10 +213,14 @@ def _shown(p: PeriodResult, no_chain: bool, hidden: set[str], version: int | Non
 def _public_miss(m: Any, hidden: set[str]) -> Any:
     """``m`` without the ids of ``hidden`` incidents (in its text or its list of them)."""
     what, ids = m.what, [i for i in m.incident.split(", ") if i]
+    params = getattr(m, "params", {})
     for i in ids:
         if i in hidden:
-            what = what.replace(f"incident {i}", "incident (not public)", 1)
-    return replace(m, what=what, incident=", ".join(i for i in ids if i not in hidden))
+            what = what.replace(f"incident {i}", f"incident {NOT_PUBLIC}", 1)
+            if params.get("id") == i:
+                params = {**params, "id": NOT_PUBLIC}
+    return replace(m, what=what, params=params,
+                   incident=", ".join(i for i in ids if i not in hidden))
 
 
 def _as_shown(r: ServiceResults, no_chain: bool, hidden: set[str], version: int | None

@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
-from slacode.durations import Duration
-from slacode.evaluate.objectives import _words  # evaluation's wording of a stretch of time
+from slacode.durations import Duration, span_parts
 
 _ZH_UNITS = {
     "ms": "毫秒",
@@ -59,14 +58,12 @@ def duration(d: Duration | None, language: str = "en") -> str:
     return d.words()
 
 
-def elapsed(seconds: float, language: str = "en") -> str:
-    """A stretch of time in words, as evaluation says one (``2 hours 30 minutes``):
-    for amounts that are not one of the agreement's durations, such as the part of
-    a maintenance window beyond the monthly maximum."""
-    from slacode.render.phrases_zh import _span  # here: phrases_zh reads times with fmt
-
-    words = _words(seconds)
-    return _span(words) if language == "zh" else words
+def elapsed(seconds: float, language: str = "en", days: bool = True) -> str:
+    """A stretch of time in words, as evaluation says one (``2 hours 30 minutes``,
+    ``2 小时 30 分钟``): for amounts that are not one of the agreement's durations, such
+    as the part of a maintenance window beyond the monthly maximum, or how long an
+    incident took (``days`` False: working time, said in hours)."""
+    return " ".join(duration(Duration(v, u), language) for v, u in span_parts(seconds, days))
 
 
 def parse_time(value: str | int | float | datetime) -> datetime:

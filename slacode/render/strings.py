@@ -507,6 +507,72 @@ STRINGS: dict[str, dict[str, str]] = {
     "report.page": {"en": "page {page} of {pages}", "zh": "第 {page} 页，共 {pages} 页"},
     # badges
     "badge.status": {"en": "SLA", "zh": "SLA"},
+    # --- words: evaluation's reasons and misses (results carry a code and its params;
+    # slacode.render.reasons fills these in; every code of evaluate.results.REASON_CODES
+    # has an entry, a test checks) ---
+    "reason.gap": {"en": "no data {start} to {end}: {why}", "zh": "{start} 至 {end} 无数据：{why}"},
+    "reason.gaps-more": {"en": "and {n} more gaps without data", "zh": "另有 {n} 段无数据"},
+    "reason.no-measurements": {"en": "no measurements for this objective",
+                               "zh": "该指标没有度量数据"},
+    "reason.counts-too-large": {"en": "the counts are too large to add up: no figure",
+                                "zh": "计数过大，无法相加：没有数值"},
+    "reason.no-incident-records": {"en": "no incident records for this objective",
+                                   "zh": "该指标没有事件记录"},
+    "reason.no-complaint-records": {"en": "no complaint records for this objective",
+                                    "zh": "该指标没有投诉记录"},
+    "reason.no-survey-records": {"en": "no survey records for this objective",
+                                 "zh": "该指标没有调查记录"},
+    "reason.no-incidents-counted": {"en": "no {priority}incidents in this period",
+                                    "zh": "本周期没有{priority}事件"},
+    "reason.no-complaints-counted": {"en": "no complaints in this period",
+                                     "zh": "本周期没有投诉"},
+    "reason.incidents-pending": {
+        "en": "{n} incident(s) still within their target time, not counted yet",
+        "zh": "{n} 个事件仍在目标时间内，尚未计入"},
+    "reason.complaints-pending": {
+        "en": "{n} complaint(s) still within their target time, not counted yet",
+        "zh": "{n} 件投诉仍在目标时间内，尚未计入"},
+    "reason.few-responses": {"en": "{n} responses, fewer than the {needed} needed",
+                             "zh": "{n} 份回复，少于所需的 {needed} 份"},
+    "reason.no-survey-answers": {"en": "no survey answers in this period",
+                                 "zh": "本周期没有调查回复"},
+    "reason.low-coverage": {"en": "data for {coverage} of the period, below the {needed} needed",
+                            "zh": "数据仅覆盖本周期的 {coverage}，低于所需的 {needed}"},
+    "reason.unseen-outage": {
+        "en": "no data from {start} to {end} while a {priority} incident was open: the "
+              "figure cannot show that outage",
+        "zh": "{start} 至 {end} 无数据，期间有 {priority} 事件未解决：该数值无法反映这次故障"},
+    "reason.unseen-outage.any": {
+        "en": "no data from {start} to {end} while an incident was open: the figure cannot "
+              "show that outage",
+        "zh": "{start} 至 {end} 无数据，期间有事件未解决：该数值无法反映这次故障"},
+    "reason.loss-not-recorded": {"en": "{label}: no data loss recorded",
+                                 "zh": "{label}：未记录数据丢失量"},
+    "reason.bad-day": {"en": "{date}: {value} (target {target})",
+                       "zh": "{date}：{value}（目标 {target}）"},
+    "reason.late": {"en": "{label} {step} after {took} (target {goal})",
+                    "zh": "{label} {step}用时 {took}（目标 {goal}）"},
+    "reason.not-done": {"en": "{label} no {step} by its deadline {due} (target {goal})",
+                        "zh": "{label} 未在截止时间 {due} 前完成{step}（目标 {goal}）"},
+    "reason.data-lost": {"en": "{label} lost {lost} of data (target at most {goal})",
+                         "zh": "{label} 丢失 {lost} 的数据（目标不超过 {goal}）"},
+    "reason.escalated-late": {"en": "{label} escalated to {level} after {took} (target {goal})",
+                              "zh": "{label} 升级到{level}用时 {took}（目标 {goal}）"},
+    "reason.not-escalated": {"en": "{label} not escalated to {level} by {due} (target {goal})",
+                             "zh": "{label} 未在 {due} 前升级到{level}（目标 {goal}）"},
+    # the parts reasons are made of
+    "reason.label.incident": {"en": "{priority} incident {id}", "zh": "{priority} 事件 {id}"},
+    "reason.label.complaint": {"en": "complaint {id}", "zh": "投诉 {id}"},
+    "reason.not_public": {"en": "(not public)", "zh": "（未公开）"},
+    "reason.step.response": {"en": "first response", "zh": "首次响应"},
+    "reason.step.resolution": {"en": "resolution", "zh": "解决"},
+    "reason.step.acknowledgement": {"en": "acknowledgement", "zh": "确认受理"},
+    "reason.step.restoration": {"en": "service restoration", "zh": "恢复服务"},
+    "reason.working": {"en": "{time} of {clock} working time", "zh": "{time}（{clock} 工作时间）"},
+    "reason.goal_working": {"en": "{goal}: {hours} of working time",
+                            "zh": "{goal}，即 {hours} 工作时间"},
+    "reason.level": {"en": "level {n}", "zh": "第 {n} 级"},
+    "reason.level_named": {"en": "level {n} ({name})", "zh": "第 {n} 级（{name}）"},
 }
 
 

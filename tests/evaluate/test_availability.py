@@ -202,9 +202,10 @@ def test_missing_data_is_no_data_never_met() -> None:
     # the ten days measured were all good, yet no figure stands beside "no data"
     assert (nov.verdict, nov.value, nov.margin, nov.budget) == ("no-data", None, None, None)
     assert nov.as_dict()["value"] is None
-    assert nov.reasons[0] == "data for 33.3% of the period, below the 90% needed"
+    assert nov.reasons[0].text == "data for 33.3% of the period, below the 90% needed"
+    assert nov.reasons[0].code == "low-coverage"
     assert nov.coverage == round(10 / 30, 6)
-    assert any("connection refused" in r for r in nov.reasons)
+    assert any("connection refused" in r.text for r in nov.reasons)
     assert nov.as_of == "2026-11-11T00:00:00+00:00"
     (none,) = evaluate([agreement()], {}, now, history_months=1)
     assert {p.verdict for p in none.periods} == {"no-data"}
@@ -366,7 +367,7 @@ def test_no_data_during_an_urgent_incident_is_never_met() -> None:
 
     nov = run("P1")
     assert nov.verdict == "no-data" and nov.credit is None
-    assert nov.reasons[0] == ("no data from 2026-11-17T09:00:00+00:00 to 2026-11-17T17:00:00"
+    assert nov.reasons[0].text == ("no data from 2026-11-17T09:00:00+00:00 to 2026-11-17T17:00:00"
                               "+00:00 while a P1 incident was open: the figure cannot show "
                               "that outage")
     assert nov.coverage > 0.98  # enough data by the coverage rule alone

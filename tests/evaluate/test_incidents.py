@@ -118,7 +118,7 @@ def test_open_incident_within_its_deadline_is_not_counted_yet() -> None:
     (out,) = evaluate([desk(o)], {("desk", "p1-response"): records("p1-response", inc)}, now)
     nov = by_period(out, "p1-response")["2026-11"]
     assert nov.value == 100.0 and nov.verdict == "on-track" and not nov.misses
-    assert any("not counted yet" in r for r in nov.reasons)
+    assert any("not counted yet" in r.text for r in nov.reasons)
 
 
 DESK_YAML = """\

@@ -14,17 +14,34 @@ import pytest
 import render_sample as sample
 
 from slacode.durations import Duration
-from slacode.evaluate.results import SEVERITY, Budget, Miss, PeriodResult, ServiceResults
+from slacode.evaluate.results import (
+    SEVERITY,
+    Budget,
+    Miss,
+    PeriodResult,
+    Reason,
+    ServiceResults,
+)
 from slacode.model import Agreement, Maintenance, MaintenancePolicy
 from slacode.render import escape, fmt, render, svg
 from slacode.render.strings import STRINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
-DEADLINE = ("P2 incident SD-0281 no resolution by its deadline 2026-11-25T14:07:00+08:00 "
-            "(target 1 day)")
-NO_FILE = ("no data 2026-11-01T00:00:00+08:00 to 2026-11-26T00:00:00+08:00: "
-           "file not found: data/<b>status</b>&web/latency.csv")
+DEADLINE = Miss("P2 incident SD-0281 no resolution by its deadline 2026-11-25T14:07:00+08:00 "
+                "(target 1 day)", code="not-done",
+                params={"subject": "incident", "priority": "P2", "id": "SD-0281",
+                        "step": "resolution", "goal": "1d", "clock": "",
+                        "due": "2026-11-25T14:07:00+08:00"})
+NO_FILE = Reason("gap", {"start": "2026-11-01T00:00:00+08:00", "end": "2026-11-26T00:00:00+08:00",
+                         "why": "file not found: data/<b>status</b>&web/latency.csv"},
+                 "no data 2026-11-01T00:00:00+08:00 to 2026-11-26T00:00:00+08:00: "
+                 "file not found: data/<b>status</b>&web/latency.csv")
+
+
+def _day(date: str, value: float, incident: str = "") -> Miss:
+    return Miss(f"{date}: {value}% (target 99.95%)", incident=incident, code="bad-day",
+                params={"date": date, "value": value, "target": 99.95})
 
 
 def _with(budget: Budget | None = None, **kw: object) -> list[ServiceResults]:
@@ -58,7 +75,7 @@ def _page(res: list[ServiceResults], language: str = "en",
 def test_misses_and_reasons_show_times_as_the_page_does_and_the_data_keeps_iso(
     language: str, deadline: str, gap: str
 ) -> None:
-    res = _with(misses=(Miss(DEADLINE),), reasons=(NO_FILE,), verdict="no-data")
+    res = _with(misses=(DEADLINE,), reasons=(NO_FILE,), verdict="no-data")
     files = _page(res, language)
     page = files["services/payments-api.md"]
     missed = page.split('<ul class="slc-misses">')[1].split("</ul>")[0]
@@ -207,8 +224,7 @@ def test_the_about_page_explains_every_verdict_a_page_can_show() -> None:
 def test_a_periods_misses_read_as_one_sentence_of_the_sites_language(
     language: str, item: str
 ) -> None:
-    days = (Miss("2026-11-08: 98.953% (target 99.95%)", incident="PAY-121"),
-            Miss("2026-11-19: 99.544% (target 99.95%)"),
-            Miss("2026-11-20: 99.9% (target 99.95%)"))
+    days = (_day("2026-11-08", 98.953, "PAY-121"), _day("2026-11-19", 99.544),
+            _day("2026-11-20", 99.9))
     page = _page(_with(misses=days), language)["services/payments-api.md"]
     assert item in page.split('<ul class="slc-misses">')[1].split("</ul>")[0]

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from slacode.render import escape, fmt, svg
 from slacode.render.pages import budget_phrase, budget_share, objective_name
-from slacode.render.phrases_zh import say
+from slacode.render.reasons import say
 
 if TYPE_CHECKING:
     from slacode.render.service_page import ServiceView

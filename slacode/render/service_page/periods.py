@@ -11,7 +11,7 @@ from slacode.evaluate.results import PeriodResult
 from slacode.model import Objective
 from slacode.render import escape, fmt, passthrough, svg
 from slacode.render.pages import objective_name, provisional_note, target_text
-from slacode.render.phrases_zh import say
+from slacode.render.reasons import say
 
 if TYPE_CHECKING:
     from slacode.render.service_page import ServiceView
