@@ -34,6 +34,7 @@ from slacode.model import (
 )
 from slacode.render import escape, fmt, svg
 from slacode.render.phrases_zh import say_change
+from slacode.render.reasons import nothing_counted
 from slacode.render.strings import STRINGS, t
 
 #: Verdicts from worst to best: a service's status is its worst objective's verdict
@@ -115,12 +116,22 @@ class Words:
         """What ``verdict`` means, as the About page defines it."""
         return t("verdict_def." + svg.verdict_class(verdict), self.language)
 
-    def fig(self, value: float | None, unit: str) -> Markup:
+    def fig(self, value: float | None, unit: str, target: float | None = None) -> Markup:
+        """A figure; given its objective's ``target``, with that objective's decimals."""
         if value is None:
             words = escape.text(t("common.no_data_mark", self.language))
             return Markup(f'<span class="slc-nodata">{words}</span>')
-        # no escaping: a figure is digits, ".", "-" and "%" (see svg.day_texts)
-        return Markup(fmt.figure(value, unit))
+        # a figure is digits, the locale's separators, "-" and "%": escaped all the same
+        return Markup(escape.text(fmt.figure(value, unit, target=target,
+                                             language=self.language)))
+
+    def period_fig(self, p: PeriodResult) -> Markup:
+        """A period's figure with its objective's decimals, or what it had to count when
+        that was nothing ("no P1 incidents in this period"), never a bare 100%."""
+        nothing = nothing_counted(p.reasons, self.language)
+        if nothing is not None and p.value is not None:
+            return Markup(f'<span class="slc-nothing">{escape.text(nothing)}</span>')
+        return self.fig(p.value, p.unit, p.target)
 
     def day_rows(self, days: Sequence[svg.DayText]) -> Markup:
         """The rows of a 90-day table, newest first; built here rather than in a template
@@ -266,35 +277,58 @@ def budget_share(p: PeriodResult) -> float | None:
     return max(0.0, min(100.0, 100.0 * remaining / allowed))
 
 
-def budget_phrase(p: PeriodResult, language: str) -> str | None:
-    """The error budget in words, as every page and the command line say it ("87% of the
-    error budget left (175 of 200 events)"); None when the period has none. Incidents
-    and survey responses are whole ("1 of 2 incidents may still miss the target"): what
-    may still miss is rounded down, what went over is rounded up."""
-    share = budget_share(p)
-    if share is None or p.budget is None:
-        return None
+def period_kind(p: PeriodResult) -> str:
+    """``month``, ``quarter``, ``year`` or ``rolling``: what a period id names."""
+    if p.period.startswith("rolling"):
+        return "rolling"
+    if "-Q" in p.period:
+        return "quarter"
+    return "month" if "-" in p.period else "year"
+
+
+def budget_phrase(p: PeriodResult, language: str, priority: str = "") -> str | None:
+    """The error budget in words, as every page and the command line say it: what may
+    go wrong in the period and how much already did ("Failed requests allowed this
+    month: 19,837 · used 6,586"), never a share of a count that reads as successes.
+    Incidents, complaints and survey answers count whole: an open period says how many
+    more misses break it ("1 more missed P4 incident breaches the quarter"), rounding
+    what is allowed down. ``priority`` names the incidents' priority. None when the
+    period has no budget."""
     b = p.budget
+    if b is None:
+        return None
     whole = b.unit in _WHOLE
+    if not whole and b.allowed <= 0:
+        return None
+    kind = period_kind(p)
+    key = "budget.noun." + b.unit if "budget.noun." + b.unit in STRINGS else "budget.noun.events"
+    pad = f"{priority} " if language == "en" else f" {priority} "
+    noun = t(key, language, priority=pad if priority else "")
 
-    def n(x: float, up: bool = False) -> str:
-        if not whole:
-            return fmt.amount(x)
-        return f"{math.ceil(x - 1e-9) if up else math.floor(x + 1e-9):,}"
+    def n(x: float) -> str:
+        return fmt.count(math.floor(x + 1e-9), language) if whole else fmt.amount(x, language)
 
-    def unit(count: str) -> str:  # the noun after ``count``: "1 incident", "2 incidents"
-        word = budget_unit(b.unit, language)
-        return word.removesuffix("s") if language == "en" and count == "1" else word
-
-    if b.remaining < 0:
-        over = n(-b.remaining, up=True)
-        return t("svc.budget_over", language, over=over, allowed=n(b.allowed), unit=unit(over))
-    allowed = n(b.allowed)
-    if whole:  # "20% left (0 of 2 incidents)" would contradict itself
-        return t("svc.budget_left_whole", language, remaining=n(b.remaining),
-                 allowed=allowed, unit=unit(allowed))
-    return t("svc.budget_left", language, pct=fmt.percent(share, 0),
-             remaining=n(b.remaining), allowed=allowed, unit=unit(allowed))
+    allowed, used = n(b.allowed), n(b.consumed)
+    if whole:
+        used = fmt.count(math.ceil(b.consumed - 1e-9), language)
+    where = {"period": t("period.this." + kind, language)} if not p.closed else {
+        "period": p.period}
+    key = "svc.budget_allowed" if not p.closed else "svc.budget_allowed_in"
+    text = t(key, language, noun=noun, allowed=allowed, used=used, **where)
+    if b.remaining < -1e-9:
+        over = math.ceil(-b.remaining - 1e-9) if whole else -b.remaining
+        text += t("svc.budget_over_by", language,
+                  over=fmt.count(over, language) if whole else fmt.amount(over, language))
+    elif whole and not p.closed:
+        more = math.floor(b.remaining + 1e-9) + 1  # one beyond what is allowed breaks it
+        lower = noun[:1].lower() + noun[1:] if language == "en" else noun
+        if language == "en" and more == 1:
+            lower = lower.removesuffix("s")
+        text += " · " + t(
+            "svc.budget_more" if more != 1 else "svc.budget_more_one", language,
+            n=fmt.count(more, language), noun=lower,
+            period=t("period.word." + kind, language))
+    return text
 
 
 def next_maintenance(agreement: Agreement, now: datetime) -> Maintenance | None:
@@ -412,7 +446,7 @@ def period_credit(p: PeriodResult, language: str, today: date | None = None) -> 
     if c.percent:
         parts.append(escape.text(fmt.percent(c.percent, 2)))
         if c.amount is not None:
-            parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
+            parts.append("(" + escape.text(money(c.amount, c.currency, language)) + ")")
         if c.claim_by:
             closed = today is not None and c.claim_by[:10] < today.isoformat()
             when = t("svc.claim_closed" if closed else "svc.claim_by", language,
@@ -422,13 +456,14 @@ def period_credit(p: PeriodResult, language: str, today: date | None = None) -> 
         amount = getattr(c, "bonus_amount", None)
         bonus = fmt.percent(c.bonus_percent, 2)
         if amount is not None:
-            bonus += f" ({money(amount, c.currency)})"
+            bonus += f" ({money(amount, c.currency, language)})"
         parts.append(escape.text(t("svc.bonus_earned", language, bonus=bonus)))
     return Markup(" ".join(parts) or "—")
 
 
-def money(amount: float, currency: str) -> str:
-    return f"{amount:,.2f} {currency}".strip()
+def money(amount: float, currency: str, language: str = "en") -> str:
+    """Money as the site's locale writes it (Babel): ``5,000.00 USD``."""
+    return fmt.money(amount, currency, language)
 
 
 def _zone(name: str) -> Any:

@@ -69,8 +69,10 @@ def _word(code: str, p: Mapping[str, Any], lang: str) -> str:
         v["lost"] = fmt.elapsed(float(p["lost_s"]), lang)
     key = "reason." + code
     if code == "bad-day":
-        v |= {"date": p["date"], "value": fmt.figure(float(p["value"]), "%"),
-              "target": fmt.figure(float(p["target"]), "%")}
+        target = float(p["target"])
+        v |= {"date": p["date"],
+              "value": fmt.figure(float(p["value"]), "%", target=target, language=lang),
+              "target": fmt.figure(target, "%", language=lang)}
     elif code == "low-coverage":
         v |= {"coverage": fmt.percent(100 * float(p["coverage"]), 1),
               "needed": fmt.percent(100 * float(p["needed"]), 0)}

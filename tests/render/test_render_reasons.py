@@ -162,26 +162,31 @@ def test_budget_amounts_are_whole_when_large_and_one_decimal_at_most(
 
 
 @pytest.mark.parametrize(("language", "budget", "text"), [
-    ("en", Budget("requests", 19837.3, 6586.0, 13251.3, 0.5),
-     "67% of the error budget left (13,251 of 19,837 requests)"),
+    # what may fail and what did, never a share of a count that reads as successes
+    ("en", Budget("events", 19837.3, 6586.0, 13251.3, 0.5),
+     "Failed requests allowed this month: 19,837 · used 6,586"),
     ("zh", Budget("requests", 19837.3, 6586.0, 13251.3, 0.5),
-     "剩余错误预算 67%（19,837 次请求中剩余 13,251）"),
+     "本月允许的慢请求：19,837 · 已用 6,586"),
     ("en", Budget("events", 991.9, 1165.0, -173.1, 1.2),
-     "Error budget used up: 173 events over the 992 allowed"),
+     "Failed requests allowed this month: 992 · used 1,165 (173 over)"),
     ("zh", Budget("events", 991.9, 1165.0, -173.1, 1.2),
-     "错误预算已用尽：比允许的 992 次请求多出 173"),
-    # incidents and survey responses are whole: fewer than one allowed is no budget
-    ("zh", Budget("incidents", 0.236842, 0.0, 0.236842, 0.0), "本周期无错误预算"),
+     "本月允许的失败请求：992 · 已用 1,165（超出 173）"),
+    # incidents and survey answers are whole: what is allowed is rounded down, and an
+    # open period says how many more misses break it
+    ("zh", Budget("incidents", 0.236842, 0.0, 0.236842, 0.0),
+     "本月允许的未达标的事件：0 · 已用 0 · 再有 1 个未达标的事件，本月即未达标"),
+    ("en", Budget("incidents", 0.236842, 0.0, 0.236842, 0.0),
+     "Missed incidents allowed this month: 0 · used 0 · 1 more missed incident breaches "
+     "the month"),
     ("en", Budget("incidents", 2.4, 1.0, 1.4, 0.4),
-     "Error budget: 1 of 2 incidents may still miss the target"),
+     "Missed incidents allowed this month: 2 · used 1 · 2 more missed incidents breach "
+     "the month"),
     ("en", Budget("incidents", 1.4, 3.0, -1.6, 2.1),
-     "Error budget used up: 2 incidents over the 1 allowed"),
-    ("en", Budget("incidents", 1.4, 0.0, 1.4, 0.0),
-     "Error budget: 1 of 1 incident may still miss the target"),
+     "Missed incidents allowed this month: 1 · used 3 (2 over)"),
     ("zh", Budget("slices", 43.2, 3.0, 40.2, 0.1),
-     "剩余错误预算 93%（43.2 个时间片中剩余 40.2）"),
+     "本月允许的不达标时间片：43.2 · 已用 3"),
     ("zh", Budget("responses", 12.0, 2.0, 10.0, 0.3),
-     "错误预算：允许 12 份回复未达标，还剩 10"),
+     "本月允许的不满意的调查回复：12 · 已用 2 · 再有 11 个不满意的调查回复，本月即未达标"),
 ])
 def test_the_error_budget_reads_in_the_sites_language_with_even_numbers(
     language: str, budget: Budget, text: str

@@ -32,13 +32,13 @@ def cards(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup:
             continue
         open_tag = "" if p.closed else f" ({T['common.open']})"
         out.append(
-            f'<p class="slc-figure"><span class="slc-value">{words.fig(p.value, p.unit)}'
+            f'<p class="slc-figure"><span class="slc-value">{words.period_fig(p)}'
             f'</span> <span class="slc-target">{T["common.target"]} '
             f"{text(fmt.figure(p.target, p.unit))}</span></p>\n"
             f'<p>{words.chip(p.verdict)} <span class="slc-meta">{text(p.period)}'
             f"{open_tag}</span></p>\n"
         )
-        blabel = budget_phrase(p, language)
+        blabel = budget_phrase(p, language, o.priority)
         if blabel is not None:
             b = p.budget
             burn = (
@@ -53,12 +53,13 @@ def cards(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup:
             out.append(f'<p class="slc-meta">{T["svc.budget_none"]}</p>\n')
         meta = []
         if p.projection is not None:
-            value = fmt.figure(p.projection, p.unit)
+            value = fmt.figure(p.projection, p.unit, target=p.target, language=language)
             meta.append(f"{words.t('common.projection', value=value)} · ")
         meta.append(words.t("common.coverage", pct=fmt.percent(100 * p.coverage, 0)))
         if p.composite is not None:
             key = "svc.composite_below" if p.composite < p.target else "svc.composite"
-            meta.append(f" · {words.t(key, value=fmt.figure(p.composite, '%'))}")
+            chain = fmt.figure(p.composite, '%', target=p.target, language=language)
+            meta.append(f" · {words.t(key, value=chain)}")
         out.append(f'<p class="slc-meta">{"".join(meta)}</p>\n')
         out.extend(f'<p class="slc-reason">{text(say(r, language))}</p>' for r in p.reasons)
         out.append("</section>\n")
