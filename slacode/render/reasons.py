@@ -27,13 +27,19 @@ from slacode.render.strings import STRINGS, t
 NOT_PUBLIC = "(not public)"
 
 
+#: the two sentences of frozen records (before codes) that say a period had nothing to
+#: count, by their exact text: pages say them as today's records do, without a figure
+_LEGACY = {"no incidents counted in this period": "no-incidents-counted",
+           "no complaints counted in this period": "no-complaints-counted"}
+
+
 def say(item: Reason | Miss | IncidentVerdict | str, language: str) -> str:
     """``item`` in ``language``: worded from its code when it has one the catalogue
     knows, else its English text as it is."""
     if isinstance(item, str):
         return item
     text = item.what if isinstance(item, Miss | IncidentVerdict) else item.text
-    code = item.code
+    code = item.code or _LEGACY.get(text, "")
     if not code or "reason." + code not in STRINGS:
         return text
     try:
@@ -106,7 +112,8 @@ def nothing_counted(reasons: tuple[Reason, ...], language: str) -> str | None:
     """"No P1 incidents in this period" (no complaints, no survey answers) when a period
     had nothing to count, which pages show instead of a figure; else None."""
     for r in reasons:
-        if r.code in ("no-incidents-counted", "no-complaints-counted") or (
+        code = r.code or _LEGACY.get(r.text, "")
+        if code in ("no-incidents-counted", "no-complaints-counted") or (
             r.code == "few-responses" and r.params.get("n") == 0
         ):
             return say(r, language)

@@ -36,7 +36,7 @@ from slacode.model import (
     Window,
 )
 from slacode.render.phrases_zh import say_change
-from slacode.render.reasons import say
+from slacode.render.reasons import nothing_counted, say
 from slacode.render.strings import STRINGS, t
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,6 +147,10 @@ def test_a_frozen_record_without_codes_shows_its_english_text_as_it_is() -> None
     old = Miss("P1 incident PAY-107 first response after 42 minutes (target 15 minutes)")
     assert say(old, "zh") == say(old, "en") == old.what
     assert say(Reason(text="prometheus answered HTTP 503"), "zh") == "prometheus answered HTTP 503"
+    # the frozen sentence that a period counted nothing reads as today's does
+    legacy = Reason(text="no incidents counted in this period")
+    assert say(legacy, "zh") == "本周期没有事件"
+    assert nothing_counted((legacy,), "en") == "no incidents in this period"
     # ...and a code this version does not know falls back to the text as well
     assert say(Reason("from-the-future", {"x": 1}, "later words"), "zh") == "later words"
 
