@@ -24,7 +24,7 @@ from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.heap import long_lived
 from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
-from slacode.model import RESERVED_IDS, Agreement
+from slacode.model import RESERVED_IDS, Agreement, localized
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages, reports, service_page
 from slacode.render.reasons import NOT_PUBLIC
@@ -75,7 +75,7 @@ def render(
         if latest.visible_to(audience):
             a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
                                                int(now_dt.timestamp()), audience)
-            shown.append(a)
+            shown.append(localized(a, language))  # its own words in the site's language
     for a in shown:
         try:
             escape.segment(a.id)
