@@ -127,8 +127,10 @@ def render(
             disputed=frozenset((o, p) for s, o, p in disputed if s == a.id),
             coming=coming.get(a.id, ()),
         )
-        files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language, built,
-                                                           history_months)
+        with fmt.page_zone(a.timezone):  # one zone per page: the agreement's
+            files[f"services/{a.id}.md"] = service_page.render(
+                page, now_dt, language, fmt.when(built_at if built_at is not None else now_dt),
+                history_months)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:

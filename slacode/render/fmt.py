@@ -15,9 +15,13 @@ reads as the target. Targets are written as the agreement writes them.
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency, format_decimal, is_currency
 
@@ -139,11 +143,45 @@ def parse_time(value: str | int | float | datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+#: the time zone of the page being written (:func:`page_zone`); None: each time as given
+_PAGE_ZONE: ContextVar[tzinfo | None] = ContextVar("page_zone", default=None)
+
+
+@contextmanager
+def page_zone(name: str) -> Iterator[None]:
+    """Within it, :func:`when` writes every time in the IANA zone ``name``: a page says
+    all its times in one zone (the agreement's), not one in UTC and the next in
+    UTC+08:00 for the same instant. An unknown zone leaves times as given."""
+    try:
+        zone: tzinfo | None = ZoneInfo(name) if name else None
+    except (ValueError, KeyError, OSError):
+        zone = None
+    token = _PAGE_ZONE.set(zone)
+    try:
+        yield
+    finally:
+        _PAGE_ZONE.reset(token)
+
+
+def zone_label(name: str, at: datetime) -> str:
+    """``Asia/Shanghai (UTC+08:00)``: a zone and its offset at ``at``, to say which."""
+    try:
+        off = at.astimezone(ZoneInfo(name)).utcoffset() or _ZERO
+    except (ValueError, KeyError, OSError):
+        return name
+    label = _zone_label(off)
+    return name if label == name or name == "UTC" else f"{name} ({label})"
+
+
 def when(value: str | int | float | datetime | None) -> str:
-    """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in."""
+    """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in
+    (in the page's zone inside :func:`page_zone`)."""
     if value in (None, ""):
         return "—"
     dt = parse_time(value)
+    page = _PAGE_ZONE.get()
+    if page is not None:
+        dt = dt.astimezone(page)
     zone = _zone_label(dt.utcoffset() or _ZERO)
     if dt.year >= 1000:  # strftime's "%Y" pads no earlier year: those take the slow way
         return f"{dt.year}-{dt.month:02d}-{dt.day:02d} {dt.hour:02d}:{dt.minute:02d} {zone}"

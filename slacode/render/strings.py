@@ -584,6 +584,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "period.word.quarter": {"en": "quarter", "zh": "季度"},
     "period.word.year": {"en": "year", "zh": "年度"},
     "period.word.rolling": {"en": "window", "zh": "窗口"},
+    # --- words: one time zone per page ---
+    "svc.zone": {"en": "times in {zone}", "zh": "时间均为 {zone}"},
     # the parts reasons are made of
     "reason.label.incident": {"en": "{priority} incident {id}", "zh": "{priority} 事件 {id}"},
     "reason.label.complaint": {"en": "complaint {id}", "zh": "投诉 {id}"},

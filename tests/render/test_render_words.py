@@ -85,3 +85,21 @@ def test_a_period_with_nothing_to_count_says_so_instead_of_100_percent(
     assert shown in html and "100" not in html
     # a period that counted something shows its figure
     assert str(Words(language).period_fig(_period())) == "87.5%"
+
+
+def test_a_service_page_says_every_time_in_one_zone_and_names_it() -> None:
+    import html
+    import re
+
+    import render_sample as sample
+
+    from slacode.render import render
+
+    files = render(sample.agreements(), sample.results(), now=sample.NOW, language="en",
+                   incidents=sample.incidents())
+    desk = html.unescape(files["services/support-desk.md"])
+    # built, evaluated, data as of, incidents, deadlines: all in the agreement's zone
+    assert set(re.findall(r"\d\d:\d\d (UTC[+-]?[\d:]*)", desk)) == {"UTC+08:00"}
+    assert "times in Asia/Shanghai (UTC+08:00)" in desk
+    api = html.unescape(files["services/payments-api.md"])
+    assert set(re.findall(r"\d\d:\d\d (UTC[+-]?[\d:]*)", api)) == {"UTC"}

@@ -239,6 +239,7 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             now=now,
             built=built,
             evaluated=fmt.when(now),
+            zone=fmt.zone_label(a.timezone or "UTC", now),
             objective_name=objective_name,
             target_text=target_text,
             budget_share=budget_share,
