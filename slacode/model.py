@@ -448,11 +448,21 @@ def _local_month(ts: int, zone: ZoneInfo) -> Span:
             int(datetime(*nxt, 1, tzinfo=zone).timestamp()))
 
 
-def localized(a: Agreement, language: str) -> Agreement:
+def localized(a: Agreement, language: str, latest: Agreement | None = None) -> Agreement:
     """``a`` with its free text in ``language`` where the agreement gives it (``name:
     {en: ..., zh: ...}``), the English or plain text elsewhere: what a site in that
-    language shows. Ids, figures and promises are untouched."""
+    language shows. Ids, figures and promises are untouched.
+
+    ``latest`` (the agreement as it stands now) lends its translations to a past version
+    ``a`` for every text whose English is the same in both: a translation added later
+    is not a change of the promise, and the version in force says the same words."""
     texts = {key: text for lang, key, text in a.translations if lang == language}
+    if latest is not None and latest is not a:
+        same = _english(a)
+        mine = _english(latest)
+        for lang, key, text in latest.translations:
+            if lang == language and key not in texts and key in same and same[key] == mine.get(key):
+                texts[key] = text
     if not texts:
         return a
     objectives = tuple(
@@ -461,3 +471,12 @@ def localized(a: Agreement, language: str) -> Agreement:
         for o in a.objectives)
     return replace(a, name=texts.get("name", a.name),
                    description=texts.get("description", a.description), objectives=objectives)
+
+
+def _english(a: Agreement) -> dict[str, str]:
+    """The plain (English) text of each field :attr:`Agreement.translations` may name."""
+    out = {"name": a.name, "description": a.description}
+    for o in a.objectives:
+        out[f"objective:{o.id}:name"] = o.name
+        out[f"objective:{o.id}:description"] = o.description
+    return out

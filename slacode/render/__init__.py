@@ -75,7 +75,7 @@ def render(
         if latest.visible_to(audience):
             a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
                                                int(now_dt.timestamp()), audience)
-            shown.append(localized(a, language))  # its own words in the site's language
+            shown.append(localized(a, language, latest))  # its words in the site's language
     for a in shown:
         try:
             escape.segment(a.id)

@@ -130,6 +130,7 @@ class Words:
         that was nothing ("no P1 incidents in this period"), never a bare 100%."""
         nothing = nothing_counted(p.reasons, self.language)
         if nothing is not None and p.value is not None:
+            nothing = nothing[:1].upper() + nothing[1:]  # it stands alone in its cell
             return Markup(f'<span class="slc-nothing">{escape.text(nothing)}</span>')
         return self.fig(p.value, p.unit, p.target)
 

@@ -63,3 +63,16 @@ def test_a_language_the_site_is_not_built_in_is_an_error_at_its_line(tmp_path: P
     # ...and English is required: a page in English must have words
     result = _one(tmp_path, _sample('name: {zh: "状态网站"}'))
     assert not result.ok and any("en" in p.message for p in result.problems)
+
+
+def test_a_past_version_says_the_translations_the_agreement_gives_now() -> None:
+    # the version in force was written before the Chinese was added: same English, same
+    # Chinese; an English text that changed since keeps its own words
+    result = load_agreements([ROOT / "slas"], root=ROOT, today=date(2026, 11, 26))
+    desk = next(a for a in result.agreements if a.id == "support-desk")
+    past = replace(desk, version=desk.version - 1, translations=(),
+                   description="Another description")
+    zh = localized(past, "zh", latest=desk)
+    assert zh.name == "客户支持服务台（中国）"
+    assert zh.objective("p1-response").name == "P1 首次响应"
+    assert zh.description == "Another description"

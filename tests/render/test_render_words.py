@@ -74,7 +74,7 @@ def test_a_closed_period_names_itself_and_says_how_far_over_it_went() -> None:
         "Missed P4 incidents allowed in 2026-Q3: 1 · used 3 (2 over)")
 
 
-@pytest.mark.parametrize(("language", "shown"), [("en", "no P1 incidents in this period"),
+@pytest.mark.parametrize(("language", "shown"), [("en", "No P1 incidents in this period"),
                                                  ("zh", "本周期没有 P1 事件")])
 def test_a_period_with_nothing_to_count_says_so_instead_of_100_percent(
     language: str, shown: str
