@@ -1,7 +1,7 @@
 # Two commands, each working on a fresh clone:
 #   make demo   set up and build the demo site (no server needed) into site/public
-#   make test   set up (Python venv, Prometheus, Chromium, faketime) and run lint + the whole
-#               test suite twice: at today's date, then with the clock 400 days ahead
+#   make test   set up (Python venv, Prometheus, Chromium, faketime) and run lint (ruff, mypy)
+#               + the whole test suite twice: at today's date, then with the clock 400 days ahead
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -48,8 +48,10 @@ system-deps:
 	  fi; \
 	fi
 
+# ruff, then mypy over slacode/ (its settings are in pyproject.toml)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The nightly job holds the Prometheus credentials, so it installs only what this lock
 # names, each file by its hash. Run after changing dependencies in pyproject.toml (a test

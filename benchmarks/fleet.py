@@ -167,7 +167,7 @@ def ensure_rules(workdir: Path, tsdb: Path, meta: dict, log: Any) -> None:
     from slacode.config import PrometheusServer
     from slacode.durations import Duration
     from slacode.load import load_agreements
-    from slacode.pull.prometheus import PrometheusClient
+    from slacode.pull.client import PrometheusClient
     from slacode.pull.rules import recording_rules
 
     folder = tsdb.parent
@@ -323,9 +323,9 @@ class _InFlight:
         self._lock = threading.Lock()
 
     def __enter__(self) -> _InFlight:
-        from slacode.pull.prometheus import PrometheusClient
+        from slacode.pull.client import PrometheusClient
 
-        self._orig = post = PrometheusClient._post
+        self._orig = post = PrometheusClient.post
         spans, lock = self.spans, self._lock
 
         def timed(client: Any, *args: Any, **kwargs: Any) -> Any:
@@ -336,13 +336,13 @@ class _InFlight:
                 with lock:
                     spans.append((t, time.perf_counter()))
 
-        PrometheusClient._post = timed  # type: ignore[method-assign]
+        PrometheusClient.post = timed  # type: ignore[method-assign]
         return self
 
     def __exit__(self, *exc: object) -> None:
-        from slacode.pull.prometheus import PrometheusClient
+        from slacode.pull.client import PrometheusClient
 
-        PrometheusClient._post = self._orig  # type: ignore[method-assign]
+        PrometheusClient.post = self._orig  # type: ignore[method-assign]
 
     def seconds(self) -> float:
         """Length of the union of the stretches (parallel queries count once)."""

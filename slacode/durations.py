@@ -11,6 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import overload
 
 PATTERN = r"^[1-9][0-9]{0,5}(ms|s|m|h|d|w|mo|y)$"
 _RE = re.compile(PATTERN)
@@ -61,6 +62,11 @@ class Duration:
         if self.is_calendar:
             raise ValueError(f"{self} is a calendar duration and has no fixed length")
         return self.amount * _SECONDS[self.unit]
+
+    @overload
+    def add_to(self, when: datetime) -> datetime: ...
+    @overload
+    def add_to(self, when: date) -> date: ...
 
     def add_to(self, when: date | datetime) -> date | datetime:
         """``when`` plus this duration; calendar units clamp the day (Jan 31 + 1mo = Feb 28).

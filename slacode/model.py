@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
-from typing import Literal
+from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from slacode.durations import Duration
@@ -370,9 +370,13 @@ class Agreement:
 Span = tuple[int, int]
 
 
-def merge(spans: list[Span]) -> list[Span]:
-    """Sorted union of half-open spans."""
-    out: list[Span] = []
+#: the number type of a span's ends (whole seconds, or seconds as a float)
+Num = TypeVar("Num", int, float)
+
+
+def merge(spans: list[tuple[Num, Num]]) -> list[tuple[Num, Num]]:
+    """Sorted union of half-open spans (of whole seconds or of float ones alike)."""
+    out: list[tuple[Num, Num]] = []
     for s, e in sorted(spans):
         if e <= s:
             continue

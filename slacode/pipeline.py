@@ -17,16 +17,21 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slacode.config import ALL, Settings, check_audience
 from slacode.evaluate.results import ServiceResults
 from slacode.heap import long_lived
 from slacode.model import Agreement
-from slacode.problems import Problem
+from slacode.problems import Code, Problem
 
-if TYPE_CHECKING:
+T = TypeVar("T")
+
+if TYPE_CHECKING:  # the stages' types, without importing the stages themselves at start-up
+    from slacode.history.versions import ChangeEntry
+    from slacode.ledger import Candidate, Restated
     from slacode.pull import PullResult
+    from slacode.pull.base import Complaint, Incident, Measurement
 
 
 @dataclass(frozen=True)
@@ -35,8 +40,8 @@ class PipelineResult:
     problems: tuple[Problem, ...]
     agreements: tuple[Agreement, ...] = ()  # every loaded agreement, all audiences
     results: tuple[ServiceResults, ...] = ()  # every agreement's results, ledger applied
-    restatements: tuple[Any, ...] = ()  # slacode.ledger.Restated, shown on pages and the feed
-    candidates: tuple[Any, ...] = ()  # slacode.ledger.Candidate: fresh figures differ from frozen
+    restatements: tuple[Restated, ...] = ()  # shown on pages and the feed
+    candidates: tuple[Candidate, ...] = ()  # fresh figures that differ from frozen ones
     now: int = 0
     audience: str = "public"
     watch: tuple[str, ...] = field(default=())  # files and folders the run read
@@ -57,9 +62,10 @@ def build_time(now: int) -> int:
     return int(sde) if sde.isdigit() else now
 
 
-def incidents_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[str, list[Any]]:
+def incidents_by_service(measurements: Mapping[tuple[str, str], Measurement]
+                         ) -> dict[str, list[Incident]]:
     """Incident records per service, each incident once, from the pulled measurements."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, Incident]] = {}
     for (service, _objective), m in sorted(measurements.items()):
         for inc in getattr(m, "incidents", ()) or ():
             owner = getattr(inc, "service", "") or service
@@ -67,10 +73,11 @@ def incidents_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[st
     return {k: list(v.values()) for k, v in out.items()}
 
 
-def complaints_by_service(measurements: Mapping[tuple[str, str], Any]) -> dict[str, list[Any]]:
+def complaints_by_service(measurements: Mapping[tuple[str, str], Measurement]
+                          ) -> dict[str, list[Complaint]]:
     """Complaint records per service, each complaint once (two objectives, acknowledge
     and resolve, usually read the same file)."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, dict[str, Complaint]] = {}
     for (service, _objective), m in sorted(measurements.items()):
         for c in getattr(m, "complaints", ()) or ():
             out.setdefault(service, {})[c.id] = c
@@ -84,9 +91,9 @@ class Evaluation:
     agreements: tuple[Agreement, ...]
     problems: tuple[Problem, ...]
     now: int
-    measurements: Mapping[tuple[str, str], Any] = field(default_factory=dict)
+    measurements: Mapping[tuple[str, str], Measurement] = field(default_factory=dict)
     results: tuple[ServiceResults, ...] = ()  # fresh figures; the ledger is not applied yet
-    changes: Mapping[str, Any] = field(default_factory=dict)  # change log from git
+    changes: Mapping[str, Sequence[ChangeEntry]] = field(default_factory=dict)  # git's log
     queries: int = 0
     # wall time per stage: load, history (git), pull (evaluation runs inside it),
     # evaluate (what is left of it once the pull is done)
@@ -109,7 +116,7 @@ def evaluate_project(
     from slacode.load import agreement_files, load_agreements
 
     now = settings.now_epoch()
-    clock = _Clock()
+    clock = _Stopwatch()
     agreement_files([settings.path(settings.slas)])
     loaded = load_agreements([settings.path(settings.slas)], root=settings.root,
                              today=datetime.fromtimestamp(now, UTC).date(),
@@ -146,7 +153,7 @@ def pull_and_evaluate(
     *,
     versions: Mapping[str, Sequence[Agreement]] | None = None,
     progress: Callable[[str], None] | None = None,
-    clock: _Clock | None = None,
+    clock: _Stopwatch | None = None,
 ) -> tuple[PullResult, tuple[ServiceResults, ...]]:
     """Pull, and evaluate each agreement in a second thread as soon as its measurements
     are in. On a fleet the evaluation then runs while the data source answers the other
@@ -155,7 +162,7 @@ def pull_and_evaluate(
     from slacode.evaluate import Partial, combine, evaluate_one
     from slacode.pull import pull
 
-    clock = clock or _Clock()
+    clock = clock or _Stopwatch()
     ready: queue.SimpleQueue[tuple[Agreement, Mapping[Any, Any]] | None] = queue.SimpleQueue()
     partials: dict[int, Partial] = {}
     failed: list[BaseException] = []
@@ -191,7 +198,7 @@ def pull_and_evaluate(
         return pulled, results
 
 
-class _Clock:
+class _Stopwatch:
     """Wall seconds per stage, for ``PipelineResult.seconds`` (and the benchmark)."""
 
     def __init__(self) -> None:
@@ -230,7 +237,7 @@ def run(
     if not ev.ok:
         return PipelineResult({}, ev.problems, ev.agreements, now=ev.now, audience=audience,
                               watch=watch, seconds=ev.seconds, queries=ev.queries)
-    clock = _Clock()
+    clock = _Stopwatch()
     report = ledger.apply(ev.results, settings.path(settings.ledger), audience=audience)
     results = judged_in_view(report.results, ev.versions, audience, ev.agreements)
     restatements = ledger.restated(results)
@@ -286,7 +293,7 @@ def audience_problems(audience: str, agreements: Sequence[Agreement],
     known = ", ".join(named) or "none"
     return (Problem("mkdocs.yml", 0, 0, "warning",
                     f"no agreement is for {audience} (customers with agreements: {known}); "
-                    "the site holds the public agreements only", "config.audience"),)
+                    "the site holds the public agreements only", Code.CONFIG_AUDIENCE),)
 
 
 def judged_in_view(results: Sequence[ServiceResults],
@@ -391,7 +398,7 @@ class _InView:
         return self.days(service, first, max(first, last))
 
 
-def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement]
+def candidate_problems(candidates: Sequence[Candidate], agreements: Sequence[Agreement]
                        ) -> tuple[Problem, ...]:
     """A warning per frozen period a fresh evaluation disagrees with (one per objective,
     at the objective): the site keeps the frozen figures, so the change must not stay
@@ -416,7 +423,7 @@ def candidate_problems(candidates: Sequence[Any], agreements: Sequence[Agreement
             f"{service} {period} {objective}: a fresh evaluation disagrees with the ledger "
             f"({'; '.join(said)}); the site keeps the frozen figures: restate them with a reason "
             f"(slacode evaluate --restate {period} --service {service} --reason ...) or find "
-            "why the data changed", "ledger.candidate"))
+            "why the data changed", Code.LEDGER_CANDIDATE))
     return tuple(out)
 
 
@@ -438,11 +445,11 @@ def orphan_problems(ledger_name: str, frozen: Mapping[str, int],
             "but no agreement has that id any more: its page, past breaches and feed entries "
             "are gone from the site. Restore the agreement (to retire a service, keep its file "
             "and set contract.end), or give it back its id if it was renamed",
-            "ledger.orphan"))
+            Code.LEDGER_ORPHAN))
     return tuple(out)
 
 
-def past_versions(settings: Settings) -> dict[str, Any]:
+def past_versions(settings: Settings) -> dict[str, tuple[Agreement, ...]]:
     """Past versions from git (agreement id -> versions); none when history is
     unavailable. Pull needs them (their maintenance windows cut days) and evaluate too."""
     from slacode import history
@@ -450,7 +457,7 @@ def past_versions(settings: Settings) -> dict[str, Any]:
     return _from_git(history.versions, settings)
 
 
-def change_log(settings: Settings) -> dict[str, Any]:
+def change_log(settings: Settings) -> dict[str, tuple[ChangeEntry, ...]]:
     """The agreements' change log from git; none when history is unavailable."""
     from slacode import history
 
@@ -477,7 +484,7 @@ def _history_lost(settings: Settings, exc: Exception) -> Problem:
                    HISTORY_ERROR)
 
 
-def _from_git(read: Callable[[Path, str], Any], settings: Settings) -> dict[str, Any]:
+def _from_git(read: Callable[[Path, str], Mapping[str, T]], settings: Settings) -> dict[str, T]:
     """``read(root, slas)``. The history functions turn a failing git command into a
     problem (:func:`history_problems` returns them); this is a last guard only."""
     from slacode.history import GitError

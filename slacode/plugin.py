@@ -49,7 +49,15 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.meta import get_data
 
 from slacode.config import Settings, settings_from_mapping
-from slacode.problems import SlacodeError
+from slacode.problems import (
+    STOPS,
+    Code,
+    Problem,
+    SlacodeError,
+    Strict,
+    strict_failures,
+    strictness,
+)
 from slacode.render import passthrough
 
 log = logging.getLogger("mkdocs.plugins.slacode")
@@ -160,19 +168,18 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         except SlacodeError as exc:
             raise PluginError(f"slacode: {exc}") from None
         self.watch = result.watch
-        faults = [p for p in result.problems if p.code == "pull.fault"]
-        changed = [p for p in result.problems if p.code == "ledger.candidate"]
-        orphans = [p for p in result.problems if p.code == "ledger.orphan"]
-        nobody = [p for p in result.problems if p.code == "config.audience"]
-        # git history that could not be read: an agreement without its past versions
-        # would be judged and shown by the wrong promise
-        lost = [p for p in result.problems if p.code == "history.error"]
+        # what a strict build does not let pass (slacode.problems.strict_failures, the one
+        # rule): stopped before publishing, or (disputes) published and then failed
+        failing = set(strict_failures(result.problems))
+        changed = [p for p in result.problems
+                   if p in failing and strictness(p.code) is Strict.AFTER_PUBLISHING]
+        stops = [p for p in result.problems
+                 if p in failing and p.severity != "error" and p not in changed]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif (p in faults or p in changed or p in orphans or p in nobody or p in lost) \
-                    and not config.strict:
+            elif p in failing and not config.strict:
                 log.warning(str(p))
             else:
                 log.info(str(p))
@@ -180,24 +187,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             raise PluginError(f"slacode: {len(result.errors())} error(s) in agreements or data")
         log.info("slacode: %d agreements, %d queries; %s", len(result.agreements), result.queries,
                  ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items()))
-        if faults and config.strict:
-            more = f" (and {len(faults) - 1} more)" if len(faults) > 1 else ""
-            raise PluginError(
-                f"slacode: a measurement source failed, nothing published in strict mode: "
-                f"{faults[0].path}:{faults[0].line}:{faults[0].col}: {faults[0].message}{more}"
-            )
-        if orphans and config.strict:
-            more = f" (and {len(orphans) - 1} more)" if len(orphans) > 1 else ""
-            raise PluginError(
-                f"slacode: frozen records without an agreement, nothing published in strict "
-                f"mode: {orphans[0]}{more}"
-            )
-        if nobody and config.strict:
-            raise PluginError(f"slacode: nothing published in strict mode: {nobody[0]}")
-        if lost and config.strict:
-            more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
-            raise PluginError(f"slacode: git history not read, nothing published in strict "
-                              f"mode: {lost[0]}{more}")
+        if stops and config.strict:
+            raise PluginError(f"slacode: {_stopped(stops)}")
         self.disputes = changed
         self.generated = result.files
 
@@ -318,7 +309,7 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
                 continue
             item.title = t("nav.services", self.language)
             if len(services) > GROUP_ABOVE:
-                _group_by_owner(item, services, t("overview.no_owner", self.language))
+                group_by_owner(item, services, t("overview.no_owner", self.language))
                 features = config.theme.get("features")
                 if isinstance(features, list) and not {
                     "navigation.expand",
@@ -332,6 +323,24 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         for path in self.watch:
             server.watch(path)
         return server
+
+
+def _stopped(stops: list[Problem]) -> str:
+    """Why a strict build published nothing, from the warnings it stops on: the first
+    kind found (in :data:`slacode.problems.STOPS` order) and how many more of it."""
+    code = next(c for c in STOPS if any(p.code == c for p in stops))
+    same = [p for p in stops if p.code == code]
+    first = same[0]
+    more = f" (and {len(same) - 1} more)" if len(same) > 1 else ""
+    if code == Code.PULL_FAULT:
+        return (f"a measurement source failed, nothing published in strict mode: "
+                f"{first.path}:{first.line}:{first.col}: {first.message}{more}")
+    if code == Code.LEDGER_ORPHAN:
+        return ("frozen records without an agreement, nothing published in strict mode: "
+                f"{first}{more}")
+    if code == Code.HISTORY_ERROR:
+        return f"git history not read, nothing published in strict mode: {first}{more}"
+    return f"nothing published in strict mode: {first}"
 
 
 def disputed_message(disputes: list[Any]) -> str:
@@ -406,7 +415,7 @@ def _front(file: File) -> tuple[str, str]:
     return str(meta.get("slacode_group") or ""), str(meta.get("title") or "")
 
 
-def _group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
+def group_by_owner(section: Any, services: list[Any], no_owner: str) -> None:
     """Groups by owner (only internal pages name one); a group still larger than
     :data:`GROUP_ABOVE`, such as a public build's single one, is split into runs named
     by their first and last service."""

@@ -46,7 +46,7 @@ def selector_problem(text: str, histogram: bool = False) -> str:
         expr = promql_parser.parse(body)
     except ValueError as exc:
         return f"not a valid PromQL selector: {exc}"
-    if type(expr).__name__ != "VectorSelector":
+    if not isinstance(expr, promql_parser.VectorSelector):
         return "not a plain vector selector (a metric name and label matchers)"
     if expr.offset is not None or expr.at is not None:
         return "a selector cannot shift time (offset, @): slacode sets each interval itself"
@@ -79,10 +79,10 @@ def pooled_problem(query: str, parts: Sequence[tuple[str, str]], label: str) -> 
         tree = promql_parser.parse(query)
     except ValueError as exc:
         return f"the pooled query is not valid PromQL: {exc}"
-    operands = []
-    while type(tree).__name__ == "BinaryExpr" and str(tree.op) == "or" and len(operands) < len(
-        parts
-    ):
+    operands: list[promql_parser.Expr] = []
+    while isinstance(tree, promql_parser.BinaryExpr) and str(tree.op) == "or" and len(
+        operands
+    ) < len(parts):
         if tree.modifier is not None and (
             tree.modifier.matching is not None or tree.modifier.return_bool
         ):
@@ -94,7 +94,7 @@ def pooled_problem(query: str, parts: Sequence[tuple[str, str]], label: str) -> 
     if len(operands) != len(parts):
         return f"the pooled query has {len(operands)} parts instead of {len(parts)}"
     for operand, (name, _expr), expr_text in zip(operands, parts, want, strict=True):
-        if type(operand).__name__ != "Call" or operand.func.name != "label_replace":
+        if not isinstance(operand, promql_parser.Call) or operand.func.name != "label_replace":
             return f"part {name} is not where it was put"
         args = operand.args
         literals = [getattr(a, "val", None) for a in args[1:]]

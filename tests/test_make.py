@@ -26,6 +26,15 @@ def test_the_demo_installs_only_what_it_runs(tmp_path: Path) -> None:
     assert "[test]" not in plan and "apt-get" not in plan
 
 
+def test_lint_runs_ruff_then_the_type_checker(tmp_path: Path) -> None:
+    """A type error fails `make test` before any test runs, as a lint error does."""
+    plan = planned("lint", tmp_path).splitlines()
+    ruff = next(i for i, line in enumerate(plan) if line.endswith("bin/ruff check ."))
+    mypy = next(i for i, line in enumerate(plan) if line.endswith("bin/mypy"))
+    assert ruff < mypy
+    assert "mypy" in planned("test", tmp_path).split("bin/pytest", 1)[0]
+
+
 def test_the_tests_run_twice_the_second_time_400_days_ahead(tmp_path: Path) -> None:
     plan = planned("test", tmp_path)
     assert "pip install --quiet -e '.[test]'" in plan and "ruff check ." in plan

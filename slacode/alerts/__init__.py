@@ -42,7 +42,7 @@ from zoneinfo import ZoneInfo
 
 from slacode.alerts import calendar
 from slacode.model import Agreement, Objective, maintenance_account
-from slacode.pull.prometheus import (
+from slacode.pull.planning import (
     RECORDED_BAD,
     RECORDED_TRAFFIC,
     plan_for,

@@ -23,7 +23,7 @@ rules`` starts its synthetic clock at 0, where zones west of UTC are still in 19
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -45,8 +45,9 @@ def offsets(tz: str) -> tuple[int, ...]:
     zone = ZoneInfo(tz or "UTC")
     out = []
     for month in range(1, 13):
-        seen = Counter(int(datetime(y, month, 1, tzinfo=zone).utcoffset().total_seconds())
-                       for y in OFFSET_YEARS)
+        # an aware datetime always has an offset (``or``: its type allows None)
+        seen = Counter(int((datetime(y, month, 1, tzinfo=zone).utcoffset() or timedelta())
+                           .total_seconds()) for y in OFFSET_YEARS)
         out.append(seen.most_common(1)[0][0])
     return tuple(out)
 

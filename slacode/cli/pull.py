@@ -24,28 +24,17 @@ import json
 import logging
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
-from slacode.problems import SlacodeError
-
-#: problem codes of intervals without data: the source failed, or the data is absent
-GAP_CODES = ("pull.gap", "pull.fault")
-
-
-def _iso(ts: int | None) -> str | None:
-    if ts is None:
-        return None
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
+from slacode.problems import GAP_CODES, SlacodeError, as_errors
 
 _HANDLER: logging.Handler | None = None
 
 
 def _setup_logging(verbose: bool) -> None:
-    from slacode.pull.prometheus import install_redaction
+    from slacode.redact import install_redaction
 
     global _HANDLER
     root = logging.getLogger()
@@ -73,8 +62,7 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
     from slacode import load
     from slacode.config import load_settings
     from slacode.pipeline import past_versions
-    from slacode.pull import pull, summary
-    from slacode.pull.base import ComplaintRecords, CountSeries, IncidentRecords, SurveyRecords
+    from slacode.pull import pull, utc_text
 
     _setup_logging(verbose)
     settings = load_settings(root, now=now_text)
@@ -113,29 +101,11 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
             bar.__exit__(None, None, None)
 
     strict = strict or settings.strict
-    rows = []
-    for (service, oid), m in result.measurements.items():
-        row: dict[str, object] = {
-            "service": service, "objective": oid, "as_of": _iso(m.as_of),
-            "gaps": [{"start": _iso(g.start), "end": _iso(g.end), "reason": g.reason,
-                      "fault": g.fault} for g in m.gaps],
-        }
-        if isinstance(m, CountSeries):
-            row.update(intervals=len(m.points), with_data=sum(p.has_data for p in m.points),
-                       step=m.step, warnings=list(m.warnings))
-        elif isinstance(m, IncidentRecords):
-            row["incidents"] = len(m.incidents)
-        elif isinstance(m, SurveyRecords):
-            row["responses"] = len(m.responses)
-        elif isinstance(m, ComplaintRecords):
-            row["complaints"] = len(m.complaints)
-        row["summary"] = summary(m)
-        rows.append(row)
-    problems = [p if p.severity == "error" or not strict or p.code not in GAP_CODES
-                else _as_error(p) for p in result.problems]
+    rows = result.rows()
+    problems = as_errors(result.problems, gaps=True) if strict else result.problems
     if fmt == "json":
         click.echo(json.dumps({
-            "now": _iso(now), "queries": result.queries, "objectives": rows,
+            "now": utc_text(now), "queries": result.queries, "objectives": rows,
             "problems": [p.as_dict() for p in problems],
         }, indent=2, sort_keys=True, allow_nan=False))  # no Infinity or NaN: not JSON
     else:
@@ -149,9 +119,3 @@ def command(root: Path, now_text: str | None, strict: bool, fmt: str, verbose: b
         gaps = sum(1 for p in errs if p.code in GAP_CODES)
         what = f"{gaps} data gap(s) with --strict" if gaps == len(errs) else f"{len(errs)} error(s)"
         raise SlacodeError(f"pull: {what}")
-
-
-def _as_error(p):
-    from dataclasses import replace
-
-    return replace(p, severity="error")

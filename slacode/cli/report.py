@@ -76,16 +76,18 @@ def command(records: tuple[Path, ...], customer: str | None, period: str | None,
         wanted += months_of(records, settings)
     elif not (customer and period):
         raise click.UsageError("give --customer NAME and --period YYYY-MM (or --verify FILE)")
+    checked: list[tuple[str, str]] = []
     for name, month in wanted:
         if not name or not month or not _NAME.fullmatch(name):
             raise SlacodeError(f"--customer {name!r}: a customer name is lower-case letters, "
                                "digits and dashes, as in visibility: customer:NAME")
         if _MONTH.fullmatch(month) is None:
             raise SlacodeError(f"--period {month!r}: give a month as YYYY-MM, e.g. 2026-10")
+        checked.append((name, month))
     from slacode.cli.render import _mkdocs
 
     _docs, title, _url, site_language = _mkdocs(Path.cwd())
-    for name, month in wanted:
+    for name, month in checked:
         # the customer site's language: its own (languages:), else the site's
         own = dict(settings.languages).get(f"customer:{name}")
         lang = language or own or site_language
@@ -192,7 +194,7 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
     last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
     ev = evaluate_project(settings)
     if not ev.ok:
-        errors = [p for p in ev.problems if p.severity == "error"]
+        errors = tuple(p for p in ev.problems if p.severity == "error")
         raise SlacodeError(f"{len(errors)} error(s) in agreements or data; no report",
                            problems=errors)
     applied = ledger.apply(ev.results, settings.path(settings.ledger), audience=audience)

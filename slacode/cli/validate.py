@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from slacode.problems import Problem, SlacodeError
+from slacode.problems import Code, Problem, SlacodeError
 
 if TYPE_CHECKING:
     from slacode.config import Settings
@@ -64,7 +64,7 @@ def _stale_files(
             out.append(Problem(
                 state.shown, at, at, "warning",
                 f"out of date with the agreements in {settings.slas}/: run `{state.command}` "
-                "and commit it (the pull-request check fails until then)", "generated.stale"))
+                "and commit it (the pull-request check fails until then)", Code.GENERATED_STALE))
     return out
 
 

@@ -188,13 +188,13 @@ class _Row:
     order: int
 
 
-def _span(w: Maintenance) -> tuple[int, int]:
+def _bounds(w: Maintenance) -> tuple[int, int]:
     return int(w.start.timestamp()), int(w.end.timestamp())
 
 
 def _named(ws: list[Maintenance], tz: str) -> list[_Window]:
     """Distinct spans of ``ws`` in order, each with its "start/end" text."""
-    return [(s, e, f"{iso(s, tz)}/{iso(e, tz)}") for s, e in sorted({_span(w) for w in ws})]
+    return [(s, e, f"{iso(s, tz)}/{iso(e, tz)}") for s, e in sorted({_bounds(w) for w in ws})]
 
 
 def _as_of(found: list[tuple[bool, int]]) -> int:
@@ -334,14 +334,14 @@ class _Service:
         chosen: dict[str, tuple[Period, Agreement, Objective]] = {}
         for w in windows:
             for p in periods_for(w, self.tz, self.now, self.history_months):
-                v = self.promised(p.start)
-                if p.kind == "rolling" and v is not None:  # judged by today's promise
-                    v = now_version
-                if v is None:  # nothing was promised then: no verdict, no credit
+                judge = self.promised(p.start)
+                if p.kind == "rolling" and judge is not None:  # judged by today's promise
+                    judge = now_version
+                if judge is None:  # nothing was promised then: no verdict, no credit
                     continue
-                o = by_version[v.version]
+                o = by_version[judge.version]
                 if o is not None and o.window == w and p.id not in chosen:
-                    chosen[p.id] = (p, v, o)
+                    chosen[p.id] = (p, judge, o)
         return sorted(chosen.values(), key=lambda x: (x[0].start, x[0].end, x[0].id))
 
     def period_result(self, p: Period, v: Agreement, o: Objective) -> PeriodResult:
@@ -356,7 +356,7 @@ class _Service:
         coverage = r6(t.coverage) or 0.0
         budget = None
         if not mean and t.value is not None:
-            budget = error_budget(_budget_unit(o), t.good, t.total, o.target, elapsed)
+            budget = error_budget(budget_unit(o), t.good, t.total, o.target, elapsed)
         projection = None
         if not complete and t.value is not None:
             projection = value
@@ -464,9 +464,9 @@ class _Service:
             return (), (), ()
         if v.version not in self._windows:
             account = self.maintenance(v)
-            ok = [w for w in v.maintenance if w.end > w.start and w not in account.late]
+            kept = [w for w in v.maintenance if w.end > w.start and w not in account.late]
             self._windows[v.version] = (
-                _named(ok, self.tz), _named(list(account.late), self.tz),
+                _named(kept, self.tz), _named(list(account.late), self.tz),
                 [(s, e, f"{iso(s, self.tz)}/{iso(e, self.tz)}") for s, e in account.over_cap],
             )
 
@@ -609,7 +609,9 @@ def _day_figures(
     return out
 
 
-def _budget_unit(o: Objective) -> str:
+def budget_unit(o: Objective) -> str:
+    """What an objective's error budget is counted in (events, slices, minutes, ...):
+    the unit a page names next to the budget's figures."""
     if o.kind == "availability":
         return "slices" if o.method == "slices" else "events"
     if o.kind == "latency":

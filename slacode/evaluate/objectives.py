@@ -300,11 +300,12 @@ def recovery_outcomes(
                 text = (f"{label} lost {span_words(inc.data_lost)} of data "
                         f"(target at most {rpo.words()})")
                 end = "" if back is None else iso(back, tz)
-                params = {"priority": inc.priority, "id": inc.id, "lost_s": inc.data_lost,
-                          "goal": str(rpo)}
+                lost: dict[str, str | int | float] = {
+                    "priority": inc.priority, "id": inc.id, "lost_s": inc.data_lost,
+                    "goal": str(rpo)}
                 out.append(Outcome(inc.id, inc.opened, "missed",
                                    Miss(text, iso(inc.opened, tz), end, inc.id, "data-lost",
-                                        params)))
+                                        lost)))
             continue
         due = None if rto is None or rto.is_calendar else int(inc.opened + rto.seconds)
         if back is not None or (due is not None and now > due):

@@ -17,8 +17,8 @@ Verdict = Literal["met", "breached", "on-track", "at-risk", "below-target", "can
                   "no-data", "insufficient-data"]
 
 #: every verdict, worst first: a service's status is its worst objective's verdict
-SEVERITY: tuple[Verdict, ...] = ("breached", "cannot-recover", "below-target", "at-risk",
-                                 "no-data", "insufficient-data", "on-track", "met")
+SEVERITY: tuple[str, ...] = ("breached", "cannot-recover", "below-target", "at-risk",
+                             "no-data", "insufficient-data", "on-track", "met")
 #: verdicts of a period that keeps (or so far keeps) its promise
 KEPT: frozenset[str] = frozenset({"met", "on-track"})
 #: open-period verdicts (a closed period is met or breached)
@@ -181,14 +181,14 @@ class PeriodResult:
 
     def as_dict(self) -> dict[str, object]:
         """The documented JSON shape (``slacode evaluate --format json``)."""
-        return _plain(self)  # type: ignore[return-value]
+        return _as_plain_data(self)  # type: ignore[return-value]
 
 
-#: leaf types returned as they are (checked by exact type: the fast path of :func:`_plain`)
+#: leaf types returned as they are (checked by exact type: the fast path of :func:`_as_plain_data`)
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
-def _plain(x: object) -> object:
+def _as_plain_data(x: object) -> object:
     """``dataclasses.asdict`` without its deep copy of every leaf, which made it most of
     the cost of rendering a fleet's JSON; results are frozen, so nothing is shared.
     Leaves are recognised by exact type before anything else: most values are leaves."""
@@ -199,12 +199,12 @@ def _plain(x: object) -> object:
         out = {}
         for name in names:
             v = getattr(x, name)
-            out[name] = v if type(v) in _LEAVES else _plain(v)
+            out[name] = v if type(v) in _LEAVES else _as_plain_data(v)
         return out
     if isinstance(x, tuple | list):
-        return type(x)(_plain(v) for v in x)
+        return type(x)(_as_plain_data(v) for v in x)
     if isinstance(x, dict):
-        return {k: _plain(v) for k, v in x.items()}
+        return {k: _as_plain_data(v) for k, v in x.items()}
     return x
 
 

@@ -20,7 +20,7 @@ from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements, weakening_first, window_span
 from slacode.history.versions import Loader, _Cache, _default_loader, _rel, agreements_at, versions
 from slacode.model import Agreement, Maintenance, maintenance_account
-from slacode.problems import Problem
+from slacode.problems import Code, Problem
 
 
 @dataclass(frozen=True)
@@ -291,7 +291,7 @@ def diff_revisions(
     for path in sorted(p for p in bad if p not in new):
         # a file that does not load: not "removed", and not "unchanged" either
         ps = sorted(bad[path], key=lambda p: (p.severity != "error", p)) or [
-            Problem(path, 0, 0, "error", "does not load")]
+            Problem(path, 0, 0, "error", "does not load", Code.HISTORY_NOT_LOADED)]
         uncompared.append(Uncompared(old.get(path), ps[0], len(ps) - 1))
     for ident in sorted(olds.keys() | news.keys()):
         a, b = olds.get(ident), news.get(ident)
@@ -302,7 +302,7 @@ def diff_revisions(
             changes = (Change(f"file renamed from {a.path} to {b.path}", promise=False),
                        *changes)
         found = retroactive_windows(a, b, as_of) if b is not None else ()
-        if found:
+        if found and b is not None:
             changes = _with_retroactive(changes, a, b, found)
         if changes:
             diffs.append(AgreementDiff(ident, a, b, changes, found))
@@ -338,7 +338,7 @@ def _retroactive_problems(d: RevisionDiff, ad: AgreementDiff) -> list[Problem]:
             "incident; if customers really were told in time, show the announcement in the "
             "pull request: this check cannot verify it and stays failed, so merging is the "
             "approvers' explicit decision",
-            "history.retroactive-maintenance",
+            Code.HISTORY_RETROACTIVE_MAINTENANCE,
         ))
     return out
 
@@ -355,7 +355,7 @@ def _removed_problem(d: RevisionDiff, ad: AgreementDiff) -> list[Problem]:
         "its page, past breaches and feed entries would vanish, and closed periods must "
         "never change silently. To retire the service, keep the file and set contract.end: "
         "nothing is judged after that day, and its past stays published",
-        "history.removed-with-ledger",
+        Code.HISTORY_REMOVED_WITH_LEDGER,
     )]
 
 
@@ -379,7 +379,7 @@ def _commit_problems(d: RevisionDiff, failed: set[str]) -> list[Problem]:
             f"{a.effective.isoformat()} by it, closed ones included. Raise version and set "
             "a new effective date in that same commit, or squash the pull request's "
             "commits into one",
-            "history.commit-version-bump",
+            Code.HISTORY_COMMIT_VERSION_BUMP,
         ))
     return out
 
@@ -405,7 +405,7 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
                 f"{b.id}: promises changed ({first.what}) but version stays {b.version}"
                 f"{'' if b.version == a.version else f' (was {a.version})'}: "
                 "raise version and set a new effective date",
-                "history.version-bump",
+                Code.HISTORY_VERSION_BUMP,
             ))
         elif b.effective <= a.effective:
             pos = b.pos("/effective")
@@ -415,7 +415,7 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
                 f"date stays {b.effective.isoformat()}"
                 f"{'' if b.effective == a.effective else f' (was {a.effective.isoformat()})'}: "
                 "set the date the new version takes effect, after the previous one",
-                "history.effective-date",
+                Code.HISTORY_EFFECTIVE_DATE,
             ))
         elif (day := d.as_of.date() if d.as_of else d.head_date) and b.effective < day:
             pos = b.pos("/effective")
@@ -430,7 +430,7 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
                     "periods already under way or closed would be judged by the weaker "
                     f"promise. Set effective to {day.isoformat()} or later (a new period's "
                     "start, such as the first of next month, is clearest)",
-                    "history.retroactive-weaker",
+                    Code.HISTORY_RETROACTIVE_WEAKER,
                 ))
             else:
                 out.append(Problem(
@@ -438,10 +438,11 @@ def pr_problems(d: RevisionDiff) -> tuple[Problem, ...]:
                     f"{b.id}: version {b.version} takes effect on {b.effective.isoformat()}, "
                     f"before this change ({day.isoformat()}): periods from that day on are "
                     "judged by it, even those already closed",
-                    "history.retroactive",
+                    Code.HISTORY_RETROACTIVE,
                 ))
     out += _acceptance_problems(d)
-    failed = {p.path for p in out if p.code in ("history.version-bump", "history.effective-date")}
+    failed = {p.path for p in out if p.code in (Code.HISTORY_VERSION_BUMP,
+                                                       Code.HISTORY_EFFECTIVE_DATE)}
     out += _commit_problems(d, failed)
     return tuple(sorted(set(out)))
 
@@ -467,7 +468,7 @@ def _acceptance_problems(d: RevisionDiff) -> list[Problem]:
             b.path, pos.line, pos.col, "warning",
             f"{b.id}: version {b.version} is for customer {who}, and {why}: record who at "
             "the customer accepted it and when (acceptance: {by, date}) once they have",
-            "history.unaccepted",
+            Code.HISTORY_UNACCEPTED,
         ))
     return out
 

@@ -17,10 +17,14 @@ from pathlib import Path, PurePosixPath
 from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements
 from slacode.model import Agreement, visible
-from slacode.problems import Problem, printable
+from slacode.problems import Code, Problem, printable
 
 #: ``load_text(text, path) -> (Agreement | None, problems)``, as :func:`slacode.load.load_text`
 Loader = Callable[[str | bytes, str], tuple[Agreement | None, tuple[Problem, ...]]]
+
+
+#: ``date`` by another name: :class:`ChangeEntry` has a field called ``date`` (a datetime)
+Day = date
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,7 @@ class ChangeEntry:
     subject: str
     pr: int | None  # pull request that brought the commit in, when the history says so
     version: int | None  # None when the file could not be read at this commit
-    effective: date | None
+    effective: Day | None
     changes: tuple[Change, ...]  # against the file as it was before this commit
     renamed_from: str = ""  # previous path when this commit renamed the file
     problems: tuple[Problem, ...] = ()  # why the file could not be read at this commit
@@ -88,7 +92,8 @@ class _Cache:
             try:
                 self.seen[key] = self.loader(blob.decode("utf-8", "replace"), path)
             except Exception as exc:  # an old bad file must not stop the log
-                self.seen[key] = (None, (Problem(path, 0, 0, "error", f"cannot read: {exc}"),))
+                self.seen[key] = (None, (Problem(path, 0, 0, "error", f"cannot read: {exc}",
+                                                  Code.HISTORY_UNREADABLE),))
         return self.seen[key]
 
 
@@ -97,7 +102,7 @@ def _rel(top_path: str, pre: str) -> str:
 
 
 #: the problem code of history that git could not read (a strict build fails on it)
-HISTORY_ERROR = "history.error"
+HISTORY_ERROR = Code.HISTORY_ERROR
 
 
 @dataclass
@@ -198,7 +203,8 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
             new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
             rel_new, rel_old = _rel(fc.path, pre), _rel(fc.old_path, pre)
             ag, problems = cache.load(new_blob, rel_new) if new_blob is not None else (
-                None, (Problem(rel_new, 0, 0, "error", "file missing at this commit"),))
+                None, (Problem(rel_new, 0, 0, "error", "file missing at this commit",
+                               Code.HISTORY_FILE_MISSING),))
             prev = cache.load(old_blob, rel_old)[0] if old_blob is not None else None
             states.append(_State(
                 fc, ag, prev, problems, old_blob is not None,

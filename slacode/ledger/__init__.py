@@ -253,7 +253,7 @@ def _too_deep(data: Any, limit: int) -> str | None:
 
 @cache
 def _record_validator() -> Any:
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator  # type: ignore[import-untyped]  # no stubs
 
     return Draft202012Validator(RECORD_SCHEMA)
 
@@ -296,7 +296,7 @@ def _dump(record: dict[str, Any]) -> str:
     return json.dumps(record, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def _plain(result: PeriodResult) -> dict[str, Any]:
+def _stored_form(result: PeriodResult) -> dict[str, Any]:
     """The JSON form of a result as a record stores it (no ledger bookkeeping)."""
     d = json.loads(json.dumps(result.as_dict()))
     for k in _UNSTORED:
@@ -325,7 +325,7 @@ def _expect(v: Any, hint: Any, where: str) -> None:
         for n, item in enumerate(v):
             _expect(item, args[0], f"{where}[{n}]")
         return
-    if dataclasses.is_dataclass(hint):
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
         if not isinstance(v, dict):
             raise SlacodeError(f"{where}: {json.dumps(v)[:60]} is not an object")
         for name, field_hint in _hints(hint).items():
@@ -429,7 +429,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def _compare(fresh: PeriodResult, frozen: dict[str, Any]) -> list[Candidate]:
-    new = _plain(fresh)
+    new = _stored_form(fresh)
     out = []
     for k in sorted(set(new) & set(frozen)):  # a field added to the format later is no change
         if k in _IGNORED or _same(new[k], frozen[k]):
@@ -477,7 +477,7 @@ def _apply(results: Sequence[ServiceResults], records: _Records,
             frozen = rec["results"].get(pr.objective)
             if frozen is None:
                 candidates.append(Candidate(pr.service, pr.period, pr.objective, "result",
-                                            None, _plain(pr).get("value")))
+                                            None, _stored_form(pr).get("value")))
                 if admitted:
                     periods.append(pr)
                 continue
@@ -547,7 +547,7 @@ def freeze(
             "period": period,
             "frozen_at": _utc(now),
             "reason": "",
-            "results": {pr.objective: _plain(pr) for pr in prs},
+            "results": {pr.objective: _stored_form(pr) for pr in prs},
             "history": [],
         }
         if visibility is not None:
@@ -611,7 +611,7 @@ def restate(
         "frozen_at": at,
         "reason": reason,
         "restated": changed,
-        "results": {pr.objective: _plain(pr) for pr in prs},
+        "results": {pr.objective: _stored_form(pr) for pr in prs},
         "history": [*old.get("history", []), previous],
     }
     if "visibility" in old:  # restated figures are still those of the same time

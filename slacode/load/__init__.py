@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from slacode.model import Agreement, unsafe_path
-from slacode.problems import Problem, SlacodeError
+from slacode.problems import Code, Problem, SlacodeError
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -106,7 +106,7 @@ def _load(data: str | bytes, path: str, today: date | None) -> _Loaded:
         agreement = build.build_agreement(doc.data, path, doc.positions)
     except ValueError as exc:  # a value the schema let through but Python cannot parse
         return _Loaded(None, (Problem(path, 1, 1, "error", f"cannot read the agreement: {exc}",
-                                      "build"),), raw_id)
+                                      Code.BUILD),), raw_id)
     problems = sorted(lint.lint_agreement(agreement, today))
     ok = not any(p.severity == "error" for p in problems)
     return _Loaded(agreement if ok else None, tuple(problems), raw_id)
@@ -151,7 +151,8 @@ def _linked_folders(paths: Sequence[Path | str], root: Path) -> list[Problem]:
                 shown = Path(os.path.relpath(os.path.abspath(d), os.path.abspath(root)))
                 out.append(Problem(shown.as_posix(), 0, 0, "warning",
                                    "symbolic link to a folder: its agreements are not read "
-                                   "(link each file instead, or move the folder here)", "io"))
+                                   "(link each file instead, or move the folder here)",
+                                   Code.IO_FOLDER_LINK))
     return out
 
 
@@ -164,9 +165,10 @@ def _read(path: Path, shown: str) -> str | bytes | Problem:
             return too_large(shown, size)
         return path.read_bytes()
     except FileNotFoundError:
-        return Problem(shown, 0, 0, "error", "no such file", "io")
+        return Problem(shown, 0, 0, "error", "no such file", Code.IO_MISSING)
     except OSError as exc:
-        return Problem(shown, 0, 0, "error", f"cannot read: {exc.strerror or exc}", "io")
+        return Problem(shown, 0, 0, "error", f"cannot read: {exc.strerror or exc}",
+                       Code.IO_UNREADABLE)
 
 
 def load_agreements(
@@ -201,9 +203,10 @@ def load_agreements(
         unsafe = _unsafe_name(shown)
         data = (
             Problem(shown, 0, 0, "error",
-                    "symbolic link to a file outside the repository: not read", "io")
+                    "symbolic link to a file outside the repository: not read",
+                    Code.IO_OUTSIDE_LINK)
             if linked else
-            Problem(shown, 0, 0, "error", f"file name refused: {unsafe}", "io.file-name")
+            Problem(shown, 0, 0, "error", f"file name refused: {unsafe}", Code.IO_FILE_NAME)
             if unsafe else _read(f, shown)
         )
         if isinstance(data, Problem):
@@ -240,7 +243,7 @@ def _missing_data_files(agreements: Sequence[Agreement], root: Path) -> list[Pro
                 pos = a.pos(f"/objectives/{i}/source/{o.source.kind}/path")
                 out.append(Problem(a.path, pos.line, pos.col, "warning",
                                    f"{a.id}/{o.id}: data file {path} not found; the objective "
-                                   "shows no data until it exists", "lint.source-missing"))
+                                   "shows no data until it exists", Code.LINT_SOURCE_MISSING))
     return out
 
 

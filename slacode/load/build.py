@@ -7,7 +7,7 @@ the schema cannot judge (an unknown time zone, a tier order) are the linter's jo
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from slacode.durations import Duration
 from slacode.model import (
@@ -32,6 +32,7 @@ from slacode.model import (
     PrometheusQuery,
     Review,
     Source,
+    SourceKind,
     Support,
     Window,
 )
@@ -78,7 +79,9 @@ def _source(d: dict[str, Any]) -> Source:
     kind, body = next(iter(d.items()))
     if kind == "prometheus":
         return Source("prometheus", prometheus=PrometheusQuery(**body))
-    return Source(kind, path=body.get("path", ""), format=body.get("format", ""))
+    # the schema allows only the source kinds (SourceKind) as keys
+    return Source(cast(SourceKind, kind), path=body.get("path", ""),
+                  format=body.get("format", ""))
 
 
 def _objective(

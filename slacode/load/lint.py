@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slacode.load.yamlsafe import where
 from slacode.model import CLOCK_24X7, Agreement, Objective, maintenance_account, overlap
-from slacode.problems import Problem, Severity
+from slacode.problems import Code, Problem, Severity
 from slacode.promql import selector_problem
 
 PERCENT_KINDS = ("availability", "latency", "response-time", "resolution-time",
@@ -60,12 +60,12 @@ class _Report:
         self.a = agreement
         self.problems: list[Problem] = []
 
-    def add(self, pointer: str, message: str, code: str, severity: Severity = "error") -> None:
+    def add(self, pointer: str, message: str, code: Code, severity: Severity = "error") -> None:
         pos = self.a.pos(pointer)
         label = label_of(pointer)
         text = f"{label}: {message}" if label else message
         self.problems.append(
-            Problem(self.a.path, pos.line, pos.col, severity, text, f"lint.{code}"))
+            Problem(self.a.path, pos.line, pos.col, severity, text, code))
 
     def given(self, pointer: str) -> bool:
         return pointer in self.a.positions
@@ -133,14 +133,14 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
     r = _Report(agreement)
     a = agreement
     if not _zone_ok(a.timezone):
-        r.add("/timezone", f"unknown time zone '{a.timezone}'", "timezone")
+        r.add("/timezone", f"unknown time zone '{a.timezone}'", Code.LINT_TIMEZONE)
     _calendars(r)
     clocks = {CLOCK_24X7} | {c.id for c in a.calendars}
 
     def check_clock(pointer: str, clock: str) -> None:
         if clock not in clocks:
             r.add(pointer, f"unknown calendar '{clock}'{_suggest(clock, clocks)}; declare it under "
-                  "calendars or use 24x7", "unknown-calendar")
+                  "calendars or use 24x7", Code.LINT_UNKNOWN_CALENDAR)
 
     check_clock("/support/hours", a.support.hours)
     for p in a.priorities:
@@ -150,7 +150,7 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
             p.response.is_calendar or p.resolution.is_calendar)
         if fixed and p.resolution.seconds < p.response.seconds:  # type: ignore[union-attr]
             r.add(f"{base}/resolution", f"resolution time {p.resolution} is shorter than the "
-                  f"response time {p.response}", "priority-order")
+                  f"response time {p.response}", Code.LINT_PRIORITY_ORDER)
     _unmeasured_promises(r)
     _recovery(r)
     seen: dict[str, int] = {}
@@ -159,7 +159,7 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
         if o.id in seen:
             first = a.pos(f"/objectives/{seen[o.id]}/id").line
             r.add(f"{base}/id", f"objective id '{o.id}' is used twice (first at line {first})",
-                  "duplicate-objective")
+                  Code.LINT_DUPLICATE_OBJECTIVE)
         seen.setdefault(o.id, i)
         _objective(r, o, base)
         if o.kind in CLOCK_KINDS:
@@ -171,10 +171,12 @@ def lint_agreement(agreement: Agreement, today: date | None = None) -> list[Prob
     for field in ("depends_on", "underpins"):
         for i, other in enumerate(getattr(a, field)):
             if other == a.id:
-                r.add(f"/{field}/{i}", "an agreement cannot refer to itself", "self-reference")
+                r.add(f"/{field}/{i}", "an agreement cannot refer to itself",
+                      Code.LINT_SELF_REFERENCE)
     for i, other in enumerate(a.underpins):
         if other in a.depends_on:
-            r.add(f"/underpins/{i}", f"'{other}' is both in depends_on and underpins", "cycle")
+            r.add(f"/underpins/{i}", f"'{other}' is both in depends_on and underpins",
+                  Code.LINT_CYCLE)
     return r.problems
 
 
@@ -190,7 +192,7 @@ def _unmeasured_promises(r: _Report) -> None:
                 continue
             r.add(f"{base}/{what}", f"{p.id} {what} within {promise} is promised but no "
                   f"objective measures it: add an objective of kind {what}-time with priority "
-                  f"{p.id}, or remove the promise", "unmeasured-promise", "warning")
+                  f"{p.id}, or remove the promise", Code.LINT_UNMEASURED_PROMISE, "warning")
 
 
 def _recovery(r: _Report) -> None:
@@ -206,7 +208,7 @@ def _recovery(r: _Report) -> None:
         if pid not in ids:
             known = f"declared: {', '.join(ids)}" if ids else "no priorities are declared"
             r.add(f"/continuity/priorities/{i}", f"priority '{pid}' is not in the priority "
-                  f"matrix ({known}){_suggest(pid, ids)}", "unknown-priority")
+                  f"matrix ({known}){_suggest(pid, ids)}", Code.LINT_UNKNOWN_PRIORITY)
     kinds = {o.kind for o in a.objectives}
     for i, o in enumerate(a.objectives):
         if o.kind not in ("recovery-time", "recovery-point"):
@@ -215,26 +217,26 @@ def _recovery(r: _Report) -> None:
         if not a.continuity.priorities:
             r.add(f"/objectives/{i}/kind", f"{_a(o.kind)} objective judges the incidents of "
                   "continuity.priorities, and none are named: add continuity.priorities "
-                  "(e.g. [P1])", "recovery-priorities")
+                  "(e.g. [P1])", Code.LINT_RECOVERY_PRIORITIES)
         if o.within is None and getattr(a.continuity, what) is None:
             r.add(f"/objectives/{i}", f"{_a(o.kind)} objective needs within or "
-                  f"continuity.{what}", "recovery-target")
+                  f"continuity.{what}", Code.LINT_RECOVERY_TARGET)
     timed = any(e.after is not None for e in a.escalation)
     for i, o in enumerate(a.objectives):
         if o.kind == "escalation" and not timed:
             r.add(f"/objectives/{i}/kind", "an escalation objective checks the `after` of the "
-                  "escalation levels, and no level has one", "escalation-untimed")
+                  "escalation levels, and no level has one", Code.LINT_ESCALATION_UNTIMED)
         if o.kind == "escalation" and o.priority and o.priority not in ids:
             known = f"declared: {', '.join(ids)}" if ids else "no priorities are declared"
             r.add(f"/objectives/{i}/priority", f"priority '{o.priority}' is not in the priority "
-                  f"matrix ({known}){_suggest(o.priority, ids)}", "unknown-priority")
+                  f"matrix ({known}){_suggest(o.priority, ids)}", Code.LINT_UNKNOWN_PRIORITY)
     if a.continuity.priorities:
         for what, kind in (("rto", "recovery-time"), ("rpo", "recovery-point")):
             promise = getattr(a.continuity, what)
             if promise is not None and kind not in kinds:
                 r.add(f"/continuity/{what}", f"the {what.upper()} {promise} is promised for "
                       f"{', '.join(a.continuity.priorities)} incidents but no objective "
-                      f"measures it: add an objective of kind {kind}", "unmeasured-promise",
+                      f"measures it: add an objective of kind {kind}", Code.LINT_UNMEASURED_PROMISE,
                       "warning")
 
 
@@ -242,25 +244,25 @@ def _calendars(r: _Report) -> None:
     for c in r.a.calendars:
         base = f"/calendars/{c.id}"
         if not _zone_ok(c.timezone):
-            r.add(f"{base}/timezone", f"unknown time zone '{c.timezone}'", "timezone")
+            r.add(f"{base}/timezone", f"unknown time zone '{c.timezone}'", Code.LINT_TIMEZONE)
         if c.end <= c.start:
-            r.add(f"{base}/hours", "working hours end before they start", "calendar-hours")
+            r.add(f"{base}/hours", "working hours end before they start", Code.LINT_CALENDAR_HOURS)
         if c.holidays:
             countries = _countries()
             if c.holidays not in countries:
                 r.add(f"{base}/holidays", f"unknown holiday country '{c.holidays}'"
-                      f"{_suggest(c.holidays, countries)}", "holiday-country")
+                      f"{_suggest(c.holidays, countries)}", Code.LINT_HOLIDAY_COUNTRY)
             elif c.subdivision and c.subdivision not in _subdivisions(c.holidays):
                 r.add(f"{base}/subdivision", f"unknown subdivision '{c.subdivision}' of "
-                      f"{c.holidays}", "holiday-subdivision")
+                      f"{c.holidays}", Code.LINT_HOLIDAY_SUBDIVISION)
         elif c.subdivision:
             r.add(f"{base}/subdivision", "a subdivision needs a holiday country",
-                  "holiday-subdivision")
+                  Code.LINT_HOLIDAY_SUBDIVISION)
         both = set(c.extra_holidays) & set(c.extra_working_days)
         for i, d in enumerate(c.extra_working_days):
             if d in both:
                 r.add(f"{base}/extra_working_days/{i}", f"{d} is also listed in extra_holidays",
-                      "calendar-conflict")
+                      Code.LINT_CALENDAR_CONFLICT)
 
 
 def _objective(r: _Report, o: Objective, base: str) -> None:
@@ -268,34 +270,35 @@ def _objective(r: _Report, o: Objective, base: str) -> None:
     allowed = _COMMON_FIELDS | _KIND_FIELDS[o.kind]
     for field in sorted(set().union(*_KIND_FIELDS.values()) - allowed):
         if r.given(f"{base}/{field}"):
-            r.add(f"{base}/{field}", f"does not apply to {_a(o.kind)} objective", "field-kind")
+            r.add(f"{base}/{field}", f"does not apply to {_a(o.kind)} objective",
+                  Code.LINT_FIELD_KIND)
     methods = _KIND_METHODS.get(o.kind, ())
     if r.given(f"{base}/method") and o.method not in methods and methods:
         r.add(f"{base}/method", f"method '{o.method}' does not apply to {_a(o.kind)} objective "
-              f"(use {' or '.join(methods)})", "method-kind")
+              f"(use {' or '.join(methods)})", Code.LINT_METHOD_KIND)
     # targets and scales
     if o.kind in PERCENT_KINDS or o.method == "share":
         if o.target <= 0:
-            r.add(f"{base}/target", "a target of 0% promises nothing", "target-range")
+            r.add(f"{base}/target", "a target of 0% promises nothing", Code.LINT_TARGET_RANGE)
     else:
         if o.scale_max <= o.scale_min:
             r.add(f"{base}/scale", f"the scale's max ({o.scale_max:g}) must be above its min "
-                  f"({o.scale_min:g})", "scale")
+                  f"({o.scale_min:g})", Code.LINT_SCALE)
         elif not o.scale_min <= o.target <= o.scale_max:
             r.add(f"{base}/target", f"{o.target:g} is outside the score scale "
-                  f"{o.scale_min:g}-{o.scale_max:g}", "target-range")
+                  f"{o.scale_min:g}-{o.scale_max:g}", Code.LINT_TARGET_RANGE)
     if o.kind == "satisfaction" and o.method == "share":
         if o.at_least is None:
             r.add(base, "a share satisfaction objective needs at_least (the lowest satisfied "
-                  "score)", "satisfaction-share")
+                  "score)", Code.LINT_SATISFACTION_SHARE)
         elif not o.scale_min <= o.at_least <= o.scale_max:
             r.add(f"{base}/at_least", f"{o.at_least:g} is outside the score scale "
-                  f"{o.scale_min:g}-{o.scale_max:g}", "target-range")
+                  f"{o.scale_min:g}-{o.scale_max:g}", Code.LINT_TARGET_RANGE)
     for field in ("slice", "threshold", "within", "resolution"):
         d = getattr(o, field)
         if d is not None and d.is_calendar:
             r.add(f"{base}/{field}", f"{d} has no fixed length: use ms, s, m, h, d or w",
-                  "calendar-duration")
+                  Code.LINT_CALENDAR_DURATION)
     _source(r, o, base)
     if o.kind in ("response-time", "resolution-time"):
         ids = [p.id for p in a.priorities]
@@ -303,19 +306,20 @@ def _objective(r: _Report, o: Objective, base: str) -> None:
         if prio is None:
             known = f"declared: {', '.join(ids)}" if ids else "no priorities are declared"
             r.add(f"{base}/priority", f"priority '{o.priority}' is not in the priority matrix "
-                  f"({known}){_suggest(o.priority, ids)}", "unknown-priority")
+                  f"({known}){_suggest(o.priority, ids)}", Code.LINT_UNKNOWN_PRIORITY)
         else:
             matrix = prio.response if o.kind == "response-time" else prio.resolution
             what = "response" if o.kind == "response-time" else "resolution"
             if matrix is not None and o.within is not None and matrix != o.within:
                 r.add(f"{base}/within", f"{o.within} differs from the priority matrix's "
-                      f"{o.priority} {what} time {matrix}", "priority-mismatch", "warning")
+                      f"{o.priority} {what} time {matrix}", Code.LINT_PRIORITY_MISMATCH, "warning")
             # without `clock` the objective takes the row's (load/build.py): a different
             # clock was written here, and changes the figure as much as a different time
             if o.clock != prio.clock and o.clock in {CLOCK_24X7, *(c.id for c in a.calendars)}:
                 r.add(f"{base}/clock", f"clock {o.clock} differs from the priority matrix's "
                       f"{o.priority} clock {prio.clock}: the {what} time would be counted "
-                      "differently from what the matrix promises", "priority-mismatch", "warning")
+                      "differently from what the matrix promises",
+                      Code.LINT_PRIORITY_MISMATCH, "warning")
 
 
 def _source(r: _Report, o: Objective, base: str) -> None:
@@ -325,36 +329,36 @@ def _source(r: _Report, o: Objective, base: str) -> None:
     if s.kind != "prometheus" and s.path.strip():
         outside = _outside_project(s.path.strip())
         if outside:
-            r.add(f"{pointer}/{s.kind}/path", outside, "source-path")
+            r.add(f"{pointer}/{s.kind}/path", outside, Code.LINT_SOURCE_PATH)
     if s.kind not in kinds:
         r.add(f"{pointer}/{s.kind}", f"{_a(o.kind)} objective cannot be measured from {s.kind} "
-              f"(use {' or '.join(kinds)})", "unmeasurable")
+              f"(use {' or '.join(kinds)})", Code.LINT_UNMEASURABLE)
         return
     if s.kind != "prometheus":
         if not s.path.strip():
-            r.add(pointer, f"the {s.kind} source has no path", "unmeasurable")
+            r.add(pointer, f"the {s.kind} source has no path", Code.LINT_UNMEASURABLE)
         return
     q = s.prometheus
     if q is None:
-        r.add(pointer, "the prometheus source has no queries", "unmeasurable")
+        r.add(pointer, "the prometheus source has no queries", Code.LINT_UNMEASURABLE)
         return
     for field in ("good", "bad", "total", "histogram"):
         text = getattr(q, field)
         problem = selector_problem(text, histogram=field == "histogram") if text else ""
         if problem:
-            r.add(f"{pointer}/prometheus/{field}", problem, "selector")
+            r.add(f"{pointer}/prometheus/{field}", problem, Code.LINT_SELECTOR)
     counts = bool(q.total and (q.good or q.bad))
     if q.good and q.bad:
-        r.add(f"{pointer}/prometheus", "give good or bad, not both", "unmeasurable")
+        r.add(f"{pointer}/prometheus", "give good or bad, not both", Code.LINT_UNMEASURABLE)
     elif o.kind == "latency" and not (q.histogram or counts):
         r.add(f"{pointer}/prometheus", "a latency objective needs histogram, or total with good "
-              "or bad", "unmeasurable")
+              "or bad", Code.LINT_UNMEASURABLE)
     elif o.kind == "availability" and not counts:
         r.add(f"{pointer}/prometheus", "an availability objective needs total with good or bad",
-              "unmeasurable")
+              Code.LINT_UNMEASURABLE)
     elif o.kind == "availability" and q.histogram:
         r.add(f"{pointer}/prometheus/histogram", "does not apply to an availability objective",
-              "field-kind")
+              Code.LINT_FIELD_KIND)
 
 
 def _outside_project(path: str) -> str:
@@ -385,49 +389,50 @@ def _credits(r: _Report) -> None:
     if obj is None:
         ids = [o.id for o in r.a.objectives]
         r.add("/credits/objective", f"no objective '{c.objective}'{_suggest(c.objective, ids)}",
-              "unknown-objective")
+              Code.LINT_UNKNOWN_OBJECTIVE)
     elif obj.kind == "satisfaction" and obj.method != "share":
         r.add("/credits/objective", "credits need an objective measured in percent, not a mean "
-              "score", "credit-objective")
+              "score", Code.LINT_CREDIT_OBJECTIVE)
     for i, t in enumerate(c.tiers):
         base = f"/credits/tiers/{i}"
         if i == 0:
             if obj is not None and obj.kind != "satisfaction" and t.below > obj.target:
                 r.add(f"{base}/below", f"{t.below:g} is above the target {obj.target:g}: a period "
-                      "that meets the target would earn credit", "credit-tiers", "warning")
+                      "that meets the target would earn credit", Code.LINT_CREDIT_TIERS, "warning")
         else:
             prev = c.tiers[i - 1]
             if t.below == prev.below:
                 r.add(f"{base}/below", f"overlaps the tier above (both below {t.below:g})",
-                      "credit-tiers")
+                      Code.LINT_CREDIT_TIERS)
             elif t.below > prev.below:
                 r.add(f"{base}/below", f"tiers must go from the highest 'below' down: {t.below:g} "
-                      f"follows {prev.below:g}", "credit-tiers")
+                      f"follows {prev.below:g}", Code.LINT_CREDIT_TIERS)
             elif t.credit < prev.credit:
                 r.add(f"{base}/credit", f"credit {t.credit:g}% is less than the {prev.credit:g}% "
-                      "of the tier above: a worse result must not earn less", "credit-tiers")
+                      "of the tier above: a worse result must not earn less",
+                      Code.LINT_CREDIT_TIERS)
         if t.credit > c.cap:
             r.add(f"{base}/credit", f"credit {t.credit:g}% is above the cap of {c.cap:g}%",
-                  "credit-cap", "warning")
+                  Code.LINT_CREDIT_CAP, "warning")
     for i, b in enumerate(c.bonuses):
         base = f"/credits/bonuses/{i}"
         if obj is not None and obj.kind != "satisfaction" and b.at_least <= obj.target:
             r.add(f"{base}/at_least", f"{b.at_least:g} is not above the target {obj.target:g}: a "
-                  "bonus must reward more than the promise", "bonus")
+                  "bonus must reward more than the promise", Code.LINT_BONUS)
         if i and b.at_least >= c.bonuses[i - 1].at_least:
             r.add(f"{base}/at_least", "bonuses must go from the highest 'at_least' down",
-                  "bonus")
+                  Code.LINT_BONUS)
         if c.tiers and b.at_least < c.tiers[0].below:
-            r.add(f"{base}/at_least", "overlaps the credit tiers", "bonus")
+            r.add(f"{base}/at_least", "overlaps the credit tiers", Code.LINT_BONUS)
 
 
 def _maintenance(r: _Report) -> None:
     for i, w in enumerate(r.a.maintenance):
         base = f"/maintenance/windows/{i}"
         if w.end <= w.start:
-            r.add(f"{base}/end", "the window ends before it starts", "maintenance")
+            r.add(f"{base}/end", "the window ends before it starts", Code.LINT_MAINTENANCE)
         if w.announced is not None and w.announced > w.start:
-            r.add(f"{base}/announced", "announced after the window started", "maintenance")
+            r.add(f"{base}/announced", "announced after the window started", Code.LINT_MAINTENANCE)
     account = maintenance_account(r.a)
     notice = r.a.maintenance_policy.notice
     for i, w in enumerate(r.a.maintenance):
@@ -438,7 +443,7 @@ def _maintenance(r: _Report) -> None:
             r.add(f"/maintenance/windows/{i}/announced" if w.announced
                   else f"/maintenance/windows/{i}",
                   f"{said}: the window is not excluded from the figures and counts as "
-                  "downtime", "maintenance-late", "warning")
+                  "downtime", Code.LINT_MAINTENANCE_LATE, "warning")
     over = account.over_cap
     cap = r.a.maintenance_policy.max_per_month
     for i, w in enumerate(r.a.maintenance):
@@ -447,7 +452,7 @@ def _maintenance(r: _Report) -> None:
             r.add(f"/maintenance/windows/{i}",
                   f"{_hours(beyond)} of this window is beyond the {cap} of maintenance a "
                   "month the agreement allows: it will count as downtime",
-                  "maintenance-over-cap", "warning")
+                  Code.LINT_MAINTENANCE_OVER_CAP, "warning")
 
 
 def _hours(seconds: int) -> str:
@@ -461,11 +466,11 @@ def _escalation(r: _Report) -> None:
         prev, cur = levels[i - 1], levels[i]
         if cur.level <= prev.level:
             r.add(f"/escalation/{i}/level", f"level {cur.level} follows level {prev.level}: list "
-                  "levels in increasing order", "escalation")
+                  "levels in increasing order", Code.LINT_ESCALATION)
         elif cur.after and prev.after and not (cur.after.is_calendar or prev.after.is_calendar) \
                 and cur.after.seconds < prev.after.seconds:
             r.add(f"/escalation/{i}/after", f"{cur.after} is earlier than the {prev.after} of "
-                  "the level before", "escalation")
+                  "the level before", Code.LINT_ESCALATION)
 
 
 def _contract_and_review(r: _Report, today: date) -> None:
@@ -473,18 +478,18 @@ def _contract_and_review(r: _Report, today: date) -> None:
     c = a.contract
     if c.start and c.end and c.end < c.start:
         r.add("/contract/end", f"the contract ends ({c.end}) before it starts ({c.start})",
-              "contract")
+              Code.LINT_CONTRACT)
     if c.end and a.effective > c.end:
-        r.add("/effective", f"takes effect after the contract ends ({c.end})", "contract",
+        r.add("/effective", f"takes effect after the contract ends ({c.end})", Code.LINT_CONTRACT,
               "warning")
     rv = a.review
     if rv.last and rv.last > today:
-        r.add("/review/last", f"{rv.last} is in the future", "review")
+        r.add("/review/last", f"{rv.last} is in the future", Code.LINT_REVIEW)
     elif rv.last and rv.every:
         due = rv.every.add_to(rv.last)
         if due < today:
             r.add("/review/last", f"review overdue: last reviewed {rv.last}, due every "
-                  f"{rv.every.words()}, so by {due}", "review-overdue", "warning")
+                  f"{rv.every.words()}, so by {due}", Code.LINT_REVIEW_OVERDUE, "warning")
 
 
 def _monthly_availability(a: Agreement) -> Objective | None:
@@ -508,17 +513,17 @@ def lint_set(
         r = _Report(a)
         others = [p for p in index.get(a.id, ()) if p != a.path]
         if others:
-            r.add("/id", f"id '{a.id}' is also used by {', '.join(others)}", "duplicate-id")
+            r.add("/id", f"id '{a.id}' is also used by {', '.join(others)}", Code.LINT_DUPLICATE_ID)
         for field in ("depends_on", "underpins"):
             for i, other in enumerate(getattr(a, field)):
                 if other != a.id and other not in index:
                     r.add(f"/{field}/{i}", f"no agreement has the id '{other}'"
-                          f"{_suggest(other, index)}", "unknown-agreement")
+                          f"{_suggest(other, index)}", Code.LINT_UNKNOWN_AGREEMENT)
         for i, other in enumerate(a.underpins):
             b = by_id.get(other)
             if b is not None and a.id not in b.depends_on:
                 r.add(f"/underpins/{i}", f"'{other}' does not list '{a.id}' in depends_on",
-                      "underpins", "warning")
+                      Code.LINT_UNDERPINS, "warning")
         _composite(r, by_id)
         problems.extend(r.problems)
     return problems
@@ -539,4 +544,4 @@ def _composite(r: _Report, by_id: Mapping[str, Agreement]) -> None:
             detail = ", ".join(f"{d} {_pct(t)}" for d, t in promises)
             r.add(f"/objectives/{i}/target", f"{_pct(o.target)} is stricter than the "
                   f"{_pct(composite)} its dependencies promise together ({detail})",
-                  "composite", "warning")
+                  Code.LINT_COMPOSITE, "warning")

@@ -20,16 +20,17 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.protocols import Validator
-from jsonschema.validators import extend
+# jsonschema ships no type information (its stubs are a separate package, not installed)
+from jsonschema import Draft202012Validator, ValidationError  # type: ignore[import-untyped]
+from jsonschema.protocols import Validator  # type: ignore[import-untyped]
+from jsonschema.validators import extend  # type: ignore[import-untyped]
 from referencing import Registry, Resource
 
 from slacode.durations import PATTERN as DURATION_PATTERN
 from slacode.durations import Duration
 from slacode.load.yamlsafe import Document, pointer_join, where
 from slacode.model import FIRST_YEAR, LAST_YEAR, Position
-from slacode.problems import InstallError, Problem
+from slacode.problems import Code, InstallError, Problem
 
 SCHEMA_FILE = "sla.schema.json"
 MAX_SCHEMA_PROBLEMS = 100  # per file; a list of 100 000 wrong items must not print 100 000 lines
@@ -121,7 +122,7 @@ _PATTERN_EACH = Draft202012Validator.VALIDATORS["pattern"]
 _Base: Any = extend(Draft202012Validator, {"pattern": _pattern})
 
 
-def _validator_class() -> Any:
+def validator_class() -> Any:
     """Draft 2020-12 as jsonschema checks it, minus work whose outcome is already known.
 
     Profiling a fleet showed jsonschema spending most of an agreement's ~5 ms on two
@@ -179,7 +180,7 @@ def validator() -> Validator:
     """A validator with formats checked and every ``$ref`` resolved from local files.
 
     Built once per process: the schema files are read once, and what the validator
-    learns (see :func:`_validator_class`) serves every later file of the run.
+    learns (see :func:`validator_class`) serves every later file of the run.
     """
     folder = schema_dir()
     root = _read(folder / SCHEMA_FILE)
@@ -188,7 +189,7 @@ def validator() -> Validator:
     registry: Registry = Registry().with_resources(resources)
     cls: Any = _Base
     if "$dynamicRef" not in json.dumps([root, definitions]):  # dynamic scope: no shortcuts
-        cls = _validator_class()
+        cls = validator_class()
     return cls(root, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -197,7 +198,7 @@ VERSION_KEY = "x-slacode-schema-version"
 #: schema version N -> what to change in an agreement written for N to read it with N + 1;
 #: a version without entries changed nothing an existing agreement uses (CHANGELOG.md)
 UPGRADES: dict[int, tuple[str, ...]] = {}
-NEWER = "schema.version-newer"
+NEWER = Code.SCHEMA_VERSION_NEWER
 
 
 @lru_cache(maxsize=1)
@@ -218,7 +219,7 @@ def version_problems(doc: Document, path: str) -> list[Problem]:
     current = schema_version()
     at = _position(doc, "/schema_version")
 
-    def error(message: str, code: str) -> Problem:
+    def error(message: str, code: Code) -> Problem:
         return Problem(path, at.line, at.col, "error", f"schema_version: {message}", code)
 
     if wrote > current:
@@ -228,7 +229,7 @@ def version_problems(doc: Document, path: str) -> list[Problem]:
                       f"versions up to {current}: upgrade slacode (pip install --upgrade "
                       "slacode)", NEWER)]
     return [error(f"written for version {n}, read as version {n + 1} after this change: "
-                  f"{step}; then set schema_version: {current}", "schema.version-upgrade")
+                  f"{step}; then set schema_version: {current}", Code.SCHEMA_VERSION_UPGRADE)
             for n in range(wrote, current) for step in UPGRADES.get(n, ())]
 
 
@@ -238,7 +239,7 @@ def validate(doc: Document, path: str) -> list[Problem]:
     if any(p.code == NEWER for p in problems):
         return problems  # its unknown fields would only be noise
     for error in islice(validator().iter_errors(doc.data), MAX_SCHEMA_PROBLEMS):
-        problems.extend(_problems(error, doc, path))
+        problems.extend(problems_of(error, doc, path))
     return sorted(set(problems))
 
 
@@ -270,7 +271,19 @@ def _pointer(parts: Any) -> str:
     return pointer
 
 
-def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]:
+def keyword_code(keyword: str | None) -> Code:
+    """The code of a problem found by a schema keyword (``schema.minLength``): one per
+    keyword, so that tools can tell a missing field from a wrong type. ``schema.other``
+    for a keyword a later JSON Schema draft may add."""
+    try:
+        return Code(f"schema.{keyword}")
+    except ValueError:
+        return Code.SCHEMA_OTHER
+
+
+def problems_of(error: ValidationError, doc: Document, path: str) -> list[Problem]:
+    """One schema error as problems at the nodes it concerns, in the words an author
+    reads (an unknown field with the nearest known one, a missing field by name)."""
     parts = list(error.absolute_path)
     pointer = _pointer(parts)
     pos = _position(doc, pointer)
@@ -279,7 +292,7 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
     kw, value, inst = error.validator, error.validator_value, error.instance
 
     def one(message: str, at: Position = pos) -> list[Problem]:
-        return [Problem(path, at.line, at.col, "error", message, f"schema.{kw}")]
+        return [Problem(path, at.line, at.col, "error", message, keyword_code(kw))]
 
     if "propertyNames" in error.schema_path:
         key_pos = doc.key_positions.get(pointer_join(pointer, str(inst)), pos)
@@ -289,7 +302,8 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
         extra = [k for k in inst if k not in known]
         return [
             Problem(path, p.line, p.col, "error",
-                    f"{prefix}unknown field '{k}'{_did_you_mean(k, known)}", "schema.unknown-field")
+                    f"{prefix}unknown field '{k}'{_did_you_mean(k, known)}",
+                    Code.SCHEMA_UNKNOWN_FIELD)
             for k in extra
             for p in [doc.key_positions.get(pointer_join(pointer, k), pos)]
         ]
@@ -299,7 +313,7 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
         return one(f"{prefix}missing required field '{missing}'")
     if kw == "type":
         expected = value if isinstance(value, list) else [value]
-        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        words = " or ".join(_TYPE_WORDS.get(str(t), str(t)) for t in expected)
         return one(f"{prefix}expected {words}, got {show(inst)}")
     if kw == "not" and isinstance(value, dict) and "enum" in value:  # reserved values
         return one(f"{prefix}{show(inst)} is reserved: it names a page or file slacode "
@@ -328,8 +342,13 @@ def _problems(error: ValidationError, doc: Document, path: str) -> list[Problem]
     if kw == "maxLength":
         return one(f"{prefix}is longer than the limit of {value} characters")
     if kw == "uniqueItems":
-        seen: list[Any] = []
-        dup = next((v for v in inst if v in seen or seen.append(v)), None)
+        seen: list[Any] = []  # a list: items may be mappings, which do not hash
+        dup = None
+        for item in inst:
+            if item in seen:
+                dup = item
+                break
+            seen.append(item)
         return one(f"{prefix}{show(dup)} appears more than once")
     if kw in ("minProperties", "maxProperties"):
         props = list(error.schema.get("properties", {}))

@@ -37,7 +37,7 @@ from ruamel.yaml.events import (
 )
 
 from slacode.model import Position
-from slacode.problems import Problem
+from slacode.problems import Code, Problem
 
 try:  # libyaml through ruamel.yaml.clib: optional, only ever a fast path
     from ruamel.yaml.cyaml import CParser
@@ -109,13 +109,13 @@ def _pos_at(text: str, index: int) -> Position:
 def too_large(path: str, size: int) -> Problem:
     """The whole-file problem (line 0) of a file over :data:`MAX_BYTES`."""
     return Problem(path, 0, 0, "error", f"file is {size / 1048576:.1f} MiB, larger than the "
-                   f"limit of {MAX_BYTES // 1048576} MiB for an agreement", "yaml.too-large")
+                   f"limit of {MAX_BYTES // 1048576} MiB for an agreement", Code.YAML_TOO_LARGE)
 
 
 def decode(data: str | bytes, path: str) -> tuple[str | None, list[Problem]]:
     """Bytes -> text, refusing what is not UTF-8 YAML text; size is checked first."""
 
-    def fail(pos: Position, msg: str, code: str) -> tuple[None, list[Problem]]:
+    def fail(pos: Position, msg: str, code: Code) -> tuple[None, list[Problem]]:
         return None, [Problem(path, pos.line, pos.col, "error", msg, code)]
 
     size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
@@ -126,7 +126,7 @@ def decode(data: str | bytes, path: str) -> tuple[str | None, list[Problem]]:
         if nul >= 0:
             head = data[:nul].decode("utf-8", "replace")
             return fail(_pos_at(head, len(head)), "binary data (a NUL byte): an agreement must be "
-                        "UTF-8 text", "yaml.binary")
+                        "UTF-8 text", Code.YAML_BINARY)
         if data.startswith(b"\xef\xbb\xbf"):
             data = data[3:]
         try:
@@ -134,13 +134,13 @@ def decode(data: str | bytes, path: str) -> tuple[str | None, list[Problem]]:
         except UnicodeDecodeError as exc:
             head = data[: exc.start].decode("utf-8", "replace")
             return fail(_pos_at(head, len(head)), f"invalid UTF-8 (byte 0x{data[exc.start]:02x}): "
-                        "save the file as UTF-8", "yaml.encoding")
+                        "save the file as UTF-8", Code.YAML_ENCODING)
     else:
         text = data.removeprefix("\ufeff")
     bad = _BAD_CHAR.search(text)
     if bad:
         return fail(_pos_at(text, bad.start()), f"character U+{ord(bad.group()):04X} is not "
-                    "allowed in YAML text", "yaml.character")
+                    "allowed in YAML text", Code.YAML_CHARACTER)
     return text, []
 
 
@@ -188,16 +188,17 @@ def parse(data: str | bytes, path: str) -> tuple[Document | None, list[Problem]]
             what += f" ({exc.context}{started})"
         walker.problems.append(Problem(path, line, col, "error",
                                        f"YAML syntax error: {what}{_hint(exc.problem or '')}",
-                                       "yaml.syntax"))
+                                       Code.YAML_SYNTAX))
     except YAMLError as exc:
-        walker.problems.append(Problem(path, 1, 1, "error", f"YAML error: {exc}", "yaml.syntax"))
+        walker.problems.append(Problem(path, 1, 1, "error", f"YAML error: {exc}", Code.YAML_SYNTAX))
     except RecursionError:
-        walker.problems.append(Problem(path, 1, 1, "error", "YAML nested too deeply", "yaml.depth"))
+        walker.problems.append(Problem(path, 1, 1, "error", "YAML nested too deeply",
+                                       Code.YAML_DEPTH))
     if walker.problems:
         return None, sorted(walker.problems)
     if not isinstance(walker.root, dict):
         return None, [Problem(path, 1, 1, "error", "the file is empty: expected a mapping of "
-                              "fields (key: value)", "yaml.empty")]
+                              "fields (key: value)", Code.YAML_EMPTY)]
     return Document(walker.root, walker.positions, walker.key_positions), []
 
 
@@ -257,10 +258,10 @@ class _Walker:
         self.stack: list[_Frame] = []
         self.nodes = 0
 
-    def fail(self, pos: Position, message: str, code: str) -> None:
+    def fail(self, pos: Position, message: str, code: Code) -> None:
         self.problems.append(Problem(self.path, pos.line, pos.col, "error", message, code))
 
-    def stop(self, pos: Position, message: str, code: str) -> _Stop:
+    def stop(self, pos: Position, message: str, code: Code) -> _Stop:
         self.fail(pos, message, code)
         return _Stop()
 
@@ -278,34 +279,35 @@ class _Walker:
                 documents += 1
                 if documents > 1:
                     raise self.stop(pos, "a second YAML document: an agreement file holds "
-                                    "exactly one document", "yaml.multiple-documents")
+                                    "exactly one document", Code.YAML_MULTIPLE_DOCUMENTS)
                 if ev.version:
                     raise self.stop(pos, "%YAML directives are not allowed (agreements are "
-                                    "always YAML 1.2)", "yaml.directive")
+                                    "always YAML 1.2)", Code.YAML_DIRECTIVE)
                 if ev.tags:
-                    raise self.stop(pos, "%TAG directives are not allowed", "yaml.directive")
+                    raise self.stop(pos, "%TAG directives are not allowed", Code.YAML_DIRECTIVE)
             elif isinstance(ev, AliasEvent):
                 raise self.stop(pos, f"alias *{ev.anchor} is not allowed: write the value out "
-                                "in full", "yaml.alias")
+                                "in full", Code.YAML_ALIAS)
 
     def node(self, ev: Any, pos: Position) -> None:
         if ev.anchor:
             raise self.stop(pos, f"anchor &{ev.anchor} is not allowed: agreements do not use "
-                            "anchors or aliases", "yaml.anchor")
+                            "anchors or aliases", Code.YAML_ANCHOR)
         if ev.tag and ev.tag not in _STR_TAGS:
             tag = ev.tag.replace("tag:yaml.org,2002:", "!!")
             raise self.stop(pos, f"tag {tag} is not allowed: agreements hold plain data only",
-                            "yaml.tag")
+                            Code.YAML_TAG)
         self.nodes += 1
         if self.nodes > MAX_NODES:
-            raise self.stop(pos, f"more than {MAX_NODES} values in one file", "yaml.too-many-nodes")
+            raise self.stop(pos, f"more than {MAX_NODES} values in one file",
+                            Code.YAML_TOO_MANY_NODES)
         if not self.stack and self.root is None and not isinstance(ev, MappingStartEvent):
             found = "a list" if isinstance(ev, SequenceStartEvent) else "a single value"
             if isinstance(ev, ScalarEvent) and ev.implicit[0] and _NULL.match(ev.value):
                 raise self.stop(pos, "the file is empty: expected a mapping of fields "
-                                "(key: value)", "yaml.empty")
+                                "(key: value)", Code.YAML_EMPTY)
             raise self.stop(pos, f"the top level must be a mapping of fields (key: value), "
-                            f"found {found}", "yaml.root")
+                            f"found {found}", Code.YAML_ROOT)
         top = self.stack[-1] if self.stack else None
         if top is not None and isinstance(top.container, dict) and top.key is None:
             self.key(top, ev, pos)
@@ -316,19 +318,19 @@ class _Walker:
         container: dict[str, Any] | list[Any] = {} if isinstance(ev, MappingStartEvent) else []
         pointer = self.attach(container, pos)
         if len(self.stack) >= MAX_DEPTH:
-            raise self.stop(pos, f"nested more than {MAX_DEPTH} levels deep", "yaml.depth")
+            raise self.stop(pos, f"nested more than {MAX_DEPTH} levels deep", Code.YAML_DEPTH)
         self.stack.append(_Frame(container, pointer))
 
     def key(self, top: _Frame, ev: Any, pos: Position) -> None:
         if not isinstance(ev, ScalarEvent):
-            raise self.stop(pos, "a key must be plain text, not a list or mapping", "yaml.key")
+            raise self.stop(pos, "a key must be plain text, not a list or mapping", Code.YAML_KEY)
         if ev.implicit[0] and _NULL.match(ev.value):
-            raise self.stop(pos, "empty key: every field needs a name", "yaml.key")
+            raise self.stop(pos, "empty key: every field needs a name", Code.YAML_KEY)
         key = ev.value
         first = top.seen.get(key)
         if first is not None:
             self.fail(pos, f"duplicate key '{key}' (first defined at line {first.line})",
-                      "yaml.duplicate-key")
+                      Code.YAML_DUPLICATE_KEY)
         else:
             top.seen[key] = pos
         top.key, top.key_pos, top.drop = key, pos, first is not None
@@ -363,7 +365,7 @@ class _Walker:
         bad = _BAD_CHAR.search(value)
         if bad:  # written as an escape ("\ud800"): no page, feed or file can hold it
             raise self.stop(pos, f"character U+{ord(bad.group()):04X} is not allowed in YAML "
-                            "text, not even as an escape", "yaml.character")
+                            "text, not even as an escape", Code.YAML_CHARACTER)
         if not ev.implicit[0]:
             return value
         if _NULL.match(value):
@@ -372,7 +374,7 @@ class _Walker:
             return _BOOL[value]
         if _SPECIAL_FLOAT.match(value):
             raise self.stop(pos, f"{value} is not allowed: use a finite number",
-                            "yaml.special-float")
+                            Code.YAML_SPECIAL_FLOAT)
         number: int | float
         try:
             if _INT.match(value):
@@ -390,5 +392,5 @@ class _Walker:
         except ValueError:  # also Python's own limit on the digits of a whole number
             shown = value if len(value) <= 40 else value[:37] + "..."
             raise self.stop(pos, f"number {shown} is too large (the limit is 2**53 = "
-                            f"{MAX_NUMBER})", "yaml.number") from None
+                            f"{MAX_NUMBER})", Code.YAML_NUMBER) from None
         return number

@@ -19,7 +19,7 @@ from typing import Protocol
 
 from slacode.config import Settings
 from slacode.model import Agreement, Objective, maintenance_account
-from slacode.problems import Problem
+from slacode.problems import Code, Problem, as_errors
 from slacode.pull.align import local_midnight, month_start
 from slacode.pull.base import (
     MAX_COUNT,
@@ -71,13 +71,44 @@ REMOTE_KINDS = frozenset({"prometheus"})
 class PullResult:
     measurements: dict[tuple[str, str], Measurement]  # (service id, objective id) -> data
     queries: int  # HTTP queries sent (0 for file sources and fully cached ranges)
-    # gaps (code pull.gap) and source faults (pull.fault), as warnings (errors with strict)
+    # gaps (code pull.gap) and source faults (pull.fault), as warnings (errors with
+    # ``strict: true``: :func:`slacode.problems.as_errors`)
     problems: tuple[Problem, ...]
 
     @property
     def gaps(self) -> int:
         """Number of objectives with at least one gap."""
         return sum(1 for m in self.measurements.values() if m.gaps)
+
+    def rows(self) -> list[dict[str, object]]:
+        """Each objective's measurement as ``slacode pull --format json`` lists it, with
+        stable keys: what was pulled, how much of it has data, and each gap's reason."""
+        rows = []
+        for (service, oid), m in self.measurements.items():
+            row: dict[str, object] = {
+                "service": service, "objective": oid, "as_of": utc_text(m.as_of),
+                "gaps": [{"start": utc_text(g.start), "end": utc_text(g.end),
+                          "reason": g.reason, "fault": g.fault} for g in m.gaps],
+            }
+            if isinstance(m, CountSeries):
+                row.update(intervals=len(m.points), with_data=sum(p.has_data for p in m.points),
+                           step=m.step, warnings=list(m.warnings))
+            elif isinstance(m, IncidentRecords):
+                row["incidents"] = len(m.incidents)
+            elif isinstance(m, SurveyRecords):
+                row["responses"] = len(m.responses)
+            elif isinstance(m, ComplaintRecords):
+                row["complaints"] = len(m.complaints)
+            row["summary"] = summary(m)
+            rows.append(row)
+        return rows
+
+
+def utc_text(ts: int | None) -> str | None:
+    """A time as the JSON outputs give it (``2026-11-26T00:00:00Z``); None stays None."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def step_of(objective: Objective) -> int:
@@ -95,7 +126,8 @@ def step_of(objective: Objective) -> int:
     return step
 
 
-def _iso(ts: int) -> str:
+def _minute(ts: int) -> str:
+    """A time as a gap's message says it, to the minute (``2026-08-12T01:00Z``)."""
     return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%MZ")
 
 
@@ -135,12 +167,12 @@ def pull(
                 step = step_of(obj)
             except ValueError as exc:
                 problems.append(Problem(agr.path, pos.line, pos.col, "error",
-                                        f"{agr.id}/{obj.id}: {exc}", "pull.resolution"))
+                                        f"{agr.id}/{obj.id}: {exc}", Code.PULL_RESOLUTION))
                 continue
             if obj.source.kind not in SOURCES:
                 problems.append(Problem(agr.path, pos.line, pos.col, "error",
                                         f"{agr.id}/{obj.id}: unknown source kind "
-                                        f"{obj.source.kind!r}", "pull.source-kind"))
+                                        f"{obj.source.kind!r}", Code.PULL_SOURCE_KIND))
                 continue
             if obj.source.kind not in sources:
                 sources[obj.source.kind] = source_factory(obj.source.kind)(settings, cache)
@@ -188,10 +220,10 @@ def pull(
     # sources that can pool many requests into few queries get them all at once, in a
     # thread of their own, and report each measurement as it is ready; meanwhile files are
     # read here, so a service with a file objective is not complete only after the last query
-    remote, local = [], []
+    remote: list[int] = []
+    local: list[int] = []
     for n, (req, _) in enumerate(jobs):
-        kind = req.objective.source.kind
-        (remote if kind in REMOTE_KINDS else local).append(n)
+        (remote if req.objective.source.kind in REMOTE_KINDS else local).append(n)
     pooling = []
     for kind, src in sources.items():
         prefetch = getattr(src, "prefetch", None)
@@ -219,10 +251,12 @@ def pull(
     for n, (req, idx) in enumerate(jobs):
         m = results[n]
         measurements[(req.agreement.id, req.objective.id)] = m
-        problems.extend(_gap_problems(req, idx, m, settings.strict))
+        problems.extend(_gap_problems(req, idx, m))
     for src in sources.values():
         problems.extend(getattr(src, "problems", ()))
     queries = sum(getattr(s, "queries", 0) for s in sources.values())
+    if settings.strict:  # every interval without data is an error (the one rule)
+        problems = list(as_errors(problems, gaps=True))
     return PullResult(measurements, queries, tuple(sorted(set(problems))))
 
 
@@ -319,10 +353,9 @@ def summary(m: Measurement) -> str:
     return text
 
 
-def _gap_problems(req: PullRequest, idx: int, m: Measurement, strict: bool) -> list[Problem]:
+def _gap_problems(req: PullRequest, idx: int, m: Measurement) -> list[Problem]:
     agr, obj = req.agreement, req.objective
     pos = agr.pos(f"/objectives/{idx}/source")
-    severity = "error" if strict else "warning"
     by_reason: dict[tuple[str, bool], list[Gap]] = {}
     for g in m.gaps:
         by_reason.setdefault((g.reason, g.fault), []).append(g)
@@ -334,14 +367,14 @@ def _gap_problems(req: PullRequest, idx: int, m: Measurement, strict: bool) -> l
             what = f"{n} interval{'s' if n != 1 else ''} without data"
         else:
             what = "no data"
-        where = f"from {_iso(gaps[0].start)} to {_iso(gaps[0].end)}"
+        where = f"from {_minute(gaps[0].start)} to {_minute(gaps[0].end)}"
         if len(gaps) > 1:
             where += f" and {len(gaps) - 1} more stretch{'es' if len(gaps) > 2 else ''}"
-        out.append(Problem(agr.path, pos.line, pos.col, severity,  # type: ignore[arg-type]
+        out.append(Problem(agr.path, pos.line, pos.col, "warning",
                            f"{agr.id}/{obj.id}: {what} {where}: {reason}",
-                           "pull.fault" if fault else "pull.gap"))
+                           Code.PULL_FAULT if fault else Code.PULL_GAP))
     if isinstance(m, CountSeries):
         for w in m.warnings:
             out.append(Problem(agr.path, pos.line, pos.col, "warning",
-                               f"{agr.id}/{obj.id}: server warning: {w}", "pull.warning"))
+                               f"{agr.id}/{obj.id}: server warning: {w}", Code.PULL_WARNING))
     return out

@@ -183,3 +183,13 @@ class Source(Protocol):
     # Optional: ``prefetch(requests, ready)`` asks for many requests at once (pooling
     # them into few queries) and calls ``ready(i)`` as each one's measurement is known;
     # ``pull`` then calls ``fetch`` for each, which answers from memory.
+
+
+def add_gap(gaps: list[Gap], start: int, end: int, reason: str, fault: bool = False) -> None:
+    """Append a gap, merging it with the previous one when they touch and agree."""
+    last = gaps[-1] if gaps else None
+    if last is not None and last.end == start and (last.reason, last.fault) == (reason, fault):
+        gaps[-1] = Gap(last.start, end, reason, fault)
+    else:
+        gaps.append(Gap(start, end, reason, fault))
+

@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 from slacode.config import Settings
 from slacode.durations import Duration
 from slacode.model import FIRST_YEAR, LAST_YEAR, TIME_RANGE, Agreement, Objective
-from slacode.problems import Problem
+from slacode.problems import Code, Problem
 from slacode.pull.align import request_spans
 from slacode.pull.base import (
     MAX_COUNT,
@@ -51,8 +51,8 @@ from slacode.pull.base import (
     PullRequest,
     SurveyRecords,
     SurveyResponse,
+    add_gap,
 )
-from slacode.pull.prometheus import add_gap
 
 T = TypeVar("T")
 
@@ -307,7 +307,7 @@ def _csv_rows(
             continue
         if len(values) < width:
             values = values + [None] * (width - len(values))  # type: ignore[list-item]
-        row = dict(zip(header, values, strict=False))
+        row: dict[str, object] = dict(zip(header, values, strict=False))
         row.update(_bad_bytes(text, first) or {})  # still read: its start says where it was
         yield first, Row(row, text, first, header)
 
@@ -366,7 +366,7 @@ def _problem(
     if at is None and isinstance(raw, dict) and isinstance(raw.get("__at__"), tuple):
         at = raw["__at__"]  # where the row's text itself is bad (a byte that is not UTF-8)
     line, col = at or (line, 1 if line else 0)
-    return Problem(rel, line, col, severity, message, "pull.bad-row")  # type: ignore[arg-type]
+    return Problem(rel, line, col, severity, message, Code.PULL_BAD_ROW)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from slacode.model import Agreement
-from slacode.pull.prometheus import RECORDED_BAD, RECORDED_TRAFFIC, slice_rule
+from slacode.pull.planning import RECORDED_BAD, RECORDED_TRAFFIC, slice_rule
 
 
 def recording_rules(agreements: Iterable[Agreement], server: str = "default") -> dict[str, Any]:

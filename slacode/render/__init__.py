@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slacode.evaluate.periods import iso, local_date
 from slacode.evaluate.results import PeriodResult, ServiceResults
@@ -28,6 +28,11 @@ from slacode.model import RESERVED_IDS, Agreement, localized
 from slacode.problems import SlacodeError
 from slacode.render import data, escape, feeds, fmt, pages, reports, service_page
 from slacode.render.reasons import NOT_PUBLIC
+
+if TYPE_CHECKING:  # the inputs' types only: render imports no ledger or pull code
+    from slacode.history.versions import ChangeEntry
+    from slacode.ledger import Restated
+    from slacode.pull.base import Complaint, Incident
 
 __all__ = ["render"]
 
@@ -40,10 +45,10 @@ def render(
     now: int | str,
     audience: str = "public",
     language: str = "en",
-    history: Mapping[str, Sequence[Any]] | None = None,
-    incidents: Mapping[str, Sequence[Any]] | None = None,
-    restatements: Sequence[Any] = (),
-    complaints: Mapping[str, Sequence[Any]] | None = None,
+    history: Mapping[str, Sequence[ChangeEntry]] | None = None,
+    incidents: Mapping[str, Sequence[Incident]] | None = None,
+    restatements: Sequence[Restated] = (),
+    complaints: Mapping[str, Sequence[Complaint]] | None = None,
     site_title: str = "Service levels",
     site_url: str = "",
     built_at: int | None = None,

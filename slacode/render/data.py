@@ -48,6 +48,10 @@ _FIELD_GETTERS: dict[type, tuple[tuple[str, ...], Callable[[Any], Any]]] = {}
 _LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
+def _one_tuple(get: Callable[[Any], Any]) -> Callable[[Any], tuple[Any]]:
+    return lambda o: (get(o),)
+
+
 def _fields(obj: Any) -> dict[str, Any]:
     """A dataclass's fields as a dict, one level deep; not to be changed (it may be the
     instance's own ``__dict__``)."""
@@ -58,11 +62,10 @@ def _fields(obj: Any) -> dict[str, Any]:
         if names is None:
             raise TypeError(f"Object of type {cls.__name__} is not JSON serializable")
         names = tuple(names)
-        getter = attrgetter(*names)
-        got = _FIELD_GETTERS[cls] = (
-            names,
-            (lambda o, g=getter: (g(o),)) if len(names) == 1 else getter,
-        )
+        getter: Callable[[Any], Any] = attrgetter(*names)
+        if len(names) == 1:  # attrgetter of one name gives the value, not a 1-tuple
+            getter = _one_tuple(getter)
+        got = _FIELD_GETTERS[cls] = (names, getter)
     names, getter = got
     d = getattr(obj, "__dict__", None)
     if d is not None and tuple(d) == names:  # the usual case: the fields and nothing else

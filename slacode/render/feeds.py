@@ -114,38 +114,38 @@ def entries(
                 ),
             )
     for r in restatements:
-        a = names.get(getattr(r, "service", ""))
-        if a is None:
+        agr = names.get(getattr(r, "service", ""))
+        if agr is None:
             continue
-        o = a.objective(getattr(r, "objective", ""))
+        o = agr.objective(getattr(r, "objective", ""))
         period = getattr(r, "period", "")
         title = t(
             "feed.restatement",
             language,
-            service=a.name,
+            service=agr.name,
             objective=objective_name(o) if o else getattr(r, "objective", ""),
             period=period,
         )
         when = getattr(r, "restated_at", "") or getattr(r, "detected", "") or ""
         if not when:
-            res = results.get(a.id)
+            res = results.get(agr.id)
             when = res.evaluated_at if res and res.evaluated_at else "1970-01-01T00:00:00Z"
         _add(
             out,
             Entry(
-                f"urn:slacode:restatement:{a.id}:{getattr(r, 'objective', '')}:{period}",
+                f"urn:slacode:restatement:{agr.id}:{getattr(r, 'objective', '')}:{period}",
                 title,
                 fmt.iso_utc(when),
-                f"services/{a.id}/",
+                f"services/{agr.id}/",
                 str(getattr(r, "reason", "")),
             ),
         )
     if now is not None:
         latest = fmt.iso_utc(now)  # the same format as every entry's: compared as text
-        out = [x for x in out if x[0] <= latest]
+        out = [e for e in out if e[0] <= latest]
     out.sort(key=lambda k: (k[0], k[1]), reverse=True)
     return [
-        x if isinstance(x, Entry) else _breach(updated, id, *x, language)
+        x if isinstance(x, Entry) else _breach(updated, id, x[0], x[1], x[2], language)
         for updated, id, x in out[:200]
     ]
 

@@ -176,7 +176,7 @@ def zone_label(name: str, at: datetime) -> str:
 def when(value: str | int | float | datetime | None) -> str:
     """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in
     (in the page's zone inside :func:`page_zone`)."""
-    if value in (None, ""):
+    if value is None or value == "":
         return "—"
     dt = parse_time(value)
     page = _PAGE_ZONE.get()

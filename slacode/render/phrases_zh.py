@@ -17,6 +17,8 @@ from functools import lru_cache
 _UNITS = {"millisecond": "毫秒", "second": "秒", "minute": "分钟", "hour": "小时",
           "day": "天", "week": "周", "month": "个月", "year": "年"}
 _AMOUNT = re.compile(r"(\d+) (millisecond|second|minute|hour|day|week|month|year)s?\b")
+
+
 # --- the change history ---------------------------------------------------------------
 # What :mod:`slacode.history.semdiff` (and ``history.versions``) write about a change of an
 # agreement ("monthly availability target 99.9% → 99.95%"). The change log keeps English

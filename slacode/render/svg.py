@@ -101,7 +101,7 @@ def daily_strip(days: Sequence[DayText], target: float, label: str, no_data: str
             cls, y, h, figure = "no-data", height - 10, 10, missing
         else:
             cls = "met" if d.value >= target else "breached"
-            y, h, figure = 0, height, d.figure
+            y, h, figure = 0, height, d.figure or missing  # a day with a value has a figure
         parts.append(
             f'<rect class="slc-fill-{cls}" x="{x}" y="{y}" width="{bar}" height="{h}" rx="1">'
             f"<title>{d.date}{sep}{figure}</title></rect>"

@@ -174,19 +174,19 @@ def _problems_with(validator: Any, text: str) -> list[Any]:
     assert doc is not None
     found = []
     for error in islice(validator.iter_errors(doc.data), schema_mod.MAX_SCHEMA_PROBLEMS):
-        found.extend(schema_mod._problems(error, doc, "f.yaml"))
+        found.extend(schema_mod.problems_of(error, doc, "f.yaml"))
     return sorted(set(found))
 
 
 @pytest.fixture(scope="module")
 def plain_validator() -> Any:
     """The same schema, registry and format checks, in jsonschema's own class."""
-    original = schema_mod._validator_class
-    schema_mod._validator_class = lambda: schema_mod.Draft202012Validator
+    original = schema_mod.validator_class
+    schema_mod.validator_class = lambda: schema_mod.Draft202012Validator
     try:
         return schema_mod.validator.__wrapped__()
     finally:
-        schema_mod._validator_class = original
+        schema_mod.validator_class = original
 
 
 VALUES: list[Any] = [None, True, 0, 1, 1.0, 99.95, 100.5, "", "x", "5m", "300ms", "6mo",

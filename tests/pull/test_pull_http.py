@@ -11,10 +11,11 @@ import pytest
 from pull_support import FakePrometheus, make_agreement, make_settings
 
 from slacode.model import Objective, PrometheusQuery, Source, Window
-from slacode.pull import prometheus as prom_mod
+from slacode.pull import client as prom_client
 from slacode.pull import pull
 from slacode.pull.base import CountSeries
-from slacode.pull.prometheus import REDACTOR, RedactFilter, _histogram_selectors
+from slacode.pull.planning import histogram_selectors
+from slacode.redact import REDACTOR, RedactFilter
 
 NOW = 1_790_000_000 - 1_790_000_000 % 86400  # a UTC midnight
 START = NOW - 2 * 86400
@@ -55,7 +56,7 @@ def fake(request: pytest.FixtureRequest):
 )
 def test_faults_become_no_data_with_a_reason(fake, reason, tmp_path, monkeypatch) -> None:
     waits: list[float] = []  # what the client asks to wait between tries, not slept
-    monkeypatch.setattr(prom_mod, "_sleep", waits.append)
+    monkeypatch.setattr(prom_client, "retry_wait", waits.append)
     m = pull_from(fake, tmp_path, retries=1)
     assert len(m.points) == 48
     assert not any(p.has_data for p in m.points)
@@ -147,10 +148,10 @@ def test_redaction_covers_headers_urls_and_known_secrets() -> None:
 
 
 def test_histogram_selectors_match_le_spellings() -> None:
-    bucket, count = _histogram_selectors('h_seconds{job="a"}', 0.3)
+    bucket, count = histogram_selectors('h_seconds{job="a"}', 0.3)
     assert bucket == 'h_seconds_bucket{job="a",le=~"0\\\\.30*"}'
     assert count == 'h_seconds_count{job="a"}'
-    bucket, count = _histogram_selectors("h_seconds", 1.0)
+    bucket, count = histogram_selectors("h_seconds", 1.0)
     assert bucket == 'h_seconds_bucket{le=~"1(\\\\.0*)?"}' and count == "h_seconds_count"
 
 
@@ -159,7 +160,7 @@ def test_exceptions_in_logs_are_redacted_too(monkeypatch, caplog) -> None:
     import requests
 
     from slacode.config import PrometheusServer
-    from slacode.pull.prometheus import make_session
+    from slacode.pull.client import make_session
 
     monkeypatch.setenv("REDACT_TEST_TOKEN", "tok-3f9c-secret")
     make_session(PrometheusServer(token_env="REDACT_TEST_TOKEN"))  # the token is now known

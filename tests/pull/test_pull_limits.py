@@ -26,7 +26,7 @@ from pull_support import FakePrometheus, make_agreement, make_settings
 from slacode.config import settings_from_mapping
 from slacode.model import Objective, PrometheusQuery, Source, Window
 from slacode.problems import SlacodeError
-from slacode.pull import prometheus as prom_mod
+from slacode.pull import client as prom_client
 from slacode.pull import pull
 
 NOW = 1_790_000_000 - 1_790_000_000 % 86400  # a UTC midnight
@@ -131,7 +131,7 @@ def hostile():
 def sleeps(monkeypatch) -> list[float]:
     """The waits the client asks for between retries, recorded instead of slept."""
     asked: list[float] = []
-    monkeypatch.setattr(prom_mod, "_sleep", asked.append)
+    monkeypatch.setattr(prom_client, "retry_wait", asked.append)
     return asked
 
 
@@ -205,7 +205,7 @@ def test_an_answer_above_max_body_mb_is_not_read_past_the_limit(
     if encoding == "gzip":
         assert len(body) < 100_000  # 64 MiB once decoded
     # never more decoded than the limit and the chunk that crossed it
-    assert 2**20 < sum(decoded) <= 2**20 + prom_mod._CHUNK
+    assert 2**20 < sum(decoded) <= 2**20 + prom_client.READ_CHUNK
 
 
 class RetryAfter(FakePrometheus):

@@ -16,7 +16,7 @@ from slacode.durations import Duration
 from slacode.evaluate import evaluate
 from slacode.model import Objective, PrometheusQuery, Source, Window
 from slacode.pull import pull
-from slacode.pull.prometheus import NEGATIVE, plan_for
+from slacode.pull.planning import NEGATIVE, plan_for
 
 START = int(datetime(2026, 9, 1, tzinfo=UTC).timestamp())
 NOW = int(datetime(2026, 10, 1, tzinfo=UTC).timestamp())

@@ -84,7 +84,7 @@ def test_a_bug_in_the_pooled_fetch_is_no_data_per_objective_not_a_crash(
     def broken(jobs):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(prom, "_pooled", broken)
+    monkeypatch.setattr(prom, "pooled_queries", broken)
     res = pull(fleet(2), make_settings(tmp_path, prometheus.url, whole_days=True),
                NOW, start=START)
     assert len(res.measurements) == 4
@@ -99,15 +99,16 @@ def test_slices_from_raw_samples_are_pooled_less_than_recorded_ones() -> None:
     pool like any counter."""
     from test_pull_prometheus import SLICES
 
-    from slacode.pull.prometheus import _Job, _pooled, plan_for
+    from slacode.pull.planning import plan_for
+    from slacode.pull.prometheus import Job, pooled_queries
 
     days = [(d * 86400, (d + 1) * 86400) for d in range(30)]
     client = object()
 
     def queries(recorded: bool) -> int:
         plan = plan_for(SLICES, recorded=recorded)
-        jobs = [_Job((i,), client, plan, {}, {}, {}, list(days)) for i in range(8)]
-        return len(_pooled(jobs))  # type: ignore[arg-type]
+        jobs = [Job((i,), client, plan, {}, {}, {}, list(days)) for i in range(8)]
+        return len(pooled_queries(jobs))  # type: ignore[arg-type]
 
     assert queries(recorded=False) == 8
     assert queries(recorded=True) == 1
@@ -133,16 +134,16 @@ def test_evaluating_while_the_queries_are_out_gives_the_figures_of_evaluating_af
 def test_the_first_services_are_complete_while_later_queries_are_still_to_be_sent(
     prometheus, tmp_path, monkeypatch
 ) -> None:
-    from slacode.pull.prometheus import PrometheusClient
+    from slacode.pull.client import PrometheusClient
 
     sent: list[int] = []
-    post = PrometheusClient._post
+    post = PrometheusClient.post
 
     def counted(client, *args, **kwargs):
         sent.append(1)
         return post(client, *args, **kwargs)
 
-    monkeypatch.setattr(PrometheusClient, "_post", counted)
+    monkeypatch.setattr(PrometheusClient, "post", counted)
     handed: dict[str, int] = {}
     agreements = fleet(12)
     settings = make_settings(tmp_path, prometheus.url, whole_days=True, concurrency=1)
@@ -161,7 +162,7 @@ def test_a_service_read_from_files_is_complete_before_the_server_has_answered(
     from pull_support import DelayProxy
 
     from slacode.model import Objective, Source, Window
-    from slacode.pull.prometheus import PrometheusClient
+    from slacode.pull.client import PrometheusClient
 
     (tmp_path / "incidents.csv").write_text(
         "id,service,priority,opened,first_response,resolved,title,customer_visible\n",
@@ -171,7 +172,7 @@ def test_a_service_read_from_files_is_complete_before_the_server_has_answered(
                   Source("incidents", path="incidents.csv"), priority="P1"),
         tz=BERLIN, id="desk")
     answered: list[int] = []
-    post = PrometheusClient._post
+    post = PrometheusClient.post
 
     def counted(client, *args, **kwargs):
         try:
@@ -179,7 +180,7 @@ def test_a_service_read_from_files_is_complete_before_the_server_has_answered(
         finally:
             answered.append(1)
 
-    monkeypatch.setattr(PrometheusClient, "_post", counted)
+    monkeypatch.setattr(PrometheusClient, "post", counted)
     handed: dict[str, int] = {}
     proxy = DelayProxy(prometheus.port, delay=1.0)
     try:

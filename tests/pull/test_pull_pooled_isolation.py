@@ -19,11 +19,12 @@ from test_pull_trust import GOOD_TOTAL, Stub, events, series_answer
 from test_pull_trust import NOW as STUB_NOW
 from test_pull_trust import START as STUB_START
 
+import slacode.pull.client as prom_client
 import slacode.pull.prometheus as prom
 from slacode.evaluate import evaluate
 from slacode.promql import pooled_problem
 from slacode.pull import pull
-from slacode.pull.prometheus import PART, combined
+from slacode.pull.planning import PART, combined
 from slacode.render import render
 
 
@@ -71,19 +72,19 @@ def test_a_pooled_query_a_selector_rewrites_is_never_sent(
     prometheus, tmp_path, monkeypatch
 ) -> None:
     sent: list[str] = []
-    post = prom.PrometheusClient._post
+    post = prom_client.PrometheusClient.post
 
     def recorded(client, path, data, result_type):
         sent.append(str(data["query"]))
         return post(client, path, data, result_type)
 
-    monkeypatch.setattr(prom.PrometheusClient, "_post", recorded)
+    monkeypatch.setattr(prom_client.PrometheusClient, "post", recorded)
     evil, victim = victim_and_attacker()
     res = pull([evil, victim], make_settings(tmp_path / "both", prometheus.url, whole_days=True),
                NOW, start=START)
     assert sent and not any("vector(1e9)" in q and mine(ps.TOTAL_SEL, 1) in q for q in sent)
     got = res.measurements[("victim", "availability")]
-    monkeypatch.setattr(prom.PrometheusClient, "_post", post)
+    monkeypatch.setattr(prom_client.PrometheusClient, "post", post)
     alone = pull([victim], make_settings(tmp_path / "alone", prometheus.url, whole_days=True),
                  NOW, start=START)
     assert got.points == alone.measurements[("victim", "availability")].points

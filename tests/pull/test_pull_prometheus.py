@@ -14,6 +14,7 @@ import pull_synthetic as ps
 import pytest
 from pull_support import DelayProxy, make_agreement, make_settings
 
+import slacode.pull.client as prom_client
 import slacode.pull.prometheus as prom_mod
 from slacode.durations import Duration
 from slacode.model import Objective, PrometheusQuery, Source, Window
@@ -184,7 +185,7 @@ def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
     later interval has no data with the reason, and no further query is sent."""
     from dataclasses import replace
 
-    from slacode.pull.prometheus import PrometheusClient
+    from slacode.pull.client import PrometheusClient
 
     objectives = [EVENTS, *(replace(LATENCY, id=f"latency-{i}", threshold=Duration(ms, "ms"))
                             for i, ms in enumerate((100, 300, 1000)))]
@@ -192,7 +193,7 @@ def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
     # whole days: a range query for the days of 24 hours, then one for the odd ones
     settings = make_settings(tmp_path, disposable_prometheus.url, concurrency=1, retries=1,
                              whole_days=True)
-    post = PrometheusClient._post
+    post = PrometheusClient.post
 
     def post_then_stop(self, *args, **kwargs):
         answer = post(self, *args, **kwargs)
@@ -200,9 +201,9 @@ def test_server_stopped_mid_pull_gives_no_data_with_a_reason(
             disposable_prometheus.stop()
         return answer
 
-    monkeypatch.setattr(PrometheusClient, "_post", post_then_stop)
+    monkeypatch.setattr(PrometheusClient, "post", post_then_stop)
     waits: list[float] = []  # what the client asks to wait between tries, not slept
-    monkeypatch.setattr(prom_mod, "_sleep", waits.append)
+    monkeypatch.setattr(prom_client, "retry_wait", waits.append)
     res = pull([agr], settings, NOW, start=START)
     assert res.queries == 2  # the answered one and the refused one; none after that
     assert waits == []  # a refused connection is retried at once (backoff 0 s), not waited on

@@ -13,7 +13,8 @@ from test_pull_trust import GOOD_TOTAL, NOW, START, Stub
 from slacode.config import PrometheusServer
 from slacode.pull import pull
 from slacode.pull.base import CountSeries
-from slacode.pull.prometheus import RedactFilter, _remember_url_secrets, make_session, redact
+from slacode.pull.client import make_session
+from slacode.redact import RedactFilter, redact, remember_url_secrets
 
 # "/" and "@" need percent-encoding in a URL's userinfo; "é" is two UTF-8 bytes
 WRITTEN = "S3cr3t%2Fp%40ss%C3%A9"
@@ -29,13 +30,13 @@ PASSWORD = "S3cr3t/p@ssé"
     "%53%33cr3t/p@ssé",  # letters encoded too
 ])
 def test_a_url_password_is_redacted_in_every_spelling(echoed: str) -> None:
-    _remember_url_secrets(f"https://alice:{WRITTEN}@prom.example:9090")
+    remember_url_secrets(f"https://alice:{WRITTEN}@prom.example:9090")
     text = redact(f"error: auth failed for {echoed}, try again")
     assert text == "error: auth failed for ***, try again"
 
 
 def test_a_url_password_is_redacted_with_its_user_and_as_basic_auth() -> None:
-    _remember_url_secrets(f"https://alice:{WRITTEN}@prom.example:9090")
+    remember_url_secrets(f"https://alice:{WRITTEN}@prom.example:9090")
     b64 = base64.b64encode(f"alice:{PASSWORD}".encode()).decode()
     b64_latin1 = base64.b64encode(f"alice:{PASSWORD}".encode("latin-1")).decode()
     for form in (f"alice:{PASSWORD}", f"alice:{WRITTEN}", b64, b64_latin1, f"Basic {b64}"):
@@ -45,7 +46,7 @@ def test_a_url_password_is_redacted_with_its_user_and_as_basic_auth() -> None:
 def test_a_user_name_alone_is_not_a_secret() -> None:
     """``https://reader@host`` names a user; the word stays readable in every reason,
     while the URL and the basic auth header it makes are still shown without it."""
-    _remember_url_secrets("https://reader@prom.example:9090")
+    remember_url_secrets("https://reader@prom.example:9090")
     reason = "proofreader: the reader role may not query this series"
     assert redact(reason) == reason
     assert redact("GET https://reader@prom.example:9090/api") == "GET https://***@prom.example:9090/api"

@@ -18,7 +18,7 @@ from test_pull_prometheus import BERLIN, NOW, SLICES, START
 
 from slacode.pull import pull
 from slacode.pull.base import CountSeries
-from slacode.pull.prometheus import plan_for
+from slacode.pull.planning import plan_for
 from slacode.pull.rules import recording_rules
 
 pytestmark = pytest.mark.prometheus

@@ -21,7 +21,7 @@ from slacode.config import Settings
 from slacode.model import Objective, PrometheusQuery, Source, Window
 from slacode.pull import pull
 from slacode.pull.base import CountSeries
-from slacode.pull.prometheus import GOOD_UNMATCHED, INF, NO_GOOD, plan_for
+from slacode.pull.planning import GOOD_UNMATCHED, INF, NO_GOOD, plan_for
 
 NOW = 1_790_000_000 - 1_790_000_000 % 86400  # a UTC midnight
 START = NOW - 2 * 86400

@@ -16,7 +16,7 @@ from slacode.model import Objective, PrometheusQuery, Source, Window
 from slacode.pull import pull
 from slacode.pull.base import CountSeries
 from slacode.pull.cache import CachedPoint
-from slacode.pull.prometheus import GOOD_UNMATCHED, NO_GOOD, _reviewed, plan_for
+from slacode.pull.planning import GOOD_UNMATCHED, NO_GOOD, plan_for, reviewed
 
 HOUR = 3600
 
@@ -39,7 +39,7 @@ def review(o: Objective, answers: list[dict[str, float | None]]) -> list[tuple]:
     for i, v in enumerate(answers):
         good, total, why = combine(v)
         points[i * HOUR] = CachedPoint(i * HOUR, (i + 1) * HOUR, good, total, why)
-    return [(p[2], p[3], p[4]) for p in _reviewed(points).values()]
+    return [(p[2], p[3], p[4]) for p in reviewed(points).values()]
 
 
 GOOD_BAD = obj(good="ok_total", bad="err_total")
@@ -98,7 +98,7 @@ def test_slices_a_good_selector_matching_nothing_anywhere_is_no_data(zero, recor
                {"slices": 12.0, "bad": 0.0, "traffic": 0.0, "matched": None}]
     points = {i * HOUR: CachedPoint(i * HOUR, (i + 1) * HOUR, *combine(v))
               for i, v in enumerate(answers)}
-    got = [(p[2], p[3], p[4]) for p in _reviewed(points).values()]
+    got = [(p[2], p[3], p[4]) for p in reviewed(points).values()]
     assert got[0] == (None, None, GOOD_UNMATCHED)
     if zero == "no-data":  # a quiet hour is no data already, with its own reason
         assert got[1] == (None, None, "no traffic in this interval (zero_traffic: no-data)")
@@ -126,7 +126,7 @@ def test_slices_over_a_bad_selector_need_no_check() -> None:
 def test_a_point_cached_as_no_good_is_judged_again() -> None:
     """The review reads what was stored: a fetch of cached points comes to the same."""
     points = {0: CachedPoint(0, HOUR, 0.0, 50.0, NO_GOOD)}
-    assert _reviewed(points)[0][2:] == (None, None, GOOD_UNMATCHED)
+    assert reviewed(points)[0][2:] == (None, None, GOOD_UNMATCHED)
 
 
 @pytest.mark.prometheus

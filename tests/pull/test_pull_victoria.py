@@ -47,9 +47,9 @@ def test_instants_the_server_moved_are_no_data_with_the_true_reason(
     """Asked without ``nocache=1``, VictoriaMetrics' response cache answers a long run of
     Berlin days at UTC midnights. Those values cover other intervals: none is counted,
     and the reason says what happened, not "no samples"."""
-    import slacode.pull.prometheus as prom_mod
+    import slacode.pull.client as prom_client
 
-    monkeypatch.setattr(prom_mod, "NO_CACHE", {})
+    monkeypatch.setattr(prom_client, "NO_CACHE", {})
     settings = make_settings(tmp_path, victoria_metrics.url, whole_days=True)
     m = series(pull([make_agreement(EVENTS, tz=BERLIN)], settings, NOW, start=SUMMER),
                "availability")

@@ -200,7 +200,7 @@ def test_a_large_public_fleet_is_grouped_in_runs_of_services() -> None:
 
     from mkdocs.structure.nav import Section
 
-    from slacode.plugin import GROUP_ABOVE, _group_by_owner
+    from slacode.plugin import GROUP_ABOVE, group_by_owner
 
     def page(n: int, owner: str = "") -> SimpleNamespace:
         group = f"slacode_group: {owner}\n" if owner else ""
@@ -209,7 +209,7 @@ def test_a_large_public_fleet_is_grouped_in_runs_of_services() -> None:
 
     services = [page(n) for n in range(75)]
     section = Section("Services", list(services))
-    _group_by_owner(section, services, "No owner")
+    group_by_owner(section, services, "No owner")
     assert [g.title for g in section.children] == [
         "svc-000 – svc-029", "svc-030 – svc-059", "svc-060 – svc-074"]
     assert all(len(g.children) <= GROUP_ABOVE for g in section.children)
@@ -217,6 +217,6 @@ def test_a_large_public_fleet_is_grouped_in_runs_of_services() -> None:
 
     team = [page(n, "team-a") for n in range(40)] + [page(n) for n in range(40, 45)]
     section = Section("Services", list(team))
-    _group_by_owner(section, team, "No owner")
+    group_by_owner(section, team, "No owner")
     assert [g.title for g in section.children] == [
         "team-a: svc-000 – svc-029", "team-a: svc-030 – svc-039", "No owner"]

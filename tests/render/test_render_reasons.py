@@ -198,12 +198,12 @@ def test_the_error_budget_reads_in_the_sites_language_with_even_numbers(
 
 
 def test_every_budget_unit_evaluation_uses_has_chinese() -> None:
-    from slacode.evaluate import _budget_unit
+    from slacode.evaluate import budget_unit
 
     kinds = [("availability", "events"), ("availability", "slices"), ("latency", None),
              ("response-time", None), ("resolution-time", None), ("satisfaction", "share")]
     obj = sample.agreements()[0].objectives[0]
-    units = {_budget_unit(replace(obj, kind=k, method=m)) for k, m in kinds}
+    units = {budget_unit(replace(obj, kind=k, method=m)) for k, m in kinds}
     for unit in units:
         words = STRINGS[f"budget_unit.{unit}"]
         assert words["zh"] and not re.search(r"[a-z]", words["zh"]), unit
