@@ -94,3 +94,22 @@ class Duration:
         """``15 minutes``, ``1 day``: for pages and diffs."""
         w = _WORDS[self.unit]
         return f"{self.amount} {w}{'' if self.amount == 1 else 's'}"
+
+
+def span_parts(seconds: float, days: bool = True) -> list[tuple[int, str]]:
+    """A stretch of time as (amount, unit) from days down to minutes, units ``d``, ``h``,
+    ``m`` (``s`` alone when under a minute); working time is said in hours (``days``
+    False: a working day is not 24 h). Shared by evaluation's English and render's words
+    in every language, so that both say the same amounts."""
+    s = round(seconds)
+    d, rem = divmod(s, 86400) if days else (0, s)
+    h, rem = divmod(rem, 3600)
+    m = rem // 60
+    parts = [(v, u) for v, u in ((d, "d"), (h, "h"), (m, "m")) if v]
+    return parts or [(s, "s")]
+
+
+def span_words(seconds: float, days: bool = True) -> str:
+    """``1 day 2 hours 5 minutes`` (see :func:`span_parts`)."""
+    return " ".join(f"{v} {_WORDS[u]}{'' if v == 1 else 's'}"
+                    for v, u in span_parts(seconds, days))

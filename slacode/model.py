@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -330,6 +330,11 @@ class Agreement:
     internal_notes: str = ""  # never reaches a non-internal build
     #: JSON pointer ("/objectives/0/target") -> position, for messages of later stages.
     positions: dict[str, Position] = field(default_factory=dict, compare=False, repr=False)
+    #: the agreement's free text in other languages, as (language, field, text); field is
+    #: ``name``, ``description`` or ``objective:<id>:name`` / ``objective:<id>:description``.
+    #: The plain fields hold ``en`` (see :func:`localized`). Not a promise: not compared.
+    translations: tuple[tuple[str, str, str], ...] = field(default=(), compare=False,
+                                                           repr=False)
 
     @property
     def is_public(self) -> bool:
@@ -449,3 +454,37 @@ def _local_month(ts: int, zone: ZoneInfo) -> Span:
     nxt = (d.year + d.month // 12, d.month % 12 + 1)
     return (int(datetime(d.year, d.month, 1, tzinfo=zone).timestamp()),
             int(datetime(*nxt, 1, tzinfo=zone).timestamp()))
+
+
+def localized(a: Agreement, language: str, latest: Agreement | None = None) -> Agreement:
+    """``a`` with its free text in ``language`` where the agreement gives it (``name:
+    {en: ..., zh: ...}``), the English or plain text elsewhere: what a site in that
+    language shows. Ids, figures and promises are untouched.
+
+    ``latest`` (the agreement as it stands now) lends its translations to a past version
+    ``a`` for every text whose English is the same in both: a translation added later
+    is not a change of the promise, and the version in force says the same words."""
+    texts = {key: text for lang, key, text in a.translations if lang == language}
+    if latest is not None and latest is not a:
+        same = _english(a)
+        mine = _english(latest)
+        for lang, key, text in latest.translations:
+            if lang == language and key not in texts and key in same and same[key] == mine.get(key):
+                texts[key] = text
+    if not texts:
+        return a
+    objectives = tuple(
+        replace(o, name=texts.get(f"objective:{o.id}:name", o.name),
+                description=texts.get(f"objective:{o.id}:description", o.description))
+        for o in a.objectives)
+    return replace(a, name=texts.get("name", a.name),
+                   description=texts.get("description", a.description), objectives=objectives)
+
+
+def _english(a: Agreement) -> dict[str, str]:
+    """The plain (English) text of each field :attr:`Agreement.translations` may name."""
+    out = {"name": a.name, "description": a.description}
+    for o in a.objectives:
+        out[f"objective:{o.id}:name"] = o.name
+        out[f"objective:{o.id}:description"] = o.description
+    return out

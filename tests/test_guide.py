@@ -67,8 +67,9 @@ def test_a_first_agreement_made_by_the_readme_passes_every_step_of_the_pr_check(
     # 2.-4. id, name, version 1, the date the promise starts, visibility, owners, words
     sla = repo / "slas" / "my-service.yaml"
     text = sla.read_text(encoding="utf-8")
-    for old, new in (("id: status-web", "id: my-service"), ("name: Status website",
-                     "name: My service"), ("effective: 2025-10-01", "effective: 2026-12-01"),
+    for old, new in (("id: status-web", "id: my-service"),
+                     ('name: {en: "Status website", zh: "状态网站"}', "name: My service"),
+                     ("effective: 2025-10-01", "effective: 2026-12-01"),
                      ("owners: [team-sre]", "owners: [team-my-service]"),
                      ("description: The public status website status.example.com, which "
                       "reports incidents and maintenance.", "description: What my service "

@@ -42,7 +42,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from slacode.evaluate.budget import error_budget, judge, projected_ratio, r6
+from slacode.evaluate.budget import best_case, error_budget, judge, projected_ratio, r6
 from slacode.evaluate.clock import Clock
 from slacode.evaluate.credits import credit_for
 from slacode.evaluate.objectives import (
@@ -71,12 +71,14 @@ from slacode.evaluate.periods import (
     periods_for,
 )
 from slacode.evaluate.results import (
+    KEPT,
     DailyValue,
     Hold,
     HoldKind,
     IncidentVerdict,
     Miss,
     PeriodResult,
+    Reason,
     ServiceResults,
 )
 from slacode.heap import long_lived
@@ -115,6 +117,9 @@ LATE_DATA_GRACE = DAY
 NO_DATA_GRACE = 7 * DAY
 #: survey responses dated in a period may be recorded this long after its end
 SURVEY_WINDOW = 7 * DAY
+
+#: verdicts that judge nothing: no bad days are listed under them
+_NO_VERDICT = ("no-data", "insufficient-data")
 
 #: a maintenance window's span and its "start/end" text, as results name it
 _Window = tuple[int, int, str]
@@ -308,7 +313,7 @@ class _Service:
             return survey_tally(sindex, srec, o, a, c, self.tz)
         outs, opened, rec = self.outcomes(v, o)
         noun = "complaint" if o.kind in COMPLAINT_KINDS else "incident"
-        return incident_tally(outs, opened, rec, a, c, self.tz, noun)
+        return incident_tally(outs, opened, rec, a, c, self.tz, noun, o.priority)
 
     # -- periods ----------------------------------------------------------------------
 
@@ -360,26 +365,29 @@ class _Service:
                 rate = recent.good / recent.total if recent.total > 0 else None
                 projection = r6(projected_ratio(t.good, t.total, rate, elapsed))
         insufficient = o.kind == "satisfaction" and (t.responses or 0) < o.min_responses
+        best = None
+        if not complete and t.value is not None:
+            best = best_case(t.good, t.total, elapsed, float(o.scale_max) if mean else 1.0)
         verdict = judge(
-            value, o.target, coverage, o.min_coverage, complete, projection, budget, insufficient
+            value, o.target, coverage, o.min_coverage, complete, projection, best, insufficient
         )
         reasons = list(t.reasons)
-        if verdict == "met" and o.kind in COUNT_KINDS:
+        if verdict in KEPT and o.kind in COUNT_KINDS:
             unseen = self.unseen_outage(v, o, p.start, c)
-            if unseen:  # missing data is never compliance, least of all during an outage
+            if unseen is not None:  # missing data is never compliance, least of all in an outage
                 verdict = "no-data"
                 reasons.insert(0, unseen)
         elif verdict == "no-data" and t.value is not None:
-            reasons.insert(
-                0, f"data for {coverage:.1%} of the period, below the {o.min_coverage:.0%} needed"
-            )
+            reasons.insert(0, Reason(
+                "low-coverage", {"coverage": coverage, "needed": o.min_coverage},
+                f"data for {coverage:.1%} of the period, below the {o.min_coverage:.0%} needed"))
         if verdict == "no-data":
             # no figure beside "no data", in the results themselves (JSON, CSV, ledger):
             # a reader of the value who skips the verdict would take a figure from part
             # of the period, or from before an unseen outage, for the period's
             value = budget = projection = None
         misses = list(t.misses)
-        if o.kind in COUNT_KINDS and verdict in ("breached", "at-risk"):
+        if o.kind in COUNT_KINDS and verdict not in KEPT and verdict not in _NO_VERDICT:
             misses += self.bad_days(v, o, p.start, c)
         credit = None
         if (
@@ -476,7 +484,8 @@ class _Service:
         of_target = f"% (target {target:g}%)"
         return [
             Miss(f"{d.isoformat()}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz),
-                 ", ".join(self.incidents_between(s, e)))
+                 ", ".join(self.incidents_between(s, e)), "bad-day",
+                 {"date": d.isoformat(), "value": r6(val) or 0.0, "target": float(target)})
             for d, s, e, _g, _t, _cov, val in _day_figures(index, o, days_between(a, c, tz))
             if val is not None and val + 1e-9 < target
         ]
@@ -497,21 +506,24 @@ class _Service:
         return [i for o, r, i, pr in self._incidents
                 if o < end and r > start and priority in (None, pr)]
 
-    def unseen_outage(self, v: Agreement, o: Objective, start: int, end: int) -> str:
+    def unseen_outage(self, v: Agreement, o: Objective, start: int, end: int) -> Reason | None:
         """Why a "met" in ``[start, end)`` cannot be trusted: the source had no data while
         an incident of the most urgent priority (all incidents without a matrix) was
-        open, so the figure may not contain that outage. "" when there is no such gap."""
+        open, so the figure may not contain that outage. None when there is no such gap."""
         m = self.measurement(o.id)
         if not isinstance(m, CountSeries) or not m.gaps:
-            return ""
+            return None
         urgent = v.priorities[0].id if v.priorities else None
         for g in m.gaps:
             a, b = max(g.start, start), min(g.end, end)
             if a < b and self.incidents_between(a, b, urgent):
                 which = f"a {urgent} incident" if urgent else "an incident"
-                return (f"no data from {iso(a, self.tz)} to {iso(b, self.tz)} while {which} "
-                        "was open: the figure cannot show that outage")
-        return ""
+                start_at, end_at = iso(a, self.tz), iso(b, self.tz)
+                return Reason(
+                    "unseen-outage", {"start": start_at, "end": end_at, "priority": urgent or ""},
+                    f"no data from {start_at} to {end_at} while {which} "
+                    "was open: the figure cannot show that outage")
+        return None
 
     def daily(self, v: Agreement, o: Objective) -> tuple[DailyValue, ...]:
         days = last_days(self.now, self.tz, 90)
@@ -571,9 +583,15 @@ class _Service:
     def incident_verdicts(self, v: Agreement, o: Objective) -> list[IncidentVerdict]:
         """Each judged incident's verdict under ``o``, for the page's incident table."""
         outs, _opened, _rec = self.outcomes(v, o)
-        return [IncidentVerdict(o.id, o.kind, x.id, x.status,
-                                x.miss.what if x.miss is not None else x.reason)
-                for x in outs or ()]
+        out = []
+        for x in outs or ():
+            if x.miss is not None:
+                why = Reason(x.miss.code, x.miss.params, x.miss.what)
+            else:
+                why = x.reason or Reason()
+            out.append(IncidentVerdict(o.id, o.kind, x.id, x.status, why.text, why.code,
+                                       why.params))
+        return out
 
 
 def _day_figures(

@@ -32,13 +32,13 @@ import math
 import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import accumulate
 
-from slacode.durations import Duration
+from slacode.durations import Duration, span_words
 from slacode.evaluate.clock import Clock, make_clock
 from slacode.evaluate.periods import iso
-from slacode.evaluate.results import Miss
+from slacode.evaluate.results import Miss, Reason
 from slacode.model import CLOCK_24X7, Agreement, Objective, Span, merge, overlap
 from slacode.pull.base import (
     ComplaintRecords,
@@ -60,7 +60,7 @@ class Tally:
     value: float | None = None
     responses: int | None = None  # satisfaction only
     misses: list[Miss] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
 
     @property
     def coverage(self) -> float:
@@ -69,16 +69,19 @@ class Tally:
         return min(1.0, self.covered / self.expected)
 
 
-def gap_reasons(gaps: tuple[Gap, ...], a: int, b: int, tz: str, limit: int = 5) -> list[str]:
+def gap_reasons(gaps: tuple[Gap, ...], a: int, b: int, tz: str, limit: int = 5
+                ) -> list[Reason]:
     if not gaps:  # the common case, asked for a hundred thousand times in a fleet
         return []
     hits = [g for g in gaps if g.start < b and g.end > a]
-    out = [
-        f"no data {iso(max(g.start, a), tz)} to {iso(min(g.end, b), tz)}: {g.reason}"
-        for g in hits[:limit]
-    ]
+    out = []
+    for g in hits[:limit]:
+        start, end = iso(max(g.start, a), tz), iso(min(g.end, b), tz)
+        out.append(Reason("gap", {"start": start, "end": end, "why": g.reason},
+                          f"no data {start} to {end}: {g.reason}"))
     if len(hits) > limit:
-        out.append(f"and {len(hits) - limit} more gaps without data")
+        n = len(hits) - limit
+        out.append(Reason("gaps-more", {"n": n}, f"and {n} more gaps without data"))
     return out
 
 
@@ -162,7 +165,8 @@ def count_tally(
     """The range ``[a, c)`` (``c`` already cut at the evaluation time)."""
     expected = max(0, c - a) - overlap(excluded, a, c)
     if index is None or series is None:
-        return Tally(expected=expected, reasons=["no measurements for this objective"])
+        return Tally(expected=expected, reasons=[
+            Reason("no-measurements", {}, "no measurements for this objective")])
     g, t, d = index.sums(a, c) if c > a else (0.0, 0.0, 0.0)
     tally = Tally(
         good=g,
@@ -173,7 +177,8 @@ def count_tally(
     )
     tally.reasons = gap_reasons(series.gaps, a, c, tz)
     if not (math.isfinite(g) and math.isfinite(t)):
-        tally.reasons.insert(0, "the counts are too large to add up: no figure")
+        tally.reasons.insert(0, Reason("counts-too-large", {},
+                                       "the counts are too large to add up: no figure"))
     return tally
 
 
@@ -187,18 +192,7 @@ class Outcome:
     status: str  # met | missed | pending | unknown (a fact it is judged by was not recorded)
     miss: Miss | None = None
     due: int | None = None  # pending: the deadline, when its outcome will be known at the latest
-    reason: str = ""  # unknown: what was not recorded
-
-
-def _words(seconds: float, days: bool = True) -> str:
-    """``1 day 2 hours 5 minutes``; working time is said in hours (a working day is not 24 h)."""
-    s = round(seconds)
-    d, rem = divmod(s, 86400) if days else (0, s)
-    h, rem = divmod(rem, 3600)
-    m = rem // 60
-    units = ((d, "day"), (h, "hour"), (m, "minute"))
-    parts = [f"{v} {w}{'' if v == 1 else 's'}" for v, w in units if v]
-    return " ".join(parts) or f"{s} seconds"
+    reason: Reason | None = None  # unknown: what was not recorded
 
 
 def incident_target(
@@ -225,6 +219,7 @@ def incident_outcomes(
     """Each relevant incident's outcome at ``now``, sorted by opening time."""
     out: list[Outcome] = []
     what = "first response" if objective.kind == "response-time" else "resolution"
+    step = "response" if objective.kind == "response-time" else "resolution"
     for inc in records.incidents:
         if inc.service not in ("", ag.id):
             continue
@@ -234,8 +229,8 @@ def incident_outcomes(
         if within is None or inc.opened > now:
             continue
         done = inc.first_response if objective.kind == "response-time" else inc.resolved
-        out.append(_timed(ag, f"{inc.priority} incident {inc.id}", inc.id, inc.opened, done,
-                          what, within, clock_id, now, clocks))
+        out.append(_timed(ag, _Subject("incident", inc.priority, inc.id, what, step),
+                          inc.opened, done, within, clock_id, now, clocks))
     out.sort(key=lambda o: (o.opened, o.id))
     return out
 
@@ -255,11 +250,12 @@ def complaint_outcomes(
     out: list[Outcome] = []
     ack = objective.kind == "complaint-response"
     what = "acknowledgement" if ack else "resolution"
+    subject = _Subject("complaint", "", "", what, "acknowledgement" if ack else "resolution")
     for c in records.complaints:
         if c.opened > now:
             continue
         done = c.acknowledged if ack else c.resolved
-        out.append(_timed(ag, f"complaint {c.id}", c.id, c.opened, done, what,
+        out.append(_timed(ag, replace(subject, id=c.id), c.opened, done,
                           objective.within, objective.clock, now, clocks))
     out.sort(key=lambda o: (o.opened, o.id))
     return out
@@ -289,8 +285,9 @@ def recovery_outcomes(
         back = inc.restored if inc.restored is not None else inc.resolved
         if objective.kind == "recovery-time":
             if rto is not None and not rto.is_calendar:
-                out.append(_timed(ag, label, inc.id, inc.opened, back, "service restoration",
-                                  rto, objective.clock, now, clocks))
+                out.append(_timed(ag, _Subject("incident", inc.priority, inc.id,
+                                               "service restoration", "restoration"),
+                                  inc.opened, back, rto, objective.clock, now, clocks))
             continue
         rpo = objective.within or ag.continuity.rpo
         if rpo is None or rpo.is_calendar:
@@ -300,16 +297,21 @@ def recovery_outcomes(
             if inc.data_lost <= rpo.seconds:
                 out.append(Outcome(inc.id, inc.opened, "met"))
             else:
-                text = (f"{label} lost {_words(inc.data_lost)} of data "
+                text = (f"{label} lost {span_words(inc.data_lost)} of data "
                         f"(target at most {rpo.words()})")
                 end = "" if back is None else iso(back, tz)
+                lost: dict[str, str | int | float] = {
+                    "priority": inc.priority, "id": inc.id, "lost_s": inc.data_lost,
+                    "goal": str(rpo)}
                 out.append(Outcome(inc.id, inc.opened, "missed",
-                                   Miss(text, iso(inc.opened, tz), end, inc.id)))
+                                   Miss(text, iso(inc.opened, tz), end, inc.id, "data-lost",
+                                        lost)))
             continue
         due = None if rto is None or rto.is_calendar else int(inc.opened + rto.seconds)
         if back is not None or (due is not None and now > due):
-            out.append(Outcome(inc.id, inc.opened, "unknown",
-                               reason=f"{label}: no data loss recorded"))
+            out.append(Outcome(inc.id, inc.opened, "unknown", reason=Reason(
+                "loss-not-recorded", {"priority": inc.priority, "id": inc.id},
+                f"{label}: no data loss recorded")))
         else:
             out.append(Outcome(inc.id, inc.opened, "pending", due=due))
     out.sort(key=lambda o: (o.opened, o.id))
@@ -353,6 +355,9 @@ def escalation_outcomes(
                 continue  # resolved in time: this level was never needed
             name = f"level {e.level}" + (f" ({e.name})" if e.name else "")
             goal = e.after.words()  # type: ignore[union-attr]
+            params: dict[str, str | int | float] = {
+                "priority": inc.priority, "id": inc.id, "level": e.level, "name": e.name or "",
+                "goal": str(e.after)}
             at = reached.get(e.level)
             if at is not None and at <= due:
                 continue
@@ -360,13 +365,16 @@ def escalation_outcomes(
                 took = clock.elapsed(inc.opened, at)
                 hours = "" if objective.clock == CLOCK_24X7 else (
                     f" of {objective.clock} working time")
-                text = (f"{label} escalated to {name} after {_words(took, not hours)}{hours} "
+                text = (f"{label} escalated to {name} after {span_words(took, not hours)}{hours} "
                         f"(target {goal})")
-                miss = Miss(text, iso(inc.opened, tz), iso(at, tz), inc.id)
+                params |= {"took_s": took, "clock": "" if not hours else objective.clock}
+                miss = Miss(text, iso(inc.opened, tz), iso(at, tz), inc.id, "escalated-late",
+                            params)
                 break
             if now > due:
                 text = f"{label} not escalated to {name} by {iso(due, tz)} (target {goal})"
-                miss = Miss(text, iso(inc.opened, tz), "", inc.id)
+                params["due"] = iso(due, tz)
+                miss = Miss(text, iso(inc.opened, tz), "", inc.id, "not-escalated", params)
                 break
             due_next = due if due_next is None else min(due_next, due)
         if miss is not None:
@@ -379,12 +387,32 @@ def escalation_outcomes(
     return out
 
 
+@dataclass(frozen=True)
+class _Subject:
+    """What :func:`_timed` judges: an incident's or a complaint's step, in English words
+    (``what``) and as a code (``step``: response, resolution, acknowledgement,
+    restoration)."""
+
+    kind: str  # incident | complaint
+    priority: str
+    id: str
+    what: str
+    step: str
+
+    @property
+    def label(self) -> str:
+        if self.kind == "complaint":
+            return f"complaint {self.id}"
+        return f"{self.priority} incident {self.id}"
+
+
 def _timed(
-    ag: Agreement, label: str, rid: str, opened: int, done: int | None, what: str,
+    ag: Agreement, subject: _Subject, opened: int, done: int | None,
     within: Duration, clock_id: str, now: int, clocks: dict[str, Clock],
 ) -> Outcome:
-    """Whether ``what`` (done at ``done``, or not yet) came within ``within`` of
-    ``opened`` on the clock ``clock_id``: met, missed, or pending until its deadline."""
+    """Whether the subject's step (done at ``done``, or not yet) came within ``within``
+    of ``opened`` on the clock ``clock_id``: met, missed, or pending until its deadline."""
+    label, rid, what = subject.label, subject.id, subject.what
     tz = ag.timezone
     if clock_id not in clocks:
         clocks[clock_id] = make_clock(ag.calendar(clock_id))
@@ -392,18 +420,26 @@ def _timed(
     limit = clock.span(within)
     hours = "" if clock_id == CLOCK_24X7 else f" of {clock_id} working time"
     goal = within.words()
+    params: dict[str, str | int | float] = {
+        "subject": subject.kind, "priority": subject.priority, "id": rid,
+        "step": subject.step, "goal": str(within), "clock": clock_id if hours else ""}
     if hours and within.unit not in ("h", "m", "s", "ms"):
-        goal += f": {_words(limit, False)} of working time"
+        goal += f": {span_words(limit, False)} of working time"
+        params["goal_s"] = limit
     if done is not None and done <= now:
         took = clock.elapsed(opened, done)
         if took <= limit:
             return Outcome(rid, opened, "met")
-        text = f"{label} {what} after {_words(took, not hours)}{hours} (target {goal})"
-        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), iso(done, tz), rid))
+        text = f"{label} {what} after {span_words(took, not hours)}{hours} (target {goal})"
+        params["took_s"] = took
+        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), iso(done, tz), rid,
+                                                   "late", params))
     due = clock.deadline(opened, limit)
     if due is not None and now > due:
         text = f"{label} no {what} by its deadline {iso(due, tz)} (target {goal})"
-        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), "", rid))
+        params["due"] = iso(due, tz)
+        return Outcome(rid, opened, "missed", Miss(text, iso(opened, tz), "", rid,
+                                                   "not-done", params))
     return Outcome(rid, opened, "pending", due=due)
 
 
@@ -427,21 +463,22 @@ def incident_tally(
     c: int,
     tz: str,
     noun: str = "incident",
+    priority: str = "",
 ) -> Tally:
     """Met of counted ``noun``s (incidents or complaints) opened in ``[a, c)``."""
     tally = Tally(expected=max(0, c - a), covered=record_coverage(rec, a, c))
     if outcomes is None or rec is None:
-        tally.reasons = [f"no {noun} records for this objective"]
+        tally.reasons = [Reason(f"no-{noun}-records", {}, f"no {noun} records for this objective")]
         return tally
     lo, hi = bisect_left(opened, a), bisect_left(opened, c)
     pending = 0
-    unknown: list[str] = []
+    unknown: list[Reason] = []
     for o in outcomes[lo:hi]:
         if o.status == "pending":
             pending += 1
             continue
         if o.status == "unknown":
-            unknown.append(o.reason)
+            unknown.append(o.reason or Reason())
             continue
         tally.total += 1
         if o.status == "met":
@@ -451,11 +488,12 @@ def incident_tally(
     if tally.covered > 0:
         tally.value = 100.0 * tally.good / tally.total if tally.total else 100.0
     if tally.total == 0 and tally.covered > 0:
-        tally.reasons.append(f"no {noun}s counted in this period")
+        tally.reasons.append(Reason(f"no-{noun}s-counted", {"priority": priority},
+                                    f"no {noun}s counted in this period"))
     if pending:
-        tally.reasons.append(
-            f"{pending} {noun}(s) still within their target time, not counted yet"
-        )
+        tally.reasons.append(Reason(
+            f"{noun}s-pending", {"n": pending},
+            f"{pending} {noun}(s) still within their target time, not counted yet"))
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
     _void(tally, rec.gaps, a, c)
     if unknown:  # a fact not recorded is never counted as met
@@ -505,7 +543,7 @@ def survey_tally(
 ) -> Tally:
     tally = Tally(expected=max(0, c - a), covered=record_coverage(rec, a, c))
     if index is None or rec is None:
-        tally.reasons = ["no survey records for this objective"]
+        tally.reasons = [Reason("no-survey-records", {}, "no survey records for this objective")]
         return tally
     n, total_score, ok = index.sums(a, c)
     tally.responses = n
@@ -516,7 +554,9 @@ def survey_tally(
         tally.good, tally.total = float(ok), float(n)
         tally.value = 100.0 * ok / n if n else None
     if n < objective.min_responses:
-        tally.reasons.append(f"{n} responses, fewer than the {objective.min_responses} needed")
+        tally.reasons.append(Reason(
+            "few-responses", {"n": n, "needed": objective.min_responses},
+            f"{n} responses, fewer than the {objective.min_responses} needed"))
     tally.reasons += gap_reasons(rec.gaps, a, c, tz)
     _void(tally, rec.gaps, a, c)
     return tally

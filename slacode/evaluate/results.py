@@ -7,10 +7,22 @@ print them with documented, stable keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Literal
 
-Verdict = Literal["met", "at-risk", "breached", "no-data", "insufficient-data"]
+#: closed periods: met, breached; open periods: on-track, at-risk, below-target,
+#: cannot-recover (see :mod:`slacode.evaluate.budget`); either: no-data, insufficient-data
+Verdict = Literal["met", "breached", "on-track", "at-risk", "below-target", "cannot-recover",
+                  "no-data", "insufficient-data"]
+
+#: every verdict, worst first: a service's status is its worst objective's verdict
+SEVERITY: tuple[str, ...] = ("breached", "cannot-recover", "below-target", "at-risk",
+                             "no-data", "insufficient-data", "on-track", "met")
+#: verdicts of a period that keeps (or so far keeps) its promise
+KEPT: frozenset[str] = frozenset({"met", "on-track"})
+#: open-period verdicts (a closed period is met or breached)
+OPEN_STATES: tuple[Verdict, ...] = ("on-track", "at-risk", "below-target", "cannot-recover")
 
 
 @dataclass(frozen=True)
@@ -40,14 +52,67 @@ class Credit:
     bonus_amount: float | None = None  # money of the bonus, when the agreement gives a fee
 
 
+#: a reason's parameters: plain JSON values (ISO times, seconds, ids, figures)
+Params = Mapping[str, str | int | float]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a period's verdict or figure is what it is, as data: a ``code`` (one of
+    :data:`REASON_CODES`) with its ``params``, which render words per language through
+    its message catalogue (``reason.<code>``), and the English ``text`` for readers of the
+    JSON and the ledger. A reason with no code (a frozen record written before codes, or
+    text from a data source) is shown as its text, as it is.
+
+    Parameter conventions, which render relies on: ``start``, ``end``, ``due`` are ISO
+    times; ``*_s`` are seconds; ``goal`` is a duration as the agreement writes it
+    (``15m``); ``clock`` is a calendar id ("" = around the clock)."""
+
+    code: str = ""
+    params: Params = field(default_factory=dict, hash=False)
+    text: str = ""
+
+
+#: every code evaluation gives a reason or a miss; render's catalogue words each one
+#: (``reason.<code>`` in both languages: a test checks)
+REASON_CODES = (
+    "gap",  # start, end, why (the source's own words, shown as they came)
+    "gaps-more",  # n
+    "no-measurements",
+    "counts-too-large",
+    "no-incident-records",
+    "no-complaint-records",
+    "no-survey-records",
+    "no-incidents-counted",  # priority ("" = every priority)
+    "no-complaints-counted",
+    "incidents-pending",  # n
+    "complaints-pending",  # n
+    "few-responses",  # n, needed
+    "low-coverage",  # coverage, needed (fractions 0..1)
+    "unseen-outage",  # start, end, priority ("" = any incident)
+    "loss-not-recorded",  # priority, id
+    # what was missed (Miss.code)
+    "bad-day",  # date, value, target
+    "late",  # subject (incident|complaint), priority, id, step, took_s, clock, goal, goal_s
+    "not-done",  # subject, priority, id, step, due, goal, goal_s, clock
+    "data-lost",  # priority, id, lost_s, goal
+    "escalated-late",  # priority, id, level, name, took_s, clock, goal
+    "not-escalated",  # priority, id, level, name, due, goal
+)
+
+
 @dataclass(frozen=True)
 class Miss:
-    """What a breach or a missed incident target consisted of, for the page's breach list."""
+    """What a breach or a missed incident target consisted of, for the page's breach list.
+    ``code`` and ``params`` say it as data (see :class:`Reason`); ``what`` in English.
+    Records frozen before codes have only ``what``."""
 
     what: str  # e.g. "P1 incident INC-12 first response after 42 minutes (target 15 minutes)"
     start: str = ""
     end: str = ""
     incident: str = ""
+    code: str = ""
+    params: Params = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -105,7 +170,7 @@ class PeriodResult:
     #: stretches of maintenance beyond the monthly maximum: not excluded
     over_cap_maintenance: tuple[str, ...] = ()
     misses: tuple[Miss, ...] = ()
-    reasons: tuple[str, ...] = ()  # why the verdict is what it is, e.g. gap reasons
+    reasons: tuple[Reason, ...] = ()  # why the verdict is what it is, e.g. gap reasons
     frozen_at: str = ""  # set by the ledger: ISO time the shown figures were frozen; "" = live
     restatements: tuple[Restatement, ...] = ()  # set by the ledger, oldest first
     #: closed periods: ISO time from which nothing in the period can change any more
@@ -163,7 +228,9 @@ class IncidentVerdict:
     kind: str  # the objective's kind: recovery-time (RTO), recovery-point (RPO), escalation
     incident: str
     status: str  # met | missed | pending | unknown (what it is judged by was not recorded)
-    what: str = ""  # missed: what was missed; unknown: what was not recorded
+    what: str = ""  # missed: what was missed; unknown: what was not recorded (English)
+    code: str = ""  # ``what`` as data (see :class:`Reason`)
+    params: Params = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ from slacode.evaluate.results import (
     Hold,
     Miss,
     PeriodResult,
+    Reason,
     Restatement,
     ServiceResults,
 )
@@ -354,6 +355,8 @@ def _check(d: Any, where: str) -> None:
     surface as a crash while drawing a chart, or as a wrong figure."""
     if not isinstance(d, dict):
         raise SlacodeError(f"{where}: expected an object with the period's result")
+    if isinstance(d.get("reasons"), list):  # records frozen before reasons had codes
+        d = {**d, "reasons": [{"text": r} if isinstance(r, str) else r for r in d["reasons"]]}
     _expect(d, PeriodResult, where)
     for key in ("start", "end"):
         try:
@@ -385,8 +388,13 @@ def _from_dict(d: dict[str, Any]) -> PeriodResult:
     kw["misses"] = tuple(Miss(**m) for m in kw.get("misses") or ())
     kw["restatements"] = tuple(Restatement(**r) for r in kw.get("restatements") or ())
     kw["holds"] = tuple(Hold(**h) for h in kw.get("holds") or ())
-    for k in ("excluded_maintenance", "late_maintenance", "over_cap_maintenance", "reasons"):
+    for k in ("excluded_maintenance", "late_maintenance", "over_cap_maintenance"):
         kw[k] = tuple(kw.get(k) or ())
+    # a reason frozen before reasons had codes is its English text alone
+    kw["reasons"] = tuple(
+        Reason(text=r) if isinstance(r, str)
+        else Reason(**{k: v for k, v in r.items() if k in Reason.__dataclass_fields__})
+        for r in kw.get("reasons") or ())
     return PeriodResult(**kw)
 
 

@@ -103,8 +103,8 @@ def _objective(
         target=float(d["target"]),
         window=parse_window(d["window"]),
         source=_source(d["source"]),
-        name=d.get("name", ""),
-        description=d.get("description", ""),
+        name=plain(d.get("name", "")),
+        description=plain(d.get("description", "")),
         method=method,
         slice=duration(d.get("slice")),
         slice_threshold=_float(d.get("slice_threshold")),
@@ -190,7 +190,7 @@ def build_agreement(
     priorities = data.get("priorities") or {}
     return Agreement(
         id=data["id"],
-        name=data["name"],
+        name=plain(data["name"]),
         version=data["version"],
         effective=date.fromisoformat(data["effective"]),
         path=path,
@@ -200,7 +200,7 @@ def build_agreement(
         tags=tuple(data.get("tags", ())),
         provider=_party(parties.get("provider")),
         customer=_party(parties.get("customer")),
-        description=service.get("description", ""),
+        description=plain(service.get("description", "")),
         scope=tuple(service.get("scope", ())),
         exclusions=tuple(service.get("exclusions", ())),
         plans=tuple(
@@ -264,4 +264,26 @@ def build_agreement(
         underpins=tuple(data.get("underpins", ())),
         internal_notes=data.get("internal_notes", ""),
         positions=dict(positions),
+        translations=_translations(data),
     )
+
+
+def plain(text: Any) -> str:
+    """Free text as the plain fields hold it: the text itself, or its ``en`` when the
+    agreement gives it per language (``{en: ..., zh: ...}``)."""
+    if isinstance(text, dict):
+        return str(text.get("en", ""))
+    return "" if text is None else str(text)
+
+
+def _translations(data: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """Every non-English text the agreement gives, as (language, field, text): see
+    :attr:`Agreement.translations`."""
+    fields: list[tuple[str, Any]] = [
+        ("name", data.get("name")),
+        ("description", (data.get("service") or {}).get("description"))]
+    for o in data.get("objectives") or ():
+        fields += [(f"objective:{o.get('id')}:name", o.get("name")),
+                   (f"objective:{o.get('id')}:description", o.get("description"))]
+    return tuple((lang, key, str(text)) for key, value in fields if isinstance(value, dict)
+                 for lang, text in value.items() if lang != "en" and text)

@@ -24,9 +24,10 @@ from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.heap import long_lived
 from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
-from slacode.model import RESERVED_IDS, Agreement
+from slacode.model import RESERVED_IDS, Agreement, localized
 from slacode.problems import SlacodeError
 from slacode.render import contacts, data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render.reasons import NOT_PUBLIC
 from slacode.render.service_page import versions as service_versions
 
 if TYPE_CHECKING:  # the inputs' types only: render imports no ledger or pull code
@@ -92,7 +93,8 @@ def render(
             coming[a.id] = [replace(c, changes=tuple(contacts.scrub(x, hidden[a.id])
                                                      for x in c.changes))
                             for c in coming[a.id]]
-            shown.append(contacts.for_audience(a, hidden[a.id]))
+            # its words in the site's language
+            shown.append(localized(contacts.for_audience(a, hidden[a.id]), language, latest))
             archived[a.id] = _versions_shown(latest, (versions or {}).get(latest.id, ()),
                                              audience, hidden[a.id])
     for a in shown:
@@ -150,13 +152,15 @@ def render(
             versions=archived.get(a.id, {}),
             repo_url=repo_url,
         )
-        files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language, built,
-                                                           history_months)
-        for number, old in page.versions.items():  # the full text of each version
-            files[service_versions.path(a.id, number)] = service_versions.render_version(
-                replace(page, agreement=old, results=None, history=(), incidents=[],
-                        complaints=(), restatements=[], coming=(), disputed=frozenset()),
-                a.version, now_dt, language, built)
+        with fmt.page_zone(a.timezone):  # one zone per page: the agreement's
+            shown_built = fmt.when(built_at if built_at is not None else now_dt)
+            files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language,
+                                                               shown_built, history_months)
+            for number, old in page.versions.items():  # the full text of each version
+                files[service_versions.path(a.id, number)] = service_versions.render_version(
+                    replace(page, agreement=old, results=None, history=(), incidents=[],
+                            complaints=(), restatements=[], coming=(), disputed=frozenset()),
+                    a.version, now_dt, language, shown_built)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:
@@ -264,10 +268,14 @@ def _shown(p: PeriodResult, no_chain: bool, hidden: set[str], version: int | Non
 def _public_miss(m: Any, hidden: set[str]) -> Any:
     """``m`` without the ids of ``hidden`` incidents (in its text or its list of them)."""
     what, ids = m.what, [i for i in m.incident.split(", ") if i]
+    params = getattr(m, "params", {})
     for i in ids:
         if i in hidden:
-            what = what.replace(f"incident {i}", "incident (not public)", 1)
-    return replace(m, what=what, incident=", ".join(i for i in ids if i not in hidden))
+            what = what.replace(f"incident {i}", f"incident {NOT_PUBLIC}", 1)
+            if params.get("id") == i:
+                params = {**params, "id": NOT_PUBLIC}
+    return replace(m, what=what, params=params,
+                   incident=", ".join(i for i in ids if i not in hidden))
 
 
 def _as_shown(r: ServiceResults, no_chain: bool, hidden: set[str], version: int | None

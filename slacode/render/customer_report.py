@@ -37,7 +37,8 @@ from slacode.render.pages import (
     objective_name,
     phrases,
 )
-from slacode.render.phrases_zh import say, say_change
+from slacode.render.phrases_zh import say_change
+from slacode.render.reasons import say
 from slacode.render.strings import t
 
 #: the id of the machine-readable block a report embeds (what ``--verify`` reads)
@@ -136,7 +137,7 @@ def html(report: CustomerReport) -> str:
         incident_rows=lambda s: _incident_rows(s, lang),
         maintenance_rows=lambda s: _maintenance_rows(s, report, lang),
         change_rows=lambda s: _change_rows(s, lang),
-        misses=lambda s, p: [say(_public_miss(m, set(s.hidden)).what, lang) for m in p.misses],
+        misses=lambda s, p: [say(_public_miss(m, set(s.hidden)), lang) for m in p.misses],
         claim=lambda s, p: t("report.how_to_claim", lang,
                              contact=s.agreement.provider.contact or s.agreement.provider.name,
                              ref=s.agreement.contract.reference or s.agreement.id,

@@ -26,7 +26,8 @@ from slacode.evaluate.results import ServiceResults
 from slacode.model import Agreement
 from slacode.render import escape, fmt
 from slacode.render.pages import money, objective_name, objectives_by_id
-from slacode.render.phrases_zh import say, say_change
+from slacode.render.phrases_zh import say_change
+from slacode.render.reasons import say
 from slacode.render.strings import t
 
 
@@ -183,7 +184,7 @@ def _breach(updated: str, id: str, a: Agreement, o: Any, p: Any, language: str) 
         value=fmt.figure(p.value, p.unit),
         target=fmt.figure(p.target, p.unit),
     )
-    summary = "; ".join(say(m.what, language) for m in p.misses)
+    summary = "; ".join(say(m, language) for m in p.misses)
     return Entry(id, title, updated, f"services/{a.id}/", summary)
 
 

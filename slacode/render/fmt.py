@@ -1,12 +1,71 @@
-"""Number, time and duration formatting shared by pages, data files, badges and the feed."""
+"""Number, time and duration formatting shared by pages, data files, badges and the feed.
+
+Numbers are written by Babel (``babel.numbers``) in the locale of the site's language
+(:data:`LOCALES`): grouping, decimal sign and currencies as that locale writes them, so
+that no page formats a number by hand.
+
+**Decimals of a figure** follow one rule per objective (:func:`places_for`): one more
+decimal than its target is written with (target ``99.95`` -> 3, ``99.9`` -> 2, ``90`` ->
+1), at most 4, always that many (``99.980%``, not ``99.98%`` beside ``99.979%``). The extra
+decimal shows a miss that rounding to the target's own precision would hide, and figures
+are cut, never rounded up (``99.9499`` is ``99.949%``): a figure below its target never
+reads as the target. Targets are written as the agreement writes them.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from decimal import ROUND_DOWN, Decimal
 from functools import cache
+from zoneinfo import ZoneInfo
 
-from slacode.durations import Duration
-from slacode.evaluate.objectives import _words  # evaluation's wording of a stretch of time
+from babel.numbers import format_currency, format_decimal, is_currency
+
+from slacode.durations import Duration, span_parts
+
+#: the Babel locale of each site language
+LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
+
+
+def _locale(language: str) -> str:
+    return LOCALES.get(language, "en")
+
+
+def places_for(target: float) -> int:
+    """The decimals of an objective's figures: one more than its target is written with
+    (``99.95`` -> 3, ``90`` -> 1), at most 4 (see the module docstring)."""
+    text = f"{target:.6f}".rstrip("0").rstrip(".")
+    given = len(text.split(".")[1]) if "." in text else 0
+    return min(4, given + 1)
+
+
+def fixed(value: float, places: int, language: str = "en") -> str:
+    """``value`` with exactly ``places`` decimals, cut (never rounded up)."""
+    q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
+    pattern = "0." + "0" * places if places else "0"
+    out = format_decimal(q, format=pattern, locale=_locale(language))
+    return "0" if out.lstrip("-").strip("0.") == "" and places == 0 else out
+
+
+def count(n: int | float, language: str = "en") -> str:
+    """A whole count with the locale's grouping: ``19,837``."""
+    return format_decimal(round(n), format="#,##0", locale=_locale(language))
+
+
+def money(value: float, currency: str, language: str = "en") -> str:
+    """An amount of money with its ISO code after it (``1,234.50 EUR``: agreements and
+    invoices name the currency, and ``$`` alone is ambiguous), grouped as the locale
+    groups and with the currency's own decimals (``1,500 JPY``); two decimals when
+    ``currency`` is not one Babel knows."""
+    if currency and is_currency(currency):
+        return format_currency(value, currency, format="#,##0.00 ¤¤",
+                               locale=_locale(language))
+    plain = format_decimal(value, format="#,##0.00", locale=_locale(language))
+    return f"{plain} {currency}".strip()
 
 _ZH_UNITS = {
     "ms": "毫秒",
@@ -20,35 +79,41 @@ _ZH_UNITS = {
 }
 
 
-def number(value: float, places: int = 3) -> str:
-    """``99.95``, ``100``, ``99.973``: at most ``places`` decimals, no trailing zeros."""
-    s = f"{value:.{places}f}"
-    if "." in s:
-        s = s.rstrip("0").rstrip(".")
+def number(value: float, places: int = 3, language: str = "en") -> str:
+    """``99.95``, ``100``, ``99.973``: at most ``places`` decimals, no trailing zeros
+    (targets, thresholds, rates: numbers as the agreement writes them)."""
+    if not math.isfinite(value):  # never in results (no figure is None): said as it is
+        return str(value)
+    pattern = "0." + "#" * places if places else "0"
+    s = format_decimal(round(value, places), format=pattern, locale=_locale(language))
     return "0" if s in ("-0", "") else s
 
 
-def figure(value: float | None, unit: str, none: str = "—") -> str:
-    """A figure with its unit; ``none`` when there is no data."""
+def figure(value: float | None, unit: str, none: str = "—", target: float | None = None,
+           language: str = "en") -> str:
+    """A figure with its unit; ``none`` when there is no data. Given the objective's
+    ``target``, with that objective's fixed decimals (:func:`places_for`)."""
     if value is None:
         return none
+    if target is not None:
+        text = fixed(value, places_for(target), language)
+        return text + "%" if unit == "%" else text
     if unit == "%":
-        return number(value, 3) + "%"
-    return number(value, 2)
+        return number(value, 3, language) + "%"
+    return number(value, 2, language)
 
 
-def amount(value: float) -> str:
-    """An error budget's amount of its countable unit (events, requests, slices,
-    responses, incidents): ``19,837`` from 100 up (a fraction of a request says
-    nothing), else at most one decimal (``13.5``, ``0.2``: a budget of a few incidents
-    is often a fraction of one); thousands separated as money is on the page."""
+def amount(value: float, language: str = "en") -> str:
+    """An error budget's amount of its countable unit (events, requests, slices):
+    ``19,837`` from 100 up (a fraction of a request says nothing), else at most one
+    decimal (``13.5``); grouped as the locale groups."""
     if abs(value) >= 99.5:
-        return f"{round(value):,}"
-    return number(value, 1)
+        return count(value, language)
+    return number(value, 1, language)
 
 
-def percent(value: float | None, places: int = 1) -> str:
-    return "—" if value is None else number(value, places) + "%"
+def percent(value: float | None, places: int = 1, language: str = "en") -> str:
+    return "—" if value is None else number(value, places, language) + "%"
 
 
 def duration(d: Duration | None, language: str = "en") -> str:
@@ -59,14 +124,12 @@ def duration(d: Duration | None, language: str = "en") -> str:
     return d.words()
 
 
-def elapsed(seconds: float, language: str = "en") -> str:
-    """A stretch of time in words, as evaluation says one (``2 hours 30 minutes``):
-    for amounts that are not one of the agreement's durations, such as the part of
-    a maintenance window beyond the monthly maximum."""
-    from slacode.render.phrases_zh import _span  # here: phrases_zh reads times with fmt
-
-    words = _words(seconds)
-    return _span(words) if language == "zh" else words
+def elapsed(seconds: float, language: str = "en", days: bool = True) -> str:
+    """A stretch of time in words, as evaluation says one (``2 hours 30 minutes``,
+    ``2 小时 30 分钟``): for amounts that are not one of the agreement's durations, such
+    as the part of a maintenance window beyond the monthly maximum, or how long an
+    incident took (``days`` False: working time, said in hours)."""
+    return " ".join(duration(Duration(v, u), language) for v, u in span_parts(seconds, days))
 
 
 def parse_time(value: str | int | float | datetime) -> datetime:
@@ -80,11 +143,45 @@ def parse_time(value: str | int | float | datetime) -> datetime:
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+#: the time zone of the page being written (:func:`page_zone`); None: each time as given
+_PAGE_ZONE: ContextVar[tzinfo | None] = ContextVar("page_zone", default=None)
+
+
+@contextmanager
+def page_zone(name: str) -> Iterator[None]:
+    """Within it, :func:`when` writes every time in the IANA zone ``name``: a page says
+    all its times in one zone (the agreement's), not one in UTC and the next in
+    UTC+08:00 for the same instant. An unknown zone leaves times as given."""
+    try:
+        zone: tzinfo | None = ZoneInfo(name) if name else None
+    except (ValueError, KeyError, OSError):
+        zone = None
+    token = _PAGE_ZONE.set(zone)
+    try:
+        yield
+    finally:
+        _PAGE_ZONE.reset(token)
+
+
+def zone_label(name: str, at: datetime) -> str:
+    """``Asia/Shanghai (UTC+08:00)``: a zone and its offset at ``at``, to say which."""
+    try:
+        off = at.astimezone(ZoneInfo(name)).utcoffset() or _ZERO
+    except (ValueError, KeyError, OSError):
+        return name
+    label = _zone_label(off)
+    return name if label == name or name == "UTC" else f"{name} ({label})"
+
+
 def when(value: str | int | float | datetime | None) -> str:
-    """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in."""
+    """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in
+    (in the page's zone inside :func:`page_zone`)."""
     if value is None or value == "":
         return "—"
     dt = parse_time(value)
+    page = _PAGE_ZONE.get()
+    if page is not None:
+        dt = dt.astimezone(page)
     zone = _zone_label(dt.utcoffset() or _ZERO)
     if dt.year >= 1000:  # strftime's "%Y" pads no earlier year: those take the slow way
         return f"{dt.year}-{dt.month:02d}-{dt.day:02d} {dt.hour:02d}:{dt.minute:02d} {zone}"

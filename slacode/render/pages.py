@@ -21,6 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from slacode.evaluate.results import SEVERITY as _SEVERITY
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import (
     CLOCK_24X7,
@@ -33,10 +34,12 @@ from slacode.model import (
 )
 from slacode.render import escape, fmt, svg
 from slacode.render.phrases_zh import say_change
+from slacode.render.reasons import nothing_counted
 from slacode.render.strings import STRINGS, t
 
-#: Verdicts from worst to best: a service's status is its worst objective's verdict.
-SEVERITY = ("breached", "at-risk", "no-data", "insufficient-data", "met")
+#: Verdicts from worst to best: a service's status is its worst objective's verdict
+#: (defined beside the verdicts, in evaluation's results).
+SEVERITY = _SEVERITY
 
 
 def _finalize(value: Any) -> str:
@@ -49,7 +52,9 @@ def _finalize(value: Any) -> str:
 
 @cache
 def environment() -> Environment:
-    return Environment(
+    """The templates' environment; ``severity`` (every verdict, worst first) is a global,
+    so that no template lists verdicts of its own."""
+    env = Environment(
         loader=PackageLoader("slacode.render", "templates"),
         autoescape=False,  # escaping is done by _finalize, for HTML and Markdown alike
         finalize=_finalize,
@@ -58,6 +63,8 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["severity"] = SEVERITY
+    return env
 
 
 @cache
@@ -70,8 +77,8 @@ def phrases(language: str) -> dict[str, Markup]:
 @lru_cache(maxsize=256)
 def _chip(verdict: str, language: str) -> Markup:
     """A verdict as a coloured chip: the same few on every row of a fleet's tables."""
-    cls = svg.verdict_class(verdict)
-    words = escape.text(t("verdict." + cls, language))
+    cls = svg.colour(verdict)
+    words = escape.text(t("verdict." + svg.verdict_class(verdict), language))
     return Markup(f'<span class="slc-chip slc-chip-{cls}">{words}</span>')
 
 
@@ -101,12 +108,31 @@ class Words:
     def chip(self, verdict: str) -> Markup:
         return _chip(verdict, self.language)
 
-    def fig(self, value: float | None, unit: str) -> Markup:
+    def colour(self, verdict: str) -> str:
+        """The chip colour of ``verdict`` (``slc-chip-{colour}``)."""
+        return svg.colour(verdict)
+
+    def define(self, verdict: str) -> str:
+        """What ``verdict`` means, as the About page defines it."""
+        return t("verdict_def." + svg.verdict_class(verdict), self.language)
+
+    def fig(self, value: float | None, unit: str, target: float | None = None) -> Markup:
+        """A figure; given its objective's ``target``, with that objective's decimals."""
         if value is None:
             words = escape.text(t("common.no_data_mark", self.language))
             return Markup(f'<span class="slc-nodata">{words}</span>')
-        # no escaping: a figure is digits, ".", "-" and "%" (see svg.day_texts)
-        return Markup(fmt.figure(value, unit))
+        # a figure is digits, the locale's separators, "-" and "%": escaped all the same
+        return Markup(escape.text(fmt.figure(value, unit, target=target,
+                                             language=self.language)))
+
+    def period_fig(self, p: PeriodResult) -> Markup:
+        """A period's figure with its objective's decimals, or what it had to count when
+        that was nothing ("no P1 incidents in this period"), never a bare 100%."""
+        nothing = nothing_counted(p.reasons, self.language)
+        if nothing is not None and p.value is not None:
+            nothing = nothing[:1].upper() + nothing[1:]  # it stands alone in its cell
+            return Markup(f'<span class="slc-nothing">{escape.text(nothing)}</span>')
+        return self.fig(p.value, p.unit, p.target)
 
     def day_rows(self, days: Sequence[svg.DayText]) -> Markup:
         """The rows of a 90-day table, newest first; built here rather than in a template
@@ -252,35 +278,58 @@ def budget_share(p: PeriodResult) -> float | None:
     return max(0.0, min(100.0, 100.0 * remaining / allowed))
 
 
-def budget_phrase(p: PeriodResult, language: str) -> str | None:
-    """The error budget in words, as every page and the command line say it ("87% of the
-    error budget left (175 of 200 events)"); None when the period has none. Incidents
-    and survey responses are whole ("1 of 2 incidents may still miss the target"): what
-    may still miss is rounded down, what went over is rounded up."""
-    share = budget_share(p)
-    if share is None or p.budget is None:
-        return None
+def period_kind(p: PeriodResult) -> str:
+    """``month``, ``quarter``, ``year`` or ``rolling``: what a period id names."""
+    if p.period.startswith("rolling"):
+        return "rolling"
+    if "-Q" in p.period:
+        return "quarter"
+    return "month" if "-" in p.period else "year"
+
+
+def budget_phrase(p: PeriodResult, language: str, priority: str = "") -> str | None:
+    """The error budget in words, as every page and the command line say it: what may
+    go wrong in the period and how much already did ("Failed requests allowed this
+    month: 19,837 · used 6,586"), never a share of a count that reads as successes.
+    Incidents, complaints and survey answers count whole: an open period says how many
+    more misses break it ("1 more missed P4 incident breaches the quarter"), rounding
+    what is allowed down. ``priority`` names the incidents' priority. None when the
+    period has no budget."""
     b = p.budget
+    if b is None:
+        return None
     whole = b.unit in _WHOLE
+    if not whole and b.allowed <= 0:
+        return None
+    kind = period_kind(p)
+    key = "budget.noun." + b.unit if "budget.noun." + b.unit in STRINGS else "budget.noun.events"
+    pad = f"{priority} " if language == "en" else f" {priority} "
+    noun = t(key, language, priority=pad if priority else "")
 
-    def n(x: float, up: bool = False) -> str:
-        if not whole:
-            return fmt.amount(x)
-        return f"{math.ceil(x - 1e-9) if up else math.floor(x + 1e-9):,}"
+    def n(x: float) -> str:
+        return fmt.count(math.floor(x + 1e-9), language) if whole else fmt.amount(x, language)
 
-    def unit(count: str) -> str:  # the noun after ``count``: "1 incident", "2 incidents"
-        word = budget_unit(b.unit, language)
-        return word.removesuffix("s") if language == "en" and count == "1" else word
-
-    if b.remaining < 0:
-        over = n(-b.remaining, up=True)
-        return t("svc.budget_over", language, over=over, allowed=n(b.allowed), unit=unit(over))
-    allowed = n(b.allowed)
-    if whole:  # "20% left (0 of 2 incidents)" would contradict itself
-        return t("svc.budget_left_whole", language, remaining=n(b.remaining),
-                 allowed=allowed, unit=unit(allowed))
-    return t("svc.budget_left", language, pct=fmt.percent(share, 0),
-             remaining=n(b.remaining), allowed=allowed, unit=unit(allowed))
+    allowed, used = n(b.allowed), n(b.consumed)
+    if whole:
+        used = fmt.count(math.ceil(b.consumed - 1e-9), language)
+    where = {"period": t("period.this." + kind, language)} if not p.closed else {
+        "period": p.period}
+    key = "svc.budget_allowed" if not p.closed else "svc.budget_allowed_in"
+    text = t(key, language, noun=noun, allowed=allowed, used=used, **where)
+    if b.remaining < -1e-9:
+        over = math.ceil(-b.remaining - 1e-9) if whole else -b.remaining
+        text += t("svc.budget_over_by", language,
+                  over=fmt.count(over, language) if whole else fmt.amount(over, language))
+    elif whole and not p.closed:
+        more = math.floor(b.remaining + 1e-9) + 1  # one beyond what is allowed breaks it
+        lower = noun[:1].lower() + noun[1:] if language == "en" else noun
+        if language == "en" and more == 1:
+            lower = lower.removesuffix("s")
+        text += " · " + t(
+            "svc.budget_more" if more != 1 else "svc.budget_more_one", language,
+            n=fmt.count(more, language), noun=lower,
+            period=t("period.word." + kind, language))
+    return text
 
 
 def next_maintenance(agreement: Agreement, now: datetime) -> Maintenance | None:
@@ -409,7 +458,7 @@ def period_credit(p: PeriodResult, language: str, today: date | None = None) -> 
     if c.percent:
         parts.append(escape.text(fmt.percent(c.percent, 2)))
         if c.amount is not None:
-            parts.append("(" + escape.text(money(c.amount, c.currency)) + ")")
+            parts.append("(" + escape.text(money(c.amount, c.currency, language)) + ")")
         if c.claim_by:
             closed = today is not None and c.claim_by[:10] < today.isoformat()
             when = t("svc.claim_closed" if closed else "svc.claim_by", language,
@@ -419,13 +468,14 @@ def period_credit(p: PeriodResult, language: str, today: date | None = None) -> 
         amount = getattr(c, "bonus_amount", None)
         bonus = fmt.percent(c.bonus_percent, 2)
         if amount is not None:
-            bonus += f" ({money(amount, c.currency)})"
+            bonus += f" ({money(amount, c.currency, language)})"
         parts.append(escape.text(t("svc.bonus_earned", language, bonus=bonus)))
     return Markup(" ".join(parts) or "—")
 
 
-def money(amount: float, currency: str) -> str:
-    return f"{amount:,.2f} {currency}".strip()
+def money(amount: float, currency: str, language: str = "en") -> str:
+    """Money as the site's locale writes it (Babel): ``5,000.00 USD``."""
+    return fmt.money(amount, currency, language)
 
 
 def _zone(name: str) -> Any:

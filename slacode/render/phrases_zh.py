@@ -1,157 +1,22 @@
-"""Chinese for the fixed phrases that evaluation writes into results (what was missed,
-why a period has no verdict).
+"""Chinese for the change history: what :mod:`slacode.history` writes about a change of
+an agreement, in English (``slacode diff``, pull-request comments, the change log).
 
-Results keep English text: they are data (``slacode evaluate --format json``, the ledger's
-frozen records, the JSON API), and a frozen record must read the same whatever language
-a site is built in. A Chinese site shows them in Chinese; a phrase that is not one of
-evaluation's (a server's error text, a data file's reason) stays as it came. Every
-phrase evaluation writes is listed in ``tests/render/test_render_phrases.py``.
-
-Pages of every language read these phrases through :func:`say`, which also shows the
-ISO times inside them as the rest of the page shows times (:func:`fmt.when`).
+Evaluation's reasons and misses are no longer translated here: results carry them as a
+code with parameters, worded per language by :mod:`slacode.render.reasons` through the
+one catalogue (:mod:`slacode.render.strings`). The change history still comes as English
+text from git history; until history carries codes too, a Chinese site shows its fixed
+words in Chinese through the patterns below.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
-
-from slacode.render import fmt
 
 _UNITS = {"millisecond": "毫秒", "second": "秒", "minute": "分钟", "hour": "小时",
           "day": "天", "week": "周", "month": "个月", "year": "年"}
 _AMOUNT = re.compile(r"(\d+) (millisecond|second|minute|hour|day|week|month|year)s?\b")
-_WORKING = re.compile(r" of ([\w.-]+) working time")
-
-
-def _span(text: str) -> str:
-    """``1 day 2 hours of cn-business working time`` -> ``1 天 2 小时（cn-business 工作时间）``."""
-    text = _AMOUNT.sub(lambda m: f"{m.group(1)} {_UNITS[m.group(2)]}", text)
-    text = _WORKING.sub(lambda m: f"（{m.group(1)} 工作时间）", text)
-    return text.replace(" of working time", " 工作时间").replace(": ", "，即 ")
-
-
-def _label(priority: str, incident: str) -> str:
-    return f"{priority} 事件 {'（未公开）' if incident == '(not public)' else incident}"
-
-
-_WHAT = {"first response": "首次响应", "resolution": "解决", "acknowledgement": "确认受理",
-         "service restoration": "恢复服务"}
-
-
-@dataclass(frozen=True)
-class _Phrase:
-    """One of evaluation's phrases: its pattern, its Chinese, and which of its groups are
-    evaluation's ISO times (shown as the rest of the page shows times, in any language)."""
-
-    pattern: re.Pattern[str]
-    zh: Callable[[Sequence[str]], str]  # given the groups (0: the whole text), times shown
-    times: tuple[int, ...] = ()
-
-
-def _say_zh(text: str) -> str:
-    """:func:`say` in Chinese, for a phrase that holds another (defined below it)."""
-    return say(text, "zh")
-
-
-_PHRASES: list[_Phrase] = [
-    _Phrase(re.compile(r"(\d{4}-\d{2}-\d{2}): ([\d.]+)% \(target ([\d.]+)%\)"),
-            lambda m: f"{m[1]}：{m[2]}%（目标 {m[3]}%）"),
-    _Phrase(re.compile(r"(\S+) incident (.+?) (first response|resolution|service restoration) "
-                       r"after (.+) "
-                       r"\(target (.+)\)"),
-            lambda m: f"{_label(m[1], m[2])} {_WHAT[m[3]]}用时 {_span(m[4])}"
-                      f"（目标 {_span(m[5])}）"),
-    _Phrase(re.compile(r"(\S+) incident (.+?) no (first response|resolution|service restoration) "
-                       r"by its deadline "
-                       r"(\S+) \(target (.+)\)"),
-            lambda m: f"{_label(m[1], m[2])} 未在截止时间 {m[4]} 前完成{_WHAT[m[3]]}"
-                      f"（目标 {_span(m[5])}）", times=(4,)),
-    _Phrase(re.compile(r"complaint (.+?) (acknowledgement|resolution) after (.+) \(target (.+)\)"),
-            lambda m: f"投诉 {m[1]} {_WHAT[m[2]]}用时 {_span(m[3])}（目标 {_span(m[4])}）"),
-    _Phrase(re.compile(r"complaint (.+?) no (acknowledgement|resolution) by its deadline "
-                       r"(\S+) \(target (.+)\)"),
-            lambda m: f"投诉 {m[1]} 未在截止时间 {m[3]} 前完成{_WHAT[m[2]]}"
-                      f"（目标 {_span(m[4])}）", times=(3,)),
-    _Phrase(re.compile(r"(\S+) incident (.+?) lost (.+) of data \(target at most (.+)\)"),
-            lambda m: f"{_label(m[1], m[2])} 丢失 {_span(m[3])} 的数据"
-                      f"（目标不超过 {_span(m[4])}）"),
-    _Phrase(re.compile(r"(\S+) incident (.+?) escalated to level (\d+)(?: \((.+?)\))? after "
-                       r"(.+) \(target (.+)\)"),
-            lambda m: f"{_label(m[1], m[2])} 升级到第 {m[3]} 级{f'（{m[4]}）' if m[4] else ''}"
-                      f"用时 {_span(m[5])}（目标 {_span(m[6])}）"),
-    _Phrase(re.compile(r"(\S+) incident (.+?) not escalated to level (\d+)(?: \((.+?)\))? by "
-                       r"(\S+) \(target (.+)\)"),
-            lambda m: f"{_label(m[1], m[2])} 未在 {m[5]} 前升级到第 {m[3]} 级"
-                      f"{f'（{m[4]}）' if m[4] else ''}（目标 {_span(m[6])}）", times=(5,)),
-    _Phrase(re.compile(r"(\S+) incident (.+?): no data loss recorded"),
-            lambda m: f"{_label(m[1], m[2])}：未记录数据丢失量"),
-    _Phrase(re.compile(r"no incidents counted in this period"), lambda m: "本周期没有计入的事件"),
-    _Phrase(re.compile(r"no complaints counted in this period"), lambda m: "本周期没有计入的投诉"),
-    _Phrase(re.compile(r"no complaint records for this objective"), lambda m: "该指标没有投诉记录"),
-    _Phrase(re.compile(r"(\d+) complaint\(s\) still within their target time, not counted yet"),
-            lambda m: f"{m[1]} 件投诉仍在目标时间内，尚未计入"),
-    _Phrase(re.compile(r"no measurements for this objective"), lambda m: "该指标没有度量数据"),
-    _Phrase(re.compile(r"no incident records for this objective"), lambda m: "该指标没有事件记录"),
-    _Phrase(re.compile(r"no survey records for this objective"), lambda m: "该指标没有调查记录"),
-    _Phrase(re.compile(r"(\d+) incident\(s\) still within their target time, not counted yet"),
-            lambda m: f"{m[1]} 个事件仍在目标时间内，尚未计入"),
-    _Phrase(re.compile(r"(\d+) responses, fewer than the (\d+) needed"),
-            lambda m: f"{m[1]} 份回复，少于所需的 {m[2]} 份"),
-    _Phrase(re.compile(r"data for ([\d.]+%) of the period, below the ([\d.]+%) needed"),
-            lambda m: f"数据仅覆盖本周期的 {m[1]}，低于所需的 {m[2]}"),
-    # evaluate's unseen_outage: a "met" that cannot be trusted
-    _Phrase(re.compile(r"no data from (\S+) to (\S+) while (?:a (\S+) incident|an incident) "
-                       r"was open: the figure cannot show that outage"),
-            lambda m: f"{m[1]} 至 {m[2]} 无数据，期间有{f' {m[3]} ' if m[3] else ''}事件未解决："
-                      "该数值无法反映这次故障", times=(1, 2)),
-    _Phrase(re.compile(r"no data (\S+) to (\S+): (.+)"),
-            lambda m: f"{m[1]} 至 {m[2]} 无数据：{_say_zh(m[3])}", times=(1, 2)),
-    _Phrase(re.compile(r"and (\d+) more gaps without data"), lambda m: f"另有 {m[1]} 段无数据"),
-    # the Prometheus source's reason for an interval without a measurable total
-    _Phrase(re.compile(r"not enough samples to measure this interval \(total needs one in "
-                       r"the (\d+) minutes up to its start and one in those up to its end\)"),
-            lambda m: f"样本不足，无法计量该时段（总量需在时段开始前和结束前的 {m[1]} 分钟内"
-                      "各有一个样本）"),
-    _Phrase(re.compile(r"no samples in this interval"), lambda m: "该时段没有样本"),
-]
-
-
-def _when(text: str) -> str:
-    """An ISO time of evaluation's as pages show times (its own offset: the agreement's
-    timezone); as it is if it does not read as a time."""
-    try:
-        return fmt.when(text)
-    except ValueError:
-        return text
-
-
-@lru_cache(maxsize=4096)
-def say(text: str, language: str) -> str:
-    """``text`` in ``language`` when it is one of evaluation's phrases, else as it is.
-
-    Every language shows the phrase's times as the page shows times
-    (``2026-11-25 14:07 UTC+08:00``, not ISO 8601); Chinese also translates the words.
-    Text from elsewhere (a server's error, a data file's reason) is left exactly as it
-    came, and nothing is escaped here: callers escape the result once.
-    """
-    for phrase in _PHRASES:
-        m = phrase.pattern.fullmatch(text)
-        if m is None:
-            continue
-        groups = [m[0], *(g or "" for g in m.groups())]  # a group not taken is ""
-        for i in phrase.times:
-            groups[i] = _when(groups[i])
-        if language == "zh":
-            return phrase.zh(groups)
-        out, last = [], 0  # English: the text as written, with its times replaced
-        for i in sorted(phrase.times):
-            out += [text[last:m.start(i)], groups[i]]
-            last = m.end(i)
-        return "".join(out) + text[last:]
-    return text
 
 
 # --- the change history ---------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from slacode.evaluate.results import PeriodResult, ServiceResults
+from slacode.evaluate.results import KEPT, PeriodResult, ServiceResults
 from slacode.model import Agreement, Objective
 from slacode.render import escape, fmt, svg, tables
 from slacode.render.pages import (
@@ -179,11 +179,17 @@ def _negated(period: str) -> tuple[int, ...]:
     return tuple(-int(x) for x in re.findall(r"\d+", period))
 
 
-def change_text(words: Words, change: float | None, unit: str) -> str:
+def change_text(words: Words, change: float | None, unit: str,
+                target: float | None = None) -> str:
+    """The change from the period before, with the objective's decimals (percentage
+    points for percentages); no arrow when it rounds to nothing."""
     if change is None:
         return "—"
-    value = fmt.number(abs(change), 3)
-    arrow = "" if value == "0" else ("▲ " if change > 0 else "▼ ")
+    if target is None:
+        value = fmt.number(abs(change), 3, words.language)
+    else:
+        value = fmt.fixed(abs(change), fmt.places_for(target), words.language)
+    arrow = "" if value.strip("0.,") == "" else ("▲ " if change > 0 else "▼ ")
     return arrow + (words.t("reports.pp", value=value) if unit == "%" else value)
 
 
@@ -208,10 +214,10 @@ def rows_html(r: Report, words: Words, language: str,
             )
         # the change is digits and words of the string table: nothing to escape
         out.append(
-            f'{head}<td class="slc-num">{words.fig(p.value, p.unit)} '
+            f'{head}<td class="slc-num">{words.period_fig(p)} '
             f'<span class="slc-target">/ {text(fmt.figure(p.target, p.unit))}</span></td>'
             f"<td>{words.chip(p.verdict)}</td>"
-            f'<td class="slc-num">{change_text(words, row.change, p.unit)}</td>'
+            f'<td class="slc-num">{change_text(words, row.change, p.unit, p.target)}</td>'
             f'<td class="slc-credit">{period_credit(p, language, today.get(a.id))}</td></tr>\n'
         )
     return Markup("".join(out))
@@ -248,14 +254,14 @@ def rollup_html(r: Report, words: Words, language: str,
             if cell is None:
                 period = text(p.period)
                 tag = "" if p.closed else open_tag
-                ok = svg.verdict_class(p.verdict) == "met"
+                ok = p.verdict in KEPT
                 credit = ""
                 if p.credit is not None and (p.credit.percent or p.credit.bonus_percent):
                     credit = f"{period}: {period_credit(p, language, today.get(a.id))}"
                 cell = cells[id(p)] = (
                     ok,
                     "" if ok else f"{period}{tag} {words.chip(p.verdict)}",
-                    f'<a href="../{period}/">{period}</a>{tag} {words.fig(p.value, p.unit)}',
+                    f'<a href="../{period}/">{period}</a>{tag} {words.period_fig(p)}',
                     f' <span class="slc-target">/ {text(fmt.figure(p.target, p.unit))}</span>',
                     credit,
                 )

@@ -12,10 +12,49 @@ LANGUAGES = ("en", "zh")
 STRINGS: dict[str, dict[str, str]] = {
     # verdicts and statuses
     "verdict.met": {"en": "Met", "zh": "达标"},
-    "verdict.at-risk": {"en": "At risk", "zh": "有风险"},
     "verdict.breached": {"en": "Breached", "zh": "未达标"},
+    "verdict.on-track": {"en": "On track", "zh": "进展正常"},
+    "verdict.at-risk": {"en": "At risk", "zh": "有风险"},
+    "verdict.below-target": {"en": "Below target, recoverable", "zh": "低于目标，仍可挽回"},
+    "verdict.cannot-recover": {"en": "Cannot recover this period", "zh": "本周期已无法达标"},
     "verdict.no-data": {"en": "No data", "zh": "无数据"},
     "verdict.insufficient-data": {"en": "Insufficient data", "zh": "数据不足"},
+    # what each verdict means: the About page's definitions (slacode.evaluate.budget decides)
+    "verdict_def.met": {
+        "en": "The period has ended and the objective met its target.",
+        "zh": "周期已结束，指标达到了目标。"},
+    "verdict_def.breached": {
+        "en": "The period has ended and the objective missed its target. A breached "
+              "period may earn a service credit.",
+        "zh": "周期已结束，指标未达到目标。未达标的周期可能产生服务赔偿。"},
+    "verdict_def.on-track": {
+        "en": "The period is still open. The figure so far meets the target, and so does "
+              "the figure expected at the period's end at the recent rate.",
+        "zh": "周期尚未结束。目前的数值达到目标，按近期速度预计周期结束时也能达到。"},
+    "verdict_def.at-risk": {
+        "en": "The period is still open. The figure so far meets the target, but at the "
+              "recent rate the period ends below it.",
+        "zh": "周期尚未结束。目前的数值达到目标，但按近期速度周期结束时会低于目标。"},
+    "verdict_def.below-target": {
+        "en": "The period is still open and the figure so far is below the target. If the "
+              "rest of the period goes well, it can still end on target.",
+        "zh": "周期尚未结束，目前的数值低于目标。如果剩余时间表现良好，仍可在周期结束时达标。"},
+    "verdict_def.cannot-recover": {
+        "en": "The period is still open, but it will end below the target even if "
+              "everything still to come in it is good (counting as many requests, tickets "
+              "or answers in the rest of the period as its rate so far brings).",
+        "zh": "周期尚未结束，但即使剩余时间内的一切都正常（按目前的速度估算剩余的请求、"
+              "工单或回复数量），周期结束时仍会低于目标。"},
+    "verdict_def.no-data": {
+        "en": "There was not enough data to judge the period. Missing data is never "
+              "counted as good.",
+        "zh": "数据不足以评判该周期。缺失的数据绝不算作达标。"},
+    "verdict_def.insufficient-data": {
+        "en": "Too few survey responses were received to judge a satisfaction objective "
+              "for the period (the agreement sets the minimum). Like no data, it is never "
+              "counted as met.",
+        "zh": "收到的调查回复太少，无法评判该周期的满意度指标（最低数量由协议规定）。"
+              "与无数据一样，绝不算作达标。"},
     "nav.services": {"en": "Services", "zh": "服务"},
     "nav.reports": {"en": "Period reports", "zh": "周期报告"},
     # period reports
@@ -594,6 +633,99 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "version.back": {"en": "Current page of {service}", "zh": "{service} 的当前页面"},
     "version.all": {"en": "All versions:", "zh": "全部版本："},
+    # --- words: evaluation's reasons and misses (results carry a code and its params;
+    # slacode.render.reasons fills these in; every code of evaluate.results.REASON_CODES
+    # has an entry, a test checks) ---
+    "reason.gap": {"en": "no data {start} to {end}: {why}", "zh": "{start} 至 {end} 无数据：{why}"},
+    "reason.gaps-more": {"en": "and {n} more gaps without data", "zh": "另有 {n} 段无数据"},
+    "reason.no-measurements": {"en": "no measurements for this objective",
+                               "zh": "该指标没有度量数据"},
+    "reason.counts-too-large": {"en": "the counts are too large to add up: no figure",
+                                "zh": "计数过大，无法相加：没有数值"},
+    "reason.no-incident-records": {"en": "no incident records for this objective",
+                                   "zh": "该指标没有事件记录"},
+    "reason.no-complaint-records": {"en": "no complaint records for this objective",
+                                    "zh": "该指标没有投诉记录"},
+    "reason.no-survey-records": {"en": "no survey records for this objective",
+                                 "zh": "该指标没有调查记录"},
+    "reason.no-incidents-counted": {"en": "no {priority}incidents in this period",
+                                    "zh": "本周期没有{priority}事件"},
+    "reason.no-complaints-counted": {"en": "no complaints in this period",
+                                     "zh": "本周期没有投诉"},
+    "reason.incidents-pending": {
+        "en": "{n} incident(s) still within their target time, not counted yet",
+        "zh": "{n} 个事件仍在目标时间内，尚未计入"},
+    "reason.complaints-pending": {
+        "en": "{n} complaint(s) still within their target time, not counted yet",
+        "zh": "{n} 件投诉仍在目标时间内，尚未计入"},
+    "reason.few-responses": {"en": "{n} responses, fewer than the {needed} needed",
+                             "zh": "{n} 份回复，少于所需的 {needed} 份"},
+    "reason.no-survey-answers": {"en": "no survey answers in this period",
+                                 "zh": "本周期没有调查回复"},
+    "reason.low-coverage": {"en": "data for {coverage} of the period, below the {needed} needed",
+                            "zh": "数据仅覆盖本周期的 {coverage}，低于所需的 {needed}"},
+    "reason.unseen-outage": {
+        "en": "no data from {start} to {end} while a {priority} incident was open: the "
+              "figure cannot show that outage",
+        "zh": "{start} 至 {end} 无数据，期间有 {priority} 事件未解决：该数值无法反映这次故障"},
+    "reason.unseen-outage.any": {
+        "en": "no data from {start} to {end} while an incident was open: the figure cannot "
+              "show that outage",
+        "zh": "{start} 至 {end} 无数据，期间有事件未解决：该数值无法反映这次故障"},
+    "reason.loss-not-recorded": {"en": "{label}: no data loss recorded",
+                                 "zh": "{label}：未记录数据丢失量"},
+    "reason.bad-day": {"en": "{date}: {value} (target {target})",
+                       "zh": "{date}：{value}（目标 {target}）"},
+    "reason.late": {"en": "{label} {step} after {took} (target {goal})",
+                    "zh": "{label} {step}用时 {took}（目标 {goal}）"},
+    "reason.not-done": {"en": "{label} no {step} by its deadline {due} (target {goal})",
+                        "zh": "{label} 未在截止时间 {due} 前完成{step}（目标 {goal}）"},
+    "reason.data-lost": {"en": "{label} lost {lost} of data (target at most {goal})",
+                         "zh": "{label} 丢失 {lost} 的数据（目标不超过 {goal}）"},
+    "reason.escalated-late": {"en": "{label} escalated to {level} after {took} (target {goal})",
+                              "zh": "{label} 升级到{level}用时 {took}（目标 {goal}）"},
+    "reason.not-escalated": {"en": "{label} not escalated to {level} by {due} (target {goal})",
+                             "zh": "{label} 未在 {due} 前升级到{level}（目标 {goal}）"},
+    # --- words: error budgets in counts a customer reads correctly ---
+    "budget.noun.events": {"en": "Failed requests", "zh": "失败请求"},
+    "budget.noun.requests": {"en": "Slow requests", "zh": "慢请求"},
+    "budget.noun.slices": {"en": "Bad time slices", "zh": "不达标时间片"},
+    "budget.noun.responses": {"en": "Poor survey answers", "zh": "不满意的调查回复"},
+    "budget.noun.incidents": {"en": "Missed {priority}incidents", "zh": "未达标的{priority}事件"},
+    "budget.noun.complaints": {"en": "Missed complaints", "zh": "未达标的投诉"},
+    "svc.budget_allowed": {"en": "{noun} allowed {period}: {allowed} · used {used}",
+                           "zh": "{period}允许的{noun}：{allowed} · 已用 {used}"},
+    "svc.budget_allowed_in": {"en": "{noun} allowed in {period}: {allowed} · used {used}",
+                              "zh": "{period} 允许的{noun}：{allowed} · 已用 {used}"},
+    "svc.budget_over_by": {"en": " ({over} over)", "zh": "（超出 {over}）"},
+    "svc.budget_more_one": {"en": "1 more {noun} breaches the {period}",
+                            "zh": "再有 1 个{noun}，本{period}即未达标"},
+    "svc.budget_more": {"en": "{n} more {noun} breach the {period}",
+                        "zh": "再有 {n} 个{noun}，本{period}即未达标"},
+    "period.this.month": {"en": "this month", "zh": "本月"},
+    "period.this.quarter": {"en": "this quarter", "zh": "本季度"},
+    "period.this.year": {"en": "this year", "zh": "本年度"},
+    "period.this.rolling": {"en": "in this window", "zh": "本窗口内"},
+    "period.word.month": {"en": "month", "zh": "月"},
+    "period.word.quarter": {"en": "quarter", "zh": "季度"},
+    "period.word.year": {"en": "year", "zh": "年度"},
+    "period.word.rolling": {"en": "window", "zh": "窗口"},
+    # --- words: one time zone per page ---
+    "svc.zone": {"en": "times in {zone}", "zh": "时间均为 {zone}"},
+    # the parts reasons are made of
+    "reason.label.incident": {"en": "{priority} incident {id}", "zh": "{priority} 事件 {id}"},
+    "reason.label.complaint": {"en": "complaint {id}", "zh": "投诉 {id}"},
+    "reason.not_public": {"en": "(not public)", "zh": "（未公开）"},
+    "reason.step.response": {"en": "first response", "zh": "首次响应"},
+    "reason.step.resolution": {"en": "resolution", "zh": "解决"},
+    "reason.step.acknowledgement": {"en": "acknowledgement", "zh": "确认受理"},
+    "reason.step.restoration": {"en": "service restoration", "zh": "恢复服务"},
+    # the page names each business calendar by its hours once; a miss says "working time"
+    "reason.working": {"en": "{time} of working time", "zh": "{time}（工作时间）"},
+    "reason.goal_working": {"en": "{goal}: {hours} of working time",
+                            "zh": "{goal}，即 {hours} 工作时间"},
+    "reason.level": {"en": "level {n}", "zh": "第 {n} 级"},
+    "reason.level_named": {"en": "level {n} ({name})", "zh": "第 {n} 级（{name}）"},
 }
 
 

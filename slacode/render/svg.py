@@ -15,10 +15,13 @@ from typing import NamedTuple
 
 from markupsafe import Markup
 
-from slacode.evaluate.results import DailyValue, PeriodResult
+from slacode.evaluate.results import SEVERITY, DailyValue, PeriodResult
 from slacode.render import escape, fmt
 
-VERDICT_CLASSES = ("met", "at-risk", "breached", "no-data", "insufficient-data")
+VERDICT_CLASSES = SEVERITY
+#: the colour (CSS class suffix) of each verdict: open states take the colour of the
+#: closed verdict they lean to, their words tell them apart
+_COLOUR = {"on-track": "met", "below-target": "at-risk", "cannot-recover": "breached"}
 
 
 def _label(label: str) -> str:
@@ -27,7 +30,15 @@ def _label(label: str) -> str:
 
 
 def verdict_class(verdict: str) -> str:
+    """The verdict as one of :data:`~slacode.evaluate.results.SEVERITY` (an unknown one,
+    say from a newer ledger, is no data)."""
     return verdict if verdict in VERDICT_CLASSES else "no-data"
+
+
+def colour(verdict: str) -> str:
+    """The CSS colour class of a verdict (``slc-chip-…``, ``slc-fill-…``)."""
+    v = verdict_class(verdict)
+    return _COLOUR.get(v, v)
 
 
 def budget_bar(percent: float | None, label: str) -> Markup:
@@ -207,7 +218,7 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
             )
         else:
             top_y = min(y(p.value), chart - 3)  # a figure below the axis: a 3-unit stub
-            cls = verdict_class(p.verdict)
+            cls = colour(p.verdict)
             tip = escape.text(
                 f"{p.period}: {fmt.figure(p.value, unit)} ({fmt.figure(p.target, unit)})")
             parts.append(

@@ -145,7 +145,7 @@ def test_window_covering_half_an_interval_keeps_the_other_half() -> None:
     assert (day.good, day.total) == (23_000.0, 23_500.0)  # 500 bad events remain
 
 
-def test_open_period_projection_at_risk_and_breached() -> None:
+def test_open_period_states_on_track_below_target_and_cannot_recover() -> None:
     now = ts("2026-11-16T00:00:00+00:00")  # half of November has passed
     start = ts("2026-11-01T00:00:00+00:00")
 
@@ -157,7 +157,7 @@ def test_open_period_projection_at_risk_and_breached() -> None:
 
     # 360 hours so far. Budget for the month at 99.9 %: 0.1 % of 720 000 = 720 events.
     ok = run(0)
-    assert (ok.verdict, ok.projection, ok.budget.burn_rate) == ("met", 100.0, 0.0)
+    assert (ok.verdict, ok.projection, ok.budget.burn_rate) == ("on-track", 100.0, 0.0)
     # 500 bad events: 99.861 % so far; the last 7 days were clean, so the projection
     # is (359 500 + 360 000) / 720 000 = 99.930556 %; still within the month's 720 events.
     data = series("svc", "availability", start, now, total=lambda t: 1000.0,
@@ -166,10 +166,12 @@ def test_open_period_projection_at_risk_and_breached() -> None:
     risk = periods(out)["2026-11"]
     assert risk.value == round(100 * 359_500 / 360_000, 6)
     assert risk.projection == round(100 * (359_500 + 360_000) / 720_000, 6)
-    assert risk.verdict == "at-risk"
+    # below the target so far, yet a clean second half still ends the month on target
+    assert risk.verdict == "below-target"
     assert risk.budget.allowed == 720.0 and risk.budget.consumed == 500.0
-    # 1000 bad events: more than the whole month allows -> already breached
-    assert run(1).verdict == "breached"
+    # 1000 bad events: more than the whole month allows -> cannot recover, though the
+    # month is still open (only a closed month is "breached")
+    assert run(1).verdict == "cannot-recover"
 
 
 def test_the_services_data_as_of_is_its_stalest_stream() -> None:
@@ -200,9 +202,10 @@ def test_missing_data_is_no_data_never_met() -> None:
     # the ten days measured were all good, yet no figure stands beside "no data"
     assert (nov.verdict, nov.value, nov.margin, nov.budget) == ("no-data", None, None, None)
     assert nov.as_dict()["value"] is None
-    assert nov.reasons[0] == "data for 33.3% of the period, below the 90% needed"
+    assert nov.reasons[0].text == "data for 33.3% of the period, below the 90% needed"
+    assert nov.reasons[0].code == "low-coverage"
     assert nov.coverage == round(10 / 30, 6)
-    assert any("connection refused" in r for r in nov.reasons)
+    assert any("connection refused" in r.text for r in nov.reasons)
     assert nov.as_of == "2026-11-11T00:00:00+00:00"
     (none,) = evaluate([agreement()], {}, now, history_months=1)
     assert {p.verdict for p in none.periods} == {"no-data"}
@@ -364,7 +367,7 @@ def test_no_data_during_an_urgent_incident_is_never_met() -> None:
 
     nov = run("P1")
     assert nov.verdict == "no-data" and nov.credit is None
-    assert nov.reasons[0] == ("no data from 2026-11-17T09:00:00+00:00 to 2026-11-17T17:00:00"
+    assert nov.reasons[0].text == ("no data from 2026-11-17T09:00:00+00:00 to 2026-11-17T17:00:00"
                               "+00:00 while a P1 incident was open: the figure cannot show "
                               "that outage")
     assert nov.coverage > 0.98  # enough data by the coverage rule alone

@@ -96,10 +96,13 @@ def test_the_table_says_budgets_and_credits_as_the_site_does() -> None:
     rows = {tuple(line.split()[:3]): line for line in text.splitlines()[1:]}
     # columns are as wide as their longest cell: compare the words, not the padding
     assert re.sub(r"\s+", " ", rows[("support-desk", "p4-resolution", "2026-Q3")]).endswith(
-        "Error budget: 1 of 3 incidents may still miss the target -")
-    assert "Error budget used up: 173 events over the 992 allowed" in rows[
+        "Missed incidents allowed in 2026-Q3: 3 · used 2 -")
+    # what may fail and what did: no share of a count that reads as successes
+    assert "Failed requests allowed this month: 992 · used 1,165 (173 over)" in rows[
         ("payments-api", "availability", "2026-11")]
-    assert "67% of the error budget left (13,251 of 19,837 requests)" in rows[
+    assert "Slow requests allowed this month: 19,837 · used 6,586" in rows[
         ("payments-api", "latency", "2026-11")]
+    assert "2 · used 2 · 1 more missed incident breaches the quarter" in rows[
+        ("support-desk", "p4-resolution", "2026-Q4")]
     assert not re.search(r"\d\.\d+ incidents|\s-\d|\(0\.00 ", text)
     assert "bonus 2%" in rows[("acme-analytics", "availability", "2026-10")]

@@ -68,7 +68,8 @@ def test_a_complaint_never_acknowledged_is_missed_once_its_deadline_passes() -> 
     silent = Complaint("CMP-3", ts("2026-11-19T10:00:00+01:00"))
     before = run(ACK, silent, now="2026-11-20T09:30:00+01:00")["2026-11"]
     assert before.misses == () and before.value == 100.0
-    assert "1 complaint(s) still within their target time, not counted yet" in before.reasons
+    assert "1 complaint(s) still within their target time, not counted yet" in [
+        r.text for r in before.reasons]
     after = run(ACK, silent, now="2026-11-20T10:30:00+01:00")["2026-11"]
     assert after.value == 0.0
     assert after.misses[0].what == ("complaint CMP-3 no acknowledgement by its deadline "
@@ -91,7 +92,7 @@ def test_no_complaint_records_is_no_data_and_never_met() -> None:
     (out,) = evaluate([ag], {}, ts("2026-12-05T00:00:00+01:00"), history_months=2)
     november = {p.period: p for p in out.for_objective("ack")}["2026-11"]
     assert (november.value, november.verdict) == (None, "no-data")
-    assert november.reasons[0] == "no complaint records for this objective"
+    assert november.reasons[0].text == "no complaint records for this objective"
 
 
 def test_a_complaint_row_that_could_not_be_read_leaves_its_month_without_a_figure() -> None:

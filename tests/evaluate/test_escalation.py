@@ -67,7 +67,8 @@ def test_an_open_incident_is_pending_until_its_next_level_is_due() -> None:
     still_open = Incident("INC-5", "P1", OPENED, escalations=((2, OPENED + 30 * 60),))
     _out, during = run(still_open, now="2026-11-19T05:00:00+00:00")
     assert during.misses == ()
-    assert "1 incident(s) still within their target time, not counted yet" in during.reasons
+    assert "1 incident(s) still within their target time, not counted yet" in [
+        r.text for r in during.reasons]
     _out, after = run(still_open, now="2026-11-19T08:00:00+00:00")
     assert after.value == 0.0 and "not escalated to level 3" in after.misses[0].what
 

@@ -18,6 +18,6 @@ def test_counts_whose_sum_overflows_are_no_data_not_nan() -> None:
     (out,) = evaluate([agreement()], {("svc", "availability"): data}, now, history_months=1)
     (sept,) = [p for p in out.periods if p.period == "2026-09"]
     assert (sept.verdict, sept.value, sept.budget, sept.credit) == ("no-data", None, None, None)
-    assert sept.reasons[0] == "the counts are too large to add up: no figure"
+    assert sept.reasons[0].text == "the counts are too large to add up: no figure"
     json.dumps([p.as_dict() for p in out.periods], allow_nan=False)  # raises on NaN
     json.dumps(out.daily, default=lambda d: d.__dict__, allow_nan=False)

@@ -70,7 +70,7 @@ def test_data_loss_not_recorded_leaves_the_month_without_a_figure() -> None:
     out = run(QUICK, replace(SLOW, data_lost=None))
     rpo = {p.period: p for p in out.for_objective("rpo")}["2026-11"]
     assert (rpo.value, rpo.verdict) == (None, "no-data")
-    assert rpo.reasons[0] == "P1 incident INC-8: no data loss recorded"
+    assert rpo.reasons[0].text == "P1 incident INC-8: no data loss recorded"
     assert ("rpo", "INC-8", "unknown") in [(v.objective, v.incident, v.status)
                                            for v in out.incident_verdicts]
 
@@ -80,7 +80,8 @@ def test_an_incident_not_yet_restored_waits_for_the_rto_then_misses_it() -> None
     during = run(open_one, now="2026-11-26T01:00:00+00:00")
     rto = {p.period: p for p in during.for_objective("rto")}["2026-11"]
     assert rto.misses == ()
-    assert "1 incident(s) still within their target time, not counted yet" in rto.reasons
+    assert "1 incident(s) still within their target time, not counted yet" in [
+        r.text for r in rto.reasons]
     after = run(open_one, now="2026-11-26T03:00:00+00:00")
     rto = {p.period: p for p in after.for_objective("rto")}["2026-11"]
     assert rto.misses[0].what == ("P1 incident INC-9 no service restoration by its deadline "

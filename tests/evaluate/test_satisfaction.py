@@ -33,7 +33,7 @@ def test_too_few_responses_is_insufficient_data() -> None:
     o = objective("satisfaction", "satisfaction", 4.2, method="mean", min_responses=20)
     p = nov(o, [5] * 19)
     assert p.verdict == "insufficient-data" and p.value == 5.0
-    assert any("19 responses" in r for r in p.reasons)
+    assert any("19 responses" in r.text for r in p.reasons)
 
 
 def test_share_at_or_above_a_score() -> None:

@@ -66,7 +66,7 @@ def test_a_negative_count_is_no_data_with_the_reason_not_a_verdict(
     assert NEGATIVE == "the server returned a negative count for this interval"
     assert period.verdict == "no-data"
     assert period.value is None and period.credit is None
-    assert any(NEGATIVE in r for r in period.reasons), period.reasons
+    assert any(NEGATIVE in r.text for r in period.reasons), period.reasons
 
 
 def test_the_same_server_with_counts_that_are_not_negative_is_judged(fake, tmp_path) -> None:

@@ -62,7 +62,7 @@ def test_counts_past_a_float_are_no_data_and_the_json_stays_valid(huge_prometheu
     (results,) = evaluate([agreement], pulled.measurements, NOW, history_months=1)
     (period,) = [p for p in results.periods if p.period == "rolling-1d"]
     assert period.verdict == "no-data" and period.value is None and period.credit is None
-    assert any("more than any interval holds (at most 2**53): not data" in r
+    assert any("more than any interval holds (at most 2**53): not data" in r.text
                for r in period.reasons), period.reasons
     faults = [p for p in pulled.problems if p.code == "pull.fault"]
     assert faults and "more than any interval holds" in faults[0].message

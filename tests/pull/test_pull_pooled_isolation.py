@@ -154,7 +154,7 @@ def test_a_warning_about_one_expression_marks_only_its_objective(stubs, tmp_path
     results = evaluate([public, internal], res.measurements, STUB_NOW, history_months=1)
     for r in results:
         for period in r.periods:
-            assert not any(INTERNAL in reason for reason in period.reasons)
+            assert not any(INTERNAL in reason.text for reason in period.reasons)
     status = next(r for r in results if r.service == "status")
     assert any(p.coverage > 0 for p in status.periods)
     pages = render([public, internal], results, now=STUB_NOW)

@@ -48,7 +48,7 @@ def september(fake: FakePrometheus, root: Path, objective: Objective = AVAILABIL
 def assert_no_data(period: PeriodResult, reason: str) -> None:
     assert period.verdict == "no-data"
     assert period.credit is None
-    assert any(reason in r for r in period.reasons), period.reasons
+    assert any(reason in r.text for r in period.reasons), period.reasons
 
 
 @pytest.mark.parametrize("fake", ["ok"], indirect=True)
@@ -117,8 +117,8 @@ def test_a_series_present_for_part_of_the_month_is_no_data(fake, tmp_path) -> No
     period, _ = september(fake, tmp_path)
     # the last five days are perfect; the month is not judged on them
     assert period.verdict == "no-data" and period.coverage == round(5 / 30, 6)
-    assert period.reasons[0] == "data for 16.7% of the period, below the 90% needed"
-    assert any("not enough samples to measure this interval" in r for r in period.reasons)
+    assert period.reasons[0].text == "data for 16.7% of the period, below the 90% needed"
+    assert any("not enough samples to measure this interval" in r.text for r in period.reasons)
     assert period.value is None  # no figure beside "no data", in the JSON too
     assert period.credit is None
 

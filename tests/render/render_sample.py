@@ -206,7 +206,7 @@ def _period(
     if value is None:
         verdict = "no-data"
     elif value >= target:
-        verdict = "met" if closed or value - target > 0.01 else "at-risk"
+        verdict = "met" if closed else ("on-track" if value - target > 0.01 else "at-risk")
     else:
         verdict = "breached"
     return PeriodResult(

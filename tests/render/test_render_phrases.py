@@ -1,4 +1,5 @@
-"""A Chinese site says evaluation's phrases (what was missed, why no verdict) in Chinese."""
+"""Evaluation's reasons are worded from their codes in each language through the one
+catalogue; the change history's phrases read in Chinese."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from slacode.durations import Duration
+from slacode.evaluate.results import REASON_CODES, Miss, Reason
 from slacode.history import ChangeEntry, diff_agreements, for_audience, history
 from slacode.model import (
     Agreement,
@@ -33,119 +35,141 @@ from slacode.model import (
     Support,
     Window,
 )
-from slacode.render.phrases_zh import say, say_change
+from slacode.render.phrases_zh import say_change
+from slacode.render.reasons import nothing_counted, say
+from slacode.render.strings import STRINGS, t
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGLISH = re.compile(r"\b(incident|target|after|response|resolution|deadline|hours?|minutes?|"
                      r"days?|period|records|needed|responses|gaps|samples|working)\b")
 
-PHRASES = [
-    ("2026-03-17: 49.891% (target 99.95%)", "2026-03-17：49.891%（目标 99.95%）"),
-    ("P1 incident PAY-107 first response after 42 minutes (target 15 minutes)",
+P1 = {"subject": "incident", "priority": "P1", "id": "PAY-107", "step": "response",
+      "clock": "", "goal": "15m"}
+#: (reason or miss as evaluation gives it, English page, Chinese page)
+WORDED = [
+    (Miss("2026-03-17: 49.891% (target 99.95%)", code="bad-day",
+          params={"date": "2026-03-17", "value": 49.891, "target": 99.95}),
+     "2026-03-17: 49.891% (target 99.95%)", "2026-03-17：49.891%（目标 99.95%）"),
+    (Miss("P1 incident PAY-107 first response after 42 minutes (target 15 minutes)",
+          code="late", params={**P1, "took_s": 2520}),
+     "P1 incident PAY-107 first response after 42 minutes (target 15 minutes)",
      "P1 事件 PAY-107 首次响应用时 42 分钟（目标 15 分钟）"),
-    ("P4 incident SD-0275 resolution after 164 hours 39 minutes of cn-business working time "
+    (Miss("P4 incident SD-0275 resolution after ...", code="late",
+          params={**P1, "priority": "P4", "id": "SD-0275", "step": "resolution",
+                  "clock": "cn-business", "goal": "5d", "goal_s": 45 * 3600,
+                  "took_s": 164 * 3600 + 39 * 60}),
+     "P4 incident SD-0275 resolution after 164 hours 39 minutes of cn-business working time "
      "(target 5 days: 45 hours of working time)",
      "P4 事件 SD-0275 解决用时 164 小时 39 分钟（cn-business 工作时间）"
      "（目标 5 天，即 45 小时 工作时间）"),
-    ("P2 incident (not public) no first response by its deadline 2026-11-25T14:07:00+08:00 "
-     "(target 1 day)", "P2 事件 （未公开） 未在截止时间 2026-11-25 14:07 UTC+08:00 前完成首次响应"
-     "（目标 1 天）"),
-    ("no incidents counted in this period", "本周期没有计入的事件"),
-    ("no incident records for this objective", "该指标没有事件记录"),
-    ("no measurements for this objective", "该指标没有度量数据"),
-    ("no survey records for this objective", "该指标没有调查记录"),
-    ("2 incident(s) still within their target time, not counted yet",
+    (Miss("P2 incident (not public) no first response by ...", code="not-done",
+          params={**P1, "priority": "P2", "id": "(not public)", "goal": "1d",
+                  "due": "2026-11-25T14:07:00+08:00"}),
+     "P2 incident (not public) no first response by its deadline 2026-11-25 14:07 UTC+08:00 "
+     "(target 1 day)",
+     "P2 事件 （未公开） 未在截止时间 2026-11-25 14:07 UTC+08:00 前完成首次响应（目标 1 天）"),
+    (Reason("no-incidents-counted", {"priority": "P1"}, "no incidents counted in this period"),
+     "no P1 incidents in this period", "本周期没有 P1 事件"),
+    (Reason("no-complaints-counted", {}, "no complaints counted in this period"),
+     "no complaints in this period", "本周期没有投诉"),
+    (Reason("few-responses", {"n": 0, "needed": 10}, "0 responses, fewer than the 10 needed"),
+     "no survey answers in this period", "本周期没有调查回复"),
+    (Reason("few-responses", {"n": 3, "needed": 10}, "3 responses, fewer than the 10 needed"),
+     "3 responses, fewer than the 10 needed", "3 份回复，少于所需的 10 份"),
+    (Reason("incidents-pending", {"n": 2}, "..."),
+     "2 incident(s) still within their target time, not counted yet",
      "2 个事件仍在目标时间内，尚未计入"),
-    ("3 responses, fewer than the 10 needed", "3 份回复，少于所需的 10 份"),
-    ("data for 80.0% of the period, below the 90% needed",
-     "数据仅覆盖本周期的 80.0%，低于所需的 90%"),
-    ("no data 2026-08-12T01:00+00:00 to 2026-08-12T03:00+00:00: no samples in this interval",
-     "2026-08-12 01:00 UTC 至 2026-08-12 03:00 UTC 无数据：该时段没有样本"),
-    ("no data from 2026-11-20T09:00:00+08:00 to 2026-11-20T11:30:00+08:00 while a P1 incident "
-     "was open: the figure cannot show that outage",
+    (Reason("low-coverage", {"coverage": 0.8, "needed": 0.9}, "..."),
+     "data for 80% of the period, below the 90% needed",
+     "数据仅覆盖本周期的 80%，低于所需的 90%"),
+    (Reason("gap", {"start": "2026-08-12T01:00+00:00", "end": "2026-08-12T03:00+00:00",
+                    "why": "no samples in this interval"}, "..."),
+     "no data 2026-08-12 01:00 UTC to 2026-08-12 03:00 UTC: no samples in this interval",
+     "2026-08-12 01:00 UTC 至 2026-08-12 03:00 UTC 无数据：no samples in this interval"),
+    (Reason("unseen-outage", {"start": "2026-11-20T09:00:00+08:00",
+                              "end": "2026-11-20T11:30:00+08:00", "priority": "P1"}, "..."),
+     "no data from 2026-11-20 09:00 UTC+08:00 to 2026-11-20 11:30 UTC+08:00 while a P1 "
+     "incident was open: the figure cannot show that outage",
      "2026-11-20 09:00 UTC+08:00 至 2026-11-20 11:30 UTC+08:00 无数据，期间有 P1 事件未解决："
      "该数值无法反映这次故障"),
-    ("no data from 2026-11-20T01:00:00+00:00 to 2026-11-20T03:30:00+00:00 while an incident "
-     "was open: the figure cannot show that outage",
-     "2026-11-20 01:00 UTC 至 2026-11-20 03:30 UTC 无数据，期间有事件未解决："
-     "该数值无法反映这次故障"),
-    ("and 4 more gaps without data", "另有 4 段无数据"),
-    ("not enough samples to measure this interval (total needs one in the 10 minutes up to "
-     "its start and one in those up to its end)",
-     "样本不足，无法计量该时段（总量需在时段开始前和结束前的 10 分钟内各有一个样本）"),
-    ("complaint CMP-112 acknowledgement after 14 hours 25 minutes of de-business working "
-     "time (target 1 day: 8 hours of working time)",
-     "投诉 CMP-112 确认受理用时 14 小时 25 分钟（de-business 工作时间）"
-     "（目标 1 天，即 8 小时 工作时间）"),
-    ("complaint CMP-3 no resolution by its deadline 2026-11-20T10:00:00+01:00 (target 2 weeks)",
+    (Miss("complaint CMP-3 no resolution by ...", code="not-done",
+          params={"subject": "complaint", "priority": "", "id": "CMP-3", "step": "resolution",
+                  "clock": "", "goal": "2w", "due": "2026-11-20T10:00:00+01:00"}),
+     "complaint CMP-3 no resolution by its deadline 2026-11-20 10:00 UTC+01:00 "
+     "(target 2 weeks)",
      "投诉 CMP-3 未在截止时间 2026-11-20 10:00 UTC+01:00 前完成解决（目标 2 周）"),
-    ("no complaints counted in this period", "本周期没有计入的投诉"),
-    ("no complaint records for this objective", "该指标没有投诉记录"),
-    ("1 complaint(s) still within their target time, not counted yet",
-     "1 件投诉仍在目标时间内，尚未计入"),
-    ("P1 incident ACME-INC-8 service restoration after 4 hours 45 minutes (target 4 hours)",
-     "P1 事件 ACME-INC-8 恢复服务用时 4 小时 45 分钟（目标 4 小时）"),
-    ("P1 incident ACME-INC-8 lost 40 minutes of data (target at most 15 minutes)",
+    (Miss("P1 incident ACME-INC-8 lost 40 minutes of data ...", code="data-lost",
+          params={"priority": "P1", "id": "ACME-INC-8", "lost_s": 2400, "goal": "15m"}),
+     "P1 incident ACME-INC-8 lost 40 minutes of data (target at most 15 minutes)",
      "P1 事件 ACME-INC-8 丢失 40 分钟 的数据（目标不超过 15 分钟）"),
-    ("P1 incident INC-8: no data loss recorded", "P1 事件 INC-8：未记录数据丢失量"),
-    ("P1 incident INC-2 escalated to level 2 (Team lead) after 1 hour 30 minutes "
+    (Reason("loss-not-recorded", {"priority": "P1", "id": "INC-8"}, "..."),
+     "P1 incident INC-8: no data loss recorded", "P1 事件 INC-8：未记录数据丢失量"),
+    (Miss("P1 incident INC-2 escalated ...", code="escalated-late",
+          params={"priority": "P1", "id": "INC-2", "level": 2, "name": "Team lead",
+                  "goal": "1h", "took_s": 5400, "clock": ""}),
+     "P1 incident INC-2 escalated to level 2 (Team lead) after 1 hour 30 minutes "
      "(target 1 hour)",
      "P1 事件 INC-2 升级到第 2 级（Team lead）用时 1 小时 30 分钟（目标 1 小时）"),
-    ("P1 incident ACME-INC-8 not escalated to level 3 (Director of customer success) by "
-     "2026-11-19T07:20:00+01:00 (target 4 hours)",
-     "P1 事件 ACME-INC-8 未在 2026-11-19 07:20 UTC+01:00 前升级到第 3 级"
-     "（Director of customer success）（目标 4 小时）"),
+    (Miss("P1 incident ACME-INC-8 not escalated ...", code="not-escalated",
+          params={"priority": "P1", "id": "ACME-INC-8", "level": 3, "name": "",
+                  "goal": "4h", "due": "2026-11-19T07:20:00+01:00"}),
+     "P1 incident ACME-INC-8 not escalated to level 3 by 2026-11-19 07:20 UTC+01:00 "
+     "(target 4 hours)",
+     "P1 事件 ACME-INC-8 未在 2026-11-19 07:20 UTC+01:00 前升级到第 3 级（目标 4 小时）"),
 ]
 
 
-# English pages keep evaluation's words and show its times as pages show times
-SHOWN_IN_ENGLISH = {
-    next(e for e, _ in PHRASES if e.startswith(start)): shown
-    for start, shown in (
-        ("P2 incident (not public)", "P2 incident (not public) no first response by its "
-                                     "deadline 2026-11-25 14:07 UTC+08:00 (target 1 day)"),
-        ("no data 2026-08-12", "no data 2026-08-12 01:00 UTC to 2026-08-12 03:00 UTC: "
-                               "no samples in this interval"),
-        ("no data from 2026-11-20T09", "no data from 2026-11-20 09:00 UTC+08:00 to 2026-11-20 "
-                                       "11:30 UTC+08:00 while a P1 incident was open: the "
-                                       "figure cannot show that outage"),
-        ("P1 incident ACME-INC-8 not", "P1 incident ACME-INC-8 not escalated to level 3 "
-                                       "(Director of customer success) by 2026-11-19 07:20 "
-                                       "UTC+01:00 (target 4 hours)"),
-        ("complaint CMP-3", "complaint CMP-3 no resolution by its deadline 2026-11-20 10:00 "
-                            "UTC+01:00 (target 2 weeks)"),
-        ("no data from 2026-11-20T01", "no data from 2026-11-20 01:00 UTC to 2026-11-20 03:30 "
-                                       "UTC while an incident was open: the figure cannot "
-                                       "show that outage"),
-    )
-}
+@pytest.mark.parametrize(("item", "english", "chinese"), WORDED)
+def test_each_reason_is_worded_from_its_code_in_both_languages(
+    item: Reason | Miss, english: str, chinese: str
+) -> None:
+    assert say(item, "en") == english
+    assert say(item, "zh") == chinese
 
 
-@pytest.mark.parametrize(("english", "chinese"), PHRASES)
-def test_each_phrase_of_evaluation_reads_in_chinese(english: str, chinese: str) -> None:
-    assert say(english, "zh") == chinese
-    assert say(english, "en") == SHOWN_IN_ENGLISH.get(english, english)
-    assert not re.search(r"\d{4}-\d\d-\d\dT", say(english, "zh") + say(english, "en"))
+def test_every_reason_code_has_a_catalogue_entry_in_both_languages() -> None:
+    for code in REASON_CODES:
+        entry = STRINGS["reason." + code]
+        assert entry["en"] and entry["zh"] and entry["en"] != entry["zh"], code
+    worded = {item.code for item, _, _ in WORDED}
+    # each code a page can show is worded by a case above (the rest are plain sentences)
+    plain = {"gaps-more", "no-measurements", "counts-too-large", "no-incident-records",
+             "no-complaint-records", "no-survey-records", "complaints-pending"}
+    assert set(REASON_CODES) == worded | plain
+    for code in plain:
+        r = Reason(code, {"n": 4})
+        assert say(r, "zh") == t("reason." + code, "zh", n=4) and not ENGLISH.search(
+            say(r, "zh")), code
 
 
-def test_what_is_not_a_phrase_of_evaluation_stays_as_it_came() -> None:
-    server = "prometheus answered HTTP 503 after 3 retries"
-    assert say(server, "zh") == server
+def test_a_frozen_record_without_codes_shows_its_english_text_as_it_is() -> None:
+    # ledger records frozen before reasons had codes hold their English words only
+    old = Miss("P1 incident PAY-107 first response after 42 minutes (target 15 minutes)")
+    assert say(old, "zh") == say(old, "en") == old.what
+    assert say(Reason(text="prometheus answered HTTP 503"), "zh") == "prometheus answered HTTP 503"
+    # the frozen sentence that a period counted nothing reads as today's does
+    legacy = Reason(text="no incidents counted in this period")
+    assert say(legacy, "zh") == "本周期没有事件"
+    assert nothing_counted((legacy,), "en") == "no incidents in this period"
+    # ...and a code this version does not know falls back to the text as well
+    assert say(Reason("from-the-future", {"x": 1}, "later words"), "zh") == "later words"
 
 
-def test_every_miss_and_reason_of_the_demo_reads_in_chinese() -> None:
-    # evaluation's own wording, as the demo makes it today: if it changes, this fails
+def test_every_miss_and_reason_of_the_demo_is_worded_in_chinese() -> None:
+    # evaluation gives every reason of the demo a code the catalogue words
     from slacode.config import load_settings
     from slacode.pipeline import evaluate_project
 
     ev = evaluate_project(load_settings(ROOT))
-    texts = {m.what for r in ev.results for p in r.periods for m in p.misses}
-    texts |= {x for r in ev.results for p in r.periods for x in p.reasons}
-    assert len(texts) > 20
+    items = [m for r in ev.results for p in r.periods for m in p.misses]
+    items += [x for r in ev.results for p in r.periods for x in p.reasons]
+    assert len({say(i, "en") for i in items}) > 20
+    assert all(i.code in REASON_CODES for i in items), {i.code for i in items} - set(
+        REASON_CODES)
     # a gap's own reason comes from the data source and may stay English
-    left = {t: say(t, "zh") for t in texts}
-    english = {t: z for t, z in left.items() if ENGLISH.search(z.split("：")[0])}
-    assert english == {}
+    english = {say(i, "zh") for i in items if i.code != "gap"
+               if ENGLISH.search(say(i, "zh"))}
+    assert english == set()
 
 
 # --- the change history -------------------------------------------------------------------

@@ -14,17 +14,34 @@ import pytest
 import render_sample as sample
 
 from slacode.durations import Duration
-from slacode.evaluate.results import Budget, Miss, PeriodResult, ServiceResults
+from slacode.evaluate.results import (
+    SEVERITY,
+    Budget,
+    Miss,
+    PeriodResult,
+    Reason,
+    ServiceResults,
+)
 from slacode.model import Agreement, Maintenance, MaintenancePolicy
-from slacode.render import escape, fmt, render
+from slacode.render import escape, fmt, render, svg
 from slacode.render.strings import STRINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
-DEADLINE = ("P2 incident SD-0281 no resolution by its deadline 2026-11-25T14:07:00+08:00 "
-            "(target 1 day)")
-NO_FILE = ("no data 2026-11-01T00:00:00+08:00 to 2026-11-26T00:00:00+08:00: "
-           "file not found: data/<b>status</b>&web/latency.csv")
+DEADLINE = Miss("P2 incident SD-0281 no resolution by its deadline 2026-11-25T14:07:00+08:00 "
+                "(target 1 day)", code="not-done",
+                params={"subject": "incident", "priority": "P2", "id": "SD-0281",
+                        "step": "resolution", "goal": "1d", "clock": "",
+                        "due": "2026-11-25T14:07:00+08:00"})
+NO_FILE = Reason("gap", {"start": "2026-11-01T00:00:00+08:00", "end": "2026-11-26T00:00:00+08:00",
+                         "why": "file not found: data/<b>status</b>&web/latency.csv"},
+                 "no data 2026-11-01T00:00:00+08:00 to 2026-11-26T00:00:00+08:00: "
+                 "file not found: data/<b>status</b>&web/latency.csv")
+
+
+def _day(date: str, value: float, incident: str = "") -> Miss:
+    return Miss(f"{date}: {value}% (target 99.95%)", incident=incident, code="bad-day",
+                params={"date": date, "value": value, "target": 99.95})
 
 
 def _with(budget: Budget | None = None, **kw: object) -> list[ServiceResults]:
@@ -49,16 +66,17 @@ def _page(res: list[ServiceResults], language: str = "en",
                   language=language)
 
 
+# times in the page's zone (payments-api's: UTC), whatever offset the result gave them
 @pytest.mark.parametrize(("language", "deadline", "gap"), [
-    ("en", "no resolution by its deadline 2026-11-25 14:07 UTC+08:00",
-     "no data 2026-11-01 00:00 UTC+08:00 to 2026-11-26 00:00 UTC+08:00: file not found"),
-    ("zh", "未在截止时间 2026-11-25 14:07 UTC+08:00 前完成解决",
-     "2026-11-01 00:00 UTC+08:00 至 2026-11-26 00:00 UTC+08:00 无数据：file not found"),
+    ("en", "no resolution by its deadline 2026-11-25 06:07 UTC",
+     "no data 2026-10-31 16:00 UTC to 2026-11-25 16:00 UTC: file not found"),
+    ("zh", "未在截止时间 2026-11-25 06:07 UTC 前完成解决",
+     "2026-10-31 16:00 UTC 至 2026-11-25 16:00 UTC 无数据：file not found"),
 ])
 def test_misses_and_reasons_show_times_as_the_page_does_and_the_data_keeps_iso(
     language: str, deadline: str, gap: str
 ) -> None:
-    res = _with(misses=(Miss(DEADLINE),), reasons=(NO_FILE,), verdict="no-data")
+    res = _with(misses=(DEADLINE,), reasons=(NO_FILE,), verdict="no-data")
     files = _page(res, language)
     page = files["services/payments-api.md"]
     missed = page.split('<ul class="slc-misses">')[1].split("</ul>")[0]
@@ -145,26 +163,31 @@ def test_budget_amounts_are_whole_when_large_and_one_decimal_at_most(
 
 
 @pytest.mark.parametrize(("language", "budget", "text"), [
-    ("en", Budget("requests", 19837.3, 6586.0, 13251.3, 0.5),
-     "67% of the error budget left (13,251 of 19,837 requests)"),
+    # what may fail and what did, never a share of a count that reads as successes
+    ("en", Budget("events", 19837.3, 6586.0, 13251.3, 0.5),
+     "Failed requests allowed this month: 19,837 · used 6,586"),
     ("zh", Budget("requests", 19837.3, 6586.0, 13251.3, 0.5),
-     "剩余错误预算 67%（19,837 次请求中剩余 13,251）"),
+     "本月允许的慢请求：19,837 · 已用 6,586"),
     ("en", Budget("events", 991.9, 1165.0, -173.1, 1.2),
-     "Error budget used up: 173 events over the 992 allowed"),
+     "Failed requests allowed this month: 992 · used 1,165 (173 over)"),
     ("zh", Budget("events", 991.9, 1165.0, -173.1, 1.2),
-     "错误预算已用尽：比允许的 992 次请求多出 173"),
-    # incidents and survey responses are whole: fewer than one allowed is no budget
-    ("zh", Budget("incidents", 0.236842, 0.0, 0.236842, 0.0), "本周期无错误预算"),
+     "本月允许的失败请求：992 · 已用 1,165（超出 173）"),
+    # incidents and survey answers are whole: what is allowed is rounded down, and an
+    # open period says how many more misses break it
+    ("zh", Budget("incidents", 0.236842, 0.0, 0.236842, 0.0),
+     "本月允许的未达标的事件：0 · 已用 0 · 再有 1 个未达标的事件，本月即未达标"),
+    ("en", Budget("incidents", 0.236842, 0.0, 0.236842, 0.0),
+     "Missed incidents allowed this month: 0 · used 0 · 1 more missed incident breaches "
+     "the month"),
     ("en", Budget("incidents", 2.4, 1.0, 1.4, 0.4),
-     "Error budget: 1 of 2 incidents may still miss the target"),
+     "Missed incidents allowed this month: 2 · used 1 · 2 more missed incidents breach "
+     "the month"),
     ("en", Budget("incidents", 1.4, 3.0, -1.6, 2.1),
-     "Error budget used up: 2 incidents over the 1 allowed"),
-    ("en", Budget("incidents", 1.4, 0.0, 1.4, 0.0),
-     "Error budget: 1 of 1 incident may still miss the target"),
+     "Missed incidents allowed this month: 1 · used 3 (2 over)"),
     ("zh", Budget("slices", 43.2, 3.0, 40.2, 0.1),
-     "剩余错误预算 93%（43.2 个时间片中剩余 40.2）"),
+     "本月允许的不达标时间片：43.2 · 已用 3"),
     ("zh", Budget("responses", 12.0, 2.0, 10.0, 0.3),
-     "错误预算：允许 12 份回复未达标，还剩 10"),
+     "本月允许的不满意的调查回复：12 · 已用 2 · 再有 11 个不满意的调查回复，本月即未达标"),
 ])
 def test_the_error_budget_reads_in_the_sites_language_with_even_numbers(
     language: str, budget: Budget, text: str
@@ -188,11 +211,14 @@ def test_every_budget_unit_evaluation_uses_has_chinese() -> None:
 
 def test_the_about_page_explains_every_verdict_a_page_can_show() -> None:
     about = (ROOT / "site/docs/about.md").read_text(encoding="utf-8")
-    table = about.split("## Status")[1].split("\n\n")[1]
-    for key, words in STRINGS.items():
-        if key.startswith("verdict."):
-            cls = key.removeprefix("verdict.")
-            assert f'slc-chip-{cls}">{words["en"]}</span>' in table, key
+    table = about.split("| Status | Meaning |")[1].split("\n\n")[0]
+    rows = [r for r in table.splitlines() if r.startswith("| <span")]
+    assert len(rows) == len(SEVERITY)  # every state, and nothing else
+    for verdict in SEVERITY:  # the page's words and definition are the catalogue's
+        words = STRINGS["verdict." + verdict]["en"]
+        meaning = STRINGS["verdict_def." + verdict]["en"]
+        chip = f'<span class="slc-chip slc-chip-{svg.colour(verdict)}">{words}</span>'
+        assert f"| {chip} | {meaning} |" in rows, verdict
 
 
 @pytest.mark.parametrize(("language", "item"), [
@@ -208,8 +234,7 @@ def test_the_about_page_explains_every_verdict_a_page_can_show() -> None:
 def test_a_periods_misses_read_in_the_sites_language_and_every_one_is_reachable(
     language: str, item: str
 ) -> None:
-    days = (Miss("2026-11-08: 98.953% (target 99.95%)", incident="PAY-121"),
-            Miss("2026-11-19: 99.544% (target 99.95%)"),
-            Miss("2026-11-20: 99.9% (target 99.95%)"))
+    days = (_day("2026-11-08", 98.953, "PAY-121"), _day("2026-11-19", 99.544),
+            _day("2026-11-20", 99.9))
     page = _page(_with(misses=days), language)["services/payments-api.md"]
     assert item in page.split('<ul class="slc-misses">')[1].split("</ul>\n")[0]

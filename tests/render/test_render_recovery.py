@@ -14,7 +14,8 @@ from slacode.render import render
 VERDICTS = (
     IncidentVerdict("recovery-time", "recovery-time", "INC-1", "met"),
     IncidentVerdict("recovery-point", "recovery-point", "INC-1", "missed",
-                    "P1 incident INC-1 lost 40 minutes of data (target at most 15 minutes)"),
+                    "P1 incident INC-1 lost 40 minutes of data (target at most 15 minutes)",
+                    "data-lost", {"priority": "P1", "id": "INC-1", "lost_s": 2400, "goal": "15m"}),
 )
 
 

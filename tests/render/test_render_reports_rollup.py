@@ -39,7 +39,8 @@ def test_a_quarter_report_rolls_up_the_months_of_monthly_objectives_and_their_cr
     assert "judged monthly</span> 2 of 3 met" in row
     assert '2026-02 <span class="slc-chip slc-chip-breached">Breached</span>' in row
     # each month's own figure, linked to its month's report; no quarterly figure made up
-    for month, figure in (("2026-01", "99.98%"), ("2026-02", "99.91%"), ("2026-03", "99.99%")):
+    # one rule for the column: the objective's decimals (target 99.95: three), zeros kept
+    for month, figure in (("2026-01", "99.980%"), ("2026-02", "99.910%"), ("2026-03", "99.990%")):
         assert f'<a href="../{month}/">{month}</a> {figure}' in row
     assert row.count("/ 99.95%") == 1
     assert "2026-02: 10% (500.00 USD)" in row
@@ -72,7 +73,8 @@ def test_a_year_report_rolls_up_months_and_quarters_and_sums_their_credits() -> 
     quarter = _row(year, "payments-api", "p1-response", "quarter")
     # still open and only just on target: at risk, said with the quarter's own verdict
     assert "judged quarterly</span> 0 of 1 met" in quarter and "At risk" in quarter
-    assert '<a href="../2026-Q4/">2026-Q4</a> <span class="slc-meta">(open)</span> 100%' in quarter
+    assert ('<a href="../2026-Q4/">2026-Q4</a> <span class="slc-meta">(open)</span> 100.0%'
+            in quarter)
     assert _credits(files["reports/2025.md"]) == "None"
 
 

@@ -69,7 +69,7 @@ def test_cards_objective_table_and_misses_escape_names_descriptions_and_reasons(
     """Those rows are built in Python, outside the template's escaping gate."""
     from dataclasses import replace
 
-    from slacode.evaluate.results import Miss
+    from slacode.evaluate.results import Miss, Reason
 
     bad = '<img src=x onerror="alert(1)"> **b** {: #i }'
     ags = list(sample.agreements())
@@ -77,7 +77,8 @@ def test_cards_objective_table_and_misses_escape_names_descriptions_and_reasons(
     ags[0] = replace(ags[0], objectives=objs)
     res = list(sample.results())
     periods = tuple(
-        replace(p, misses=(Miss(bad), Miss(bad), Miss(bad)), reasons=(bad,), verdict="no-data")
+        replace(p, misses=(Miss(bad), Miss(bad), Miss(bad)), reasons=(Reason(text=bad),),
+                verdict="no-data")
         if p.objective == "availability"
         else p
         for p in res[0].periods

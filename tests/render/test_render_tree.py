@@ -150,7 +150,7 @@ def test_chinese_words_come_from_the_string_table() -> None:
     assert "## 本周期" in page and "## 历史周期" in page
     assert "## This period" not in page
     # what the error budget counts is said in Chinese too; the JSON keeps evaluation's word
-    assert "剩余错误预算 76%（500 次请求中剩余 380），消耗速率 0.3" in page
+    assert "本月允许的慢请求：500 · 已用 120，消耗速率 0.3" in page
     assert " events" not in page
 
 

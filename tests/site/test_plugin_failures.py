@@ -196,7 +196,7 @@ def test_changed_figures_of_a_frozen_period_are_published_under_review_and_fail_
     assert tree(site) != before
     page = (site / "services" / "status-web" / "index.html").read_text(encoding="utf-8")
     row = page.split('data-period="2026-10"', 1)[1].split("</tr>", 1)[0]
-    assert "42%" in row and "Under review" in row  # the frozen figure customers were told
+    assert "42.00%" in row and "Under review" in row  # the frozen figure customers were told
     assert "a new evaluation of this period disagrees with these figures" in page
     assert (site / "services" / "payments-api" / "index.html").is_file()
     # a plain `mkdocs build --strict` writes the site too, and fails with the same reason

@@ -128,7 +128,7 @@ def test_a_dispute_publishes_every_audience_then_fails_and_a_failed_source_publi
     page = (site / "customers" / "globex" / "services" / "globex-exports" / "index.html"
             ).read_text(encoding="utf-8")
     row = page.split('data-period="2026-10"', 1)[1].split("</tr>", 1)[0]
-    assert "42%" in row and "Under review" in row
+    assert "42.00%" in row and "Under review" in row
     before = {folder: tree(site / folder) for folder in FOLDERS.values()}
     (root / "data" / "status-web" / "requests.csv").unlink()
     r = run(BIN / "slacode", "build", "--strict", "--audience", "all", cwd=root, check=False)

@@ -13,8 +13,9 @@ import pytest
 from prometheus_server import real_clock
 from site_support import ARTIFACTS, BIN, ROOT, env, run
 
+from slacode.ledger import result_from_dict
 from slacode.render import fmt
-from slacode.render.pages import SEVERITY
+from slacode.render.pages import SEVERITY, Words
 from slacode.render.strings import t
 
 pytestmark = pytest.mark.browser
@@ -80,7 +81,9 @@ def test_service_page_shows_the_evaluated_objectives_periods_and_credits(
         if row.count() == 0:
             continue
         cells = row.locator("td")
-        figure = fmt.figure(p["value"], p["unit"], t("common.no_data_mark"))
+        # the figure with its objective's decimals, or what the period had nothing of
+        figure = html.unescape(re.sub(r"<[^>]+>", "", str(
+            Words("en").period_fig(result_from_dict(p)))))
         assert cells.nth(0).inner_text() == figure, p
         assert cells.nth(1).inner_text() == fmt.figure(p["target"], p["unit"])
         assert cells.nth(2).inner_text() == t("verdict." + p["verdict"])
@@ -209,7 +212,6 @@ def test_zensical_build_shows_the_same_figures(
             f'table[data-objective="{p["objective"]}"] tr[data-period="{p["period"]}"]'
         )
         if row.count():
-            assert row.locator("td").nth(0).inner_text() == fmt.figure(
-                p["value"], p["unit"], t("common.no_data_mark")
-            )
+            assert row.locator("td").nth(0).inner_text() == html.unescape(re.sub(
+                r"<[^>]+>", "", str(Words("en").period_fig(result_from_dict(p)))))
     assert v.errors == [] and v.foreign == []

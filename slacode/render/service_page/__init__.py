@@ -73,13 +73,6 @@ class ServiceView:
     def res(self) -> ServiceResults | None:
         return self.page.results
 
-    def plain(self, what: str) -> str:
-        """Evaluation's English words on a miss without calendar ids ("of cn-business
-        working time" -> "of working time"): the page names a calendar by its hours."""
-        for c in self.a.calendars:
-            what = what.replace(f" of {c.id} working time", " of working time")
-        return what
-
     def credit_text(self, p: PeriodResult) -> Markup:
         return period_credit(p, self.language, self.claims_today)
 
@@ -268,6 +261,7 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             now=now,
             built=built,
             evaluated=fmt.when(now),
+            zone=fmt.zone_label(a.timezone or "UTC", now),
             objective_name=objective_name,
             target_text=target_text,
             budget_share=budget_share,

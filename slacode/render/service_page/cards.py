@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from slacode.render import escape, fmt, svg
 from slacode.render.pages import budget_phrase, budget_share, objective_name
-from slacode.render.phrases_zh import say
+from slacode.render.reasons import nothing_counted, say
 
 if TYPE_CHECKING:
     from slacode.render.service_page import ServiceView
@@ -20,6 +20,12 @@ def cards(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup:
     of their time in Jinja's per-call overhead inside such loops."""
     words, T, language = v.words, v.T, v.language
     text, out = escape.text, []
+
+    def value_span(p: Any) -> str:
+        """The big figure; a period with nothing to count says so at text size."""
+        if nothing_counted(p.reasons, language) is not None and p.value is not None:
+            return str(words.period_fig(p))
+        return f'<span class="slc-value">{words.period_fig(p)}</span>'
     for x in objectives:
         o, p = x["o"], x["current"]
         name = text(objective_name(o))
@@ -32,13 +38,13 @@ def cards(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup:
             continue
         open_tag = "" if p.closed else f" ({T['common.open']})"
         out.append(
-            f'<p class="slc-figure"><span class="slc-value">{words.fig(p.value, p.unit)}'
-            f'</span> <span class="slc-target">{T["common.target"]} '
+            f'<p class="slc-figure">{value_span(p)}'
+            f' <span class="slc-target">{T["common.target"]} '
             f"{text(fmt.figure(p.target, p.unit))}</span></p>\n"
             f'<p>{words.chip(p.verdict)} <span class="slc-meta">{text(p.period)}'
             f"{open_tag}</span></p>\n"
         )
-        blabel = budget_phrase(p, language)
+        blabel = budget_phrase(p, language, o.priority)
         if blabel is not None:
             b = p.budget
             burn = (
@@ -52,14 +58,17 @@ def cards(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup:
         else:
             out.append(f'<p class="slc-meta">{T["svc.budget_none"]}</p>\n')
         meta = []
-        if p.projection is not None:
-            value = fmt.figure(p.projection, p.unit)
+        if p.projection is not None and nothing_counted(p.reasons, language) is None:
+            value = fmt.figure(p.projection, p.unit, target=p.target, language=language)
             meta.append(f"{words.t('common.projection', value=value)} · ")
         meta.append(words.t("common.coverage", pct=fmt.percent(100 * p.coverage, 0)))
         if p.composite is not None:
             key = "svc.composite_below" if p.composite < p.target else "svc.composite"
-            meta.append(f" · {words.t(key, value=fmt.figure(p.composite, '%'))}")
+            chain = fmt.figure(p.composite, '%', target=p.target, language=language)
+            meta.append(f" · {words.t(key, value=chain)}")
         out.append(f'<p class="slc-meta">{"".join(meta)}</p>\n')
-        out.extend(f'<p class="slc-reason">{text(say(r, language))}</p>' for r in p.reasons)
+        shown = nothing_counted(p.reasons, language) if p.value is not None else None
+        out.extend(f'<p class="slc-reason">{text(say(r, language))}</p>' for r in p.reasons
+                   if shown is None or say(r, language) != shown)  # said as the figure
         out.append("</section>\n")
     return Markup("".join(out))

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from slacode.render import escape, fmt
 from slacode.render.overview_parts import period_name
 from slacode.render.pages import _INCIDENT_CHIP
-from slacode.render.phrases_zh import say
+from slacode.render.reasons import say
 from slacode.render.strings import t
 
 if TYPE_CHECKING:
@@ -32,8 +32,7 @@ def recovery(v: ServiceView, incident: str) -> str:
     out = []
     for verdict in v.verdicts.get(incident, ()):
         label = t(f"svc.recovery.{verdict.kind}", language)
-        what = say(v.plain(verdict.what), language) if verdict.what else ""
-        tip = f' title="{escape.text(what)}"' if what else ""
+        tip = f' title="{escape.text(say(verdict, language))}"' if verdict.what else ""
         cls = _INCIDENT_CHIP.get(verdict.status, "no-data")
         chip = (f'<span class="slc-chip slc-chip-{cls}">'
                 f'{escape.text(t("svc.outcome." + verdict.status, language))}</span>')

@@ -15,7 +15,7 @@ from slacode.evaluate.results import PeriodResult
 from slacode.model import Objective
 from slacode.render import escape
 from slacode.render.pages import objective_name
-from slacode.render.phrases_zh import say
+from slacode.render.reasons import say
 
 if TYPE_CHECKING:
     from slacode.render.service_page import ServiceView
@@ -47,7 +47,7 @@ def miss_items(v: ServiceView, misses: Sequence[tuple[Objective, PeriodResult, l
         # names it already)
         during = m.incident and m.incident not in m.what
         # Markup into f-strings: str + Markup would escape the str a second time
-        return text(say(v.plain(m.what), language)) + (
+        return text(say(m, language)) + (
             f"{words.t('svc.miss_during', incidents=m.incident)}" if during else "")
 
     for o, p, ms in misses:

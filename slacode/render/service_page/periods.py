@@ -12,7 +12,7 @@ from slacode.model import Objective
 from slacode.render import escape, fmt, passthrough, svg
 from slacode.render.overview_parts import short_labels
 from slacode.render.pages import objective_name, provisional_note, target_text
-from slacode.render.phrases_zh import say
+from slacode.render.reasons import say
 
 if TYPE_CHECKING:
     from slacode.render.service_page import ServiceView
@@ -85,7 +85,7 @@ def period_rows(v: ServiceView, o: Objective, periods: Sequence[PeriodResult]) -
             f"{provisional_tag if p.closed and p.holds and not p.frozen_at else ''}"
             f"{restated_tag if (o.id, p.period) in v.restated else ''}"
             f"{review_tag if (o.id, p.period) in page.disputed else ''}</th>"
-            f'<td class="slc-num">{words.fig(p.value, p.unit)}</td>'
+            f'<td class="slc-num">{words.period_fig(p)}</td>'
             f'<td class="slc-num">{escape.text(fmt.figure(p.target, p.unit))}</td>'
             f"<td>{words.chip(p.verdict)}</td>"
             + (f'<td class="slc-credit">{v.credit_text(p)}</td>' if credit else "")
