@@ -80,6 +80,9 @@ class Settings:
     #: (audience, language) pairs: a site (and a customer's reports) in another language
     #: than ``language``, e.g. ``languages: {"customer:globex": zh}``
     languages: tuple[tuple[str, str], ...] = ()
+    #: how long an open improvement action (``actions/``) may be past its due date before
+    #: a strict build fails on it (``slacode.load.actions``); a duration, e.g. 14d
+    actions_grace: str = "14d"
 
     def language_for(self, audience: str) -> str:
         """The language of ``audience``'s site and reports."""
@@ -157,6 +160,9 @@ def check_settings(s: Settings) -> Settings:
                            f"got {s.language!r}")
     if s.audience != ALL:
         check_audience(s.audience)
+    if not re.fullmatch(r"[1-9][0-9]{0,3}[dw]", s.actions_grace):
+        raise SlacodeError(f"mkdocs.yml: slacode option 'actions_grace' must be days or weeks, "
+                           f"e.g. 14d or 2w, got {s.actions_grace!r}")
     if s.codeowners_org and not GITHUB_ORG.fullmatch(s.codeowners_org):
         raise SlacodeError(f"mkdocs.yml: slacode option 'codeowners_org' must be a GitHub "
                            f"organisation name, got {s.codeowners_org!r}")
@@ -181,7 +187,7 @@ GITHUB_ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 _SCALARS = {
     "slas": str, "ledger": str, "cache": str, "audience": str, "language": str, "now": str,
     "history_months": int, "strict": bool, "site_url": str, "whole_days": bool,
-    "codeowners_org": str,
+    "codeowners_org": str, "actions_grace": str,
 }
 
 

@@ -218,6 +218,19 @@ class Credits:
     monthly_fee: float | None = None
     currency: str = ""
     bonuses: tuple[Bonus, ...] = ()
+    #: how long after a claim the credit is paid; longer is flagged (``slacode.evaluate.claims``)
+    pay_within: Duration | None = None
+    claim: ClaimProcedure | None = None  # where and how to claim ("How to claim")
+    claims_path: str = ""  # the claims record (CSV), relative to the project root
+
+
+@dataclass(frozen=True)
+class ClaimProcedure:
+    """Where a customer claims a credit and what the claim must say: a credit nobody
+    knows how to claim is not one a customer can act on."""
+
+    channel: str
+    include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -441,3 +454,25 @@ def _local_month(ts: int, zone: ZoneInfo) -> Span:
     nxt = (d.year + d.month // 12, d.month % 12 + 1)
     return (int(datetime(d.year, d.month, 1, tzinfo=zone).timestamp()),
             int(datetime(*nxt, 1, tzinfo=zone).timestamp()))
+
+
+ActionStatus = Literal["open", "done", "dropped"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """An improvement action linked to a period of an objective (usually a breached one),
+    kept in ``actions/<service>.yaml`` beside the agreements: what was learnt from the
+    evaluation and who does something about it by when (``slacode.load.actions``)."""
+
+    service: str
+    id: str
+    title: str
+    objective: str
+    period: str  # a period name as results say it: 2026-03, 2026-Q1, 2026
+    due: date
+    status: ActionStatus
+    owner: str = ""  # internal: routes the work, shown in internal builds only
+    link: str = ""  # http(s) URL of the ticket or post-mortem
+    path: str = ""  # the actions file, relative to the project root
+    pos: Position | None = None

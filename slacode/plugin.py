@@ -74,6 +74,7 @@ class SlacodeConfig(Config):
     whole_days = c.Optional(c.Type(bool))
     site_url = c.Optional(c.Type(str))
     codeowners_org = c.Optional(c.Type(str))
+    actions_grace = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
     languages = c.Optional(c.Type(dict))
 
@@ -167,12 +168,14 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         # git history that could not be read: an agreement without its past versions
         # would be judged and shown by the wrong promise
         lost = [p for p in result.problems if p.code == "history.error"]
+        # an open improvement action overdue beyond the project's actions_grace
+        overdue = [p for p in result.problems if p.code == "actions.overdue-grace"]
         for p in result.problems:
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif (p in faults or p in changed or p in orphans or p in nobody or p in lost) \
-                    and not config.strict:
+            elif (p in faults or p in changed or p in orphans or p in nobody or p in lost
+                  or p.code.startswith(("actions.", "claims."))) and not config.strict:
                 log.warning(str(p))
             else:
                 log.info(str(p))
@@ -198,6 +201,10 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
             raise PluginError(f"slacode: git history not read, nothing published in strict "
                               f"mode: {lost[0]}{more}")
+        if overdue and config.strict:
+            more = f" (and {len(overdue) - 1} more)" if len(overdue) > 1 else ""
+            raise PluginError(f"slacode: an improvement action is overdue beyond its grace, "
+                              f"nothing published in strict mode: {overdue[0]}{more}")
         self.disputes = changed
         self.generated = result.files
 

@@ -107,6 +107,10 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, now_text: str
     result = load_agreements(paths, root=root, today=settings.today(),
                              data_root=_project(paths))
     stale = _stale_files(settings, paths, result) if _project(paths) else []
+    if _project(paths):  # the improvement actions in actions/, judged at the project's now
+        from slacode.pipeline import project_actions
+
+        stale += project_actions(settings, result.agreements).problems
     result = replace(result, problems=(*result.problems, *stale))
     if fmt == "json":
         click.echo(json.dumps({

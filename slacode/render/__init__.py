@@ -49,6 +49,8 @@ def render(
     history_months: int = 13,
     versions: Mapping[str, Sequence[Agreement]] | None = None,
     disputed: Collection[tuple[str, str, str]] = (),
+    actions: Sequence[Any] = (),
+    claims: Any = None,
 ) -> dict[str, str]:
     """The generated docs tree for ``audience``: ``{relative path: text}``.
 
@@ -64,6 +66,9 @@ def render(
     version in force at ``now`` and announces the ones merged for later.
     ``disputed`` holds ``(service, objective, period)`` of frozen periods a fresh
     evaluation disagrees with: their frozen figures are shown, marked "under review".
+    ``actions`` are the improvement actions (``slacode.model.Action``); ``claims`` is the
+    ``slacode.evaluate.claims.ClaimsReport``: each page shows its owed credits, with the
+    claims only a customer's own site (its own claims) and the internal one may show.
     """
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
@@ -125,6 +130,8 @@ def render(
             internal=internal,
             disputed=frozenset((o, p) for s, o, p in disputed if s == a.id),
             coming=coming.get(a.id, ()),
+            actions=tuple(x for x in actions if x.service == a.id),
+            credits_owed=credits_in_view(claims, a.id, res.get(a.id), audience),
         )
         files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language, built,
                                                            history_months)
@@ -144,6 +151,27 @@ def render(
     items = feeds.entries(shown, res, hist, rest, language, now=fmt.iso_utc(now_dt))
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))
+
+
+def credits_in_view(claims: Any, service: str, res: ServiceResults | None, audience: str
+                    ) -> tuple[Any, ...]:
+    """The owed credits of ``service`` (``slacode.evaluate.claims.OwedCredit``) a build
+    for ``audience`` shows: those of the periods it shows, each with only the claims it
+    may show: a customer's claims are that customer's business (its own site and the
+    internal one), so a public page says whether a window is open, not who claimed."""
+    if claims is None:
+        return ()
+    shown = {(p.objective, p.period) for p in (res.periods if res else ())}
+    customer = audience.removeprefix("customer:") if audience.startswith("customer:") else None
+    out = []
+    for c in claims.of(service):
+        if (c.objective, c.period) not in shown and c.percent:
+            continue
+        kept = tuple(x for x in c.claims if audience == "internal"
+                     or (customer is not None and x.claim.customer == customer))
+        if c.percent or kept:
+            out.append(replace(c, claims=kept))
+    return tuple(out)
 
 
 def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience: str
@@ -177,7 +205,14 @@ def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience
         before = v
     # maintenance windows stay the version in force's, judged by its policy as evaluate
     # does; those a later version adds or drops are among what it changes
-    return (cur if cur is latest else replace(cur, owners=latest.owners)), coming
+    if cur is latest:
+        return cur, coming
+    # where to claim a credit is, like the owners, how things are done now: the latest
+    # file's channel serves the credits of the version in force too
+    credits = cur.credits
+    if credits is not None and latest.credits is not None and latest.credits.claim:
+        credits = replace(credits, claim=latest.credits.claim)
+    return replace(cur, owners=latest.owners, credits=credits), coming
 
 
 #: What a change may say that only an internal build shows (owners route work inside).

@@ -190,7 +190,9 @@ def calendar_text(v: ServiceView, c: Any) -> str:
 def render(page: Page, now: datetime, language: str, built: str, history_months: int = 13) -> str:
     """The Markdown of one service page."""
     from slacode.render.service_page import (
+        actions,
         cards,
+        claims,
         daily,
         incidents,
         maintenance,
@@ -225,6 +227,8 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             period_sections=partial(periods.period_sections, v),
             objective_rows=partial(objectives.objective_rows, v),
             miss_items=partial(misses.miss_items, v),
+            actions_section=partial(actions.actions_section, v),
+            claims_section=partial(claims.claims_section, v),
             res=res,
             page=page,
             objectives=objective_views(v, history_months),

@@ -1,0 +1,106 @@
+"""How to claim a credit, and what was owed, claimed and paid per period.
+
+A credit a customer cannot act on is not worth much: the section says where to claim
+(the agreement's ``credits.claim.channel``), what to include, how long the window is
+and how soon a credit is paid, then lists each period that owes a credit with the state
+of its window (open until DATE, closed on DATE, claimed, paid). Who claimed what is the
+customer's business: a customer's own site and the internal one show the claims, with
+what evaluation says of each (``slacode.evaluate.claims``); the public site shows the
+windows only. An agreement without credits says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from markupsafe import Markup
+
+from slacode.evaluate.claims import window_state
+from slacode.render import escape, fmt
+from slacode.render.pages import money
+
+if TYPE_CHECKING:
+    from slacode.render.service_page import ServiceView
+
+
+def claims_section(v: ServiceView) -> Markup:
+    """The "How to claim" section of the agreement part of the page."""
+    w, a = v.words, v.a
+    out = [f"### {w.t('claims.title')}\n\n"]
+    cr = a.credits
+    if cr is None:
+        out.append(f'<p class="slc-no-credits">{w.t("claims.no_credits")}</p>\n\n')
+        return Markup("".join(out))
+    lines = []
+    if cr.claim is not None:
+        lines.append(w.t("claims.channel", channel=w.link(cr.claim.channel, cr.claim.channel)))
+        if cr.claim.include:
+            lines.append(w.t("claims.include", items=Markup(w.t("common.list_sep")).join(
+                escape.text(x) for x in cr.claim.include)))
+    else:
+        lines.append(w.t("claims.no_channel"))
+    if cr.claim_within is not None:
+        lines.append(w.t("claims.window", within=w.dur(cr.claim_within)))
+    if cr.pay_within is not None:
+        lines.append(w.t("claims.pay", within=w.dur(cr.pay_within)))
+    out.append('<ul class="slc-claim-how">' + "".join(f"<li>{x}</li>" for x in lines)
+               + "</ul>\n\n")
+    owed = list(v.page.credits_owed)
+    if not owed:
+        out.append(f"<p>{w.t('claims.none_owed')}</p>\n\n")
+        return Markup("".join(out))
+    # a customer's agreement is shown only on that customer's site and the internal one
+    shows_claims = v.page.internal or bool(a.customer_name) or any(c.claims for c in owed)
+    keys = ["common.period", "claims.owed", "claims.state"]
+    if shows_claims:
+        keys += ["claims.claimed", "claims.paid"]
+    head = "".join(f'<th scope="col">{w.t(k)}</th>' for k in keys)
+    rows = []
+    today = v.claims_today or v.now.date()
+    for c in sorted(owed, key=lambda c: c.period, reverse=True):
+        state = window_state(c, c.claims, today)
+        text = {"open": w.t("claims.state_open", date=fmt.day(c.claim_by)),
+                "closed": w.t("claims.state_closed", date=fmt.day(c.claim_by)),
+                "claimed": w.t("claims.state_claimed"), "paid": w.t("claims.state_paid"),
+                "none": w.t("claims.state_none"),
+                "not-owed": w.t("claims.state_not_owed")}[state]
+        cells = [f'<th scope="row">{escape.text(c.period)}</th>',
+                 f'<td class="slc-num">{_owed(v, c)}</td>',
+                 f'<td data-state="{state}">{text}</td>']
+        if shows_claims:
+            cells.append("<td>" + "<br>".join(_claimed(v, x) for x in c.claims) + "</td>")
+            cells.append("<td>" + "<br>".join(_paid(v, x) for x in c.claims) + "</td>")
+        rows.append(f'<tr data-period="{escape.text(c.period)}">{"".join(cells)}</tr>')
+    out.append("<!-- slacode:html -->\n\n"
+               '<div class="slc-table-wrap"><table data-table="claims"><thead><tr>' + head
+               + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>\n\n"
+               "<!-- /slacode:html -->\n\n")
+    return Markup("".join(out))
+
+
+def _owed(v: ServiceView, c: Any) -> str:
+    if not c.percent:
+        return escape.text(v.words.t("claims.nothing_owed"))
+    text = fmt.percent(c.percent, 2)
+    if c.amount is not None:
+        text += f" ({money(c.amount, c.currency)})"
+    return escape.text(text)
+
+
+def _claimed(v: ServiceView, x: Any) -> str:
+    w, c = v.words, x.claim
+    line = str(w.t("claims.claim_line", id=c.id, date=fmt.day(c.claimed),
+                   status=w.t(f"claims.status_{c.status}")))
+    for f in x.flags:
+        line += (f' <span class="slc-chip slc-chip-breached" data-flag="{escape.text(f.code)}">'
+                 f'{w.t("claims.flag_" + f.code)}</span>')
+    return line
+
+
+def _paid(v: ServiceView, x: Any) -> str:
+    c = x.claim
+    if c.amount is None and c.paid is None:
+        return "—"
+    amount = money(c.amount, v.a.credits.currency if v.a.credits else "") \
+        if c.amount is not None else "—"
+    return escape.text(f"{amount} · {fmt.day(c.paid)}" if c.paid else amount)
