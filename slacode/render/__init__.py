@@ -147,7 +147,10 @@ def render(
     # one form for every time in the JSON: ISO 8601 with its offset, as evaluation writes
     files["api/services.json"] = data.services_json(shown, res,
                                                     iso(int(now_dt.timestamp()), "UTC"))
-    files.update(reports.files(shown, res, language, built, now=now_dt))
+    files.update(reports.files(
+        shown, res, language, built, now=now_dt,
+        claims={a.id: credits_in_view(claims, a.id, res.get(a.id), audience) for a in shown},
+        show_claims=internal or audience.startswith("customer:")))
     items = feeds.entries(shown, res, hist, rest, language, now=fmt.iso_utc(now_dt))
     files["feed.xml"] = feeds.atom(items, site_title, fmt.iso_utc(now_dt), site_url, language)
     return dict(sorted(files.items()))

@@ -510,6 +510,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "claims.state_paid": {"en": "paid", "zh": "已支付"},
     "claims.state_none": {"en": "no deadline", "zh": "无截止日期"},
     "claims.state_not_owed": {"en": "no credit owed", "zh": "无应付赔偿"},
+    "claims.report_title": {"en": "Credit claims", "zh": "赔偿申请"},
     "claims.claim_line": {"en": "{id} on {date}: {status}", "zh": "{id}，{date}：{status}"},
     "claims.status_open": {"en": "open", "zh": "处理中"},
     "claims.status_approved": {"en": "approved", "zh": "已批准"},

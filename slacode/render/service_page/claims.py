@@ -11,6 +11,7 @@ windows only. An agreement without credits says so.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -104,3 +105,50 @@ def _paid(v: ServiceView, x: Any) -> str:
     amount = money(c.amount, v.a.credits.currency if v.a.credits else "") \
         if c.amount is not None else "—"
     return escape.text(f"{amount} · {fmt.day(c.paid)}" if c.paid else amount)
+
+
+def report_claims(owed: Any, words: Any, names: Any, today: Any, period: str,
+                  show_claims: bool) -> Markup:
+    """The claims table of one period report: each owed credit of ``period`` (and of the
+    claims naming it) with its window's state, and, where ``show_claims`` (a customer's
+    own site, the internal one), the claims with their flags. ``owed`` maps a service id
+    to its owed credits as the build shows them, ``names`` to the agreement's name,
+    ``today`` to its local date. Empty when the period owes nothing and nobody claimed."""
+    rows = []
+    for service in sorted(owed):
+        for c in owed[service]:
+            if c.period != period:
+                continue
+            state = window_state(c, c.claims, today.get(service) or date.min)
+            text = {"open": words.t("claims.state_open", date=fmt.day(c.claim_by)),
+                    "closed": words.t("claims.state_closed", date=fmt.day(c.claim_by)),
+                    "claimed": words.t("claims.state_claimed"),
+                    "paid": words.t("claims.state_paid"), "none": words.t("claims.state_none"),
+                    "not-owed": words.t("claims.state_not_owed")}[state]
+            owed_text = escape.text(fmt.percent(c.percent, 2) + (
+                f" ({money(c.amount, c.currency)})" if c.amount is not None else "")
+                if c.percent else words.t("claims.nothing_owed"))
+            cells = [f'<th scope="row"><a href="../../services/{escape.text(service)}/">'
+                     f"{escape.text(names.get(service, service))}</a></th>",
+                     f'<td class="slc-num">{owed_text}</td>',
+                     f'<td data-state="{state}">{text}</td>']
+            if show_claims:
+                line = []
+                for x in c.claims:
+                    one = str(words.t("claims.claim_line", id=x.claim.id,
+                                      date=fmt.day(x.claim.claimed),
+                                      status=words.t(f"claims.status_{x.claim.status}")))
+                    for f in x.flags:
+                        one += (f' <span class="slc-chip slc-chip-breached" '
+                                f'data-flag="{escape.text(f.code)}">'
+                                f'{words.t("claims.flag_" + f.code)}</span>')
+                    line.append(one)
+                cells.append("<td>" + ("<br>".join(line) or "—") + "</td>")
+            rows.append(f'<tr data-service="{escape.text(service)}">{"".join(cells)}</tr>')
+    if not rows:
+        return Markup("")
+    keys = ["overview.service", "claims.owed", "claims.state"] + (
+        ["claims.claimed"] if show_claims else [])
+    head = "".join(f'<th scope="col">{words.t(k)}</th>' for k in keys)
+    return Markup('<div class="slc-table-wrap"><table data-table="report-claims"><thead><tr>'
+                  + head + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
