@@ -125,13 +125,14 @@ def check_claims(agreements: Sequence[Agreement], results: Sequence[ServiceResul
     for cc in checked:
         c = cc.claim
         key = (c.service, c.objective, c.period)
-        a = by_id.get(c.service)
-        if a is None or a.credits is None or c.objective != a.credits.objective:
+        named = by_id.get(c.service)
+        if named is None or named.credits is None or c.objective != named.credits.objective:
             continue
         if key not in owed:
-            p = periods.get(key)
-            owed[key] = _owed(p) if p is not None and p.verdict != "no-data" else OwedCredit(
-                c.service, c.objective, c.period, 0.0, None, a.credits.currency, "")
+            judged = periods.get(key)
+            owed[key] = _owed(judged) if judged is not None and judged.credit is not None \
+                and judged.verdict != "no-data" else OwedCredit(
+                    c.service, c.objective, c.period, 0.0, None, named.credits.currency, "")
         owed[key] = _with_claim(owed[key], cc)
     problems = []
     for cc in checked:
