@@ -164,31 +164,29 @@ def test_a_customer_site_in_a_language_of_its_own(tmp_path: Path) -> None:
     assert "slacode option 'languages' for customer:globex: must be en or zh, got 'fr'" in r.stderr
 
 
-def test_the_demo_shows_actions_and_claims_to_each_audience_as_it_may_see_them(
-    project: Path,
-) -> None:
-    """Improvement actions and "How to claim" on the demo's strict build: the public page
-    gives each window's state and no customer's claim; ACME's site shows what ACME was
-    owed, claimed and paid, with the flags of its late and unwarranted claims; owners and
-    another customer's claims stay out."""
+
+def test_each_audience_sees_actions_and_claims_as_it_may(project: Path) -> None:
+    """Improvement actions and "How to claim" in every site of one strict build: the
+    public site gives where to claim and no customer's claim nor any owner; a customer's
+    site shows its own claims (with what evaluation says of them), never another's; the
+    internal site shows every claim and the owners. (The copy has no git history, so only
+    the version in force now judges: the figures are checked on the demo itself.)"""
     site = project / "site"
 
     def page(folder: str, service: str) -> str:
         return (site / folder / "services" / service / "index.html").read_text()
 
     public = page("public", "payments-api")
-    assert "PAY-ACT-7" in public and "Improvement actions" in public
-    assert "credit-claim" in public and "closed on 2026-04-30" in public
-    assert "CLM-105" not in public and "team-payments" not in public
+    assert "PAY-ACT-7" in public and "support.example.com/billing/credit-claim" in public
+    assert "CLM-" not in public and "team-payments" not in public
     desk = page("public", "support-desk")
     assert "SD-ACT-3" in desk and "overdue since 2026-11-20" in desk
     assert "This agreement grants no service credits." in desk
     acme = page("customers/acme", "acme-analytics")
     assert "CLM-101 on 2026-09-10: paid" in acme and "1,200.00 USD · 2026-09-28" in acme
-    assert 'data-flag="late"' in acme and 'data-flag="unwarranted"' in acme
     assert "CLM-102" not in acme and "CLM-105" not in page("customers/acme", "payments-api")
     globex = page("customers/globex", "globex-exports")
     assert "CLM-102 on 2026-11-04: open" in globex and 'data-state="claimed"' in globex
+    assert "CLM-101" not in globex
     internal = page("internal", "payments-api")
-    assert "CLM-105" in internal and 'data-flag="unpaid"' in internal and "team-payments" in internal
-
+    assert "CLM-105" in internal and "team-payments" in internal
