@@ -52,8 +52,10 @@ def _section(page: str, heading: str) -> str:
 
 
 def _rows(page: str, table: str) -> dict[str, str]:
+    """Each body row by its key, with its text (tags dropped) after its HTML."""
     body = page.split(f'<table data-table="{table}">', 1)[1].split("</table>", 1)[0]
-    return {m.group(1): m.group(0) for m in re.finditer(r'<tr data-\w+="([^"]+)">.*?</tr>', body)}
+    return {m.group(1): m.group(0) + " " + re.sub(r"<[^>]+>", "", m.group(0))
+            for m in re.finditer(r'<tr data-\w+="([^"]+)">.*?</tr>', body)}
 
 
 def test_how_to_claim_gives_channel_what_to_include_window_and_payment_escaped() -> None:

@@ -7,6 +7,7 @@ alone, and no folder may hold a word of what its audience may not see.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -174,7 +175,9 @@ def test_each_audience_sees_actions_and_claims_as_it_may(project: Path) -> None:
     site = project / "site"
 
     def page(folder: str, service: str) -> str:
-        return (site / folder / "services" / service / "index.html").read_text()
+        """The page's HTML, then its text (tags dropped)."""
+        text = (site / folder / "services" / service / "index.html").read_text()
+        return text + re.sub(r"<[^>]+>", "", text)
 
     public = page("public", "payments-api")
     assert "PAY-ACT-7" in public and "support.example.com/billing/credit-claim" in public

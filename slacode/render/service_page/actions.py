@@ -42,8 +42,8 @@ def actions_section(v: ServiceView) -> Markup:
                             f'{w.t("actions.overdue", date=fmt.day(x.due))}</span>')
         cells = [f'<th scope="row">{what}</th>',
                  f"<td>{escape.text(objective_name(o) if o else x.objective)}</td>",
-                 f"<td>{escape.text(x.period)}</td>",
-                 f"<td>{escape.text(fmt.day(x.due))}</td>",
+                 f'<td class="slc-num">{escape.text(x.period)}</td>',
+                 f'<td class="slc-num">{escape.text(fmt.day(x.due))}</td>',
                  f'<td data-status="{escape.text(x.status)}">{status}</td>']
         if internal:
             cells.append(f"<td>{escape.text(x.owner)}</td>")

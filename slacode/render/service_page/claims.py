@@ -60,8 +60,8 @@ def claims_section(v: ServiceView) -> Markup:
     today = v.claims_today or v.now.date()
     for c in sorted(owed, key=lambda c: c.period, reverse=True):
         state = window_state(c, c.claims, today)
-        text = {"open": w.t("claims.state_open", date=fmt.day(c.claim_by)),
-                "closed": w.t("claims.state_closed", date=fmt.day(c.claim_by)),
+        text = {"open": w.t("claims.state_open", date=_day(c.claim_by)),
+                "closed": w.t("claims.state_closed", date=_day(c.claim_by)),
                 "claimed": w.t("claims.state_claimed"), "paid": w.t("claims.state_paid"),
                 "none": w.t("claims.state_none"),
                 "not-owed": w.t("claims.state_not_owed")}[state]
@@ -90,7 +90,7 @@ def _owed(v: ServiceView, c: Any) -> str:
 
 def _claimed(v: ServiceView, x: Any) -> str:
     w, c = v.words, x.claim
-    line = str(w.t("claims.claim_line", id=c.id, date=fmt.day(c.claimed),
+    line = str(w.t("claims.claim_line", id=c.id, date=_day(c.claimed),
                    status=w.t(f"claims.status_{c.status}")))
     for f in x.flags:
         line += (f' <span class="slc-chip slc-chip-breached" data-flag="{escape.text(f.code)}">'
@@ -104,7 +104,12 @@ def _paid(v: ServiceView, x: Any) -> str:
         return "—"
     amount = money(c.amount, v.a.credits.currency if v.a.credits else "") \
         if c.amount is not None else "—"
-    return escape.text(f"{amount} · {fmt.day(c.paid)}" if c.paid else amount)
+    return escape.text(amount) + (f" · {_day(c.paid)}" if c.paid else "")
+
+
+def _day(value: Any) -> Markup:
+    """A date that never breaks at its hyphens (a narrow column wrapped 2026-09-|10)."""
+    return Markup(f'<span class="slc-num">{escape.text(fmt.day(value))}</span>')
 
 
 def report_claims(owed: Any, words: Any, names: Any, today: Any, period: str,
