@@ -68,6 +68,9 @@ class Settings:
     now: str = ""  # pinned evaluation time (ISO 8601); "" = SOURCE_DATE_EPOCH or the clock
     history_months: int = 13  # how far back periods are evaluated and shown
     strict: bool = False  # any data gap fails the run
+    #: how long an open improvement action (``actions/``) may be past its due date before
+    #: a strict build fails on it (``slacode.load.actions``); days or weeks, e.g. 14d
+    actions_grace: str = "14d"
     # a finished day is pulled as one interval unless evaluation needs its hours
     # (maintenance windows, rolling-window edges); false keeps every interval at the
     # objective's resolution, e.g. to inspect hourly counts with ``slacode pull``
@@ -80,9 +83,6 @@ class Settings:
     #: (audience, language) pairs: a site (and a customer's reports) in another language
     #: than ``language``, e.g. ``languages: {"customer:globex": zh}``
     languages: tuple[tuple[str, str], ...] = ()
-    #: how long an open improvement action (``actions/``) may be past its due date before
-    #: a strict build fails on it (``slacode.load.actions``); a duration, e.g. 14d
-    actions_grace: str = "14d"
 
     def language_for(self, audience: str) -> str:
         """The language of ``audience``'s site and reports."""
@@ -185,9 +185,10 @@ GITHUB_ORG = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,37}[A-Za-z0-9])?")
 
 
 _SCALARS = {
+    "actions_grace": str,  # slacode.load.actions
     "slas": str, "ledger": str, "cache": str, "audience": str, "language": str, "now": str,
     "history_months": int, "strict": bool, "site_url": str, "whole_days": bool,
-    "codeowners_org": str, "actions_grace": str,
+    "codeowners_org": str,
 }
 
 

@@ -261,14 +261,14 @@ def run(
         complaints=incidents_in_view(complaints_by_service(ev.measurements), ev.agreements,
                                      ev.versions, audience),
         restatements=restatements,
+        actions=ev.actions,
+        claims=claims,
         site_title=site_title,
         site_url=settings.site_url,
         built_at=build_time(ev.now),
         history_months=settings.history_months,
         versions=ev.versions,
         disputed={(c.service, c.objective, c.period) for c in report.candidates},
-        actions=ev.actions,
-        claims=claims,
     )
     clock.lap("render")
     return PipelineResult(

@@ -71,10 +71,10 @@ class SlacodeConfig(Config):
     now = c.Optional(c.Type(str))
     history_months = c.Optional(c.Type(int))
     strict = c.Optional(c.Type(bool))
+    actions_grace = c.Optional(c.Type(str))
     whole_days = c.Optional(c.Type(bool))
     site_url = c.Optional(c.Type(str))
     codeowners_org = c.Optional(c.Type(str))
-    actions_grace = c.Optional(c.Type(str))
     prometheus = c.Optional(c.Type(dict))
     languages = c.Optional(c.Type(dict))
 

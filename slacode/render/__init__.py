@@ -43,14 +43,14 @@ def render(
     incidents: Mapping[str, Sequence[Any]] | None = None,
     restatements: Sequence[Any] = (),
     complaints: Mapping[str, Sequence[Any]] | None = None,
+    actions: Sequence[Any] = (),
+    claims: Any = None,
     site_title: str = "Service levels",
     site_url: str = "",
     built_at: int | None = None,
     history_months: int = 13,
     versions: Mapping[str, Sequence[Agreement]] | None = None,
     disputed: Collection[tuple[str, str, str]] = (),
-    actions: Sequence[Any] = (),
-    claims: Any = None,
 ) -> dict[str, str]:
     """The generated docs tree for ``audience``: ``{relative path: text}``.
 
@@ -58,7 +58,10 @@ def render(
     newest first). ``incidents`` maps a service id to its incident records
     (``slacode.pull.base.Incident``), ``complaints`` to its complaint records
     (``slacode.pull.base.Complaint``; pages show only how many came in each month, never
-    who complained). ``restatements`` are the ledger's ``Restated``
+    who complained). ``actions`` are the improvement actions (``slacode.model.Action``);
+    ``claims`` is the ``slacode.evaluate.claims.ClaimsReport``: each page shows its owed
+    credits, with the claims only a customer's own site (its own claims) and the internal
+    one may show. ``restatements`` are the ledger's ``Restated``
     records (``service``, ``objective``, ``period``, ``reason``, ``restated_at``).
     ``built_at`` (UNIX seconds) is the build time shown on pages; it defaults to
     ``now`` so that the same inputs give the same files. ``versions`` maps a service
@@ -66,9 +69,6 @@ def render(
     version in force at ``now`` and announces the ones merged for later.
     ``disputed`` holds ``(service, objective, period)`` of frozen periods a fresh
     evaluation disagrees with: their frozen figures are shown, marked "under review".
-    ``actions`` are the improvement actions (``slacode.model.Action``); ``claims`` is the
-    ``slacode.evaluate.claims.ClaimsReport``: each page shows its owed credits, with the
-    claims only a customer's own site (its own claims) and the internal one may show.
     """
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
