@@ -482,7 +482,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "actions.status_open": {"en": "Open", "zh": "进行中"},
     "actions.status_done": {"en": "Done", "zh": "已完成"},
     "actions.status_dropped": {"en": "Dropped", "zh": "已放弃"},
-    "actions.overdue": {"en": "overdue since {date}", "zh": "已于 {date} 逾期"},
+    "actions.overdue": {"en": "overdue", "zh": "已逾期"},
     "claims.title": {"en": "How to claim", "zh": "如何申请赔偿"},
     "claims.no_credits": {"en": "This agreement grants no service credits.",
                           "zh": "本协议不提供服务赔偿。"},

@@ -39,7 +39,7 @@ def actions_section(v: ServiceView) -> Markup:
         status = w.t(f"actions.status_{x.status}")
         if x.status == "open" and x.due < today:
             status = Markup(f'{status} <span class="slc-chip slc-chip-breached">'
-                            f'{w.t("actions.overdue", date=fmt.day(x.due))}</span>')
+                            f'{w.t("actions.overdue")}</span>')
         cells = [f'<th scope="row">{what}</th>',
                  f"<td>{escape.text(objective_name(o) if o else x.objective)}</td>",
                  f'<td class="slc-num">{escape.text(x.period)}</td>',

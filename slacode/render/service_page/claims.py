@@ -54,7 +54,7 @@ def claims_section(v: ServiceView) -> Markup:
     shows_claims = v.page.internal or bool(a.customer_name) or any(c.claims for c in owed)
     keys = ["common.period", "claims.owed", "claims.state"]
     if shows_claims:
-        keys += ["claims.claimed", "claims.paid"]
+        keys += ["claims.claimed"]
     head = "".join(f'<th scope="col">{w.t(k)}</th>' for k in keys)
     rows = []
     today = v.claims_today or v.now.date()
@@ -69,8 +69,8 @@ def claims_section(v: ServiceView) -> Markup:
                  f'<td class="slc-num">{_owed(v, c)}</td>',
                  f'<td data-state="{state}">{text}</td>']
         if shows_claims:
-            cells.append("<td>" + "<br>".join(_claimed(v, x) for x in c.claims) + "</td>")
-            cells.append("<td>" + "<br>".join(_paid(v, x) for x in c.claims) + "</td>")
+            cells.append("<td>" + ("<br>".join(_claimed(v, x) + _paid(v, x) for x in c.claims)
+                                   or "—") + "</td>")
         rows.append(f'<tr data-period="{escape.text(c.period)}">{"".join(cells)}</tr>')
     out.append("<!-- slacode:html -->\n\n"
                '<div class="slc-table-wrap"><table data-table="claims"><thead><tr>' + head
@@ -99,12 +99,13 @@ def _claimed(v: ServiceView, x: Any) -> str:
 
 
 def _paid(v: ServiceView, x: Any) -> str:
+    """`` · AMOUNT DATE`` of a paid claim (nothing before it is paid)."""
     c = x.claim
     if c.amount is None and c.paid is None:
-        return "—"
+        return ""
     amount = money(c.amount, v.a.credits.currency if v.a.credits else "") \
         if c.amount is not None else "—"
-    return escape.text(amount) + (f" · {_day(c.paid)}" if c.paid else "")
+    return " · " + escape.text(amount) + (f" {_day(c.paid)}" if c.paid else "")
 
 
 def _day(value: Any) -> Markup:
