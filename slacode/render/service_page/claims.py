@@ -69,8 +69,8 @@ def claims_section(v: ServiceView) -> Markup:
                  f'<td class="slc-num">{_owed(v, c)}</td>',
                  f'<td data-state="{state}">{text}</td>']
         if shows_claims:
-            cells.append("<td>" + ("<br>".join(_claimed(v, x) + _paid(v, x) for x in c.claims)
-                                   or "—") + "</td>")
+            cells.append("<td>" + ("<br>".join(_claimed(v, x) for x in c.claims) or "—")
+                         + "</td>")
         rows.append(f'<tr data-period="{escape.text(c.period)}">{"".join(cells)}</tr>')
     out.append("<!-- slacode:html -->\n\n"
                '<div class="slc-table-wrap"><table data-table="claims"><thead><tr>' + head
@@ -91,7 +91,7 @@ def _owed(v: ServiceView, c: Any) -> str:
 def _claimed(v: ServiceView, x: Any) -> str:
     w, c = v.words, x.claim
     line = str(w.t("claims.claim_line", id=c.id, date=_day(c.claimed),
-                   status=w.t(f"claims.status_{c.status}")))
+                   status=w.t(f"claims.status_{c.status}"))) + _paid(v, x)
     for f in x.flags:
         line += (f' <span class="slc-chip slc-chip-breached" data-flag="{escape.text(f.code)}">'
                  f'{w.t("claims.flag_" + f.code)}</span>')
