@@ -70,6 +70,9 @@ class Settings:
     now: str = ""  # pinned evaluation time (ISO 8601); "" = SOURCE_DATE_EPOCH or the clock
     history_months: int = 13  # how far back periods are evaluated and shown
     strict: bool = False  # any data gap fails the run
+    #: how long an open improvement action (``actions/``) may be past its due date before
+    #: a strict build fails on it (``slacode.load.actions``); days or weeks, e.g. 14d
+    actions_grace: str = "14d"
     # a finished day is pulled as one interval unless evaluation needs its hours
     # (maintenance windows, rolling-window edges); false keeps every interval at the
     # objective's resolution, e.g. to inspect hourly counts with ``slacode pull``

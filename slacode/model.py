@@ -218,6 +218,19 @@ class Credits:
     monthly_fee: float | None = None
     currency: str = ""
     bonuses: tuple[Bonus, ...] = ()
+    #: how long after a claim the credit is paid; longer is flagged (``slacode.evaluate.claims``)
+    pay_within: Duration | None = None
+    claim: ClaimProcedure | None = None  # where and how to claim ("How to claim")
+    claims_path: str = ""  # the claims record (CSV), relative to the project root
+
+
+@dataclass(frozen=True)
+class ClaimProcedure:
+    """Where a customer claims a credit and what the claim must say: a credit nobody
+    knows how to claim is not one a customer can act on."""
+
+    channel: str
+    include: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -488,3 +501,25 @@ def _english(a: Agreement) -> dict[str, str]:
         out[f"objective:{o.id}:name"] = o.name
         out[f"objective:{o.id}:description"] = o.description
     return out
+
+
+ActionStatus = Literal["open", "done", "dropped"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """An improvement action linked to a period of an objective (usually a breached one),
+    kept in ``actions/<service>.yaml`` beside the agreements: what was learnt from the
+    evaluation and who does something about it by when (``slacode.load.actions``)."""
+
+    service: str
+    id: str
+    title: str
+    objective: str
+    period: str  # a period name as results say it: 2026-03, 2026-Q1, 2026
+    due: date
+    status: ActionStatus
+    owner: str = ""  # internal: routes the work, shown in internal builds only
+    link: str = ""  # http(s) URL of the ticket or post-mortem
+    path: str = ""  # the actions file, relative to the project root
+    pos: Position | None = None

@@ -100,10 +100,21 @@ class Evaluation:
     # evaluate (what is left of it once the pull is done)
     seconds: Mapping[str, float] = field(default_factory=dict)
     versions: Mapping[str, Sequence[Agreement]] = field(default_factory=dict)  # past ones
+    actions: tuple[Any, ...] = ()  # slacode.model.Action, from actions/ (checked)
 
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
+
+
+def project_actions(settings: Settings, agreements: Sequence[Agreement]) -> Any:
+    """The project's improvement actions (``actions/``), checked at the project's "now":
+    a ``slacode.load.actions.ActionsResult``."""
+    from slacode.durations import Duration
+    from slacode.load.actions import load_actions
+
+    return load_actions(settings.root, agreements, settings.today(),
+                        Duration.parse(settings.actions_grace))
 
 
 def evaluate_project(
@@ -127,6 +138,7 @@ def evaluate_project(
         return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now,
                           seconds=clock.laps)
     agreements = tuple(loaded.agreements)
+    actions = project_actions(settings, agreements)
     versions = past_versions(settings)
     changes = change_log(settings)
     lost = history_problems(settings)
@@ -136,7 +148,7 @@ def evaluate_project(
     )
     return Evaluation(
         agreements,
-        tuple(loaded.problems) + tuple(pulled.problems) + lost,
+        tuple(loaded.problems) + tuple(pulled.problems) + lost + actions.problems,
         now,
         pulled.measurements,
         results,
@@ -144,6 +156,7 @@ def evaluate_project(
         pulled.queries,
         clock.laps,
         versions,
+        actions.actions,
     )
 
 
@@ -242,6 +255,7 @@ def run(
     report = ledger.apply(ev.results, settings.path(settings.ledger), audience=audience)
     results = judged_in_view(report.results, ev.versions, audience, ev.agreements)
     restatements = ledger.restated(results)
+    claims = project_claims(settings, ev.agreements, report.results, ev.now)
     clock.lap("ledger")
     files = render(
         ev.agreements,
@@ -255,6 +269,8 @@ def run(
         complaints=incidents_in_view(complaints_by_service(ev.measurements), ev.agreements,
                                      ev.versions, audience),
         restatements=restatements,
+        actions=ev.actions,
+        claims=claims,
         site_title=site_title,
         site_url=settings.site_url,
         built_at=build_time(ev.now),
@@ -269,7 +285,7 @@ def run(
         ev.problems + candidate_problems(report.candidates, ev.agreements)
         + orphan_problems(settings.ledger, ledger.frozen_services(settings.path(settings.ledger)),
                           ev.agreements)
-        + audience_problems(audience, ev.agreements, ev.versions),
+        + audience_problems(audience, ev.agreements, ev.versions) + claims.problems,
         ev.agreements,
         tuple(results),
         tuple(restatements),
@@ -280,6 +296,20 @@ def run(
         {**ev.seconds, **clock.laps},
         ev.queries,
     )
+
+
+def project_claims(settings: Settings, agreements: Sequence[Agreement],
+                   results: Sequence[ServiceResults], now: int) -> Any:
+    """The claims records the agreements name, checked against the credits ``results``
+    owe (the ledger's figures): a ``slacode.evaluate.claims.ClaimsReport``."""
+    from slacode.evaluate.claims import check_claims
+    from slacode.pull.claims import read_claims
+
+    paths = [a.credits.claims_path for a in agreements if a.credits and a.credits.claims_path]
+    claims, problems = read_claims(settings.root, [p for p in paths
+                                                   if settings.path(p).is_file()])
+    report = check_claims(agreements, results, claims, now)
+    return replace(report, problems=tuple(problems) + report.problems)
 
 
 def audience_problems(audience: str, agreements: Sequence[Agreement],
@@ -504,8 +534,11 @@ def _from_git(read: Callable[[Path, str], Mapping[str, T]], settings: Settings) 
 
 
 def _watch_paths(settings: Settings, agreements: Sequence[Agreement]) -> tuple[str, ...]:
-    paths = {str(settings.path(settings.slas)), str(settings.path(settings.ledger))}
+    paths = {str(settings.path(settings.slas)), str(settings.path(settings.ledger)),
+             str(settings.path("actions"))}
     for a in agreements:
+        if a.credits and a.credits.claims_path:
+            paths.add(str(settings.path(a.credits.claims_path).parent))
         for o in a.objectives:
             if o.source.path:
                 paths.add(str(settings.path(o.source.path).parent))

@@ -162,7 +162,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             # Data gaps are shown on the pages as "no data"; only errors stop the build.
             if p.severity == "error":
                 log.error(str(p))
-            elif p in failing and not config.strict:
+            elif (p in failing or p.code.startswith(("actions.", "claims."))) \
+                    and not config.strict:
                 log.warning(str(p))
             else:
                 log.info(str(p))
@@ -338,6 +339,9 @@ def _stopped(stops: list[Problem]) -> str:
                 f"{first}{more}")
     if code == Code.HISTORY_ERROR:
         return f"git history not read, nothing published in strict mode: {first}{more}"
+    if code == Code.ACTIONS_OVERDUE_GRACE:
+        return ("an improvement action is overdue beyond its grace, nothing published in "
+                f"strict mode: {first}{more}")
     return f"nothing published in strict mode: {first}"
 
 

@@ -114,11 +114,17 @@ class Code(StrEnum):
     # a value the schema let through that cannot be read (slacode.load.build)
     BUILD = "build"
     # meaning (slacode.load.lint, and a data file that is not there)
+    LINT_ACTION_DUPLICATE = "lint.action-duplicate"
+    LINT_ACTION_LINK = "lint.action-link"
+    LINT_ACTION_OBJECTIVE = "lint.action-objective"
+    LINT_ACTION_PERIOD = "lint.action-period"
+    LINT_ACTION_SERVICE = "lint.action-service"
     LINT_BONUS = "lint.bonus"
     LINT_CALENDAR_CONFLICT = "lint.calendar-conflict"
     LINT_CALENDAR_DURATION = "lint.calendar-duration"
     LINT_CALENDAR_HOURS = "lint.calendar-hours"
     LINT_COMPOSITE = "lint.composite"
+    LINT_CLAIM_WINDOW = "lint.claim-window"
     LINT_CONTRACT = "lint.contract"
     LINT_CREDIT_CAP = "lint.credit-cap"
     LINT_CREDIT_OBJECTIVE = "lint.credit-objective"
@@ -179,6 +185,20 @@ class Code(StrEnum):
     PULL_GAP = "pull.gap"
     PULL_FAULT = "pull.fault"
     PULL_WARNING = "pull.warning"
+    # improvement actions (slacode.load.actions): open past due, and past the grace too
+    ACTIONS_IO = "actions.io"
+    ACTIONS_OVERDUE = "actions.overdue"
+    ACTIONS_OVERDUE_GRACE = "actions.overdue-grace"
+    # credit claims (slacode.pull.claims reads them, slacode.evaluate.claims judges them)
+    CLAIMS_BAD_FILE = "claims.bad-file"
+    CLAIMS_BAD_ROW = "claims.bad-row"
+    CLAIMS_UNKNOWN = "claims.unknown"
+    CLAIMS_UNWARRANTED = "claims.unwarranted"
+    CLAIMS_LATE = "claims.late"
+    CLAIMS_AMOUNT = "claims.amount"
+    CLAIMS_UNPAID = "claims.unpaid"
+    CLAIMS_DISPUTED = "claims.disputed"
+    CLAIMS_CUSTOMER = "claims.customer"
     # the ledger and the build (slacode.pipeline)
     LEDGER_CANDIDATE = "ledger.candidate"
     LEDGER_ORPHAN = "ledger.orphan"
@@ -214,6 +234,7 @@ _STRICT: dict[str, Strict] = {
     Code.LEDGER_ORPHAN: Strict.STOPS,
     Code.CONFIG_AUDIENCE: Strict.STOPS,
     Code.HISTORY_ERROR: Strict.STOPS,
+    Code.ACTIONS_OVERDUE_GRACE: Strict.STOPS,
     Code.LEDGER_CANDIDATE: Strict.AFTER_PUBLISHING,
     Code.PULL_GAP: Strict.GAPS,
 }

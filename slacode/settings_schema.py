@@ -15,6 +15,7 @@ MkDocs prints it after ``Plugin 'slacode' option 'NAME':``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
@@ -240,6 +241,10 @@ class SlacodeConfig(Config):
     now = c.Optional(Now())
     history_months = _whole(*HISTORY_MONTHS, kind_what="a whole number")
     strict = _flag()
+    #: how long an improvement action may stay open past its due date before a strict
+    #: build fails (slacode.load.actions)
+    actions_grace = c.Optional(Checked(str, "days or weeks, e.g. 14d or 2w",
+                                       lambda v: bool(re.fullmatch(r"[1-9][0-9]{0,3}[dw]", v))))
     whole_days = _flag()
     site_url = _text()
     codeowners_org = c.Optional(Checked(str, "a GitHub organisation name",

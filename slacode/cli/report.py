@@ -182,6 +182,7 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
         incidents_by_service,
         incidents_in_view,
         judged_in_view,
+        project_claims,
     )
     from slacode.render.customer_report import CustomerReport, Section, in_month
     from slacode.render.fmt import iso_utc
@@ -200,6 +201,9 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
                                                     ev.agreements)}
     incidents = incidents_in_view(incidents_by_service(ev.measurements), ev.agreements,
                                   ev.versions, audience)
+    # the customer's own claims, checked against the credits owed (what its site shows)
+    claims = [c for c in project_claims(settings, ev.agreements, applied.results, ev.now).claims
+              if c.claim.customer == customer]
     sections, keys, waiting = [], [], []
     for a in ev.agreements:
         every = {v.version: v for v in (*ev.versions.get(a.id, ()), a)}
@@ -225,7 +229,14 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
                         or (c.effective is not None and first <= c.effective <= last))
         hidden = frozenset(i.id for i in incidents.get(a.id, ())
                            if not getattr(i, "customer_visible", True))
-        sections.append(Section(during[-1], tuple(during), shown, incs, changes, res, hidden))
+        mine = tuple(c for c in claims if c.claim.service == a.id
+                     and any(c.claim.period == p.period for p in shown))
+        in_force = during[-1]
+        if in_force.credits is not None and a.credits is not None and a.credits.claim:
+            # where to claim is how things are done now: the latest file's, as on the site
+            in_force = replace(in_force, credits=replace(in_force.credits, claim=a.credits.claim))
+        sections.append(Section(in_force, tuple(during), shown, incs, changes, res, hidden,
+                                mine))
     if not sections:
         raise SlacodeError(f"no agreement of {audience} was in force in {period}")
     if waiting:

@@ -115,6 +115,10 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, project: Proj
     result = load_agreements(paths, root=root, today=settings.today(),
                              data_root=data_root, cache=cache)
     stale = _stale_files(settings, paths, result, cache) if data_root else []
+    if data_root:  # the improvement actions in actions/, judged at the project's now
+        from slacode.pipeline import project_actions
+
+        stale += project_actions(settings, result.agreements).problems
     result = replace(result, problems=(*result.problems, *stale))
     if fmt == "json":
         click.echo(json.dumps({

@@ -264,6 +264,12 @@ def _missing_data_files(agreements: Sequence[Agreement], root: Path) -> list[Pro
                 out.append(Problem(a.path, pos.line, pos.col, "warning",
                                    f"{a.id}/{o.id}: data file {path} not found; the objective "
                                    "shows no data until it exists", Code.LINT_SOURCE_MISSING))
+        claims = a.credits.claims_path.strip() if a.credits else ""
+        if claims and not (root / claims).is_file():
+            pos = a.pos("/credits/claims/path")
+            out.append(Problem(a.path, pos.line, pos.col, "warning",
+                               f"{a.id}: claims record {claims} not found; no claim is checked "
+                               "until it exists", Code.LINT_SOURCE_MISSING))
     return out
 
 

@@ -16,6 +16,7 @@ from slacode.model import (
     Agreement,
     Bonus,
     Calendar,
+    ClaimProcedure,
     Contact,
     Continuity,
     Contract,
@@ -166,6 +167,10 @@ def _credits(d: dict[str, Any] | None) -> Credits | None:
         monthly_fee=_float(d.get("monthly_fee")),
         currency=d.get("currency", ""),
         bonuses=tuple(Bonus(float(b["at_least"]), float(b["bonus"])) for b in d.get("bonuses", [])),
+        pay_within=duration(d.get("pay_within")),
+        claim=ClaimProcedure(d["claim"]["channel"], tuple(d["claim"].get("include", ())))
+        if d.get("claim") else None,
+        claims_path=(d.get("claims") or {}).get("path", ""),
     )
 
 

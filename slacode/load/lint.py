@@ -386,6 +386,12 @@ def _credits(r: _Report) -> None:
     c = r.a.credits
     if c is None:
         return
+    outside = _outside_project(c.claims_path.strip()) if c.claims_path.strip() else ""
+    if outside:
+        r.add("/credits/claims/path", outside, Code.LINT_SOURCE_PATH)
+    if c.claims_path and c.claim_within is None:
+        r.add("/credits/claims", "claims are checked against a claim window: give "
+              "credits.claim_within", Code.LINT_CLAIM_WINDOW, "warning")
     obj = r.a.objective(c.objective)
     if obj is None:
         ids = [o.id for o in r.a.objectives]

@@ -243,6 +243,28 @@ def validate(doc: Document, path: str) -> list[Problem]:
     return sorted(set(problems))
 
 
+@lru_cache(maxsize=4)
+def _part_validator(ref: str) -> Validator:
+    """A validator of one definition (e.g. ``actions.schema.json#/$defs/file``) with the
+    same local registry as :func:`validator`: files beside the agreements that are not
+    agreements (improvement actions) are checked by the same rules and messages."""
+    definitions = definition_files(schema_dir())
+    resources = [(d["$id"], Resource.from_contents(d)) for d in definitions.values()]
+    registry: Registry = Registry().with_resources(resources)
+    base = definitions["common"]["$id"].rsplit("/", 1)[0]
+    return Draft202012Validator({"$ref": f"{base}/{ref}"}, registry=registry,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def validate_part(doc: Document, path: str, ref: str) -> list[Problem]:
+    """Every shape problem of ``doc`` against the definition ``ref`` (a definition file's
+    name and a pointer, e.g. ``actions.schema.json#/$defs/file``), each at its node."""
+    problems: list[Problem] = []
+    for error in islice(_part_validator(ref).iter_errors(doc.data), MAX_SCHEMA_PROBLEMS):
+        problems.extend(problems_of(error, doc, path))
+    return sorted(set(problems))
+
+
 def show(value: Any) -> str:
     """A value as it would be written in YAML, shortened."""
     if isinstance(value, bool):

@@ -50,6 +50,8 @@ def render(
     incidents: Mapping[str, Sequence[Incident]] | None = None,
     restatements: Sequence[Restated] = (),
     complaints: Mapping[str, Sequence[Complaint]] | None = None,
+    actions: Sequence[Any] = (),
+    claims: Any = None,
     site_title: str = "Service levels",
     site_url: str = "",
     built_at: int | None = None,
@@ -64,7 +66,10 @@ def render(
     newest first). ``incidents`` maps a service id to its incident records
     (``slacode.pull.base.Incident``), ``complaints`` to its complaint records
     (``slacode.pull.base.Complaint``; pages show only how many came in each month, never
-    who complained). ``restatements`` are the ledger's ``Restated``
+    who complained). ``actions`` are the improvement actions (``slacode.model.Action``);
+    ``claims`` is the ``slacode.evaluate.claims.ClaimsReport``: each page shows its owed
+    credits, with the claims only a customer's own site (its own claims) and the internal
+    one may show. ``restatements`` are the ledger's ``Restated``
     records (``service``, ``objective``, ``period``, ``reason``, ``restated_at``).
     ``built_at`` (UNIX seconds) is the build time shown on pages; it defaults to
     ``now`` so that the same inputs give the same files. ``versions`` maps a service
@@ -151,6 +156,8 @@ def render(
             coming=coming.get(a.id, ()),
             versions=archived.get(a.id, {}),
             repo_url=repo_url,
+            actions=tuple(x for x in actions if x.service == a.id),
+            credits_owed=credits_in_view(claims, a.id, res.get(a.id), audience),
         )
         with fmt.page_zone(a.timezone):  # one zone per page: the agreement's
             shown_built = fmt.when(built_at if built_at is not None else now_dt)
@@ -173,7 +180,10 @@ def render(
     # one form for every time in the JSON: ISO 8601 with its offset, as evaluation writes
     files["api/services.json"] = data.services_json(shown, res,
                                                     iso(int(now_dt.timestamp()), "UTC"))
-    files.update(reports.files(shown, res, language, built, now=now_dt))
+    files.update(reports.files(
+        shown, res, language, built, now=now_dt,
+        claims={a.id: credits_in_view(claims, a.id, res.get(a.id), audience) for a in shown},
+        show_claims=internal or audience.startswith("customer:")))
     now_iso = fmt.iso_utc(now_dt)
     items = feeds.entries(shown, res, hist, rest, language, now=now_iso)
     files["feed.xml"] = feeds.atom(items, site_title, feeds.newest(items, now_iso), site_url,
@@ -200,6 +210,27 @@ def _versions_shown(latest: Agreement, past: Sequence[Agreement], audience: str,
     return {n: contacts.for_audience(v if v is latest else replace(v, owners=latest.owners),
                                      hidden)
             for n, v in sorted(mine.items()) if v.visible_to(audience)}
+
+
+def credits_in_view(claims: Any, service: str, res: ServiceResults | None, audience: str
+                    ) -> tuple[Any, ...]:
+    """The owed credits of ``service`` (``slacode.evaluate.claims.OwedCredit``) a build
+    for ``audience`` shows: those of the periods it shows, each with only the claims it
+    may show: a customer's claims are that customer's business (its own site and the
+    internal one), so a public page says whether a window is open, not who claimed."""
+    if claims is None:
+        return ()
+    shown = {(p.objective, p.period) for p in (res.periods if res else ())}
+    customer = audience.removeprefix("customer:") if audience.startswith("customer:") else None
+    out = []
+    for c in claims.of(service):
+        if (c.objective, c.period) not in shown and c.percent:
+            continue
+        kept = tuple(x for x in c.claims if audience == "internal"
+                     or (customer is not None and x.claim.customer == customer))
+        if c.percent or kept:
+            out.append(replace(c, claims=kept))
+    return tuple(out)
 
 
 def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience: str
@@ -233,7 +264,14 @@ def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience
         before = v
     # maintenance windows stay the version in force's, judged by its policy as evaluate
     # does; those a later version adds or drops are among what it changes
-    return (cur if cur is latest else replace(cur, owners=latest.owners)), coming
+    if cur is latest:
+        return cur, coming
+    # where to claim a credit is, like the owners, how things are done now: the latest
+    # file's channel serves the credits of the version in force too
+    credits = cur.credits
+    if credits is not None and latest.credits is not None and latest.credits.claim:
+        credits = replace(credits, claim=latest.credits.claim)
+    return replace(cur, owners=latest.owners, credits=credits), coming
 
 
 #: What a change may say that only an internal build shows (owners route work inside).

@@ -57,6 +57,8 @@ class Section:
     shown: ServiceResults | None = None  # all its results as shown (maintenance accounting)
     #: ids of the service's incidents kept from customers: never named in what was missed
     hidden: frozenset[str] = frozenset()
+    #: the customer's claims (``slacode.evaluate.claims.CheckedClaim``) of these periods
+    claims: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,13 +140,40 @@ def html(report: CustomerReport) -> str:
         maintenance_rows=lambda s: _maintenance_rows(s, report, lang),
         change_rows=lambda s: _change_rows(s, lang),
         misses=lambda s, p: [say(_public_miss(m, set(s.hidden)), lang) for m in p.misses],
-        claim=lambda s, p: t("report.how_to_claim", lang,
-                             contact=s.agreement.provider.contact or s.agreement.provider.name,
-                             ref=s.agreement.contract.reference or s.agreement.id,
-                             period=p.period),
+        claim=lambda s, p: _how_to_claim(s, p, lang),
+        claims_of=lambda s, p: [_claim_line(c, s, lang) for c in s.claims
+                                if c.claim.period == p.period
+                                and c.claim.objective == p.objective],
         when=fmt.when,
         day=fmt.day,
     )
+
+
+def _how_to_claim(s: Section, p: PeriodResult, lang: str) -> str:
+    """How to claim this credit: the agreement's claim channel and what to include when it
+    names them (``credits.claim``), else the provider's contact."""
+    a = s.agreement
+    procedure = a.credits.claim if a.credits else None
+    if procedure is None:
+        return t("report.how_to_claim", lang, contact=a.provider.contact or a.provider.name,
+                 ref=a.contract.reference or a.id, period=p.period)
+    text = t("claims.channel", lang, channel=procedure.channel)
+    if procedure.include:
+        text += " " + t("claims.include", lang,
+                        items=t("common.list_sep", lang).join(procedure.include))
+    return text
+
+
+def _claim_line(c: Any, s: Section, lang: str) -> str:
+    """One claim of the customer, what was paid, and what evaluation says of it."""
+    x = c.claim
+    text = t("claims.claim_line", lang, id=x.id, date=fmt.day(x.claimed),
+             status=t(f"claims.status_{x.status}", lang))
+    if x.amount is not None:
+        currency = s.agreement.credits.currency if s.agreement.credits else ""
+        text += f" · {money(x.amount, currency)}" + (f" {fmt.day(x.paid)}" if x.paid else "")
+    flags = [t("claims.flag_" + f.code, lang) for f in c.flags]
+    return text + (f" ({t('common.list_sep', lang).join(flags)})" if flags else "")
 
 
 def _version_of(s: Section, number: int) -> Agreement | None:

@@ -358,6 +358,10 @@ class Page:
     incidents: Sequence[Any] = ()
     #: complaint records (``slacode.pull.base.Complaint``); only their monthly counts show
     complaints: Sequence[Any] = ()
+    #: improvement actions (``slacode.model.Action``), in file order
+    actions: Sequence[Any] = ()
+    #: owed credits (``slacode.evaluate.claims.OwedCredit``) with the claims this build shows
+    credits_owed: Sequence[Any] = ()
     restatements: Sequence[Any] = ()
     internal: bool = False
     coming: Sequence[Coming] = ()  # versions merged for later, soonest first

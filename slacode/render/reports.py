@@ -305,10 +305,17 @@ def files(
     language: str,
     built: str,
     now: datetime | None = None,
+    claims: Mapping[str, Sequence[Any]] | None = None,
+    show_claims: bool = False,
 ) -> dict[str, str]:
     """``reports/index.md`` and ``reports/<period>.md`` for every calendar period.
 
-    ``now`` is the build's time, against which claim windows read as open or closed."""
+    ``now`` is the build's time, against which claim windows read as open or closed.
+    ``claims`` maps a service id to its owed credits as the build shows them
+    (``slacode.evaluate.claims.OwedCredit``): each report lists its period's, with the
+    claims and their flags where ``show_claims``."""
+    from slacode.render.service_page.claims import report_claims
+
     reports = collect(agreements, results)
     if not reports:
         return {}
@@ -324,5 +331,7 @@ def files(
     for r in reports:
         out[f"reports/{r.period}.md"] = tables.labelled(page.render(
             r=r, rows=rows_html(r, words, language, today),
-            rollups=rollup_html(r, words, language, today, cells), **common))
+            rollups=rollup_html(r, words, language, today, cells),
+            claims=report_claims(claims or {}, words, {a.id: a.name for a in agreements},
+                                 today, r.period, show_claims), **common))
     return out

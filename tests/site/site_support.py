@@ -46,7 +46,7 @@ def run(
 def copy_project(dest: Path) -> Path:
     """A copy of the demo project (agreements, data, ledger, site sources) to build in."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in ("slas", "data", "ledger", "schemas"):
+    for name in ("slas", "actions", "data", "ledger", "schemas"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dest / name)
     shutil.copytree(ROOT / "site" / "docs", dest / "site" / "docs")

@@ -77,7 +77,9 @@ def test_the_pdf_shows_the_figures_verdicts_and_credits_of_the_json_api(
     assert (credit["percent"], credit["amount"], credit["claim_by"]) == (25.0, 750.0, "2026-11-30")
     row = next(ln for ln in text.splitlines() if "750.00 EUR" in ln)
     assert "25%" in row and "2026-11-30" in row
-    assert "How to claim: write to key-accounts@example.com" in text
+    # where to claim (the agreement's claim channel) and the customer's own claim
+    assert "Claim a credit through: key-accounts@example.com." in text
+    assert "Claimed: CLM-102 on 2026-11-04: open" in text
     # the period's incidents against their targets, maintenance excluded and not, version
     assert "GLX-5" in text and "after 41 minutes;" in text and "missed" in text
     assert "Version 1, effective 2026-01-01" in text
@@ -136,7 +138,7 @@ def test_a_chinese_report_prints_in_chinese(tmp_path: Path, globex: Path) -> Non
     _report(tmp_path, "--customer", "globex", "--period", "2026-10", "--language", "zh")
     text = _pdf_text(tmp_path / "report-globex-2026-10.pdf")
     assert "2026-10 服务报告" in text and "未达标" in text and "750.00 EUR" in text
-    assert "申请方式" in text and "第 1 页" in text
+    assert "赔偿申请渠道" in text and "第 1 页" in text
 
 
 def test_the_nights_new_records_give_their_customers_reports_printed_apart(

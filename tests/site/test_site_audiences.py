@@ -8,6 +8,7 @@ alone, and no folder may hold a word of what its audience may not see.
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,31 @@ def test_a_public_build_publishes_no_private_contact_address(project: Path) -> N
     assert all(w in inside for w in everything)
     acme = html.unescape("\n".join(texts(project / "site" / "customers" / "acme").values()))
     assert all(w in acme for w in private["acme-analytics"])
+
+def test_each_audience_sees_actions_and_claims_as_it_may(project: Path) -> None:
+    """Improvement actions and "How to claim" in every site of one strict build: the
+    public site gives where to claim and no customer's claim nor any owner; a customer's
+    site shows its own claims (with what evaluation says of them), never another's; the
+    internal site shows every claim and the owners. (The copy has no git history, so only
+    the version in force now judges: the figures are checked on the demo itself.)"""
+    site = project / "site"
+
+    def page(folder: str, service: str) -> str:
+        """The page's HTML, then its text (tags dropped)."""
+        text = (site / folder / "services" / service / "index.html").read_text()
+        return text + re.sub(r"<[^>]+>", "", text)
+
+    public = page("public", "payments-api")
+    assert "PAY-ACT-7" in public and "support.example.com/billing/credit-claim" in public
+    assert "CLM-" not in public and "team-payments" not in public
+    desk = page("public", "support-desk")
+    assert "SD-ACT-3" in desk and "2026-11-20Open overdue" in desk
+    assert "This agreement grants no service credits." in desk
+    acme = page("customers/acme", "acme-analytics")
+    assert "CLM-101 on 2026-09-10: paid · 1,200.00 USD 2026-09-28" in acme
+    assert "CLM-102" not in acme and "CLM-105" not in page("customers/acme", "payments-api")
+    globex = page("customers/globex", "globex-exports")
+    assert "CLM-102 on 2026-11-04: open" in globex and 'data-state="claimed"' in globex
+    assert "CLM-101" not in globex
+    internal = page("internal", "payments-api")
+    assert "CLM-105" in internal and "team-payments" in internal

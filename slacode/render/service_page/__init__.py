@@ -213,7 +213,9 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
     """The Markdown of one service page; with ``block``, only that block of the template
     (``agreement``: the agreement's text, which a version page shows on its own)."""
     from slacode.render.service_page import (
+        actions,
         cards,
+        claims,
         daily,
         history,
         incidents,
@@ -247,6 +249,8 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             period_sections=partial(periods.period_sections, v),
             objective_rows=partial(objectives.objective_rows, v),
             miss_items=partial(misses.miss_items, v),
+            actions_section=partial(actions.actions_section, v),
+            claims_section=partial(claims.claims_section, v),
             res=res,
             page=page,
             objectives=objective_views(v, history_months),
