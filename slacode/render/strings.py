@@ -102,7 +102,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "选择一项服务查看完整协议、历史和赔偿。",
     },
     "overview.service": {"en": "Service", "zh": "服务"},
-    "overview.status": {"en": "Status", "zh": "状态"},
     "overview.figures": {"en": "This period: figure / target", "zh": "本周期：实际值 / 目标"},
     "overview.budget": {"en": "Error budget left", "zh": "剩余错误预算"},
     "overview.maintenance": {"en": "Next maintenance", "zh": "下次维护"},

@@ -49,7 +49,7 @@ def test_overview_lists_every_public_service_with_its_status(
     )
     assert sorted(shown) == sorted(a.name for a in public_agreements)
     for a in public_agreements:
-        chip = page.locator(f'tr[data-service="{a.id}"] td[data-status] .slc-chip')
+        chip = page.locator(f'tr[data-service="{a.id}"] [data-status] .slc-chip')
         assert chip.inner_text() == t("verdict." + status(evaluation, a.id))
     assert (
         page.locator('[data-service="auth-internal"], [data-service="acme-analytics"]').count() == 0

@@ -137,7 +137,7 @@ def test_the_overview_says_what_the_json_api_says(
     counted = {}
     for s in api["services"]:
         detail = json.loads((demo_site / s["json"]).read_text(encoding="utf-8"))
-        assert page.locator(f'tr[data-service="{s["id"]}"] td[data-status]').inner_text() \
+        assert page.locator(f'tr[data-service="{s["id"]}"] [data-status]').inner_text() \
             == t("verdict." + s["status"], language)
         for p in s["current"]:
             row = page.locator(f'tr[data-service="{s["id"]}"][data-objective="{p["objective"]}"]')

@@ -292,6 +292,7 @@ def render(page: Page, now: datetime, language: str, built: str, history_months:
             r_reason=lambda r: getattr(r, "reason", ""),
             r_when=lambda r: fmt.day(getattr(r, "restated_at", "")),
             history_section=partial(history.history_section, v),
+            coming_lines=partial(history.coming_lines, v),
     )
     if block:
         return tables.labelled("".join(template.blocks[block](template.new_context(context))))

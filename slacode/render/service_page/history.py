@@ -90,33 +90,47 @@ def _names(v: ServiceView) -> dict[str, str]:
 def change_lines(v: ServiceView, e: Any, names: dict[str, str]) -> list[str]:
     """The change's lines in the site's language, escaped: names for objective ids, and
     nothing the headline already says."""
-    out = []
     made = v.page.versions.get(e.version) if e.version is not None else None
-    for c in e.changes:
-        if c.pointer in _HEADLINE_POINTERS or (not c.pointer and (_added(e) or _published(e))):
-            continue
-        oid = _objective_id(c)
-        if oid and c.what.startswith(f"objective {oid} added") and made is not None \
-                and made.objective(oid) is not None:
-            o = made.objective(oid)
-            assert o is not None
-            out.append(str(v.words.t("hist.objective_added", name=objective_name(o),
-                                     target=target_text(o))))
-            continue
-        line = escape.text(v.words.change(c.what))
-        if oid and oid in names and names[oid] != oid:
-            name = escape.text(names[oid])
-            line = line.replace(f"objective {oid}", f"objective {name}", 1)
-            line = line.replace(f"指标 {oid}", f"指标“{name}”", 1)
-        out.append(line)
-    return out
+    return [worded(v, c.what, made, names) for c in e.changes
+            if not (c.pointer in _HEADLINE_POINTERS
+                    or (not c.pointer and (_added(e) or _published(e))))]
 
 
-def _objective_id(c: Any) -> str:
+def coming_lines(v: ServiceView, coming: Any) -> Markup:
+    """The list items of what a version merged for later changes, worded as the change
+    history words them (objectives by name, an added one with its target)."""
+    names = _names(v)
+    if coming.agreement is not None:
+        for o in coming.agreement.objectives:
+            names.setdefault(o.id, objective_name(o))
+    return Markup("".join(f"<li>{worded(v, what, coming.agreement, names)}</li>"
+                          for what in coming.changes))
+
+
+def worded(v: ServiceView, what: str, made: Any | None, names: dict[str, str]) -> str:
+    """One change line (semdiff's English ``what``) in the site's language, escaped:
+    "objective ID added" says the objective's name and target as version ``made`` has
+    them; any other line names objectives instead of giving their ids."""
+    oid = _objective_id(what)
+    if oid and what.startswith(f"objective {oid} added") and made is not None \
+            and made.objective(oid) is not None:
+        o = made.objective(oid)
+        assert o is not None
+        return str(v.words.t("hist.objective_added", name=objective_name(o),
+                             target=target_text(o)))
+    line = escape.text(v.words.change(what))
+    if oid and oid in names and names[oid] != oid:
+        name = escape.text(names[oid])
+        line = line.replace(f"objective {oid}", f"objective {name}", 1)
+        line = line.replace(f"指标 {oid}", f"指标“{name}”", 1)
+    return line
+
+
+def _objective_id(what: str) -> str:
     """The id a change line names an objective by ("objective ID added: ..."), if any."""
     for head in ("objective ", "credits now apply to objective "):
-        if c.what.startswith(head):
-            return str(c.what[len(head):].split(" ", 1)[0])
+        if what.startswith(head):
+            return str(what[len(head):].split(" ", 1)[0])
     return ""
 
 
