@@ -122,4 +122,4 @@ def test_as_errors_makes_each_strict_failure_an_error_and_leaves_the_rest() -> N
 def test_a_strict_build_names_a_failed_source_first() -> None:
     assert STOPS[0] is Code.PULL_FAULT
     assert set(STOPS) == {Code.PULL_FAULT, Code.LEDGER_ORPHAN, Code.CONFIG_AUDIENCE,
-                          Code.HISTORY_ERROR}
+                          Code.HISTORY_ERROR, Code.ACTIONS_OVERDUE_GRACE}

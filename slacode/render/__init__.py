@@ -96,7 +96,9 @@ def render(
             hidden[a.id] = contacts.hidden_in(
                 (latest, *(versions or {}).get(latest.id, ())), audience)
             coming[a.id] = [replace(c, changes=tuple(contacts.scrub(x, hidden[a.id])
-                                                     for x in c.changes))
+                                                     for x in c.changes),
+                                    agreement=c.agreement and localized(c.agreement, language,
+                                                                        latest))
                             for c in coming[a.id]]
             # its words in the site's language
             shown.append(localized(contacts.for_audience(a, hidden[a.id]), language, latest))

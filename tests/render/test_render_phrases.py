@@ -58,9 +58,10 @@ WORDED = [
           params={**P1, "priority": "P4", "id": "SD-0275", "step": "resolution",
                   "clock": "cn-business", "goal": "5d", "goal_s": 45 * 3600,
                   "took_s": 164 * 3600 + 39 * 60}),
-     "P4 incident SD-0275 resolution after 164 hours 39 minutes of cn-business working time "
+     # the page names a business calendar by its hours, once: a miss never shows its id
+     "P4 incident SD-0275 resolution after 164 hours 39 minutes of working time "
      "(target 5 days: 45 hours of working time)",
-     "P4 事件 SD-0275 解决用时 164 小时 39 分钟（cn-business 工作时间）"
+     "P4 事件 SD-0275 解决用时 164 小时 39 分钟（工作时间）"
      "（目标 5 天，即 45 小时 工作时间）"),
     (Miss("P2 incident (not public) no first response by ...", code="not-done",
           params={**P1, "priority": "P2", "id": "(not public)", "goal": "1d",

@@ -225,11 +225,11 @@ def test_the_about_page_explains_every_verdict_a_page_can_show() -> None:
     ("en", "2026-11-08&#58; 98.953% &#40;target 99.95%&#41; (incidents that day: PAY-121)"
            '<details class="slc-more"><summary>2 more misses</summary>'
            "<ul><li>2026-11-19&#58; 99.544% &#40;target 99.95%&#41;</li>"
-           "<li>2026-11-20&#58; 99.9% &#40;target 99.95%&#41;</li></ul></details>"),
+           "<li>2026-11-20&#58; 99.900% &#40;target 99.95%&#41;</li></ul></details>"),
     ("zh", "2026-11-08：98.953%（目标 99.95%）（当日事件：PAY-121）"
            '<details class="slc-more"><summary>另外 2 项未达标</summary>'
            "<ul><li>2026-11-19：99.544%（目标 99.95%）</li>"
-           "<li>2026-11-20：99.9%（目标 99.95%）</li></ul></details>"),
+           "<li>2026-11-20：99.900%（目标 99.95%）</li></ul></details>"),
 ])
 def test_a_periods_misses_read_in_the_sites_language_and_every_one_is_reachable(
     language: str, item: str

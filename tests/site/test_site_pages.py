@@ -11,8 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from slacode.evaluate.results import Reason
 from slacode.render import fmt
 from slacode.render.overview_parts import period_name
+from slacode.render.reasons import nothing_counted
 from slacode.render.strings import t
 
 pytestmark = pytest.mark.browser
@@ -79,7 +81,7 @@ def test_narrow_tables_stack_with_each_cell_named_by_its_column(
     label = cell.evaluate("e => getComputedStyle(e, '::before').content")
     assert label == json.dumps(t("pages.verdict", language), ensure_ascii=False)
     # the headers are still there for a screen reader, out of sight
-    assert page.locator('table[data-table="overview"] thead th').count() == 7
+    assert page.locator('table[data-table="overview"] thead th').count() == 6
 
 
 def _axe_bad(page, only: list[str] | None = None) -> list:
@@ -142,9 +144,17 @@ def test_the_overview_says_what_the_json_api_says(
         for p in s["current"]:
             row = page.locator(f'tr[data-service="{s["id"]}"][data-objective="{p["objective"]}"]')
             assert row.get_attribute("data-period") == p["period"]
-            figure = fmt.figure(p["value"], p["unit"], t("common.no_data_mark", language))
+            # the figure with its objective's decimals, or what there was to count when
+            # that was nothing ("No P1 incidents in this period"), as the JSON's reasons say
+            judged = next(x for x in detail["periods"]
+                          if (x["objective"], x["period"]) == (p["objective"], p["period"]))
+            nothing = nothing_counted(tuple(Reason(r["code"], r["params"], r["text"])
+                                            for r in judged.get("reasons", ())), language)
+            figure = (nothing[:1].upper() + nothing[1:] if nothing and p["value"] is not None
+                      else fmt.figure(p["value"], p["unit"], t("common.no_data_mark", language),
+                                      target=p["target"], language=language))
             assert row.locator("td[data-figure]").inner_text() == \
-                f'{figure} / {fmt.figure(p["target"], p["unit"])}'
+                f'{figure} / {fmt.figure(p["target"], p["unit"], language=language)}'
             assert row.locator("td[data-verdict]").inner_text() == t("verdict." + p["verdict"],
                                                                       language)
             assert period_name(p["period"], language) in row.inner_text()
