@@ -25,6 +25,33 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = ROOT / "test-artifacts"
 
+#: the smallest public agreement the settings tests build: one file-fed objective
+WEB_SLA = """\
+id: web
+name: Web
+version: 1
+effective: 2026-01-01
+visibility: public
+timezone: UTC
+owners: [team-web]
+parties:
+  provider: {name: Example Cloud, contact: sre@example.com}
+  customer: {name: Everyone}
+service:
+  description: The website.
+objectives:
+  - id: availability
+    name: Monthly availability
+    kind: availability
+    target: 99.5
+    window: calendar-month
+    source:
+      file: {path: data/requests.csv}
+review:
+  every: 12mo
+  last: 2026-01-15
+"""
+
 
 def env(**extra: str) -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}

@@ -5,35 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_support import BIN, run
+from site_support import BIN, WEB_SLA, run
 
 from slacode.config import settings_from_mapping
-
-SLA = """\
-id: web
-name: Web
-version: 1
-effective: 2026-01-01
-visibility: public
-timezone: UTC
-owners: [team-web]
-parties:
-  provider: {name: Example Cloud, contact: sre@example.com}
-  customer: {name: Everyone}
-service:
-  description: The website.
-objectives:
-  - id: availability
-    name: Monthly availability
-    kind: availability
-    target: 99.5
-    window: calendar-month
-    source:
-      file: {path: data/requests.csv}
-review:
-  every: 12mo
-  last: 2026-01-15
-"""
 
 MKDOCS = """\
 site_name: Warnings
@@ -55,7 +29,7 @@ def _project(root: Path, url: str) -> Path:
     for d in ("docs", "slas", "data"):
         (root / d).mkdir(parents=True, exist_ok=True)
     (root / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
-    (root / "slas" / "web.yaml").write_text(SLA, encoding="utf-8")
+    (root / "slas" / "web.yaml").write_text(WEB_SLA, encoding="utf-8")
     (root / "data" / "requests.csv").write_text(
         "start,good,total\n2026-11-01T00:00:00Z,99,100\n", encoding="utf-8")
     (root / "mkdocs.yml").write_text(MKDOCS.format(url=url), encoding="utf-8")

@@ -12,36 +12,10 @@ from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
-from site_support import BIN, env
+from site_support import BIN, WEB_SLA, env
 
 from slacode.config import load_settings
 from slacode.problems import SlacodeError
-
-SLA = """\
-id: web
-name: Web
-version: 1
-effective: 2026-01-01
-visibility: public
-timezone: UTC
-owners: [team-web]
-parties:
-  provider: {name: Example Cloud, contact: sre@example.com}
-  customer: {name: Everyone}
-service:
-  description: The website.
-objectives:
-  - id: availability
-    name: Monthly availability
-    kind: availability
-    target: 99.5
-    window: calendar-month
-    source:
-      file: {path: data/requests.csv}
-review:
-  every: 12mo
-  last: 2026-01-15
-"""
 
 #: the settings live in a base file; the time and the server's URL come from the environment
 BASE = """\
@@ -74,7 +48,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for d in ("docs", "slas", "data"):
         (root / d).mkdir(parents=True)
     (root / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
-    (root / "slas" / "web.yaml").write_text(SLA, encoding="utf-8")
+    (root / "slas" / "web.yaml").write_text(WEB_SLA, encoding="utf-8")
     rows = "".join(f"2026-{m:02d}-01T00:00:00Z,999,1000\n" for m in range(1, 12))
     (root / "data" / "requests.csv").write_text("start,good,total\n" + rows, encoding="utf-8")
     (root / "base.yml").write_text(BASE, encoding="utf-8")
