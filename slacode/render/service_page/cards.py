@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from slacode.render import escape, fmt, svg
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import budget_phrase, budget_share, objective_name
 from slacode.render.reasons import nothing_counted, say
 
@@ -36,12 +37,13 @@ def cards(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup:
         if not p:
             out.append(f"<p>{words.chip('no-data')}</p>\n</section>\n")
             continue
-        open_tag = "" if p.closed else f" ({T['common.open']})"
+        open_tag = "" if p.closed else f" · {T['common.open']}"
         out.append(
             f'<p class="slc-figure">{value_span(p)}'
             f' <span class="slc-target">{T["common.target"]} '
             f"{text(fmt.figure(p.target, p.unit))}</span></p>\n"
-            f'<p>{words.chip(p.verdict)} <span class="slc-meta">{text(p.period)}'
+            f'<p>{words.chip(p.verdict)} <span class="slc-meta">'
+            f"{text(period_name(p.period, language))}"
             f"{open_tag}</span></p>\n"
         )
         blabel = budget_phrase(p, language, o.priority)
