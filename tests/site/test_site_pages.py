@@ -39,7 +39,8 @@ OVERFLOW = """() => {
   if (root.scrollWidth > root.clientWidth) out.push(["page", root.scrollWidth, root.clientWidth]);
   for (const table of document.querySelectorAll("article table")) {
     const box = table.closest(".md-typeset__scrollwrap") || table.parentElement;
-    for (const el of [box, table]) {
+    // our own box too: Material's scroll box inside it once reached 16 px past it
+    for (const el of [table.closest(".slc-table-wrap"), box, table].filter(Boolean)) {
       if (el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).display !== "inline") {
         const id = table.dataset.table || table.closest("[data-objective]")?.dataset.objective;
         out.push([el.tagName + ":" + (id || "table"), el.scrollWidth, el.clientWidth]);
