@@ -81,15 +81,22 @@ def incident_rows(v: ServiceView, incidents: Sequence[Any]) -> Markup:
     return Markup("".join(rows))
 
 
+def by_month(v: ServiceView, records: Sequence[Any]) -> dict[str, list[Any]]:
+    """``records`` (anything with an ``opened`` epoch time) by the month they opened in,
+    in the agreement's zone ("2026-11"), each month's records in the order given."""
+    months: dict[str, list[Any]] = {}
+    for r in records:
+        months.setdefault(datetime.fromtimestamp(r.opened, tz=v.zone).strftime("%Y-%m"),
+                          []).append(r)
+    return months
+
+
 def incident_history(v: ServiceView, incidents: Sequence[Any]) -> Markup:
     """The incidents grouped by the month they opened in (the agreement's zone), the
     latest first, each month a disclosure with its count; the newest months open, older
     ones collapsed, so fifty tickets do not make the page a scroll of tables."""
     T = v.T
-    months: dict[str, list[Any]] = {}
-    for i in sorted(incidents, key=lambda i: (i.opened, i.id), reverse=True):
-        month = datetime.fromtimestamp(i.opened, tz=v.zone).strftime("%Y-%m")
-        months.setdefault(month, []).append(i)
+    months = by_month(v, sorted(incidents, key=lambda i: (i.opened, i.id), reverse=True))
     head = (
         f'<thead><tr><th scope="col">{T["svc.inc_id"]}</th>'
         f'<th scope="col">{T["svc.inc_priority"]}</th>'
@@ -120,10 +127,7 @@ def complaint_rows(v: ServiceView, complaints: Sequence[Any]) -> Markup:
     """How many complaints came in each month of the agreement's timezone (newest
     first), and by which channel and about what: the count the policy asks to show.
     Who complained is never shown; the records stay with the provider."""
-    months: dict[str, list[Any]] = {}
-    for c in complaints:
-        month = datetime.fromtimestamp(c.opened, tz=v.zone).strftime("%Y-%m")
-        months.setdefault(month, []).append(c)
+    months = by_month(v, complaints)
 
     def tally(values: list[str]) -> str:
         """One line per channel (category) with its count: a list of them joined by
