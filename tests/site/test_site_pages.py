@@ -19,15 +19,21 @@ from slacode.render.strings import t
 
 pytestmark = pytest.mark.browser
 
-#: (name, path): the overview, a 24x7 API, a business-hours desk, a period report, the
-#: reports index; the change history is a section of the service pages (checked there)
+#: (name, path): the pages issue 19's acceptance names: the overview, a 24x7 API, a
+#: business-hours desk, a period report, the reports index and the change history (the
+#: service pages' ``#change-history`` section, a version page it links to, and the
+#: site-wide ``changes/`` page where the build has one)
 PAGES = (
     ("overview", ""),
     ("api", "services/payments-api/"),
     ("desk", "services/support-desk/"),
     ("report", "reports/2026-03/"),
     ("reports", "reports/"),
+    ("version", "services/payments-api/v3/"),
+    ("changes", "changes/"),
 )
+#: pages a build may not have yet: checked whenever it has them, skipped only when not
+OPTIONAL = frozenset({"changes"})
 WIDTHS = (1280, 390)
 LANGUAGES = ("en", "zh")
 
@@ -57,17 +63,97 @@ def bases(demo_site: Path, chinese_demo: Path, serve) -> dict[str, str]:
     return {"en": serve(demo_site), "zh": serve(chinese_demo)}
 
 
+@pytest.fixture(scope="module")
+def pages(demo_site: Path, chinese_demo: Path) -> dict[str, list[tuple[str, str]]]:
+    """Per language, the pages of :data:`PAGES` its build has: an :data:`OPTIONAL` page
+    is left out only when the built site lacks its ``index.html``."""
+    return {language: [(name, path) for name, path in PAGES
+                       if name not in OPTIONAL or (site / path / "index.html").is_file()]
+            for language, site in (("en", demo_site), ("zh", chinese_demo))}
+
+
+#: the axe rules whose result depends on colours (the only thing the dark scheme changes)
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+#: every SVG text whose colour is under 4.5:1 against the page (axe leaves text in a
+#: chart "incomplete": it cannot tell an SVG's background), with its ratio
+SVG_TEXT = """() => {
+  const rgba = s => {
+    const v = s.match(/[\\d.]+/g).map(Number);
+    return v.length > 3 ? v : [...v, 1];
+  };
+  const lum = c => 0.2126 * ch(c[0]) + 0.7152 * ch(c[1]) + 0.0722 * ch(c[2]);
+  const ch = x => { x /= 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
+  const bg = rgba(getComputedStyle(document.body).backgroundColor);
+  const out = [];
+  for (const t of document.querySelectorAll("article svg text")) {
+    const [r, g, b, a] = rgba(getComputedStyle(t).fill);
+    const fg = [r, g, b].map((x, i) => x * a + bg[i] * (1 - a));
+    const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    if (ratio < 4.5) out.push([t.textContent, Math.round(ratio * 100) / 100]);
+  }
+  return out;
+}"""
+
+
+def _scheme(page, scheme: str) -> None:
+    """Switch ``page`` to Material's ``scheme`` ("slate" is dark) with the header's own
+    toggle, as a reader does: the page is not loaded again, and the toggle sets exactly
+    what a browser in dark mode gets (the scheme, primary and accent colours). Clicked
+    from script: a pointer left on the toggle shows its tooltip, fading in while axe
+    looks at it."""
+    if page.evaluate("document.body.dataset.mdColorScheme") != scheme:
+        page.evaluate("document.querySelector("
+                      "'form[data-md-component=palette] label:not([hidden])').click()")
+    page.wait_for_function(f"document.body.dataset.mdColorScheme === '{scheme}'")
+
+
+def _axe_both_schemes(page, where: tuple) -> None:
+    """Every axe rule in the light scheme and the colour rules in the dark one (with the
+    charts' text, which axe cannot judge); ``page`` is left in the light scheme."""
+    assert _axe_bad(page) == [], (*where, "light")
+    assert page.evaluate(SVG_TEXT) == [], (*where, "light")
+    _scheme(page, "slate")
+    assert _axe_bad(page, COLOUR_RULES) == [], (*where, "dark")
+    assert page.evaluate(SVG_TEXT) == [], (*where, "dark")
+    _scheme(page, "default")
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_no_page_scrolls_sideways_and_no_table_hides_a_figure(
-    bases: dict[str, str], visit, language: str, width: int
+def test_no_page_scrolls_sideways_and_axe_finds_nothing_serious_in_either_scheme(
+    bases: dict[str, str], pages: dict, visit, language: str, width: int
 ) -> None:
+    """Each page of :data:`PAGES` at this width and language: axe reports no serious or
+    critical violation in the light and in the dark scheme; with every disclosure open,
+    neither the page nor any table's box is wider than the screen.
+
+    Which rules run where, and why that still proves the acceptance:
+
+    - light, both widths: every rule, because a width changes what is laid out and shown
+      (stacked tables, Material's drawer and sidebars), so any rule may differ;
+    - dark, both widths: the colour rules (:data:`COLOUR_RULES`). The dark scheme is
+      Material's "slate" palette, which changes colour variables only: markup and layout
+      are the light page's, so no other rule can come out differently. The page is
+      switched with the header's toggle, not loaded again;
+    - axe cannot judge text in an SVG (it leaves it "incomplete"), so the charts' text is
+      measured against the page in both schemes (:data:`SVG_TEXT`);
+    - what a reader opens (older incident months, more misses, older periods, daily
+      tables) runs through the same rules in both schemes with every disclosure open,
+      in English at 1280 px: it is the markup and CSS of the open instances checked at
+      every width and language (the newest incident month and the latest periods are
+      open, and stack at 390 px the same way), and opening them all makes the desk's
+      page many times longer, which axe's contrast rule pays for per element."""
     v = visit(width=width)
-    for name, path in PAGES:
+    for name, path in pages[language]:
+        where = (name, language, width)
         page = v.goto(bases[language] + path)
-        # the older incident months and misses open too: what they hold must fit as well
+        _axe_both_schemes(page, where)
         page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
-        assert page.evaluate(OVERFLOW) == [], (name, language, width)
+        if (language, width) == ("en", 1280) and page.locator("details").count():
+            _axe_both_schemes(page, (*where, "every disclosure open"))
+        assert page.evaluate(OVERFLOW) == [], where
     assert v.errors == [] and v.foreign == []
 
 
@@ -86,35 +172,16 @@ def test_narrow_tables_stack_with_each_cell_named_by_its_column(
 
 
 def _axe_bad(page, only: list[str] | None = None) -> list:
+    """axe's serious and critical violations on ``page`` (``only`` these rules if given);
+    the site has no iframes, so axe does not look for any."""
     from axe_playwright_python.sync_playwright import Axe
 
-    options: dict = {"resultTypes": ["violations"]}
+    options: dict = {"resultTypes": ["violations"], "iframes": False}
     if only:
         options["runOnly"] = {"type": "rule", "values": only}
     results = Axe().run(page, options=options)
     bad = [x for x in results.response["violations"] if x["impact"] in ("serious", "critical")]
     return [(x["id"], x["impact"], [n["target"] for n in x["nodes"]][:5]) for x in bad]
-
-
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_axe_finds_nothing_serious_in_either_colour_scheme(
-    bases: dict[str, str], visit, language: str
-) -> None:
-    """Every rule on every page in the light scheme at 1280 px, and on the overview (the
-    widest table) stacked at 390 px; in the dark scheme, the rules a colour scheme can
-    break (contrast) on the overview, the desk's page (every kind of section) and a
-    report: the rest is the same markup in both schemes, and axe on a service page takes
-    seconds."""
-    light, dark, narrow = visit(), visit("dark"), visit(width=390)
-    for name, path in PAGES:
-        assert _axe_bad(light.goto(bases[language] + path)) == [], (name, language, "light")
-    for name, path in (PAGES[0], PAGES[2], PAGES[3]):
-        contrast = _axe_bad(dark.goto(bases[language] + path),
-                            ["color-contrast", "link-in-text-block"])
-        assert contrast == [], (name, language, "dark")
-    assert _axe_bad(narrow.goto(bases[language])) == [], ("overview", language, 390)
-    for v in (light, dark, narrow):
-        assert v.errors == [] and v.foreign == []
 
 
 def _projected(agreement: dict, p: dict) -> float | None:
