@@ -780,6 +780,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "claims.flag_unpaid": {"en": "not paid in time", "zh": "未按时支付"},
     "claims.flag_disputed": {"en": "rejected, yet owed", "zh": "已拒绝但应付"},
     "claims.flag_customer": {"en": "another customer", "zh": "非本客户"},
+    # --- s9 pages ---
+    "svc.older_periods": {"en": "Older periods ({n})", "zh": "更早的周期（{n}）"},
 }
 
 

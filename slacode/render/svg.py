@@ -181,6 +181,24 @@ def axis(values: Sequence[float], target: float, unit: str) -> tuple[float, floa
     return lo, hi
 
 
+#: axis text at a chart's own size, in viewBox units (drawn 1.6 times as large: 14.4 px)
+AXIS_UNITS = 9.0
+#: the smallest axis text a reader can make out, in CSS px
+AXIS_PX = 11.0
+#: the narrowest area a chart gets at each of the stylesheet's widths (CSS px): Material's
+#: content column from 45em up, tablets from 30em, phones from 360 px wide
+AXIS_AREAS = (("l", 686.0), ("m", 448.0), ("s", 328.0))
+
+
+def axis_sizes(width: float) -> dict[str, float]:
+    """The axis text size, in viewBox units, that a chart ``width`` units wide needs at
+    each width of :data:`AXIS_AREAS` to be drawn at least :data:`AXIS_PX` CSS px tall: a
+    chart drawn smaller than its own size shrinks its text with it (13 months on a phone
+    were 7 px), so the text grows by as much as the chart shrinks."""
+    return {key: round(max(AXIS_UNITS, AXIS_PX / min(1.6, area / width)), 1)
+            for key, area in AXIS_AREAS}
+
+
 def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data: str,
                  labels: Sequence[tuple[str, str]] = ()) -> Markup:
     """Closed periods oldest first as bars against the target line, each labelled under
@@ -193,7 +211,8 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
         return Markup("")
     values = [p.value for p in shown if p.value is not None]
     lo, hi = axis(values, shown[-1].target, unit)
-    bar, gap, chart, height = 28, 6, 60, 84
+    bar, gap, chart = 28, 6, 60
+    height: float = 84
     width = len(shown) * (bar + gap) - gap
 
     def y(v: float) -> float:
@@ -202,10 +221,25 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
         return round(chart - max(0.0, min(1.0, (v - lo) / (hi - lo))) * chart, 2)
 
     lab = _label(label)
+    # labels sit under the bars in lines of the text's own size (dy in em), so the larger
+    # text of a narrow screen never runs into the bars or the line under it; a year (four
+    # digits, wider than a bar) under the first or last bar gets room beside the chart
+    labelled = labels[:len(shown)]
+    lines = 2 if any(second for _, second in labelled) else 1
+    sizes = axis_sizes(width)
+    pad = max(0.0, round(1.2 * max(sizes.values()) - bar / 2, 1)) if labelled else 0.0
+    sizes = axis_sizes(width + 2 * pad)
+    biggest = max(sizes.values())
+    if labelled:
+        height = chart + round((1.2 * lines + 0.4) * biggest, 1)
+    style = ";".join(f"--slc-axis-{k}:{v:g}px" for k, v in sizes.items() if v > AXIS_UNITS)
     # its own size (scaled down to fit, never up): four quarters are four bars, not a wall
     parts = [
-        f'<svg class="slc-trend" viewBox="0 0 {width} {height}" width="{width * 1.6:g}" '
-        f'height="{height * 1.6:g}" role="group" aria-label="{lab}"><title>{lab}</title>'
+        f'<svg class="slc-trend" viewBox="{0 - pad if pad else 0:g} 0 {width + 2 * pad:g} '
+        f'{height:g}" '
+        f'width="{(width + 2 * pad) * 1.6:g}" height="{height * 1.6:g}"'
+        + (f' style="{style}"' if style else "")
+        + f' role="group" aria-label="{lab}"><title>{lab}</title>'
     ]
     for i, p in enumerate(shown):
         x = i * (bar + gap)
@@ -229,10 +263,10 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
         if i < len(labels):
             first, second = labels[i]
             cx = x + bar / 2
-            parts.append(f'<text class="slc-axis" x="{cx}" y="{chart + 11}" '
+            parts.append(f'<text class="slc-axis" x="{cx}" y="{chart}" dy="1.2em" '
                          f'text-anchor="middle" aria-hidden="true">{escape.text(first)}</text>')
             if second:
-                parts.append(f'<text class="slc-axis" x="{cx}" y="{chart + 22}" '
+                parts.append(f'<text class="slc-axis" x="{cx}" y="{chart}" dy="2.4em" '
                              f'text-anchor="middle" aria-hidden="true">'
                              f"{escape.text(second)}</text>")
     ty = y(shown[-1].target)

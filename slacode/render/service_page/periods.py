@@ -17,6 +17,11 @@ from slacode.render.reasons import say
 if TYPE_CHECKING:
     from slacode.render.service_page import ServiceView
 
+#: how many periods (the newest) an objective's table shows before "older periods" opens:
+#: fourteen months stacked as cards on a phone were several screens of scrolling; the
+#: chart above still draws every closed period, and print opens the rest
+SHOWN = 6
+
 
 def period_sections(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Markup:
     """A heading, trend chart and period table per objective."""
@@ -55,11 +60,26 @@ def period_sections(v: ServiceView, objectives: Sequence[dict[str, Any]]) -> Mar
                 high=fmt.figure(hi, x["unit"]), target=target)
             trend = (f'<div class="slc-chart slc-trend-wrap">{chart}'
                      f'<p class="slc-meta">{legend}</p></div>')
+        thead = f"{head}{credit_head if v.credit_objective == o.id else ''}</tr></thead>\n"
+        # the newest periods, then the older ones behind a disclosure (a table of their
+        # own, with the same head, so each still reads as a table); one more period
+        # than SHOWN is not worth a disclosure
+        split = SHOWN if len(periods) > SHOWN + 1 else len(periods)
+        older = ""
+        if split < len(periods):
+            older = (
+                f'<details class="slc-more slc-older-periods"><summary>'
+                f'{words.t("svc.older_periods", n=len(periods) - split)}</summary>\n'
+                f'<div class="slc-table-wrap">\n<table data-table="periods" '
+                f'data-objective="{text(o.id)}" data-older>\n{thead}<tbody>\n'
+                f"{period_rows(v, o, periods[split:])}</tbody>\n</table>\n</div>\n"
+                f"</details>\n"
+            )
         out.append(passthrough.block(
             f'{trend}<div class="slc-table-wrap">\n'
             f'<table data-table="periods" data-objective="{text(o.id)}">\n'
-            f"{head}{credit_head if v.credit_objective == o.id else ''}</tr></thead>\n"
-            f"<tbody>\n{period_rows(v, o, periods)}</tbody>\n</table>\n</div>\n\n"
+            f"{thead}<tbody>\n{period_rows(v, o, periods[:split])}</tbody>\n</table>\n"
+            f"</div>\n{older}\n"
         ))
     return Markup("".join(out))
 
