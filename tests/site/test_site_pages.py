@@ -299,3 +299,48 @@ def test_a_page_prints_on_a4_without_navigation_and_with_every_section_open(
     out = subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf),
                           str(tmp_path / "p")], capture_output=True)
     assert out.returncode == 0 and list(tmp_path.glob("p*.png"))
+
+
+#: each axis label's size on screen, in CSS px: its font size times the chart's scale
+AXIS_PX = """() => [...document.querySelectorAll("svg.slc-trend text")].map(
+  t => [t.textContent, t.getScreenCTM().a * parseFloat(getComputedStyle(t).fontSize)])"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_on_a_phone_chart_labels_are_legible_and_every_period_is_one_tap_away(
+    bases: dict[str, str], demo_site: Path, visit, language: str
+) -> None:
+    """At 390 px the months under a trend chart are at least 11 px on screen (thirteen
+    months were drawn at 7 px), and an objective's periods, newest first, are cards of
+    two lines: the newest in sight, the older ones opening under one disclosure, so every
+    period of the JSON API is reachable and none of them costs a screen."""
+    v = visit(width=390)
+    page = v.goto(bases[language] + "services/payments-api/")
+    labels = page.evaluate(AXIS_PX)
+    assert len(labels) >= 13 and min(size for _, size in labels) >= 11, labels
+    detail = json.loads((demo_site / "api" / "payments-api.json").read_text(encoding="utf-8"))
+    split = False
+    for objective in {p["objective"] for p in detail["periods"]}:
+        expected = sorted((p["period"] for p in detail["periods"]
+                           if p["objective"] == objective), reverse=True)
+        tables = page.locator(f'table[data-table="periods"][data-objective="{objective}"]')
+        shown = tables.and_(page.locator(":not([data-older])")).locator("tr[data-period]")
+        assert shown.count() and all(row.is_visible() for row in shown.all())
+        older = tables.and_(page.locator("[data-older]")).locator("tr[data-period]")
+        if older.count():
+            split = True
+            assert not older.first.is_visible()
+            page.locator("details.slc-older-periods", has=tables.last).locator(
+                "summary").click()
+            assert all(row.is_visible() for row in older.all())
+        periods = [row.get_attribute("data-period") for row in shown.all() + older.all()]
+        assert periods == expected, objective
+        # a closed period and its verdict on one line, the figures under them (the open
+        # one's "Cannot recover this period" takes a line of its own)
+        card = shown.last
+        period, verdict = card.locator("th").bounding_box(), card.locator(
+            "td .slc-chip").bounding_box()
+        assert period and verdict and abs(period["y"] - verdict["y"]) < period["height"]
+        assert card.bounding_box()["height"] < 4.5 * period["height"]
+    assert split  # fourteen months: the older ones are behind the disclosure
+    assert v.errors == [] and v.foreign == []
