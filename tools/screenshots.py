@@ -4,9 +4,10 @@ Builds the demo once in English and once in Chinese (a copy of the project with
 ``language: zh`` in the slacode plugin block, as the Chinese site tests do), serves each
 build on 127.0.0.1 and photographs, in headless Chromium, the pages a customer reads
 (the overview, a 24x7 API's page, a business-hours desk's page, a period report, the
-reports index and the change history) at 1280 px and 390 px, light and dark. A reviewer
-looks at them as a customer would: a figure cut off or a table that scrolls sideways is
-easier to see in a picture than in a test failure.
+reports index and the change history: a service page's section, a version page, and the
+site-wide ``changes/`` page when the build has one) at 1280 px and 390 px, light and
+dark. A reviewer looks at them as a customer would: a figure cut off or a table that
+scrolls sideways is easier to see in a picture than in a test failure.
 
 Usage: ``python tools/screenshots.py [OUT]`` (default ``screenshots/``).
 """
@@ -41,7 +42,11 @@ PAGES = (
     ("report", "reports/2026-03/", ""),
     ("reports", "reports/", ""),
     ("history", "services/payments-api/", "svc.history"),
+    ("version", "services/payments-api/v3/", ""),
+    ("changes", "changes/", ""),
 )
+#: pages a build may not have (the site-wide change history): shot when it has them
+OPTIONAL = frozenset({"changes"})
 WIDTHS = (1280, 390)
 SCHEMES = ("light", "dark")
 LANGUAGES = ("en", "zh")
@@ -108,6 +113,8 @@ def shoot(out: Path, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
                                                   color_scheme=scheme)
                         page = ctx.new_page()
                         for name, path, heading in PAGES:
+                            if name in OPTIONAL and not (site / path / "index.html").is_file():
+                                continue
                             page.goto(base + path)
                             page.wait_for_load_state("networkidle")
                             target = out / f"{language}-{name}-{width}-{scheme}.png"
