@@ -190,6 +190,11 @@ AXIS_PX = 11.0
 AXIS_AREAS = (("l", 686.0), ("m", 448.0), ("s", 328.0))
 
 
+def _ems(text: str) -> float:
+    """About how wide ``text`` is, in em: a Chinese character is square, others narrower."""
+    return sum(1.0 if ord(c) >= 0x2E80 else 0.62 for c in text)
+
+
 def axis_sizes(width: float) -> dict[str, float]:
     """The axis text size, in viewBox units, that a chart ``width`` units wide needs at
     each width of :data:`AXIS_AREAS` to be drawn at least :data:`AXIS_PX` CSS px tall: a
@@ -233,6 +238,7 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
     if labelled:
         height = chart + round((1.2 * lines + 0.4) * biggest, 1)
     style = ";".join(f"--slc-axis-{k}:{v:g}px" for k, v in sizes.items() if v > AXIS_UNITS)
+    crowded = any(_ems(first) * sizes["s"] > bar + gap - 4 for first, _ in labelled)
     # its own size (scaled down to fit, never up): four quarters are four bars, not a wall
     parts = [
         f'<svg class="slc-trend" viewBox="{0 - pad if pad else 0:g} 0 {width + 2 * pad:g} '
@@ -263,7 +269,11 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
         if i < len(labels):
             first, second = labels[i]
             cx = x + bar / 2
-            parts.append(f'<text class="slc-axis" x="{cx}" y="{chart}" dy="1.2em" '
+            # on a phone, crowded labels ("10月11月12月") run together: every other one
+            # goes, counting from the newest; a label with its year under it stays
+            minor = crowded and (len(shown) - 1 - i) % 2 and not second
+            parts.append(f'<text class="slc-axis{" slc-axis-minor" if minor else ""}" '
+                         f'x="{cx}" y="{chart}" dy="1.2em" '
                          f'text-anchor="middle" aria-hidden="true">{escape.text(first)}</text>')
             if second:
                 parts.append(f'<text class="slc-axis" x="{cx}" y="{chart}" dy="2.4em" '
