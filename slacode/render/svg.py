@@ -235,9 +235,17 @@ def period_chart(periods: Sequence[PeriodResult], unit: str, label: str, no_data
     pad = max(0.0, round(1.2 * max(sizes.values()) - bar / 2, 1)) if labelled else 0.0
     sizes = axis_sizes(width + 2 * pad)
     biggest = max(sizes.values())
+    style = ";".join(f"--slc-axis-{k}:{v:g}px" for k, v in sizes.items() if v > AXIS_UNITS)
     if labelled:
         height = chart + round((1.2 * lines + 0.4) * biggest, 1)
-    style = ";".join(f"--slc-axis-{k}:{v:g}px" for k, v in sizes.items() if v > AXIS_UNITS)
+        # on a wide screen the text is smaller than the room kept for a phone's: the
+        # page moves up over that empty strip (never further than the narrowest wide
+        # column leaves empty)
+        spare = (1.2 * lines + 0.4) * (biggest - sizes["l"])
+        trim = spare * min(1.6, AXIS_AREAS[0][1] / (width + 2 * pad))
+        if trim >= 1:
+            style += f";--slc-trim:{trim:.0f}px"
+    style = style.lstrip(";")
     crowded = any(_ems(first) * sizes["s"] > bar + gap - 4 for first, _ in labelled)
     # its own size (scaled down to fit, never up): four quarters are four bars, not a wall
     parts = [
