@@ -222,6 +222,25 @@ def read_blobs(root: Path, specs: Sequence[str]) -> list[bytes | None]:
     return out
 
 
+def read_objects(root: Path, oids: Sequence[str]) -> dict[str, bytes]:
+    """Object id -> contents of each blob of ``oids``, in one ``git cat-file --batch``."""
+    if not oids:
+        return {}
+    data = git(root, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in oids).encode())
+    out: dict[str, bytes] = {}
+    pos = 0
+    for oid in oids:
+        eol = data.index(b"\n", pos)
+        header = data[pos:eol].split()
+        pos = eol + 1
+        if len(header) == 3 and header[2].isdigit():
+            size = int(header[2])
+            if header[1] == b"blob":
+                out[oid] = data[pos:pos + size]
+            pos += size + 1
+    return out
+
+
 def pr_from_subject(subject: str) -> int | None:
     """The pull-request number a merge or squash subject names, else ``None``."""
     m = MERGE_PR.match(subject) or SQUASH_PR.search(subject)
@@ -332,4 +351,153 @@ def mainline_blobs(root: Path, rev: str, paths: Sequence[str]) -> set[str]:
             parts = field.split()
             if len(parts) >= 4 and set(parts[3]) != {"0"}:
                 found.add(parts[3])
+    return found
+
+
+@dataclass(frozen=True)
+class _Logged:
+    """One commit of the folder's log: who, when, and what it changed against its first
+    parent (status, old path, new path)."""
+
+    commit: str
+    parents: tuple[str, ...]
+    date: str
+    author: str
+    subject: str
+    changes: tuple[tuple[str, str, str], ...]
+
+
+def _folder_log(root: Path, rev: str, folder: str) -> list[_Logged]:
+    """Every commit reachable from ``rev``, newest first (topological order), with the
+    changes under ``folder`` against its first parent, renames detected: one git call."""
+    fmt = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%s"
+    out = git(
+        root, "log", "--topo-order", "--full-history", "--sparse",
+        "--diff-merges=first-parent", "-M", "--no-ext-diff", "--no-textconv",
+        "--name-status", "-z", f"--format={fmt}", rev, "--", f":(top,literal){folder}",
+    ).decode("utf-8", "replace")
+    commits = []
+    for rec in out.split("\x1e")[1:]:
+        head, _, rest = rec.partition("\0")
+        commit, parents, date, author, subject = head.split("\x1f", 4)
+        fields = [f.lstrip("\n") for f in rest.split("\0")]
+        fields = [f for f in fields if f]
+        changes = []
+        i = 0
+        while i < len(fields):
+            status = fields[i][:1]
+            if status in ("R", "C") and i + 2 < len(fields):
+                changes.append((status, fields[i + 1], fields[i + 2]))
+                i += 3
+            elif i + 1 < len(fields):
+                changes.append((status, fields[i + 1], fields[i + 1]))
+                i += 2
+            else:
+                break
+        commits.append(_Logged(commit, tuple(parents.split()), date, author, subject,
+                               tuple(changes)))
+    return commits
+
+
+def folder_logs(root: Path, rev: str, folder: str, paths: Sequence[str]
+                ) -> dict[str, list[FileCommit] | GitError]:
+    """:func:`file_log` of each of ``paths`` (top-level, under ``folder``) at ``rev``, from
+    one ``git log`` of the folder instead of one ``git log --follow`` per file.
+
+    The walk is git's own for one path, done here for all of them at once: from ``rev``
+    back, a commit is listed when it changed the file's name of that moment; a rename
+    (status R against the first parent) continues under the old name; an addition ends
+    the file's history (as a copy does in :func:`file_log`). A merge commit is
+    followed as git's default history simplification does for one path: through the
+    first parent whose file is the same (not listed), else through all parents, listed.
+    A file whose first commit was a rename from outside the folder (which a log of the
+    folder cannot see) is read with :func:`file_log`.
+    """
+    logged = _folder_log(root, rev, folder)
+    # merges whose first-parent diff changes a file: is the file the same in another parent?
+    touched_merges = [(c, new) for c in logged if len(c.parents) > 1
+                      for st, _old, new in c.changes if st != "D"]
+    specs = [f"{p}:{new}" for c, new in touched_merges for p in (c.commit, *c.parents[1:])]
+    ids = iter(blob_ids(root, specs))
+    same_as: dict[tuple[str, str], str] = {}  # (merge, path) -> the parent it equals there
+    for c, new in touched_merges:
+        mine = next(ids)
+        theirs = [next(ids) for _ in c.parents[1:]]
+        for p, oid in zip(c.parents[1:], theirs, strict=True):
+            if mine is not None and oid == mine and (c.commit, new) not in same_as:
+                same_as[(c.commit, new)] = p
+    out: dict[str, list[FileCommit] | GitError] = {}
+    additions: dict[str, str] = {}  # path -> the commit that added it under its first name
+    for path in paths:
+        want: dict[str, str] = {logged[0].commit: path} if logged else {}
+        entries: list[FileCommit] = []
+        first_add = ""
+        for c in logged:
+            name = want.pop(c.commit, None)
+            if name is None:
+                continue
+            change = next((ch for ch in c.changes if ch[2] == name and ch[0] != "D"), None)
+            if len(c.parents) > 1 and change is not None:  # a merge that changed the file
+                other = same_as.get((c.commit, name))
+                if other is not None:  # the file came from that parent as it is
+                    want.setdefault(other, name)
+                    continue
+                entries.append(FileCommit(
+                    commit=c.commit, parents=c.parents, date=datetime.fromisoformat(c.date),
+                    author=c.author, subject=c.subject, status="M", path=name, old_path=name))
+                for p in c.parents:
+                    want.setdefault(p, name)
+                continue
+            if change is None:
+                if c.parents:
+                    want.setdefault(c.parents[0], name)
+                continue
+            status, old, new = change
+            if status == "C":
+                status, old = "A", new  # never: copies are not looked for here
+            entries.append(FileCommit(
+                commit=c.commit, parents=c.parents, date=datetime.fromisoformat(c.date),
+                author=c.author, subject=c.subject, status=status, path=new,
+                old_path=old if status == "R" else new))
+            if status == "A":
+                first_add = c.commit
+                continue
+            if c.parents:
+                want.setdefault(c.parents[0], old if status == "R" else new)
+        out[path] = entries
+        if first_add and entries and entries[-1].status == "A":
+            additions[path] = first_add
+    # an addition may be a rename from outside the folder: ask git about those commits once
+    if additions:
+        came_from = _renamed_into(root, sorted(set(additions.values())), folder)
+        for path, commit in additions.items():
+            entries_ = out[path]
+            assert not isinstance(entries_, GitError)
+            if (commit, entries_[-1].path) in came_from:
+                try:
+                    out[path] = file_log(root, path, rev)
+                except GitError as exc:
+                    out[path] = exc
+    return out
+
+
+def _renamed_into(root: Path, commits: Sequence[str], folder: str) -> set[tuple[str, str]]:
+    """(commit, path) of files under ``folder`` that ``commits`` renamed from a path
+    outside it (one ``git diff-tree --stdin`` over the whole tree)."""
+    out = git(root, "diff-tree", "--stdin", "-r", "-M", "--no-ext-diff", "--no-textconv",
+              "--name-status", "-z", "--root", "--format=%x1e%H",
+              stdin="".join(f"{c}\n" for c in commits).encode()).decode("utf-8", "replace")
+    found = set()
+    for rec in out.split("\x1e")[1:]:
+        commit, _, rest = rec.partition("\0")
+        fields = [f.lstrip("\n") for f in rest.split("\0") if f.strip("\n")]
+        i = 0
+        while i < len(fields):
+            status = fields[i][:1]
+            if status in ("R", "C") and i + 2 < len(fields):
+                if status == "R" and not fields[i + 1].startswith(f"{folder}/"):
+                    found.add((commit.strip(), fields[i + 2]))
+                i += 3
+            else:
+                i += 2
     return found

@@ -9,9 +9,7 @@ has there, and renames of the file are followed back. When history cannot be rea
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -118,8 +116,11 @@ class _Cache:
         self.loader = loader
         self.seen: dict[tuple[str, str], tuple[Agreement | None, tuple[Problem, ...]]] = {}
 
-    def load(self, blob: bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
-        key = (hashlib.sha256(blob).hexdigest(), path)
+    def load(self, blob: bytes, path: str, oid: str | None = None
+             ) -> tuple[Agreement | None, tuple[Problem, ...]]:
+        """``blob`` loaded as the file ``path``; ``oid``, git's id of the blob, saves
+        hashing it."""
+        key = (oid or hashlib.sha256(blob).hexdigest(), path)
         if key not in self.seen:
             try:
                 self.seen[key] = self.loader(blob.decode("utf-8", "replace"), path)
@@ -240,28 +241,24 @@ def problems(
 def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked) -> None:
     """Each agreement file at ``commit``: its log, and each state loaded with the one
     before, into ``walked``. A file whose history git cannot give (a line break in one of
-    its names refuses ``REV:PATH``) is a problem of its own: the others keep theirs."""
+    its names refuses ``REV:PATH``) is a problem of its own: the others keep theirs.
+
+    Git is read a fixed number of times whatever the size of the history: one ``git
+    log`` of the folder gives every file's commits (:func:`gitlog.folder_logs`), one
+    ``git cat-file --batch-check`` the blob each state names, one ``git cat-file
+    --batch`` the distinct texts; each distinct text is loaded once."""
     pre = gitlog.prefix(root)
     cache = _Cache(load)
     out = walked.files
-    logs: dict[str, list[gitlog.FileCommit]] = {}
-
-    def log_of(path: str) -> list[gitlog.FileCommit] | gitlog.GitError:
-        try:
-            return gitlog.file_log(root, path, commit)
-        except gitlog.GitError as exc:
-            return exc
-
-    # one ``git log --follow`` per file (git follows one file's renames at a time): the
-    # processes run side by side, a long history costs about 0.1 s of git per file
+    folder = f"{pre}{slas_dir.strip('/')}"
     files = gitlog.tracked_files(root, commit, slas_dir)
-    with ThreadPoolExecutor(max_workers=min(4, (os.cpu_count() or 1) + 1)) as pool:
-        for path, got in zip(files, pool.map(log_of, files), strict=True):
-            if isinstance(got, gitlog.GitError):
-                p = _lost(_rel(path, pre), got)
-                walked.problems[p.message] = p
-            else:
-                logs[path] = got
+    logs: dict[str, list[gitlog.FileCommit]] = {}
+    for path, got in gitlog.folder_logs(root, commit, folder, files).items():
+        if isinstance(got, gitlog.GitError):
+            p = _lost(_rel(path, pre), got)
+            walked.problems[p.message] = p
+        else:
+            logs[path] = got
     # a pull request merged with a merge commit keeps its own commits beside the main
     # line; their intermediate texts were never what the branch held
     merged = bool(gitlog.git(root, "rev-list", "--merges", "-n1", commit).strip())
@@ -269,36 +266,39 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
     # and the names outside it that a file had before a rename. The set grows by the texts
     # of the folder's other files: two agreement files never hold the same bytes (the id
     # differs), so no text is taken for the main line's that was not there.
-    folder = f"{pre}{slas_dir.strip('/')}"
     names = {p for log in logs.values() for fc in log for p in (fc.path, fc.old_path)}
     main = gitlog.mainline_blobs(root, commit, [folder, *sorted(
         p for p in names if not p.startswith(f"{folder}/"))]) if merged else set()
-    for path, log in logs.items():
-        specs: list[str] = []
+    # every state's two texts (this commit's, the one before), as REV:PATH specs
+    specs: dict[str, list[str]] = {}
+    for path, log in list(logs.items()):
+        mine: list[str] = []
         for fc in log:
-            specs.append(f"{fc.commit}:{fc.path}")
-            specs.append(f"{fc.parents[0]}:{fc.old_path}"
-                         if fc.parents and fc.status not in ("A", "C") else "")
-        try:
-            blobs = gitlog.read_blobs(root, [s for s in specs if s])
-            ids: list[str | None] = [None] * len(specs)
-            if merged:
-                it_ids = iter(gitlog.blob_ids(root, [s for s in specs if s]))
-                ids = [next(it_ids) if s else None for s in specs]
-        except gitlog.GitError as exc:
-            p = _lost(_rel(path, pre), exc)
+            mine.append(f"{fc.commit}:{fc.path}")
+            mine.append(f"{fc.parents[0]}:{fc.old_path}"
+                        if fc.parents and fc.status not in ("A", "C") else "")
+        bad = next((s for s in mine if "\n" in s), None)
+        if bad is not None:  # git cannot name this text: this file loses its history
+            p = _lost(_rel(path, pre), gitlog.GitError(f"invalid object name {bad!r}"))
             walked.problems[p.message] = p
+            del logs[path]
             continue
-        it = iter(blobs)
-        contents = [next(it) if s else None for s in specs]
+        specs[path] = mine
+    wanted = list(dict.fromkeys(s for mine in specs.values() for s in mine if s))
+    oid_of = dict(zip(wanted, gitlog.blob_ids(root, wanted), strict=True))
+    texts = gitlog.read_objects(root, sorted({o for o in oid_of.values() if o}))
+    for path, log in logs.items():
+        ids = [oid_of.get(s) if s else None for s in specs[path]]
+        contents = [texts.get(o) if o else None for o in ids]
         states = []
         for i, fc in enumerate(log):
             new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
             rel_new, rel_old = _rel(fc.path, pre), _rel(fc.old_path, pre)
-            ag, problems = cache.load(new_blob, rel_new) if new_blob is not None else (
-                None, (Problem(rel_new, 0, 0, "error", "file missing at this commit",
-                               Code.HISTORY_FILE_MISSING),))
-            prev = cache.load(old_blob, rel_old)[0] if old_blob is not None else None
+            ag, problems = cache.load(new_blob, rel_new, ids[2 * i]) if new_blob is not None \
+                else (None, (Problem(rel_new, 0, 0, "error", "file missing at this commit",
+                                     Code.HISTORY_FILE_MISSING),))
+            prev = cache.load(old_blob, rel_old, ids[2 * i + 1])[0] if old_blob is not None \
+                else None
             states.append(_State(
                 fc, ag, prev, problems, old_blob is not None,
                 mainline=not merged or ids[2 * i] in main,

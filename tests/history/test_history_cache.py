@@ -52,6 +52,7 @@ def _no_walk(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the history was read again")
 
     monkeypatch.setattr("slacode.history.gitlog.file_log", refuse)
+    monkeypatch.setattr("slacode.history.gitlog.folder_logs", refuse)
 
 
 def test_commits_elsewhere_reuse_the_stored_history(cached: tuple[Repo, Path],
