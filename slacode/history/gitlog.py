@@ -426,54 +426,56 @@ def folder_logs(root: Path, rev: str, folder: str, paths: Sequence[str]
         for p, oid in zip(c.parents[1:], theirs, strict=True):
             if mine is not None and oid == mine and (c.commit, new) not in same_as:
                 same_as[(c.commit, new)] = p
-    out: dict[str, list[FileCommit] | GitError] = {}
-    additions: dict[str, str] = {}  # path -> the commit that added it under its first name
-    for path in paths:
-        want: dict[str, str] = {logged[0].commit: path} if logged else {}
-        entries: list[FileCommit] = []
-        first_add = ""
-        for c in logged:
-            name = want.pop(c.commit, None)
-            if name is None:
+    # one pass over the log for all files: ``want`` holds, for each commit still to be
+    # reached, the files that reach it and the name each has there (the first child's
+    # name wins, as git's single path does)
+    entries: dict[str, list[FileCommit]] = {path: [] for path in paths}
+    want: dict[str, dict[str, str]] = {logged[0].commit: {p: p for p in paths}} \
+        if logged else {}
+
+    def reach(commit: str, path: str, name: str) -> None:
+        want.setdefault(commit, {}).setdefault(path, name)
+
+    for c in logged:
+        wanted = want.pop(c.commit, None)
+        if not wanted:
+            continue
+        changed = {new: (st, old) for st, old, new in c.changes if st != "D"}
+        when: datetime | None = None
+        for path, name in wanted.items():
+            change = changed.get(name)
+            if change is None:  # not changed here: the file is as in the first parent
+                if c.parents:
+                    reach(c.parents[0], path, name)
                 continue
-            change = next((ch for ch in c.changes if ch[2] == name and ch[0] != "D"), None)
-            if len(c.parents) > 1 and change is not None:  # a merge that changed the file
+            when = when or datetime.fromisoformat(c.date)
+            status, old = change
+            if len(c.parents) > 1:  # a merge that changed the file against its first parent
                 other = same_as.get((c.commit, name))
                 if other is not None:  # the file came from that parent as it is
-                    want.setdefault(other, name)
+                    reach(other, path, name)
                     continue
-                entries.append(FileCommit(
-                    commit=c.commit, parents=c.parents, date=datetime.fromisoformat(c.date),
-                    author=c.author, subject=c.subject, status="M", path=name, old_path=name))
+                entries[path].append(FileCommit(
+                    commit=c.commit, parents=c.parents, date=when, author=c.author,
+                    subject=c.subject, status="M", path=name, old_path=name))
                 for p in c.parents:
-                    want.setdefault(p, name)
+                    reach(p, path, name)
                 continue
-            if change is None:
-                if c.parents:
-                    want.setdefault(c.parents[0], name)
-                continue
-            status, old, new = change
-            if status == "C":
-                status, old = "A", new  # never: copies are not looked for here
-            entries.append(FileCommit(
-                commit=c.commit, parents=c.parents, date=datetime.fromisoformat(c.date),
-                author=c.author, subject=c.subject, status=status, path=new,
-                old_path=old if status == "R" else new))
-            if status == "A":
-                first_add = c.commit
-                continue
-            if c.parents:
-                want.setdefault(c.parents[0], old if status == "R" else new)
-        out[path] = entries
-        if first_add and entries and entries[-1].status == "A":
-            additions[path] = first_add
+            if status == "C":  # never: copies are not looked for here
+                status, old = "A", name
+            entries[path].append(FileCommit(
+                commit=c.commit, parents=c.parents, date=when, author=c.author,
+                subject=c.subject, status=status, path=name,
+                old_path=old if status == "R" else name))
+            if status != "A" and c.parents:
+                reach(c.parents[0], path, old if status == "R" else name)
+    out: dict[str, list[FileCommit] | GitError] = dict(entries)
+    additions = {path: e[-1].commit for path, e in entries.items() if e and e[-1].status == "A"}
     # an addition may be a rename from outside the folder: ask git about those commits once
     if additions:
         came_from = _renamed_into(root, sorted(set(additions.values())), folder)
         for path, commit in additions.items():
-            entries_ = out[path]
-            assert not isinstance(entries_, GitError)
-            if (commit, entries_[-1].path) in came_from:
+            if (commit, entries[path][-1].path) in came_from:
                 try:
                     out[path] = file_log(root, path, rev)
                 except GitError as exc:

@@ -136,11 +136,11 @@ def save(folder: Path, root: Path, slas_dir: str, entry: dict[str, Any]) -> None
 # --- the codec -------------------------------------------------------------------------------
 #
 # A value is JSON itself (None, bool, int, float, str) or a list whose first item says what
-# it is: ["t", ...] tuple, ["l", ...] list, ["d", k1, v1, k2, v2 ...] dict, ["D", iso] date,
-# ["T", iso, zone] datetime, ["H", iso] time, ["S", seconds] timedelta, ["E", name, value]
-# enum member, ["@", n] the n-th object of the table. The table holds each distinct
-# dataclass instance once, as [class name, field values in order], children before the
-# objects that hold them.
+# it is: ["t", ...] tuple, ["l", ...] list, ["d", k1, v1, k2, v2 ...] dict, ["P", pointer1,
+# line1, col1, ...] a dict of positions, ["D", iso] date, ["T", iso, zone] datetime,
+# ["H", iso] time, ["S", seconds] timedelta, ["E", name, value] enum member, ["@", n] the
+# n-th object of the table. The table holds each distinct dataclass instance once, as
+# [class name, field values in order], children before the objects that hold them.
 
 
 @lru_cache(maxsize=1)
@@ -164,53 +164,76 @@ def _fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.init)
 
 
+@lru_cache(maxsize=64)
+def _by_value(cls: type) -> bool:
+    """Whether equal instances of ``cls`` are the same in every field (none is left out
+    of the comparison), so that one may stand for the other."""
+    return all(f.compare for f in dataclasses.fields(cls))
+
+
 def encode(value: Any) -> dict[str, Any]:
     """``value`` as JSON-ready data (see above)."""
+    from slacode.model import Position
+
+    classes = _classes()
     table: list[Any] = []
-    index: dict[str, int] = {}
-    known: dict[int, Any] = {}  # id(object) -> its reference: shared objects encoded once
+    seen: dict[Any, list[Any]] = {}  # equal objects: one row
+    known: dict[int, list[Any]] = {}  # id(object) -> its reference: shared objects once
     keep: list[Any] = []  # keeps the objects of ``known`` alive while encoding
 
     def enc(v: Any) -> Any:
-        if v is None or (isinstance(v, (bool, int, float, str)) and not isinstance(v, enum.Enum)):
+        if v is None or type(v) in (bool, int, float, str):
             return v
-        if dataclasses.is_dataclass(v) and not isinstance(v, type):
-            ref = known.get(id(v))
-            if ref is not None:
-                return ref
-            name = type(v).__name__
-            if _classes().get(name) is not type(v):
-                raise TypeError(f"cannot store a {name}")
-            row = [name, *(enc(getattr(v, f)) for f in _fields(type(v)))]
-            key = json.dumps(row, separators=(",", ":"))
-            if key not in index:
-                index[key] = len(table)
-                table.append(row)
-            ref = ["@", index[key]]
+        ref = known.get(id(v))
+        if ref is not None:
+            return ref
+        cls = type(v)
+        if dataclasses.is_dataclass(v):
+            if classes.get(cls.__name__) is not cls:
+                raise TypeError(f"cannot store a {cls.__name__}")
+            by_value = _by_value(cls)
+            if by_value:
+                try:
+                    ref = seen.get(v)
+                except TypeError:  # a field that cannot be hashed: by identity only
+                    by_value = False
+            if ref is None:
+                table.append([cls.__name__, *(enc(getattr(v, f)) for f in _fields(cls))])
+                ref = ["@", len(table) - 1]
+                if by_value:
+                    seen[v] = ref
             known[id(v)] = ref
             keep.append(v)
             return ref
         if isinstance(v, enum.Enum):
-            return ["E", type(v).__name__, v.value]
-        if isinstance(v, tuple):
+            return ["E", cls.__name__, v.value]
+        if isinstance(v, (bool, int, float, str)):
+            return v
+        if cls is tuple:
             return ["t", *map(enc, v)]
-        if isinstance(v, list):
+        if cls is list:
             return ["l", *map(enc, v)]
-        if isinstance(v, dict):
+        if cls is dict:
+            if v and all(type(x) is Position for x in v.values()) \
+                    and all(type(k) is str for k in v):
+                flat: list[Any] = ["P"]
+                for k, x in v.items():
+                    flat += [k, x.line, x.col]
+                return flat
             out: list[Any] = ["d"]
             for k, x in v.items():
                 out += [enc(k), enc(x)]
             return out
-        if isinstance(v, datetime):
+        if cls is datetime:
             zone = v.tzinfo.key if isinstance(v.tzinfo, ZoneInfo) else None
             return ["T", (v.replace(tzinfo=None) if zone else v).isoformat(), zone]
-        if isinstance(v, date):
+        if cls is date:
             return ["D", v.isoformat()]
-        if isinstance(v, time):
+        if cls is time:
             return ["H", v.isoformat()]
-        if isinstance(v, timedelta):
+        if cls is timedelta:
             return ["S", v.total_seconds()]
-        raise TypeError(f"cannot store a {type(v).__name__}")
+        raise TypeError(f"cannot store a {cls.__name__}")
 
     root = enc(value)
     return {"table": table, "root": root}
@@ -219,19 +242,33 @@ def encode(value: Any) -> dict[str, Any]:
 def decode(data: Any) -> Any:
     """The value :func:`encode` wrote; ``ValueError`` (or ``TypeError``, ``KeyError``) for
     anything else, including a type not on :func:`_classes`' list."""
+    from slacode.model import Position
+
     if not isinstance(data, dict) or not isinstance(data.get("table"), list):
         raise ValueError("not a history store")
     classes = _classes()
     objects: list[Any] = []
+    places: dict[tuple[int, int], Position] = {}  # equal positions: one object
 
     def dec(v: Any) -> Any:
-        if not isinstance(v, list):
+        if type(v) is not list:
             if isinstance(v, dict):
                 raise ValueError("unexpected mapping")
             return v
         tag = v[0]
         if tag == "@":
             return objects[v[1]]
+        if tag == "P":
+            out = {}
+            for i in range(1, len(v) - 2, 3):
+                line, col = v[i + 1], v[i + 2]
+                if type(line) is not int or type(col) is not int:
+                    raise ValueError("bad position")
+                p = places.get((line, col))
+                if p is None:
+                    p = places[(line, col)] = Position(line, col)
+                out[v[i]] = p
+            return out
         if tag == "t":
             return tuple(map(dec, v[1:]))
         if tag == "l":

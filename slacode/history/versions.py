@@ -290,19 +290,29 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
     for path, log in logs.items():
         ids = [oid_of.get(s) if s else None for s in specs[path]]
         contents = [texts.get(o) if o else None for o in ids]
+        flags = [(not merged or ids[2 * i] in main,
+                  not merged or contents[2 * i + 1] is None or ids[2 * i + 1] in main)
+                 for i in range(len(log))]
+        # a text :func:`_main_line` drops (a pull request's own step) is never loaded; the
+        # newest names the agreement, and when no text is the branch's all are kept
+        keep_all = not any(m for m, _ in flags)
         states = []
         for i, fc in enumerate(log):
             new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
+            mainline, previous_mainline = flags[i]
             rel_new, rel_old = _rel(fc.path, pre), _rel(fc.old_path, pre)
-            ag, problems = cache.load(new_blob, rel_new, ids[2 * i]) if new_blob is not None \
-                else (None, (Problem(rel_new, 0, 0, "error", "file missing at this commit",
-                                     Code.HISTORY_FILE_MISSING),))
-            prev = cache.load(old_blob, rel_old, ids[2 * i + 1])[0] if old_blob is not None \
-                else None
-            states.append(_State(
-                fc, ag, prev, problems, old_blob is not None,
-                mainline=not merged or ids[2 * i] in main,
-                previous_mainline=not merged or old_blob is None or ids[2 * i + 1] in main))
+            ag: Agreement | None = None
+            problems: tuple[Problem, ...] = ()
+            prev = None
+            if mainline or keep_all or i == 0:
+                ag, problems = cache.load(new_blob, rel_new, ids[2 * i]) \
+                    if new_blob is not None else (None, (Problem(
+                        rel_new, 0, 0, "error", "file missing at this commit",
+                        Code.HISTORY_FILE_MISSING),))
+                if old_blob is not None and (previous_mainline or keep_all):
+                    prev = cache.load(old_blob, rel_old, ids[2 * i + 1])[0]
+            states.append(_State(fc, ag, prev, problems, old_blob is not None,
+                                 mainline=mainline, previous_mainline=previous_mainline))
         head = states[0].agreement if states else None
         ident = head.id if head else PurePosixPath(path).stem
         out[path] = (ident, states)
