@@ -150,6 +150,18 @@ def tracked_files(root: Path, rev: str, folder: str) -> list[str]:
                   if p.endswith((".yaml", ".yml")))
 
 
+def tracked_blobs(root: Path, rev: str, folder: str) -> dict[str, str]:
+    """:func:`tracked_files` with the blob id of each: path -> id, one ``git ls-tree``."""
+    out = git(root, "ls-tree", "-r", "-z", "--full-name", rev, "--", folder)
+    found = {}
+    for rec in out.decode("utf-8", "replace").split("\0"):
+        meta, _, path = rec.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob" and path.endswith((".yaml", ".yml")):
+            found[path] = parts[2]
+    return found
+
+
 def file_log(root: Path, path: str, rev: str = "HEAD") -> list[FileCommit]:
     """Every commit reachable from ``rev`` that changed ``path`` (top-level relative),
     following renames; newest first (topological order).

@@ -115,12 +115,15 @@ class _Cache:
     def __init__(self, loader: Loader) -> None:
         self.loader = loader
         self.seen: dict[tuple[str, str], tuple[Agreement | None, tuple[Problem, ...]]] = {}
+        self.by_id: set[tuple[str, str]] = set()  # keys that are git's blob ids
 
     def load(self, blob: bytes, path: str, oid: str | None = None
              ) -> tuple[Agreement | None, tuple[Problem, ...]]:
         """``blob`` loaded as the file ``path``; ``oid``, git's id of the blob, saves
         hashing it."""
         key = (oid or hashlib.sha256(blob).hexdigest(), path)
+        if oid is not None:
+            self.by_id.add(key)
         if key not in self.seen:
             try:
                 self.seen[key] = self.loader(blob.decode("utf-8", "replace"), path)
@@ -128,6 +131,18 @@ class _Cache:
                 self.seen[key] = (None, (Problem(path, 0, 0, "error", f"cannot read: {exc}",
                                                   Code.HISTORY_UNREADABLE),))
         return self.seen[key]
+
+
+#: one :class:`_Cache` per loader in a process: ``slacode diff`` loads BASE, HEAD and the
+#: commits between, mostly the same texts (the loaders are kept, so their ids stay theirs)
+_CACHES: dict[int, tuple[Loader, _Cache]] = {}
+
+
+def _shared(load: Loader) -> _Cache:
+    got = _CACHES.get(id(load))
+    if got is None or got[0] is not load or len(got[1].seen) > 50_000:
+        got = _CACHES[id(load)] = (load, _Cache(load))
+    return got[1]
 
 
 def _rel(top_path: str, pre: str) -> str:
@@ -201,8 +216,8 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
     except gitlog.GitError as exc:
         p = _lost(slas_dir, exc, "every agreement's change log and past versions")
         return _Walked({}, {p.message: p})
-    load = loader or _default_loader(cache)
-    key = (str(root.resolve()), slas_dir, commit, id(load))
+    # the default loader reads its remembered texts when made: only a walk needs it
+    key = (str(root.resolve()), slas_dir, commit, id(loader) if loader else str(cache))
     if key not in _WALKS:
         if len(_WALKS) >= 4:
             _WALKS.pop(next(iter(_WALKS)))
@@ -218,7 +233,7 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
         else:
             walked = _Walked({}, {})
             try:
-                _walk_files(root, slas_dir, commit, load, walked)
+                _walk_files(root, slas_dir, commit, loader or _default_loader(cache), walked)
             except gitlog.GitError as exc:
                 p = _lost(slas_dir, exc, "every agreement's change log and past versions")
                 walked = _Walked({}, {p.message: p})
@@ -238,7 +253,8 @@ def problems(
     return tuple(sorted(_walk(Path(root), slas_dir, rev, loader, cache).problems.values()))
 
 
-def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked) -> None:
+def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked,
+                only: Iterable[str] | None = None) -> None:
     """Each agreement file at ``commit``: its log, and each state loaded with the one
     before, into ``walked``. A file whose history git cannot give (a line break in one of
     its names refuses ``REV:PATH``) is a problem of its own: the others keep theirs.
@@ -246,12 +262,16 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
     Git is read a fixed number of times whatever the size of the history: one ``git
     log`` of the folder gives every file's commits (:func:`gitlog.folder_logs`), one
     ``git cat-file --batch-check`` the blob each state names, one ``git cat-file
-    --batch`` the distinct texts; each distinct text is loaded once."""
+    --batch`` the distinct texts; each distinct text is loaded once. ``only``: the files
+    (top-level paths) to walk, when not all."""
     pre = gitlog.prefix(root)
-    cache = _Cache(load)
+    cache = _shared(load)
     out = walked.files
     folder = f"{pre}{slas_dir.strip('/')}"
     files = gitlog.tracked_files(root, commit, slas_dir)
+    if only is not None:
+        wanted = set(only)
+        files = [f for f in files if f in wanted]
     logs: dict[str, list[gitlog.FileCommit]] = {}
     for path, got in gitlog.folder_logs(root, commit, folder, files).items():
         if isinstance(got, gitlog.GitError):
@@ -459,6 +479,13 @@ def versions(
     walked = _walk(Path(root), slas_dir, rev, loader, cache)
     if walked.versions is not None:
         return dict(walked.versions)
+    out = _versions(walked)
+    walked.versions = out
+    walked.save()
+    return dict(out)
+
+
+def _versions(walked: _Walked) -> dict[str, tuple[Agreement, ...]]:
     out: dict[str, tuple[Agreement, ...]] = {}
     for ident, states in walked.files.values():
         seen: dict[int, Agreement] = {}
@@ -467,9 +494,28 @@ def versions(
             if a is not None and a.version not in seen:
                 seen[a.version] = a if a.id == ident else replace(a, id=ident)
         out[ident] = tuple(sorted(seen.values(), key=lambda a: (a.effective, a.version)))
-    walked.versions = out
-    walked.save()
-    return dict(out)
+    return out
+
+
+def versions_of(
+    root: Path, paths: Iterable[str], slas_dir: str = "slas", rev: str = "HEAD",
+    loader: Loader | None = None, cache: Path | None = None,
+) -> dict[str, tuple[Agreement, ...]]:
+    """:func:`versions` of the agreement files ``paths`` (relative to ``root``) only: what
+    a check of a few files asks (``slacode diff --pr``), without reading every file's
+    history. The stored answers of the last build serve it when they hold for ``rev``.
+    Raises :class:`gitlog.GitError` when git cannot tell."""
+    root = Path(root)
+    commit = gitlog.resolve(root, rev)
+    pre = gitlog.prefix(root)
+    entry = store.load(cache, root, slas_dir, commit) \
+        if cache is not None and loader is None else None
+    if entry is not None and isinstance(entry.get("versions"), dict):
+        return dict(entry["versions"])
+    walked = _Walked({}, {})
+    _walk_files(root, slas_dir, commit, loader or _default_loader(cache), walked,
+                only=[f"{pre}{p}" for p in paths])
+    return _versions(walked)
 
 
 def in_force(versions: Sequence[Agreement], day: date) -> Agreement | None:
@@ -513,17 +559,19 @@ def agreements_at(
     root = Path(root)
     commit = gitlog.resolve(root, rev)
     pre = gitlog.prefix(root)
-    files = gitlog.tracked_files(root, commit, slas_dir)
-    blobs = gitlog.read_blobs(root, [f"{commit}:{f}" for f in files])
+    files = gitlog.tracked_blobs(root, commit, slas_dir)
     load = loader or _default_loader(cache)
-    texts = _Cache(load)
+    texts = _shared(load)
+    contents = gitlog.read_objects(root, sorted({o for f, o in files.items()
+                                                 if (o, _rel(f, pre)) not in texts.by_id}))
     good: dict[str, Agreement] = {}
     bad: dict[str, tuple[Problem, ...]] = {}
-    for f, blob in zip(files, blobs, strict=True):
+    for f, oid in sorted(files.items()):
         rel = _rel(f, pre)
-        if blob is None:
+        blob = contents.get(oid, b"")
+        if (oid, rel) not in texts.by_id and oid not in contents:
             continue
-        ag, problems = texts.load(blob, rel)
+        ag, problems = texts.load(blob, rel, oid)
         if ag is not None:
             good[rel] = ag
         if any(p.severity == "error" for p in problems):
