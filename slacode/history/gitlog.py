@@ -445,33 +445,42 @@ def folder_logs(root: Path, rev: str, folder: str, paths: Sequence[str]
     want: dict[str, dict[str, str]] = {logged[0].commit: {p: p for p in paths}} \
         if logged else {}
 
-    def reach(commit: str, path: str, name: str) -> None:
-        want.setdefault(commit, {}).setdefault(path, name)
+    def give(commit: str, reached: dict[str, str]) -> None:
+        """Hand ``reached`` (path -> name) on to ``commit``; a file that reaches it from
+        an earlier child keeps that child's name."""
+        have = want.get(commit)
+        if have is None:
+            want[commit] = reached
+        else:
+            for path, name in reached.items():
+                have.setdefault(path, name)
 
     for c in logged:
         wanted = want.pop(c.commit, None)
         if not wanted:
             continue
         changed = {new: (st, old) for st, old, new in c.changes if st != "D"}
-        when: datetime | None = None
-        for path, name in wanted.items():
-            change = changed.get(name)
-            if change is None:  # not changed here: the file is as in the first parent
-                if c.parents:
-                    reach(c.parents[0], path, name)
-                continue
-            when = when or datetime.fromisoformat(c.date)
-            status, old = change
+        hit = changed.keys() & set(wanted.values()) if changed else ()
+        if not hit:  # none of the files changed here: all go on through the first parent
+            if c.parents:
+                give(c.parents[0], wanted)
+            continue
+        when = datetime.fromisoformat(c.date)
+        moved = {path: name for path, name in wanted.items() if name in hit}
+        for path in moved:
+            del wanted[path]
+        later: list[tuple[str, dict[str, str]]] = []  # after the rest: its names win
+        for path, name in moved.items():
+            status, old = changed[name]
             if len(c.parents) > 1:  # a merge that changed the file against its first parent
                 other = same_as.get((c.commit, name))
                 if other is not None:  # the file came from that parent as it is
-                    reach(other, path, name)
+                    later.append((other, {path: name}))
                     continue
                 entries[path].append(FileCommit(
                     commit=c.commit, parents=c.parents, date=when, author=c.author,
                     subject=c.subject, status="M", path=name, old_path=name))
-                for p in c.parents:
-                    reach(p, path, name)
+                later += [(p, {path: name}) for p in c.parents]
                 continue
             if status == "C":  # never: copies are not looked for here
                 status, old = "A", name
@@ -480,7 +489,11 @@ def folder_logs(root: Path, rev: str, folder: str, paths: Sequence[str]
                 subject=c.subject, status=status, path=name,
                 old_path=old if status == "R" else name))
             if status != "A" and c.parents:
-                reach(c.parents[0], path, old if status == "R" else name)
+                later.append((c.parents[0], {path: old if status == "R" else name}))
+        if c.parents:
+            give(c.parents[0], wanted)
+        for commit, reached in later:
+            give(commit, reached)
     out: dict[str, list[FileCommit] | GitError] = dict(entries)
     additions = {path: e[-1].commit for path, e in entries.items() if e and e[-1].status == "A"}
     # an addition may be a rename from outside the folder: ask git about those commits once
