@@ -421,7 +421,8 @@ def folder_logs(root: Path, rev: str, folder: str, paths: Sequence[str]
     (status R against the first parent) continues under the old name; an addition ends
     the file's history (as a copy does in :func:`file_log`). A merge commit is
     followed as git's default history simplification does for one path: through the
-    first parent whose file is the same (not listed), else through all parents, listed.
+    first parent whose file is the same, else through all parents; it is never listed
+    itself (``--follow`` lists only commits with a diff of the file, and a merge has none).
     A file whose first commit was a rename from outside the folder (which a log of the
     folder cannot see) is read with :func:`file_log`.
     """
@@ -477,9 +478,9 @@ def folder_logs(root: Path, rev: str, folder: str, paths: Sequence[str]
                 if other is not None:  # the file came from that parent as it is
                     later.append((other, {path: name}))
                     continue
-                entries[path].append(FileCommit(
-                    commit=c.commit, parents=c.parents, date=when, author=c.author,
-                    subject=c.subject, status="M", path=name, old_path=name))
+                # changed on both sides: both are followed, and the merge itself is not
+                # listed (``git log --follow`` shows a commit only with a diff, which a
+                # merge does not have)
                 later += [(p, {path: name}) for p in c.parents]
                 continue
             if status == "C":  # never: copies are not looked for here

@@ -159,16 +159,22 @@ def _classes() -> dict[str, type]:
     return out
 
 
-@lru_cache(maxsize=64)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_BY_VALUE: dict[type, bool] = {}
+
+
 def _fields(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    return _FIELDS[cls]
 
 
-@lru_cache(maxsize=64)
 def _by_value(cls: type) -> bool:
     """Whether equal instances of ``cls`` are the same in every field (none is left out
     of the comparison), so that one may stand for the other."""
-    return all(f.compare for f in dataclasses.fields(cls))
+    if cls not in _BY_VALUE:
+        _BY_VALUE[cls] = all(f.compare for f in dataclasses.fields(cls))
+    return _BY_VALUE[cls]
 
 
 def encode(value: Any) -> dict[str, Any]:

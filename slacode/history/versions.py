@@ -199,7 +199,7 @@ def _lost(path: str, exc: Exception, what: str = "its change log and past versio
 
 
 #: the last walks, so that ``history`` and ``versions`` of one build read git once
-_WALKS: dict[tuple[str, str, str, int], _Walked] = {}
+_WALKS: dict[tuple[str, str, str, int | str], _Walked] = {}
 
 
 def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
@@ -270,8 +270,8 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
     folder = f"{pre}{slas_dir.strip('/')}"
     files = gitlog.tracked_files(root, commit, slas_dir)
     if only is not None:
-        wanted = set(only)
-        files = [f for f in files if f in wanted]
+        chosen = set(only)
+        files = [f for f in files if f in chosen]
     logs: dict[str, list[gitlog.FileCommit]] = {}
     for path, got in gitlog.folder_logs(root, commit, folder, files).items():
         if isinstance(got, gitlog.GitError):
