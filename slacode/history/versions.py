@@ -161,13 +161,17 @@ class _Walked:
     files: dict[str, tuple[str, list[_State]]]
     problems: dict[str, Problem]  # by message: history and versions may add the same
     #: :func:`history`'s answer and the pull-request numbers it used, once asked
-    changes: tuple[dict[str, int], dict[str, tuple[ChangeEntry, ...]]] | None = None
+    #: (the pull-request number of each commit in the change log, as it was read)
+    changes: tuple[dict[str, int | None], dict[str, tuple[ChangeEntry, ...]]] | None = None
     #: :func:`versions`' answer, once asked
     versions: dict[str, tuple[Agreement, ...]] | None = None
     #: where the answers are stored (cache folder, root, folder walked, commit)
     stored: tuple[Path, Path, str, str] | None = None
     #: whether ``files`` was read (False for answers taken from the store)
     read: bool = True
+    #: the commit the answers were read at (the store's, which may be another commit
+    #: with the same agreements)
+    at: str = ""
 
     def save(self) -> None:
         """Store both answers for the next build (:mod:`slacode.history.store`): they
@@ -229,7 +233,7 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
         if entry is not None and isinstance(entry.get("versions"), dict) \
                 and isinstance(entry.get("changes"), tuple):
             walked = _Walked({}, {}, changes=entry["changes"], versions=entry["versions"],
-                             read=False)
+                             read=False, at=str(entry.get("commit")))
         else:
             walked = _Walked({}, {})
             try:
@@ -237,6 +241,7 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
             except gitlog.GitError as exc:
                 p = _lost(slas_dir, exc, "every agreement's change log and past versions")
                 walked = _Walked({}, {p.message: p})
+        walked.at = walked.at or commit
         if cache is not None and keep and not walked.problems:
             walked.stored = (cache, root, slas_dir, commit)
         _WALKS[key] = walked
@@ -351,6 +356,8 @@ def history(
     walked = _walk(root, slas_dir, rev, loader, cache)
     if walked.read and not walked.files:
         return {}
+    if walked.changes is not None and walked.at and walked.at == gitlog.resolve(root, rev):
+        return dict(walked.changes[1])  # read at this very commit: nothing to check
     try:
         prs = gitlog.pr_numbers(root, rev)
     except gitlog.GitError as exc:
@@ -367,8 +374,11 @@ def history(
         p = _lost(slas_dir, exc, "the change log of every agreement")
         walked.problems[p.message] = p
         return {}
-    if walked.changes is not None and walked.changes[0] == prs:
-        return dict(walked.changes[1])  # the answer already made, for the same numbers
+    if walked.changes is not None and all(prs.get(c) == n
+                                          for c, n in walked.changes[0].items()):
+        # the answer already made: its commits still belong to the same pull requests
+        # (a later merge elsewhere adds numbers, but never changes these)
+        return dict(walked.changes[1])
     if not walked.read:
         walked.ensure_read(root, slas_dir, gitlog.resolve(root, rev),
                            loader or _default_loader(cache))
@@ -406,7 +416,7 @@ def history(
                 previous_visibility=st.previous.visibility if st.previous else "",
             ))
         out[ident] = (*out.get(ident, ()), *entries)
-    walked.changes = (prs, out)
+    walked.changes = ({e.commit: prs.get(e.commit) for es in out.values() for e in es}, out)
     walked.save()
     return dict(out)
 

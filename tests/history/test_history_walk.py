@@ -166,8 +166,9 @@ def test_a_changed_agreements_folder_is_read_again(tmp_path: Path,
     _fresh()
     assert [e.pr for e in history(repo.path, cache=cache)["payments-api"]] == [3, 2, 1]
     versions(repo.path, cache=cache)  # a build asks both, then the answers are stored
-    # nothing changed under slas/ since: served from the store, git's log is not read
-    repo.commit("Docs", {"README.md": "docs\n"})
+    # nothing changed under slas/ since (a pull request of docs merged): served from the
+    # store, git's log is not read
+    repo.commit("Docs (#4)", {"README.md": "docs\n"})
     _fresh()
     monkeypatch.setattr(gitlog, "folder_logs", lambda *a, **k: pytest.fail("walked again"))
     assert [e.pr for e in history(repo.path, cache=cache)["payments-api"]] == [3, 2, 1]
