@@ -20,7 +20,7 @@ from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements, weakening_first, window_span
 from slacode.history.versions import (
     Loader,
-    _default_loader,
+    _plain_loader,
     _rel,
     _save,
     _shared,
@@ -188,11 +188,11 @@ def _published(root: Path, base_c: str, slas_dir: str, loader: Loader | None,
                ) -> dict[tuple[str, int], Agreement]:
     """(agreement id, version) -> that version's text as BASE's history holds it; with
     ``ids``, of those agreements only (the history of their files alone is read)."""
-    at_base = agreements_at(root, base_c, slas_dir, loader, cache)[0]
+    at_base = agreements_at(root, base_c, slas_dir, loader or _plain_loader())[0]
     if ids is None:
         past = versions(root, slas_dir, base_c, loader, cache)
     else:
-        past = versions_of(root, sorted(p for p, a in at_base.items() if a.id in ids),
+        past = versions_of(root, {p: a.id for p, a in at_base.items() if a.id in ids},
                            slas_dir, base_c, loader, cache)
     out = {(a.id, a.version): a for vs in past.values() for a in vs}
     for a in at_base.values():
@@ -216,7 +216,7 @@ def commit_diffs(
     """
     root = Path(root)
     pre = gitlog.prefix(root)
-    load = loader or _default_loader(cache)
+    load = loader or _plain_loader()
     texts = _shared(load)
     # the range's commits (merges aside) and the agreement files each changed: one git log
     # and one read of the texts, whatever the number of commits
@@ -297,8 +297,9 @@ def diff_revisions(
     With ``each_commit``, every commit of the range is also checked (:func:`commit_diffs`).
     A removed agreement's frozen records under ``ledger_dir`` are counted. HEAD is a
     commit: uncommitted edits are not compared, only listed (``uncommitted``).
-    ``cache``: the project's cache folder (the stored history walk, the texts that
-    passed the schema, see :mod:`slacode.history.store`).
+    ``cache``: the project's cache folder, where the last build's history answers are
+    stored (:mod:`slacode.history.store`); BASE's past versions are taken from there when
+    they hold for it, else only the history of the agreements the range touches is read.
 
     Raises :class:`gitlog.GitError` when git cannot tell (not a repository, unknown revision).
     """
@@ -309,8 +310,10 @@ def diff_revisions(
     head_c = _commit(root, head, "HEAD")
     base_c = _commit(root, base, "BASE")
     base_c = gitlog.merge_base(root, base_c, head_c) or base_c
-    old, _ = agreements_at(root, base_c, slas_dir, loader, cache)
-    new, bad = agreements_at(root, head_c, slas_dir, loader, cache)
+    # the texts of both sides and of the range are loaded as they are: the texts the
+    # history walk remembers (``cache``) are the whole history's, too many to read for these
+    old, _ = agreements_at(root, base_c, slas_dir, loader or _plain_loader())
+    new, bad = agreements_at(root, head_c, slas_dir, loader or _plain_loader())
     olds = {a.id: a for a in old.values()}
     news = {a.id: a for a in new.values()}
     committed = _utc(gitlog.commit_date(root, head_c))

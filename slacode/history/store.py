@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 
 FILE = "history.json"
 #: bump when what is stored changes shape
-FORMAT = 2
+FORMAT = 3
 
 
 def stamp(slas_dir: str) -> str:
@@ -67,9 +68,12 @@ def tree(root: Path, commit: str, slas_dir: str) -> str:
     return out.decode().strip()
 
 
-def load(folder: Path, root: Path, slas_dir: str, commit: str) -> dict[str, Any] | None:
+def load(folder: Path, root: Path, slas_dir: str, commit: str, ids: Iterable[str] | None = None,
+         changes: bool = True) -> dict[str, Any] | None:
     """The stored entry (``commit``, ``versions``, ``changes``) when it holds for
-    ``commit`` (see the module's docstring), else None."""
+    ``commit`` (see the module's docstring), else None. ``ids``: decode the versions of
+    these agreements only; ``changes``: whether the change log is wanted (each part is
+    kept apart in the file, so a check of a few agreements decodes only theirs)."""
     path = folder / FILE
     try:
         with path.open("rb") as f:
@@ -84,11 +88,16 @@ def load(folder: Path, root: Path, slas_dir: str, commit: str) -> dict[str, Any]
                           or not _unchanged(root, slas_dir, old, commit)):
         return None
     try:
-        entry = decode(raw.get("body"))
+        body = raw["body"]
+        groups = body["versions"]
+        if not isinstance(groups, dict):
+            raise ValueError("versions")
+        wanted = groups if ids is None else {i: groups[i] for i in ids if i in groups}
+        entry: dict[str, Any] = {"versions": {i: decode(v) for i, v in wanted.items()}}
+        if changes:
+            entry["changes"] = decode(body["changes"])
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
         log.warning("ignoring cache file %s: not a history store this version wrote", path)
-        return None
-    if not isinstance(entry, dict):
         return None
     return {**entry, "commit": old}
 
@@ -120,7 +129,8 @@ def save(folder: Path, root: Path, slas_dir: str, entry: dict[str, Any]) -> None
     if not isinstance(commit, str):
         return
     try:
-        body = encode({k: v for k, v in entry.items() if k != "commit"})
+        body = {"versions": {i: encode(vs) for i, vs in entry["versions"].items()},
+                "changes": encode(entry["changes"])}
         text = json.dumps({"format": FORMAT, "stamp": stamp(slas_dir), "commit": commit,
                            "tree": tree(root, commit, slas_dir), "body": body},
                           separators=(",", ":"), ensure_ascii=False)
@@ -129,7 +139,7 @@ def save(folder: Path, root: Path, slas_dir: str, entry: dict[str, Any]) -> None
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
         os.replace(tmp, folder / FILE)
-    except (OSError, TypeError, ValueError, RecursionError) as exc:
+    except (OSError, TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
         log.warning("cannot write cache file %s: %s", folder / FILE, exc)
 
 

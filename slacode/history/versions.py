@@ -9,7 +9,7 @@ has there, and renames of the file are followed back. When history cannot be rea
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -86,6 +86,14 @@ def _default_loader(cache: Path | None = None) -> Loader:
     from slacode.load import load_text
 
     return _memo_loader(cache) if cache is not None else load_text
+
+
+def _plain_loader() -> Loader:
+    """:func:`slacode.load.load_text` itself: for a few texts (``slacode diff``), reading
+    and rewriting the remembered texts of the whole history costs more than it saves."""
+    from slacode.load import load_text
+
+    return load_text
 
 
 @lru_cache(maxsize=4)
@@ -508,22 +516,24 @@ def _versions(walked: _Walked) -> dict[str, tuple[Agreement, ...]]:
 
 
 def versions_of(
-    root: Path, paths: Iterable[str], slas_dir: str = "slas", rev: str = "HEAD",
+    root: Path, files: Mapping[str, str], slas_dir: str = "slas", rev: str = "HEAD",
     loader: Loader | None = None, cache: Path | None = None,
 ) -> dict[str, tuple[Agreement, ...]]:
-    """:func:`versions` of the agreement files ``paths`` (relative to ``root``) only: what
-    a check of a few files asks (``slacode diff --pr``), without reading every file's
-    history. The stored answers of the last build serve it when they hold for ``rev``.
-    Raises :class:`gitlog.GitError` when git cannot tell."""
+    """:func:`versions` of some agreement files only (``files``: path relative to
+    ``root`` -> the id of the agreement there at ``rev``): what a check of a few files
+    asks (``slacode diff --pr``), without reading every file's history. The stored
+    answers of the last build serve it when they hold for ``rev`` (only these
+    agreements' are decoded). Raises :class:`gitlog.GitError` when git cannot tell."""
     root = Path(root)
     commit = gitlog.resolve(root, rev)
     pre = gitlog.prefix(root)
-    entry = store.load(cache, root, slas_dir, commit) \
-        if cache is not None and loader is None else None
+    paths = sorted(files)
+    entry = store.load(cache, root, slas_dir, commit, ids=set(files.values()),
+                       changes=False) if cache is not None and loader is None else None
     if entry is not None and isinstance(entry.get("versions"), dict):
         return dict(entry["versions"])
     walked = _Walked({}, {})
-    _walk_files(root, slas_dir, commit, loader or _default_loader(cache), walked,
+    _walk_files(root, slas_dir, commit, loader or _plain_loader(), walked,
                 only=[f"{pre}{p}" for p in paths])
     return _versions(walked)
 

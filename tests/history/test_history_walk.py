@@ -144,7 +144,7 @@ def test_a_store_naming_anything_but_slacode_data_is_ignored(
     history(evolved.path, cache=cache)
     path = cache / store.FILE
     doc = json.loads(path.read_text(encoding="utf-8"))
-    doc["body"]["table"][0][0] = "Path"
+    doc["body"]["changes"]["table"][0][0] = "Path"
     path.write_text(json.dumps(doc), encoding="utf-8")
     _fresh()
     assert versions(evolved.path, cache=cache) == expected
