@@ -172,3 +172,21 @@ def test_a_changed_agreements_folder_is_read_again(tmp_path: Path,
     _fresh()
     monkeypatch.setattr(gitlog, "folder_logs", lambda *a, **k: pytest.fail("walked again"))
     assert [e.pr for e in history(repo.path, cache=cache)["payments-api"]] == [3, 2, 1]
+
+
+def test_a_file_moved_in_from_outside_the_folder_keeps_its_history(tmp_path: Path) -> None:
+    """A log of the folder cannot see a rename from outside it: such a file is followed
+    as ``git log --follow`` does, and its change log starts where the file did."""
+    repo = Repo(tmp_path / "project")
+    repo.commit("Draft (#1)", {"drafts/payments-api.yaml": sla(),
+                               "slas/other.yaml": sla(id="other")})
+    repo.commit("Draft v2 (#2)", {"drafts/payments-api.yaml": sla(
+        version=2, effective="2026-03-01", target=99.95)})
+    repo.git("mv", "drafts/payments-api.yaml", PAY)
+    repo.commit("Publish (#3)")
+    head = gitlog.resolve(repo.path, "HEAD")
+    got = gitlog.folder_logs(repo.path, head, "slas", [PAY])[PAY]
+    assert got == gitlog.file_log(repo.path, PAY, head)
+    _fresh()
+    assert [(e.pr, e.renamed_from) for e in history(repo.path)["payments-api"]] == [
+        (3, "drafts/payments-api.yaml"), (2, ""), (1, "")]
