@@ -220,8 +220,10 @@ def commit_diffs(
     texts = _shared(load)
     # the range's commits (merges aside) and the agreement files each changed: one git log
     # and one read of the texts, whatever the number of commits
-    out = gitlog.git(root, "log", "--reverse", "--topo-order", "--no-merges", "--no-renames",
-                     "--name-only", "-z", "--format=%x1e%H%x1f%P%x1f%s",
+    # (--full-history: every commit of the range is checked, as a merge commit keeps them
+    # all, not only those on the side git would simplify to)
+    out = gitlog.git(root, "log", "--reverse", "--topo-order", "--no-merges", "--full-history",
+                     "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%P%x1f%s",
                      f"{base_c}..{head_c}", "--", slas_dir).decode("utf-8", "replace")
     touched: list[tuple[str, str, list[str]]] = []  # (commit, subject, paths)
     for rec in out.split("\x1e")[1:]:

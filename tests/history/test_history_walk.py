@@ -190,3 +190,25 @@ def test_a_file_moved_in_from_outside_the_folder_keeps_its_history(tmp_path: Pat
     _fresh()
     assert [(e.pr, e.renamed_from) for e in history(repo.path)["payments-api"]] == [
         (3, "drafts/payments-api.yaml"), (2, ""), (1, "")]
+
+
+def test_every_commit_of_a_pull_request_is_checked_even_on_a_side_merged_away(
+        tmp_path: Path) -> None:
+    """``diff --pr`` reads the range with one log of the folder: a commit on a side branch
+    whose text the merge did not keep is still checked (a merge commit keeps it in the
+    history of the base branch), as when each commit was listed on its own."""
+    from slacode.history import diff_revisions, pr_problems
+
+    repo = Repo(tmp_path / "project")
+    repo.commit("Add (#1)", {PAY: sla()}, date="2026-01-05T10:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit("Bump", {PAY: sla(version=2, effective="2026-12-01", target=99.95)},
+                date="2026-11-02T10:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "side", "main")
+    side = repo.commit("Raise target in place", {PAY: sla(target=99.99)},
+                       date="2026-11-03T10:00:00+00:00")
+    repo.git("checkout", "-q", "change")
+    repo.git("merge", "-q", "-s", "ours", "side", "-m", "Merge side (its text not kept)")
+    d = diff_revisions(repo.path, "main", "change", each_commit=True)
+    assert [c.commit for c in d.commits] == [side]
+    assert any(f"commit {side[:7]}" in p.message for p in pr_problems(d))
