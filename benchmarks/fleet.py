@@ -736,6 +736,9 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
     out["generated_files"] = len(files)
     out["generated_bytes"] = written["bytes"]
     out["peak_rss_mib"] = _rss_mib()
+    # the whole process's CPU seconds (imports, load, the input, every stage, the site):
+    # what the wall time would be on a quiet machine with one core free for it
+    out["process_cpu"] = _cpu()
     out["points_per_series"] = len(spans)
     shutil.rmtree(root, ignore_errors=True)
     return out
