@@ -404,10 +404,26 @@ def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
         with _InFlight() as inflight:
             if audiences:
                 # every audience's site from one pull and evaluation, as
-                # `slacode build --audience all` (the nightly job) builds them
+                # `slacode build --audience all` (the nightly job) builds them; the CPU
+                # seconds of each one's MkDocs build (the public one's pulls and evaluates)
+                import mkdocs.commands.build as mkdocs_commands
+
                 from slacode.cli.build import build_all
 
-                build_all(cfg, site_dir=site_dir, seconds=took)
+                def cpu_timed(*args: Any, **kwargs: Any) -> Any:
+                    c0 = _cpu()
+                    try:
+                        return mkdocs_build(*args, **kwargs)
+                    finally:
+                        audience_cpu.append(_cpu() - c0)
+
+                audience_cpu: list[float] = []
+                mkdocs_commands.build = cpu_timed
+                try:
+                    build_all(cfg, site_dir=site_dir, seconds=took)
+                finally:
+                    mkdocs_commands.build = mkdocs_build
+                out["audience_cpu"] = dict(zip(took, audience_cpu, strict=False))
             else:
                 mkdocs_build(load_config(config_file=str(cfg)))
         total = time.perf_counter() - t
@@ -1036,7 +1052,8 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
         if len(b.get("audiences", {})) > 1:
             log(f"  every audience, one pull and evaluation: {b['total']:.1f}s whole, "
                 f"{b.get('build_cpu', 0):.1f}s CPU; per audience: " + "; ".join(
-                    f"{name} {sec:.1f}s ({b['audience_pages'].get(name, 0)} pages)"
+                    f"{name} {sec:.1f}s, {b.get('audience_cpu', {}).get(name, 0):.1f}s CPU "
+                    f"({b['audience_pages'].get(name, 0)} pages)"
                     + (" with load, pull and evaluation" if name == "public" else "")
                     for name, sec in b["audiences"].items()))
     raw = report.get("raw_pull")
