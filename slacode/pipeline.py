@@ -130,9 +130,11 @@ def evaluate_project(
     now = settings.now_epoch()
     clock = _Stopwatch()
     agreement_files([settings.path(settings.slas)])
+    # unchanged files skip the parse and the schema, as in `slacode validate` (the
+    # nightly job restores the cache folder): about 0.7 s of CPU for 200 agreements
     loaded = load_agreements([settings.path(settings.slas)], root=settings.root,
                              today=datetime.fromtimestamp(now, UTC).date(),
-                             data_root=settings.root)
+                             data_root=settings.root, cache=settings.path(settings.cache))
     clock.lap("load")
     if not loaded.ok:
         return Evaluation(tuple(loaded.agreements), tuple(loaded.problems), now,

@@ -25,7 +25,14 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.exceptions import ConfigurationError
 
-from slacode.config import ALL, GITHUB_ORG, HISTORY_MONTHS, check_audience, parse_now
+from slacode.config import (  # SWITCHES: the plugin's own switches, re-exported
+    ALL,
+    GITHUB_ORG,
+    HISTORY_MONTHS,
+    SWITCHES,
+    check_audience,
+    parse_now,
+)
 from slacode.problems import SlacodeError
 
 #: the languages of the generated pages
@@ -256,8 +263,6 @@ class SlacodeConfig(Config):
     languages = c.Optional(Languages())
 
 
-#: the plugin's own switches: not settings
-SWITCHES = ("enabled", "generate")
 #: every option name of the block
 OPTIONS = frozenset(key for key, _option in SlacodeConfig._schema)
 
