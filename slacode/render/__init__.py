@@ -260,7 +260,7 @@ def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience
     coming, before = [], cur
     for v in later:
         coming.append(pages.Coming(v.version, v.effective, tuple(
-            c.what for c in diff_agreements(before, v)
+            c for c in diff_agreements(before, v)
             if c.pointer not in _INTERNAL_POINTERS
             and c.pointer not in ("/version", "/effective")), v))
         before = v

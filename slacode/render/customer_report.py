@@ -25,7 +25,7 @@ from markupsafe import Markup
 from slacode.evaluate.objectives import incident_target
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement
-from slacode.render import _internal_changes_out, _public_miss, escape, fmt, svg
+from slacode.render import _internal_changes_out, _public_miss, changes, escape, fmt, svg
 from slacode.render.pages import (
     Words,
     _late_windows,
@@ -37,7 +37,6 @@ from slacode.render.pages import (
     objective_name,
     phrases,
 )
-from slacode.render.phrases_zh import say_change
 from slacode.render.reasons import say
 from slacode.render.strings import t
 
@@ -240,8 +239,16 @@ def _change_rows(s: Section, lang: str) -> list[dict[str, Any]]:
     build may say (owners)."""
     return [{"date": fmt.day(c.date), "version": "—" if c.version is None else c.version,
              "effective": fmt.day(c.effective),
-             "what": [say_change(x.what, lang) for x in c.changes]}
+             "what": [changes.say(x, lang, _names(s)) for x in c.changes]}
             for c in _internal_changes_out(s.changes, False)]
+
+
+def _names(s: Section) -> dict[str, str]:
+    """Objective id -> name over the versions the report shows (the one in force last)."""
+    out: dict[str, str] = {}
+    for a in (*s.versions, s.agreement):
+        out |= {o.id: objective_name(o) for o in a.objectives}
+    return out
 
 
 def report_file_name(customer: str, period: str) -> str:

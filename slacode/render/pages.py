@@ -32,8 +32,7 @@ from slacode.model import (
     merge,
     overlap,
 )
-from slacode.render import escape, fmt, svg
-from slacode.render.phrases_zh import say_change
+from slacode.render import changes, escape, fmt, svg
 from slacode.render.reasons import nothing_counted
 from slacode.render.strings import STRINGS, t
 
@@ -101,9 +100,10 @@ class Words:
     def verdict(self, verdict: str) -> str:
         return t("verdict." + svg.verdict_class(verdict), self.language)
 
-    def change(self, what: str) -> str:
-        """One line of the change history in the site's language (escaped by the template)."""
-        return say_change(what, self.language)
+    def change(self, change: Any, names: Mapping[str, str] | None = None) -> str:
+        """One change of the change history in the site's language (escaped by the caller);
+        ``names`` names the objectives it gives by id."""
+        return changes.say(change, self.language, names)
 
     def chip(self, verdict: str) -> Markup:
         return _chip(verdict, self.language)
@@ -343,7 +343,7 @@ class Coming:
 
     version: int
     effective: date
-    changes: tuple[str, ...] = ()  # from the version before, in semdiff's (English) words
+    changes: tuple[Any, ...] = ()  # from the version before: semdiff's changes
     agreement: Agreement | None = None
 
 

@@ -35,7 +35,6 @@ from slacode.model import (
     Support,
     Window,
 )
-from slacode.render.phrases_zh import say_change
 from slacode.render.reasons import nothing_counted, say
 from slacode.render.strings import STRINGS, t
 
