@@ -39,6 +39,7 @@ __all__ = ["render"]
 
 
 @long_lived()  # the inputs are kept to the end: not scanned by the garbage collector again
+@fmt.in_page_language  # every date on every page as the site's language writes dates
 def render(
     agreements: Sequence[Agreement],
     results: Sequence[ServiceResults],

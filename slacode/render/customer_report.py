@@ -26,6 +26,7 @@ from slacode.evaluate.objectives import incident_target
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement
 from slacode.render import _internal_changes_out, _public_miss, changes, escape, fmt, svg
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import (
     Words,
     _late_windows,
@@ -93,7 +94,7 @@ def figures(p: PeriodResult, language: str) -> dict[str, str]:
         if c.amount is not None:
             out["credit_amount"] = money(c.amount, c.currency)
         if c.claim_by:
-            out["claim_by"] = fmt.day(c.claim_by)
+            out["claim_by"] = fmt.day(c.claim_by, language)
     if c is not None and c.bonus_percent:
         out["bonus"] = fmt.percent(c.bonus_percent, 2)
         if c.bonus_amount is not None:
@@ -119,6 +120,12 @@ def html(report: CustomerReport) -> str:
             "customer_name": report.sections[0].agreement.customer.name or report.customer,
             "generated": report.generated, "fingerprint": report.fingerprint,
             "records": list(report.records)}
+    with fmt.page_language(lang):  # every date as the report's language writes dates
+        return _html(report, lang, words, data, tagged)
+
+
+def _html(report: CustomerReport, lang: str, words: Words, data: dict[str, Any],
+          tagged: Any) -> str:
     # inside <script>: no "<" at all, so no "</script>" can end the block early
     embedded = json.dumps(data, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     return environment().get_template("customer_report.html.j2").render(
@@ -143,8 +150,9 @@ def html(report: CustomerReport) -> str:
         claims_of=lambda s, p: [_claim_line(c, s, lang) for c in s.claims
                                 if c.claim.period == p.period
                                 and c.claim.objective == p.objective],
-        when=fmt.when,
-        day=fmt.day,
+        when=lambda x: fmt.when(x, lang),
+        day=lambda x: fmt.day(x, lang),
+        period_name=lambda p: period_name(p, lang, kind=False),
     )
 
 

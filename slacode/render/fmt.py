@@ -15,12 +15,13 @@ reads as the target. Targets are written as the agreement writes them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
-from functools import cache
+from functools import cache, wraps
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, get_month_names
@@ -28,6 +29,9 @@ from babel.numbers import format_currency, format_decimal, is_currency
 
 from slacode.durations import Duration, span_parts
 from slacode.render import escape
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: the Babel locale of each site language
 LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
@@ -166,6 +170,15 @@ def page_language(language: str) -> Iterator[None]:
         yield
     finally:
         _PAGE_LANGUAGE.reset(token)
+
+
+def in_page_language(fn: Callable[P, R]) -> Callable[P, R]:
+    """``fn`` (called with a ``language`` keyword) run inside :func:`page_language`."""
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with page_language(str(kwargs.get("language") or "en")):
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def _date_locale(language: str | None) -> tuple[str, str]:

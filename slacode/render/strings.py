@@ -70,7 +70,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "reports.kind_year": {"en": "Years", "zh": "年度"},
     "reports.results": {"en": "Results", "zh": "结果"},
     "reports.credits": {"en": "Credits owed", "zh": "应付赔偿"},
-    "reports.one": {"en": "Report {period}", "zh": "{period} 报告"},
     "reports.open": {"en": "This period is still open: its figures change until it ends.",
                      "zh": "本周期尚未结束，数据会持续变化。"},
     "reports.change": {"en": "Change", "zh": "变化"},
