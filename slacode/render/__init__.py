@@ -96,7 +96,7 @@ def render(
             # contact addresses the audience may not see, in any version's words
             hidden[a.id] = contacts.hidden_in(
                 (latest, *(versions or {}).get(latest.id, ())), audience)
-            coming[a.id] = [replace(c, changes=tuple(contacts.scrub(x, hidden[a.id])
+            coming[a.id] = [replace(c, changes=tuple(contacts.scrub_change(x, hidden[a.id])
                                                      for x in c.changes),
                                     agreement=c.agreement and localized(c.agreement, language,
                                                                         latest))

@@ -166,10 +166,10 @@ def history_section(v: ServiceView, entries: Sequence[Any]) -> Markup:
         # a date never breaks at its hyphens (the column is narrow beside the changes)
         if e.date > v.now:
             later = True
-            day = Markup(f'<span class="slc-num">{escape.text(fmt.day(v.now))}</span>')
+            day = Markup(f'<span class="slc-num">{fmt.time_tag(v.now, fmt.day(v.now))}</span>')
             date = v.words.t("hist.after_now", when=day)
         else:
-            date = Markup(f'<span class="slc-num">{escape.text(fmt.day(e.date))}</span>')
+            date = Markup(f'<span class="slc-num">{fmt.time_tag(e.date, fmt.day(e.date))}</span>')
         head = headline(v, e, older)
         if e.version is not None and e.version in v.page.versions:
             link = v.words.t("hist.full_text", version=e.version)
