@@ -69,7 +69,8 @@ WORDED = [
                   "due": "2026-11-25T14:07:00+08:00"}),
      "P2 incident (not public) no first response by its deadline 25 Nov 2026, 14:07 UTC+08:00 "
      "(target 1 day)",
-     "P2 事件 （未公开） 未在截止时间 2026年11月25日 14:07 (UTC+08:00) 前完成首次响应（目标 1 天）"),
+     "P2 事件 （未公开） 未在截止时间 2026年11月25日 14:07 (UTC+08:00) "
+     "前完成首次响应（目标 1 天）"),
     (Reason("no-incidents-counted", {"priority": "P1"}, "no incidents counted in this period"),
      "no P1 incidents in this period", "本周期没有 P1 事件"),
     (Reason("no-complaints-counted", {}, "no complaints counted in this period"),
@@ -92,7 +93,8 @@ WORDED = [
                               "end": "2026-11-20T11:30:00+08:00", "priority": "P1"}, "..."),
      "no data from 20 Nov 2026, 09:00 UTC+08:00 to 20 Nov 2026, 11:30 UTC+08:00 while a P1 "
      "incident was open: the figure cannot show that outage",
-     "2026年11月20日 09:00 (UTC+08:00) 至 2026年11月20日 11:30 (UTC+08:00) 无数据，期间有 P1 事件未解决："
+     "2026年11月20日 09:00 (UTC+08:00) 至 2026年11月20日 11:30 (UTC+08:00) "
+     "无数据，期间有 P1 事件未解决："
      "该数值无法反映这次故障"),
     (Miss("complaint CMP-3 no resolution by ...", code="not-done",
           params={"subject": "complaint", "priority": "", "id": "CMP-3", "step": "resolution",
@@ -403,7 +405,8 @@ def test_a_change_is_worded_from_its_code_and_params(code: str, match: dict, eng
 
 def test_a_change_names_its_objective_as_the_page_names_it() -> None:
     c = _one("objective-removed", objective="gone")
-    assert changes.say(c, "zh", {"gone": "旧可用性"}) == "指标“旧可用性”已移除（年度可用性，目标 99.9%）"
+    assert changes.say(c, "zh", {"gone": "旧可用性"}) == \
+        "指标“旧可用性”已移除（年度可用性，目标 99.9%）"
     assert changes.say(c, "en", {"gone": "Old uptime"}) == \
         "objective Old uptime removed (yearly availability target 99.9%)"
 
