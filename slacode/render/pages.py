@@ -438,7 +438,7 @@ def provisional_note(p: PeriodResult, language: str) -> Markup:
     ends = [h.until for h in p.holds]
     if all(ends):
         until = max(ends, key=lambda u: fmt.parse_time(u))
-        note = t("svc.provisional_until", language, until=fmt.when(until), why=text)
+        note = t("svc.provisional_until", language, until=fmt.when(until, language), why=text)
     else:  # an incident whose deadline is not in sight: no date to give
         note = t("svc.provisional_open", language, why=text)
     return Markup(escape.text(note))

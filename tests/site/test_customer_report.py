@@ -82,7 +82,7 @@ def test_the_pdf_shows_the_figures_verdicts_and_credits_of_the_json_api(
     assert "Claimed: CLM-102 on 2026-11-04: open" in text
     # the period's incidents against their targets, maintenance excluded and not, version
     assert "GLX-5" in text and "after 41 minutes;" in text and "missed" in text
-    assert "Version 1, effective 2026-01-01" in text
+    assert "Version 1, effective 1 Jan 2026" in text
     assert "Warehouse" in text and "No: announced" in text
     assert "The agreement did not change in this period." in text
 

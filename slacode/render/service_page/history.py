@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from slacode.model import localized
 from slacode.render import escape, fmt
 from slacode.render.pages import objective_name, target_text
 
@@ -80,7 +81,7 @@ def _names(v: ServiceView) -> dict[str, str]:
     objective is named as its last version named it)."""
     out: dict[str, str] = {}
     for _, a in sorted(v.page.versions.items()):
-        for o in a.objectives:
+        for o in localized(a, v.language).objectives:  # as the site's language names them
             out[o.id] = objective_name(o)
     for o in v.a.objectives:
         out.setdefault(o.id, objective_name(o))
@@ -118,7 +119,7 @@ def worded(v: ServiceView, change: Any, made: Any | None, names: dict[str, str])
     if oid and (code == "objective-added" or (not code and what.startswith(
             f"objective {oid} added"))) and made is not None \
             and made.objective(oid) is not None:
-        o = made.objective(oid)
+        o = localized(made, v.language).objective(oid)
         assert o is not None
         return str(v.words.t("hist.objective_added", name=objective_name(o),
                              target=target_text(o)))
@@ -166,10 +167,11 @@ def history_section(v: ServiceView, entries: Sequence[Any]) -> Markup:
         # a date never breaks at its hyphens (the column is narrow beside the changes)
         if e.date > v.now:
             later = True
-            day = Markup(f'<span class="slc-num">{fmt.time_tag(v.now, fmt.day(v.now))}</span>')
-            date = v.words.t("hist.after_now", when=day)
+            shown = fmt.time_tag(v.now.date(), fmt.day(v.now))
+            date = v.words.t("hist.after_now", when=Markup(f'<span class="slc-num">{shown}</span>'))
         else:
-            date = Markup(f'<span class="slc-num">{fmt.time_tag(e.date, fmt.day(e.date))}</span>')
+            shown = fmt.time_tag(e.date.date(), fmt.day(e.date))
+            date = Markup(f'<span class="slc-num">{shown}</span>')
         head = headline(v, e, older)
         if e.version is not None and e.version in v.page.versions:
             link = v.words.t("hist.full_text", version=e.version)
