@@ -155,3 +155,17 @@ def test_reports_compare_claims_with_the_build_time_given() -> None:
     # without one, each service's evaluation time is the build's now
     late = reports.files(ags, res, "en", "built")["reports/2026-02.md"]
     assert "claim window closed 31 Mar 2026" in late
+
+
+def test_a_report_is_named_by_its_period_and_keeps_its_address() -> None:
+    en, zh = _render(), _render(language="zh")
+    assert "title: October 2026 report\n" in en["reports/2026-10.md"]
+    assert "# 2026年10月报告\n" in zh["reports/2026-10.md"]
+    assert "\n# Q1 2026 report\n" in en["reports/2026-Q1.md"]
+    index = en["reports/index.md"]
+    # the index lists periods by name; links and keys keep the period's id
+    assert '<a href="2026-10/">October 2026</a>' in index
+    assert '<a href="2026-Q1/">Q1 2026</a>' in index
+    assert '<tr data-period="2026-10">' in index
+    assert '<a href="2026-10/">2026年10月</a>' in zh["reports/index.md"]
+    assert '<a href="2026-Q1/">2026年第1季度</a>' in zh["reports/index.md"]
