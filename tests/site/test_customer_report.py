@@ -79,7 +79,7 @@ def test_the_pdf_shows_the_figures_verdicts_and_credits_of_the_json_api(
     assert "25%" in row and "30 Nov 2026" in row
     # where to claim (the agreement's claim channel) and the customer's own claim
     assert "Claim a credit through: key-accounts@example.com." in text
-    assert "Claimed: CLM-102 on 2026-11-04: open" in text
+    assert "Claimed: CLM-102 on 4 Nov 2026: open" in text
     # the period's incidents against their targets, maintenance excluded and not, version
     assert "GLX-5" in text and "after 41 minutes;" in text and "missed" in text
     assert "Version 1, effective 1 Jan 2026" in text

@@ -212,10 +212,10 @@ def test_each_audience_sees_actions_and_claims_as_it_may(project: Path) -> None:
     assert "SD-ACT-3" in desk and "20 Nov 2026Open overdue" in desk
     assert "This agreement grants no service credits." in desk
     acme = page("customers/acme", "acme-analytics")
-    assert "CLM-101 on 2026-09-10: paid · 1,200.00 USD 2026-09-28" in acme
+    assert "CLM-101 on 10 Sept 2026: paid · 1,200.00 USD 28 Sept 2026" in acme
     assert "CLM-102" not in acme and "CLM-105" not in page("customers/acme", "payments-api")
     globex = page("customers/globex", "globex-exports")
-    assert "CLM-102 on 2026-11-04: open" in globex and 'data-state="claimed"' in globex
+    assert "CLM-102 on 4 Nov 2026: open" in globex and 'data-state="claimed"' in globex
     assert "CLM-101" not in globex
     internal = page("internal", "payments-api")
     assert "CLM-105" in internal and "team-payments" in internal

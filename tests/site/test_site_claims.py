@@ -23,7 +23,7 @@ def test_breached_periods_show_their_actions_and_an_overdue_one_is_marked(demo_s
     assert "2026-03 15 May 2026 Done" in pay and "Dropped" in pay and "overdue" not in pay
     assert "team-payments" not in pay
     desk = _text(demo_site, "support-desk", "improvement-actions")
-    assert "SD-ACT-3" in desk and "2026-11-20 Open overdue" in desk
+    assert "SD-ACT-3" in desk and "20 Nov 2026 Open overdue" in desk
 
 
 def test_each_owed_credit_says_how_and_until_when_to_claim_it(demo_site: Path) -> None:
