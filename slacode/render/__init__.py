@@ -88,9 +88,11 @@ def render(
     coming: dict[str, list[pages.Coming]] = {}
     hidden: dict[str, dict[str, str]] = {}
     archived: dict[str, dict[int, Agreement]] = {}
+    by_latest: dict[str, Agreement] = {}  # the files as they stand (their translations)
     shown = []
     for latest in agreements:
         if latest.visible_to(audience):
+            by_latest[latest.id] = latest
             a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
                                                int(now_dt.timestamp()), audience)
             # contact addresses the audience may not see, in any version's words
@@ -159,6 +161,7 @@ def render(
             coming=coming.get(a.id, ()),
             versions=archived.get(a.id, {}),
             repo_url=repo_url,
+            objective_names=_objective_names(archived.get(a.id, {}), language, by_latest[a.id]),
             actions=tuple(x for x in actions if x.service == a.id),
             credits_owed=credits_in_view(claims, a.id, res.get(a.id), audience),
         )
@@ -198,6 +201,16 @@ def render(
             mine, site_title, feeds.newest(mine, now_iso), site_url, language,
             path=feeds.service_path(a.id), page=f"services/{a.id}/", service=a.name)
     return dict(sorted(files.items()))
+
+
+def _objective_names(versions: Mapping[int, Agreement], language: str, latest: Agreement
+                     ) -> dict[str, str]:
+    """Objective id -> name in ``language`` over ``versions`` (oldest first, so a later
+    version's name wins), each localized with the translations of ``latest``."""
+    out: dict[str, str] = {}
+    for _, v in sorted(versions.items()):
+        out |= {o.id: o.name or o.id for o in localized(v, language, latest).objectives}
+    return out
 
 
 def _versions_shown(latest: Agreement, past: Sequence[Agreement], audience: str,

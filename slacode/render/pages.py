@@ -372,6 +372,9 @@ class Page:
     versions: Mapping[int, Agreement] = field(default_factory=dict)
     #: the repository's web address: pull-request numbers in the history become links
     repo_url: str = ""
+    #: objective id -> its name in the site's language over every version in ``versions``
+    #: (a past version's English name takes the latest file's translation of it)
+    objective_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def overview(

@@ -79,10 +79,10 @@ def headline(v: ServiceView, e: Any, older: Any | None) -> Markup:
 def _names(v: ServiceView) -> dict[str, str]:
     """Objective id -> its name, over every version the audience sees (a removed
     objective is named as its last version named it)."""
-    out: dict[str, str] = {}
+    out: dict[str, str] = dict(v.page.objective_names)  # in the site's language
     for _, a in sorted(v.page.versions.items()):
-        for o in localized(a, v.language).objectives:  # as the site's language names them
-            out[o.id] = objective_name(o)
+        for o in a.objectives:
+            out.setdefault(o.id, objective_name(o))
     for o in v.a.objectives:
         out.setdefault(o.id, objective_name(o))
     return out
@@ -121,7 +121,7 @@ def worded(v: ServiceView, change: Any, made: Any | None, names: dict[str, str])
             and made.objective(oid) is not None:
         o = localized(made, v.language).objective(oid)
         assert o is not None
-        return str(v.words.t("hist.objective_added", name=objective_name(o),
+        return str(v.words.t("hist.objective_added", name=names.get(oid) or objective_name(o),
                              target=target_text(o)))
     if code:
         return escape.text(v.words.change(change, names))
