@@ -469,3 +469,29 @@ def test_a_missed_day_names_its_incidents_but_not_the_hidden_ones() -> None:
                       incidents=sample.incidents())
     assert "(incidents that day: INC-1, INC-2)" in html.unescape(
         internal["services/payments-api.md"])
+
+
+def test_a_chinese_history_names_an_added_objective_as_the_latest_file_translates_it() -> None:
+    # version 2 (from git) has the plain English name; the file as it stands translates it
+    from datetime import UTC, date, datetime
+
+    from slacode.history import ChangeEntry, diff_agreements
+
+    ags = sample.agreements()
+    latest = next(a for a in ags if a.id == "payments-api")
+    latest = replace(latest, translations=(("zh", "objective:latency:name", "快速响应"),))
+    v2 = replace(latest, version=2, effective=date(2025, 6, 1), translations=(),
+                 objectives=tuple(o for o in latest.objectives if o.id != "latency"))
+    added = next(c for c in diff_agreements(v2, latest) if c.code == "objective-added")
+    entry = ChangeEntry(
+        service="payments-api", path="slas/payments-api.yaml", commit="abc1234",
+        author="someone", date=datetime(2025, 12, 1, tzinfo=UTC), subject="add latency",
+        pr=None, version=3, effective=date(2026, 1, 1),
+        changes=(added,))
+    files = render([latest if a.id == "payments-api" else a for a in ags], sample.results(),
+                   now=sample.NOW, language="zh", history={"payments-api": (entry,)},
+                   versions={"payments-api": (v2, latest)})
+    page = files["services/payments-api.md"]
+    history = page[page.index('data-table="history"'):]
+    assert "<li>新增指标“快速响应”：目标 99%</li>" in html.unescape(
+        history[:history.index("</table>")])
