@@ -403,12 +403,13 @@ def history(
                 changes = diff_agreements(None, st.agreement)
             elif st.previous is None:  # the previous state did not load: nothing to compare
                 changes = (Change("agreement rewritten (the previous version could not be read)",
-                                  weakens=False, promise=True),)
+                                  weakens=False, promise=True, code="agreement-rewritten"),)
             else:
                 changes = diff_agreements(st.previous, st.agreement)
             renamed = _rel(fc.old_path, pre) if fc.status == "R" and fc.old_path != fc.path else ""
             if renamed:
-                changes = (Change(f"file renamed from {renamed}", promise=False), *changes)
+                changes = (Change(f"file renamed from {renamed}", promise=False,
+                                  code="file-renamed", params={"old": renamed}), *changes)
             pr = gitlog.pr_from_subject(fc.subject) or prs.get(fc.commit)
             entries.append(ChangeEntry(
                 service=ident, path=_rel(fc.path, pre), commit=fc.commit, date=fc.date,
@@ -471,10 +472,13 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
             continue
         if e.previous_visibility and not _visible(e.previous_visibility, audience):
             what = f"agreement {e.service} published"
+            params: dict[str, object] = {"id": e.service}
             if e.version is not None and e.effective is not None:
                 what += f" (version {e.version}, effective {e.effective.isoformat()})"
+                params |= {"version": e.version, "effective": e.effective.isoformat()}
             # nor the commit's words, which may name what the audience may not see
-            e = replace(e, changes=(Change(what, weakens=False, promise=True),),
+            e = replace(e, changes=(Change(what, weakens=False, promise=True,
+                                           code="agreement-published", params=params),),
                         renamed_from="", previous_visibility="", subject="", reason="")
         out.append(e)
     return tuple(out)

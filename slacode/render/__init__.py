@@ -39,6 +39,7 @@ __all__ = ["render"]
 
 
 @long_lived()  # the inputs are kept to the end: not scanned by the garbage collector again
+@fmt.in_page_language  # every date on every page as the site's language writes dates
 def render(
     agreements: Sequence[Agreement],
     results: Sequence[ServiceResults],
@@ -91,15 +92,17 @@ def render(
     coming: dict[str, list[pages.Coming]] = {}
     hidden: dict[str, dict[str, str]] = {}
     archived: dict[str, dict[int, Agreement]] = {}
+    by_latest: dict[str, Agreement] = {}  # the files as they stand (their translations)
     shown = []
     for latest in agreements:
         if latest.visible_to(audience):
+            by_latest[latest.id] = latest
             a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
                                                int(now_dt.timestamp()), audience)
             # contact addresses the audience may not see, in any version's words
             hidden[a.id] = contacts.hidden_in(
                 (latest, *(versions or {}).get(latest.id, ())), audience)
-            coming[a.id] = [replace(c, changes=tuple(contacts.scrub(x, hidden[a.id])
+            coming[a.id] = [replace(c, changes=tuple(contacts.scrub_change(x, hidden[a.id])
                                                      for x in c.changes),
                                     agreement=c.agreement and localized(c.agreement, language,
                                                                         latest))
@@ -162,6 +165,7 @@ def render(
             coming=coming.get(a.id, ()),
             versions=archived.get(a.id, {}),
             repo_url=repo_url,
+            objective_names=_objective_names(archived.get(a.id, {}), language, by_latest[a.id]),
             actions=tuple(x for x in actions if x.service == a.id),
             credits_owed=credits_in_view(claims, a.id, res.get(a.id), audience),
         )
@@ -220,6 +224,16 @@ class _Streamed(dict[str, str]):
             self[path] = text
         for path, text in kwargs.items():
             self[path] = text
+
+
+def _objective_names(versions: Mapping[int, Agreement], language: str, latest: Agreement
+                     ) -> dict[str, str]:
+    """Objective id -> name in ``language`` over ``versions`` (oldest first, so a later
+    version's name wins), each localized with the translations of ``latest``."""
+    out: dict[str, str] = {}
+    for _, v in sorted(versions.items()):
+        out |= {o.id: o.name or o.id for o in localized(v, language, latest).objectives}
+    return out
 
 
 def _versions_shown(latest: Agreement, past: Sequence[Agreement], audience: str,
@@ -283,7 +297,7 @@ def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience
     coming, before = [], cur
     for v in later:
         coming.append(pages.Coming(v.version, v.effective, tuple(
-            c.what for c in diff_agreements(before, v)
+            c for c in diff_agreements(before, v)
             if c.pointer not in _INTERNAL_POINTERS
             and c.pointer not in ("/version", "/effective")), v))
         before = v

@@ -81,8 +81,8 @@ def test_the_change_history_of_a_chinese_site_is_in_chinese(chinese_site: Path) 
     history = page[page.index('data-table="history"'):]
     history = history[:history.index("</table>")]
     assert "月度可用性目标 99.95% → 99.9%" in history
-    assert "版本 4 将于 2026-12-01 生效" in history  # in words, not "版本 3 → 4"
-    assert "版本 3（2025-10-01 生效）是本仓库历史中的第一个版本；更早的版本在此之前已经约定" \
+    assert "版本 4 将于 2026年12月1日 生效" in history  # in words, not "版本 3 → 4"
+    assert "版本 3（2025年10月1日 生效）是本仓库历史中的第一个版本；更早的版本在此之前已经约定" \
         in history
     # the reason is the commit's own words, as written; everything else is Chinese
     assert "原因：lower the target" in history
@@ -90,7 +90,7 @@ def test_the_change_history_of_a_chinese_site_is_in_chinese(chinese_site: Path) 
     assert not re.search(r"\b(target|agreement|added|monthly|availability|version)\b", fixed)
     feed = _text(chinese_site / "feed.xml")
     assert "月度可用性目标 99.95% → 99.9%" in feed
-    assert "协议 payments-api 已创建（版本 3，2025-10-01 生效）" in feed
+    assert "协议 payments-api 已创建（版本 3，2025年10月1日 生效）" in feed
 
 
 def test_materials_own_words_are_chinese_when_the_theme_names_no_language(
@@ -116,13 +116,13 @@ def test_a_version_merged_for_later_is_announced_not_presented(chinese_site: Pat
     page = _text(chinese_site / "services" / "payments-api" / "index.html")
     start = page.index('class="slc-head"')
     head = page[start:page.index("<h2", start)]
-    assert "版本 3，生效日期 2025-10-01" in head and "版本 4，生效日期" not in page
-    assert "第 4 版将于 2026-12-01 生效。" in head and "月度可用性目标 99.95% → 99.9%" in head
+    assert "版本 3，生效日期 2025年10月1日" in head and "版本 4，生效日期" not in page
+    assert "第 4 版将于 2026年12月1日 生效。" in head and "月度可用性目标 99.95% → 99.9%" in head
     assert "目标 99.95%" in page and "目标 99.9%<" not in page and "目标 99.9% " not in page
-    assert "自 2026-12-01 起为 99.9%" in page  # the objectives table says when it changes
+    assert "自 2026年12月1日 起为 99.9%" in page  # the objectives table says when it changes
     data = json.loads((chinese_site / "api" / "payments-api.json").read_text(encoding="utf-8"))
     agreement = data["agreement"]
     assert (agreement["version"], agreement["objectives"][0]["target"]) == (3, 99.95)
     assert [(u["version"], u["effective"]) for u in data["upcoming"]] == [(4, "2026-12-01")]
     search = json.loads((chinese_site / "search" / "search_index.json").read_text("utf-8"))
-    assert any("第 4 版将于 2026-12-01 生效" in d["text"] for d in search["docs"])
+    assert any("第 4 版将于 2026年12月1日 生效" in d["text"] for d in search["docs"])

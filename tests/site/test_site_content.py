@@ -47,8 +47,8 @@ def test_the_change_history_is_in_words_and_links_each_versions_full_text(
     start = page.index('<table data-table="history">')
     table = html.unescape(re.sub(r"<[^>]+>", " ", page[start:page.index("</table>", start)]))
     text = " ".join(table.split())
-    assert "Version 4 takes effect 2026-12-01" in text
-    assert "Version 3 (effective 2025-10-01) is the first version in this repository's history" \
+    assert "Version 4 takes effect 1 Dec 2026" in text
+    assert "Version 3 (effective 1 Oct 2025) is the first version in this repository's history" \
         in text
     assert "→" not in text.split("Why")[0]  # no "version 3 → 4" in the headline
     assert "Why: " in text and "new objective: P1 resolution, target 95%" in text
@@ -63,10 +63,10 @@ def test_the_change_history_is_in_words_and_links_each_versions_full_text(
         assert version.is_file()
     v3 = html.unescape((demo_site / "services" / "payments-api" / "v3" / "index.html")
                        .read_text("utf-8"))
-    assert "The version in force: effective 2025-10-01." in v3 and "Monthly availability" in v3
+    assert "The version in force: effective 1 Oct 2025." in v3 and "Monthly availability" in v3
     v4 = html.unescape((demo_site / "services" / "payments-api" / "v4" / "index.html")
                        .read_text("utf-8"))
-    assert "A version merged for later: it takes effect 2026-12-01." in v4
+    assert "A version merged for later: it takes effect 1 Dec 2026." in v4
     # reached from the history, not listed in the navigation of every page
     index = (demo_site / "index.html").read_text(encoding="utf-8")
     assert "payments-api/v3/" not in index and "payments-api/v4/" not in index
