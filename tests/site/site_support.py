@@ -77,8 +77,10 @@ def copy_project(dest: Path) -> Path:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dest / name)
     shutil.copytree(ROOT / "site" / "docs", dest / "site" / "docs")
+    shutil.copytree(ROOT / "site" / "docs-zh", dest / "site" / "docs-zh")
     shutil.copy(ROOT / "site" / "zensical.yml", dest / "site" / "zensical.yml")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copy(ROOT / "mkdocs.zh.yml", dest / "mkdocs.zh.yml")
     return dest
 
 
