@@ -26,7 +26,17 @@ from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement, localized
 from slacode.problems import SlacodeError
-from slacode.render import contacts, data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render import (
+    changes,
+    contacts,
+    data,
+    escape,
+    feeds,
+    fmt,
+    pages,
+    reports,
+    service_page,
+)
 from slacode.render.reasons import NOT_PUBLIC
 from slacode.render.service_page import versions as service_versions
 
@@ -136,6 +146,7 @@ def render(
 
     files: dict[str, str] = {}
     files["index.md"] = pages.overview(shown, res, now_dt, language, built, internal)
+    made: list[pages.Page] = []  # every service page, for the site-wide change history
     for a in shown:
         incs = [
             i
@@ -161,6 +172,7 @@ def render(
             actions=tuple(x for x in actions if x.service == a.id),
             credits_owed=credits_in_view(claims, a.id, res.get(a.id), audience),
         )
+        made.append(page)
         with fmt.page_zone(a.timezone):  # one zone per page: the agreement's
             shown_built = fmt.when(built_at if built_at is not None else now_dt)
             files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language,
@@ -170,6 +182,7 @@ def render(
                     replace(page, agreement=old, results=None, history=(), incidents=[],
                             complaints=(), restatements=[], coming=(), disputed=frozenset()),
                     a.version, now_dt, language, shown_built)
+    files[changes.PATH] = changes.render(made, now_dt, language)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:
