@@ -113,7 +113,7 @@ def render(
             # its words in the site's language
             shown.append(localized(contacts.for_audience(a, hidden[a.id]), language, latest))
             archived[a.id] = _versions_shown(latest, (versions or {}).get(latest.id, ()),
-                                             audience, hidden[a.id])
+                                             audience, hidden[a.id], language)
     for a in shown:
         try:
             escape.segment(a.id)
@@ -213,17 +213,18 @@ def render(
 
 
 def _versions_shown(latest: Agreement, past: Sequence[Agreement], audience: str,
-                    hidden: Mapping[str, str]) -> dict[int, Agreement]:
+                    hidden: Mapping[str, str], language: str = "en") -> dict[int, Agreement]:
     """Version number -> the text a version page shows: every version from git the
     audience may see (and the file's own, when not committed yet), without the contact
-    addresses it may not see; owners are the latest file's, as on the service page.
+    addresses it may not see; owners are the latest file's, as on the service page; its
+    words in the site's language (the latest file lends translations added since).
     Nothing without history: a project outside git has no past versions to show."""
     mine = {v.version: v for v in past if v.id == latest.id}
     if not mine:
         return {}
     mine.setdefault(latest.version, latest)
-    return {n: contacts.for_audience(v if v is latest else replace(v, owners=latest.owners),
-                                     hidden)
+    return {n: localized(contacts.for_audience(
+        v if v is latest else replace(v, owners=latest.owners), hidden), language, latest)
             for n, v in sorted(mine.items()) if v.visible_to(audience)}
 
 

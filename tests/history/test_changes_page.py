@@ -86,3 +86,20 @@ def test_a_site_without_history_says_so(tmp_path) -> None:
     assert ag is not None
     page = render([ag], (), now=NOW)["changes.md"]
     assert "No recorded changes." in page and "<table" not in page
+
+
+def test_a_chinese_site_names_past_versions_objectives_in_chinese(tmp_path) -> None:
+    """A translation added to the current file is lent to the past versions whose English
+    is the same: the version pages and the change rows name objectives in Chinese."""
+    repo = Repo(tmp_path / "p")
+    repo.commit("Add it (#1)", {PAY: sla(effective="2026-01-01", p3=False)},
+                date="2026-01-05T09:00:00+00:00")
+    repo.commit("Add a P3 objective (#2)", {PAY: sla(version=2, effective="2026-03-01").replace(
+        "  - id: p3-resolution\n",
+        "  - id: p3-resolution\n    name: {en: Resolving P3 tickets, zh: 解决 P3 工单}\n")},
+        date="2026-02-05T09:00:00+00:00")
+    ag, _ = load_text((repo.path / PAY).read_text(encoding="utf-8"), PAY)
+    files = render([ag], (), now=NOW, language="zh", history=history(repo.path),
+                   versions=versions(repo.path))
+    assert "新增指标“解决 P3 工单”：目标 95%" in html.unescape(files["changes.md"])
+    assert "解决 P3 工单" in files["services/payments-api/v2.md"]
