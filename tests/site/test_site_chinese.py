@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from site_support import BIN, copy_project, env, run
+from site_support import BIN, copy_project, env, own_history, run
 
 
 def _git(root: Path, *args: str, date: str = "2026-11-01T10:00:00+00:00") -> None:
@@ -26,11 +26,10 @@ def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo with one lowered target in its history, built with ``language: zh`` in the
     plugin block and no ``theme.language``."""
     root = copy_project(tmp_path_factory.mktemp("zh"))
+    own_history(root)  # this test's history is the git repository it writes below
     cfg = root / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
     text = re.sub(r"\n  language: en[^\n]*", "", text, count=1)
-    # this test's history is the git repository it writes below, not the demo's sample
-    text = re.sub(r"\n      history_from: [^\n]*", "", text, count=1)
     cfg.write_text(text.replace("  - slacode:\n", "  - slacode:\n      language: zh\n", 1),
                    encoding="utf-8")
     # the demo's two agreements with a version merged for 2026-12-01 get their previous
