@@ -545,7 +545,12 @@ def history_source(settings: Settings) -> HistorySource:
         slas = settings.slas
     else:
         root, slas = settings.root, settings.slas
-    return HistorySource(root, slas, replay.revision_at(root, settings.now_epoch()))
+    # a pinned time (the setting, --now, SLACODE_NOW, SOURCE_DATE_EPOCH) cuts the history
+    # there; a build on the clock reads it to its tip (a commit stamped seconds ahead by
+    # another machine's clock is not "after now")
+    pinned = bool(settings.now) or os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit()
+    return HistorySource(root, slas, replay.revision_at(root, settings.now_epoch())
+                         if pinned else "HEAD")
 
 
 def _history_cache(settings: Settings) -> Path:

@@ -8,7 +8,8 @@ agreement text of that version). :func:`replay` writes that into a git repositor
 project's cache folder with fixed author and committer dates and identities, so the same
 manifest gives the same commits (and hashes) on every machine, and the normal history
 stage reads it like any other repository. The last commit of each file must be the
-project's current file (``current: true``): the history ends where ``slas/`` is.
+project's current file (``current: true``): the history ends where ``slas/`` is. A file
+the project no longer has leaves no history (its agreement is not on the site either).
 
 :func:`revision_at` is the history a build at time T may describe: the last commit of
 the first-parent line committed at or before T. A page that describes T never lists a
@@ -91,6 +92,7 @@ def read_manifest(folder: Path, root: Path) -> tuple[SampleCommit, ...]:
         raise fail("", "expected 'commits:', a list of the commits that made the agreements")
     out: list[SampleCommit] = []
     last: dict[str, bool] = {}
+    gone: set[str] = set()
     for i, c in enumerate(commits):
         at = f"/commits/{i}"
         if not isinstance(c, dict):
@@ -127,6 +129,9 @@ def read_manifest(folder: Path, root: Path) -> tuple[SampleCommit, ...]:
             raise fail(at, "give either 'text' (a file beside the manifest) or current: true")
         if current:
             source = root / file
+            if not source.is_file():  # the agreement is gone: so is its history
+                gone.add(file)
+                continue
         else:
             if not isinstance(text_name, str) or not _safe_rel(text_name):
                 raise fail(f"{at}/text", "expected 'text', a path beside the manifest")
@@ -138,11 +143,11 @@ def read_manifest(folder: Path, root: Path) -> tuple[SampleCommit, ...]:
                        f"cannot read {_shown(source, root)}: {exc.strerror or exc}") from None
         out.append(SampleCommit(when, author.strip(), title.strip(), pr, file, text))
         last[file] = current
-    stale = sorted(f for f, current in last.items() if not current)
+    stale = sorted(f for f, current in last.items() if not current and f not in gone)
     if stale:
         raise fail("", f"the last commit of {stale[0]} must be the project's file "
                        "(current: true): the history ends where the agreements are")
-    return tuple(out)
+    return tuple(c for c in out if c.path not in gone)
 
 
 def replay(folder: Path, root: Path, cache: Path) -> Path:

@@ -84,3 +84,17 @@ def test_a_merge_after_now_of_a_branch_made_before_it_is_not_listed(tmp_path: Pa
     settings = _settings(repo, NOW)
     assert [e.version for e in pipeline.change_log(settings)["payments-api"]] == [1]
     assert [v.version for v in pipeline.past_versions(settings)["payments-api"]] == [1]
+
+
+def test_a_build_on_the_clock_reads_the_history_to_its_tip(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a pinned time nothing is cut: a commit stamped ahead by another machine's
+    clock is still the project's latest change."""
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    repo = Repo(tmp_path / "p")
+    repo.commit("Add it", {PATH: sla(version=1, effective="2026-01-01")},
+                date="2026-01-05T09:00:00+00:00")
+    repo.commit("Stamped ahead (#2)", {PATH: sla(version=2, effective="2026-07-01")},
+                date="2099-01-01T00:00:00+00:00")
+    settings = Settings(root=repo.path, cache=str(tmp_path / "cache"))
+    assert [e.version for e in pipeline.change_log(settings)["payments-api"]] == [2, 1]

@@ -100,3 +100,15 @@ def test_the_demo_history_is_valid_agreements_ending_at_slas() -> None:
             (c.title, problems)
         assert c.when.isoformat() < "2026-11-26", c.title  # all before the demo's pinned now
         assert c.pr is not None and c.title[0].isupper()
+
+
+def test_an_agreement_the_project_no_longer_has_leaves_no_history(tmp_path: Path) -> None:
+    root = _project(tmp_path / "p", MANIFEST + """\
+  - date: 2026-05-03T10:00:00Z
+    author: Bo Berg <bo@example.com>
+    title: Add the web agreement
+    file: slas/web.yaml
+    current: true
+""")
+    commits = replay.read_manifest(root / "data" / "history", root)
+    assert [c.path for c in commits] == ["slas/payments-api.yaml"] * 2
