@@ -88,6 +88,10 @@ class Settings:
     #: the repository's web address (MkDocs' ``repo_url`` unless given): pull-request
     #: numbers in the change history link there
     repo_url: str = ""
+    #: a folder describing a sample history (``manifest.yaml``, see
+    #: ``slacode.history.replay``) read instead of the project's own git log: a demo's;
+    #: "" (a real project) reads the project's git
+    history_from: str = ""
 
     def language_for(self, audience: str) -> str:
         """The language of ``audience``'s site and reports."""

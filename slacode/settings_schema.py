@@ -261,6 +261,11 @@ class SlacodeConfig(Config):
                                   lambda v: not v or _is_http_url(v)))
     prometheus = c.Optional(Servers())
     languages = c.Optional(Languages())
+    #: a folder with a described sample history (manifest.yaml), replayed into git and
+    #: read instead of the project's own history: for a demo (slacode.history.replay)
+    history_from = c.Optional(Checked(str, "a folder of the project, e.g. data/history",
+                                      lambda v: not v or (not v.startswith(("/", "\\"))
+                                                          and ".." not in v.split("/"))))
 
 
 #: every option name of the block

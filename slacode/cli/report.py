@@ -184,6 +184,7 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
         judged_in_view,
         project_claims,
     )
+    from slacode.render.contacts import hidden_in
     from slacode.render.customer_report import CustomerReport, Section, in_month
     from slacode.render.fmt import iso_utc
 
@@ -236,7 +237,7 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
             # where to claim is how things are done now: the latest file's, as on the site
             in_force = replace(in_force, credits=replace(in_force.credits, claim=a.credits.claim))
         sections.append(Section(in_force, tuple(during), shown, incs, changes, res, hidden,
-                                mine))
+                                mine, tuple(sorted(hidden_in(vs, audience).items()))))
     if not sections:
         raise SlacodeError(f"no agreement of {audience} was in force in {period}")
     if waiting:

@@ -26,7 +26,17 @@ from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement, localized
 from slacode.problems import SlacodeError
-from slacode.render import contacts, data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render import (
+    changes_page,
+    contacts,
+    data,
+    escape,
+    feeds,
+    fmt,
+    pages,
+    reports,
+    service_page,
+)
 from slacode.render.reasons import NOT_PUBLIC
 from slacode.render.service_page import versions as service_versions
 
@@ -110,7 +120,7 @@ def render(
             # its words in the site's language
             shown.append(localized(contacts.for_audience(a, hidden[a.id]), language, latest))
             archived[a.id] = _versions_shown(latest, (versions or {}).get(latest.id, ()),
-                                             audience, hidden[a.id])
+                                             audience, hidden[a.id], language)
     for a in shown:
         try:
             escape.segment(a.id)
@@ -143,6 +153,7 @@ def render(
 
     files: dict[str, str] = {} if sink is None else _Streamed(sink)
     files["index.md"] = pages.overview(shown, res, now_dt, language, built, internal)
+    made: list[pages.Page] = []  # every service page, for the site-wide change history
     for a in shown:
         incs = [
             i
@@ -169,6 +180,7 @@ def render(
             actions=tuple(x for x in actions if x.service == a.id),
             credits_owed=credits_in_view(claims, a.id, res.get(a.id), audience),
         )
+        made.append(page)
         with fmt.page_zone(a.timezone):  # one zone per page: the agreement's
             shown_built = fmt.when(built_at if built_at is not None else now_dt)
             files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language,
@@ -178,6 +190,7 @@ def render(
                     replace(page, agreement=old, results=None, history=(), incidents=[],
                             complaints=(), restatements=[], coming=(), disputed=frozenset()),
                     a.version, now_dt, language, shown_built)
+    files[changes_page.PATH] = changes_page.render(made, now_dt, language)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:
@@ -237,17 +250,18 @@ def _objective_names(versions: Mapping[int, Agreement], language: str, latest: A
 
 
 def _versions_shown(latest: Agreement, past: Sequence[Agreement], audience: str,
-                    hidden: Mapping[str, str]) -> dict[int, Agreement]:
+                    hidden: Mapping[str, str], language: str = "en") -> dict[int, Agreement]:
     """Version number -> the text a version page shows: every version from git the
     audience may see (and the file's own, when not committed yet), without the contact
-    addresses it may not see; owners are the latest file's, as on the service page.
+    addresses it may not see; owners are the latest file's, as on the service page; its
+    words in the site's language (the latest file lends translations added since).
     Nothing without history: a project outside git has no past versions to show."""
     mine = {v.version: v for v in past if v.id == latest.id}
     if not mine:
         return {}
     mine.setdefault(latest.version, latest)
-    return {n: contacts.for_audience(v if v is latest else replace(v, owners=latest.owners),
-                                     hidden)
+    return {n: localized(contacts.for_audience(
+        v if v is latest else replace(v, owners=latest.owners), hidden), language, latest)
             for n, v in sorted(mine.items()) if v.visible_to(audience)}
 
 

@@ -25,7 +25,15 @@ from markupsafe import Markup
 from slacode.evaluate.objectives import incident_target
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement
-from slacode.render import _internal_changes_out, _public_miss, changes, escape, fmt, svg
+from slacode.render import (
+    _internal_changes_out,
+    _public_miss,
+    changes,
+    contacts,
+    escape,
+    fmt,
+    svg,
+)
 from slacode.render.overview_parts import period_name
 from slacode.render.pages import (
     Words,
@@ -59,6 +67,10 @@ class Section:
     hidden: frozenset[str] = frozenset()
     #: the customer's claims (``slacode.evaluate.claims.CheckedClaim``) of these periods
     claims: tuple[Any, ...] = ()
+    #: contact addresses the customer may not see in any version's words (an escalation
+    #: address of a version that was not theirs) -> what stands in for each
+    #: (``slacode.render.contacts.hidden_in``): never printed in the month's changes
+    hidden_contacts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -248,7 +260,8 @@ def _change_rows(s: Section, lang: str) -> list[dict[str, Any]]:
     return [{"date": fmt.day(c.date), "version": "—" if c.version is None else c.version,
              "effective": fmt.day(c.effective),
              "what": [changes.say(x, lang, _names(s)) for x in c.changes]}
-            for c in _internal_changes_out(s.changes, False)]
+            for c in contacts.scrub_changes(_internal_changes_out(s.changes, False),
+                                            dict(s.hidden_contacts))]
 
 
 def _names(s: Section) -> dict[str, str]:

@@ -1025,6 +1025,22 @@ STRINGS: dict[str, dict[str, str]] = {
     "change.rpo": {"en": "recovery point objective {old} → {new}",
                    "zh": "恢复点目标（RPO）{old} → {new}"},
     "change.emergency-contacts": {"en": "emergency contacts updated", "zh": "紧急联系人已更新"},
+    # --- s9 content: the site-wide change history page ---
+    "changes.title": {"en": "Changes to our agreements", "zh": "协议变更记录"},
+    "changes.intro": {
+        "en": "Every change to the agreements on this site, the latest first: which version it "
+              "made, when that version takes effect, why, and what it promises differently. "
+              "Each service page has its own change history, and every version its full text.",
+        "zh": "本站所有协议的每一次变更，最新的在前：变更产生了哪个版本、该版本何时生效、"
+              "变更原因，以及承诺有何不同。每项服务的页面都有各自的变更历史，每个版本都有完整文本。"},
+    "changes.none": {"en": "No recorded changes.", "zh": "暂无变更记录。"},
+    "changes.feed": {"en": "Follow the changes in the {feed} (feed.xml).",
+                     "zh": "通过 {feed}（feed.xml）关注变更。"},
+    "changes.feed_name": {"en": "Atom feed", "zh": "Atom 订阅"},
+    "changes.merged": {"en": "Merged", "zh": "合并日期"},
+    "changes.service": {"en": "Service", "zh": "服务"},
+    "changes.change": {"en": "Change", "zh": "变更"},
+    "changes.zone": {"en": "Dates in UTC.", "zh": "日期为 UTC 时间。"},
 }
 
 

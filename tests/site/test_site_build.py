@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from site_support import BIN, ROOT, copy_project, env, run, tree
+from site_support import BIN, ROOT, copy_project, env, own_history, run, tree
 
 MARKER = "INTERNAL-MARKER-7f3a"
 
@@ -262,12 +262,15 @@ def test_hostile_text_from_yaml_is_literal_text_in_every_public_file(
     doc = yaml.load(good)
     doc["name"], doc["service"]["description"] = HOSTILE_NAME, HOSTILE_TEXT
     out = tmp_path / "public"
+    # no history: the hostile file is the version in force, the one every page presents
+    config = own_history(project)
     try:
         with sla.open("w", encoding="utf-8") as f:
             yaml.dump(doc, f)
         run(BIN / "slacode", "build", "--strict", "--site-dir", out, cwd=project)
     finally:
         sla.write_text(good, encoding="utf-8")
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     texts = _texts(out)
     for path, text in texts.items():
         if path.endswith((".html", ".xml", ".svg")) or path == "search/search_index.json":

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from site_support import BIN, copy_project, env, run
+from site_support import BIN, copy_project, env, own_history, run
 
 
 def _git(root: Path, *args: str, date: str = "2026-11-01T10:00:00+00:00") -> None:
@@ -26,6 +26,7 @@ def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo with one lowered target in its history, built with ``language: zh`` in the
     plugin block and no ``theme.language``."""
     root = copy_project(tmp_path_factory.mktemp("zh"))
+    own_history(root)  # this test's history is the git repository it writes below
     cfg = root / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
     text = re.sub(r"\n  language: en[^\n]*", "", text, count=1)
@@ -103,9 +104,43 @@ def test_materials_own_words_are_chinese_when_the_theme_names_no_language(
 
 
 def test_the_hand_written_about_page_is_published_as_written(chinese_site: Path) -> None:
-    # slacode does not translate the site's own pages: they are the project's text
+    # slacode does not translate the site's own pages: they are the project's text (a
+    # Chinese site has its own, see mkdocs.zh.yml)
     page = _text(chinese_site / "about" / "index.html")
     assert "How to read these pages" in page
+
+
+def _prose(page: Path) -> str:
+    """What a reader sees of a page: the header, navigation and article, without markup,
+    code and the scripts."""
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style|code)\b.*?</\1>", " ", text, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_the_chinese_site_is_chinese(chinese_demo: Path) -> None:
+    """mkdocs.zh.yml: the title, the navigation and the hand-written pages in Chinese, the
+    About page stating the same policy as the English one (verdicts, credits, claims)."""
+    about = _prose(chinese_demo / "about" / "index.html")
+    policy = _prose(chinese_demo / "policy" / "index.html")
+    index = _prose(chinese_demo / "index.html")
+    for page in (about, policy, index):
+        assert "示例云服务水平" in page and "Example Cloud service levels" not in page
+        for english in ("How to read these pages", "Our service-level policy", "Reports",
+                        "Services", "Switch to dark mode", "Search", "Table of contents"):
+            assert english not in page, english
+    assert "<title>如何阅读本站 - 示例云服务水平</title>" in \
+        (chinese_demo / "about" / "index.html").read_text(encoding="utf-8")
+    # the states, as the generated pages name them, each with its meaning
+    for state in ("达标", "未达标", "进展正常", "有风险", "低于目标，仍可挽回", "本周期已无法达标",
+                  "无数据", "数据不足", "暂定", "复核中", "数据重述"):
+        assert state in about, state
+    assert "缺失的数据从不计为正常" in about and "服务抵扣" in about
+    assert "申请的最后一天、申请的渠道和方式，以及多久内支付" in policy
+    # little English prose is left: the words of a sentence, not names like JSON or P1
+    for page in (about, policy):
+        words = re.findall(r"\b[a-z]{4,}\b", page)
+        assert len(words) < 12, words
 
 
 def test_a_version_merged_for_later_is_announced_not_presented(chinese_site: Path) -> None:
