@@ -58,12 +58,12 @@ def test_every_public_change_latest_first_by_month(project: Repo) -> None:
     rows = _rows(page)
     assert len(rows) == 3  # the internal agreement's change is not there
     raised, web, added = rows
-    assert raised.startswith("2026-05-20 Payments API Version 2 takes effect 2026-07-01")
+    assert raised.startswith("20 May 2026 Payments API Version 2 takes effect 1 Jul 2026")
     assert "Why: Raise payments availability to 99.95% from July · pull request #7" in raised
     assert "target 99.9% → 99.95%" in raised
-    assert web.startswith("2026-01-20 Status <b>website</b> Version 1")
+    assert web.startswith("20 Jan 2026 Status <b>website</b> Version 1")
     assert "<b>website</b>" not in page  # the name from YAML is text, not markup
-    assert added.startswith("2026-01-05 Payments API Version 1")
+    assert added.startswith("5 Jan 2026 Payments API Version 1")
     assert 'href="../services/payments-api/v2/"' in page
     assert 'href="../services/payments-api/"' in page
     assert '<a href="https://github.com/example/slas/pull/7"' in html.unescape(page)
@@ -77,7 +77,7 @@ def test_the_internal_build_lists_internal_agreements_and_chinese_is_chinese(
     assert "SECRET-AUTH" in inside and 'data-service="auth"' in inside
     zh = html.unescape(_build(project, language="zh")["changes.md"])
     assert "# 协议变更记录" in zh and "## 2026年5月" in zh
-    assert "版本 2 将于 2026-07-01 生效" in zh and "原因：Raise payments availability" in zh
+    assert "版本 2 将于 2026年7月1日 生效" in zh and "原因：Raise payments availability" in zh
     assert "Changes to our agreements" not in zh and "Merged" not in zh
 
 
