@@ -363,10 +363,12 @@ class _InFlight:
 
 
 def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
-          label: str) -> dict[str, Any]:
+          label: str, audiences: bool = False) -> dict[str, Any]:
     """The nightly job as users run it: ``mkdocs build`` with the slacode plugin, which
     runs load -> pull (evaluating alongside) -> ledger -> render and hands the pages to
     MkDocs in memory. Stage times come from the pipeline; "site" is the rest of the build.
+    With ``audiences`` (the warm nightly build) every audience's site is built from the one
+    evaluation, as ``slacode build --audience all`` does, and each one's seconds reported.
     """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -375,7 +377,8 @@ def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
 
     os.environ.pop("SLACODE_NOW", None)  # the benchmark's own clock
     out: dict[str, Any] = {"label": label, "now": _iso(now)}
-    site_dir = root / f"site-{label}"
+    # the public site; the other audiences' go beside it (internal/, customers/NAME/)
+    site_dir = root / f"site-{label}" / "public"
     cfg = root / f"mkdocs-{label}.yml"
     docs = root / "docs-nightly"  # the project's own pages: none, all are generated
     docs.mkdir(exist_ok=True)
@@ -387,17 +390,42 @@ def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
 
     def timed_run(*args: Any, **kwargs: Any) -> Any:  # the pipeline's part of the build
         cpu0 = _cpu()
-        seen["result"] = res = run(*args, **kwargs)
-        seen["cpu"] = _cpu() - cpu0
+        res = run(*args, **kwargs)
+        if "result" not in seen:  # the public site's: it pulls and evaluates
+            seen["result"], seen["cpu"] = res, _cpu() - cpu0
         return res
 
     cpu0, prom0 = _cpu(), _prom_seconds(url)
     pcpu0 = _metric(url, r"process_cpu_seconds_total")
     slacode.pipeline.run = timed_run
+    took: dict[str, float] = {}
     try:
         t = time.perf_counter()
         with _InFlight() as inflight:
-            mkdocs_build(load_config(config_file=str(cfg)))
+            if audiences:
+                # every audience's site from one pull and evaluation, as
+                # `slacode build --audience all` (the nightly job) builds them; the CPU
+                # seconds of each one's MkDocs build (the public one's pulls and evaluates)
+                import mkdocs.commands.build as mkdocs_commands
+
+                from slacode.cli.build import build_all
+
+                def cpu_timed(*args: Any, **kwargs: Any) -> Any:
+                    c0 = _cpu()
+                    try:
+                        return mkdocs_build(*args, **kwargs)
+                    finally:
+                        audience_cpu.append(_cpu() - c0)
+
+                audience_cpu: list[float] = []
+                mkdocs_commands.build = cpu_timed
+                try:
+                    build_all(cfg, site_dir=site_dir, seconds=took)
+                finally:
+                    mkdocs_commands.build = mkdocs_build
+                out["audience_cpu"] = dict(zip(took, audience_cpu, strict=False))
+            else:
+                mkdocs_build(load_config(config_file=str(cfg)))
         total = time.perf_counter() - t
     finally:
         slacode.pipeline.run = run
@@ -405,9 +433,15 @@ def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
     stages = _Stages(label)
     for name in ("load", "history", "pull", "evaluate", "ledger", "render"):
         stages[name] = res.seconds.get(name, 0.0)
-    stages["site"] = total - sum(stages.values())
+    stages["site"] = took.get("public", total) - sum(stages.values())
     out["stages"] = dict(stages)
     out["total"] = total
+    # seconds of each audience's site (the public one with the pull and evaluation)
+    out["audiences"] = took or {"public": total}
+    out["audience_pages"] = {
+        name: _tree_size(site_dir if name == "public" else site_dir.parent / (
+            "internal" if name == "internal" else f"customers/{name.partition(':')[2]}"),
+            ".html")[0] for name in out["audiences"]}
     out["prometheus_wall"] = inflight.seconds()
     out["prometheus_seconds"] = _prom_seconds(url) - prom0
     out["prometheus_cpu"] = _metric(url, r"process_cpu_seconds_total") - pcpu0
@@ -443,11 +477,12 @@ def _run_self(args: list[str], what: str) -> tuple[dict[str, Any], float]:
 
 
 def run_build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
-              label: str) -> dict[str, Any]:
+              label: str, audiences: bool = False) -> dict[str, Any]:
     """:func:`build` in a fresh process, as a nightly build is (nothing of an earlier
     build in memory, its own peak RSS)."""
     args = ["--build", label, "--root", str(root), "--cache", str(cache), "--url", url,
-            "--now", str(now), "--months", str(months)] + ([] if rules else ["--no-rules"])
+            "--now", str(now), "--months", str(months)] + ([] if rules else ["--no-rules"]) + (
+                ["--audiences"] if audiences else [])
     return _run_self(args, f"the {label} build")[0]
 
 
@@ -675,17 +710,26 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
     t = time.perf_counter()
     report = ledger.apply(results, root / "ledger")
     stages["ledger"] = time.perf_counter() - t
+    # each file goes to disk as soon as it is made (render's sink): the fleet's text is
+    # never all in memory at once; the time spent writing is the "write" stage
+    written = {"seconds": 0.0, "cpu": 0.0, "bytes": 0}
+
+    def sink(path: str, text: str) -> None:
+        t0, c0 = time.perf_counter(), _cpu()
+        write_tree({path: text}, root / "docs")
+        written["bytes"] += len(text.encode())
+        written["seconds"] += time.perf_counter() - t0
+        written["cpu"] += _cpu() - c0
+
     t = time.perf_counter()
     files = render(agreements, report.results, now=now, audience="public",
                    incidents=incidents_by_service(measurements),
-                   site_title="Fleet service levels", history_months=months)
-    stages["render"] = time.perf_counter() - t
+                   site_title="Fleet service levels", history_months=months, sink=sink)
+    stages["render"] = time.perf_counter() - t - written["seconds"]
     # CPU seconds of evaluate + ledger + render: what the work costs, whatever else the
     # machine was running at the time (wall time also counts waiting for a core)
-    out["cpu"] = _cpu() - cpu0
-    t = time.perf_counter()
-    write_tree(files, root / "docs")
-    stages["write"] = time.perf_counter() - t
+    out["cpu"] = _cpu() - cpu0 - written["cpu"]
+    stages["write"] = written["seconds"]
     if site:
         from mkdocs.commands.build import build as mkdocs_build
         from mkdocs.config import load_config
@@ -706,8 +750,11 @@ def synthetic(n: int, months: int, now: int, pool: int, site: bool) -> dict[str,
             out["search_index_gzip_bytes"] = len(gzip.compress(raw, 6))
     out["stages"] = stages
     out["generated_files"] = len(files)
-    out["generated_bytes"] = sum(len(v.encode()) for v in files.values())
+    out["generated_bytes"] = written["bytes"]
     out["peak_rss_mib"] = _rss_mib()
+    # the whole process's CPU seconds (imports, load, the input, every stage, the site):
+    # what the wall time would be on a quiet machine with one core free for it
+    out["process_cpu"] = _cpu()
     out["points_per_series"] = len(spans)
     shutil.rmtree(root, ignore_errors=True)
     return out
@@ -758,6 +805,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-slo-generator", action="store_true")
     ap.add_argument("--no-rules", action="store_true",
                     help="builds read time slices from raw samples (no recording rules)")
+    ap.add_argument("--no-raw-pull", action="store_true",
+                    help="skip the comparison pull with every slice from raw samples")
     ap.add_argument("--compare-only", action="store_true",
                     help="only the slo-generator comparison (no builds, no scaling run)")
     ap.add_argument("--workdir", type=Path, default=ROOT / ".slacode" / "bench")
@@ -771,6 +820,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="epoch seconds the run takes as now (default: the clock)")
     ap.add_argument("--site", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--build", default="", help=argparse.SUPPRESS)
+    ap.add_argument("--audiences", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--rolling", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--root", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
@@ -779,7 +829,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.build:
         print(json.dumps(build(args.root, args.cache, args.url, args.now, args.months,
-                               not args.no_rules, args.build)))
+                               not args.no_rules, args.build, args.audiences)))
         return 0
     if args.rolling:
         print(json.dumps(slacode_rolling(args.root, args.cache, args.url, args.rolling)))
@@ -866,11 +916,12 @@ def _benchmark(args: Any, workdir: Path, run_dir: Path, prom: PrometheusProcess,
         log(f"  {cold['total']:.1f}s: {_fmt_stages(cold)}; {cold['queries']} queries")
         later = now + DAY
         log(f"warm nightly build {r + 1}/{args.repeat} (same cache, now + 1 day) ...")
-        warm = run_build(root, cache, prom.url, later, args.months, rules, f"warm{r}")
+        warm = run_build(root, cache, prom.url, later, args.months, rules, f"warm{r}",
+                         audiences=True)
         log(f"  {warm['total']:.1f}s: {_fmt_stages(warm)}; {warm['queries']} queries")
         colds.append(cold)
         warms.append(warm)
-    if colds and rules and not args.smoke:
+    if colds and rules and not args.smoke and not args.no_raw_pull:
         # the same cold pull with every slice evaluated from raw samples, for comparison
         from slacode.load import load_agreements
         from slacode.pull import pull
@@ -998,6 +1049,13 @@ def _print(report: dict[str, Any], args: Any, log: Any) -> None:
             f"site {b.get('site_pages', 0)} HTML pages / {b.get('site_bytes', 0) / 1e6:.1f} MB "
             f"({b.get('site_files', 0)} files / {b.get('site_all_bytes', 0) / 1e6:.1f} MB); "
             f"peak RSS {b['peak_rss_mib']:.0f} MiB")
+        if len(b.get("audiences", {})) > 1:
+            log(f"  every audience, one pull and evaluation: {b['total']:.1f}s whole, "
+                f"{b.get('build_cpu', 0):.1f}s CPU; per audience: " + "; ".join(
+                    f"{name} {sec:.1f}s, {b.get('audience_cpu', {}).get(name, 0):.1f}s CPU "
+                    f"({b['audience_pages'].get(name, 0)} pages)"
+                    + (" with load, pull and evaluation" if name == "public" else "")
+                    for name, sec in b["audiences"].items()))
     raw = report.get("raw_pull")
     if raw:
         log(f"cold pull without recording rules: {raw['seconds']:.1f}s; queries "

@@ -234,7 +234,8 @@ def bench_fleets(repeat: int, big: int, huge: int, log: Any) -> dict[str, Any]:
             f"{huge + 1}: {fleet._ev(bigs[-1]):.1f}s")
     small, large = fleet._median_syn(smalls), fleet._median_syn(bigs)
     return {
-        "build": {k: site.get(k) for k in ("services", "stages", "peak_rss_mib", "site_pages",
+        "build": {k: site.get(k) for k in ("services", "stages", "peak_rss_mib", "process_cpu",
+                                           "site_pages",
                                            "site_bytes", "site_files", "site_all_bytes",
                                            "search_index_bytes", "search_index_gzip_bytes",
                                            "generated_files", "generated_bytes")},
@@ -243,7 +244,8 @@ def bench_fleets(repeat: int, big: int, huge: int, log: Any) -> dict[str, Any]:
         "ev_small": fleet._ev(small), "ev_large": fleet._ev(large),
         "cpu_small": statistics.median(s["cpu"] for s in smalls),
         "cpu_large": statistics.median(s["cpu"] for s in bigs),
-        "rss_large": large["peak_rss_mib"], "services": [small["services"], large["services"]],
+        "rss_large": large["peak_rss_mib"], "rss_small": small["peak_rss_mib"],
+        "services": [small["services"], large["services"]],
         "runs": [[round(fleet._ev(r), 1) for r in smalls], [round(fleet._ev(r), 1) for r in bigs]],
     }
 
@@ -284,7 +286,7 @@ def report(res: dict[str, Any]) -> list[str]:
     if f:
         b = f["build"]
         rows += [_row(f"N = {b['services']}: cold full build less the pull",
-                      f["build_seconds"], 90),
+                      f["build_seconds"], 90, cpu=b.get("process_cpu")),
                  _row(f"N = {b['services']}: peak RSS", b["peak_rss_mib"] / 1024, 2, "GiB"),
                  _row(f"N = {f['services'][1]} / N = {f['services'][0]}: evaluate + render",
                       f["ev_large"] / f["ev_small"], 5.5, "x")]
@@ -324,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"  evaluate + render: {res['fleets']['runs']}; CPU "
             f"{res['fleets']['cpu_small']:.1f}s -> {res['fleets']['cpu_large']:.1f}s "
             f"({res['fleets']['cpu_large'] / res['fleets']['cpu_small']:.2f}x); peak RSS "
+            f"N = {res['fleets']['services'][0]}: {res['fleets']['rss_small']:.0f} MiB, "
             f"N = {res['fleets']['services'][1]}: {res['fleets']['rss_large']:.0f} MiB")
     log("")
     for line in report(res):

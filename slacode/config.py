@@ -88,6 +88,10 @@ class Settings:
     #: the repository's web address (MkDocs' ``repo_url`` unless given): pull-request
     #: numbers in the change history link there
     repo_url: str = ""
+    #: a folder describing a sample history (``manifest.yaml``, see
+    #: ``slacode.history.replay``) read instead of the project's own git log: a demo's;
+    #: "" (a real project) reads the project's git
+    history_from: str = ""
 
     def language_for(self, audience: str) -> str:
         """The language of ``audience``'s site and reports."""
@@ -173,8 +177,6 @@ def settings_from_options(
     block's values are. Warnings (settings that work but should change) go to
     ``on_warning``, by default :func:`warn`; the plugin passes its logger's ``warning``, so
     that a strict build counts them."""
-    from slacode.settings_schema import SWITCHES, check_option
-
     kwargs: dict[str, Any] = {"root": root}
     for key, value in options.items():
         if value is None or key in SWITCHES:
@@ -192,13 +194,18 @@ def settings_from_options(
     if "repo_url" not in kwargs and repo_url:
         kwargs["repo_url"] = repo_url
     env_now = os.environ.get("SLACODE_NOW", "").strip()
+    # the schema (and with it MkDocs) only for values given outside the block
     if env_now:
+        from slacode.settings_schema import check_option
+
         kwargs["now"] = "" if env_now.lower() == "clock" else check_option(
             "now", env_now, "SLACODE_NOW")
-    schema_keys = _option_names()
-    for key, value in (overrides or {}).items():
-        if value is None:
-            continue
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    if given:
+        from slacode.settings_schema import check_option
+
+        schema_keys = _option_names()
+    for key, value in given.items():
         given_as = f"--{key.replace('_', '-')}"
         kwargs[key] = check_option(key, value, given_as) if key in schema_keys else value
     return Settings(**kwargs)
@@ -271,6 +278,9 @@ def warn(message: str) -> None:
 
 
 
+#: the plugin's own switches in its block (``enabled``, ``generate``): not settings
+SWITCHES = ("enabled", "generate")
+
 #: the audience setting (and ``slacode build --audience``) that builds every audience's site
 ALL = "all"
 
@@ -291,10 +301,15 @@ def load_settings(
     *,
     config_file: Path | None = None,
     on_warning: Callable[[str], None] | None = None,
+    memo: bool = False,
     **overrides: Any,
 ) -> Settings:
     """Settings of the project at ``root`` from its ``mkdocs.yml`` (or ``config_file``),
     read as MkDocs reads it, then ``overrides`` (a command's own options).
+
+    ``memo`` (``slacode validate``, the pre-commit loop) serves the validated block from
+    the project's cache while the file's bytes are the same (:mod:`slacode.load.memo`),
+    which spares importing MkDocs; every other command reads the file in full.
 
     ``root`` defaults to the folder of ``config_file``, else the current folder;
     ``config_file`` to ``ROOT/mkdocs.yml``. A project without the file has the
@@ -307,6 +322,28 @@ def load_settings(
         if config_file is not None:
             raise SlacodeError(f"{config_file}: no such file")
         return settings_from_options({}, root, on_warning=on_warning, overrides=overrides)
+    text, read = b"", None
+    if memo:
+        from slacode.load import memo as remembered
+
+        try:
+            text = cfg.read_bytes()
+        except OSError:  # read_mkdocs_yml says what is wrong
+            memo = False
+        else:
+            read = remembered.settings_get(root, text)
+    if read is None:
+        read = _read_settings(cfg)
+        if memo and read["options"].get("cache") in (None, remembered.SETTINGS_FOLDER):
+            remembered.settings_put(root, text, read)
+    return settings_from_options(
+        read["options"], root, site_url=read["site_url"], repo_url=read["repo_url"],
+        theme_language=read["theme_language"], on_warning=on_warning, overrides=overrides)
+
+
+def _read_settings(cfg: Path) -> dict[str, Any]:
+    """The validated slacode block of ``cfg`` and the site settings it takes from the
+    rest of the file, as plain values."""
     doc = read_mkdocs_yml(cfg)
     block, where = plugin_block(doc)
     from slacode.settings_schema import validate_block
@@ -315,10 +352,8 @@ def load_settings(
     options = validate_block(block, shown, lambda path: _position(cfg, (*where, *path)))
     theme = doc.get("theme")
     language = theme.get("language") if isinstance(theme, dict) else None
-    return settings_from_options(
-        options, root, site_url=_site_url(doc.get("site_url")),
-        repo_url=str(doc.get("repo_url") or ""), theme_language=str(language or ""),
-        on_warning=on_warning, overrides=overrides)
+    return {"options": options, "site_url": _site_url(doc.get("site_url")),
+            "repo_url": str(doc.get("repo_url") or ""), "theme_language": str(language or "")}
 
 
 def read_mkdocs_yml(cfg: Path) -> dict[str, Any]:

@@ -23,7 +23,10 @@ class RedactFilter(logging.Filter):
     userinfo of URLs (``user:password@``, ``user@``)."""
 
     _AUTH = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*['\"]?)(\w+\s+)?[^\s'\",}]+")
-    _USERINFO = re.compile(r"(//|host=['\"])[^/@\s:'\"]+(?::[^/@\s'\"]+)?@")
+    #: a userinfo already masked (``user:***@``, as slacode's own warnings write it) is
+    #: left as it is: the password is gone, and the user says which account is meant
+    _USERINFO = re.compile(r"(//|host=['\"])(?![^/@\s:'\"]+:\*\*\*@)"
+                           r"[^/@\s:'\"]+(?::[^/@\s'\"]+)?@")
 
     def __init__(self) -> None:
         super().__init__()

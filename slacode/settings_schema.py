@@ -25,7 +25,14 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, Config, ValidationError
 from mkdocs.exceptions import ConfigurationError
 
-from slacode.config import ALL, GITHUB_ORG, HISTORY_MONTHS, check_audience, parse_now
+from slacode.config import (  # SWITCHES: the plugin's own switches, re-exported
+    ALL,
+    GITHUB_ORG,
+    HISTORY_MONTHS,
+    SWITCHES,
+    check_audience,
+    parse_now,
+)
 from slacode.problems import SlacodeError
 
 #: the languages of the generated pages
@@ -254,10 +261,13 @@ class SlacodeConfig(Config):
                                   lambda v: not v or _is_http_url(v)))
     prometheus = c.Optional(Servers())
     languages = c.Optional(Languages())
+    #: a folder with a described sample history (manifest.yaml), replayed into git and
+    #: read instead of the project's own history: for a demo (slacode.history.replay)
+    history_from = c.Optional(Checked(str, "a folder of the project, e.g. data/history",
+                                      lambda v: not v or (not v.startswith(("/", "\\"))
+                                                          and ".." not in v.split("/"))))
 
 
-#: the plugin's own switches: not settings
-SWITCHES = ("enabled", "generate")
 #: every option name of the block
 OPTIONS = frozenset(key for key, _option in SlacodeConfig._schema)
 

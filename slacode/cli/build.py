@@ -213,7 +213,9 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
             except MkDocsException as exc:
                 # MkDocs logs a plugin's error, then aborts with "Aborted with a BuildError!":
                 # the logged error is the reason worth the one line.
-                reason = errors.message or exc.format_message()
+                from slacode.redact import redact
+
+                reason = errors.message or redact(exc.format_message())
                 raise SlacodeError(f"build failed, previous site kept: {reason}") from None
             except OSError as exc:
                 raise SlacodeError(f"build failed, previous site kept: {exc}") from None
@@ -314,20 +316,29 @@ class _LastError(logging.Handler):
     """Remembers the last error MkDocs logged (a plugin's reason for failing the build)."""
 
     def __init__(self) -> None:
+        from slacode.redact import install_redaction
+
         super().__init__(logging.ERROR)
         self.message = ""
+        install_redaction(self)  # the reason is printed: never with a credential
 
     def emit(self, record: logging.LogRecord) -> None:
         self.message = record.getMessage().splitlines()[0] if record.getMessage() else ""
 
 
 def _log_to_stderr() -> None:
+    """MkDocs' warnings and errors on stderr, through the credential filter the CLI's own
+    logging uses: MkDocs, its plugins and hooks log what they like (a URL with its
+    userinfo, a header), and a logger's own filter never sees its children's records."""
+    from slacode.redact import install_redaction
+
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_slacode", False) for h in logger.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler.setLevel(logging.WARNING)
         handler._slacode = True  # type: ignore[attr-defined]
+        install_redaction(handler)
         logger.addHandler(handler)
         logger.propagate = False
 

@@ -1,6 +1,8 @@
 """``slacode codeowners [--check]``: ``.github/CODEOWNERS`` from each agreement's owners.
 
-So that a pull request changing an agreement asks its owners for review. Owners are
+So that a pull request changing an agreement, or the record of its improvement actions
+(``actions/<id>.yaml``, what a missed period taught and who does what by when), asks the
+service's owners for review. Owners are
 written as GitHub expects them: a value starting with ``@`` (``@org/team``, ``@user``)
 or an e-mail address is used as is; any other value is taken as a GitHub handle and
 gets an ``@`` (``team-payments`` -> ``@team-payments``), or, with ``--org ORG``,
@@ -20,6 +22,7 @@ import click
 
 from slacode.cli.committed import CommittedFile
 from slacode.cli.options import Project, project_options
+from slacode.load.actions import FOLDER as ACTIONS
 from slacode.model import Agreement, unsafe_path
 from slacode.problems import SlacodeError, printable
 
@@ -64,7 +67,10 @@ def render(agreements: Iterable[Agreement], prefix: str = "", org: str = "") -> 
         if why:
             raise SlacodeError(f"{printable(path)}: not written to CODEOWNERS: {why}")
         if a.owners:
-            lines.append(f"{_pattern(path)} {' '.join(owner_handle(o, org) for o in a.owners)}\n")
+            handles = " ".join(owner_handle(o, org) for o in a.owners)
+            lines.append(f"{_pattern(path)} {handles}\n")
+            # the actions file is named after the agreement's id (slacode.load.actions)
+            lines.append(f"{_pattern(f'{prefix}{ACTIONS}/{a.id}.')}y*ml {handles}\n")
         else:
             lines.append(f"# {path}: no owners\n")
     return "".join(lines)

@@ -184,6 +184,7 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
         judged_in_view,
         project_claims,
     )
+    from slacode.render.contacts import hidden_in
     from slacode.render.customer_report import CustomerReport, Section, in_month
     from slacode.render.fmt import iso_utc
 
@@ -236,7 +237,7 @@ def build_report(settings: Any, customer: str, period: str, site_title: str) -> 
             # where to claim is how things are done now: the latest file's, as on the site
             in_force = replace(in_force, credits=replace(in_force.credits, claim=a.credits.claim))
         sections.append(Section(in_force, tuple(during), shown, incs, changes, res, hidden,
-                                mine))
+                                mine, tuple(sorted(hidden_in(vs, audience).items()))))
     if not sections:
         raise SlacodeError(f"no agreement of {audience} was in force in {period}")
     if waiting:
@@ -277,13 +278,16 @@ def print_pdf(text: str, path: Path, about: dict[str, str]) -> None:
         raise SlacodeError(f"the PDF needs Chromium at {chromium} (Debian package chromium, or "
                            "set SLACODE_CHROMIUM); the HTML was written, or pass --no-pdf")
     language = about["language"]
+    from slacode.render.overview_parts import period_name
+
+    named = period_name(about["period"], language, kind=False)  # "March 2026", not 2026-03
     page_words = t("report.page", language, page='<span class="pageNumber"></span>',
                    pages='<span class="totalPages"></span>')
     footer = (
         '<div style="font-size:7pt;width:100%;padding:0 16mm;color:#555;'
         'font-family:\'Noto Sans\',\'Noto Sans CJK SC\',sans-serif;display:flex;'
         'justify-content:space-between;gap:4mm">'
-        f"<span>{escape.text(t('report.title', language, period=about['period']))} · "
+        f"<span>{escape.text(t('report.title', language, period=named))} · "
         f"{escape.text(about['customer_name'])}</span>"
         f"<span style=\"font-family:monospace\">{escape.text(about['fingerprint'])}</span>"
         f"<span style=\"white-space:nowrap\">{page_words}</span></div>")

@@ -95,9 +95,9 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, project: Proj
 
     root = Path.cwd()
     if project.explicit or not paths:
-        settings = project.settings()
+        settings = project.settings(memo=True)
     else:  # the project of the agreements named
-        settings = Project(_project(paths) or root, now=project.now).settings()
+        settings = Project(_project(paths) or root, now=project.now).settings(memo=True)
     if not paths:
         default = settings.path(settings.slas)
         if not default.is_dir():
@@ -116,9 +116,13 @@ def command(ctx: click.Context, paths: tuple[Path, ...], fmt: str, project: Proj
                              data_root=data_root, cache=cache)
     stale = _stale_files(settings, paths, result, cache) if data_root else []
     if data_root:  # the improvement actions in actions/, judged at the project's now
-        from slacode.pipeline import project_actions
+        # straight from the loader, not through slacode.pipeline, whose imports (every
+        # stage) would be most of the pre-commit loop's start-up
+        from slacode.durations import Duration
+        from slacode.load.actions import load_actions
 
-        stale += project_actions(settings, result.agreements).problems
+        stale += load_actions(settings.root, result.agreements, settings.today(),
+                              Duration.parse(settings.actions_grace)).problems
     result = replace(result, problems=(*result.problems, *stale))
     if fmt == "json":
         click.echo(json.dumps({

@@ -150,6 +150,18 @@ def tracked_files(root: Path, rev: str, folder: str) -> list[str]:
                   if p.endswith((".yaml", ".yml")))
 
 
+def tracked_blobs(root: Path, rev: str, folder: str) -> dict[str, str]:
+    """:func:`tracked_files` with the blob id of each: path -> id, one ``git ls-tree``."""
+    out = git(root, "ls-tree", "-r", "-z", "--full-name", rev, "--", folder)
+    found = {}
+    for rec in out.decode("utf-8", "replace").split("\0"):
+        meta, _, path = rec.partition("\t")
+        parts = meta.split()
+        if len(parts) == 3 and parts[1] == "blob" and path.endswith((".yaml", ".yml")):
+            found[path] = parts[2]
+    return found
+
+
 def file_log(root: Path, path: str, rev: str = "HEAD") -> list[FileCommit]:
     """Every commit reachable from ``rev`` that changed ``path`` (top-level relative),
     following renames; newest first (topological order).
@@ -219,6 +231,25 @@ def read_blobs(root: Path, specs: Sequence[str]) -> list[bytes | None]:
             out.append(None)
         else:  # "<spec> missing" / "ambiguous"
             out.append(None)
+    return out
+
+
+def read_objects(root: Path, oids: Sequence[str]) -> dict[str, bytes]:
+    """Object id -> contents of each blob of ``oids``, in one ``git cat-file --batch``."""
+    if not oids:
+        return {}
+    data = git(root, "cat-file", "--batch", stdin="".join(f"{o}\n" for o in oids).encode())
+    out: dict[str, bytes] = {}
+    pos = 0
+    for oid in oids:
+        eol = data.index(b"\n", pos)
+        header = data[pos:eol].split()
+        pos = eol + 1
+        if len(header) == 3 and header[2].isdigit():
+            size = int(header[2])
+            if header[1] == b"blob":
+                out[oid] = data[pos:pos + size]
+            pos += size + 1
     return out
 
 
@@ -332,4 +363,169 @@ def mainline_blobs(root: Path, rev: str, paths: Sequence[str]) -> set[str]:
             parts = field.split()
             if len(parts) >= 4 and set(parts[3]) != {"0"}:
                 found.add(parts[3])
+    return found
+
+
+@dataclass(frozen=True)
+class _Logged:
+    """One commit of the folder's log: who, when, and what it changed against its first
+    parent (status, old path, new path)."""
+
+    commit: str
+    parents: tuple[str, ...]
+    date: str
+    author: str
+    subject: str
+    changes: tuple[tuple[str, str, str], ...]
+
+
+def _folder_log(root: Path, rev: str, folder: str) -> list[_Logged]:
+    """Every commit reachable from ``rev``, newest first (topological order), with the
+    changes under ``folder`` against its first parent, renames detected: one git call."""
+    fmt = "%x1e%H%x1f%P%x1f%aI%x1f%an%x1f%s"
+    out = git(
+        root, "log", "--topo-order", "--full-history", "--sparse",
+        "--diff-merges=first-parent", "-M", "--no-ext-diff", "--no-textconv",
+        "--name-status", "-z", f"--format={fmt}", rev, "--", f":(top,literal){folder}",
+    ).decode("utf-8", "replace")
+    commits = []
+    for rec in out.split("\x1e")[1:]:
+        head, _, rest = rec.partition("\0")
+        commit, parents, date, author, subject = head.split("\x1f", 4)
+        fields = [f.lstrip("\n") for f in rest.split("\0")]
+        fields = [f for f in fields if f]
+        changes = []
+        i = 0
+        while i < len(fields):
+            status = fields[i][:1]
+            if status in ("R", "C") and i + 2 < len(fields):
+                changes.append((status, fields[i + 1], fields[i + 2]))
+                i += 3
+            elif i + 1 < len(fields):
+                changes.append((status, fields[i + 1], fields[i + 1]))
+                i += 2
+            else:
+                break
+        commits.append(_Logged(commit, tuple(parents.split()), date, author, subject,
+                               tuple(changes)))
+    return commits
+
+
+def folder_logs(root: Path, rev: str, folder: str, paths: Sequence[str]
+                ) -> dict[str, list[FileCommit] | GitError]:
+    """:func:`file_log` of each of ``paths`` (top-level, under ``folder``) at ``rev``, from
+    one ``git log`` of the folder instead of one ``git log --follow`` per file.
+
+    The walk is git's own for one path, done here for all of them at once: from ``rev``
+    back, a commit is listed when it changed the file's name of that moment; a rename
+    (status R against the first parent) continues under the old name; an addition ends
+    the file's history (as a copy does in :func:`file_log`). A merge commit is
+    followed as git's default history simplification does for one path: through the
+    first parent whose file is the same, else through all parents; it is never listed
+    itself (``--follow`` lists only commits with a diff of the file, and a merge has none).
+    A file whose first commit was a rename from outside the folder (which a log of the
+    folder cannot see) is read with :func:`file_log`.
+    """
+    logged = _folder_log(root, rev, folder)
+    # merges whose first-parent diff changes a file: is the file the same in another parent?
+    touched_merges = [(c, new) for c in logged if len(c.parents) > 1
+                      for st, _old, new in c.changes if st != "D"]
+    specs = [f"{p}:{new}" for c, new in touched_merges for p in (c.commit, *c.parents[1:])]
+    ids = iter(blob_ids(root, specs))
+    same_as: dict[tuple[str, str], str] = {}  # (merge, path) -> the parent it equals there
+    for c, new in touched_merges:
+        mine = next(ids)
+        theirs = [next(ids) for _ in c.parents[1:]]
+        for p, oid in zip(c.parents[1:], theirs, strict=True):
+            if mine is not None and oid == mine and (c.commit, new) not in same_as:
+                same_as[(c.commit, new)] = p
+    # one pass over the log for all files: ``want`` holds, for each commit still to be
+    # reached, the files that reach it and the name each has there (the first child's
+    # name wins, as git's single path does)
+    entries: dict[str, list[FileCommit]] = {path: [] for path in paths}
+    want: dict[str, dict[str, str]] = {logged[0].commit: {p: p for p in paths}} \
+        if logged else {}
+
+    def give(commit: str, reached: dict[str, str]) -> None:
+        """Hand ``reached`` (path -> name) on to ``commit``; a file that reaches it from
+        an earlier child keeps that child's name."""
+        have = want.get(commit)
+        if have is None:
+            want[commit] = reached
+        else:
+            for path, name in reached.items():
+                have.setdefault(path, name)
+
+    for c in logged:
+        wanted = want.pop(c.commit, None)
+        if not wanted:
+            continue
+        changed = {new: (st, old) for st, old, new in c.changes if st != "D"}
+        hit = changed.keys() & set(wanted.values()) if changed else ()
+        if not hit:  # none of the files changed here: all go on through the first parent
+            if c.parents:
+                give(c.parents[0], wanted)
+            continue
+        when = datetime.fromisoformat(c.date)
+        moved = {path: name for path, name in wanted.items() if name in hit}
+        for path in moved:
+            del wanted[path]
+        later: list[tuple[str, dict[str, str]]] = []  # after the rest: its names win
+        for path, name in moved.items():
+            status, old = changed[name]
+            if len(c.parents) > 1:  # a merge that changed the file against its first parent
+                other = same_as.get((c.commit, name))
+                if other is not None:  # the file came from that parent as it is
+                    later.append((other, {path: name}))
+                    continue
+                # changed on both sides: both are followed, and the merge itself is not
+                # listed (``git log --follow`` shows a commit only with a diff, which a
+                # merge does not have)
+                later += [(p, {path: name}) for p in c.parents]
+                continue
+            if status == "C":  # never: copies are not looked for here
+                status, old = "A", name
+            entries[path].append(FileCommit(
+                commit=c.commit, parents=c.parents, date=when, author=c.author,
+                subject=c.subject, status=status, path=name,
+                old_path=old if status == "R" else name))
+            if status != "A" and c.parents:
+                later.append((c.parents[0], {path: old if status == "R" else name}))
+        if c.parents:
+            give(c.parents[0], wanted)
+        for commit, reached in later:
+            give(commit, reached)
+    out: dict[str, list[FileCommit] | GitError] = dict(entries)
+    additions = {path: e[-1].commit for path, e in entries.items() if e and e[-1].status == "A"}
+    # an addition may be a rename from outside the folder: ask git about those commits once
+    if additions:
+        came_from = _renamed_into(root, sorted(set(additions.values())), folder)
+        for path, commit in additions.items():
+            if (commit, entries[path][-1].path) in came_from:
+                try:
+                    out[path] = file_log(root, path, rev)
+                except GitError as exc:
+                    out[path] = exc
+    return out
+
+
+def _renamed_into(root: Path, commits: Sequence[str], folder: str) -> set[tuple[str, str]]:
+    """(commit, path) of files under ``folder`` that ``commits`` renamed from a path
+    outside it (one ``git diff-tree --stdin`` over the whole tree)."""
+    out = git(root, "diff-tree", "--stdin", "-r", "-M", "--no-ext-diff", "--no-textconv",
+              "--name-status", "-z", "--root", "--format=%x1e%H",
+              stdin="".join(f"{c}\n" for c in commits).encode()).decode("utf-8", "replace")
+    found = set()
+    for rec in out.split("\x1e")[1:]:
+        commit, _, rest = rec.partition("\0")
+        fields = [f.lstrip("\n") for f in rest.split("\0") if f.strip("\n")]
+        i = 0
+        while i < len(fields):
+            status = fields[i][:1]
+            if status in ("R", "C") and i + 2 < len(fields):
+                if status == "R" and not fields[i + 1].startswith(f"{folder}/"):
+                    found.add((commit.strip(), fields[i + 2]))
+                i += 3
+            else:
+                i += 2
     return found

@@ -20,12 +20,13 @@ from slacode.history import gitlog
 from slacode.history.semdiff import Change, diff_agreements, weakening_first, window_span
 from slacode.history.versions import (
     Loader,
-    _Cache,
-    _default_loader,
+    _plain_loader,
     _rel,
     _save,
+    _shared,
     agreements_at,
     versions,
+    versions_of,
 )
 from slacode.model import Agreement, Maintenance, maintenance_account
 from slacode.problems import Code, Problem
@@ -183,11 +184,18 @@ def _with_retroactive(changes: tuple[Change, ...], old: Agreement | None, new: A
 
 
 def _published(root: Path, base_c: str, slas_dir: str, loader: Loader | None,
-               cache: Path | None = None) -> dict[tuple[str, int], Agreement]:
-    """(agreement id, version) -> that version's text as BASE's history holds it."""
-    out = {(a.id, a.version): a
-           for vs in versions(root, slas_dir, base_c, loader, cache).values() for a in vs}
-    for a in agreements_at(root, base_c, slas_dir, loader, cache)[0].values():
+               cache: Path | None = None, ids: set[str] | None = None
+               ) -> dict[tuple[str, int], Agreement]:
+    """(agreement id, version) -> that version's text as BASE's history holds it; with
+    ``ids``, of those agreements only (the history of their files alone is read)."""
+    at_base = agreements_at(root, base_c, slas_dir, loader or _plain_loader())[0]
+    if ids is None:
+        past = versions(root, slas_dir, base_c, loader, cache)
+    else:
+        past = versions_of(root, {p: a.id for p, a in at_base.items() if a.id in ids},
+                           slas_dir, base_c, loader, cache)
+    out = {(a.id, a.version): a for vs in past.values() for a in vs}
+    for a in at_base.values():
         out.setdefault((a.id, a.version), a)
     return out
 
@@ -207,38 +215,48 @@ def commit_diffs(
     is fine: the newest text of a version counts.
     """
     root = Path(root)
-    published = _published(root, base_c, slas_dir, loader, cache)
     pre = gitlog.prefix(root)
-    load = loader or _default_loader(cache)
-    texts = _Cache(load)
-    out: list[CommitDiff] = []
-    listing = gitlog.git(root, "rev-list", "--reverse", "--topo-order", "--no-merges",
-                         "--parents", f"{base_c}..{head_c}").decode().splitlines()
-    for line in listing:
-        commit, *parents = line.split()
-        if not parents:
-            continue  # a root commit adds everything: the check against BASE covers it
-        touched = [p for p in gitlog.git(
-            root, "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "--no-renames",
-            parents[0], commit, "--", slas_dir).decode("utf-8", "replace").split("\0")
-            if p.endswith((".yaml", ".yml"))]
-        if not touched:
-            continue
-        subject = gitlog.git(root, "show", "-s", "--format=%s", commit).decode(
-            "utf-8", "replace").strip()
-        for path, blob in zip(touched, gitlog.read_blobs(root, [f"{commit}:{p}" for p in touched]),
-                              strict=True):
-            if blob is None:
+    load = loader or _plain_loader()
+    texts = _shared(load)
+    # the range's commits (merges aside) and the agreement files each changed: one git log
+    # and one read of the texts, whatever the number of commits
+    # (--full-history: every commit of the range is checked, as a merge commit keeps them
+    # all, not only those on the side git would simplify to)
+    out = gitlog.git(root, "log", "--reverse", "--topo-order", "--no-merges", "--full-history",
+                     "--no-renames", "--name-only", "-z", "--format=%x1e%H%x1f%P%x1f%s",
+                     f"{base_c}..{head_c}", "--", slas_dir).decode("utf-8", "replace")
+    touched: list[tuple[str, str, list[str]]] = []  # (commit, subject, paths)
+    for rec in out.split("\x1e")[1:]:
+        head, _, rest = rec.partition("\0")
+        commit, parents, subject = head.split("\x1f", 2)
+        paths = [p.lstrip("\n") for p in rest.split("\0")]
+        paths = [p for p in paths if p.endswith((".yaml", ".yml"))]
+        if parents.split() and paths:  # a root commit adds everything: BASE covers it
+            touched.append((commit, subject.strip(), paths))
+    specs = [f"{c}:{p}" for c, _, paths in touched for p in paths]
+    ids = dict(zip(specs, gitlog.blob_ids(root, specs), strict=True))
+    contents = gitlog.read_objects(root, sorted({o for o in ids.values() if o}))
+    loaded: list[tuple[str, str, Agreement]] = []
+    for commit, subject, paths in touched:
+        for path in paths:
+            oid = ids.get(f"{commit}:{path}")
+            if oid is None or oid not in contents:
                 continue  # deleted here: the check against BASE reports a removal
-            b = texts.load(blob, _rel(path, pre))[0]
-            a = published.get((b.id, b.version)) if b is not None else None
-            if a is None or b is None:
-                continue
-            changes = tuple(c for c in diff_agreements(a, b) if c.promise)
-            if changes:
-                out.append(CommitDiff(commit, subject, AgreementDiff(b.id, a, b, changes)))
+            b = texts.load(contents[oid], _rel(path, pre), oid)[0]
+            if b is not None:
+                loaded.append((commit, subject, b))
+    published = _published(root, base_c, slas_dir, loader, cache,
+                           {b.id for _, _, b in loaded}) if loaded else {}
+    found: list[CommitDiff] = []
+    for commit, subject, b in loaded:
+        a = published.get((b.id, b.version))
+        if a is None:
+            continue
+        changes = tuple(c for c in diff_agreements(a, b) if c.promise)
+        if changes:
+            found.append(CommitDiff(commit, subject, AgreementDiff(b.id, a, b, changes)))
     _save(load)
-    return tuple(out)
+    return tuple(found)
 
 
 def _frozen_records(root: Path, revs: tuple[str, ...], ledger_dir: str, ident: str) -> int:
@@ -281,8 +299,9 @@ def diff_revisions(
     With ``each_commit``, every commit of the range is also checked (:func:`commit_diffs`).
     A removed agreement's frozen records under ``ledger_dir`` are counted. HEAD is a
     commit: uncommitted edits are not compared, only listed (``uncommitted``).
-    ``cache``: the project's cache folder (the stored history walk, the texts that
-    passed the schema, see :mod:`slacode.history.store`).
+    ``cache``: the project's cache folder, where the last build's history answers are
+    stored (:mod:`slacode.history.store`); BASE's past versions are taken from there when
+    they hold for it, else only the history of the agreements the range touches is read.
 
     Raises :class:`gitlog.GitError` when git cannot tell (not a repository, unknown revision).
     """
@@ -293,8 +312,10 @@ def diff_revisions(
     head_c = _commit(root, head, "HEAD")
     base_c = _commit(root, base, "BASE")
     base_c = gitlog.merge_base(root, base_c, head_c) or base_c
-    old, _ = agreements_at(root, base_c, slas_dir, loader, cache)
-    new, bad = agreements_at(root, head_c, slas_dir, loader, cache)
+    # the texts of both sides and of the range are loaded as they are: the texts the
+    # history walk remembers (``cache``) are the whole history's, too many to read for these
+    old, _ = agreements_at(root, base_c, slas_dir, loader or _plain_loader())
+    new, bad = agreements_at(root, head_c, slas_dir, loader or _plain_loader())
     olds = {a.id: a for a in old.values()}
     news = {a.id: a for a in new.values()}
     committed = _utc(gitlog.commit_date(root, head_c))

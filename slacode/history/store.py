@@ -1,73 +1,51 @@
-"""The history walk of the last build, kept on disk and keyed by commit.
+"""The history answers of the last build, kept on disk as plain JSON and keyed by commit.
 
-Reading the history of ``slas/`` costs a ``git log`` per agreement file and a load of
-every text each file ever had: tens of seconds for a repository of some thousand
-commits. Between two builds it rarely changes: this keeps what the last walk found (see
-``versions._Walked``) in one file under the project's cache folder (``cache`` setting,
-``.slacode/cache``, which git ignores), and a build reuses it only when
+Reading the history of ``slas/`` costs a walk over every commit under it and a load of
+every text each file ever had. Between two builds it rarely changes: this keeps what
+the last build asked (the versions and the change log, see ``versions._Walked``) in one
+file under the project's cache folder (``cache`` setting, ``.slacode/cache``, which git
+ignores), and a build reuses it only when
 
 * the stamp matches: the folder walked, slacode's version and the loader's stamp (the
   schema and the code that reads agreements, :func:`slacode.load.memo.stamp`), and
-* the commit is the one walked, or one before or after it on the same first-parent
-  line, with no commit between them that changed anything under the folder (``git
+* the commit is the one walked; or the tree of the folder (``git rev-parse
+  COMMIT:slas``) is the one walked and one commit lies on the other's first-parent
+  line with no commit between them that changed anything under the folder (``git
   rev-list --full-history``, merges included). A rewritten branch, a commit of another
-  line, or one commit under ``slas/`` between them reads the history again. (The
-  change log also names pull requests, which later merges may add: it is answered from
-  the store only while those numbers are the same.)
+  line, or one commit under ``slas/`` between them reads the history again. (The change
+  log also names pull requests, which later merges may add: it is answered from the
+  store only while those numbers are the same.)
 
-The walk holds loaded agreements, which only :mod:`pickle` stores whole; and loading a
-pickle runs whatever code it names. So the file is signed (HMAC-SHA256) with a key that
-lives in the repository's git folder (``slacode-history.key``, made on first use, never
-part of a commit or a clone): a file restored from elsewhere (another clone, a CI cache)
-or put there by a commit does not verify and is ignored before it is unpickled. The
-cost of that is only a cold walk.
+The file is JSON, never code: loading it only builds slacode's own frozen dataclasses,
+named from a fixed list (:func:`_classes`), so a file restored from elsewhere (a CI
+cache, another clone) can at worst make a build show other history, as a checkout could,
+and needs no key. Equal objects (most of two versions' objectives, positions) are written
+once and shared. A damaged file, one of an older format or one that names anything not
+on the list is ignored and the history read again: never an error.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import dataclasses
+import enum
+import json
 import logging
 import os
-import pickle
-import secrets
 import tempfile
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from slacode.history import gitlog
 
 log = logging.getLogger(__name__)
 
-FILE = "history.pickle"
-KEY_FILE = "slacode-history.key"
+FILE = "history.json"
 #: bump when what is stored changes shape
-FORMAT = 1
-
-
-def _key(root: Path, create: bool) -> bytes | None:
-    """The signing key in the repository's git folder (made when ``create``)."""
-    try:
-        git_dir = Path(gitlog.git(root, "rev-parse", "--absolute-git-dir").decode().strip())
-    except gitlog.GitError:
-        return None
-    path = git_dir / KEY_FILE
-    try:
-        key = path.read_bytes()
-        if len(key) == 32:
-            return key
-    except OSError:
-        pass
-    if not create:
-        return None
-    key = secrets.token_bytes(32)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(key)
-    except OSError:
-        return None
-    return key
+FORMAT = 3
 
 
 def stamp(slas_dir: str) -> str:
@@ -78,31 +56,50 @@ def stamp(slas_dir: str) -> str:
     return f"{FORMAT}\0{__version__}\0{load_stamp()}\0{slas_dir}"
 
 
-def load(folder: Path, root: Path, slas_dir: str, commit: str) -> dict[str, Any] | None:
-    """The stored entry (``commit``, ``walked``, ``history`` ...) when it holds for
-    ``commit`` (see the module's docstring), else None."""
+def tree(root: Path, commit: str, slas_dir: str) -> str:
+    """The tree id of the agreements folder at ``commit`` ("" when it has none): equal
+    trees hold equal agreements, whatever else the commits changed."""
+    try:
+        pre = gitlog.prefix(root)
+        out = gitlog.git(root, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                         f"{commit}:{pre}{slas_dir.strip('/')}", check=False)
+    except gitlog.GitError:
+        return ""
+    return out.decode().strip()
+
+
+def load(folder: Path, root: Path, slas_dir: str, commit: str, ids: Iterable[str] | None = None,
+         changes: bool = True) -> dict[str, Any] | None:
+    """The stored entry (``commit``, ``versions``, ``changes``) when it holds for
+    ``commit`` (see the module's docstring), else None. ``ids``: decode the versions of
+    these agreements only; ``changes``: whether the change log is wanted (each part is
+    kept apart in the file, so a check of a few agreements decodes only theirs)."""
     path = folder / FILE
     try:
-        blob = path.read_bytes()
-    except OSError:
+        with path.open("rb") as f:
+            raw = json.load(f)
+    except (OSError, ValueError, RecursionError):
         return None
-    key = _key(root, create=False)
-    if key is None or len(blob) < 32:
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT \
+            or raw.get("stamp") != stamp(slas_dir):
         return None
-    mac, body = blob[:32], blob[32:]
-    if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
-        log.warning("ignoring cache file %s: not signed by this repository", path)
+    old = raw.get("commit")
+    if old != commit and (raw.get("tree") != tree(root, commit, slas_dir)
+                          or not _unchanged(root, slas_dir, old, commit)):
         return None
     try:
-        entry = pickle.loads(body)
-    except Exception:  # an old or damaged file: walk again
+        body = raw["body"]
+        groups = body["versions"]
+        if not isinstance(groups, dict):
+            raise ValueError("versions")
+        wanted = groups if ids is None else {i: groups[i] for i in ids if i in groups}
+        entry: dict[str, Any] = {"versions": {i: decode(v) for i, v in wanted.items()}}
+        if changes:
+            entry["changes"] = decode(body["changes"])
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError):
+        log.warning("ignoring cache file %s: not a history store this version wrote", path)
         return None
-    if not isinstance(entry, dict) or entry.get("stamp") != stamp(slas_dir):
-        return None
-    if entry.get("commit") != commit and not _unchanged(root, slas_dir, entry.get("commit"),
-                                                        commit):
-        return None
-    return entry
+    return {**entry, "commit": old}
 
 
 def _unchanged(root: Path, slas_dir: str, old: Any, new: str) -> bool:
@@ -125,37 +122,195 @@ def _unchanged(root: Path, slas_dir: str, old: Any, new: str) -> bool:
     return not touched
 
 
-def _share_positions(entry: dict[str, Any]) -> None:
-    """Make equal positions and pointers of the stored versions one object each: pickle
-    writes a shared object once, which halves the file and its loading time (each
-    version maps ~150 pointers to positions, mostly the same from version to version).
-    The dictionaries keep equal contents."""
-    pointers: dict[str, str] = {}
-    places: dict[tuple[int, int], Any] = {}
-    for group in (entry.get("versions") or {}).values():
-        for a in group:
-            table = getattr(a, "positions", None)
-            if not isinstance(table, dict):
-                continue
-            shared = {pointers.setdefault(k, k): places.setdefault((p.line, p.col), p)
-                      for k, p in table.items()}
-            table.clear()
-            table.update(shared)
-
-
 def save(folder: Path, root: Path, slas_dir: str, entry: dict[str, Any]) -> None:
-    """Store ``entry`` (signed); a folder that cannot be written only costs speed."""
-    key = _key(root, create=True)
-    if key is None:
+    """Store ``entry`` (``commit``, ``versions``, ``changes``); a folder that cannot be
+    written only costs speed."""
+    commit = entry.get("commit")
+    if not isinstance(commit, str):
         return
     try:
-        _share_positions(entry)
-        body = pickle.dumps({**entry, "stamp": stamp(slas_dir)},
-                            protocol=pickle.HIGHEST_PROTOCOL)
+        body = {"versions": {i: encode(vs) for i, vs in entry["versions"].items()},
+                "changes": encode(entry["changes"])}
+        text = json.dumps({"format": FORMAT, "stamp": stamp(slas_dir), "commit": commit,
+                           "tree": tree(root, commit, slas_dir), "body": body},
+                          separators=(",", ":"), ensure_ascii=False)
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".history-", dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(hmac.new(key, body, hashlib.sha256).digest() + body)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
         os.replace(tmp, folder / FILE)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        log.warning("cannot write cache file %s", folder / FILE)
+    except (OSError, TypeError, ValueError, KeyError, AttributeError, RecursionError) as exc:
+        log.warning("cannot write cache file %s: %s", folder / FILE, exc)
+
+
+# --- the codec -------------------------------------------------------------------------------
+#
+# A value is JSON itself (None, bool, int, float, str) or a list whose first item says what
+# it is: ["t", ...] tuple, ["l", ...] list, ["d", k1, v1, k2, v2 ...] dict, ["P", pointer1,
+# line1, col1, ...] a dict of positions, ["D", iso] date, ["T", iso, zone] datetime,
+# ["H", iso] time, ["S", seconds] timedelta, ["E", name, value] enum member, ["@", n] the
+# n-th object of the table. The table holds each distinct dataclass instance once, as
+# [class name, field values in order], children before the objects that hold them.
+
+
+@lru_cache(maxsize=1)
+def _classes() -> dict[str, type]:
+    """The only types a store may name: slacode's own frozen dataclasses and enums."""
+    import importlib
+
+    out: dict[str, type] = {}
+    for name in ("model", "durations", "problems", "history.semdiff", "history.versions"):
+        module = importlib.import_module(f"slacode.{name}")
+        for attr, obj in vars(module).items():
+            if isinstance(obj, type) and obj.__module__ == module.__name__ \
+                    and not attr.startswith("_") \
+                    and (dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum)):
+                out.setdefault(attr, obj)
+    return out
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_BY_VALUE: dict[type, bool] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELDS:
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+    return _FIELDS[cls]
+
+
+def _by_value(cls: type) -> bool:
+    """Whether equal instances of ``cls`` are the same in every field (none is left out
+    of the comparison), so that one may stand for the other."""
+    if cls not in _BY_VALUE:
+        _BY_VALUE[cls] = all(f.compare for f in dataclasses.fields(cls))
+    return _BY_VALUE[cls]
+
+
+def encode(value: Any) -> dict[str, Any]:
+    """``value`` as JSON-ready data (see above)."""
+    from slacode.model import Position
+
+    classes = _classes()
+    table: list[Any] = []
+    seen: dict[Any, list[Any]] = {}  # equal objects: one row
+    known: dict[int, list[Any]] = {}  # id(object) -> its reference: shared objects once
+    keep: list[Any] = []  # keeps the objects of ``known`` alive while encoding
+
+    def enc(v: Any) -> Any:
+        if v is None or type(v) in (bool, int, float, str):
+            return v
+        ref = known.get(id(v))
+        if ref is not None:
+            return ref
+        cls = type(v)
+        if dataclasses.is_dataclass(v):
+            if classes.get(cls.__name__) is not cls:
+                raise TypeError(f"cannot store a {cls.__name__}")
+            by_value = _by_value(cls)
+            if by_value:
+                try:
+                    ref = seen.get(v)
+                except TypeError:  # a field that cannot be hashed: by identity only
+                    by_value = False
+            if ref is None:
+                table.append([cls.__name__, *(enc(getattr(v, f)) for f in _fields(cls))])
+                ref = ["@", len(table) - 1]
+                if by_value:
+                    seen[v] = ref
+            known[id(v)] = ref
+            keep.append(v)
+            return ref
+        if isinstance(v, enum.Enum):
+            return ["E", cls.__name__, v.value]
+        if isinstance(v, (bool, int, float, str)):
+            return v
+        if cls is tuple:
+            return ["t", *map(enc, v)]
+        if cls is list:
+            return ["l", *map(enc, v)]
+        if cls is dict:
+            if v and all(type(x) is Position for x in v.values()) \
+                    and all(type(k) is str for k in v):
+                flat: list[Any] = ["P"]
+                for k, x in v.items():
+                    flat += [k, x.line, x.col]
+                return flat
+            out: list[Any] = ["d"]
+            for k, x in v.items():
+                out += [enc(k), enc(x)]
+            return out
+        if cls is datetime:
+            zone = v.tzinfo.key if isinstance(v.tzinfo, ZoneInfo) else None
+            return ["T", (v.replace(tzinfo=None) if zone else v).isoformat(), zone]
+        if cls is date:
+            return ["D", v.isoformat()]
+        if cls is time:
+            return ["H", v.isoformat()]
+        if cls is timedelta:
+            return ["S", v.total_seconds()]
+        raise TypeError(f"cannot store a {cls.__name__}")
+
+    root = enc(value)
+    return {"table": table, "root": root}
+
+
+def decode(data: Any) -> Any:
+    """The value :func:`encode` wrote; ``ValueError`` (or ``TypeError``, ``KeyError``) for
+    anything else, including a type not on :func:`_classes`' list."""
+    from slacode.model import Position
+
+    if not isinstance(data, dict) or not isinstance(data.get("table"), list):
+        raise ValueError("not a history store")
+    classes = _classes()
+    objects: list[Any] = []
+    places: dict[tuple[int, int], Position] = {}  # equal positions: one object
+
+    def dec(v: Any) -> Any:
+        if type(v) is not list:
+            if isinstance(v, dict):
+                raise ValueError("unexpected mapping")
+            return v
+        tag = v[0]
+        if tag == "@":
+            return objects[v[1]]
+        if tag == "P":
+            out = {}
+            for i in range(1, len(v) - 2, 3):
+                line, col = v[i + 1], v[i + 2]
+                if type(line) is not int or type(col) is not int:
+                    raise ValueError("bad position")
+                p = places.get((line, col))
+                if p is None:
+                    p = places[(line, col)] = Position(line, col)
+                out[v[i]] = p
+            return out
+        if tag == "t":
+            return tuple(map(dec, v[1:]))
+        if tag == "l":
+            return list(map(dec, v[1:]))
+        if tag == "d":
+            return {dec(v[i]): dec(v[i + 1]) for i in range(1, len(v) - 1, 2)}
+        if tag == "T":
+            t = datetime.fromisoformat(v[1])
+            return t.replace(tzinfo=ZoneInfo(v[2])) if v[2] else t
+        if tag == "D":
+            return date.fromisoformat(v[1])
+        if tag == "H":
+            return time.fromisoformat(v[1])
+        if tag == "S":
+            return timedelta(seconds=v[1])
+        if tag == "E":
+            cls = classes[v[1]]
+            if not issubclass(cls, enum.Enum):
+                raise ValueError(f"{v[1]} is not an enum")
+            return cls(v[2])
+        raise ValueError(f"unknown tag {tag!r}")
+
+    for row in data["table"]:
+        cls = classes[row[0]]
+        names = _fields(cls) if dataclasses.is_dataclass(cls) else ()
+        if not names or len(row) != len(names) + 1:
+            raise ValueError(f"bad row for {row[0]}")
+        objects.append(cls(*map(dec, row[1:])))
+    return dec(data["root"])

@@ -9,9 +9,7 @@ has there, and renames of the file are followed back. When history cannot be rea
 from __future__ import annotations
 
 import hashlib
-import os
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
@@ -90,6 +88,14 @@ def _default_loader(cache: Path | None = None) -> Loader:
     return _memo_loader(cache) if cache is not None else load_text
 
 
+def _plain_loader() -> Loader:
+    """:func:`slacode.load.load_text` itself: for a few texts (``slacode diff``), reading
+    and rewriting the remembered texts of the whole history costs more than it saves."""
+    from slacode.load import load_text
+
+    return load_text
+
+
 @lru_cache(maxsize=4)
 def _memo_loader(cache: Path) -> Loader:
     from slacode.load import load_text
@@ -117,9 +123,15 @@ class _Cache:
     def __init__(self, loader: Loader) -> None:
         self.loader = loader
         self.seen: dict[tuple[str, str], tuple[Agreement | None, tuple[Problem, ...]]] = {}
+        self.by_id: set[tuple[str, str]] = set()  # keys that are git's blob ids
 
-    def load(self, blob: bytes, path: str) -> tuple[Agreement | None, tuple[Problem, ...]]:
-        key = (hashlib.sha256(blob).hexdigest(), path)
+    def load(self, blob: bytes, path: str, oid: str | None = None
+             ) -> tuple[Agreement | None, tuple[Problem, ...]]:
+        """``blob`` loaded as the file ``path``; ``oid``, git's id of the blob, saves
+        hashing it."""
+        key = (oid or hashlib.sha256(blob).hexdigest(), path)
+        if oid is not None:
+            self.by_id.add(key)
         if key not in self.seen:
             try:
                 self.seen[key] = self.loader(blob.decode("utf-8", "replace"), path)
@@ -127,6 +139,18 @@ class _Cache:
                 self.seen[key] = (None, (Problem(path, 0, 0, "error", f"cannot read: {exc}",
                                                   Code.HISTORY_UNREADABLE),))
         return self.seen[key]
+
+
+#: one :class:`_Cache` per loader in a process: ``slacode diff`` loads BASE, HEAD and the
+#: commits between, mostly the same texts (the loaders are kept, so their ids stay theirs)
+_CACHES: dict[int, tuple[Loader, _Cache]] = {}
+
+
+def _shared(load: Loader) -> _Cache:
+    got = _CACHES.get(id(load))
+    if got is None or got[0] is not load or len(got[1].seen) > 50_000:
+        got = _CACHES[id(load)] = (load, _Cache(load))
+    return got[1]
 
 
 def _rel(top_path: str, pre: str) -> str:
@@ -145,13 +169,17 @@ class _Walked:
     files: dict[str, tuple[str, list[_State]]]
     problems: dict[str, Problem]  # by message: history and versions may add the same
     #: :func:`history`'s answer and the pull-request numbers it used, once asked
-    changes: tuple[dict[str, int], dict[str, tuple[ChangeEntry, ...]]] | None = None
+    #: (the pull-request number of each commit in the change log, as it was read)
+    changes: tuple[dict[str, int | None], dict[str, tuple[ChangeEntry, ...]]] | None = None
     #: :func:`versions`' answer, once asked
     versions: dict[str, tuple[Agreement, ...]] | None = None
     #: where the answers are stored (cache folder, root, folder walked, commit)
     stored: tuple[Path, Path, str, str] | None = None
     #: whether ``files`` was read (False for answers taken from the store)
     read: bool = True
+    #: the commit the answers were read at (the store's, which may be another commit
+    #: with the same agreements)
+    at: str = ""
 
     def save(self) -> None:
         """Store both answers for the next build (:mod:`slacode.history.store`): they
@@ -183,7 +211,7 @@ def _lost(path: str, exc: Exception, what: str = "its change log and past versio
 
 
 #: the last walks, so that ``history`` and ``versions`` of one build read git once
-_WALKS: dict[tuple[str, str, str, int], _Walked] = {}
+_WALKS: dict[tuple[str, str, str, int | str], _Walked] = {}
 
 
 def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
@@ -200,8 +228,8 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
     except gitlog.GitError as exc:
         p = _lost(slas_dir, exc, "every agreement's change log and past versions")
         return _Walked({}, {p.message: p})
-    load = loader or _default_loader(cache)
-    key = (str(root.resolve()), slas_dir, commit, id(load))
+    # the default loader reads its remembered texts when made: only a walk needs it
+    key = (str(root.resolve()), slas_dir, commit, id(loader) if loader else str(cache))
     if key not in _WALKS:
         if len(_WALKS) >= 4:
             _WALKS.pop(next(iter(_WALKS)))
@@ -213,14 +241,15 @@ def _walk(root: Path, slas_dir: str, rev: str, loader: Loader | None,
         if entry is not None and isinstance(entry.get("versions"), dict) \
                 and isinstance(entry.get("changes"), tuple):
             walked = _Walked({}, {}, changes=entry["changes"], versions=entry["versions"],
-                             read=False)
+                             read=False, at=str(entry.get("commit")))
         else:
             walked = _Walked({}, {})
             try:
-                _walk_files(root, slas_dir, commit, load, walked)
+                _walk_files(root, slas_dir, commit, loader or _default_loader(cache), walked)
             except gitlog.GitError as exc:
                 p = _lost(slas_dir, exc, "every agreement's change log and past versions")
                 walked = _Walked({}, {p.message: p})
+        walked.at = walked.at or commit
         if cache is not None and keep and not walked.problems:
             walked.stored = (cache, root, slas_dir, commit)
         _WALKS[key] = walked
@@ -237,31 +266,32 @@ def problems(
     return tuple(sorted(_walk(Path(root), slas_dir, rev, loader, cache).problems.values()))
 
 
-def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked) -> None:
+def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _Walked,
+                only: Iterable[str] | None = None) -> None:
     """Each agreement file at ``commit``: its log, and each state loaded with the one
     before, into ``walked``. A file whose history git cannot give (a line break in one of
-    its names refuses ``REV:PATH``) is a problem of its own: the others keep theirs."""
+    its names refuses ``REV:PATH``) is a problem of its own: the others keep theirs.
+
+    Git is read a fixed number of times whatever the size of the history: one ``git
+    log`` of the folder gives every file's commits (:func:`gitlog.folder_logs`), one
+    ``git cat-file --batch-check`` the blob each state names, one ``git cat-file
+    --batch`` the distinct texts; each distinct text is loaded once. ``only``: the files
+    (top-level paths) to walk, when not all."""
     pre = gitlog.prefix(root)
-    cache = _Cache(load)
+    cache = _shared(load)
     out = walked.files
-    logs: dict[str, list[gitlog.FileCommit]] = {}
-
-    def log_of(path: str) -> list[gitlog.FileCommit] | gitlog.GitError:
-        try:
-            return gitlog.file_log(root, path, commit)
-        except gitlog.GitError as exc:
-            return exc
-
-    # one ``git log --follow`` per file (git follows one file's renames at a time): the
-    # processes run side by side, a long history costs about 0.1 s of git per file
+    folder = f"{pre}{slas_dir.strip('/')}"
     files = gitlog.tracked_files(root, commit, slas_dir)
-    with ThreadPoolExecutor(max_workers=min(4, (os.cpu_count() or 1) + 1)) as pool:
-        for path, got in zip(files, pool.map(log_of, files), strict=True):
-            if isinstance(got, gitlog.GitError):
-                p = _lost(_rel(path, pre), got)
-                walked.problems[p.message] = p
-            else:
-                logs[path] = got
+    if only is not None:
+        chosen = set(only)
+        files = [f for f in files if f in chosen]
+    logs: dict[str, list[gitlog.FileCommit]] = {}
+    for path, got in gitlog.folder_logs(root, commit, folder, files).items():
+        if isinstance(got, gitlog.GitError):
+            p = _lost(_rel(path, pre), got)
+            walked.problems[p.message] = p
+        else:
+            logs[path] = got
     # a pull request merged with a merge commit keeps its own commits beside the main
     # line; their intermediate texts were never what the branch held
     merged = bool(gitlog.git(root, "rev-list", "--merges", "-n1", commit).strip())
@@ -269,40 +299,53 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
     # and the names outside it that a file had before a rename. The set grows by the texts
     # of the folder's other files: two agreement files never hold the same bytes (the id
     # differs), so no text is taken for the main line's that was not there.
-    folder = f"{pre}{slas_dir.strip('/')}"
     names = {p for log in logs.values() for fc in log for p in (fc.path, fc.old_path)}
     main = gitlog.mainline_blobs(root, commit, [folder, *sorted(
         p for p in names if not p.startswith(f"{folder}/"))]) if merged else set()
-    for path, log in logs.items():
-        specs: list[str] = []
+    # every state's two texts (this commit's, the one before), as REV:PATH specs
+    specs: dict[str, list[str]] = {}
+    for path, log in list(logs.items()):
+        mine: list[str] = []
         for fc in log:
-            specs.append(f"{fc.commit}:{fc.path}")
-            specs.append(f"{fc.parents[0]}:{fc.old_path}"
-                         if fc.parents and fc.status not in ("A", "C") else "")
-        try:
-            blobs = gitlog.read_blobs(root, [s for s in specs if s])
-            ids: list[str | None] = [None] * len(specs)
-            if merged:
-                it_ids = iter(gitlog.blob_ids(root, [s for s in specs if s]))
-                ids = [next(it_ids) if s else None for s in specs]
-        except gitlog.GitError as exc:
-            p = _lost(_rel(path, pre), exc)
+            mine.append(f"{fc.commit}:{fc.path}")
+            mine.append(f"{fc.parents[0]}:{fc.old_path}"
+                        if fc.parents and fc.status not in ("A", "C") else "")
+        bad = next((s for s in mine if "\n" in s), None)
+        if bad is not None:  # git cannot name this text: this file loses its history
+            p = _lost(_rel(path, pre), gitlog.GitError(f"invalid object name {bad!r}"))
             walked.problems[p.message] = p
+            del logs[path]
             continue
-        it = iter(blobs)
-        contents = [next(it) if s else None for s in specs]
+        specs[path] = mine
+    wanted = list(dict.fromkeys(s for mine in specs.values() for s in mine if s))
+    oid_of = dict(zip(wanted, gitlog.blob_ids(root, wanted), strict=True))
+    texts = gitlog.read_objects(root, sorted({o for o in oid_of.values() if o}))
+    for path, log in logs.items():
+        ids = [oid_of.get(s) if s else None for s in specs[path]]
+        contents = [texts.get(o) if o else None for o in ids]
+        flags = [(not merged or ids[2 * i] in main,
+                  not merged or contents[2 * i + 1] is None or ids[2 * i + 1] in main)
+                 for i in range(len(log))]
+        # a text :func:`_main_line` drops (a pull request's own step) is never loaded; the
+        # newest names the agreement, and when no text is the branch's all are kept
+        keep_all = not any(m for m, _ in flags)
         states = []
         for i, fc in enumerate(log):
             new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
+            mainline, previous_mainline = flags[i]
             rel_new, rel_old = _rel(fc.path, pre), _rel(fc.old_path, pre)
-            ag, problems = cache.load(new_blob, rel_new) if new_blob is not None else (
-                None, (Problem(rel_new, 0, 0, "error", "file missing at this commit",
-                               Code.HISTORY_FILE_MISSING),))
-            prev = cache.load(old_blob, rel_old)[0] if old_blob is not None else None
-            states.append(_State(
-                fc, ag, prev, problems, old_blob is not None,
-                mainline=not merged or ids[2 * i] in main,
-                previous_mainline=not merged or old_blob is None or ids[2 * i + 1] in main))
+            ag: Agreement | None = None
+            problems: tuple[Problem, ...] = ()
+            prev = None
+            if mainline or keep_all or i == 0:
+                ag, problems = cache.load(new_blob, rel_new, ids[2 * i]) \
+                    if new_blob is not None else (None, (Problem(
+                        rel_new, 0, 0, "error", "file missing at this commit",
+                        Code.HISTORY_FILE_MISSING),))
+                if old_blob is not None and (previous_mainline or keep_all):
+                    prev = cache.load(old_blob, rel_old, ids[2 * i + 1])[0]
+            states.append(_State(fc, ag, prev, problems, old_blob is not None,
+                                 mainline=mainline, previous_mainline=previous_mainline))
         head = states[0].agreement if states else None
         ident = head.id if head else PurePosixPath(path).stem
         out[path] = (ident, states)
@@ -321,6 +364,8 @@ def history(
     walked = _walk(root, slas_dir, rev, loader, cache)
     if walked.read and not walked.files:
         return {}
+    if walked.changes is not None and walked.at and walked.at == gitlog.resolve(root, rev):
+        return dict(walked.changes[1])  # read at this very commit: nothing to check
     try:
         prs = gitlog.pr_numbers(root, rev)
     except gitlog.GitError as exc:
@@ -337,8 +382,11 @@ def history(
         p = _lost(slas_dir, exc, "the change log of every agreement")
         walked.problems[p.message] = p
         return {}
-    if walked.changes is not None and walked.changes[0] == prs:
-        return dict(walked.changes[1])  # the answer already made, for the same numbers
+    if walked.changes is not None and all(prs.get(c) == n
+                                          for c, n in walked.changes[0].items()):
+        # the answer already made: its commits still belong to the same pull requests
+        # (a later merge elsewhere adds numbers, but never changes these)
+        return dict(walked.changes[1])
     if not walked.read:
         walked.ensure_read(root, slas_dir, gitlog.resolve(root, rev),
                            loader or _default_loader(cache))
@@ -355,12 +403,13 @@ def history(
                 changes = diff_agreements(None, st.agreement)
             elif st.previous is None:  # the previous state did not load: nothing to compare
                 changes = (Change("agreement rewritten (the previous version could not be read)",
-                                  weakens=False, promise=True),)
+                                  weakens=False, promise=True, code="agreement-rewritten"),)
             else:
                 changes = diff_agreements(st.previous, st.agreement)
             renamed = _rel(fc.old_path, pre) if fc.status == "R" and fc.old_path != fc.path else ""
             if renamed:
-                changes = (Change(f"file renamed from {renamed}", promise=False), *changes)
+                changes = (Change(f"file renamed from {renamed}", promise=False,
+                                  code="file-renamed", params={"old": renamed}), *changes)
             pr = gitlog.pr_from_subject(fc.subject) or prs.get(fc.commit)
             entries.append(ChangeEntry(
                 service=ident, path=_rel(fc.path, pre), commit=fc.commit, date=fc.date,
@@ -376,7 +425,7 @@ def history(
                 previous_visibility=st.previous.visibility if st.previous else "",
             ))
         out[ident] = (*out.get(ident, ()), *entries)
-    walked.changes = (prs, out)
+    walked.changes = ({e.commit: prs.get(e.commit) for es in out.values() for e in es}, out)
     walked.save()
     return dict(out)
 
@@ -423,10 +472,13 @@ def for_audience(entries: Iterable[ChangeEntry], audience: str) -> tuple[ChangeE
             continue
         if e.previous_visibility and not _visible(e.previous_visibility, audience):
             what = f"agreement {e.service} published"
+            params: dict[str, object] = {"id": e.service}
             if e.version is not None and e.effective is not None:
                 what += f" (version {e.version}, effective {e.effective.isoformat()})"
+                params |= {"version": e.version, "effective": e.effective.isoformat()}
             # nor the commit's words, which may name what the audience may not see
-            e = replace(e, changes=(Change(what, weakens=False, promise=True),),
+            e = replace(e, changes=(Change(what, weakens=False, promise=True,
+                                           code="agreement-published", params=params),),
                         renamed_from="", previous_visibility="", subject="", reason="")
         out.append(e)
     return tuple(out)
@@ -449,6 +501,13 @@ def versions(
     walked = _walk(Path(root), slas_dir, rev, loader, cache)
     if walked.versions is not None:
         return dict(walked.versions)
+    out = _versions(walked)
+    walked.versions = out
+    walked.save()
+    return dict(out)
+
+
+def _versions(walked: _Walked) -> dict[str, tuple[Agreement, ...]]:
     out: dict[str, tuple[Agreement, ...]] = {}
     for ident, states in walked.files.values():
         seen: dict[int, Agreement] = {}
@@ -457,9 +516,30 @@ def versions(
             if a is not None and a.version not in seen:
                 seen[a.version] = a if a.id == ident else replace(a, id=ident)
         out[ident] = tuple(sorted(seen.values(), key=lambda a: (a.effective, a.version)))
-    walked.versions = out
-    walked.save()
-    return dict(out)
+    return out
+
+
+def versions_of(
+    root: Path, files: Mapping[str, str], slas_dir: str = "slas", rev: str = "HEAD",
+    loader: Loader | None = None, cache: Path | None = None,
+) -> dict[str, tuple[Agreement, ...]]:
+    """:func:`versions` of some agreement files only (``files``: path relative to
+    ``root`` -> the id of the agreement there at ``rev``): what a check of a few files
+    asks (``slacode diff --pr``), without reading every file's history. The stored
+    answers of the last build serve it when they hold for ``rev`` (only these
+    agreements' are decoded). Raises :class:`gitlog.GitError` when git cannot tell."""
+    root = Path(root)
+    commit = gitlog.resolve(root, rev)
+    pre = gitlog.prefix(root)
+    paths = sorted(files)
+    entry = store.load(cache, root, slas_dir, commit, ids=set(files.values()),
+                       changes=False) if cache is not None and loader is None else None
+    if entry is not None and isinstance(entry.get("versions"), dict):
+        return dict(entry["versions"])
+    walked = _Walked({}, {})
+    _walk_files(root, slas_dir, commit, loader or _plain_loader(), walked,
+                only=[f"{pre}{p}" for p in paths])
+    return _versions(walked)
 
 
 def in_force(versions: Sequence[Agreement], day: date) -> Agreement | None:
@@ -503,17 +583,19 @@ def agreements_at(
     root = Path(root)
     commit = gitlog.resolve(root, rev)
     pre = gitlog.prefix(root)
-    files = gitlog.tracked_files(root, commit, slas_dir)
-    blobs = gitlog.read_blobs(root, [f"{commit}:{f}" for f in files])
+    files = gitlog.tracked_blobs(root, commit, slas_dir)
     load = loader or _default_loader(cache)
-    texts = _Cache(load)
+    texts = _shared(load)
+    contents = gitlog.read_objects(root, sorted({o for f, o in files.items()
+                                                 if (o, _rel(f, pre)) not in texts.by_id}))
     good: dict[str, Agreement] = {}
     bad: dict[str, tuple[Problem, ...]] = {}
-    for f, blob in zip(files, blobs, strict=True):
+    for f, oid in sorted(files.items()):
         rel = _rel(f, pre)
-        if blob is None:
+        blob = contents.get(oid, b"")
+        if (oid, rel) not in texts.by_id and oid not in contents:
             continue
-        ag, problems = texts.load(blob, rel)
+        ag, problems = texts.load(blob, rel, oid)
         if ag is not None:
             good[rel] = ag
         if any(p.severity == "error" for p in problems):

@@ -15,7 +15,7 @@ may hold one, which is not shown.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,17 @@ from slacode.history import for_audience, in_force, upcoming
 from slacode.history.semdiff import diff_agreements
 from slacode.model import RESERVED_IDS, Agreement, localized
 from slacode.problems import SlacodeError
-from slacode.render import contacts, data, escape, feeds, fmt, pages, reports, service_page
+from slacode.render import (
+    changes_page,
+    contacts,
+    data,
+    escape,
+    feeds,
+    fmt,
+    pages,
+    reports,
+    service_page,
+)
 from slacode.render.reasons import NOT_PUBLIC
 from slacode.render.service_page import versions as service_versions
 
@@ -39,6 +49,7 @@ __all__ = ["render"]
 
 
 @long_lived()  # the inputs are kept to the end: not scanned by the garbage collector again
+@fmt.in_page_language  # every date on every page as the site's language writes dates
 def render(
     agreements: Sequence[Agreement],
     results: Sequence[ServiceResults],
@@ -59,6 +70,7 @@ def render(
     versions: Mapping[str, Sequence[Agreement]] | None = None,
     disputed: Collection[tuple[str, str, str]] = (),
     repo_url: str = "",
+    sink: Callable[[str, str], None] | None = None,
 ) -> dict[str, str]:
     """The generated docs tree for ``audience``: ``{relative path: text}``.
 
@@ -80,6 +92,9 @@ def render(
     Each version from ``versions`` the audience may see gets a page of its own
     (``services/<id>/vN.md``), linked from the change history; ``repo_url`` (the
     repository's web address) makes the history's pull-request numbers links.
+    ``sink`` (``sink(path, text)``) takes each file as soon as it is made, and the
+    mapping returned then holds every path with empty text: a fleet's files need not all
+    be in memory at once when they go to disk (5,000 services make about 2 GB of text).
     """
     language = language if language in ("en", "zh") else "en"
     internal = audience == "internal"
@@ -87,15 +102,17 @@ def render(
     coming: dict[str, list[pages.Coming]] = {}
     hidden: dict[str, dict[str, str]] = {}
     archived: dict[str, dict[int, Agreement]] = {}
+    by_latest: dict[str, Agreement] = {}  # the files as they stand (their translations)
     shown = []
     for latest in agreements:
         if latest.visible_to(audience):
+            by_latest[latest.id] = latest
             a, coming[latest.id] = promise_now(latest, (versions or {}).get(latest.id, ()),
                                                int(now_dt.timestamp()), audience)
             # contact addresses the audience may not see, in any version's words
             hidden[a.id] = contacts.hidden_in(
                 (latest, *(versions or {}).get(latest.id, ())), audience)
-            coming[a.id] = [replace(c, changes=tuple(contacts.scrub(x, hidden[a.id])
+            coming[a.id] = [replace(c, changes=tuple(contacts.scrub_change(x, hidden[a.id])
                                                      for x in c.changes),
                                     agreement=c.agreement and localized(c.agreement, language,
                                                                         latest))
@@ -103,7 +120,7 @@ def render(
             # its words in the site's language
             shown.append(localized(contacts.for_audience(a, hidden[a.id]), language, latest))
             archived[a.id] = _versions_shown(latest, (versions or {}).get(latest.id, ()),
-                                             audience, hidden[a.id])
+                                             audience, hidden[a.id], language)
     for a in shown:
         try:
             escape.segment(a.id)
@@ -134,8 +151,9 @@ def render(
     rest = [r for r in restatements if getattr(r, "service", None) in ids]
     built = fmt.when(built_at if built_at is not None else now_dt)
 
-    files: dict[str, str] = {}
+    files: dict[str, str] = {} if sink is None else _Streamed(sink)
     files["index.md"] = pages.overview(shown, res, now_dt, language, built, internal)
+    made: list[pages.Page] = []  # every service page, for the site-wide change history
     for a in shown:
         incs = [
             i
@@ -158,9 +176,11 @@ def render(
             coming=coming.get(a.id, ()),
             versions=archived.get(a.id, {}),
             repo_url=repo_url,
+            objective_names=_objective_names(archived.get(a.id, {}), language, by_latest[a.id]),
             actions=tuple(x for x in actions if x.service == a.id),
             credits_owed=credits_in_view(claims, a.id, res.get(a.id), audience),
         )
+        made.append(page)
         with fmt.page_zone(a.timezone):  # one zone per page: the agreement's
             shown_built = fmt.when(built_at if built_at is not None else now_dt)
             files[f"services/{a.id}.md"] = service_page.render(page, now_dt, language,
@@ -170,6 +190,7 @@ def render(
                     replace(page, agreement=old, results=None, history=(), incidents=[],
                             complaints=(), restatements=[], coming=(), disputed=frozenset()),
                     a.version, now_dt, language, shown_built)
+    files[changes_page.PATH] = changes_page.render(made, now_dt, language)
     # one kind of file at a time: a fleet's JSON took up to twice as long when each file
     # was made between two pages (the caches then hold Jinja's working set, not the encoder's)
     for a in shown:
@@ -199,18 +220,48 @@ def render(
     return dict(sorted(files.items()))
 
 
+class _Streamed(dict[str, str]):
+    """The files of :func:`render` handed to a sink as they are made, kept by path only."""
+
+    def __init__(self, sink: Callable[[str, str], None]) -> None:
+        super().__init__()
+        self.sink = sink
+
+    def __setitem__(self, path: str, text: str) -> None:
+        self.sink(path, text)
+        super().__setitem__(path, "")
+
+    def update(self, more: Mapping[str, str] | Iterable[tuple[str, str]] = (),  # type: ignore[override]
+               **kwargs: str) -> None:
+        for path, text in (more.items() if isinstance(more, Mapping) else more):
+            self[path] = text
+        for path, text in kwargs.items():
+            self[path] = text
+
+
+def _objective_names(versions: Mapping[int, Agreement], language: str, latest: Agreement
+                     ) -> dict[str, str]:
+    """Objective id -> name in ``language`` over ``versions`` (oldest first, so a later
+    version's name wins), each localized with the translations of ``latest``."""
+    out: dict[str, str] = {}
+    for _, v in sorted(versions.items()):
+        out |= {o.id: o.name or o.id for o in localized(v, language, latest).objectives}
+    return out
+
+
 def _versions_shown(latest: Agreement, past: Sequence[Agreement], audience: str,
-                    hidden: Mapping[str, str]) -> dict[int, Agreement]:
+                    hidden: Mapping[str, str], language: str = "en") -> dict[int, Agreement]:
     """Version number -> the text a version page shows: every version from git the
     audience may see (and the file's own, when not committed yet), without the contact
-    addresses it may not see; owners are the latest file's, as on the service page.
+    addresses it may not see; owners are the latest file's, as on the service page; its
+    words in the site's language (the latest file lends translations added since).
     Nothing without history: a project outside git has no past versions to show."""
     mine = {v.version: v for v in past if v.id == latest.id}
     if not mine:
         return {}
     mine.setdefault(latest.version, latest)
-    return {n: contacts.for_audience(v if v is latest else replace(v, owners=latest.owners),
-                                     hidden)
+    return {n: localized(contacts.for_audience(
+        v if v is latest else replace(v, owners=latest.owners), hidden), language, latest)
             for n, v in sorted(mine.items()) if v.visible_to(audience)}
 
 
@@ -260,7 +311,7 @@ def promise_now(latest: Agreement, past: Sequence[Agreement], now: int, audience
     coming, before = [], cur
     for v in later:
         coming.append(pages.Coming(v.version, v.effective, tuple(
-            c.what for c in diff_agreements(before, v)
+            c for c in diff_agreements(before, v)
             if c.pointer not in _INTERNAL_POINTERS
             and c.pointer not in ("/version", "/effective")), v))
         before = v

@@ -89,13 +89,36 @@ def scrub(text: str, hidden: Mapping[str, str]) -> str:
     return text
 
 
+def scrub_change(change: Any, hidden: Mapping[str, str]) -> Any:
+    """``change`` (``history.semdiff.Change``) with each hidden address replaced by its
+    name in its English line and in every text among its parameters, which pages word:
+    an address must not come back through the Chinese wording."""
+    def clean(x: Any) -> Any:
+        if isinstance(x, str):
+            return scrub(x, hidden)
+        if isinstance(x, list | tuple):
+            return type(x)(clean(v) for v in x)
+        if isinstance(x, dict):
+            return {k: clean(v) for k, v in x.items()}
+        return x
+
+    return replace(change, what=scrub(change.what, hidden),
+                   params=clean(dict(getattr(change, "params", None) or {})))
+
+
+def _names_hidden(change: Any, hidden: Mapping[str, str]) -> bool:
+    """Whether ``change`` says one of the hidden addresses, in its line or its params."""
+    said = change.what + repr(getattr(change, "params", ""))
+    return any(h in said for h in hidden)
+
+
 def scrub_changes(entries: Sequence[Any], hidden: Mapping[str, str]) -> tuple[Any, ...]:
     """Change-log entries whose change lines name no hidden address."""
     if not hidden:
         return tuple(entries)
     out = []
     for e in entries:
-        changes = tuple(c if not any(h in c.what for h in hidden)
-                        else replace(c, what=scrub(c.what, hidden)) for c in e.changes)
+        changes = tuple(scrub_change(c, hidden) if _names_hidden(c, hidden) else c
+                        for c in e.changes)
         out.append(e if changes == e.changes else replace(e, changes=changes))
     return tuple(out)

@@ -25,7 +25,16 @@ from markupsafe import Markup
 from slacode.evaluate.objectives import incident_target
 from slacode.evaluate.results import PeriodResult, ServiceResults
 from slacode.model import Agreement
-from slacode.render import _internal_changes_out, _public_miss, escape, fmt, svg
+from slacode.render import (
+    _internal_changes_out,
+    _public_miss,
+    changes,
+    contacts,
+    escape,
+    fmt,
+    svg,
+)
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import (
     Words,
     _late_windows,
@@ -37,7 +46,6 @@ from slacode.render.pages import (
     objective_name,
     phrases,
 )
-from slacode.render.phrases_zh import say_change
 from slacode.render.reasons import say
 from slacode.render.strings import t
 
@@ -59,6 +67,10 @@ class Section:
     hidden: frozenset[str] = frozenset()
     #: the customer's claims (``slacode.evaluate.claims.CheckedClaim``) of these periods
     claims: tuple[Any, ...] = ()
+    #: contact addresses the customer may not see in any version's words (an escalation
+    #: address of a version that was not theirs) -> what stands in for each
+    #: (``slacode.render.contacts.hidden_in``): never printed in the month's changes
+    hidden_contacts: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ def figures(p: PeriodResult, language: str) -> dict[str, str]:
         if c.amount is not None:
             out["credit_amount"] = money(c.amount, c.currency)
         if c.claim_by:
-            out["claim_by"] = fmt.day(c.claim_by)
+            out["claim_by"] = fmt.day(c.claim_by, language)
     if c is not None and c.bonus_percent:
         out["bonus"] = fmt.percent(c.bonus_percent, 2)
         if c.bonus_amount is not None:
@@ -120,6 +132,12 @@ def html(report: CustomerReport) -> str:
             "customer_name": report.sections[0].agreement.customer.name or report.customer,
             "generated": report.generated, "fingerprint": report.fingerprint,
             "records": list(report.records)}
+    with fmt.page_language(lang):  # every date as the report's language writes dates
+        return _html(report, lang, words, data, tagged)
+
+
+def _html(report: CustomerReport, lang: str, words: Words, data: dict[str, Any],
+          tagged: Any) -> str:
     # inside <script>: no "<" at all, so no "</script>" can end the block early
     embedded = json.dumps(data, sort_keys=True, ensure_ascii=False).replace("<", "\\u003c")
     return environment().get_template("customer_report.html.j2").render(
@@ -144,8 +162,9 @@ def html(report: CustomerReport) -> str:
         claims_of=lambda s, p: [_claim_line(c, s, lang) for c in s.claims
                                 if c.claim.period == p.period
                                 and c.claim.objective == p.objective],
-        when=fmt.when,
-        day=fmt.day,
+        when=lambda x: fmt.when(x, lang),
+        day=lambda x: fmt.day(x, lang),
+        period_name=lambda p: period_name(p, lang, kind=False),
     )
 
 
@@ -240,8 +259,17 @@ def _change_rows(s: Section, lang: str) -> list[dict[str, Any]]:
     build may say (owners)."""
     return [{"date": fmt.day(c.date), "version": "—" if c.version is None else c.version,
              "effective": fmt.day(c.effective),
-             "what": [say_change(x.what, lang) for x in c.changes]}
-            for c in _internal_changes_out(s.changes, False)]
+             "what": [changes.say(x, lang, _names(s)) for x in c.changes]}
+            for c in contacts.scrub_changes(_internal_changes_out(s.changes, False),
+                                            dict(s.hidden_contacts))]
+
+
+def _names(s: Section) -> dict[str, str]:
+    """Objective id -> name over the versions the report shows (the one in force last)."""
+    out: dict[str, str] = {}
+    for a in (*s.versions, s.agreement):
+        out |= {o.id: objective_name(o) for o in a.objectives}
+    return out
 
 
 def report_file_name(customer: str, period: str) -> str:

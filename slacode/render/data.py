@@ -175,7 +175,7 @@ def service_json(
             {
                 "version": c.version,
                 "effective": c.effective.isoformat(),
-                "changes": list(c.changes),
+                "changes": [getattr(x, "what", x) for x in c.changes],  # English
                 "agreement": agreement_dict(c.agreement, internal, visible)
                 if c.agreement else None,
             }

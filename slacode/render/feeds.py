@@ -24,9 +24,8 @@ from typing import Any
 
 from slacode.evaluate.results import ServiceResults
 from slacode.model import Agreement
-from slacode.render import escape, fmt
+from slacode.render import changes, escape, fmt
 from slacode.render.pages import money, objective_name, objectives_by_id
-from slacode.render.phrases_zh import say_change
 from slacode.render.reasons import say
 from slacode.render.strings import t
 
@@ -153,7 +152,7 @@ def entries(
 def _change_summary(h: Any, language: str) -> str:
     """An agreement change in the feed: why (the pull request's title or the commit's
     subject), then what it changed."""
-    what = "; ".join(say_change(c.what, language) for c in h.changes
+    what = "; ".join(changes.say(c, language) for c in h.changes
                      if c.pointer not in ("/version", "/effective"))
     reason = getattr(h, "reason", "")
     why = t("hist.reason", language, reason=reason) if reason else ""

@@ -15,20 +15,32 @@ reads as the target. Targets are written as the agreement writes them.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_DOWN, Decimal
-from functools import cache
+from functools import cache, lru_cache, wraps
+from typing import ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_currency, format_decimal, is_currency
+from babel.core import Locale
+from babel.dates import format_skeleton, get_month_names
+from babel.numbers import format_currency, format_decimal, is_currency, parse_pattern
 
 from slacode.durations import Duration, span_parts
+from slacode.render import escape
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 #: the Babel locale of each site language
 LOCALES = {"en": "en", "zh": "zh_Hans_CN"}
+
+
+#: the Babel locale of each site language for dates: English days before months
+#: ("26 Nov 2026"), which no reader takes for the 11th of a 26th month
+DATE_LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
 
 
 def _locale(language: str) -> str:
@@ -43,19 +55,31 @@ def places_for(target: float) -> int:
     return min(4, given + 1)
 
 
+@cache
+def _decimal_format(pattern: str, language: str) -> Callable[[Decimal | float | int], str]:
+    """Babel's ``format_decimal(value, format=pattern, locale=...)`` with the pattern and
+    the locale parsed once: a fleet's pages format millions of numbers, and parsing
+    both on every call was a fifth of the render stage."""
+    parsed = parse_pattern(pattern)
+    locale = Locale.parse(_locale(language))
+    return lambda value: parsed.apply(value, locale)
+
+
+@lru_cache(maxsize=1 << 16)  # the same figures recur on a page, its JSON and the reports
 def fixed(value: float, places: int, language: str = "en") -> str:
     """``value`` with exactly ``places`` decimals, cut (never rounded up)."""
     q = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN)
     pattern = "0." + "0" * places if places else "0"
-    out = format_decimal(q, format=pattern, locale=_locale(language))
+    out = _decimal_format(pattern, language)(q)
     return "0" if out.lstrip("-").strip("0.") == "" and places == 0 else out
 
 
 def count(n: int | float, language: str = "en") -> str:
     """A whole count with the locale's grouping: ``19,837``."""
-    return format_decimal(round(n), format="#,##0", locale=_locale(language))
+    return _decimal_format("#,##0", language)(round(n))
 
 
+@lru_cache(maxsize=1 << 12)  # Babel parses the currency pattern on every call
 def money(value: float, currency: str, language: str = "en") -> str:
     """An amount of money with its ISO code after it (``1,234.50 EUR``: agreements and
     invoices name the currency, and ``$`` alone is ambiguous), grouped as the locale
@@ -79,13 +103,14 @@ _ZH_UNITS = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def number(value: float, places: int = 3, language: str = "en") -> str:
     """``99.95``, ``100``, ``99.973``: at most ``places`` decimals, no trailing zeros
     (targets, thresholds, rates: numbers as the agreement writes them)."""
     if not math.isfinite(value):  # never in results (no figure is None): said as it is
         return str(value)
     pattern = "0." + "#" * places if places else "0"
-    s = format_decimal(round(value, places), format=pattern, locale=_locale(language))
+    s = _decimal_format(pattern, language)(round(value, places))
     return "0" if s in ("-0", "") else s
 
 
@@ -145,6 +170,34 @@ def parse_time(value: str | int | float | datetime) -> datetime:
 
 #: the time zone of the page being written (:func:`page_zone`); None: each time as given
 _PAGE_ZONE: ContextVar[tzinfo | None] = ContextVar("page_zone", default=None)
+#: the language of the pages being written (:func:`page_language`): how dates read
+_PAGE_LANGUAGE: ContextVar[str] = ContextVar("page_language", default="en")
+
+
+@contextmanager
+def page_language(language: str) -> Iterator[None]:
+    """Within it, :func:`when`, :func:`day`, :func:`month` and :func:`quarter` write dates
+    as ``language`` writes them (through Babel), unless a call names its language: the
+    templates and helpers that show a date need not pass the site's language along."""
+    token = _PAGE_LANGUAGE.set(language)
+    try:
+        yield
+    finally:
+        _PAGE_LANGUAGE.reset(token)
+
+
+def in_page_language(fn: Callable[P, R]) -> Callable[P, R]:
+    """``fn`` (called with a ``language`` keyword) run inside :func:`page_language`."""
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with page_language(str(kwargs.get("language") or "en")):
+            return fn(*args, **kwargs)
+    return wrapper
+
+
+def _date_locale(language: str | None) -> tuple[str, str]:
+    lang = language or _PAGE_LANGUAGE.get()
+    return lang, DATE_LOCALES.get(lang, "en_GB")
 
 
 @contextmanager
@@ -173,9 +226,10 @@ def zone_label(name: str, at: datetime) -> str:
     return name if label == name or name == "UTC" else f"{name} ({label})"
 
 
-def when(value: str | int | float | datetime | None) -> str:
-    """``2026-11-25 14:00 UTC+08:00``: minutes precision, with the offset it was given in
-    (in the page's zone inside :func:`page_zone`)."""
+def when(value: str | int | float | datetime | None, language: str | None = None) -> str:
+    """``26 Nov 2026, 14:00 UTC+08:00`` (``2026年11月26日 14:00 (UTC+08:00)``): minutes
+    precision, with the offset it was given in (in the page's zone inside
+    :func:`page_zone`), the date as the language writes it (Babel)."""
     if value is None or value == "":
         return "—"
     dt = parse_time(value)
@@ -183,9 +237,33 @@ def when(value: str | int | float | datetime | None) -> str:
     if page is not None:
         dt = dt.astimezone(page)
     zone = _zone_label(dt.utcoffset() or _ZERO)
-    if dt.year >= 1000:  # strftime's "%Y" pads no earlier year: those take the slow way
-        return f"{dt.year}-{dt.month:02d}-{dt.day:02d} {dt.hour:02d}:{dt.minute:02d} {zone}"
-    return dt.strftime("%Y-%m-%d %H:%M ") + zone
+    lang, loc = _date_locale(language)
+    shown = _date_words(dt.date(), "yMMMd", loc)
+    clock = f"{dt.hour:02d}:{dt.minute:02d}"
+    return f"{shown} {clock} ({zone})" if lang == "zh" else f"{shown}, {clock} {zone}"
+
+
+@cache
+def _date_words(d: date, skeleton: str, locale: str) -> str:
+    return str(format_skeleton(skeleton, d, locale=locale))
+
+
+def month(year: int, number: int, language: str | None = None, short: bool = False) -> str:
+    """``March 2026`` / ``2026年3月`` (``short``: ``Mar 2026``), through Babel."""
+    _, loc = _date_locale(language)
+    return _date_words(date(year, number, 1), "yMMM" if short else "yMMMM", loc)
+
+
+def month_short(number: int, language: str | None = None) -> str:
+    """A month's short name under a chart's bar: ``Nov`` / ``11月`` (Babel)."""
+    _, loc = _date_locale(language)
+    return str(get_month_names("abbreviated", "stand-alone", locale=loc)[number])
+
+
+def quarter(year: int, number: int, language: str | None = None) -> str:
+    """``Q4 2026`` / ``2026年第4季度``, through Babel."""
+    _, loc = _date_locale(language)
+    return _date_words(date(year, 3 * number - 2, 1), "yQQQ", loc)
 
 
 _ZERO = timedelta(0)
@@ -200,14 +278,35 @@ def _zone_label(off: timedelta) -> str:
     return f"UTC{sign}{abs(total) // 60:02d}:{abs(total) % 60:02d}"
 
 
-def day(value: date | datetime | str | None) -> str:
+def day(value: date | datetime | str | None, language: str | None = None,
+        short: bool = False) -> str:
+    """``26 Nov 2026`` / ``2026年11月26日`` (``short``: without the year), through Babel;
+    text that is no ISO date is shown as it is."""
     if value in (None, ""):
         return "—"
     if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)[:10]
+        d = value.date()
+    elif isinstance(value, date):
+        d = value
+    else:
+        try:
+            d = date.fromisoformat(str(value)[:10])
+        except ValueError:
+            return str(value)
+    _, loc = _date_locale(language)
+    return _date_words(d, "MMMd" if short else "yMMMd", loc)
+
+
+def time_tag(value: date | datetime | str | None, shown: str) -> str:
+    """``shown`` (escaped) in a ``<time>`` element whose ``datetime`` is the ISO form of
+    ``value``, for machines; just ``shown`` when ``value`` is no date."""
+    if isinstance(value, datetime):
+        iso = value.isoformat(timespec="minutes")
+    elif isinstance(value, date):
+        iso = value.isoformat()
+    else:
+        return escape.text(shown)
+    return f'<time datetime="{escape.text(iso)}">{escape.text(shown)}</time>'
 
 
 def iso_utc(value: str | int | float | datetime) -> str:

@@ -44,11 +44,12 @@ def period_name(period: str, language: str, kind: bool = True) -> str:
     """A period id in words: "November 2026 (month)", "Q4 2026 (quarter)", "2026 (year)",
     "last 28 days (rolling)"; without ``kind`` only the first part. Not escaped."""
     suffix = "" if kind else "_bare"
-    if m := _MONTH.fullmatch(period):
-        months = t("period.month_names", language).split(",")
-        return t("period.month" + suffix, language, month=months[int(m[2]) - 1], year=m[1])
+    if m := _MONTH.fullmatch(period):  # month and quarter names through Babel
+        name = fmt.month(int(m[1]), int(m[2]), language)
+        return t("period.named.month", language, name=name) if kind else name
     if m := _QUARTER.fullmatch(period):
-        return t("period.quarter" + suffix, language, q=m[2], year=m[1])
+        name = fmt.quarter(int(m[1]), int(m[2]), language)
+        return t("period.named.quarter", language, name=name) if kind else name
     if _YEAR.fullmatch(period):
         return t("period.year" + suffix, language, year=period)
     if m := _ROLLING.fullmatch(period):
@@ -59,12 +60,11 @@ def period_name(period: str, language: str, kind: bool = True) -> str:
 def short_labels(periods: list[str], language: str) -> list[tuple[str, str]]:
     """Labels under a chart's bars: a month's short name ("Nov") with its year under the
     first bar and under each January; "Q4" with the year likewise; a year as itself."""
-    months = t("period.month_short", language).split(",")
     out: list[tuple[str, str]] = []
     last_year = ""
     for period in periods:
         if m := _MONTH.fullmatch(period):
-            first, year = months[int(m[2]) - 1], m[1]
+            first, year = fmt.month_short(int(m[2]), language), m[1]
         elif m := _QUARTER.fullmatch(period):
             first, year = f"Q{m[2]}", m[1]
         else:

@@ -32,8 +32,7 @@ from slacode.model import (
     merge,
     overlap,
 )
-from slacode.render import escape, fmt, svg
-from slacode.render.phrases_zh import say_change
+from slacode.render import changes, escape, fmt, svg
 from slacode.render.reasons import nothing_counted
 from slacode.render.strings import STRINGS, t
 
@@ -101,9 +100,10 @@ class Words:
     def verdict(self, verdict: str) -> str:
         return t("verdict." + svg.verdict_class(verdict), self.language)
 
-    def change(self, what: str) -> str:
-        """One line of the change history in the site's language (escaped by the template)."""
-        return say_change(what, self.language)
+    def change(self, change: Any, names: Mapping[str, str] | None = None) -> str:
+        """One change of the change history in the site's language (escaped by the caller);
+        ``names`` names the objectives it gives by id."""
+        return changes.say(change, self.language, names)
 
     def chip(self, verdict: str) -> Markup:
         return _chip(verdict, self.language)
@@ -343,7 +343,7 @@ class Coming:
 
     version: int
     effective: date
-    changes: tuple[str, ...] = ()  # from the version before, in semdiff's (English) words
+    changes: tuple[Any, ...] = ()  # from the version before: semdiff's changes
     agreement: Agreement | None = None
 
 
@@ -372,6 +372,9 @@ class Page:
     versions: Mapping[int, Agreement] = field(default_factory=dict)
     #: the repository's web address: pull-request numbers in the history become links
     repo_url: str = ""
+    #: objective id -> its name in the site's language over every version in ``versions``
+    #: (a past version's English name takes the latest file's translation of it)
+    objective_names: Mapping[str, str] = field(default_factory=dict)
 
 
 def overview(
@@ -438,7 +441,7 @@ def provisional_note(p: PeriodResult, language: str) -> Markup:
     ends = [h.until for h in p.holds]
     if all(ends):
         until = max(ends, key=lambda u: fmt.parse_time(u))
-        note = t("svc.provisional_until", language, until=fmt.when(until), why=text)
+        note = t("svc.provisional_until", language, until=fmt.when(until, language), why=text)
     else:  # an incident whose deadline is not in sight: no date to give
         note = t("svc.provisional_open", language, why=text)
     return Markup(escape.text(note))

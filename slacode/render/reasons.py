@@ -52,7 +52,7 @@ def _word(code: str, p: Mapping[str, Any], lang: str) -> str:
     v: dict[str, Any] = {}
     for key in ("start", "end", "due"):
         if key in p:
-            v[key] = fmt.when(p[key])
+            v[key] = fmt.when(p[key], lang)
     if "id" in p or "subject" in p:
         v["label"] = _label(p, lang)
     clock = str(p.get("clock") or "")
@@ -76,7 +76,7 @@ def _word(code: str, p: Mapping[str, Any], lang: str) -> str:
     key = "reason." + code
     if code == "bad-day":
         target = float(p["target"])
-        v |= {"date": p["date"],
+        v |= {"date": fmt.day(p["date"], lang),
               "value": fmt.figure(float(p["value"]), "%", target=target, language=lang),
               "target": fmt.figure(target, "%", language=lang)}
     elif code == "low-coverage":

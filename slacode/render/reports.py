@@ -20,6 +20,7 @@ from markupsafe import Markup
 from slacode.evaluate.results import KEPT, PeriodResult, ServiceResults
 from slacode.model import Agreement, Objective
 from slacode.render import escape, fmt, svg, tables
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import (
     SEVERITY,
     Words,
@@ -323,6 +324,7 @@ def files(
     env = environment()
     words = Words(language)
     common = {"w": words, "T": phrases(language), "built": built, "fmt": fmt,
+              "period_name": lambda p: period_name(p, language, kind=False),
               "objective_name": objective_name, "money": money, "kinds": [k for k, _ in KINDS]}
     out = {"reports/index.md": tables.labelled(env.get_template("reports.md.j2").render(
         reports=reports, **common))}

@@ -24,7 +24,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]
     state = {"bad": 0.0}
     ag = agreement("pay")
 
-    def fake_load(paths, root=None, today=None, data_root=None):
+    def fake_load(paths, root=None, today=None, data_root=None, cache=None):
         return LoadResult((ag,), ())
 
     def fake_pull(agreements, settings, now, start=None, progress=None, versions=None,

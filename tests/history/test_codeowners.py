@@ -35,8 +35,11 @@ def test_generates_codeowners_and_check_detects_drift(repo: Repo, slacode) -> No
     assert slacode(repo.path).returncode == 0
     text = (repo.path / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
+    # the service's improvement actions (actions/<id>.yaml) are its owners' to approve too
     assert lines == ["/slas/payments-api.yaml @team-payments @example/sre",
-                     "/slas/status-web.yaml lead@example.com"]
+                     "/actions/payments-api.y*ml @team-payments @example/sre",
+                     "/slas/status-web.yaml lead@example.com",
+                     "/actions/status-web.y*ml lead@example.com"]
     ok = slacode(repo.path, "--check")
     assert ok.returncode == 0 and "up to date" in ok.stdout
     repo.write("slas/status-web.yaml", sla(id="status-web", owners=("team-web",)))
@@ -52,6 +55,7 @@ def test_project_in_a_subfolder_of_the_repository(repo: Repo, slacode) -> None:
     assert slacode(repo.path / "sla-project").returncode == 0
     text = (repo.path / ".github" / "CODEOWNERS").read_text(encoding="utf-8")
     assert "/sla-project/slas/payments-api.yaml @team-payments" in text
+    assert "/sla-project/actions/payments-api.y*ml @team-payments" in text
 
 
 def test_agreement_with_errors_stops_generation(tmp_path: Path, slacode) -> None:

@@ -63,7 +63,7 @@ def test_an_internal_agreement_copied_to_a_public_one_starts_a_new_history(repo:
 
     files = built(repo)
     assert "services/auth-internal.md" not in files
-    assert "Version 2 (effective 2026-01-01) is the first version" in files[
+    assert "Version 2 (effective 1 Jan 2026) is the first version" in files[
         "services/token-api.md"]
     assert "agreement token-api added" in files["feed.xml"]
     for name in ("services/token-api.md", "feed.xml"):
@@ -122,10 +122,10 @@ def test_versions_while_internal_never_reach_the_public_change_log(repo: Repo) -
         for secret in ("SECRET-NAME-X", "SECRET-SCOPE-Y", "99.99", "99.98", "internal"):
             assert secret not in text, secret
         assert "monthly availability target 99.9% → 99.95%" in text  # public to public
-    assert "agreement payments-api published (version 2, effective 2026-01-01)" in feed
-    assert "agreement payments-api added (version 1, effective 2026-01-01)" in feed
-    assert "Version 2 published (effective 2026-01-01)" in page  # the page says it in words
-    assert "Version 1, the agreement's first, effective 2026-01-01" in page
+    assert "agreement payments-api published (version 2, effective 1 Jan 2026)" in feed
+    assert "agreement payments-api added (version 1, effective 1 Jan 2026)" in feed
+    assert "Version 2 published (effective 1 Jan 2026)" in page  # the page says it in words
+    assert "Version 1, the agreement's first, effective 1 Jan 2026" in page
     assert "2026-02-05" not in page and "2026-03-05" not in page  # the hidden commits
 
     internal = built(repo, "internal")["services/payments-api.md"]
@@ -144,7 +144,7 @@ def test_a_renamed_file_keeps_its_history(repo: Repo) -> None:
     page = built(repo)["services/payments-api.md"]
     assert "file renamed from slas/payments-api.yaml" in page
     assert "monthly availability target 99.9% → 99.95%" in page
-    assert "Version 1, the agreement's first, effective 2026-01-01" in page
+    assert "Version 1, the agreement's first, effective 1 Jan 2026" in page
 
 
 def test_an_internal_file_renamed_and_made_public_is_only_published(repo: Repo) -> None:
@@ -156,8 +156,8 @@ def test_an_internal_file_renamed_and_made_public_is_only_published(repo: Repo) 
         "visibility: internal", "visibility: public")})
     assert len(history(repo.path)["token-api"]) == 2  # a real rename: history follows
     files = built(repo)
-    assert "agreement token-api published (version 1, effective 2026-01-01)" in files["feed.xml"]
-    assert "Version 1 published (effective 2026-01-01)" in files["services/token-api.md"]
+    assert "agreement token-api published (version 1, effective 1 Jan 2026)" in files["feed.xml"]
+    assert "Version 1 published (effective 1 Jan 2026)" in files["services/token-api.md"]
     for text in (files["services/token-api.md"], files["feed.xml"]):
         # nor the publishing commit's subject: it may name the internal agreement
         assert "Why:" not in text.split("Change history")[-1]

@@ -1,6 +1,6 @@
 """The history walk kept between builds (``slacode.history.store``): reused while nothing
-under ``slas/`` changed, read again after a commit that changed it, and never trusted
-when it was not written by this repository."""
+under ``slas/`` changed, read again after a commit that changed it, and never taken for
+another repository's history."""
 
 from __future__ import annotations
 
@@ -52,6 +52,7 @@ def _no_walk(monkeypatch: pytest.MonkeyPatch) -> None:
         raise AssertionError("the history was read again")
 
     monkeypatch.setattr("slacode.history.gitlog.file_log", refuse)
+    monkeypatch.setattr("slacode.history.gitlog.folder_logs", refuse)
 
 
 def test_commits_elsewhere_reuse_the_stored_history(cached: tuple[Repo, Path],
@@ -79,25 +80,22 @@ def test_an_older_checkout_does_not_get_a_later_history(cached: tuple[Repo, Path
     assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1]
 
 
-def test_a_cache_file_from_elsewhere_is_never_loaded(cached: tuple[Repo, Path],
-                                                     tmp_path: Path) -> None:
-    """A file this repository did not sign (another clone's, a CI cache, one a commit put
-    there) is ignored before it is unpickled: loading a pickle runs code."""
+def test_a_cache_file_from_elsewhere_is_not_taken_for_this_history(
+        cached: tuple[Repo, Path], tmp_path: Path) -> None:
+    """The store is plain JSON (never code) and names the commit it was read at: one
+    restored from another clone or a CI cache of another branch does not hold for this
+    commit and the history is read again."""
     repo, cache = cached
-    path = cache / history_store.FILE
-    marker = tmp_path / "ran"
-
-    class Evil:
-        def __reduce__(self) -> tuple:
-            return (Path.write_text, (marker, "pwned"))
-
-    import pickle
-
-    path.write_bytes(b"\0" * 32 + pickle.dumps({"commit": "x", "evil": Evil()}))
-    repo.commit("Version 2", {PATH: sla(version=2, effective="2026-03-01", target=99.95)})
+    other = Repo(tmp_path / "other")
+    other.commit("Add payments v1", {PATH: sla(), ".gitignore": ".slacode/\n"})
+    other.commit("Version 2", {PATH: sla(version=2, effective="2026-03-01", target=99.95)})
+    other_cache = other.path / ".slacode" / "cache"
     _fresh()
-    assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1, 2]
-    assert not marker.exists()
+    assert [a.version for a in versions(other.path, cache=other_cache)["payments-api"]] == [1, 2]
+    history(other.path, cache=other_cache)
+    (cache / history_store.FILE).write_bytes((other_cache / history_store.FILE).read_bytes())
+    _fresh()
+    assert [a.version for a in versions(repo.path, cache=cache)["payments-api"]] == [1]
 
 
 def test_a_pull_request_base_before_the_stored_commit_reuses_it(

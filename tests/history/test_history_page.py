@@ -78,15 +78,15 @@ def test_rows_say_version_date_reason_and_changes_in_words(project: Repo) -> Non
     rows = _rows(files["services/payments-api.md"])
     assert len(rows) == 5
     six, five, edit, four, three = rows
-    assert "after 2026-06-15" in six and "Version 6 takes effect 2026-08-01" in six
-    assert "2026-06-01" in five and "Version 5 takes effect 2026-07-01" in five
+    assert "after 15 Jun 2026" in six and "Version 6 takes effect 1 Aug 2026" in six
+    assert "1 Jun 2026" in five and "Version 5 takes effect 1 Jul 2026" in five
     assert "Why: Longer P1 response at night" in five and "(#15)" not in five
     assert "Version 4 edited" in edit and "Why: Describe the webhooks" in edit
-    assert "Version 4 took effect 2026-03-01" in four
+    assert "Version 4 took effect 1 Mar 2026" in four
     # the pull request's title, not its branch commit's "wip"; escaped, and linked
     assert "Why: Raise availability to 99.95" in four and "wip" not in four
-    assert "version 3 → 4" not in four and "→ 2026-03-01" not in four
-    assert ("Version 3 (effective 2026-01-01) is the first version in this repository's "
+    assert "version 3 → 4" not in four and "→ 1 Mar 2026" not in four
+    assert ("Version 3 (effective 1 Jan 2026) is the first version in this repository's "
             "history; earlier versions were agreed before it") in three
     page = files["services/payments-api.md"]
     assert '<a href="https://github.com/example/slas/pull/12" rel="nofollow noopener">' \
@@ -98,9 +98,11 @@ def test_rows_say_version_date_reason_and_changes_in_words(project: Repo) -> Non
     assert "new objective: Resolving P3 tickets, target 95%" in six
     assert "p3-resolution" not in six + four
     # nothing on the history is dated after now, and the rows after it are explained
-    dates = re.findall(r"\b2026-\d\d-\d\d\b", "".join(r.split("Version")[0] for r in rows))
-    assert dates and max(dates) <= "2026-06-15"
-    assert "merged after the time this page describes (2026-06-15 00:00 UTC)" in page
+    # (each row's date as its <time> gives it to machines)
+    dates = re.findall(r'<time datetime="(2026-\d\d-\d\d)">',
+                       _history(files["services/payments-api.md"]))
+    assert len(dates) == 5 and max(dates) <= "2026-06-15"
+    assert "merged after the time this page describes (15 Jun 2026, 00:00 UTC)" in page
 
 
 def test_each_version_has_a_read_only_page_filtered_for_the_audience(project: Repo) -> None:
@@ -108,10 +110,10 @@ def test_each_version_has_a_read_only_page_filtered_for_the_audience(project: Re
     pages = sorted(p for p in public if re.fullmatch(r"services/payments-api/v\d+\.md", p))
     assert pages == [f"services/payments-api/v{n}.md" for n in (3, 4, 5, 6)]
     v3 = public["services/payments-api/v3.md"]
-    assert "A past version: in force from 2026-01-01 to 2026-02-28, replaced by version 4." in v3
+    assert "A past version: in force from 1 Jan 2026 to 28 Feb 2026, replaced by version 4." in v3
     assert "99.9%" in v3 and "P3" in v3  # its own targets and objectives
-    assert "The version in force: effective 2026-03-01." in public["services/payments-api/v4.md"]
-    assert "merged for later: it takes effect 2026-07-01" in public["services/payments-api/v5.md"]
+    assert "The version in force: effective 1 Mar 2026." in public["services/payments-api/v4.md"]
+    assert "merged for later: it takes effect 1 Jul 2026" in public["services/payments-api/v5.md"]
     assert 'All versions: <a href="../v3/">Version 3</a> · <strong>Version 4</strong> · ' \
         '<a href="../v5/">Version 5</a>' in public["services/payments-api/v4.md"]
     history_ = _history(public["services/payments-api.md"])
@@ -132,7 +134,7 @@ def test_a_version_outside_the_audience_has_no_page(tmp_path) -> None:
     assert "services/payments-api/v2.md" in public
     assert "services/payments-api/v1.md" not in public
     rows = _rows(public["services/payments-api.md"])
-    assert len(rows) == 1 and "Version 2 published (effective 2026-02-01)" in rows[0]
+    assert len(rows) == 1 and "Version 2 published (effective 1 Feb 2026)" in rows[0]
     assert "services/payments-api/v1.md" in _build(repo, "internal")
 
 

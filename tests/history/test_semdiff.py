@@ -231,3 +231,31 @@ def test_a_longer_review_cadence_and_a_removed_complaint_channel_are_weaker_prom
     moved = diff_agreements(old, replace(old, complaints="https://example.com/complain"))
     assert [(c.what, c.weakens, c.promise) for c in moved] == [
         ("complaints channel now https://example.com/complain", False, False)]
+
+
+def test_a_change_carries_its_code_and_raw_params_beside_its_words() -> None:
+    c = one(BASE, with_objective(BASE, "availability", target=99.95))
+    assert c.what == "monthly availability target 99.9% → 99.95%"
+    assert c.code == "objective-target"
+    assert (c.params["objective"], c.params["old"], c.params["new"]) == ("availability", 99.9,
+                                                                         99.95)
+
+
+def test_a_change_survives_json_and_pickle_and_an_old_record_still_loads() -> None:
+    import dataclasses
+    import json
+    import pickle
+
+    changes = diff_agreements(BASE, replace(
+        with_objective(BASE, "availability", target=99.95, within=D("1h")),
+        scope=("API", "Webhooks"), version=2, effective=date(2026, 2, 1)))
+    assert len(changes) >= 3
+    for c in changes:
+        # what the history store keeps (JSON or pickle) gives the same change back
+        assert Change(**json.loads(json.dumps(dataclasses.asdict(c)))) == c
+        assert pickle.loads(pickle.dumps(c)) == c
+    # a change stored before codes existed loads without them: pages show its words
+    old = Change.__new__(Change)
+    old.__setstate__({"what": "scope added: X", "weakens": False, "promise": True,
+                      "pointer": "/service/scope"})
+    assert (old.what, old.code, dict(old.params)) == ("scope added: X", "", {})

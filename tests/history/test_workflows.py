@@ -251,3 +251,34 @@ def test_the_job_holding_credentials_installs_only_hashed_pinned_packages() -> N
         assert name in lock, f"{spec.name} is not locked: make lock"
         assert spec.specifier.contains(lock[name][0], prereleases=True), (
             f"{spec.name}=={lock[name][0]} is outside {spec.specifier}: make lock")
+
+
+@pytest.mark.parametrize(("name", "job", "first_user", "last_user"), [
+    ("nightly.yml", "update", "slacode evaluate --freeze", "slacode build --strict"),
+    ("pr.yml", "check", 'slacode diff "origin/$BASE_REF" HEAD --pr', "slacode build"),
+])
+def test_the_history_store_starts_ci_warm(name: str, job: str, first_user: str,
+                                          last_user: str) -> None:
+    """The history store (plain JSON) is restored before the first command that reads the
+    history and saved after the build that writes it, keyed by the contents of slas/ and
+    the commit: the nightly build and the pull-request check skip the walk over every commit
+    while the agreements are those an earlier run read."""
+    steps = _steps(load(name)["jobs"][job])
+    runs = [s.get("run", "") for s in steps]
+    at = [i for i, s in enumerate(steps) if s.get("with", {}).get("path")
+          == ".slacode/cache/history.json"]
+    assert len(at) == 2
+    restore, save = (steps[i] for i in at)
+    assert restore["uses"].startswith("actions/cache/restore@")
+    assert save["uses"].startswith("actions/cache/save@")
+    first = next(i for i, r in enumerate(runs) if first_user in r)
+    last = next(i for i, r in enumerate(runs) if last_user in r)
+    assert at[0] < first and last < at[1]
+    key = "slacode-history-${{ hashFiles('slas/**') }}-${{ github.sha }}"
+    assert restore["with"]["key"] == save["with"]["key"] == key
+    assert restore["with"]["restore-keys"].splitlines() == [
+        "slacode-history-${{ hashFiles('slas/**') }}-", "slacode-history-"]
+    if name == "nightly.yml":  # never inside the pull cache, which is saved right after the pull
+        pull_save = next(i for i, s in enumerate(steps) if s.get("with", {}).get("path")
+                         == ".slacode/cache" and "save" in s["uses"])
+        assert pull_save < at[0]

@@ -126,7 +126,7 @@ def test_a_survey_stays_open_a_week_after_its_period(tmp_path: Path) -> None:
 def test_the_page_says_why_a_period_is_provisional_and_until_when() -> None:
     sept = september(desk_results(ts("2026-10-02T02:17:00+08:00"), None))
     en = html.unescape(provisional_note(sept, "en"))
-    assert en.startswith("Provisional until 2026-10-13 17:00 UTC+08:00: ")
+    assert en.startswith("Provisional until 13 Oct 2026, 17:00 UTC+08:00: ")
     assert "1 incident(s) still within their target time" in en
     zh = html.unescape(provisional_note(sept, "zh"))
-    assert zh.startswith("暂定至 2026-10-") and "1 个事件仍在目标时间内" in zh
+    assert zh.startswith("暂定至 2026年10月") and "1 个事件仍在目标时间内" in zh

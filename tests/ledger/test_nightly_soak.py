@@ -290,7 +290,7 @@ def test_forty_five_nights_across_two_month_ends(prometheus, asked, logging_rest
         desk_page = (site / "services" / "desk" / "index.html").read_text(encoding="utf-8")
         if day == "2026-11-03":  # SD-3 is still within its target time: October waits
             said = html.unescape(desk_page)
-            assert "Provisional until 2026-11-04 16:00 UTC+08:00: 1 incident(s) still " \
+            assert "Provisional until 4 Nov 2026, 16:00 UTC+08:00: 1 incident(s) still " \
                    "within their target time." in said
         if night == DISPUTE_NIGHT:
             # the corrected record disputes the frozen October of the desk: the site is

@@ -152,7 +152,7 @@ def test_a_range_over_the_points_limit_is_split(fake, tmp_path) -> None:
 @pytest.mark.parametrize(
     ("fake", "reason"),
     [("partial", "data for 16.7% of the period, below the 90% needed"),
-     ("html", "no data 2026-09-01 00:00 UTC to 2026-10-01 00:00 UTC: "
+     ("html", "no data 1 Sept 2026, 00:00 UTC to 1 Oct 2026, 00:00 UTC: "
               f"{NAME} answered with a text/html body instead of the API's JSON")],
     indirect=["fake"],
 )

@@ -71,7 +71,7 @@ def test_the_public_page_shows_each_windows_state_but_no_customers_claim() -> No
     page = _files()["services/payments-api.md"]
     rows = _rows(page, "claims")
     assert set(rows) == {"2026-08", "2026-02"}
-    assert "closed on 2026-10-01" in rows["2026-08"] and "30%" in rows["2026-08"]
+    assert "closed on 1 Oct 2026" in rows["2026-08"] and "30%" in rows["2026-08"]
     assert "1,500.00 USD" in rows["2026-08"]
     assert "CLM-" not in page and "acme" not in page.split("### How to claim", 1)[1][:3000]
 
@@ -79,12 +79,12 @@ def test_the_public_page_shows_each_windows_state_but_no_customers_claim() -> No
 def test_a_customers_site_shows_what_it_was_owed_claimed_and_paid_and_no_one_elses() -> None:
     rows = _rows(_files("customer:acme")["services/payments-api.md"], "claims")
     assert 'data-state="paid"' in rows["2026-08"]
-    assert "CLM-1 on 2026-09-05: paid" in rows["2026-08"]
-    assert "CLM-1 on 2026-09-05: paid · 1,500.00 USD 2026-09-20" in rows["2026-08"]
+    assert "CLM-1 on 5 Sept 2026: paid" in rows["2026-08"]
+    assert "CLM-1 on 5 Sept 2026: paid · 1,500.00 USD 20 Sept 2026" in rows["2026-08"]
     assert "CLM-2" not in "".join(rows.values())
     assert 'data-state="closed"' in rows["2026-02"]
     internal = _rows(_files("internal")["services/payments-api.md"], "claims")
-    assert "CLM-2 on 2026-04-20: rejected" in internal["2026-02"]
+    assert "CLM-2 on 20 Apr 2026: rejected" in internal["2026-02"]
     assert 'data-flag="late"' in internal["2026-02"] and "after the window closed" in internal[
         "2026-02"]
 
@@ -99,7 +99,7 @@ def test_actions_show_their_state_and_only_the_internal_build_names_owners() -> 
     page = _files()["services/payments-api.md"]
     rows = _rows(page, "actions")
     assert list(rows) == ["ACT-9", "ACT-10"]
-    assert "2026-11-01Open overdue" in rows["ACT-9"] and 'data-status="open"' in rows["ACT-9"]
+    assert "1 Nov 2026Open overdue" in rows["ACT-9"] and 'data-status="open"' in rows["ACT-9"]
     assert re.search(r'href="https(:|&#58;)//tracker.example.com/ACT-9"', rows["ACT-9"])
     assert "Done" in rows["ACT-10"] and "javascript:" not in rows["ACT-10"]
     assert HOSTILE not in page and "team-payments-secret" not in page
@@ -111,5 +111,5 @@ def test_the_chinese_page_says_it_in_chinese() -> None:
     files = _files(language="zh")
     page = files["services/payments-api.md"]
     assert "### 如何申请赔偿" in page and "## 改进措施" in page
-    assert "已于 2026-10-01 截止" in _rows(page, "claims")["2026-08"]
+    assert "已于 2026年10月1日 截止" in _rows(page, "claims")["2026-08"]
     assert "本协议不提供服务赔偿。" in files["services/support-desk.md"]

@@ -105,4 +105,30 @@ def test_the_months_changes_are_listed_without_who_owns_the_service() -> None:
         s, changes=(entry("a1", owners, target), entry("b2", owners)),),))))
     assert "monthly availability target 99.9% → 99.95%" in text
     assert "team-core" not in text and "internal subject" not in text and "someone" not in text
-    assert text.count("2026-10-09") == 1  # the owners-only commit is not news outside
+    assert text.count("9 Oct 2026") == 1  # the owners-only commit is not news outside
+
+
+def test_a_private_address_in_the_months_changes_is_not_printed() -> None:
+    """A version that was not the customer's own (here: public) named an escalation address
+    it kept private; the customer's report lists that month's change without the address,
+    as the customer's site does."""
+    from datetime import UTC, datetime
+
+    from slacode.history import Change, ChangeEntry
+    from slacode.model import EscalationLevel
+    from slacode.render.contacts import hidden_in
+
+    r, _ = _report(hostile=False)
+    s = r.sections[0]
+    vp = EscalationLevel(3, "vp-eng@example.com", name="VP Engineering")
+    before = replace(s.agreement, visibility="public", version=3, escalation=(vp,))
+    added = ChangeEntry(service="payments-api", path="slas/payments-api.yaml", commit="c3",
+                        author="a", date=datetime(2026, 10, 9, tzinfo=UTC), subject="s",
+                        pr=None, version=3, effective=date(2026, 10, 15),
+                        changes=(Change("escalation level 3 added: vp-eng@example.com"),))
+    hidden = tuple(sorted(hidden_in((before, s.agreement), "customer:acme").items()))
+    assert dict(hidden)["vp-eng@example.com"] == "VP Engineering"
+    text = html.unescape(report_html(replace(r, sections=(replace(
+        s, changes=(added,), hidden_contacts=hidden),))))
+    assert "escalation level 3 added: VP Engineering" in text
+    assert "vp-eng@example.com" not in text

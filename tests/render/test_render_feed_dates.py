@@ -82,9 +82,9 @@ def test_a_credit_owed_is_an_entry_dated_as_its_breach_and_says_when_to_claim() 
                  if e.find(ATOM + "id").text == CREDIT)
     assert entry.find(ATOM + "updated").text == "2026-11-11T02:17:00Z"
     assert "credit of 10% (500.00 USD) owed" in entry.find(ATOM + "title").text
-    assert entry.find(ATOM + "summary").text == "claim by 2026-10-30"
+    assert entry.find(ATOM + "summary").text == "claim by 30 Oct 2026"
     zh = render(sample.agreements(), frozen, now=sample.NOW, language="zh")["feed.xml"]
-    assert "应付赔偿 10% (500.00 USD)" in zh and "申请截止 2026-10-30" in zh
+    assert "应付赔偿 10% (500.00 USD)" in zh and "申请截止 2026年10月30日" in zh
     # while the period may still change, no credit is announced
     hold = Hold("incident", "2026-11-30T00:00:00+00:00", 1)
     assert CREDIT not in _feed(_august(lambda p: replace(p, credit=credit, holds=(hold,))))

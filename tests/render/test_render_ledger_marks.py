@@ -48,9 +48,9 @@ def test_restated_marks_only_the_objective_that_was_restated() -> None:
 
 # the hold's time is said in the page's zone (payments-api's: UTC), as every time there
 @pytest.mark.parametrize(("language", "tag", "note"), [
-    ("en", "Provisional", "Provisional until 2026-11-30 09:00 UTC: 2 incident(s) still "
+    ("en", "Provisional", "Provisional until 30 Nov 2026, 09:00 UTC: 2 incident(s) still "
                           "within their target time."),
-    ("zh", "暂定", "暂定至 2026-11-30 09:00 UTC：2 个事件仍在目标时间内。"),
+    ("zh", "暂定", "暂定至 2026年11月30日 09:00 (UTC)：2 个事件仍在目标时间内。"),
 ])
 def test_a_closed_period_not_final_yet_says_why_and_until_when(
         language: str, tag: str, note: str) -> None:

@@ -1,5 +1,5 @@
-"""Evaluation's reasons are worded from their codes in each language through the one
-catalogue; the change history's phrases read in Chinese."""
+"""Evaluation's reasons and the change history are worded from their codes in each
+language through the one catalogue."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import pytest
 from slacode.durations import Duration
 from slacode.evaluate.results import REASON_CODES, Miss, Reason
 from slacode.history import ChangeEntry, diff_agreements, for_audience, history
+from slacode.history.semdiff import CHANGE_CODES, Change
 from slacode.model import (
     Agreement,
     Bonus,
@@ -35,7 +36,7 @@ from slacode.model import (
     Support,
     Window,
 )
-from slacode.render.phrases_zh import say_change
+from slacode.render import changes
 from slacode.render.reasons import nothing_counted, say
 from slacode.render.strings import STRINGS, t
 
@@ -49,7 +50,7 @@ P1 = {"subject": "incident", "priority": "P1", "id": "PAY-107", "step": "respons
 WORDED = [
     (Miss("2026-03-17: 49.891% (target 99.95%)", code="bad-day",
           params={"date": "2026-03-17", "value": 49.891, "target": 99.95}),
-     "2026-03-17: 49.891% (target 99.95%)", "2026-03-17：49.891%（目标 99.95%）"),
+     "17 Mar 2026: 49.891% (target 99.95%)", "2026年3月17日：49.891%（目标 99.95%）"),
     (Miss("P1 incident PAY-107 first response after 42 minutes (target 15 minutes)",
           code="late", params={**P1, "took_s": 2520}),
      "P1 incident PAY-107 first response after 42 minutes (target 15 minutes)",
@@ -66,9 +67,10 @@ WORDED = [
     (Miss("P2 incident (not public) no first response by ...", code="not-done",
           params={**P1, "priority": "P2", "id": "(not public)", "goal": "1d",
                   "due": "2026-11-25T14:07:00+08:00"}),
-     "P2 incident (not public) no first response by its deadline 2026-11-25 14:07 UTC+08:00 "
+     "P2 incident (not public) no first response by its deadline 25 Nov 2026, 14:07 UTC+08:00 "
      "(target 1 day)",
-     "P2 事件 （未公开） 未在截止时间 2026-11-25 14:07 UTC+08:00 前完成首次响应（目标 1 天）"),
+     "P2 事件 （未公开） 未在截止时间 2026年11月25日 14:07 (UTC+08:00) "
+     "前完成首次响应（目标 1 天）"),
     (Reason("no-incidents-counted", {"priority": "P1"}, "no incidents counted in this period"),
      "no P1 incidents in this period", "本周期没有 P1 事件"),
     (Reason("no-complaints-counted", {}, "no complaints counted in this period"),
@@ -85,20 +87,21 @@ WORDED = [
      "数据仅覆盖本周期的 80%，低于所需的 90%"),
     (Reason("gap", {"start": "2026-08-12T01:00+00:00", "end": "2026-08-12T03:00+00:00",
                     "why": "no samples in this interval"}, "..."),
-     "no data 2026-08-12 01:00 UTC to 2026-08-12 03:00 UTC: no samples in this interval",
-     "2026-08-12 01:00 UTC 至 2026-08-12 03:00 UTC 无数据：no samples in this interval"),
+     "no data 12 Aug 2026, 01:00 UTC to 12 Aug 2026, 03:00 UTC: no samples in this interval",
+     "2026年8月12日 01:00 (UTC) 至 2026年8月12日 03:00 (UTC) 无数据：no samples in this interval"),
     (Reason("unseen-outage", {"start": "2026-11-20T09:00:00+08:00",
                               "end": "2026-11-20T11:30:00+08:00", "priority": "P1"}, "..."),
-     "no data from 2026-11-20 09:00 UTC+08:00 to 2026-11-20 11:30 UTC+08:00 while a P1 "
+     "no data from 20 Nov 2026, 09:00 UTC+08:00 to 20 Nov 2026, 11:30 UTC+08:00 while a P1 "
      "incident was open: the figure cannot show that outage",
-     "2026-11-20 09:00 UTC+08:00 至 2026-11-20 11:30 UTC+08:00 无数据，期间有 P1 事件未解决："
+     "2026年11月20日 09:00 (UTC+08:00) 至 2026年11月20日 11:30 (UTC+08:00) "
+     "无数据，期间有 P1 事件未解决："
      "该数值无法反映这次故障"),
     (Miss("complaint CMP-3 no resolution by ...", code="not-done",
           params={"subject": "complaint", "priority": "", "id": "CMP-3", "step": "resolution",
                   "clock": "", "goal": "2w", "due": "2026-11-20T10:00:00+01:00"}),
-     "complaint CMP-3 no resolution by its deadline 2026-11-20 10:00 UTC+01:00 "
+     "complaint CMP-3 no resolution by its deadline 20 Nov 2026, 10:00 UTC+01:00 "
      "(target 2 weeks)",
-     "投诉 CMP-3 未在截止时间 2026-11-20 10:00 UTC+01:00 前完成解决（目标 2 周）"),
+     "投诉 CMP-3 未在截止时间 2026年11月20日 10:00 (UTC+01:00) 前完成解决（目标 2 周）"),
     (Miss("P1 incident ACME-INC-8 lost 40 minutes of data ...", code="data-lost",
           params={"priority": "P1", "id": "ACME-INC-8", "lost_s": 2400, "goal": "15m"}),
      "P1 incident ACME-INC-8 lost 40 minutes of data (target at most 15 minutes)",
@@ -114,9 +117,9 @@ WORDED = [
     (Miss("P1 incident ACME-INC-8 not escalated ...", code="not-escalated",
           params={"priority": "P1", "id": "ACME-INC-8", "level": 3, "name": "",
                   "goal": "4h", "due": "2026-11-19T07:20:00+01:00"}),
-     "P1 incident ACME-INC-8 not escalated to level 3 by 2026-11-19 07:20 UTC+01:00 "
+     "P1 incident ACME-INC-8 not escalated to level 3 by 19 Nov 2026, 07:20 UTC+01:00 "
      "(target 4 hours)",
-     "P1 事件 ACME-INC-8 未在 2026-11-19 07:20 UTC+01:00 前升级到第 3 级（目标 4 小时）"),
+     "P1 事件 ACME-INC-8 未在 2026年11月19日 07:20 (UTC+01:00) 前升级到第 3 级（目标 4 小时）"),
 ]
 
 
@@ -283,20 +286,22 @@ def _agreements() -> tuple:
     return old, new, moved
 
 
-def _history_phrases() -> list[str]:
+def _history_changes() -> list[Change]:
     old, new, moved = _agreements()
     pairs = [(old, new), (new, old), (new, moved), (moved, new), (None, old), (old, None),
              (replace(old, visibility="internal"), old),
              (old, replace(old, complaints="Zed@x.io"))]
-    texts = [c.what for a, b in pairs for c in diff_agreements(a, b)]
+    out = [c for a, b in pairs for c in diff_agreements(a, b)]
     entry = ChangeEntry("zeta-pay", "slas/zeta-pay.yaml", "0" * 40, None, "", "", None,  # type: ignore[arg-type]
                         2, old.effective, (), visibility="public",
                         previous_visibility="internal")
-    texts += [c.what for c in for_audience([entry], "public")[0].changes]
-    # written by slacode.history.versions for the change log
-    texts += ["agreement rewritten (the previous version could not be read)",
-              f"file renamed from {RENAMED}"]
-    return list(dict.fromkeys(texts))
+    out += list(for_audience([entry], "public")[0].changes)
+    # as slacode.history.versions writes them for the change log
+    out += [Change("agreement rewritten (the previous version could not be read)",
+                   code="agreement-rewritten"),
+            Change(f"file renamed from {RENAMED}", promise=False, code="file-renamed",
+                   params={"old": RENAMED})]
+    return out
 
 
 RENAMED = "slas/old-name.yaml"
@@ -317,68 +322,126 @@ def _agreement_words() -> set[str]:
 
 
 #: words kept in a Chinese line: units and abbreviations people write in Chinese text too
-KEPT = {"P1", "P2", "P3", "P9", "RTO", "RPO", "USD", "EUR", "x", "T"}
+KEPT = {"P1", "P2", "P3", "P9", "RTO", "RPO", "USD", "EUR", "x", "T", "UTC"}
 
 
-def test_every_change_history_phrase_reads_in_chinese() -> None:
-    texts = _history_phrases()
-    assert len(texts) > 90  # every kind of change semdiff words, both ways
+def test_every_change_carries_a_code_the_catalogue_words_in_both_languages() -> None:
+    made = _history_changes()
+    assert len(made) > 90  # every kind of change semdiff words, both ways
+    assert [c.what for c in made if c.code not in CHANGE_CODES] == []
+    assert set(CHANGE_CODES) == {c.code for c in made}  # and each code is made above
+    for code in CHANGE_CODES:
+        assert set(STRINGS["change." + code]) == {"en", "zh"}, code
+
+
+def test_every_change_reads_in_chinese_with_the_agreements_own_words_kept() -> None:
     own = _agreement_words() | KEPT
     left = {}
-    for english in texts:
-        chinese = say_change(english, "zh")
-        assert say_change(english, "en") == english
+    for c in _history_changes():
+        chinese = changes.say(c, "zh")
         english_words = set(re.findall(r"[A-Za-z]+", chinese)) - own
-        if english_words or chinese == english:
-            left[english] = chinese
+        if english_words or chinese == c.what:
+            left[c.what] = chinese
     assert left == {}
 
 
-def test_the_changes_above_use_every_translation() -> None:
-    # so that a translation no change uses any more is noticed, and removed
-    from slacode.render.phrases_zh import _CHANGES, _OBJECTIVE_WHAT
+def test_every_change_reads_in_english_from_its_code() -> None:
+    # worded from the catalogue (not the stored line), yet saying what the line says
+    for c in _history_changes():
+        english = changes.say(c, "en")
+        assert english, c.what
+        assert not re.search(r"[\u4e00-\u9fff]", english), english
+        words = set(re.findall(r"[a-z]{4,}", english))
+        assert words <= set(re.findall(r"[a-z]{4,}", c.what)) | {
+            "rolling", "days", "customer"}, (c.what, english)
 
-    texts = [*_history_phrases(), "file renamed from a.yaml to b.yaml"]  # slacode diff's
-    used = {p.pattern for p, _ in _CHANGES for t in texts if p.fullmatch(t)}
-    used |= {p.pattern for p, _ in _OBJECTIVE_WHAT for t in texts
-             if any(p.fullmatch(t[i + 1:]) for i in range(len(t)) if t[i] == " ")}
-    assert [p.pattern for p, _ in _CHANGES + _OBJECTIVE_WHAT if p.pattern not in used] == []
+
+def _one(code: str, **match: object) -> Change:
+    return next(c for c in _history_changes() if c.code == code
+                and all(c.params.get(k) == v for k, v in match.items()))
 
 
-@pytest.mark.parametrize(("english", "chinese"), [
-    ("monthly availability target 99.9% → 99.95%", "月度可用性目标 99.9% → 99.95%"),
-    ("quarterly P1 response within 15 minutes → 30 minutes",
-     "季度 P1 响应时限 15 分钟 → 30 分钟"),
-    ("rolling 28-day latency (lat) window rolling-28d → calendar-month",
-     "滚动 28 天延迟（lat）统计周期 滚动 28 天 → 自然月"),
-    ("credit for below 99.0% lowered 25% → 10%", "低于 99.0% 时的赔偿降低：25% → 10%"),
-    ("support hours now 24x7 (was Mon–Fri 09:00–18:00)",
-     "支持时间现为 7x24（原为 周一至周五 09:00–18:00）"),
-    ("agreement payments-api added (version 3, effective 2025-10-01)",
-     "协议 payments-api 已创建（版本 3，2025-10-01 生效）"),
+@pytest.mark.parametrize(("code", "match", "english", "chinese"), [
+    ("objective-target", {"objective": "avail", "old": 99.9},
+     "monthly availability target 99.9% → 99.5%", "月度可用性目标 99.9% → 99.5%"),
+    ("objective-within", {"objective": "p1-resp", "old": "15m"},
+     "quarterly P2 response within 15 minutes → 30 minutes",
+     "季度 P2 响应时限 15 分钟 → 30 分钟"),
+    ("objective-window", {"objective": "lat", "old": "rolling-28d"},
+     "rolling 30-day latency window rolling 28 days → rolling 30 days",
+     "滚动 30 天延迟统计周期 滚动 28 天 → 滚动 30 天"),
+    ("objective-added", {"objective": "fresh"},
+     "objective fresh added: monthly latency (fresh) target 99.9%",
+     "新增指标“fresh”：月度延迟（fresh），目标 99.9%"),
+    ("credit-raised", {"below": 99.9},
+     "credit for below 99.9% raised 10% → 15%", "低于 99.9% 时的赔偿提高：10% → 15%"),
+    ("credit-moved", {"credit": 25},
+     "credit of 25% now below 98.0% (was below 99.0%)",
+     "25% 的赔偿现适用于低于 98.0%（原为低于 99.0%）"),
+    ("credit-tier-added", {"credit": 100},
+     "credit tier added: 100% below 90.0%", "新增赔偿档：低于 90.0% 时 100%"),
+    ("support-hours", {},
+     "support hours now Mon–Sun 00:00–24:00 (Asia/Shanghai) (was Mon–Fri 09:00–18:00)",
+     "支持时间现为 周一至周日 00:00–24:00（Asia/Shanghai）（原为 周一至周五 09:00–18:00）"),
+    ("agreement-added", {"id": "zeta-pay"},
+     "agreement zeta-pay added (version 1, effective 1 Jan 2026)",
+     "协议 zeta-pay 已创建（版本 1，2026年1月1日 生效）"),
+    ("effective", {"old": "2026-01-01"},
+     "effective 1 Jan 2026 → 1 Jun 2026", "生效日期 2026年1月1日 → 2026年6月1日"),
+    ("maintenance-added", {"start": "2026-04-01T01:00:00+00:00"},
+     "planned maintenance added: 1 Apr 2026, 01:00 UTC – 1 Apr 2026, 03:00 UTC",
+     "新增计划维护：2026年4月1日 01:00 (UTC) – 2026年4月1日 03:00 (UTC)"),
+    ("item-added", {"item": "Corge feed"}, "scope added: Corge feed", "服务范围新增：Corge feed"),
+    ("escalation-added", {"level": 4}, "escalation level 4 added: ceo@x.io after 1 day",
+     "新增第 4 级升级：ceo@x.io（1 天后）"),
+    ("visibility", {"old": "public"}, "visibility public → customer globex",
+     "可见范围 公开 → 客户 globex"),
 ])
-def test_a_change_reads_in_chinese(english: str, chinese: str) -> None:
-    assert say_change(english, "zh") == chinese
+def test_a_change_is_worded_from_its_code_and_params(code: str, match: dict, english: str,
+                                                      chinese: str) -> None:
+    c = _one(code, **match)
+    assert (changes.say(c, "en"), changes.say(c, "zh")) == (english, chinese)
+
+
+def test_a_change_names_its_objective_as_the_page_names_it() -> None:
+    c = _one("objective-removed", objective="gone")
+    assert changes.say(c, "zh", {"gone": "旧可用性"}) == \
+        "指标“旧可用性”已移除（年度可用性，目标 99.9%）"
+    assert changes.say(c, "en", {"gone": "Old uptime"}) == \
+        "objective Old uptime removed (yearly availability target 99.9%)"
 
 
 def test_the_agreements_own_text_in_a_change_stays_as_written() -> None:
     # a scope item that reads like a change is still the agreement's text
     fake = "monthly availability target 99.9% → 90%"
-    assert say_change(f"scope added: {fake}", "zh") == f"服务范围新增：{fake}"
-    assert say_change("support channel <b>On call</b> now +1 555 <i>", "zh") == \
-        "支持渠道 <b>On call</b> 现为 +1 555 <i>"
-    # a line this version does not know is shown as it came
-    assert say_change("something new changed", "zh") == "something new changed"
+    scope = Change(f"scope added: {fake}", code="item-added",
+                   params={"list": "scope", "item": fake})
+    assert changes.say(scope, "zh") == f"服务范围新增：{fake}"
+    # nothing is escaped here: the page escapes the line once
+    channel = Change("support channel <b>On call</b> now +1 555 <i>", code="channel",
+                     params={"channel": "<b>On call</b>", "contact": "+1 555 <i>"})
+    assert changes.say(channel, "zh") == "支持渠道 <b>On call</b> 现为 +1 555 <i>"
 
 
-def test_every_history_phrase_of_the_demo_reads_in_chinese() -> None:
+def test_a_change_stored_without_a_code_shows_its_english_as_it_is() -> None:
+    # history stored before codes existed, and a code or params this version lacks
+    old = Change("monthly availability target 99.9% → 99.95%")
+    assert changes.say(old, "zh") == changes.say(old, "en") == old.what
+    odd = Change("something new changed", code="something-new", params={"x": 1})
+    assert changes.say(odd, "zh") == "something new changed"
+    short = Change("credit cap 100% → 50%", code="credit-cap", params={"old": 100})
+    assert changes.say(short, "zh") == "credit cap 100% → 50%"
+
+
+def test_every_change_of_the_demo_history_reads_in_chinese() -> None:
     # the demo's own change log, as git has it: what its service pages show
-    texts = {c.what for entries in history(ROOT).values() for e in entries for c in e.changes}
-    if not texts:
+    made = [c for entries in history(ROOT).values() for e in entries for c in e.changes]
+    if not made:
         pytest.skip("no git history here (a shallow clone or an export)")
+    assert [c.what for c in made if not c.code] == []
     # ids (p1-resolution) are the agreement's own words, kept as written
-    left = {t: z for t in texts
-            if ENGLISH_CHANGE.search(re.sub(r"\S+-\S+", "", z := say_change(t, "zh")))}
+    left = {c.what: z for c in made
+            if ENGLISH_CHANGE.search(re.sub(r"\S+-\S+", "", z := changes.say(c, "zh")))}
     assert left == {}
 
 

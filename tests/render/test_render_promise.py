@@ -23,7 +23,6 @@ from slacode.model import (
     Window,
 )
 from slacode.render import render
-from slacode.render.phrases_zh import say_change
 
 NOW = "2026-11-26T00:00:00Z"
 OWNER = "jane.doe@example.com"
@@ -88,21 +87,21 @@ def _text(md: str) -> str:
 def test_page_states_the_version_in_force_and_announces_the_one_merged_for_later() -> None:
     files = _build((_v4(),), {"pay": (_v3(), _v4())})
     page = _text(files["services/pay.md"])
-    assert "Version 3, effective 2025-10-01" in page
+    assert "Version 3, effective 1 Oct 2025" in page
     assert "Version 4, effective" not in page
-    assert "Version 4 takes effect on 2026-12-01." in page
+    assert "Version 4 takes effect on 1 Dec 2026." in page
     assert "monthly availability target 99.95% → 99.9%" in page  # what changes, in words
     # every place that states the target states the one the period is judged by
     assert "Target 99.95%" in page and "Target 99.9%" not in page.replace("Target 99.95%", "")
     assert "against target 99.95%" in page and "the line is the target (99.95%)" in page
     objectives = files["services/pay.md"].split('data-table="objectives"')[1].split("</table>")[0]
-    assert "99.95%" in objectives and "99.9% from 2026-12-01" in objectives
+    assert "99.95%" in objectives and "99.9% from 1 Dec 2026" in objectives
     # credits and maintenance policy are the ones in force too
     tiers = files["services/pay.md"].split('data-table="credit-tiers"')[1].split("</table>")[0]
     assert "99.95" in tiers and "99.5" not in tiers
     assert "Required notice: 7 days" in page
     # a window the coming version adds is announced with it, not judged by version 3
-    assert "planned maintenance added: 2026-12-05T02:00+00:00 – 2026-12-05T03:00+00:00" in page
+    assert "planned maintenance added: 5 Dec 2026, 02:00 UTC – 5 Dec 2026, 03:00 UTC" in page
     assert "Failover drill" not in page
 
 
@@ -119,27 +118,27 @@ def test_json_agrees_with_the_page_and_lists_the_coming_version() -> None:
 
 def test_a_chinese_page_announces_the_coming_version_in_chinese() -> None:
     page = _text(_build((_v4(),), {"pay": (_v3(), _v4())}, language="zh")["services/pay.md"])
-    assert "版本 3，生效日期 2025-10-01" in page
-    assert "第 4 版将于 2026-12-01 生效。" in page
-    assert say_change("monthly availability target 99.95% → 99.9%", "zh") in page
+    assert "版本 3，生效日期 2025年10月1日" in page
+    assert "第 4 版将于 2026年12月1日 生效。" in page
+    assert "月度可用性目标 99.95% → 99.9%" in page
     assert "monthly availability" not in page
 
 
 def test_without_history_the_file_is_the_promise() -> None:
     page = _text(_build((_v3(),), None)["services/pay.md"])
-    assert "Version 3, effective 2025-10-01" in page and "takes effect" not in page
+    assert "Version 3, effective 1 Oct 2025" in page and "takes effect" not in page
 
 
 def test_a_first_version_not_yet_in_effect_says_so_and_announces_the_next() -> None:
     v1 = Agreement(**{**vars(_v3()), "version": 1, "effective": date(2026, 12, 1)})
     v2 = Agreement(**{**vars(_v4()), "version": 2, "effective": date(2027, 1, 1)})
     page = _text(_build((v1,), {"pay": (v1,)}, results=[])["services/pay.md"])
-    assert "This agreement takes effect on 2026-12-01; nothing is judged before." in page
-    assert "Version 1, effective 2026-12-01" in page and "Version 1 takes effect" not in page
+    assert "This agreement takes effect on 1 Dec 2026; nothing is judged before." in page
+    assert "Version 1, effective 1 Dec 2026" in page and "Version 1 takes effect" not in page
     page = _text(_build((v2,), {"pay": (v1, v2)}, results=[])["services/pay.md"])
-    assert "This agreement takes effect on 2026-12-01" in page  # the first one, not v2's
-    assert "Version 1, effective 2026-12-01" in page
-    assert "Version 2 takes effect on 2027-01-01." in page
+    assert "This agreement takes effect on 1 Dec 2026" in page  # the first one, not v2's
+    assert "Version 1, effective 1 Dec 2026" in page
+    assert "Version 2 takes effect on 1 Jan 2027." in page
 
 
 def test_a_version_in_force_the_audience_may_not_see_is_never_shown() -> None:
@@ -148,8 +147,8 @@ def test_a_version_in_force_the_audience_may_not_see_is_never_shown() -> None:
     files = _build((_v4(),), {"pay": (v3, _v4())}, results=[])
     page = _text(files["services/pay.md"])
     assert secret not in "".join(files.values())
-    assert "Version 4, effective 2026-12-01" in page
-    assert "This agreement takes effect on 2026-12-01" in page
+    assert "Version 4, effective 1 Dec 2026" in page
+    assert "This agreement takes effect on 1 Dec 2026" in page
     assert "99.95" not in page  # not even as the "before" of a change
 
 
@@ -188,8 +187,8 @@ def test_a_contract_ending_soon_is_announced_with_its_renewal_terms() -> None:
         return html.unescape(render([a], [], now=NOW, language=language)["services/pay.md"])
 
     soon = page(date(2027, 1, 31))
-    assert "The contract ends on 2027-01-31, in 66 days. Renewal: <b>cancel</b> 90 days" in soon
+    assert "The contract ends on 31 Jan 2027, in 66 days. Renewal: <b>cancel</b> 90 days" in soon
     assert "<b>cancel</b>" not in render([Agreement(**{**vars(_v3()), "contract": Contract(
         end=date(2027, 1, 31), renewal="<b>cancel</b>")})], [], now=NOW)["services/pay.md"]
-    assert "合同将于 2027-01-31 结束，还剩 66 天。" in page(date(2027, 1, 31), "zh")
+    assert "合同将于 2027年1月31日 结束，还剩 66 天。" in page(date(2027, 1, 31), "zh")
     assert "The contract ends" not in page(date(2027, 6, 30))  # not yet near

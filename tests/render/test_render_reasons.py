@@ -68,10 +68,10 @@ def _page(res: list[ServiceResults], language: str = "en",
 
 # times in the page's zone (payments-api's: UTC), whatever offset the result gave them
 @pytest.mark.parametrize(("language", "deadline", "gap"), [
-    ("en", "no resolution by its deadline 2026-11-25 06:07 UTC",
-     "no data 2026-10-31 16:00 UTC to 2026-11-25 16:00 UTC: file not found"),
-    ("zh", "未在截止时间 2026-11-25 06:07 UTC 前完成解决",
-     "2026-10-31 16:00 UTC 至 2026-11-25 16:00 UTC 无数据：file not found"),
+    ("en", "no resolution by its deadline 25 Nov 2026, 06:07 UTC",
+     "no data 31 Oct 2026, 16:00 UTC to 25 Nov 2026, 16:00 UTC: file not found"),
+    ("zh", "未在截止时间 2026年11月25日 06:07 (UTC) 前完成解决",
+     "2026年10月31日 16:00 (UTC) 至 2026年11月25日 16:00 (UTC) 无数据：file not found"),
 ])
 def test_misses_and_reasons_show_times_as_the_page_does_and_the_data_keeps_iso(
     language: str, deadline: str, gap: str
@@ -222,14 +222,14 @@ def test_the_about_page_explains_every_verdict_a_page_can_show() -> None:
 
 
 @pytest.mark.parametrize(("language", "item"), [
-    ("en", "2026-11-08&#58; 98.953% &#40;target 99.95%&#41; (incidents that day: PAY-121)"
+    ("en", "8 Nov 2026&#58; 98.953% &#40;target 99.95%&#41; (incidents that day: PAY-121)"
            '<details class="slc-more"><summary>2 more misses</summary>'
-           "<ul><li>2026-11-19&#58; 99.544% &#40;target 99.95%&#41;</li>"
-           "<li>2026-11-20&#58; 99.900% &#40;target 99.95%&#41;</li></ul></details>"),
-    ("zh", "2026-11-08：98.953%（目标 99.95%）（当日事件：PAY-121）"
+           "<ul><li>19 Nov 2026&#58; 99.544% &#40;target 99.95%&#41;</li>"
+           "<li>20 Nov 2026&#58; 99.900% &#40;target 99.95%&#41;</li></ul></details>"),
+    ("zh", "2026年11月8日：98.953%（目标 99.95%）（当日事件：PAY-121）"
            '<details class="slc-more"><summary>另外 2 项未达标</summary>'
-           "<ul><li>2026-11-19：99.544%（目标 99.95%）</li>"
-           "<li>2026-11-20：99.900%（目标 99.95%）</li></ul></details>"),
+           "<ul><li>2026年11月19日：99.544%（目标 99.95%）</li>"
+           "<li>2026年11月20日：99.900%（目标 99.95%）</li></ul></details>"),
 ])
 def test_a_periods_misses_read_in_the_sites_language_and_every_one_is_reachable(
     language: str, item: str

@@ -101,18 +101,18 @@ def test_roll_up_in_chinese() -> None:
     assert "按更短周期评估的目标" in page
     row = _row(page, "payments-api", "availability", "month")
     assert "按月评估" in row and "3 个周期中 2 个达标" in row
-    assert "申请期已于 2026-03-31 截止" in row
+    assert "申请期已于 2026年3月31日 截止" in row
 
 
 def test_a_passed_claim_date_reads_as_a_closed_window() -> None:
     files = _render()
     page = files["services/payments-api.md"]
     feb = page.split('<tr data-period="2026-02">')[1].split("</tr>")[0]
-    assert "claim window closed 2026-03-31" in feb and "claim by" not in feb
+    assert "claim window closed 31 Mar 2026" in feb and "claim by" not in feb
     month = files["reports/2026-02.md"]
-    assert "claim window closed 2026-03-31" in month and "claim by" not in month
+    assert "claim window closed 31 Mar 2026" in month and "claim by" not in month
     zh = _render(language="zh")["services/payments-api.md"]
-    assert "申请期已于 2026-03-31 截止" in zh
+    assert "申请期已于 2026年3月31日 截止" in zh
 
 
 def test_a_claim_window_still_open_keeps_its_deadline() -> None:
@@ -124,8 +124,8 @@ def test_a_claim_window_still_open_keeps_its_deadline() -> None:
     res = [replace(r, periods=tuple(edit(p) for p in r.periods)) for r in sample.results()]
     files = _render(results=res)
     oct_row = files["services/payments-api.md"].split('<tr data-period="2026-10">')[1]
-    assert "claim by 2026-11-30" in oct_row.split("</tr>")[0]
-    assert "claim by 2026-11-30" in files["reports/2026-10.md"]
+    assert "claim by 30 Nov 2026" in oct_row.split("</tr>")[0]
+    assert "claim by 30 Nov 2026" in files["reports/2026-10.md"]
 
 
 def test_a_claim_closes_at_the_end_of_its_last_day_in_the_agreements_timezone() -> None:
@@ -137,8 +137,8 @@ def test_a_claim_closes_at_the_end_of_its_last_day_in_the_agreements_timezone() 
         return p
 
     res = [replace(r, periods=tuple(edit(p) for p in r.periods)) for r in sample.results()]
-    for tz, expected in (("Pacific/Kiritimati", "claim window closed 2026-11-25"),
-                         ("America/Los_Angeles", "claim by 2026-11-25")):
+    for tz, expected in (("Pacific/Kiritimati", "claim window closed 25 Nov 2026"),
+                         ("America/Los_Angeles", "claim by 25 Nov 2026")):
         ags = [replace(a, timezone=tz) for a in sample.agreements()]
         files = render_tree(ags, res, now=sample.NOW)
         row = files["services/payments-api.md"].split('<tr data-period="2026-10">')[1]
@@ -151,7 +151,21 @@ def test_reports_compare_claims_with_the_build_time_given() -> None:
     res = {r.service: r for r in sample.results()}
     march = datetime(2026, 3, 15, tzinfo=UTC)
     early = reports.files(ags, res, "en", "built", now=march)["reports/2026-02.md"]
-    assert "claim by 2026-03-31" in early
+    assert "claim by 31 Mar 2026" in early
     # without one, each service's evaluation time is the build's now
     late = reports.files(ags, res, "en", "built")["reports/2026-02.md"]
-    assert "claim window closed 2026-03-31" in late
+    assert "claim window closed 31 Mar 2026" in late
+
+
+def test_a_report_is_named_by_its_period_and_keeps_its_address() -> None:
+    en, zh = _render(), _render(language="zh")
+    assert "title: October 2026 report\n" in en["reports/2026-10.md"]
+    assert "# 2026年10月报告\n" in zh["reports/2026-10.md"]
+    assert "\n# Q1 2026 report\n" in en["reports/2026-Q1.md"]
+    index = en["reports/index.md"]
+    # the index lists periods by name; links and keys keep the period's id
+    assert '<a href="2026-10/">October 2026</a>' in index
+    assert '<a href="2026-Q1/">Q1 2026</a>' in index
+    assert '<tr data-period="2026-10">' in index
+    assert '<a href="2026-10/">2026年10月</a>' in zh["reports/index.md"]
+    assert '<a href="2026-Q1/">2026年第1季度</a>' in zh["reports/index.md"]

@@ -230,7 +230,7 @@ def test_change_history_and_restatements_are_shown_and_fed() -> None:
     titles = [
         e.find(ATOM + "title").text for e in ET.fromstring(files["feed.xml"]).iter(ATOM + "entry")
     ]
-    assert any("agreement changed (version 3, effective 2026-07-01)" in t for t in titles)
+    assert any("agreement changed (version 3, effective 1 Jul 2026)" in t for t in titles)
     assert any("restated" in t for t in titles)
 
 
@@ -243,8 +243,14 @@ def test_a_chinese_site_shows_the_change_history_in_chinese() -> None:
         service="payments-api", path="slas/payments-api.yaml", commit="abc123",
         author="someone", date=datetime(2026, 6, 1, tzinfo=UTC), subject="s", pr=None,
         version=3, effective=date(2026, 7, 1),
-        changes=(Change("monthly availability target 99.9% → 99.95%"),
-                 Change("scope added: <script>alert(1)</script> REST", promise=True),
+        changes=(Change("monthly availability target 99.9% → 99.95%", code="objective-target",
+                        params={"objective": "availability", "window": "month", "days": 0,
+                                "kind": "availability", "priority": "", "ambiguous": False,
+                                "old": 99.9, "new": 99.95, "unit": "%", "old_unit": "%"}),
+                 Change("scope added: <script>alert(1)</script> REST", promise=True,
+                        code="item-added",
+                        params={"list": "scope", "item": "<script>alert(1)</script> REST"}),
+                 # stored before changes carried codes: shown as it came
                  Change("a line this version does not know")),
     )
     files = render(sample.agreements(), sample.results(), now=sample.NOW, language="zh",
@@ -357,23 +363,23 @@ def test_a_service_outside_its_term_says_so_instead_of_only_no_data() -> None:
     res = [replace(r, periods=(), current=()) if r.service == "payments-api" else r
            for r in sample.results()]
     page = render(ags, res, now=sample.NOW)["services/payments-api.md"]
-    assert "This agreement takes effect on 2027-01-01; nothing is judged before." in page
+    assert "This agreement takes effect on 1 Jan 2027; nothing is judged before." in page
     ended = [replace(a, contract=replace(a.contract, end=date(2026, 6, 30)))
              if a.id == "payments-api" else a for a in sample.agreements()]
     page = render(ended, res, now=sample.NOW, language="zh")["services/payments-api.md"]
-    assert "合同已于 2026-06-30 结束" in page
+    assert "合同已于 2026年6月30日 结束" in page
     # with periods to show, no such line; but an ended contract is said whatever is shown
     assert "slc-term" not in render(sample.agreements(), sample.results(),
                                     now=sample.NOW)["services/payments-api.md"]
     page = render(ended, sample.results(), now=sample.NOW)["services/payments-api.md"]
-    assert "The contract ended on 2026-06-30; nothing is judged after." in page
+    assert "The contract ended on 30 Jun 2026; nothing is judged after." in page
     # in force since a few days: the month and the window started before it
     recent = [replace(a, effective=date(2026, 11, 10)) if a.id == "payments-api" else a
               for a in sample.agreements()]
     closed = [replace(r, current=()) if r.service == "payments-api" else r
               for r in sample.results()]
     page = render(recent, closed, now=sample.NOW)["services/payments-api.md"]
-    assert "This agreement took effect on 2026-11-10: a period is judged from the first" in page
+    assert "This agreement took effect on 10 Nov 2026: a period is judged from the first" in page
 
 
 def test_a_miss_by_an_incident_kept_from_customers_does_not_name_it() -> None:
@@ -456,9 +462,36 @@ def test_a_missed_day_names_its_incidents_but_not_the_hidden_ones() -> None:
            if r.service == "payments-api" else r for r in sample.results()]
     public = render(sample.agreements(), res, now=sample.NOW, incidents=sample.incidents())
     page = html.unescape(public["services/payments-api.md"])
+    # a miss frozen without a code is shown as its text, as it came
     assert "2026-11-08: 98.953% (target 99.95%) (incidents that day: INC-1)" in page
     assert all("INC-2" not in c for c in public.values())
     internal = render(sample.agreements(), res, now=sample.NOW, audience="internal",
                       incidents=sample.incidents())
     assert "(incidents that day: INC-1, INC-2)" in html.unescape(
         internal["services/payments-api.md"])
+
+
+def test_a_chinese_history_names_an_added_objective_as_the_latest_file_translates_it() -> None:
+    # version 2 (from git) has the plain English name; the file as it stands translates it
+    from datetime import UTC, date, datetime
+
+    from slacode.history import ChangeEntry, diff_agreements
+
+    ags = sample.agreements()
+    latest = next(a for a in ags if a.id == "payments-api")
+    latest = replace(latest, translations=(("zh", "objective:latency:name", "快速响应"),))
+    v2 = replace(latest, version=2, effective=date(2025, 6, 1), translations=(),
+                 objectives=tuple(o for o in latest.objectives if o.id != "latency"))
+    added = next(c for c in diff_agreements(v2, latest) if c.code == "objective-added")
+    entry = ChangeEntry(
+        service="payments-api", path="slas/payments-api.yaml", commit="abc1234",
+        author="someone", date=datetime(2025, 12, 1, tzinfo=UTC), subject="add latency",
+        pr=None, version=3, effective=date(2026, 1, 1),
+        changes=(added,))
+    files = render([latest if a.id == "payments-api" else a for a in ags], sample.results(),
+                   now=sample.NOW, language="zh", history={"payments-api": (entry,)},
+                   versions={"payments-api": (v2, latest)})
+    page = files["services/payments-api.md"]
+    history = page[page.index('data-table="history"'):]
+    assert "<li>新增指标“快速响应”：目标 99%</li>" in html.unescape(
+        history[:history.index("</table>")])

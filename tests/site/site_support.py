@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,9 +78,20 @@ def copy_project(dest: Path) -> Path:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, dest / name)
     shutil.copytree(ROOT / "site" / "docs", dest / "site" / "docs")
+    shutil.copytree(ROOT / "site" / "docs-zh", dest / "site" / "docs-zh")
     shutil.copy(ROOT / "site" / "zensical.yml", dest / "site" / "zensical.yml")
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copy(ROOT / "mkdocs.zh.yml", dest / "mkdocs.zh.yml")
     return dest
+
+
+def own_history(root: Path) -> str:
+    """Make the copy at ``root`` read its own git history (or none, outside git) instead of
+    the demo's sample history (``history_from`` in mkdocs.yml); the old text, to restore."""
+    cfg = root / "mkdocs.yml"
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(re.sub(r"\n      history_from: [^\n]*", "", text, count=1), encoding="utf-8")
+    return text
 
 
 def tree(root: Path) -> dict[str, bytes]:

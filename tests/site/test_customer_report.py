@@ -76,13 +76,13 @@ def test_the_pdf_shows_the_figures_verdicts_and_credits_of_the_json_api(
     credit = api["availability"]["credit"]
     assert (credit["percent"], credit["amount"], credit["claim_by"]) == (25.0, 750.0, "2026-11-30")
     row = next(ln for ln in text.splitlines() if "750.00 EUR" in ln)
-    assert "25%" in row and "2026-11-30" in row
+    assert "25%" in row and "30 Nov 2026" in row
     # where to claim (the agreement's claim channel) and the customer's own claim
     assert "Claim a credit through: key-accounts@example.com." in text
-    assert "Claimed: CLM-102 on 2026-11-04: open" in text
+    assert "Claimed: CLM-102 on 4 Nov 2026: open" in text
     # the period's incidents against their targets, maintenance excluded and not, version
     assert "GLX-5" in text and "after 41 minutes;" in text and "missed" in text
-    assert "Version 1, effective 2026-01-01" in text
+    assert "Version 1, effective 1 Jan 2026" in text
     assert "Warehouse" in text and "No: announced" in text
     assert "The agreement did not change in this period." in text
 
@@ -137,7 +137,7 @@ def test_an_open_month_is_refused_with_the_reason(tmp_path: Path) -> None:
 def test_a_chinese_report_prints_in_chinese(tmp_path: Path, globex: Path) -> None:
     _report(tmp_path, "--customer", "globex", "--period", "2026-10", "--language", "zh")
     text = _pdf_text(tmp_path / "report-globex-2026-10.pdf")
-    assert "2026-10 服务报告" in text and "未达标" in text and "750.00 EUR" in text
+    assert "2026年10月 服务报告" in text and "未达标" in text and "750.00 EUR" in text
     assert "赔偿申请渠道" in text and "第 1 页" in text
 
 

@@ -8,7 +8,7 @@ import os
 import subprocess
 from pathlib import Path
 
-from site_support import BIN, copy_project, run
+from site_support import BIN, copy_project, own_history, run
 
 
 def _git(root: Path, *args: str) -> None:
@@ -25,6 +25,7 @@ def test_history_git_cannot_read_fails_a_strict_build_and_warns_otherwise(
     tmp_path: Path,
 ) -> None:
     project = copy_project(tmp_path / "p")
+    own_history(project)  # this test's history is the git repository it writes
     _git(project, "init", "-q", "-b", "main")
     bad = project / "slas" / "status\nweb.yaml"
     (project / "slas" / "status-web.yaml").rename(bad)

@@ -100,7 +100,7 @@ def test_each_customer_site_has_its_own_feed_of_breaches_credits_maintenance_and
     globex = entries("customers/globex")
     title, summary = globex["urn:slacode:credit:globex-exports:availability:2026-10"]
     assert title == ("Globex Data Exports: credit of 25% (750.00 EUR) owed for Monthly "
-                     "availability in 2026-10") and summary == "claim by 2026-11-30"
+                     "availability in 2026-10") and summary == "claim by 30 Nov 2026"
     assert "urn:slacode:breach:globex-exports:availability:2026-10" in globex
     assert ("urn:slacode:maintenance:globex-exports:2026-10-24T01:00:00Z" in globex)
     # the public agreements' entries are in every site's feed; a customer's only in its own
@@ -209,13 +209,13 @@ def test_each_audience_sees_actions_and_claims_as_it_may(project: Path) -> None:
     assert "PAY-ACT-7" in public and "support.example.com/billing/credit-claim" in public
     assert "CLM-" not in public and "team-payments" not in public
     desk = page("public", "support-desk")
-    assert "SD-ACT-3" in desk and "2026-11-20Open overdue" in desk
+    assert "SD-ACT-3" in desk and "20 Nov 2026Open overdue" in desk
     assert "This agreement grants no service credits." in desk
     acme = page("customers/acme", "acme-analytics")
-    assert "CLM-101 on 2026-09-10: paid · 1,200.00 USD 2026-09-28" in acme
+    assert "CLM-101 on 10 Sept 2026: paid · 1,200.00 USD 28 Sept 2026" in acme
     assert "CLM-102" not in acme and "CLM-105" not in page("customers/acme", "payments-api")
     globex = page("customers/globex", "globex-exports")
-    assert "CLM-102 on 2026-11-04: open" in globex and 'data-state="claimed"' in globex
+    assert "CLM-102 on 4 Nov 2026: open" in globex and 'data-state="claimed"' in globex
     assert "CLM-101" not in globex
     internal = page("internal", "payments-api")
     assert "CLM-105" in internal and "team-payments" in internal

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from site_support import BIN, ROOT, copy_project, env, run, tree
+from site_support import BIN, ROOT, copy_project, env, own_history, run, tree
 
 MARKER = "INTERNAL-MARKER-7f3a"
 
@@ -202,7 +202,7 @@ def test_render_writes_the_tree_for_other_generators(project: Path) -> None:
     assert (out / "stylesheets" / "slacode.css").is_file()
     assert not (out / "services" / "acme-analytics.md").exists()  # nothing stays behind
     # the build time shown comes from SOURCE_DATE_EPOCH
-    assert "Built 2025-12-01 00&#58;00 UTC" in (out / "index.md").read_text(encoding="utf-8")
+    assert "Built 1 Dec 2025, 00&#58;00 UTC" in (out / "index.md").read_text(encoding="utf-8")
 
 
 def test_internal_fields_of_a_public_agreement_reach_no_public_file(
@@ -262,12 +262,15 @@ def test_hostile_text_from_yaml_is_literal_text_in_every_public_file(
     doc = yaml.load(good)
     doc["name"], doc["service"]["description"] = HOSTILE_NAME, HOSTILE_TEXT
     out = tmp_path / "public"
+    # no history: the hostile file is the version in force, the one every page presents
+    config = own_history(project)
     try:
         with sla.open("w", encoding="utf-8") as f:
             yaml.dump(doc, f)
         run(BIN / "slacode", "build", "--strict", "--site-dir", out, cwd=project)
     finally:
         sla.write_text(good, encoding="utf-8")
+        (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     texts = _texts(out)
     for path, text in texts.items():
         if path.endswith((".html", ".xml", ".svg")) or path == "search/search_index.json":
@@ -302,7 +305,7 @@ def test_the_build_time_shown_comes_from_source_date_epoch(
     )
     assert r.returncode == 0, r.stderr
     page = (out / "index.html").read_text(encoding="utf-8")
-    assert "Built 2025-12-01 00:00 UTC" in page.replace("&#58;", ":")
+    assert "Built 1 Dec 2025, 00:00 UTC" in page.replace("&#58;", ":")
 
 
 def test_render_takes_the_language_of_the_plugin_block(project: Path) -> None:

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from site_support import BIN, copy_project, env, run
+from site_support import BIN, copy_project, env, own_history, run
 
 
 def _git(root: Path, *args: str, date: str = "2026-11-01T10:00:00+00:00") -> None:
@@ -26,6 +26,7 @@ def chinese_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo with one lowered target in its history, built with ``language: zh`` in the
     plugin block and no ``theme.language``."""
     root = copy_project(tmp_path_factory.mktemp("zh"))
+    own_history(root)  # this test's history is the git repository it writes below
     cfg = root / "mkdocs.yml"
     text = cfg.read_text(encoding="utf-8")
     text = re.sub(r"\n  language: en[^\n]*", "", text, count=1)
@@ -81,8 +82,8 @@ def test_the_change_history_of_a_chinese_site_is_in_chinese(chinese_site: Path) 
     history = page[page.index('data-table="history"'):]
     history = history[:history.index("</table>")]
     assert "月度可用性目标 99.95% → 99.9%" in history
-    assert "版本 4 将于 2026-12-01 生效" in history  # in words, not "版本 3 → 4"
-    assert "版本 3（2025-10-01 生效）是本仓库历史中的第一个版本；更早的版本在此之前已经约定" \
+    assert "版本 4 将于 2026年12月1日 生效" in history  # in words, not "版本 3 → 4"
+    assert "版本 3（2025年10月1日 生效）是本仓库历史中的第一个版本；更早的版本在此之前已经约定" \
         in history
     # the reason is the commit's own words, as written; everything else is Chinese
     assert "原因：lower the target" in history
@@ -90,7 +91,7 @@ def test_the_change_history_of_a_chinese_site_is_in_chinese(chinese_site: Path) 
     assert not re.search(r"\b(target|agreement|added|monthly|availability|version)\b", fixed)
     feed = _text(chinese_site / "feed.xml")
     assert "月度可用性目标 99.95% → 99.9%" in feed
-    assert "协议 payments-api 已创建（版本 3，2025-10-01 生效）" in feed
+    assert "协议 payments-api 已创建（版本 3，2025年10月1日 生效）" in feed
 
 
 def test_materials_own_words_are_chinese_when_the_theme_names_no_language(
@@ -103,9 +104,43 @@ def test_materials_own_words_are_chinese_when_the_theme_names_no_language(
 
 
 def test_the_hand_written_about_page_is_published_as_written(chinese_site: Path) -> None:
-    # slacode does not translate the site's own pages: they are the project's text
+    # slacode does not translate the site's own pages: they are the project's text (a
+    # Chinese site has its own, see mkdocs.zh.yml)
     page = _text(chinese_site / "about" / "index.html")
     assert "How to read these pages" in page
+
+
+def _prose(page: Path) -> str:
+    """What a reader sees of a page: the header, navigation and article, without markup,
+    code and the scripts."""
+    text = page.read_text(encoding="utf-8")
+    text = re.sub(r"<(script|style|code)\b.*?</\1>", " ", text, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_the_chinese_site_is_chinese(chinese_demo: Path) -> None:
+    """mkdocs.zh.yml: the title, the navigation and the hand-written pages in Chinese, the
+    About page stating the same policy as the English one (verdicts, credits, claims)."""
+    about = _prose(chinese_demo / "about" / "index.html")
+    policy = _prose(chinese_demo / "policy" / "index.html")
+    index = _prose(chinese_demo / "index.html")
+    for page in (about, policy, index):
+        assert "示例云服务水平" in page and "Example Cloud service levels" not in page
+        for english in ("How to read these pages", "Our service-level policy", "Reports",
+                        "Services", "Switch to dark mode", "Search", "Table of contents"):
+            assert english not in page, english
+    assert "<title>如何阅读本站 - 示例云服务水平</title>" in \
+        (chinese_demo / "about" / "index.html").read_text(encoding="utf-8")
+    # the states, as the generated pages name them, each with its meaning
+    for state in ("达标", "未达标", "进展正常", "有风险", "低于目标，仍可挽回", "本周期已无法达标",
+                  "无数据", "数据不足", "暂定", "复核中", "数据重述"):
+        assert state in about, state
+    assert "缺失的数据从不计为正常" in about and "服务抵扣" in about
+    assert "申请的最后一天、申请的渠道和方式，以及多久内支付" in policy
+    # little English prose is left: the words of a sentence, not names like JSON or P1
+    for page in (about, policy):
+        words = re.findall(r"\b[a-z]{4,}\b", page)
+        assert len(words) < 12, words
 
 
 def test_a_version_merged_for_later_is_announced_not_presented(chinese_site: Path) -> None:
@@ -116,13 +151,13 @@ def test_a_version_merged_for_later_is_announced_not_presented(chinese_site: Pat
     page = _text(chinese_site / "services" / "payments-api" / "index.html")
     start = page.index('class="slc-head"')
     head = page[start:page.index("<h2", start)]
-    assert "版本 3，生效日期 2025-10-01" in head and "版本 4，生效日期" not in page
-    assert "第 4 版将于 2026-12-01 生效。" in head and "月度可用性目标 99.95% → 99.9%" in head
+    assert "版本 3，生效日期 2025年10月1日" in head and "版本 4，生效日期" not in page
+    assert "第 4 版将于 2026年12月1日 生效。" in head and "月度可用性目标 99.95% → 99.9%" in head
     assert "目标 99.95%" in page and "目标 99.9%<" not in page and "目标 99.9% " not in page
-    assert "自 2026-12-01 起为 99.9%" in page  # the objectives table says when it changes
+    assert "自 2026年12月1日 起为 99.9%" in page  # the objectives table says when it changes
     data = json.loads((chinese_site / "api" / "payments-api.json").read_text(encoding="utf-8"))
     agreement = data["agreement"]
     assert (agreement["version"], agreement["objectives"][0]["target"]) == (3, 99.95)
     assert [(u["version"], u["effective"]) for u in data["upcoming"]] == [(4, "2026-12-01")]
     search = json.loads((chinese_site / "search" / "search_index.json").read_text("utf-8"))
-    assert any("第 4 版将于 2026-12-01 生效" in d["text"] for d in search["docs"])
+    assert any("第 4 版将于 2026年12月1日 生效" in d["text"] for d in search["docs"])

@@ -20,18 +20,18 @@ def _text(site: Path, service: str, section: str) -> str:
 def test_breached_periods_show_their_actions_and_an_overdue_one_is_marked(demo_site: Path) -> None:
     pay = _text(demo_site, "payments-api", "improvement-actions")
     assert "PAY-ACT-7 · Fail card processing over to the second region automatically" in pay
-    assert "2026-03 2026-05-15 Done" in pay and "Dropped" in pay and "overdue" not in pay
+    assert "2026-03 15 May 2026 Done" in pay and "Dropped" in pay and "overdue" not in pay
     assert "team-payments" not in pay
     desk = _text(demo_site, "support-desk", "improvement-actions")
-    assert "SD-ACT-3" in desk and "2026-11-20 Open overdue" in desk
+    assert "SD-ACT-3" in desk and "20 Nov 2026 Open overdue" in desk
 
 
 def test_each_owed_credit_says_how_and_until_when_to_claim_it(demo_site: Path) -> None:
     how = _text(demo_site, "payments-api", "how-to-claim")
     assert "Claim a credit through: https://support.example.com/billing/credit-claim" in how
     assert "Include: your account id, the month, the objective." in how
-    assert "2026-03 30% (1,500.00 USD) closed on 2026-04-30" in how
-    assert "2025-12 10% (500.00 USD) closed on 2026-01-30" in how
+    assert "March 2026 30% (1,500.00 USD) closed on 30 Apr 2026" in how
+    assert "December 2025 10% (500.00 USD) closed on 30 Jan 2026" in how
     assert "CLM-" not in how  # who claimed is the customer's business
     assert "This agreement grants no service credits." in _text(
         demo_site, "status-web", "how-to-claim")

@@ -47,9 +47,13 @@ def test_the_change_history_is_in_words_and_links_each_versions_full_text(
     start = page.index('<table data-table="history">')
     table = html.unescape(re.sub(r"<[^>]+>", " ", page[start:page.index("</table>", start)]))
     text = " ".join(table.split())
-    assert "Version 4 takes effect 2026-12-01" in text
-    assert "Version 3 (effective 2025-10-01) is the first version in this repository's history" \
-        in text
+    assert "Version 4 takes effect 1 Dec 2026" in text
+    # the demo's sample history (data/history): why each change was made, in a provider's
+    # words with its pull request, back to the agreement's first version
+    assert "Why: Raise payments availability to 99.95% from October · pull request #27" in text
+    assert "Version 1, the agreement's first, effective 1 Mar 2024" in text
+    assert "Version 3 edited" in text and "No promise changed." in text
+    assert "//git.example.com/example-cloud/service-levels/pull/48" in html.unescape(page)
     assert "→" not in text.split("Why")[0]  # no "version 3 → 4" in the headline
     assert "Why: " in text and "new objective: P1 resolution, target 95%" in text
     # the build is pinned to 2026-11-26T00:00Z: no row is dated after it
@@ -57,16 +61,16 @@ def test_the_change_history_is_in_words_and_links_each_versions_full_text(
     cells = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', history)
     assert cells and all(re.search(r"20\d\d-\d\d-\d\d", c).group(0) <= "2026-11-26"
                          for c in cells)
-    for n in (3, 4):
+    for n in (1, 2, 3, 4):
         assert f'href="v{n}/"' in page
         version = (demo_site / "services" / "payments-api" / f"v{n}" / "index.html")
         assert version.is_file()
     v3 = html.unescape((demo_site / "services" / "payments-api" / "v3" / "index.html")
                        .read_text("utf-8"))
-    assert "The version in force: effective 2025-10-01." in v3 and "Monthly availability" in v3
+    assert "The version in force: effective 1 Oct 2025." in v3 and "Monthly availability" in v3
     v4 = html.unescape((demo_site / "services" / "payments-api" / "v4" / "index.html")
                        .read_text("utf-8"))
-    assert "A version merged for later: it takes effect 2026-12-01." in v4
+    assert "A version merged for later: it takes effect 1 Dec 2026." in v4
     # reached from the history, not listed in the navigation of every page
     index = (demo_site / "index.html").read_text(encoding="utf-8")
     assert "payments-api/v3/" not in index and "payments-api/v4/" not in index

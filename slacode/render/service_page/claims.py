@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from slacode.evaluate.claims import window_state
 from slacode.render import escape, fmt
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import money
 
 if TYPE_CHECKING:
@@ -65,7 +66,8 @@ def claims_section(v: ServiceView) -> Markup:
                 "claimed": w.t("claims.state_claimed"), "paid": w.t("claims.state_paid"),
                 "none": w.t("claims.state_none"),
                 "not-owed": w.t("claims.state_not_owed")}[state]
-        cells = [f'<th scope="row">{escape.text(c.period)}</th>',
+        named = period_name(c.period, v.language, kind=False)  # "March 2026", not 2026-03
+        cells = [f'<th scope="row">{escape.text(named)}</th>',
                  f'<td class="slc-num">{_owed(v, c)}</td>',
                  f'<td data-state="{state}">{text}</td>']
         if shows_claims:

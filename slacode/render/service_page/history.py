@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from slacode.model import localized
 from slacode.render import escape, fmt
 from slacode.render.pages import objective_name, target_text
 
@@ -78,10 +79,10 @@ def headline(v: ServiceView, e: Any, older: Any | None) -> Markup:
 def _names(v: ServiceView) -> dict[str, str]:
     """Objective id -> its name, over every version the audience sees (a removed
     objective is named as its last version named it)."""
-    out: dict[str, str] = {}
+    out: dict[str, str] = dict(v.page.objective_names)  # in the site's language
     for _, a in sorted(v.page.versions.items()):
         for o in a.objectives:
-            out[o.id] = objective_name(o)
+            out.setdefault(o.id, objective_name(o))
     for o in v.a.objectives:
         out.setdefault(o.id, objective_name(o))
     return out
@@ -91,7 +92,7 @@ def change_lines(v: ServiceView, e: Any, names: dict[str, str]) -> list[str]:
     """The change's lines in the site's language, escaped: names for objective ids, and
     nothing the headline already says."""
     made = v.page.versions.get(e.version) if e.version is not None else None
-    return [worded(v, c.what, made, names) for c in e.changes
+    return [worded(v, c, made, names) for c in e.changes
             if not (c.pointer in _HEADLINE_POINTERS
                     or (not c.pointer and (_added(e) or _published(e))))]
 
@@ -103,26 +104,30 @@ def coming_lines(v: ServiceView, coming: Any) -> Markup:
     if coming.agreement is not None:
         for o in coming.agreement.objectives:
             names.setdefault(o.id, objective_name(o))
-    return Markup("".join(f"<li>{worded(v, what, coming.agreement, names)}</li>"
-                          for what in coming.changes))
+    return Markup("".join(f"<li>{worded(v, c, coming.agreement, names)}</li>"
+                          for c in coming.changes))
 
 
-def worded(v: ServiceView, what: str, made: Any | None, names: dict[str, str]) -> str:
-    """One change line (semdiff's English ``what``) in the site's language, escaped:
-    "objective ID added" says the objective's name and target as version ``made`` has
-    them; any other line names objectives instead of giving their ids."""
-    oid = _objective_id(what)
-    if oid and what.startswith(f"objective {oid} added") and made is not None \
+def worded(v: ServiceView, change: Any, made: Any | None, names: dict[str, str]) -> str:
+    """One change in the site's language, escaped: an added objective is said by its
+    name and target as version ``made`` has them; any other change names objectives
+    instead of giving their ids. A change without a code (stored before codes existed)
+    is its English line, as it is, with objectives named likewise."""
+    what = str(change.what)
+    code = getattr(change, "code", "")
+    oid = str(change.params.get("objective", "")) if code else _objective_id(what)
+    if oid and (code == "objective-added" or (not code and what.startswith(
+            f"objective {oid} added"))) and made is not None \
             and made.objective(oid) is not None:
-        o = made.objective(oid)
+        o = localized(made, v.language).objective(oid)
         assert o is not None
-        return str(v.words.t("hist.objective_added", name=objective_name(o),
+        return str(v.words.t("hist.objective_added", name=names.get(oid) or objective_name(o),
                              target=target_text(o)))
-    line = escape.text(v.words.change(what))
+    if code:
+        return escape.text(v.words.change(change, names))
+    line = escape.text(what)
     if oid and oid in names and names[oid] != oid:
-        name = escape.text(names[oid])
-        line = line.replace(f"objective {oid}", f"objective {name}", 1)
-        line = line.replace(f"指标 {oid}", f"指标“{name}”", 1)
+        line = line.replace(f"objective {oid}", f"objective {escape.text(names[oid])}", 1)
     return line
 
 
@@ -162,10 +167,11 @@ def history_section(v: ServiceView, entries: Sequence[Any]) -> Markup:
         # a date never breaks at its hyphens (the column is narrow beside the changes)
         if e.date > v.now:
             later = True
-            day = Markup(f'<span class="slc-num">{escape.text(fmt.day(v.now))}</span>')
-            date = v.words.t("hist.after_now", when=day)
+            shown = fmt.time_tag(v.now.date(), fmt.day(v.now))
+            date = v.words.t("hist.after_now", when=Markup(f'<span class="slc-num">{shown}</span>'))
         else:
-            date = Markup(f'<span class="slc-num">{escape.text(fmt.day(e.date))}</span>')
+            shown = fmt.time_tag(e.date.date(), fmt.day(e.date))
+            date = Markup(f'<span class="slc-num">{shown}</span>')
         head = headline(v, e, older)
         if e.version is not None and e.version in v.page.versions:
             link = v.words.t("hist.full_text", version=e.version)

@@ -45,9 +45,11 @@ OPEN_MONTHS = 2
 
 
 def _short(v: ServiceView, ts: int) -> str:
-    """An epoch time in the agreement's zone without the zone ("2026-11-25 12:47"): the
-    incident history names its zone once, above its months."""
-    return datetime.fromtimestamp(ts, tz=v.zone).strftime("%Y-%m-%d %H:%M")
+    """An epoch time in the agreement's zone without the zone or the year ("25 Nov 12:47",
+    "11月25日 12:47", through Babel): the incident history names its zone once, and each
+    month with its year, above its rows."""
+    dt = datetime.fromtimestamp(ts, tz=v.zone)
+    return f"{fmt.day(dt, v.language, short=True)} {dt.hour:02d}:{dt.minute:02d}"
 
 
 def _after(v: ServiceView, start: int, end: int | None) -> str:

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from slacode.evaluate.results import PeriodResult
 from slacode.model import Objective
 from slacode.render import escape
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import objective_name
 from slacode.render.reasons import say
 
@@ -59,7 +60,8 @@ def miss_items(v: ServiceView, misses: Sequence[tuple[Objective, PeriodResult, l
             more = (f'<details class="slc-more"><summary>{label}</summary>'
                     f"<ul>{rest}</ul></details>")
         items.append(
-            f"<li><strong>{text(p.period)}</strong> · {text(objective_name(o))}: "
+            f"<li><strong>{text(period_name(p.period, language, kind=False))}</strong> · "
+            f"{text(objective_name(o))}: "
             f"{said(ms[0])}{more}</li>\n"
         )
     if len(items) > SHOWN:
