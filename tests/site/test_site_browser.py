@@ -210,6 +210,8 @@ def test_zensical_build_shows_the_same_figures(
     out = project / "site" / "public-zensical"
     v = visit()
     page = v.goto(serve(out) + "services/payments-api/")
+    page.locator("details.slc-older-periods > summary").evaluate_all(
+        "els => els.forEach(e => e.click())")
     for p in [p for p in evaluation["results"] if p["service"] == "payments-api"]:
         row = page.locator(
             f'table[data-objective="{p["objective"]}"] tr[data-period="{p["period"]}"]'
