@@ -100,6 +100,7 @@ def _plain_loader() -> Loader:
 def _memo_loader(cache: Path) -> Loader:
     from slacode.load import load_text
     from slacode.load.memo import HISTORY_FILE, Validated
+    from slacode.load.prefetch import prefetch
 
     memo = Validated(cache, HISTORY_FILE)
 
@@ -107,6 +108,7 @@ def _memo_loader(cache: Path) -> Loader:
         return load_text(text, path, memo)
 
     load.save = memo.save  # type: ignore[attr-defined]
+    load.prefetch = lambda items: prefetch(items, memo)  # type: ignore[attr-defined]
     return load
 
 
@@ -124,6 +126,10 @@ class _Cache:
         self.loader = loader
         self.seen: dict[tuple[str, str], tuple[Agreement | None, tuple[Problem, ...]]] = {}
         self.by_id: set[tuple[str, str]] = set()  # keys that are git's blob ids
+
+    def knows(self, blob: bytes, path: str, oid: str | None = None) -> bool:
+        """Whether :meth:`load` has this text as this file already."""
+        return (oid or hashlib.sha256(blob).hexdigest(), path) in self.seen
 
     def load(self, blob: bytes, path: str, oid: str | None = None
              ) -> tuple[Agreement | None, tuple[Problem, ...]]:
@@ -320,6 +326,10 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
     wanted = list(dict.fromkeys(s for mine in specs.values() for s in mine if s))
     oid_of = dict(zip(wanted, gitlog.blob_ids(root, wanted), strict=True))
     texts = gitlog.read_objects(root, sorted({o for o in oid_of.values() if o}))
+    #: per file: each text's blob id and bytes (new, old, new, old, ...), and per state
+    #: (mainline, previous_mainline) and whether its new and its old text are loaded
+    plans: dict[str, tuple[list[str | None], list[bytes | None], list[tuple[bool, bool]],
+                           list[tuple[bool, bool]]]] = {}
     for path, log in logs.items():
         ids = [oid_of.get(s) if s else None for s in specs[path]]
         contents = [texts.get(o) if o else None for o in ids]
@@ -329,6 +339,22 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
         # a text :func:`_main_line` drops (a pull request's own step) is never loaded; the
         # newest names the agreement, and when no text is the branch's all are kept
         keep_all = not any(m for m, _ in flags)
+        loads = [(m or keep_all or i == 0, p or keep_all) for i, (m, p) in enumerate(flags)]
+        plans[path] = (ids, contents, flags, loads)
+    ahead = getattr(load, "prefetch", None)
+    if ahead is not None:  # a walk with a memo: the texts' parse and schema on two cores
+        items: list[tuple[str | bytes, str]] = []
+        for path, log in logs.items():
+            ids, contents, _, loads = plans[path]
+            for i, fc in enumerate(log):
+                for j, name, taken in ((2 * i, fc.path, loads[i][0]),
+                                       (2 * i + 1, fc.old_path, loads[i][0] and loads[i][1])):
+                    blob, rel = contents[j], _rel(name, pre)
+                    if taken and blob is not None and not cache.knows(blob, rel, ids[j]):
+                        items.append((blob.decode("utf-8", "replace"), rel))
+        ahead(items)
+    for path, log in logs.items():
+        ids, contents, flags, loads = plans[path]
         states = []
         for i, fc in enumerate(log):
             new_blob, old_blob = contents[2 * i], contents[2 * i + 1]
@@ -337,12 +363,12 @@ def _walk_files(root: Path, slas_dir: str, commit: str, load: Loader, walked: _W
             ag: Agreement | None = None
             problems: tuple[Problem, ...] = ()
             prev = None
-            if mainline or keep_all or i == 0:
+            if loads[i][0]:
                 ag, problems = cache.load(new_blob, rel_new, ids[2 * i]) \
                     if new_blob is not None else (None, (Problem(
                         rel_new, 0, 0, "error", "file missing at this commit",
                         Code.HISTORY_FILE_MISSING),))
-                if old_blob is not None and (previous_mainline or keep_all):
+                if old_blob is not None and loads[i][1]:
                     prev = cache.load(old_blob, rel_old, ids[2 * i + 1])[0]
             states.append(_State(fc, ag, prev, problems, old_blob is not None,
                                  mainline=mainline, previous_mainline=previous_mainline))

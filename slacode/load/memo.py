@@ -140,6 +140,12 @@ class Validated:
         }
         self._added = True
 
+    def put_plain(self, key: str, data: dict[str, Any], positions: dict[str, Any]) -> None:
+        """:meth:`put` with positions already as ``[line, col]`` pairs (as a worker process
+        hands them back): no Position objects made only to be taken apart again."""
+        self._used[key] = {"data": data, "positions": positions}
+        self._added = True
+
     def save(self) -> None:
         """Write the entries of this run, when any is new (atomically: a reader never
         sees half a file)."""

@@ -212,3 +212,30 @@ def test_every_commit_of_a_pull_request_is_checked_even_on_a_side_merged_away(
     d = diff_revisions(repo.path, "main", "change", each_commit=True)
     assert [c.commit for c in d.commits] == [side]
     assert any(f"commit {side[:7]}" in p.message for p in pr_problems(d))
+
+
+def test_texts_checked_on_two_cores_give_the_same_history(
+        evolved: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold walk of a long history checks its texts in a forked worker beside this
+    process (``slacode.load.prefetch``); every version, position and change-log entry is
+    what the walk one text at a time gives, and the next build finds the texts known."""
+    from slacode.load import prefetch
+    from slacode.load.memo import HISTORY_FILE
+
+    _fresh()
+    one_by_one = versions(evolved.path), history(evolved.path)
+    checked: list[int] = []
+    real = prefetch.prefetch
+    monkeypatch.setattr(prefetch, "MIN_TEXTS", 1)
+    # a fixture elsewhere in the suite may have left a thread waiting: this walk forks anyway
+    monkeypatch.setattr(prefetch.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(prefetch, "prefetch",
+                        lambda items, memo: checked.append(real(items, memo)) or checked[-1])
+    _fresh()
+    cache = tmp_path / "cache"
+    both = versions(evolved.path, cache=cache), history(evolved.path, cache=cache)
+    assert both == one_by_one
+    assert checked and checked[0] > 1  # the texts were checked beside the walk
+    old, new = one_by_one[0]["payments-api"][0], both[0]["payments-api"][0]
+    assert new.positions == old.positions
+    assert (cache / HISTORY_FILE).is_file()  # what the worker checked is remembered
