@@ -25,6 +25,7 @@ from typing import Any
 from slacode.evaluate.results import ServiceResults
 from slacode.model import Agreement
 from slacode.render import changes, escape, fmt
+from slacode.render.overview_parts import period_name
 from slacode.render.pages import money, objective_name, objectives_by_id
 from slacode.render.reasons import say
 from slacode.render.strings import t
@@ -123,7 +124,7 @@ def entries(
             language,
             service=agr.name,
             objective=objective_name(o) if o else getattr(r, "objective", ""),
-            period=period,
+            period=period_name(period, language, kind=False),
         )
         when = getattr(r, "restated_at", "") or getattr(r, "detected", "") or ""
         if not when:
@@ -179,7 +180,7 @@ def _breach(updated: str, id: str, a: Agreement, o: Any, p: Any, language: str) 
         language,
         service=a.name,
         objective=objective_name(o),
-        period=p.period,
+        period=period_name(p.period, language, kind=False),
         value=fmt.figure(p.value, p.unit),
         target=fmt.figure(p.target, p.unit),
     )
@@ -195,7 +196,7 @@ def _credit(updated: str, a: Agreement, o: Any, p: Any, language: str) -> Entry:
     if c.amount is not None:
         credit += f" ({money(c.amount, c.currency)})"
     title = t("feed.credit", language, service=a.name, objective=objective_name(o),
-              period=p.period, credit=credit)
+              period=period_name(p.period, language, kind=False), credit=credit)
     summary = t("svc.claim_by", language, date=fmt.day(c.claim_by)) if c.claim_by else ""
     return Entry(f"urn:slacode:credit:{a.id}:{p.objective}:{p.period}", title, updated,
                  f"services/{a.id}/", summary)

@@ -40,12 +40,13 @@ def period_kind(period: str) -> str:
     return ""
 
 
-def period_name(period: str, language: str, kind: bool = True) -> str:
+def period_name(period: str, language: str, kind: bool = True, short: bool = False) -> str:
     """A period id in words: "November 2026 (month)", "Q4 2026 (quarter)", "2026 (year)",
-    "last 28 days (rolling)"; without ``kind`` only the first part. Not escaped."""
+    "last 28 days (rolling)"; without ``kind`` only the first part; ``short`` abbreviates
+    a month ("Nov 2026", for a table's first column). Not escaped."""
     suffix = "" if kind else "_bare"
     if m := _MONTH.fullmatch(period):  # month and quarter names through Babel
-        name = fmt.month(int(m[1]), int(m[2]), language)
+        name = fmt.month(int(m[1]), int(m[2]), language, short=short)
         return t("period.named.month", language, name=name) if kind else name
     if m := _QUARTER.fullmatch(period):
         name = fmt.quarter(int(m[1]), int(m[2]), language)

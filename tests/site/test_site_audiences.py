@@ -100,7 +100,7 @@ def test_each_customer_site_has_its_own_feed_of_breaches_credits_maintenance_and
     globex = entries("customers/globex")
     title, summary = globex["urn:slacode:credit:globex-exports:availability:2026-10"]
     assert title == ("Globex Data Exports: credit of 25% (750.00 EUR) owed for Monthly "
-                     "availability in 2026-10") and summary == "claim by 30 Nov 2026"
+                     "availability in October 2026") and summary == "claim by 30 Nov 2026"
     assert "urn:slacode:breach:globex-exports:availability:2026-10" in globex
     assert ("urn:slacode:maintenance:globex-exports:2026-10-24T01:00:00Z" in globex)
     # the public agreements' entries are in every site's feed; a customer's only in its own

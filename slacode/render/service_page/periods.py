@@ -10,7 +10,7 @@ from markupsafe import Markup
 from slacode.evaluate.results import PeriodResult
 from slacode.model import Objective
 from slacode.render import escape, fmt, passthrough, svg
-from slacode.render.overview_parts import short_labels
+from slacode.render.overview_parts import period_name, short_labels
 from slacode.render.pages import objective_name, provisional_note, target_text
 from slacode.render.reasons import say
 
@@ -99,8 +99,10 @@ def period_rows(v: ServiceView, o: Objective, periods: Sequence[PeriodResult]) -
     rows = []
     for p in periods:
         period = escape.text(p.period)
+        # the id stays in data-period for scripts; people read the month's name
+        shown = escape.text(period_name(p.period, v.language, kind=False, short=True))
         rows.append(
-            f'<tr data-period="{period}"><th scope="row">{period}'
+            f'<tr data-period="{period}"><th scope="row">{shown}'
             f"{'' if p.closed else open_tag}"
             f"{provisional_tag if p.closed and p.holds and not p.frozen_at else ''}"
             f"{restated_tag if (o.id, p.period) in v.restated else ''}"
