@@ -1,7 +1,8 @@
 """Screenshots of the demo site for review: `make screenshots` (PNGs, never committed).
 
-Builds the demo once in English and once in Chinese (a copy of the project with
-``language: zh`` in the slacode plugin block, as the Chinese site tests do), serves each
+Builds the demo once in English (``mkdocs.yml``) and once in Chinese (``mkdocs.zh.yml``,
+which inherits it with its own title, language and pages, as the Chinese site tests
+do), each in a copy of the project, serves each
 build on 127.0.0.1 and photographs, in headless Chromium, the pages a customer reads
 (the overview, a 24x7 API's page, a business-hours desk's page, a period report, the
 reports index and the change history: a service page's section, a version page, and the
@@ -17,7 +18,6 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
-import re
 import shutil
 import subprocess
 import sys
@@ -59,20 +59,19 @@ def build(language: str, work: Path) -> Path:
     for name in ("slas", "data", "ledger", "schemas"):
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, project / name)
-    shutil.copytree(ROOT / "site" / "docs", project / "site" / "docs")
-    cfg = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    if language != "en":
-        cfg = re.sub(r"\n  language: en[^\n]*", "", cfg, count=1)
-        cfg = cfg.replace("  - slacode:\n", f"  - slacode:\n      language: {language}\n", 1)
-    (project / "mkdocs.yml").write_text(cfg, encoding="utf-8")
+    for docs in (ROOT / "site").glob("docs*"):
+        shutil.copytree(docs, project / "site" / docs.name)
+    for cfg in ROOT.glob("mkdocs*.yml"):
+        shutil.copy(cfg, project / cfg.name)
+    config = "mkdocs.yml" if language == "en" else f"mkdocs.{language}.yml"
     # the agreements' past versions come from git: the copy gets this repository's commits
     # (its files stay as they are here, committed or not)
     for args in (["init", "-q"], ["fetch", "-q", str(ROOT), "HEAD"],
                  ["update-ref", "HEAD", "FETCH_HEAD"], ["reset", "-q"]):
         subprocess.run(["git", *args], cwd=project, check=True, capture_output=True)
     out = work / f"site-{language}"
-    subprocess.run([str(BIN / "slacode"), "build", "--site-dir", str(out)], cwd=project,
-                   check=True, capture_output=True, text=True)
+    subprocess.run([str(BIN / "slacode"), "build", "-f", config, "--site-dir", str(out)],
+                   cwd=project, check=True, capture_output=True, text=True)
     return out
 
 
