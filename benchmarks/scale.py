@@ -47,26 +47,12 @@ import fleet  # noqa: E402
 import fleetgen  # noqa: E402
 import historygen  # noqa: E402
 
-BIN = Path(sys.executable).parent
-#: the check's time of ``diff --pr`` (after every commit of the generated history)
-CHECK_NOW = "2026-12-05T00:00:00Z"
+# the history stage as a build runs it, timed in a fresh process, and the check's time of
+# ``diff --pr``: one definition, in the history benchmark
+from history import CHECK_NOW  # noqa: E402
+from history import STAGE as HISTORY_STAGE  # noqa: E402
 
-HISTORY_STAGE = """\
-import json, resource, sys, time
-def cpu():
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                 resource.getrusage(resource.RUSAGE_CHILDREN)))
-t0 = time.perf_counter()
-from slacode.config import load_settings
-from slacode.pipeline import change_log, history_problems, past_versions
-from pathlib import Path
-settings = load_settings(Path(sys.argv[1]))
-t, c = time.perf_counter(), cpu()
-v = past_versions(settings); h = change_log(settings); p = history_problems(settings)
-print(json.dumps({"stage": time.perf_counter() - t, "imports": t - t0, "cpu": cpu() - c,
-                  "versions": sum(map(len, v.values())), "entries": sum(map(len, h.values())),
-                  "problems": len(p)}))
-"""
+BIN = Path(sys.executable).parent
 
 
 #: CPU seconds (user + system) of the last :func:`_timed` process and its children: the

@@ -54,20 +54,12 @@ _PACKAGE = Path(__file__).resolve().parent.parent
 _SOURCES = ("load/yamlsafe.py", "load/schema.py", "durations.py", "model.py")
 
 
-@lru_cache(maxsize=1)
-def stamp() -> str:
-    """What every entry depends on besides the file itself: a change in any of it
-    (upgrading slacode or a library, editing the schema or the checker in a checkout)
-    gives another stamp, and the cache starts empty."""
+def _libraries(h: Any, names: tuple[str, ...]) -> None:
+    """Feed ``h`` each library by where it is and when it was written (an upgrade rewrites
+    it); ``importlib.metadata`` would cost more than the cache saves."""
     from importlib.util import find_spec
 
-    from slacode import __version__
-
-    h = hashlib.sha256()
-    h.update(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
-    # the libraries that parse and check, by where they are and when they were written
-    # (an upgrade rewrites them); ``importlib.metadata`` would cost more than the cache saves
-    for name in ("jsonschema", "referencing", "ruamel.yaml", "_ruamel_yaml"):
+    for name in names:
         try:
             spec = find_spec(name)
             origin = spec.origin if spec else None
@@ -75,6 +67,19 @@ def stamp() -> str:
             h.update(f"{name}={origin}:{st.st_mtime_ns if st else 0}\0".encode())
         except (ImportError, ValueError, OSError):
             h.update(f"{name}=none\0".encode())
+
+
+@lru_cache(maxsize=1)
+def stamp() -> str:
+    """What every entry depends on besides the file itself: a change in any of it
+    (upgrading slacode or a library, editing the schema or the checker in a checkout)
+    gives another stamp, and the cache starts empty."""
+    from slacode import __version__
+
+    h = hashlib.sha256()
+    h.update(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
+    # the libraries that parse and check
+    _libraries(h, ("jsonschema", "referencing", "ruamel.yaml", "_ruamel_yaml"))
     files = [_PACKAGE / s for s in _SOURCES]
     for folder in (_PACKAGE / "schemas", _PACKAGE.parent / "schemas"):
         if (folder / "sla.schema.json").is_file():
@@ -185,20 +190,11 @@ def settings_stamp() -> str:
     """What a remembered settings block depends on besides the file: slacode's version,
     the settings code, and the installed MkDocs (its loader reads the file, its option
     types check the block)."""
-    from importlib.util import find_spec
-
     from slacode import __version__
 
     h = hashlib.sha256()
     h.update(f"settings\0{FORMAT}\0{__version__}\0{sys.version_info[:2]}\0".encode())
-    for name in ("mkdocs", "yaml"):
-        try:
-            spec = find_spec(name)
-            origin = spec.origin if spec else None
-            st = os.stat(origin) if origin else None
-            h.update(f"{name}={origin}:{st.st_mtime_ns if st else 0}\0".encode())
-        except (ImportError, ValueError, OSError):
-            h.update(f"{name}=none\0".encode())
+    _libraries(h, ("mkdocs", "yaml"))
     for s in _SETTINGS_SOURCES:
         try:
             h.update(s.encode() + b"\0" + (_PACKAGE / s).read_bytes() + b"\0")
