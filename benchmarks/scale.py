@@ -49,7 +49,7 @@ import historygen  # noqa: E402
 
 # the history stage as a build runs it, timed in a fresh process, and the check's time of
 # ``diff --pr``: one definition, in the history benchmark
-from history import CHECK_NOW  # noqa: E402
+from history import CHECK_NOW, pull_request  # noqa: E402
 from history import STAGE as HISTORY_STAGE  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -90,32 +90,12 @@ def _med(values: list[float]) -> float:
 
 # --- 1. history --------------------------------------------------------------------------------
 
-def _pull_request(repo: Path, commits: int = 20) -> None:
-    """Branch ``pr`` off ``main``: ``commits`` commits, each rewording an agreement's
-    description, the last raising the version of one (a later effective date)."""
-    _git(repo, "checkout", "-q", "-b", "pr", "main")
-    for i in range(commits):
-        sid = f"svc-{(i * 7) % 200 + 1:04d}"
-        path = next(repo.glob(f"slas/**/{sid}.yaml"))
-        text = path.read_text()
-        if i == commits - 1:
-            v = int(text.split("\nversion: ", 1)[1].split("\n", 1)[0])
-            text = text.replace(f"\nversion: {v}\n", f"\nversion: {v + 1}\n", 1)
-            text = text.replace("\neffective: ", "\neffective: 2027-01-01\n#was: ", 1)
-        else:
-            text = text.replace("description: Benchmark fleet service",
-                                f"description: ({i}) Benchmark fleet service", 1)
-        path.write_text(text)
-        _git(repo, "commit", "-q", "-a", "-m", f"{sid}: pull request step {i + 1}")
-    _git(repo, "checkout", "-q", "main")
-
-
 def bench_history(work: Path, repeat: int, log: Any) -> dict[str, Any]:
     repo = work / "history-repo"
     t = time.perf_counter()
     historygen.write_repo(repo, 200, 5000)
     made = time.perf_counter() - t
-    _pull_request(repo)
+    pull_request(repo)
     log(f"history: repository of {_git(repo, 'rev-list', '--count', 'main')} commits, "
         f"{len(list(repo.glob('slas/**/*.yaml')))} agreements, made in {made:.1f}s")
     cache = repo / ".slacode" / "cache"
