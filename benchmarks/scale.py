@@ -10,19 +10,17 @@ fleets use the synthetic in-memory measurements of ``fleet.py`` (the server side
 measured by ``fleet.py`` at N = 200). Never part of the test suite (no test asserts on
 time).
 
-1. history: a deterministic repository of 200 agreements and 5,000 commits over two
-   years (``historygen.py``: edits, version bumps, renames, pull requests merged with
-   merge commits and squashed). The history stage exactly as a build runs it
-   (``pipeline.past_versions``, ``change_log``, ``history_problems``): cold (no stored
-   walk), warm (nothing changed since the last build), and after a commit outside
-   ``slas/``. Then ``slacode diff main pr --pr`` for a 20-commit pull request, as a
-   whole process.
+1. history: ``history.py``'s run (one definition): a deterministic repository of 200
+   agreements and 5,000 commits over two years (``historygen.py``), the history stage as
+   a build runs it (cold, nothing changed, after a pull request outside ``slas/``, after
+   one commit under it) and ``slacode diff main pr --pr`` for a 20-commit pull request as
+   a whole process, with the last build's store and with none.
 2. validate: ``slacode validate`` of 200 agreements in a git project (CODEOWNERS
    committed), as a whole process: cold (no cache) and warm (the files unchanged).
 3. big fleets: ``fleet.py``'s synthetic run for N = 1000 with the site (load, evaluate,
    ledger, render, the pages written, ``mkdocs build`` with search: a cold full build
-   less the pull), peak RSS, pages, bytes and the search index; and evaluate + render
-   for N = 1000 and N = 5000.
+   less the pull, on disk), peak RSS, pages, bytes and the search index; and evaluate +
+   render for N = 1000 and N = 5000 (their pages written to RAM: see ``fleet._scratch``).
 """
 
 from __future__ import annotations
@@ -30,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -45,43 +42,14 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import fleet  # noqa: E402
 import fleetgen  # noqa: E402
-import historygen  # noqa: E402
-
-# the history stage as a build runs it, timed in a fresh process, and the check's time of
-# ``diff --pr``: one definition, in the history benchmark
-from history import CHECK_NOW, pull_request  # noqa: E402
-from history import STAGE as HISTORY_STAGE  # noqa: E402
+import history  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
 
-#: CPU seconds (user + system) of the last :func:`_timed` process and its children: the
-#: machine is shared, and CPU time is what other work moves least
-LAST_CPU = [0.0]
-
-
-def _children_cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return r.ru_utime + r.ru_stime
-
-
-def _timed(cmd: list[str], cwd: Path, env: dict[str, str] | None = None
-           ) -> tuple[float, subprocess.CompletedProcess[str]]:
-    c = _children_cpu()
-    t = time.perf_counter()
-    out = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False,
-                         env={**os.environ, **(env or {})})
-    seconds = time.perf_counter() - t
-    LAST_CPU[0] = _children_cpu() - c
-    return seconds, out
-
-
-def _git(root: Path, *args: str) -> str:
-    env = {"GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.com",
-           "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.com",
-           "GIT_AUTHOR_DATE": "2026-12-01T10:00:00Z", "GIT_COMMITTER_DATE": "2026-12-01T10:00:00Z"}
-    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
-                          check=True, env={**os.environ, **env}).stdout.strip()
+# a command timed in a fresh process (wall and CPU seconds, its children's included) and
+# git with fixed identities and dates: one definition each, in the history benchmark
+_timed, _git = history._timed, history._git
 
 
 def _med(values: list[float]) -> float:
@@ -89,59 +57,9 @@ def _med(values: list[float]) -> float:
 
 
 # --- 1. history --------------------------------------------------------------------------------
-
-def bench_history(work: Path, repeat: int, log: Any) -> dict[str, Any]:
-    repo = work / "history-repo"
-    t = time.perf_counter()
-    historygen.write_repo(repo, 200, 5000)
-    made = time.perf_counter() - t
-    pull_request(repo)
-    log(f"history: repository of {_git(repo, 'rev-list', '--count', 'main')} commits, "
-        f"{len(list(repo.glob('slas/**/*.yaml')))} agreements, made in {made:.1f}s")
-    cache = repo / ".slacode" / "cache"
-    py = str(BIN / "python")
-
-    def stage() -> dict[str, Any]:
-        seconds, out = _timed([py, "-c", HISTORY_STAGE, str(repo)], repo)
-        if out.returncode != 0:
-            raise RuntimeError(out.stderr[-2000:])
-        return {**json.loads(out.stdout.strip().splitlines()[-1]), "process": seconds}
-
-    cold, warm, elsewhere = [], [], []
-    for r in range(repeat):
-        shutil.rmtree(cache, ignore_errors=True)
-        cold.append(stage())
-        warm.append(stage())
-        _git(repo, "commit", "-q", "--allow-empty", "-m", f"docs: nothing under slas ({r})")
-        elsewhere.append(stage())
-        log(f"  run {r + 1}: cold {cold[-1]['stage']:.2f}s, warm {warm[-1]['stage']:.2f}s, "
-            f"after a commit elsewhere {elsewhere[-1]['stage']:.2f}s "
-            f"({cold[-1]['versions']} versions, {cold[-1]['entries']} change-log entries)")
-    diffs: list[float] = []
-    diff_cpu: list[float] = []
-    for _ in range(repeat):
-        seconds, out = _timed([str(BIN / "slacode"), "diff", "main", "pr", "--pr", "--root",
-                               str(repo), "--now", CHECK_NOW], repo)
-        if out.returncode not in (0, 1) or "Traceback" in out.stderr:
-            raise RuntimeError(out.stderr[-2000:])
-        diffs.append(seconds)
-        diff_cpu.append(LAST_CPU[0])
-    log(f"  slacode diff --pr of 20 commits: {[round(d, 2) for d in diffs]}")
-    return {
-        "commits": int(_git(repo, "rev-list", "--count", "main")),
-        "versions": cold[0]["versions"], "entries": cold[0]["entries"],
-        "cold": _med([c["stage"] for c in cold]),
-        "warm": _med([c["stage"] for c in warm]),
-        "elsewhere": _med([c["stage"] for c in elsewhere]),
-        "warm_process": _med([c["process"] for c in warm]),
-        "diff_pr": _med(diffs),
-        "cpu": {"cold": _med([c["cpu"] for c in cold]), "warm": _med([c["cpu"] for c in warm]),
-                "elsewhere": _med([c["cpu"] for c in elsewhere]), "diff_pr": _med(diff_cpu)},
-        "runs": {"cold": [round(c["stage"], 2) for c in cold],
-                 "warm": [round(c["stage"], 2) for c in warm],
-                 "elsewhere": [round(c["stage"], 2) for c in elsewhere],
-                 "diff_pr": [round(d, 2) for d in diffs]},
-    }
+# ``history.run``: the history stage cold, unchanged, after a PR elsewhere and after one
+# commit under slas/, and ``diff --pr`` with and without the store (one definition, in the
+# history benchmark; its report is printed here as it prints it)
 
 
 # --- 2. validate -------------------------------------------------------------------------------
@@ -163,16 +81,16 @@ def bench_validate(work: Path, repeat: int, log: Any) -> dict[str, Any]:
     cold, warm, cold_cpu, warm_cpu = [], [], [], []
     for _ in range(repeat):
         shutil.rmtree(root / ".slacode", ignore_errors=True)
-        seconds, out = _timed(exe, root)
+        seconds, cpu, out = _timed(exe, root)
         if out.returncode != 0:
             raise RuntimeError(out.stdout[-1000:] + out.stderr[-1000:])
         cold.append(seconds)
-        cold_cpu.append(LAST_CPU[0])
-        seconds, out = _timed(exe, root)
+        cold_cpu.append(cpu)
+        seconds, cpu, out = _timed(exe, root)
         warm.append(seconds)
-        warm_cpu.append(LAST_CPU[0])
-    seconds, out = _timed([str(BIN / "python"), "-X", "importtime", "-m", "slacode", "validate"],
-                          root)
+        warm_cpu.append(cpu)
+    _, _, out = _timed([str(BIN / "python"), "-X", "importtime", "-m", "slacode", "validate"],
+                       root)
     imports = sum(int(line.split("|")[1]) for line in out.stderr.splitlines()
                   if line.startswith("import time:") and line.split("|")[1].strip().isdigit()
                   and not line.split("|")[2].startswith("  ")) / 1e6
@@ -197,7 +115,8 @@ def bench_fleets(repeat: int, big: int, huge: int, log: Any) -> dict[str, Any]:
         smalls.append(fleet.run_synthetic(big, months, now, 20, False))
         bigs.append(fleet.run_synthetic(huge, months, now, 20, False))
         log(f"  evaluate + render {big + 1}: {fleet._ev(smalls[-1]):.1f}s, "
-            f"{huge + 1}: {fleet._ev(bigs[-1]):.1f}s")
+            f"{huge + 1}: {fleet._ev(bigs[-1]):.1f}s (pages written to "
+            f"{bigs[-1].get('pages_in', 'disk')})")
     small, large = fleet._median_syn(smalls), fleet._median_syn(bigs)
     return {
         "build": {k: site.get(k) for k in ("services", "stages", "peak_rss_mib", "process_cpu",
@@ -232,16 +151,6 @@ def _row(what: str, figure: float, target: float, unit: str = "s",
 
 def report(res: dict[str, Any]) -> list[str]:
     rows = ["| target | figure (median) | target | ratio | |", "| --- | --- | --- | --- | --- |"]
-    h = res.get("history")
-    if h:
-        c = h["cpu"]
-        rows += [_row("history stage, cold", h["cold"], 5, cpu=c["cold"]),
-                 _row("history stage, nothing under slas/ changed", h["warm"], 1,
-                      cpu=c["warm"]),
-                 _row("history stage, after a commit outside slas/", h["elsewhere"], 1,
-                      cpu=c["elsewhere"]),
-                 _row("slacode diff --pr, 20 commits (whole process)", h["diff_pr"], 2,
-                      cpu=c["diff_pr"])]
     v = res.get("validate")
     if v:
         rows += [_row(f"slacode validate, {v['files']} agreements, cache warm (whole process)",
@@ -278,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     res: dict[str, Any] = {"cpus": os.cpu_count(), "repeat": args.repeat}
     if "history" in parts:
-        res["history"] = bench_history(work, args.repeat, log)
+        res["history"] = history.run(work, args.repeat, log)
     if "validate" in parts:
         res["validate"] = bench_validate(work, args.repeat, log)
     if "fleets" in parts:
@@ -295,6 +204,10 @@ def main(argv: list[str] | None = None) -> int:
             f"N = {res['fleets']['services'][0]}: {res['fleets']['rss_small']:.0f} MiB, "
             f"N = {res['fleets']['services'][1]}: {res['fleets']['rss_large']:.0f} MiB")
     log("")
+    if "history" in res:
+        for line in history.report(res["history"]):
+            log(line)
+        log("")
     for line in report(res):
         log(line)
     if args.json:

@@ -106,11 +106,14 @@ class Validated:
     when something was added, keeping the entries this run used (files removed from the
     project drop out)."""
 
-    def __init__(self, folder: Path, name: str = FILE) -> None:
-        self.path = folder / name
+    def __init__(self, folder: Path | None, name: str = FILE) -> None:
+        #: None: in memory only, for this run (nothing read or written)
+        self.path = folder / name if folder is not None else None
         self._old: dict[str, Any] = {}
         self._used: dict[str, Any] = {}
         self._added = False
+        if self.path is None:
+            return
         try:
             doc = json.loads(self.path.read_text(encoding="utf-8"))
             if isinstance(doc, dict) and doc.get("stamp") == stamp() and isinstance(
@@ -136,9 +139,15 @@ class Validated:
         self._used[key] = entry
         return data, positions
 
+    def _room(self) -> None:
+        """An in-memory memo lives as long as its process (``mkdocs serve``): bounded."""
+        if self.path is None and len(self._used) >= MAX_ENTRIES:
+            self._used.clear()
+
     def put(self, key: str, data: dict[str, Any], positions: dict[str, Position]) -> None:
         """Remember a text that parsed and passed the schema (the positions of its values;
         those of its keys only ever serve schema messages, which it has none of)."""
+        self._room()
         self._used[key] = {
             "data": data,
             "positions": {k: [p.line, p.col] for k, p in positions.items()},
@@ -148,13 +157,14 @@ class Validated:
     def put_plain(self, key: str, data: dict[str, Any], positions: dict[str, Any]) -> None:
         """:meth:`put` with positions already as ``[line, col]`` pairs (as a worker process
         hands them back): no Position objects made only to be taken apart again."""
+        self._room()
         self._used[key] = {"data": data, "positions": positions}
         self._added = True
 
     def save(self) -> None:
         """Write the entries of this run, when any is new (atomically: a reader never
         sees half a file)."""
-        if not self._added or len(self._used) > MAX_ENTRIES:
+        if self.path is None or not self._added or len(self._used) > MAX_ENTRIES:
             return
         tmp = ""
         try:

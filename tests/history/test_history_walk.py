@@ -239,3 +239,39 @@ def test_texts_checked_on_two_cores_give_the_same_history(
     old, new = one_by_one[0]["payments-api"][0], both[0]["payments-api"][0]
     assert new.positions == old.positions
     assert (cache / HISTORY_FILE).is_file()  # what the worker checked is remembered
+
+
+def test_a_diff_checks_a_tree_of_many_texts_on_two_cores_and_remembers_nothing_on_disk(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``slacode diff`` loads BASE's whole tree of new texts: they are checked beside the
+    walk as a cold history's are, the comparison is the one a text at a time gives, and
+    its memo stays in memory (the project's cache folder is not written)."""
+    from slacode.history import diff_revisions
+    from slacode.load import prefetch
+
+    repo = Repo(tmp_path / "project")
+    repo.commit("Add (#1)", {f"slas/svc-{i}.yaml": sla(id=f"svc-{i}") for i in range(6)},
+                date="2026-01-05T10:00:00+00:00")
+    repo.git("checkout", "-q", "-b", "change")
+    repo.commit("Raise svc-2", {"slas/svc-2.yaml": sla(id="svc-2", target=99.95)},
+                date="2026-11-02T10:00:00+00:00")
+
+    def compare() -> list[tuple[str, list[str]]]:
+        _fresh()
+        versions_module = sys.modules["slacode.history.versions"]
+        versions_module._plain_loader.cache_clear()
+        versions_module._memo_loader.cache_clear()
+        d = diff_revisions(repo.path, "main", "change")
+        return [(s.id, [c.what for c in s.changes]) for s in d.diffs]
+
+    one_by_one = compare()
+    checked: list[int] = []
+    real = prefetch.prefetch
+    monkeypatch.setattr(prefetch, "MIN_TEXTS", 1)
+    monkeypatch.setattr(prefetch.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(prefetch, "prefetch",
+                        lambda items, memo: checked.append(real(items, memo)) or checked[-1])
+    assert compare() == one_by_one
+    assert one_by_one == [("svc-2", ["monthly availability target 99.9% → 99.95%"])]
+    assert checked[0] == 6  # BASE's six texts, beside the walk
+    assert not (repo.path / ".slacode").exists()
