@@ -41,6 +41,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from slacode.evaluate.budget import best_case, error_budget, judge, projected_ratio, r6
 from slacode.evaluate.clock import Clock
@@ -530,9 +531,9 @@ class _Service:
         if o.kind in COUNT_KINDS:  # straight from the index: see _day_figures
             index, _ = self.count_index(v, o)
             return tuple(
-                DailyValue(d.isoformat(), r6(val), r6(g), r6(t))
+                DailyValue(_day_iso(d), r6(val), r6(g), r6(t))
                 if cov > 0 and val is not None
-                else DailyValue(d.isoformat(), None, None, None)
+                else DailyValue(_day_iso(d), None, None, None)
                 for d, _s, _e, g, t, cov, val in _day_figures(index, o, days)
             )
         out = []
@@ -543,7 +544,7 @@ class _Service:
                 has = False  # a day without counted incidents or complaints shows no figure
             out.append(
                 DailyValue(
-                    date=d.isoformat(),
+                    date=_day_iso(d),
                     value=r6(t.value) if has else None,
                     good=r6(t.good) if has else None,
                     total=r6(t.total) if has else None,
@@ -592,6 +593,11 @@ class _Service:
             out.append(IncidentVerdict(o.id, o.kind, x.id, x.status, why.text, why.code,
                                        why.params))
         return out
+
+
+#: a day's ISO date, one string per day however many strips show it: a fleet's 90-day
+#: strips hold 90 days x objectives x services of them
+_day_iso = lru_cache(maxsize=4096)(date.isoformat)
 
 
 def _day_figures(

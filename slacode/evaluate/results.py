@@ -101,7 +101,7 @@ REASON_CODES = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Miss:
     """What a breach or a missed incident target consisted of, for the page's breach list.
     ``code`` and ``params`` say it as data (see :class:`Reason`); ``what`` in English.
@@ -208,7 +208,7 @@ def _as_plain_data(x: object) -> object:
     return x
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DailyValue:
     """One day of the 90-day strip."""
 

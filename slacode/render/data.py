@@ -183,7 +183,7 @@ def service_json(
         ],
         "current": cur,
         "periods": res.periods if res else (),
-        "daily": {k: [vars(d) for d in v] for k, v in sorted(res.daily.items())} if res else {},
+        "daily": {k: [_fields(d) for d in v] for k, v in sorted(res.daily.items())} if res else {},
     }
     return dumps(data)
 

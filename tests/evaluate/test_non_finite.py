@@ -4,6 +4,7 @@ never NaN or infinity in a result, which no JSON document can hold."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 from evalkit import HOUR, agreement, series, ts
@@ -20,4 +21,4 @@ def test_counts_whose_sum_overflows_are_no_data_not_nan() -> None:
     assert (sept.verdict, sept.value, sept.budget, sept.credit) == ("no-data", None, None, None)
     assert sept.reasons[0].text == "the counts are too large to add up: no figure"
     json.dumps([p.as_dict() for p in out.periods], allow_nan=False)  # raises on NaN
-    json.dumps(out.daily, default=lambda d: d.__dict__, allow_nan=False)
+    json.dumps(out.daily, default=dataclasses.asdict, allow_nan=False)

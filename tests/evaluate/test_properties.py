@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import UTC, datetime
 
@@ -82,6 +83,6 @@ def test_evaluation_is_deterministic(rows) -> None:
                           {("svc", "availability"): make(rows), ("svc", "b"): make(rows)},
                           NOW, history_months=0)
         return json.dumps([p.as_dict() for p in out.periods]
-                          + [[d.__dict__ for d in v] for v in out.daily.values()],
+                          + [[dataclasses.asdict(d) for d in v] for v in out.daily.values()],
                           sort_keys=True)
     assert dump() == dump()
