@@ -66,6 +66,10 @@ lock: $(STAMP)
 # out what cannot read the clock and costs most: the browser checks (they look at a site
 # the build tests of this run make at a pinned time) and the wheel and `init` installs.
 test: $(STAMP) system-deps lint
+	@# bytecode once for the hundreds of slacode processes the suite starts: where
+	@# PYTHONDONTWRITEBYTECODE is set (this development machine sets it) each of them
+	@# compiled slacode again (subprocess-heavy test files ran 6.0 s -> 2.8 s)
+	$(BIN)/python -m compileall -q slacode
 	SLACODE_REQUIRE_INTEGRATION=1 $(BIN)/pytest -q
 	@echo "== the same suite with the clock 400 days ahead (faketime -f +400d) =="
 	SLACODE_REQUIRE_INTEGRATION=1 faketime -f +400d $(BIN)/pytest -q -p no:cacheprovider \
