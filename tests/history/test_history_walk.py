@@ -214,16 +214,11 @@ def test_every_commit_of_a_pull_request_is_checked_even_on_a_side_merged_away(
     assert any(f"commit {side[:7]}" in p.message for p in pr_problems(d))
 
 
-def test_texts_checked_on_two_cores_give_the_same_history(
-        evolved: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A cold walk of a long history checks its texts in a forked worker beside this
-    process (``slacode.load.prefetch``); every version, position and change-log entry is
-    what the walk one text at a time gives, and the next build finds the texts known."""
+def _two_cores_always(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Every later load of many texts checks them in a forked worker, however few they
+    are; the list fills with how many each such check took."""
     from slacode.load import prefetch
-    from slacode.load.memo import HISTORY_FILE
 
-    _fresh()
-    one_by_one = versions(evolved.path), history(evolved.path)
     checked: list[int] = []
     real = prefetch.prefetch
     monkeypatch.setattr(prefetch, "MIN_TEXTS", 1)
@@ -231,6 +226,19 @@ def test_texts_checked_on_two_cores_give_the_same_history(
     monkeypatch.setattr(prefetch.threading, "active_count", lambda: 1)
     monkeypatch.setattr(prefetch, "prefetch",
                         lambda items, memo: checked.append(real(items, memo)) or checked[-1])
+    return checked
+
+
+def test_texts_checked_on_two_cores_give_the_same_history(
+        evolved: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cold walk of a long history checks its texts in a forked worker beside this
+    process (``slacode.load.prefetch``); every version, position and change-log entry is
+    what the walk one text at a time gives, and the next build finds the texts known."""
+    from slacode.load.memo import HISTORY_FILE
+
+    _fresh()
+    one_by_one = versions(evolved.path), history(evolved.path)
+    checked = _two_cores_always(monkeypatch)
     _fresh()
     cache = tmp_path / "cache"
     both = versions(evolved.path, cache=cache), history(evolved.path, cache=cache)
@@ -247,7 +255,6 @@ def test_a_diff_checks_a_tree_of_many_texts_on_two_cores_and_remembers_nothing_o
     walk as a cold history's are, the comparison is the one a text at a time gives, and
     its memo stays in memory (the project's cache folder is not written)."""
     from slacode.history import diff_revisions
-    from slacode.load import prefetch
 
     repo = Repo(tmp_path / "project")
     repo.commit("Add (#1)", {f"slas/svc-{i}.yaml": sla(id=f"svc-{i}") for i in range(6)},
@@ -265,12 +272,7 @@ def test_a_diff_checks_a_tree_of_many_texts_on_two_cores_and_remembers_nothing_o
         return [(s.id, [c.what for c in s.changes]) for s in d.diffs]
 
     one_by_one = compare()
-    checked: list[int] = []
-    real = prefetch.prefetch
-    monkeypatch.setattr(prefetch, "MIN_TEXTS", 1)
-    monkeypatch.setattr(prefetch.threading, "active_count", lambda: 1)
-    monkeypatch.setattr(prefetch, "prefetch",
-                        lambda items, memo: checked.append(real(items, memo)) or checked[-1])
+    checked = _two_cores_always(monkeypatch)
     assert compare() == one_by_one
     assert one_by_one == [("svc-2", ["monthly availability target 99.9% → 99.95%"])]
     assert checked[0] == 6  # BASE's six texts, beside the walk
