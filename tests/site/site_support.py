@@ -54,6 +54,19 @@ review:
 """
 
 
+def web_project(root: Path, mkdocs: str,
+                rows: str = "2026-11-01T00:00:00Z,99,100\n") -> Path:
+    """A project of one agreement (:data:`WEB_SLA`) fed from ``data/requests.csv``
+    (``rows``), an About page and ``mkdocs`` as its mkdocs.yml."""
+    for d in ("docs", "slas", "data"):
+        (root / d).mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
+    (root / "slas" / "web.yaml").write_text(WEB_SLA, encoding="utf-8")
+    (root / "data" / "requests.csv").write_text("start,good,total\n" + rows, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs, encoding="utf-8")
+    return root
+
+
 def env(**extra: str) -> dict[str, str]:
     e = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     e.update(NO_MKDOCS_2_WARNING="1", **extra)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_support import BIN, WEB_SLA, run
+from site_support import BIN, run, web_project
 
 MKDOCS = """\
 site_name: Redaction
@@ -39,13 +39,7 @@ def on_config(config):
 
 
 def _project(root: Path) -> Path:
-    for d in ("docs", "slas", "data"):
-        (root / d).mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
-    (root / "slas" / "web.yaml").write_text(WEB_SLA, encoding="utf-8")
-    (root / "data" / "requests.csv").write_text(
-        "start,good,total\n2026-11-01T00:00:00Z,99,100\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
+    web_project(root, MKDOCS)
     (root / "hooks.py").write_text(HOOKS, encoding="utf-8")
     return root
 

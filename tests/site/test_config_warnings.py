@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from site_support import BIN, WEB_SLA, run
+from site_support import BIN, run, web_project
 
 from slacode.config import settings_from_mapping
 
@@ -26,14 +26,7 @@ SECRET_URL = "https://bot:hunter2@127.0.0.1:9/prom"
 
 
 def _project(root: Path, url: str) -> Path:
-    for d in ("docs", "slas", "data"):
-        (root / d).mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
-    (root / "slas" / "web.yaml").write_text(WEB_SLA, encoding="utf-8")
-    (root / "data" / "requests.csv").write_text(
-        "start,good,total\n2026-11-01T00:00:00Z,99,100\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS.format(url=url), encoding="utf-8")
-    return root
+    return web_project(root, MKDOCS.format(url=url))
 
 
 def test_the_password_warning_names_the_url_without_the_password(tmp_path: Path) -> None:

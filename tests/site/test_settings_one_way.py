@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
-from site_support import BIN, WEB_SLA, env
+from site_support import BIN, env, web_project
 
 from slacode.config import load_settings
 from slacode.problems import SlacodeError
@@ -45,14 +45,9 @@ PROMETHEUS = "http://127.0.0.1:9/prometheus"
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("one-way") / "project"
-    for d in ("docs", "slas", "data"):
-        (root / d).mkdir(parents=True)
-    (root / "docs" / "about.md").write_text("# About\n", encoding="utf-8")
-    (root / "slas" / "web.yaml").write_text(WEB_SLA, encoding="utf-8")
     rows = "".join(f"2026-{m:02d}-01T00:00:00Z,999,1000\n" for m in range(1, 12))
-    (root / "data" / "requests.csv").write_text("start,good,total\n" + rows, encoding="utf-8")
+    web_project(root, MKDOCS, rows)
     (root / "base.yml").write_text(BASE, encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS, encoding="utf-8")
     return root
 
 
