@@ -56,12 +56,6 @@ def _med(values: list[float]) -> float:
     return statistics.median(values)
 
 
-# --- 1. history --------------------------------------------------------------------------------
-# ``history.run``: the history stage cold, unchanged, after a PR elsewhere and after one
-# commit under slas/, and ``diff --pr`` with and without the store (one definition, in the
-# history benchmark; its report is printed here as it prints it)
-
-
 # --- 2. validate -------------------------------------------------------------------------------
 
 def bench_validate(work: Path, repeat: int, log: Any) -> dict[str, Any]:

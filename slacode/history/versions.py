@@ -89,12 +89,12 @@ def _default_loader(cache: Path | None = None) -> Loader:
     return _memo_loader(cache) if cache is not None else load_text
 
 
-@lru_cache(maxsize=1)
 def _plain_loader() -> Loader:
     """:func:`slacode.load.load_text` remembering in memory only: for a few texts
     (``slacode diff``), reading and rewriting the remembered texts of the whole history
     costs more than it saves. A tree of many new texts (``diff``'s BASE) is still checked
-    on two cores (:mod:`slacode.load.prefetch`)."""
+    on two cores (:mod:`slacode.load.prefetch`). One per process, as :func:`_memo_loader`
+    keeps it."""
     return _memo_loader(None)
 
 

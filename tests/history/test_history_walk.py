@@ -266,7 +266,6 @@ def test_a_diff_checks_a_tree_of_many_texts_on_two_cores_and_remembers_nothing_o
     def compare() -> list[tuple[str, list[str]]]:
         _fresh()
         versions_module = sys.modules["slacode.history.versions"]
-        versions_module._plain_loader.cache_clear()
         versions_module._memo_loader.cache_clear()
         d = diff_revisions(repo.path, "main", "change")
         return [(s.id, [c.what for c in s.changes]) for s in d.diffs]
