@@ -292,9 +292,11 @@ class _Stages(dict):
         print(f"    {self.label}: {key} {value:.2f}s", file=sys.stderr, flush=True)
 
 
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
+def _cpu(children: bool = False) -> float:
+    """CPU seconds of this process (``children``: and of its ended child processes, such as
+    the workers that build the nightly's other audiences)."""
+    who = [resource.RUSAGE_SELF, *([resource.RUSAGE_CHILDREN] if children else [])]
+    return sum(r.ru_utime + r.ru_stime for r in map(resource.getrusage, who))
 
 
 def _rss_mib() -> float:
@@ -395,7 +397,7 @@ def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
             seen["result"], seen["cpu"] = res, _cpu() - cpu0
         return res
 
-    cpu0, prom0 = _cpu(), _prom_seconds(url)
+    cpu0, prom0 = _cpu(children=True), _prom_seconds(url)
     pcpu0 = _metric(url, r"process_cpu_seconds_total")
     slacode.pipeline.run = timed_run
     took: dict[str, float] = {}
@@ -404,26 +406,14 @@ def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
         with _InFlight() as inflight:
             if audiences:
                 # every audience's site from one pull and evaluation, as
-                # `slacode build --audience all` (the nightly job) builds them; the CPU
-                # seconds of each one's MkDocs build (the public one's pulls and evaluates)
-                import mkdocs.commands.build as mkdocs_commands
-
+                # `slacode build --audience all` (the nightly job) builds them, with the
+                # CPU seconds of each one's build (the public one's pulls and evaluates;
+                # the others are built in worker processes meanwhile)
                 from slacode.cli.build import build_all
 
-                def cpu_timed(*args: Any, **kwargs: Any) -> Any:
-                    c0 = _cpu()
-                    try:
-                        return mkdocs_build(*args, **kwargs)
-                    finally:
-                        audience_cpu.append(_cpu() - c0)
-
-                audience_cpu: list[float] = []
-                mkdocs_commands.build = cpu_timed
-                try:
-                    build_all(cfg, site_dir=site_dir, seconds=took)
-                finally:
-                    mkdocs_commands.build = mkdocs_build
-                out["audience_cpu"] = dict(zip(took, audience_cpu, strict=False))
+                audience_cpu: dict[str, float] = {}
+                build_all(cfg, site_dir=site_dir, seconds=took, cpu=audience_cpu)
+                out["audience_cpu"] = audience_cpu
             else:
                 mkdocs_build(load_config(config_file=str(cfg)))
         total = time.perf_counter() - t
@@ -446,7 +436,7 @@ def build(root: Path, cache: Path, url: str, now: int, months: int, rules: bool,
     out["prometheus_seconds"] = _prom_seconds(url) - prom0
     out["prometheus_cpu"] = _metric(url, r"process_cpu_seconds_total") - pcpu0
     out["slacode_cpu"] = seen["cpu"]
-    out["build_cpu"] = _cpu() - cpu0
+    out["build_cpu"] = _cpu(children=True) - cpu0
     # the issue's reading: the build's wall time less Prometheus' query time and the site
     out["own_wall"] = total - out["prometheus_wall"] - stages["site"]
     out["site_pages"], out["site_bytes"] = _tree_size(site_dir, ".html")

@@ -38,6 +38,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,9 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
         self.evaluation: Any = None
         #: the evaluation this build rendered from (read by ``slacode build --audience all``)
         self.evaluated: Any = None
+        #: called with it as soon as it is known (``slacode build --audience all`` starts
+        #: the other audiences' builds then, while this one renders)
+        self.on_evaluated: Callable[[Any], None] | None = None
         self.strict = False
         #: a command's own options (``slacode build --now``): they win over the block's
         self.overrides: dict[str, Any] = {}
@@ -146,6 +150,8 @@ class SlacodePlugin(BasePlugin[SlacodeConfig]):
             evaluated = self.evaluation if self.evaluation is not None else evaluate_project(
                 self.settings, progress=lambda line: log.debug(line))
             self.evaluated = evaluated  # for the next audience of `slacode build --audience all`
+            if self.on_evaluated is not None:
+                self.on_evaluated(evaluated)
             result = run(self.settings, site_title=config.site_name, evaluation=evaluated)
         except SlacodeError as exc:
             raise PluginError(f"slacode: {exc}") from None

@@ -16,10 +16,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import re
+import sys
+import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,16 +83,16 @@ def build_site(
         return build_all(config_file, strict=strict, site_dir=site_dir, root=root, now=now,
                          notes=notes)["public"]
     with _source_date_epoch(settings.now_epoch()):
-        target, plugin = _build(config_file, audience, strict, site_dir,
-                                overrides=_overrides(root, now), notes=notes)
-    _fail_on_disputes(strict, [plugin], f"site written to {target}")
-    return target
+        site = _build(config_file, audience, strict, site_dir, overrides=_overrides(root, now),
+                      notes=notes)
+    _fail_on_disputes(strict, site.disputes, f"site written to {site.target}")
+    return site.target
 
 
 def build_all(
     config_file: Path, *, strict: bool = False, site_dir: Path | None = None,
     seconds: dict[str, float] | None = None, root: Path | None = None, now: str | None = None,
-    notes: list[Problem] | None = None,
+    notes: list[Problem] | None = None, cpu: dict[str, float] | None = None,
 ) -> dict[str, Path]:
     """Every audience's site from one pull and evaluation: audience -> published folder.
 
@@ -96,9 +100,13 @@ def build_all(
     beside it go ``internal/`` and ``customers/NAME/`` for every customer an agreement
     (or a past version of one) names. The first build (public) pulls and evaluates; the
     others are rendered from that evaluation, so an extra audience costs its render and
-    its MkDocs build only. Each folder is swapped in on its own, as a single-audience
-    build does, and is byte for byte what ``--audience X`` alone writes. A failed
-    source fails the first build, so a strict run then publishes nothing at all.
+    its MkDocs build only, and on a machine with more than one core they are built in
+    worker processes while the public one renders (see :class:`_Others`). Each folder is
+    byte for byte what ``--audience X`` alone writes. The other audiences' sites are
+    swapped in together, and only after the public one was: a failed source fails the
+    first build, so a strict run then publishes nothing at all, and a failure in any
+    other audience's build keeps every other audience's previous site. ``seconds`` and
+    ``cpu`` get each audience's wall and CPU seconds (for the benchmark).
     """
     from slacode.config import load_settings
 
@@ -106,28 +114,253 @@ def build_all(
     settings = load_settings(root, config_file=config_file, now=now,
                              on_warning=lambda _text: None)
     overrides = _overrides(root, now)
-    out: dict[str, Path] = {}
-    plugins = []  # only their disputes are kept: a plugin holds its site's generated files
     took = seconds if seconds is not None else {}
+    spent = cpu if cpu is not None else {}
     with _source_date_epoch(settings.now_epoch()):
-        t0 = time.perf_counter()
-        # every audience's build has the one evaluation's notes: the first one's say it
-        public, plugin = _build(config_file, "public", strict, site_dir, overrides=overrides,
-                                notes=notes)
-        took["public"] = time.perf_counter() - t0
-        out["public"], evaluation = public, getattr(plugin, "evaluated", None)
-        plugins.append(_Disputes(getattr(plugin, "disputes", None)))
-        root = public.parent
-        for audience in ["internal", *customers(evaluation)]:
-            name = audience.partition(":")[2]
-            folder = root / "customers" / name if name else root / audience
-            t0 = time.perf_counter()
-            out[audience], plugin = _build(config_file, audience, strict, folder,
-                                           evaluation=evaluation, overrides=overrides)
-            took[audience] = time.perf_counter() - t0
-            plugins.append(_Disputes(getattr(plugin, "disputes", None)))
-    _fail_on_disputes(strict, plugins, "sites written to " + ", ".join(map(str, out.values())))
+        others = _Others(config_file, strict, overrides)
+        t0, c0 = time.perf_counter(), time.process_time()
+        try:
+            # every audience's build has the one evaluation's notes: the first one's say it
+            public = _build(config_file, "public", strict, site_dir, overrides=overrides,
+                            notes=notes, then=others.start)
+        except BaseException:
+            others.cancel()
+            raise
+        took["public"], spent["public"] = time.perf_counter() - t0, time.process_time() - c0
+        others.start(public.target, public.evaluated)  # unless it has started
+        built = others.finish()
+    out = {"public": public.target}
+    for b in built:
+        out[b.audience], took[b.audience], spent[b.audience] = b.target, b.seconds, b.cpu
+    disputes = next((d for d in [public.disputes, *(b.disputes for b in built)] if d), [])
+    _fail_on_disputes(strict, disputes, "sites written to " + ", ".join(map(str, out.values())))
     return out
+
+
+@dataclass(frozen=True)
+class _Site:
+    """What a build leaves once its site is written: where it is published, its disputes
+    and the evaluation it rendered (``None`` without the slacode plugin). Not the plugin,
+    which holds every page of the site."""
+
+    target: Path
+    disputes: list[Any]
+    evaluated: Any
+
+
+@dataclass(frozen=True)
+class _Built:
+    """One audience's site, built (and then published) by :func:`_build_each`."""
+
+    audience: str
+    target: Path
+    seconds: float
+    cpu: float
+    disputes: list[Any]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every other audience's build shares: the project and the one evaluation."""
+
+    config_file: Path
+    strict: bool
+    overrides: dict[str, Any]
+    evaluation: Any
+    plan: list[tuple[str, Path]]  # audience -> the folder it is published to
+
+
+class _Withheld(Exception):
+    """The public build failed: the other audiences' sites are not published."""
+
+
+def _build_each(job: _Job, plan: list[tuple[str, Path]], logs: list[Any] | None,
+                publish: Callable[[list[_Built]], bool]) -> list[_Built]:
+    """Build the audiences of ``plan`` one after another, each into a new folder beside
+    its site, then swap them all in if ``publish`` (told what was built) says so; a
+    failure in any of them keeps every previous site. ``logs``: a file per audience that
+    gets its messages (a worker process's, shown by the parent in order)."""
+    built: list[_Built] = []
+    with contextlib.ExitStack() as stack:
+        for i, (audience, folder) in enumerate(plan):
+            if logs is not None:
+                _stderr_to(logs[i])
+            t0, c0 = time.perf_counter(), time.process_time()
+            site = stack.enter_context(_building(
+                job.config_file, audience, job.strict, folder, evaluation=job.evaluation,
+                overrides=job.overrides))
+            built.append(_Built(audience, site.target, time.perf_counter() - t0,
+                                time.process_time() - c0, site.disputes))
+        if not publish(built):
+            raise _Withheld
+    return built
+
+
+def _stderr_to(log: Any) -> None:
+    """This (worker) process's messages from here on go to ``log``: the descriptor, the
+    ``sys.stderr`` that ``print`` and click use, and the log handlers writing to it."""
+    import io
+
+    before = sys.stderr
+    before.flush()
+    os.dup2(log.fileno(), 2)
+    sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
+                                  errors="backslashreplace", line_buffering=True)
+    for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
+        for h in logger.handlers:
+            if isinstance(h, logging.StreamHandler) and h.stream in (before, sys.__stderr__):
+                h.setStream(sys.stderr)
+
+
+def _in_worker(job: _Job, plan: list[tuple[str, Path]], logs: list[Any], verdict: Any,
+               result: Any) -> None:
+    """A worker process's part of ``--audience all``: build ``plan``, report it, wait for
+    the parent's verdict (the public site and every other worker built), publish or not,
+    and say how that went. Errors travel back as exceptions, never as a traceback."""
+    def publish(built: list[_Built]) -> bool:
+        result.send(("built", built))
+        return bool(verdict.recv())
+
+    try:
+        _build_each(job, plan, logs, publish)
+        result.send(("published", None))
+    except _Withheld:
+        result.send(("withheld", None))
+    except BaseException as exc:  # sent to the parent, which raises it
+        if not isinstance(exc, SlacodeError | click.ClickException):
+            import traceback
+
+            traceback.print_exc()  # into this audience's log, which the parent shows
+        result.send(("failed", _portable(exc)))
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc``, or a :class:`SlacodeError` saying the same when it cannot be pickled."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # whatever the exception holds
+        return SlacodeError(f"{type(exc).__name__}: {exc}")
+    return exc
+
+
+def _workers(audiences: int) -> int:
+    """How many worker processes build the audiences after the public one: one per core
+    the public build leaves free. None (they are built here, after it) on one core, or
+    while other threads run: a fork copies their locks, held or not."""
+    if audiences == 0 or threading.active_count() > 1 \
+            or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        (os.cpu_count() or 1)
+    return min(audiences, cores - 1)
+
+
+class _Worker:
+    """A forked worker process, the pipes to and from it, and its audiences' logs."""
+
+    def __init__(self, job: _Job, plan: list[tuple[str, Path]]) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self.plan = plan
+        self.logs = [tempfile.TemporaryFile() for _ in plan]  # noqa: SIM115 - see close
+        verdict, self._verdict = ctx.Pipe(duplex=False)
+        self._result, result = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_in_worker, args=(job, plan, self.logs, verdict, result),
+                                name="slacode-audiences", daemon=True)
+        self.proc.start()
+        verdict.close()  # this process keeps its own ends only: a dead worker reads as EOF
+        result.close()
+
+    def send(self, publish: bool) -> None:
+        with contextlib.suppress(OSError):  # it has failed and exited already
+            self._verdict.send(publish)
+
+    def receive(self) -> tuple[str, Any]:
+        try:
+            return self._result.recv()
+        except (EOFError, OSError):
+            self.proc.join()
+            names = ", ".join(a for a, _ in self.plan)
+            return "failed", SlacodeError(
+                f"build failed, previous site kept: the worker building {names} ended "
+                f"without a word (exit status {self.proc.exitcode})")
+
+    def close(self) -> dict[str, str]:
+        """Wait for the worker to end; its audiences' messages."""
+        self.proc.join()
+        self._verdict.close()
+        self._result.close()
+        said = {}
+        for (audience, _folder), log in zip(self.plan, self.logs, strict=True):
+            log.seek(0)
+            said[audience] = log.read().decode("utf-8", "replace")
+            log.close()
+        return said
+
+
+class _Others:
+    """The audiences after the public one in ``--audience all``.
+
+    :meth:`start` is called as soon as the public build has evaluated (the plugin's
+    ``on_evaluated``): it plans every other audience's folder and forks the workers,
+    which build from that evaluation while the public site renders; the nightly takes
+    about as long as the public build alone instead of the sum of all. :meth:`finish`
+    waits for them, publishes their sites when all were built (or builds them here, one
+    after another, when no worker could be forked), shows their messages in audience
+    order, and raises the first failure. :meth:`cancel` withholds them all."""
+
+    def __init__(self, config_file: Path, strict: bool, overrides: dict[str, Any]) -> None:
+        self.config_file, self.strict, self.overrides = config_file, strict, overrides
+        self.job: _Job | None = None
+        self.workers: list[_Worker] = []
+
+    def start(self, public: Path, evaluation: Any) -> None:
+        if self.job is not None:
+            return
+        root = public.parent
+        plan = [(a, (root / "customers" / a.partition(":")[2]) if a.startswith("customer:")
+                 else root / a) for a in ["internal", *customers(evaluation)]]
+        self.job = _Job(self.config_file, self.strict, self.overrides, evaluation, plan)
+        n = _workers(len(plan))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self.workers = [_Worker(self.job, plan[i::n]) for i in range(n)]
+
+    def cancel(self) -> None:
+        for w in self.workers:
+            w.send(False)
+        for w in self.workers:
+            w.close()
+
+    def finish(self) -> list[_Built]:
+        assert self.job is not None
+        if not self.workers:
+            return _build_each(self.job, self.job.plan, None, lambda _built: True)
+        first = [w.receive() for w in self.workers]
+        ok = all(kind == "built" for kind, _ in first)
+        for w in self.workers:
+            w.send(ok)
+        failures: dict[str, BaseException] = {}
+        built: dict[str, _Built] = {}
+        for w, (kind, what) in zip(self.workers, first, strict=True):
+            if kind == "built":
+                kind, after = w.receive()
+                what = after if kind == "failed" else what
+            if kind == "failed":
+                failures[w.plan[0][0]] = what
+            elif kind == "published":
+                built.update((b.audience, b) for b in what)
+        said: dict[str, str] = {}
+        for w in self.workers:
+            said.update(w.close())
+        for audience, _folder in self.job.plan:  # as if built here, one after another
+            sys.stderr.write(said[audience])
+        sys.stderr.flush()
+        for audience, _folder in self.job.plan:
+            if audience in failures:
+                raise failures[audience]
+        return [built[a] for a, _ in self.job.plan if a in built]
 
 
 #: a customer name as the schema allows it: also safe as a folder name
@@ -143,13 +376,7 @@ def customers(evaluation: Any) -> list[str]:
     return sorted({a.visibility for a in every if _CUSTOMER.fullmatch(a.visibility)})
 
 
-@dataclass(frozen=True)
-class _Disputes:
-    disputes: Any
-
-
-def _fail_on_disputes(strict: bool, plugins: list[Any], where: str) -> None:
-    disputes = next((d for p in plugins if (d := getattr(p, "disputes", None))), None)
+def _fail_on_disputes(strict: bool, disputes: list[Any], where: str) -> None:
     if strict and disputes:
         from slacode.plugin import disputed_message
 
@@ -181,12 +408,22 @@ def _overrides(root: Path | None, now: str | None) -> dict[str, Any]:
 
 def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path | None,
            evaluation: Any = None, overrides: dict[str, Any] | None = None,
-           notes: list[Problem] | None = None) -> tuple[Path, Any]:
-    """One site; returns its folder and the slacode plugin that built it (``None`` when
-    the config does not enable it). The pipeline's notes go to ``notes``."""
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
+           notes: list[Problem] | None = None,
+           then: Callable[[Path, Any], None] | None = None) -> _Site:
+    """One site, built and published; see :func:`_building`."""
+    with _building(config_file, audience, strict, site_dir, evaluation, overrides, notes,
+                   then) as built:
+        return built
 
+
+@contextlib.contextmanager
+def _building(config_file: Path, audience: str | None, strict: bool, site_dir: Path | None,
+              evaluation: Any = None, overrides: dict[str, Any] | None = None,
+              notes: list[Problem] | None = None,
+              then: Callable[[Path, Any], None] | None = None) -> Iterator[_Site]:
+    """One site, built into a folder beside its target, and published when the block
+    ends without an exception. The pipeline's notes go to ``notes``; ``then`` is told the
+    target and the evaluation as soon as the plugin has it."""
     from slacode.config import check_audience
     from slacode.render.output import replacing
 
@@ -196,33 +433,47 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
         if plugin is None:
             raise SlacodeError(f"{config_file}: the slacode plugin is not enabled")
         plugin.config.audience = check_audience(audience)
+    target = Path(site_dir) if site_dir else Path(cfg.site_dir)
     if plugin is not None:
         plugin.defer_disputes = True  # published first, failed below
         plugin.evaluation = evaluation
         plugin.overrides = dict(overrides or {})
-    target = Path(site_dir) if site_dir else Path(cfg.site_dir)
+        if then is not None:
+            plugin.on_evaluated = lambda evaluated: then(target, evaluated)
+    with replacing(target) as tmp:
+        _build_into(cfg, tmp, plugin, notes)
+        site = _Site(target, list(getattr(plugin, "disputes", None) or []),
+                     getattr(plugin, "evaluated", None))
+        del cfg, plugin  # every page of the site: not kept while others are built
+        yield site
+
+
+def _build_into(cfg: Any, folder: Path, plugin: Any, notes: list[Problem] | None) -> None:
+    """MkDocs' build of ``cfg`` into ``folder``, its failure as one line."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
     _log_to_stderr()
     errors = _LastError()
     logging.getLogger("mkdocs").addHandler(errors)
     said = _Notes()
+    cfg.site_dir = str(folder)
     try:
-        with replacing(target) as tmp:
-            cfg.site_dir = str(tmp)
-            try:
-                build(cfg)
-            except MkDocsException as exc:
-                # MkDocs logs a plugin's error, then aborts with "Aborted with a BuildError!":
-                # the logged error is the reason worth the one line.
-                from slacode.redact import redact
+        try:
+            build(cfg)
+        except MkDocsException as exc:
+            # MkDocs logs a plugin's error, then aborts with "Aborted with a BuildError!":
+            # the logged error is the reason worth the one line.
+            from slacode.redact import redact
 
-                reason = errors.message or redact(exc.format_message())
-                raise SlacodeError(f"build failed, previous site kept: {reason}") from None
-            except OSError as exc:
-                raise SlacodeError(f"build failed, previous site kept: {exc}") from None
-            missing = missing_page(tmp, cfg.site_url)
-            if missing:
-                raise SlacodeError(f"build failed, previous site kept: the built site has no "
-                                   f"{missing}")
+            reason = errors.message or redact(exc.format_message())
+            raise SlacodeError(f"build failed, previous site kept: {reason}") from None
+        except OSError as exc:
+            raise SlacodeError(f"build failed, previous site kept: {exc}") from None
+        missing = missing_page(folder, cfg.site_url)
+        if missing:
+            raise SlacodeError(f"build failed, previous site kept: the built site has no "
+                               f"{missing}")
     finally:
         logging.getLogger("mkdocs").removeHandler(errors)
         said.close()
@@ -230,7 +481,6 @@ def _build(config_file: Path, audience: str | None, strict: bool, site_dir: Path
             known = {str(p) for p in notes}
             notes.extend(p for p in getattr(plugin, "problems", ())
                          if str(p) in said.lines and str(p) not in known)
-    return target, plugin
 
 
 def missing_page(site: Path, site_url: str | None = None) -> str:

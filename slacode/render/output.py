@@ -6,11 +6,14 @@ see a half-written site. And only a folder slacode wrote is replaced (it holds
 :data:`MARKER`): ``--out .`` or ``--site-dir site`` must never delete a project.
 
 Two builds publishing to one folder at the same time (a nightly job and someone's
-manual run, two CI jobs on one runner) take turns: :func:`replacing` holds an
-exclusive ``flock`` on the folder that holds the site from the clean-up of earlier
-leftovers to the swap, so one build's clean-up never deletes the folder another is
-still writing, and a second build waits for the first. Locking the parent folder
-itself, not a lock file, leaves nothing behind beside the site.
+manual run, two CI jobs on one runner) take turns: each build holds an exclusive
+``flock`` on the folder it writes (``.NAME.tmp-*``) until it has swapped it in, and a
+second build for the same folder waits for that lock before it starts. Builds for
+different folders beside each other (``site/public`` and ``site/internal`` of one
+``--audience all`` build) run at once. The clean-up of earlier leftovers, the start of
+a build and the swap are short steps under a lock on the folder that holds the site, and
+the clean-up never deletes a folder whose build still holds it. Locking folders, not
+lock files, leaves nothing behind beside the site.
 
 A site folder that is a symbolic link (a deploy setup: ``site/public`` points at the
 folder a web server serves) is followed: the new tree is written beside the folder it
@@ -60,10 +63,8 @@ def published(target: Path) -> Path:
 
 
 def recover(target: Path) -> None:
-    """Finish or undo a swap that was interrupted, and drop leftovers of killed builds.
-
-    Waits while another build publishes to ``target``: only then are the leftovers
-    beside it provably abandoned."""
+    """Finish or undo a swap that was interrupted, and drop leftovers of killed builds
+    (a folder still being written by a live build is left to it)."""
     target = published(target)
     if not target.parent.is_dir():
         return
@@ -78,8 +79,29 @@ def _recover(target: Path) -> None:
     if olds and not target.exists():
         olds[-1].rename(target)  # killed between the two renames: put the old site back
         olds = olds[:-1]
-    for p in [*olds, *parent.glob(_TMP.format(name=name) + "*")]:
+    for p in olds:  # a swap's old site: gone by the end of every swap that finished
         shutil.rmtree(p, ignore_errors=True)
+    for p in parent.glob(_TMP.format(name=name) + "*"):
+        live = _held_by_a_build(p)
+        if live is None:
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            os.close(live)
+
+
+def _held_by_a_build(folder: Path) -> int | None:
+    """An open descriptor of ``folder`` when a live build holds its lock (the caller
+    closes it, or waits on it), else ``None``: a killed build's lock is gone with it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return fd
+    os.close(fd)  # abandoned (closing releases the probe's own lock)
+    return None
 
 
 def _say(text: str) -> None:
@@ -87,22 +109,64 @@ def _say(text: str) -> None:
 
 
 @contextlib.contextmanager
-def _publishing(target: Path, on_wait: Callable[[str], None] = _say) -> Iterator[None]:
-    """Hold the exclusive lock of the folder that holds ``target`` (waiting for it, and
-    saying so once, while another build holds it).
+def _publishing(target: Path) -> Iterator[None]:
+    """Hold the exclusive lock of the folder that holds ``target``, for one short step
+    (clean-up and start of a build, or its swap).
 
     ``flock`` is released by the kernel when its holder exits, killed or not, so a
     killed build never blocks the next one."""
     fd = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            on_wait(f"another build is publishing to {target}; waiting for it to finish")
-            fcntl.flock(fd, fcntl.LOCK_EX)
+        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # releases the lock
+
+
+#: the descriptors by which this process holds the folders it is building: a forked
+#: child (``--audience all`` builds audiences in worker processes) lets go of its
+#: parent's, so a build waiting for one of them waits for the parent alone
+_CLAIMS: set[int] = set()
+
+
+def _forget_claims() -> None:
+    for fd in _CLAIMS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _CLAIMS.clear()
+
+
+os.register_at_fork(after_in_child=_forget_claims)
+
+
+def _claim(target: Path, on_wait: Callable[[str], None]) -> tuple[Path, int]:
+    """A new folder beside ``target`` and the descriptor that holds its lock, made when
+    no other build is writing one for ``target`` (waiting for it, and saying so once)."""
+    said = False
+    while True:
+        with _publishing(target):
+            busy = next((fd for p in target.parent.glob(_TMP.format(name=target.name) + "*")
+                         if (fd := _held_by_a_build(p)) is not None), None)
+            if busy is None:
+                _recover(target)
+                tmp = Path(tempfile.mkdtemp(prefix=_TMP.format(name=target.name),
+                                            dir=target.parent))
+                fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
+                fcntl.flock(fd, fcntl.LOCK_EX)  # free: nobody else knew the folder yet
+                _CLAIMS.add(fd)
+                return tmp, fd
+        try:  # outside the short lock: the other build swaps its site in under it
+            if not said:
+                on_wait(f"another build is publishing to {target}; waiting for it to finish")
+                said = True
+            fcntl.flock(busy, fcntl.LOCK_EX)  # until it has published, or given up
+        finally:
+            os.close(busy)
+
+
+def _release(fd: int) -> None:
+    _CLAIMS.discard(fd)
+    os.close(fd)
 
 
 def _same_folder(path: Path, fd: int) -> bool:
@@ -129,32 +193,29 @@ def replacing(target: Path, on_wait: Callable[[str], None] = _say) -> Iterator[P
     refuse(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # named by the folder asked for, not by a temporary name
-        raise OSError(exc.errno, exc.strerror, str(target)) from None
-    with _publishing(target, on_wait):
-        yield from _replacing_locked(target)
-
-
-def _replacing_locked(target: Path) -> Iterator[Path]:
-    try:
-        _recover(target)
-        tmp = Path(tempfile.mkdtemp(prefix=_TMP.format(name=target.name), dir=target.parent))
-        fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
+        tmp, fd = _claim(target, on_wait)
     except OSError as exc:  # named by the folder asked for, not by a temporary name
         raise OSError(exc.errno, exc.strerror, str(target)) from None
     try:
-        yield tmp
-        if not _same_folder(tmp, fd):
-            raise SlacodeError(f"{target}: the folder this build was writing ({tmp.name}) was "
-                               "removed during the build; previous site kept")
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+        try:
+            yield tmp
+            if not _same_folder(tmp, fd):
+                raise SlacodeError(f"{target}: the folder this build was writing "
+                                   f"({tmp.name}) was removed during the build; previous "
+                                   "site kept")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        (tmp / MARKER).write_text("written by slacode; replaced whole by every build\n",
+                                  encoding="utf-8")
+        os.chmod(tmp, 0o755)
+        with _publishing(target):
+            _swap(tmp, target)
     finally:
-        os.close(fd)
-    (tmp / MARKER).write_text("written by slacode; replaced whole by every build\n",
-                              encoding="utf-8")
-    os.chmod(tmp, 0o755)
+        _release(fd)  # a build waiting for this folder goes on
+
+
+def _swap(tmp: Path, target: Path) -> None:
     if target.exists():
         old = Path(tempfile.mkdtemp(prefix=_OLD.format(name=target.name), dir=target.parent))
         old.rmdir()

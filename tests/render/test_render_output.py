@@ -144,3 +144,83 @@ def test_a_link_to_a_folder_slacode_did_not_write_is_refused(tmp_path: Path) -> 
         write_tree({"index.html": "new"}, tmp)
     assert link.is_symlink() and _tree(project) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "public"]
+
+
+def _never_wait(what: str) -> None:
+    raise AssertionError(f"waited: {what}")
+
+
+def test_builds_of_folders_side_by_side_run_at_once(tmp_path: Path) -> None:
+    """site/public and site/internal of one ``--audience all`` build: neither waits for
+    the other, and each is published whole."""
+    with replacing(tmp_path / "public", on_wait=_never_wait) as a, \
+            replacing(tmp_path / "internal", on_wait=_never_wait) as b:
+        write_tree({"index.html": "public"}, a)
+        write_tree({"index.html": "internal"}, b)
+    assert _tree(tmp_path / "public")["index.html"] == b"public"
+    assert _tree(tmp_path / "internal")["index.html"] == b"internal"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["internal", "public"]
+
+
+def test_a_second_build_of_the_same_folder_waits_until_the_first_has_published(
+        tmp_path: Path) -> None:
+    import threading
+
+    site = tmp_path / "public"
+    said: list[str] = []
+    waiting = threading.Event()
+    second_wrote: list[bytes] = []
+
+    def second() -> None:
+        with replacing(site, on_wait=lambda text: (said.append(text), waiting.set())) as tmp:
+            second_wrote.append(_tree(site)["index.html"])  # the first one's, published
+            write_tree({"index.html": "second"}, tmp)
+
+    with replacing(site) as tmp:
+        write_tree({"index.html": "first"}, tmp)
+        other = threading.Thread(target=second)
+        other.start()
+        assert waiting.wait(timeout=60)
+        recover(site)  # another build's clean-up leaves a live build's folder alone
+        assert tmp.is_dir() and not site.exists()
+    other.join()
+    assert said == [f"another build is publishing to {site}; waiting for it to finish"]
+    assert second_wrote == [b"first"]
+    assert _tree(site)["index.html"] == b"second"
+    assert [p.name for p in tmp_path.iterdir()] == ["public"]
+
+
+def test_a_forked_child_does_not_hold_up_a_build_waiting_for_its_parent(
+        tmp_path: Path) -> None:
+    """``--audience all`` forks its workers in the middle of the public build: once that
+    build has published, a build waiting for it goes on, whether the workers still run
+    or not."""
+    import threading
+
+    site = tmp_path / "public"
+    waiting = threading.Event()
+    read, write = os.pipe()
+
+    def second() -> None:
+        with replacing(site, on_wait=lambda _text: waiting.set()) as tmp:
+            write_tree({"index.html": "second"}, tmp)
+
+    with replacing(site) as tmp:
+        write_tree({"index.html": "first"}, tmp)
+        child = os.fork()
+        if child == 0:  # holds what it inherited until the test lets it go
+            os.close(write)
+            os.read(read, 1)
+            os._exit(0)
+        other = threading.Thread(target=second)
+        other.start()
+        assert waiting.wait(timeout=60)
+    try:
+        other.join(timeout=60)  # a guard against hanging, not a measure of time
+        assert not other.is_alive(), "the second build still waits for the forked child"
+    finally:
+        os.close(read)
+        os.close(write)  # the child ends
+        os.waitpid(child, 0)
+        other.join()
+    assert _tree(site)["index.html"] == b"second"

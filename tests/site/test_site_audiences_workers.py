@@ -1,0 +1,136 @@
+"""`slacode build --audience all` builds the audiences after the public one in worker
+processes while the public site renders. What a user must still get: the same sites as
+one build after another, the other sites published only together and only after the
+public one, a failure as one line (never a traceback, never a hang), and no leftovers.
+
+A project of two agreements (one public, one for customer:acme): its audiences are
+public, internal and customer:acme. A hook makes one audience's build fail, or kills the
+process building it, where the folder it writes is named (``.NAME.tmp-*``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from site_support import BIN, WEB_SLA, env, tree, web_project
+
+MKDOCS = """\
+site_name: Workers
+docs_dir: docs
+site_dir: site/public
+hooks:
+  - hooks.py
+plugins:
+  - slacode:
+      now: "2026-11-26T00:00:00Z"
+      cache: cache
+"""
+
+#: FAIL=NAME fails the build of the folder NAME; DIE=NAME kills the process building it
+HOOKS = """\
+import os
+from pathlib import Path
+from mkdocs.exceptions import PluginError
+
+def on_post_build(config):
+    name = Path(config.site_dir).name
+    if name.startswith("." + os.environ.get("FAIL", "-") + ".tmp-"):
+        raise PluginError("the hook fails this site")
+    if name.startswith("." + os.environ.get("DIE", "-") + ".tmp-"):
+        os._exit(9)
+"""
+
+FOLDERS = ("public", "internal", "customers/acme")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = web_project(tmp_path / "p", MKDOCS)
+    (root / "hooks.py").write_text(HOOKS, encoding="utf-8")
+    acme = WEB_SLA.replace("id: web", "id: acme-web").replace(
+        "visibility: public", "visibility: customer:acme")
+    (root / "slas" / "acme-web.yaml").write_text(acme, encoding="utf-8")
+    return root
+
+
+def _build(root: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "slacode"), "build", "--audience", "all"], cwd=root,
+                          capture_output=True, text=True, env=env(**extra), timeout=300)
+
+
+def _sites(root: Path) -> dict[str, dict[str, bytes]]:
+    return {folder: tree(root / "site" / folder) for folder in FOLDERS}
+
+
+def _leftovers(root: Path) -> list[str]:
+    return sorted(p.name for d in (root / "site", root / "site" / "customers")
+                  for p in d.iterdir() if p.name.startswith("."))
+
+
+def _next_day_of_data(root: Path) -> None:
+    """New data: every site of the next build differs from the one published."""
+    with (root / "data" / "requests.csv").open("a", encoding="utf-8") as fh:
+        fh.write("2026-11-02T00:00:00Z,50,100\n")
+
+
+def test_every_audience_is_published_and_a_failure_elsewhere_keeps_the_others(
+        project: Path) -> None:
+    first = _build(project)
+    assert first.returncode == 0, first.stderr
+    for audience, folder in zip(("public", "internal", "customer:acme"), FOLDERS,
+                                strict=True):
+        assert f"{audience} site written to {project / 'site' / folder}" in first.stdout
+    before = _sites(project)
+    assert "services/acme-web/index.html" in before["customers/acme"]
+    assert "services/acme-web/index.html" not in before["public"]
+    _next_day_of_data(project)
+    r = _build(project, FAIL="acme")
+    assert r.returncode == 1
+    assert "build failed, previous site kept: the hook fails this site" in r.stderr
+    assert "Traceback" not in r.stderr
+    after = _sites(project)
+    # the public site was published first; internal was built, but the other sites are
+    # published together or not at all
+    assert after["public"] != before["public"]
+    assert after["internal"] == before["internal"]
+    assert after["customers/acme"] == before["customers/acme"]
+    assert _leftovers(project) == []
+    again = _build(project)  # and the next good build publishes every site
+    assert again.returncode == 0, again.stderr
+    assert all(v != before[k] for k, v in _sites(project).items())
+
+
+def test_a_public_build_that_fails_after_its_evaluation_publishes_nothing(
+        project: Path) -> None:
+    assert _build(project).returncode == 0
+    before = _sites(project)
+    _next_day_of_data(project)
+    r = _build(project, FAIL="public")  # the others have been started by then
+    assert r.returncode == 1
+    assert "build failed, previous site kept: the hook fails this site" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert _sites(project) == before
+    assert _leftovers(project) == []
+
+
+def test_a_killed_worker_is_a_one_line_error_and_its_leftovers_go_next_time(
+        project: Path) -> None:
+    if len(os.sched_getaffinity(0)) < 2:
+        pytest.skip("one core: the other audiences are built in the build's own process")
+    assert _build(project).returncode == 0
+    before = _sites(project)
+    _next_day_of_data(project)
+    r = _build(project, DIE="internal")
+    assert r.returncode == 1
+    assert ("build failed, previous site kept: the worker building internal, customer:acme "
+            "ended without a word (exit status 9)") in r.stderr
+    assert "Traceback" not in r.stderr
+    after = _sites(project)
+    assert after["public"] != before["public"]
+    assert after["internal"] == before["internal"]
+    assert after["customers/acme"] == before["customers/acme"]
+    assert [n for n in _leftovers(project) if n.startswith(".internal.tmp-")]
+    assert _build(project).returncode == 0
+    assert _leftovers(project) == []
