@@ -150,7 +150,7 @@ class _Site:
 
 @dataclass(frozen=True)
 class _Built:
-    """One audience's site, built (and then published) by :func:`_build_each`."""
+    """One audience's site, built (and then published) by :func:`_take_and_build`."""
 
     audience: str
     target: Path
@@ -161,83 +161,127 @@ class _Built:
 
 @dataclass(frozen=True)
 class _Job:
-    """What every other audience's build shares: the project and the one evaluation."""
+    """What every other audience's build shares: the project, the one evaluation, the
+    audiences with the folder each is published to, and a file for each one's messages
+    (written by whichever process builds it, shown in order at the end)."""
 
     config_file: Path
     strict: bool
     overrides: dict[str, Any]
     evaluation: Any
-    plan: list[tuple[str, Path]]  # audience -> the folder it is published to
+    plan: list[tuple[str, Path]]
+    logs: list[Any]
 
 
 class _Withheld(Exception):
-    """The public build failed: the other audiences' sites are not published."""
+    """An audience failed (the public one, or another): no other site is published."""
 
 
-def _build_each(job: _Job, plan: list[tuple[str, Path]], logs: list[Any] | None,
-                publish: Callable[[list[_Built]], bool]) -> list[_Built]:
-    """Build the audiences of ``plan`` one after another, each into a new folder beside
-    its site, then swap them all in if ``publish`` (told what was built) says so; a
-    failure in any of them keeps every previous site. ``logs``: a file per audience that
-    gets its messages (a worker process's, shown by the parent in order)."""
+class _Queue:
+    """The next audience of the plan to build, shared by this process and its workers:
+    each takes one when it is free, so one slow site never leaves a core idle."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._next = multiprocessing.get_context("fork").Value("i", 0)
+
+    def take(self) -> int | None:
+        with self._next.get_lock():
+            i = self._next.value
+            if i >= self.size:
+                return None
+            self._next.value = i + 1
+            return int(i)
+
+    def stop(self) -> None:
+        """Nothing more is taken: one build failed, so none of them is published."""
+        with self._next.get_lock():
+            self._next.value = self.size
+
+
+class _Failed(Exception):
+    """``audience``'s build failed with ``error``."""
+
+    def __init__(self, audience: str, error: BaseException) -> None:
+        super().__init__(audience, error)
+        self.audience, self.error = audience, error
+
+
+def _take_and_build(job: _Job, queue: _Queue, stack: contextlib.ExitStack) -> list[_Built]:
+    """Build audiences taken from ``queue`` until it is empty, each into a new folder
+    beside its site, swapped in when ``stack`` closes without an exception. A failure
+    stops the queue for every process and is raised as :class:`_Failed`."""
     built: list[_Built] = []
-    with contextlib.ExitStack() as stack:
-        for i, (audience, folder) in enumerate(plan):
-            if logs is not None:
-                _stderr_to(logs[i])
-            t0, c0 = time.perf_counter(), time.process_time()
-            site = stack.enter_context(_building(
-                job.config_file, audience, job.strict, folder, evaluation=job.evaluation,
-                overrides=job.overrides))
-            built.append(_Built(audience, site.target, time.perf_counter() - t0,
-                                time.process_time() - c0, site.disputes))
-        if not publish(built):
-            raise _Withheld
+    while (i := queue.take()) is not None:
+        audience, folder = job.plan[i]
+        try:
+            with _stderr_to(job.logs[i]):
+                t0, c0 = time.perf_counter(), time.process_time()
+                site = stack.enter_context(_building(
+                    job.config_file, audience, job.strict, folder, evaluation=job.evaluation,
+                    overrides=job.overrides))
+        except BaseException as exc:
+            queue.stop()
+            raise _Failed(audience, exc) from exc
+        built.append(_Built(audience, site.target, time.perf_counter() - t0,
+                            time.process_time() - c0, site.disputes))
     return built
 
 
-def _stderr_to(log: Any) -> None:
-    """This (worker) process's messages from here on go to ``log``: the descriptor, the
-    ``sys.stderr`` that ``print`` and click use, and the log handlers writing to it."""
+@contextlib.contextmanager
+def _stderr_to(log: Any) -> Iterator[None]:
+    """This process's messages go to ``log`` within: the descriptor, the ``sys.stderr``
+    that ``print`` and click use, and the log handlers that write to it."""
     import io
 
-    before = sys.stderr
+    before, saved = sys.stderr, os.dup(2)
+    handlers = [(h, h.stream) for logger in (logging.getLogger(), logging.getLogger("mkdocs"))
+                for h in logger.handlers if isinstance(h, logging.StreamHandler)
+                and (getattr(h, "_slacode", False) or h.stream in (before, sys.__stderr__))]
     before.flush()
     os.dup2(log.fileno(), 2)
     sys.stderr = io.TextIOWrapper(io.FileIO(2, "w", closefd=False), encoding="utf-8",
                                   errors="backslashreplace", line_buffering=True)
-    for logger in (logging.getLogger(), logging.getLogger("mkdocs")):
-        for h in logger.handlers:
-            if isinstance(h, logging.StreamHandler) and h.stream in (before, sys.__stderr__):
-                h.setStream(sys.stderr)
-
-
-def _in_worker(job: _Job, plan: list[tuple[str, Path]], logs: list[Any], verdict: Any,
-               result: Any) -> None:
-    """A worker process's part of ``--audience all``: build ``plan``, report it, wait for
-    the parent's verdict (the public site and every other worker built), publish or not,
-    and say how that went. Errors travel back as exceptions, never as a traceback."""
-    def publish(built: list[_Built]) -> bool:
-        result.send(("built", built))
-        return bool(verdict.recv())
-
+    for h, _stream in handlers:
+        h.setStream(sys.stderr)
     try:
-        _build_each(job, plan, logs, publish)
-        result.send(("published", None))
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        for h, stream in handlers:
+            h.stream = stream
+        sys.stderr = before
+
+
+def _in_worker(job: _Job, queue: _Queue, verdict: Any, result: Any) -> None:
+    """A worker process's part of ``--audience all``: build what it takes from ``queue``,
+    report it, wait for the parent's verdict (every audience built), publish or not, and
+    say how that went. Errors travel back as exceptions, never as a traceback."""
+    try:
+        with contextlib.ExitStack() as stack:
+            built = _take_and_build(job, queue, stack)
+            result.send(("built", built))
+            if not verdict.recv():
+                raise _Withheld
+        result.send(("published", built))
     except _Withheld:
         result.send(("withheld", None))
-    except BaseException as exc:  # sent to the parent, which raises it
-        if not isinstance(exc, SlacodeError | click.ClickException):
-            import traceback
-
-            traceback.print_exc()  # into this audience's log, which the parent shows
-        result.send(("failed", _portable(exc)))
+    except _Failed as failed:
+        result.send(("failed", (failed.audience, _portable(failed.error))))
+    except BaseException as exc:  # a swap that failed: the parent raises it
+        result.send(("failed", ("", _portable(exc))))
 
 
 def _portable(exc: BaseException) -> BaseException:
-    """``exc``, or a :class:`SlacodeError` saying the same when it cannot be pickled."""
+    """``exc``, or a :class:`SlacodeError` saying the same when it cannot be pickled; one
+    that is not a :class:`SlacodeError` (a bug) gets its traceback said where it is."""
     import pickle
+    import traceback
 
+    if not isinstance(exc, SlacodeError | click.ClickException):
+        traceback.print_exception(exc)
     try:
         pickle.loads(pickle.dumps(exc))
     except Exception:  # whatever the exception holds
@@ -246,9 +290,9 @@ def _portable(exc: BaseException) -> BaseException:
 
 
 def _workers(audiences: int) -> int:
-    """How many worker processes build the audiences after the public one: one per core
-    the public build leaves free. None (they are built here, after it) on one core, or
-    while other threads run: a fork copies their locks, held or not."""
+    """How many worker processes help build the audiences after the public one: one per
+    core the public build leaves free. None on one core, or while other threads run: a
+    fork copies their locks, held or not."""
     if audiences == 0 or threading.active_count() > 1 \
             or "fork" not in multiprocessing.get_all_start_methods():
         return 0
@@ -258,15 +302,13 @@ def _workers(audiences: int) -> int:
 
 
 class _Worker:
-    """A forked worker process, the pipes to and from it, and its audiences' logs."""
+    """A forked worker process and the pipes to and from it."""
 
-    def __init__(self, job: _Job, plan: list[tuple[str, Path]]) -> None:
+    def __init__(self, job: _Job, queue: _Queue) -> None:
         ctx = multiprocessing.get_context("fork")
-        self.plan = plan
-        self.logs = [tempfile.TemporaryFile() for _ in plan]  # noqa: SIM115 - see close
         verdict, self._verdict = ctx.Pipe(duplex=False)
         self._result, result = ctx.Pipe(duplex=False)
-        self.proc = ctx.Process(target=_in_worker, args=(job, plan, self.logs, verdict, result),
+        self.proc = ctx.Process(target=_in_worker, args=(job, queue, verdict, result),
                                 name="slacode-audiences", daemon=True)
         self.proc.start()
         verdict.close()  # this process keeps its own ends only: a dead worker reads as EOF
@@ -281,86 +323,100 @@ class _Worker:
             return self._result.recv()
         except (EOFError, OSError):
             self.proc.join()
-            names = ", ".join(a for a, _ in self.plan)
-            return "failed", SlacodeError(
-                f"build failed, previous site kept: the worker building {names} ended "
-                f"without a word (exit status {self.proc.exitcode})")
+            return "failed", ("", SlacodeError(
+                "build failed, previous site kept: a worker building the other audiences' "
+                f"sites ended without a word (exit status {self.proc.exitcode})"))
 
-    def close(self) -> dict[str, str]:
-        """Wait for the worker to end; its audiences' messages."""
+    def close(self) -> None:
         self.proc.join()
         self._verdict.close()
         self._result.close()
-        said = {}
-        for (audience, _folder), log in zip(self.plan, self.logs, strict=True):
-            log.seek(0)
-            said[audience] = log.read().decode("utf-8", "replace")
-            log.close()
-        return said
 
 
 class _Others:
     """The audiences after the public one in ``--audience all``.
 
     :meth:`start` is called as soon as the public build has evaluated (the plugin's
-    ``on_evaluated``): it plans every other audience's folder and forks the workers,
-    which build from that evaluation while the public site renders; the nightly takes
-    about as long as the public build alone instead of the sum of all. :meth:`finish`
-    waits for them, publishes their sites when all were built (or builds them here, one
-    after another, when no worker could be forked), shows their messages in audience
-    order, and raises the first failure. :meth:`cancel` withholds them all."""
+    ``on_evaluated``): it plans every other audience's folder and forks a worker per
+    spare core, which start building from that evaluation while the public site
+    renders. :meth:`finish` has this process take its share once the public site is
+    published, then swaps every other site in when all were built (none when one
+    failed), shows their messages in audience order as if they had been built one after
+    another, and raises the first failure. :meth:`cancel` withholds them all."""
 
     def __init__(self, config_file: Path, strict: bool, overrides: dict[str, Any]) -> None:
         self.config_file, self.strict, self.overrides = config_file, strict, overrides
         self.job: _Job | None = None
+        self.queue: _Queue | None = None
         self.workers: list[_Worker] = []
 
     def start(self, public: Path, evaluation: Any) -> None:
         if self.job is not None:
             return
+        from slacode.heap import long_lived
+
         root = public.parent
         plan = [(a, (root / "customers" / a.partition(":")[2]) if a.startswith("customer:")
                  else root / a) for a in ["internal", *customers(evaluation)]]
-        self.job = _Job(self.config_file, self.strict, self.overrides, evaluation, plan)
-        n = _workers(len(plan))
+        logs = [tempfile.TemporaryFile() for _ in plan]  # noqa: SIM115 - closed by _said
+        self.job = _Job(self.config_file, self.strict, self.overrides, evaluation, plan, logs)
+        self.queue = _Queue(len(plan))
         sys.stdout.flush()
         sys.stderr.flush()
-        self.workers = [_Worker(self.job, plan[i::n]) for i in range(n)]
+        # the workers' collector never scans what they inherit (it lives to their end)
+        with long_lived():
+            self.workers = [_Worker(self.job, self.queue) for _ in range(_workers(len(plan)))]
 
     def cancel(self) -> None:
+        if self.queue is not None:
+            self.queue.stop()
         for w in self.workers:
             w.send(False)
         for w in self.workers:
             w.close()
+        self._said(show=False)
 
     def finish(self) -> list[_Built]:
-        assert self.job is not None
-        if not self.workers:
-            return _build_each(self.job, self.job.plan, None, lambda _built: True)
-        first = [w.receive() for w in self.workers]
-        ok = all(kind == "built" for kind, _ in first)
-        for w in self.workers:
-            w.send(ok)
+        assert self.job is not None and self.queue is not None
         failures: dict[str, BaseException] = {}
-        built: dict[str, _Built] = {}
+        mine: list[_Built] = []
+        try:
+            with contextlib.ExitStack() as stack:
+                try:
+                    mine = _take_and_build(self.job, self.queue, stack)
+                except _Failed as failed:
+                    failures[failed.audience] = failed.error
+                first = [w.receive() for w in self.workers]
+                ok = not failures and all(kind == "built" for kind, _ in first)
+                for w in self.workers:
+                    w.send(ok)
+                if not ok:
+                    raise _Withheld
+        except _Withheld:
+            mine = []
+        built = {b.audience: b for b in mine}
         for w, (kind, what) in zip(self.workers, first, strict=True):
             if kind == "built":
-                kind, after = w.receive()
-                what = after if kind == "failed" else what
+                kind, what = w.receive()
             if kind == "failed":
-                failures[w.plan[0][0]] = what
+                failures.setdefault(*what)
             elif kind == "published":
                 built.update((b.audience, b) for b in what)
-        said: dict[str, str] = {}
-        for w in self.workers:
-            said.update(w.close())
-        for audience, _folder in self.job.plan:  # as if built here, one after another
-            sys.stderr.write(said[audience])
-        sys.stderr.flush()
-        for audience, _folder in self.job.plan:
-            if audience in failures:
-                raise failures[audience]
+            w.close()
+        self._said(show=True)
+        order = ["", *(a for a, _ in self.job.plan)]  # a failed swap first: it lost a site
+        for audience in sorted(failures, key=order.index):
+            raise failures[audience]
         return [built[a] for a, _ in self.job.plan if a in built]
+
+    def _said(self, show: bool) -> None:
+        """Each audience's messages, in order, as if built here one after another."""
+        for log in self.job.logs if self.job else []:
+            if show:
+                log.seek(0)
+                sys.stderr.write(log.read().decode("utf-8", "replace"))
+            log.close()
+        sys.stderr.flush()
 
 
 #: a customer name as the schema allows it: also safe as a folder name
