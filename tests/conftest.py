@@ -7,7 +7,9 @@ green run always means the real parts were exercised.
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 
 import pytest
 
@@ -27,3 +29,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> None:
         report.longrepr = (
             f"integration test skipped but SLACODE_REQUIRE_INTEGRATION=1: {report.longrepr}"
         )
+
+
+@pytest.fixture
+def logging_restored() -> Iterator[None]:
+    """The commands set up logging for a process of their own (the root logger's level,
+    a handler on MkDocs' logger bound to this test's stderr): put it back afterwards."""
+    root, mk = logging.getLogger(), logging.getLogger("mkdocs")
+    saved = root.level, list(root.handlers), mk.propagate, list(mk.handlers)
+    yield
+    root.setLevel(saved[0])
+    root.handlers[:] = saved[1]
+    mk.propagate = saved[2]
+    mk.handlers[:] = saved[3]

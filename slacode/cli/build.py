@@ -33,6 +33,8 @@ import click
 from slacode.cli.options import Project, project_options
 from slacode.problems import GAP_CODES, Problem, SlacodeError
 
+log = logging.getLogger(__name__)
+
 #: exit status of a strict build that published the site but found disputed frozen figures
 EXIT_DISPUTED = 3
 
@@ -177,13 +179,24 @@ class _Withheld(Exception):
     """An audience failed (the public one, or another): no other site is published."""
 
 
-class _Queue:
-    """The next audience of the plan to build, shared by this process and its workers:
-    each takes one when it is free, so one slow site never leaves a core idle."""
+class _Counter:
+    """A counter for this process alone (what ``multiprocessing.Value`` is for several)."""
 
-    def __init__(self, size: int) -> None:
+    value = 0
+
+    def get_lock(self) -> contextlib.nullcontext[None]:
+        return contextlib.nullcontext()
+
+
+class _Queue:
+    """The next audience of the plan to build, shared by this process and its workers
+    (``shared``): each takes one when it is free, so one slow site never leaves a core
+    idle."""
+
+    def __init__(self, size: int, shared: bool) -> None:
         self.size = size
-        self._next = multiprocessing.get_context("fork").Value("i", 0)
+        self._next: Any = multiprocessing.get_context("fork").Value("i", 0) if shared \
+            else _Counter()
 
     def take(self) -> int | None:
         with self._next.get_lock():
@@ -360,12 +373,22 @@ class _Others:
                  else root / a) for a in ["internal", *customers(evaluation)]]
         logs = [tempfile.TemporaryFile() for _ in plan]  # noqa: SIM115 - closed by _said
         self.job = _Job(self.config_file, self.strict, self.overrides, evaluation, plan, logs)
-        self.queue = _Queue(len(plan))
+        n = _workers(len(plan))
+        try:
+            self.queue = _Queue(len(plan), shared=n > 0)
+        except OSError as exc:  # no shared memory or semaphores here: no workers
+            log.debug("building the other audiences here: %s", exc)
+            n, self.queue = 0, _Queue(len(plan), shared=False)
         sys.stdout.flush()
         sys.stderr.flush()
         # the workers' collector never scans what they inherit (it lives to their end)
         with long_lived():
-            self.workers = [_Worker(self.job, self.queue) for _ in range(_workers(len(plan)))]
+            for _ in range(n):
+                try:
+                    self.workers.append(_Worker(self.job, self.queue))
+                except OSError as exc:  # no more processes: the others build the rest
+                    log.debug("could not start a worker: %s", exc)
+                    break
 
     def cancel(self) -> None:
         if self.queue is not None:

@@ -217,19 +217,6 @@ def asked() -> Asked:
     logger.setLevel(level)
 
 
-@pytest.fixture
-def logging_restored():
-    """The commands set up logging for a process of their own (the root logger's level,
-    a handler on MkDocs' logger bound to this test's stderr): put it back afterwards."""
-    root, mk = logging.getLogger(), logging.getLogger("mkdocs")
-    saved = root.level, list(root.handlers), mk.propagate, list(mk.handlers)
-    yield
-    root.setLevel(saved[0])
-    root.handlers[:] = saved[1]
-    mk.propagate = saved[2]
-    mk.handlers[:] = saved[3]
-
-
 def records(ledger: Path) -> dict[str, dict]:
     return {p.relative_to(ledger).as_posix(): json.loads(p.read_text(encoding="utf-8"))
             for p in sorted(ledger.rglob("*.json"))}

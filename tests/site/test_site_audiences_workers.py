@@ -29,7 +29,7 @@ plugins:
 """
 
 #: FAIL=NAME fails the build of the folder NAME, whichever process builds it; DIE=1 kills
-#: a worker process when it has built its first site
+#: a worker process when it has built its first site; BY=FILE gets "NAME PID" per site
 HOOKS = """\
 import multiprocessing, os
 from pathlib import Path
@@ -37,6 +37,9 @@ from mkdocs.exceptions import PluginError
 
 def on_post_build(config):
     name = Path(config.site_dir).name
+    if os.environ.get("BY"):
+        with open(os.environ["BY"], "a") as fh:
+            fh.write(name.split(".tmp-")[0].lstrip(".") + " " + str(os.getpid()) + "\\n")
     if name.startswith("." + os.environ.get("FAIL", "-") + ".tmp-"):
         raise PluginError("the hook fails this site")
     if os.environ.get("DIE") and multiprocessing.parent_process() is not None:
@@ -76,10 +79,19 @@ def _next_day_of_data(root: Path) -> None:
         fh.write("2026-11-02T00:00:00Z,50,100\n")
 
 
+def _built_by(record: Path) -> dict[str, int]:
+    return dict((name, int(pid)) for name, pid in (
+        line.split() for line in record.read_text(encoding="utf-8").splitlines()))
+
+
 def test_every_audience_is_published_and_a_failure_elsewhere_keeps_the_others(
-        project: Path) -> None:
-    first = _build(project)
+        project: Path, tmp_path: Path) -> None:
+    first = _build(project, BY=str(tmp_path / "by"))
     assert first.returncode == 0, first.stderr
+    by = _built_by(tmp_path / "by")
+    assert by.keys() == {"public", "internal", "acme"}
+    if len(os.sched_getaffinity(0)) > 1:  # a worker process built at least one of them
+        assert len(set(by.values())) > 1, by
     for audience, folder in zip(("public", "internal", "customer:acme"), FOLDERS,
                                 strict=True):
         assert f"{audience} site written to {project / 'site' / folder}" in first.stdout
@@ -135,3 +147,18 @@ def test_a_killed_worker_is_a_one_line_error_and_its_leftovers_go_next_time(
     assert [n for n in _leftovers(project) if ".tmp-" in n]  # the killed worker's folder
     assert _build(project).returncode == 0
     assert _leftovers(project) == []
+
+
+def test_on_one_core_the_build_itself_builds_the_same_sites(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        logging_restored: None) -> None:
+    from slacode.cli.build import build_all
+
+    assert _build(project).returncode == 0
+    by_workers = _sites(project)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: {0})
+    monkeypatch.setenv("BY", str(tmp_path / "by"))
+    out = build_all(project / "mkdocs.yml", site_dir=tmp_path / "one" / "public")
+    assert list(out) == ["public", "internal", "customer:acme"]
+    assert set(_built_by(tmp_path / "by").values()) == {os.getpid()}
+    assert {f: tree(tmp_path / "one" / f) for f in FOLDERS} == by_workers
