@@ -288,12 +288,12 @@ def _in_worker(job: _Job, queue: _Queue, verdict: Any, result: Any) -> None:
 
 
 def _portable(exc: BaseException) -> BaseException:
-    """``exc``, or a :class:`SlacodeError` saying the same when it cannot be pickled; one
-    that is not a :class:`SlacodeError` (a bug) gets its traceback said where it is."""
+    """``exc``, or a :class:`SlacodeError` saying the same when it cannot be pickled; an
+    error that is not a :class:`SlacodeError` (a bug) gets its traceback said here."""
     import pickle
     import traceback
 
-    if not isinstance(exc, SlacodeError | click.ClickException):
+    if isinstance(exc, Exception) and not isinstance(exc, SlacodeError | click.ClickException):
         traceback.print_exception(exc)
     try:
         pickle.loads(pickle.dumps(exc))
@@ -417,6 +417,8 @@ class _Others:
                     raise _Withheld
         except _Withheld:
             mine = []
+        except Exception as exc:  # a swap of this process's share failed
+            failures.setdefault("", exc)
         built = {b.audience: b for b in mine}
         for w, (kind, what) in zip(self.workers, first, strict=True):
             if kind == "built":
@@ -434,11 +436,11 @@ class _Others:
 
     def _said(self, show: bool) -> None:
         """Each audience's messages, in order, as if built here one after another."""
-        for log in self.job.logs if self.job else []:
+        for file in self.job.logs if self.job else []:
             if show:
-                log.seek(0)
-                sys.stderr.write(log.read().decode("utf-8", "replace"))
-            log.close()
+                file.seek(0)
+                sys.stderr.write(file.read().decode("utf-8", "replace"))
+            file.close()
         sys.stderr.flush()
 
 
