@@ -229,6 +229,9 @@ class _Service:
         self._clocks: dict[tuple[int, str], dict[str, Clock]] = {}
         self._accounts: dict[int, MaintenanceAccount] = {}
         self._windows: dict[int, tuple[list[_Window], ...]] = {}
+        #: each day below target, by version, objective and day: one for every period
+        #: that lists it (a breached month's days are also its quarter's and year's)
+        self._bad_days: dict[tuple[int, str, int], Miss] = {}
         #: (opened, resolved, id, priority) of each incident
         self._incidents: list[tuple[int, int, str, str]] | None = None
 
@@ -483,13 +486,20 @@ class _Service:
         index, _ = self.count_index(v, o)
         target, tz = o.target, self.tz
         of_target = f"% (target {target:g}%)"
-        return [
-            Miss(f"{d.isoformat()}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz),
-                 ", ".join(self.incidents_between(s, e)), "bad-day",
-                 {"date": d.isoformat(), "value": r6(val) or 0.0, "target": float(target)})
-            for d, s, e, _g, _t, _cov, val in _day_figures(index, o, days_between(a, c, tz))
-            if val is not None and val + 1e-9 < target
-        ]
+        known = self._bad_days
+        out = []
+        for d, s, e, _g, _t, _cov, val in _day_figures(index, o, days_between(a, c, tz)):
+            if val is None or val + 1e-9 >= target:
+                continue
+            miss = known.get((v.version, o.id, s))
+            if miss is None:
+                day = _day_iso(d)
+                miss = known[(v.version, o.id, s)] = Miss(
+                    f"{day}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz),
+                    ", ".join(self.incidents_between(s, e)), "bad-day",
+                    {"date": day, "value": r6(val) or 0.0, "target": float(target)})
+            out.append(miss)
+        return out
 
     def incidents_between(self, start: int, end: int, priority: str | None = None) -> list[str]:
         """Ids of this service's incidents open at some time in ``[start, end)`` (of one
