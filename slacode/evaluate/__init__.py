@@ -491,10 +491,11 @@ class _Service:
         for d, s, e, _g, _t, _cov, val in _day_figures(index, o, days_between(a, c, tz)):
             if val is None or val + 1e-9 >= target:
                 continue
-            miss = known.get((v.version, o.id, s))
+            key = (v.version, o.id, s)
+            miss = known.get(key)
             if miss is None:
                 day = _day_iso(d)
-                miss = known[(v.version, o.id, s)] = Miss(
+                miss = known[key] = Miss(
                     f"{day}: {val:.3f}{of_target}", iso(s, tz), iso(e, tz),
                     ", ".join(self.incidents_between(s, e)), "bad-day",
                     {"date": day, "value": r6(val) or 0.0, "target": float(target)})

@@ -69,11 +69,15 @@ def recover(target: Path) -> None:
     if not target.parent.is_dir():
         return
     with _publishing(target):
-        _recover(target)
+        busy = _recover(target)
+    if busy is not None:
+        os.close(busy)
 
 
-def _recover(target: Path) -> None:
-    """:func:`recover`, for a caller that holds :func:`_publishing` for ``target``."""
+def _recover(target: Path) -> int | None:
+    """:func:`recover`, for a caller that holds :func:`_publishing` for ``target``; an open
+    descriptor of the folder a live build is writing for ``target``, if one is (the
+    caller closes it, or waits on it)."""
     parent, name = target.parent, target.name
     olds = sorted(parent.glob(_OLD.format(name=name) + "*"))
     if olds and not target.exists():
@@ -81,12 +85,16 @@ def _recover(target: Path) -> None:
         olds = olds[:-1]
     for p in olds:  # a swap's old site: gone by the end of every swap that finished
         shutil.rmtree(p, ignore_errors=True)
+    busy = None
     for p in parent.glob(_TMP.format(name=name) + "*"):
         live = _held_by_a_build(p)
         if live is None:
             shutil.rmtree(p, ignore_errors=True)
+        elif busy is None:
+            busy = live
         else:
             os.close(live)
+    return busy
 
 
 def _held_by_a_build(folder: Path) -> int | None:
@@ -145,10 +153,8 @@ def _claim(target: Path, on_wait: Callable[[str], None]) -> tuple[Path, int]:
     said = False
     while True:
         with _publishing(target):
-            busy = next((fd for p in target.parent.glob(_TMP.format(name=target.name) + "*")
-                         if (fd := _held_by_a_build(p)) is not None), None)
+            busy = _recover(target)
             if busy is None:
-                _recover(target)
                 tmp = Path(tempfile.mkdtemp(prefix=_TMP.format(name=target.name),
                                             dir=target.parent))
                 fd = os.open(tmp, os.O_RDONLY | os.O_DIRECTORY)
